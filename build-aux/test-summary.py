@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+# build-aux/test-summary.py — counts test cases in meson test logs and prints
+# "N passed, N failed". TAP executables count each "ok"/"not ok" line; other tests count once.
+import json
+import re
+import sys
+
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    try:
+        lines = open(path, encoding="utf-8").read().splitlines()
+    except OSError as e:
+        print(f"test-summary: {e}", file=sys.stderr)
+        failed += 1
+        continue
+    for line in lines:
+        t = json.loads(line)
+        result = t.get("result", "")
+        out = t.get("stdout", "") or ""
+        oks = len(re.findall(r"^ok \d+(?! # SKIP)", out, re.M))
+        skips = len(re.findall(r"^ok \d+.*# SKIP", out, re.M))
+        bad = len(re.findall(r"^not ok \d+", out, re.M))
+        if t.get("protocol", "") == "tap" or oks + bad + skips:
+            passed += oks
+            skipped += skips
+            failed += bad
+            if result not in ("OK", "SKIP", "EXPECTEDFAIL") and bad == 0:
+                failed += 1  # crashed or timed out without a TAP failure line
+        elif result in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif result == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+
+line = f"{passed} passed, {failed} failed"
+if skipped:
+    line += f", {skipped} skipped"
+print(line)
+sys.exit(1 if failed else 0)

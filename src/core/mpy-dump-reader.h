@@ -1,0 +1,54 @@
+/* mpy-dump-reader.h
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "mpy-snapshot.h"
+
+G_BEGIN_DECLS
+
+#define MPY_READER_ERROR (mpy_reader_error_quark ())
+
+typedef enum {
+  MPY_READER_ERROR_NO_DUMP,      /* the text holds no mem_info dump at all */
+  MPY_READER_ERROR_BINARY,       /* the input is not text (NUL bytes, invalid data) */
+  MPY_READER_ERROR_TOO_LARGE,    /* over the size limit */
+  MPY_READER_ERROR_MALFORMED,    /* a dump line that cannot be read; message has line:column */
+} MpyReaderError;
+
+GQuark      mpy_reader_error_quark (void);
+
+/**
+ * mpy_dump_reader_read:
+ * @text: any text: one dump, a raw-REPL reply, a whole console log
+ * @length: length of @text in bytes, or -1 if NUL-terminated
+ * @error: return location for a #GError
+ *
+ * Finds every mem_info dump in @text. Lines that are not dump lines are skipped.
+ * A dump whose map disagrees with its header, or which lost lines, is returned
+ * marked damaged (see mpy_snapshot_is_damaged()), never dropped or padded.
+ *
+ * Returns: (transfer full) (element-type MpySnapshot): the dumps in order,
+ *   or %NULL with @error set when there is none (%MPY_READER_ERROR_NO_DUMP) or
+ *   the input is unreadable.
+ */
+GPtrArray  *mpy_dump_reader_read      (const char  *text,
+                                       gssize       length,
+                                       GError     **error);
+
+/* Reads a file (bounded in size) and returns every dump in it, as above. */
+GPtrArray  *mpy_dump_reader_read_file (const char  *path,
+                                       GError     **error);
+
+/* Exactly one dump expected (e.g. a raw-REPL reply); the first is returned if several. */
+MpySnapshot *mpy_dump_reader_read_one (const char  *text,
+                                       gssize       length,
+                                       GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,83 @@
+/* mpy-renderer.h
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+#include "mpy-diff.h"
+#include "mpy-snapshot.h"
+
+G_BEGIN_DECLS
+
+#define MPY_RENDER_ERROR (mpy_render_error_quark ())
+
+typedef enum {
+  MPY_RENDER_ERROR_NO_MAP,
+  MPY_RENDER_ERROR_TOO_LARGE,
+  MPY_RENDER_ERROR_WRITE,
+} MpyRenderError;
+
+GQuark mpy_render_error_quark (void);
+
+typedef struct {
+  guint    columns;     /* blocks per row = 64 × columns (the notebook's cols); ≥ 1 */
+  gboolean rainbow;     /* alternate two shades per object */
+  gboolean show_free;   /* draw free blocks with a visible colour instead of the background */
+  gboolean dark;        /* palette for a dark background */
+} MpyRenderOptions;
+
+#define MPY_RENDER_OPTIONS_INIT { 1, FALSE, TRUE, FALSE }
+
+/* Layout: block i of area a is placed row-major; every area starts on a new row. */
+guint    mpy_layout_get_row_width  (const MpyRenderOptions *options);          /* 64 × columns */
+guint    mpy_layout_get_n_rows     (MpySnapshot *snapshot, const MpyRenderOptions *options);
+void     mpy_layout_get_position   (MpySnapshot *snapshot, const MpyRenderOptions *options,
+                                    gsize block, guint *x, guint *y);
+/* FALSE when (x, y) holds no block. */
+gboolean mpy_layout_get_block_at   (MpySnapshot *snapshot, const MpyRenderOptions *options,
+                                    guint x, guint y, gsize *block);
+
+/* Colours as 0xRRGGBB. */
+guint32  mpy_palette_get_kind_color  (char kind, gboolean dark);
+guint32  mpy_palette_get_diff_color  (int /* MpyDiffState */ state, gboolean dark);
+guint32  mpy_palette_get_background  (gboolean dark);
+
+/**
+ * mpy_renderer_create_block_image:
+ *
+ * Paints the map (or, with @diff non-NULL, the diff overlay of diff's "after" over its
+ * "before"; @snapshot is then ignored) at one pixel per block into a new CAIRO_FORMAT_RGB24
+ * image surface of mpy_layout_get_row_width() × mpy_layout_get_n_rows(). Scale it with
+ * CAIRO_FILTER_NEAREST to draw.
+ */
+cairo_surface_t *mpy_renderer_create_block_image (MpySnapshot            *snapshot,
+                                                  MpyDiff                *diff,
+                                                  const MpyRenderOptions *options);
+
+/* Grid lines and object outlines for cells of @scale px, for the block rows
+ * [first_row, first_row + n_rows); drawn only where @scale is large enough. */
+void     mpy_renderer_draw_outlines (cairo_t                *cr,
+                                     MpySnapshot            *snapshot,
+                                     MpyDiff                *diff,
+                                     const MpyRenderOptions *options,
+                                     double                  scale,
+                                     guint                   first_row,
+                                     guint                   n_rows);
+
+/* The whole picture: header of figures, the map at @scale px per block, the legend. */
+void     mpy_renderer_get_size  (MpySnapshot *snapshot, MpyDiff *diff,
+                                 const MpyRenderOptions *options, double scale,
+                                 int *width, int *height);
+void     mpy_renderer_draw      (cairo_t *cr, MpySnapshot *snapshot, MpyDiff *diff,
+                                 const MpyRenderOptions *options, double scale);
+gboolean mpy_renderer_write_png (MpySnapshot *snapshot, MpyDiff *diff,
+                                 const MpyRenderOptions *options, double scale,
+                                 const char *path, GError **error);
+
+G_END_DECLS

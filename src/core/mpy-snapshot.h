@@ -1,0 +1,131 @@
+/* mpy-snapshot.h
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * MpyKind:
+ *
+ * The kind of one heap block, stored as the character mem_info prints for it.
+ * Old firmware's tail character `t` is normalised to %MPY_KIND_TAIL by the reader,
+ * and the debug-only `Q`/`q` to %MPY_KIND_HEAD.
+ */
+typedef enum {
+  MPY_KIND_FREE     = '.',
+  MPY_KIND_TAIL     = '=',
+  MPY_KIND_HEAD     = 'h',
+  MPY_KIND_TUPLE    = 'T',
+  MPY_KIND_LIST     = 'L',
+  MPY_KIND_DICT     = 'D',
+  MPY_KIND_STR      = 'S',
+  MPY_KIND_ARRAY    = 'A',
+  MPY_KIND_FLOAT    = 'F',
+  MPY_KIND_BYTECODE = 'B',
+  MPY_KIND_MODULE   = 'M',
+  MPY_KIND_MARKED   = 'm',
+} MpyKind;
+
+/* The kinds in legend order; MPY_N_KINDS entries. */
+#define MPY_N_KINDS 12
+extern const char mpy_kinds[MPY_N_KINDS];
+
+const char *mpy_kind_get_name  (char kind);   /* "free", "tail", "head", "tuple", … ; NULL if not a kind */
+int         mpy_kind_get_index (char kind);   /* index into mpy_kinds, or -1 */
+gboolean    mpy_kind_is_head   (char kind);   /* any head kind: h T L D S A F B M m */
+
+/**
+ * MpyFigure:
+ *
+ * The header figures of a dump. Every one is optional: a figure the dump did not print
+ * is absent (see mpy_snapshot_get_figure()).
+ */
+typedef enum {
+  MPY_FIGURE_MEM_TOTAL,       /* mem: total=  */
+  MPY_FIGURE_MEM_CURRENT,     /* mem: current= */
+  MPY_FIGURE_MEM_PEAK,        /* mem: peak= */
+  MPY_FIGURE_STACK_USED,      /* stack: U */
+  MPY_FIGURE_STACK_LIMIT,     /* stack: … out of L */
+  MPY_FIGURE_GC_TOTAL,        /* GC: total: (bytes) */
+  MPY_FIGURE_GC_USED,
+  MPY_FIGURE_GC_FREE,
+  MPY_FIGURE_GC_MAX_NEW_SPLIT,
+  MPY_FIGURE_ONE_BLOCKS,      /* No. of 1-blocks */
+  MPY_FIGURE_TWO_BLOCKS,
+  MPY_FIGURE_MAX_BLOCK,       /* max blk sz, in blocks */
+  MPY_FIGURE_MAX_FREE,        /* max free sz, in blocks */
+  MPY_N_FIGURES
+} MpyFigure;
+
+const char *mpy_figure_get_key (MpyFigure figure);  /* "mem_total", "stack_used", "gc_total", "one_blocks", "max_free", … */
+
+typedef struct {
+  guint64 base;          /* address printed after "GC memory layout; from" */
+  gsize   first_block;   /* index of the area's first block in mpy_snapshot_get_kinds() */
+  gsize   n_blocks;
+} MpyArea;
+
+typedef enum {
+  MPY_SNAPSHOT_FLAG_NONE       = 0,
+  MPY_SNAPSHOT_FLAG_SOFT_RESET = 1 << 0,  /* soft reset before the capture */
+  MPY_SNAPSHOT_FLAG_GC         = 1 << 1,  /* gc.collect() before the capture */
+  MPY_SNAPSHOT_FLAG_RETRIED    = 1 << 2,  /* first attempt was damaged, this is the retry */
+} MpySnapshotFlags;
+
+typedef struct _MpySnapshot MpySnapshot;
+
+/* Immutable once built, reference counted, safe to share between threads. */
+MpySnapshot      *mpy_snapshot_ref              (MpySnapshot *self);
+void              mpy_snapshot_unref            (MpySnapshot *self);
+
+gboolean          mpy_snapshot_get_figure       (MpySnapshot *self,
+                                                 MpyFigure    figure,
+                                                 guint64     *value);
+gboolean          mpy_snapshot_has_map          (MpySnapshot *self);  /* FALSE for mem_info() without argument */
+guint             mpy_snapshot_get_bytes_per_block (MpySnapshot *self); /* 0 when unknown (no map) */
+guint             mpy_snapshot_get_n_areas      (MpySnapshot *self);
+const MpyArea    *mpy_snapshot_get_area         (MpySnapshot *self,
+                                                 guint        index);
+gsize             mpy_snapshot_get_n_blocks     (MpySnapshot *self);  /* over all areas */
+const guint8     *mpy_snapshot_get_kinds        (MpySnapshot *self);  /* n_blocks bytes, MpyKind chars, areas back to back */
+guint64           mpy_snapshot_get_block_address (MpySnapshot *self,
+                                                  gsize        block);
+/* The object (head + tails) that covers @block: returns FALSE for a free block. */
+gboolean          mpy_snapshot_get_object       (MpySnapshot *self,
+                                                 gsize        block,
+                                                 gsize       *start,
+                                                 gsize       *n_blocks);
+
+const char       *mpy_snapshot_get_raw_text     (MpySnapshot *self);  /* verbatim dump text */
+gsize             mpy_snapshot_get_raw_length   (MpySnapshot *self);
+
+gboolean          mpy_snapshot_is_damaged       (MpySnapshot *self);
+const char       *mpy_snapshot_get_damage_reason (MpySnapshot *self); /* NULL when consistent */
+
+/* Metadata; all may be NULL/0. */
+GDateTime        *mpy_snapshot_get_time         (MpySnapshot *self);
+const char       *mpy_snapshot_get_label        (MpySnapshot *self);
+const char       *mpy_snapshot_get_port         (MpySnapshot *self);
+const char       *mpy_snapshot_get_banner       (MpySnapshot *self);
+MpySnapshotFlags  mpy_snapshot_get_flags        (MpySnapshot *self);
+
+/* Snapshots are immutable: these return a new snapshot sharing the block map and raw text
+ * with @self, with one piece of metadata replaced (NULL clears it). */
+MpySnapshot      *mpy_snapshot_with_label       (MpySnapshot *self, const char *label);
+MpySnapshot      *mpy_snapshot_with_metadata    (MpySnapshot      *self,
+                                                 GDateTime        *time,
+                                                 const char       *label,
+                                                 const char       *port,
+                                                 const char       *banner,
+                                                 MpySnapshotFlags  flags);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpySnapshot, mpy_snapshot_unref)
+
+G_END_DECLS

@@ -1,0 +1,107 @@
+/* mpy-connection.h
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "mpy-snapshot.h"
+
+G_BEGIN_DECLS
+
+#define MPY_DEVICE_ERROR (mpy_device_error_quark ())
+
+typedef enum {
+  MPY_DEVICE_ERROR_NO_SUCH_PORT,   /* "No such port …: is the board plugged in?" */
+  MPY_DEVICE_ERROR_PERMISSION,     /* "…add yourself to the dialout group…" */
+  MPY_DEVICE_ERROR_BUSY,           /* "…another program (screen, Thonny, mpremote) has it open…" */
+  MPY_DEVICE_ERROR_TIMEOUT,        /* the board did not answer within N s */
+  MPY_DEVICE_ERROR_NO_BANNER,      /* it answered, but never showed the raw-REPL banner */
+  MPY_DEVICE_ERROR_DISCONNECTED,   /* EIO / ENXIO / hang-up */
+  MPY_DEVICE_ERROR_TRACEBACK,      /* the board raised; message holds the whole traceback */
+  MPY_DEVICE_ERROR_NO_MEM_INFO,    /* the firmware has no micropython.mem_info */
+  MPY_DEVICE_ERROR_PROTOCOL,       /* unexpected bytes (no OK, garbage) */
+  MPY_DEVICE_ERROR_DAMAGED,        /* the dump came back damaged twice */
+} MpyDeviceError;
+
+GQuark mpy_device_error_quark (void);
+
+typedef enum {
+  MPY_LINE_DEFAULT, /* asserted on open, RTS cleared before DTR on close */
+  MPY_LINE_ON,
+  MPY_LINE_OFF,
+} MpyLineMode;
+
+typedef enum {
+  MPY_CAPTURE_NONE       = 0,
+  MPY_CAPTURE_SOFT_RESET = 1 << 0,  /* only ever when the user asks: it wipes the heap */
+  MPY_CAPTURE_GC         = 1 << 1,  /* gc.collect() first */
+} MpyCaptureFlags;
+
+typedef enum {
+  MPY_CONNECTION_DISCONNECTED,
+  MPY_CONNECTION_CONNECTING,
+  MPY_CONNECTION_READY,
+  MPY_CONNECTION_BUSY,
+} MpyConnectionState;
+
+#define MPY_TYPE_CONNECTION (mpy_connection_get_type ())
+G_DECLARE_FINAL_TYPE (MpyConnection, mpy_connection, MPY, CONNECTION, GObject)
+
+/**
+ * MpyConnection:
+ *
+ * One board on one port. All port I/O runs on a worker thread, one operation at a time;
+ * the port is opened on the first operation and held open until mpy_connection_close_async()
+ * or the last reference goes. Results and the "progress" signal
+ * (guint64 bytes received so far) arrive in the thread-default main context of the caller.
+ *
+ * Properties: "path" (construct-only), "baud" (default 115200), "dtr", "rts" (MpyLineMode),
+ * "state" (MpyConnectionState, read-only), "banner" (firmware banner once known, read-only),
+ * "connect-timeout" (ms to reach the raw REPL, default 10000),
+ * "idle-timeout" (ms of silence tolerated while a reply streams, default 3000).
+ */
+MpyConnection     *mpy_connection_new              (const char *path);
+const char        *mpy_connection_get_path         (MpyConnection *self);
+guint              mpy_connection_get_baud         (MpyConnection *self);
+void               mpy_connection_set_baud         (MpyConnection *self, guint baud);
+void               mpy_connection_set_lines        (MpyConnection *self, MpyLineMode dtr, MpyLineMode rts);
+MpyConnectionState mpy_connection_get_state        (MpyConnection *self);
+const char        *mpy_connection_get_banner       (MpyConnection *self);
+
+void               mpy_connection_capture_async    (MpyConnection       *self,
+                                                    MpyCaptureFlags      flags,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+MpySnapshot       *mpy_connection_capture_finish   (MpyConnection  *self,
+                                                    GAsyncResult   *result,
+                                                    GError        **error);
+
+/* Runs the user's statements. On success *stdout_text and *stderr_text (the traceback, empty
+ * when none) are set; a traceback is not a GError here. */
+void               mpy_connection_exec_async       (MpyConnection       *self,
+                                                    const char          *code,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean           mpy_connection_exec_finish      (MpyConnection  *self,
+                                                    GAsyncResult   *result,
+                                                    char          **stdout_text,
+                                                    char          **stderr_text,
+                                                    GError        **error);
+
+/* Back to the friendly REPL, lines released, port closed. */
+void               mpy_connection_close_async      (MpyConnection       *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean           mpy_connection_close_finish     (MpyConnection  *self,
+                                                    GAsyncResult   *result,
+                                                    GError        **error);
+
+G_END_DECLS
