@@ -1,0 +1,24 @@
+/* mpy-cli-json.h
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "mpy-snapshot.h"
+
+G_BEGIN_DECLS
+
+/* The stats object of `stats --json` for one dump (also printed by `capture --json`). */
+JsonNode *mpy_cli_snapshot_to_json (MpySnapshot *snapshot,
+                                    const char  *file,
+                                    guint        index);
+
+/* Prints @node pretty to stdout with a trailing newline. */
+void      mpy_cli_print_json       (JsonNode *node);
+
+G_END_DECLS
