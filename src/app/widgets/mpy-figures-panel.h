@@ -1,0 +1,28 @@
+/* mpy-figures-panel.h
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "mpy-diff.h"
+#include "mpy-snapshot.h"
+
+G_BEGIN_DECLS
+
+#define MPY_TYPE_FIGURES_PANEL (mpy_figures_panel_get_type ())
+G_DECLARE_FINAL_TYPE (MpyFiguresPanel, mpy_figures_panel, MPY, FIGURES_PANEL, GtkWidget)
+
+/* The figures of one snapshot (everything the notebook printed, plus fragmentation, free holes,
+ * per-kind counts, the object-size histogram), or of a diff with the delta of each figure. */
+GtkWidget *mpy_figures_panel_new          (void);
+void       mpy_figures_panel_set_snapshot (MpyFiguresPanel *self, MpySnapshot *snapshot);
+void       mpy_figures_panel_set_diff     (MpyFiguresPanel *self, MpyDiff *diff);
+/* The displayed value text of a figure row by key ("gc_used", "fragmentation", …), for tests. */
+const char *mpy_figures_panel_get_value_text (MpyFiguresPanel *self, const char *key);
+
+G_END_DECLS
