@@ -1,2 +1,51 @@
-/* mpy-session.h — placeholder: the session helper defines this API (see issue 5). */
+/* mpy-session.h
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
 #pragma once
+
+#include <gio/gio.h>
+
+#include "mpy-snapshot.h"
+
+G_BEGIN_DECLS
+
+#define MPY_SESSION_ERROR (mpy_session_error_quark ())
+
+typedef enum {
+  MPY_SESSION_ERROR_NEWER_VERSION,  /* written by a newer MpyMemMap */
+  MPY_SESSION_ERROR_TRUNCATED,      /* a snapshot record ends early */
+  MPY_SESSION_ERROR_MALFORMED,      /* a record header that cannot be read (line given) */
+  MPY_SESSION_ERROR_TOO_LARGE,
+  MPY_SESSION_ERROR_BINARY,
+} MpySessionError;
+
+GQuark      mpy_session_error_quark (void);
+
+/* Parses a session file's text, or — when @text is not a session file — any text (a console
+ * log, the notebook's printout, one dump) through the dump reader: every dump becomes a
+ * snapshot, with label/time/port/flags where the session file has them.
+ * Returns (transfer full) (element-type MpySnapshot) or NULL with @error. */
+GPtrArray  *mpy_session_read_text   (const char *text, gssize length, GError **error);
+GPtrArray  *mpy_session_read_file   (const char *path, GError **error);
+
+/* The session file text for @snapshots (element-type MpySnapshot). */
+char       *mpy_session_to_text     (GPtrArray *snapshots, gsize *length);
+/* Atomic: temporary file, then rename. */
+gboolean    mpy_session_write_file  (const char *path, GPtrArray *snapshots, GError **error);
+/* Appends one snapshot record, creating the file with its header if needed (capture -o). */
+gboolean    mpy_session_append_file (const char *path, MpySnapshot *snapshot, GError **error);
+
+/* The same on a worker thread (GTask), for the UI. */
+void        mpy_session_read_file_async   (const char *path, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray  *mpy_session_read_file_finish  (GAsyncResult *result, GError **error);
+void        mpy_session_write_file_async  (const char *path, GPtrArray *snapshots,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+gboolean    mpy_session_write_file_finish (GAsyncResult *result, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,35 @@
+/* mpy-autosave.h
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "mpy-snapshot.h"
+
+G_BEGIN_DECLS
+
+#define MPY_TYPE_AUTOSAVE (mpy_autosave_get_type ())
+G_DECLARE_FINAL_TYPE (MpyAutosave, mpy_autosave, MPY, AUTOSAVE, GObject)
+
+/* $XDG_STATE_HOME/mpymemmap/autosave.mpysession (g_get_user_state_dir ()) */
+char        *mpy_autosave_get_default_path (void);
+
+/* A journal in session-file format. Every added snapshot is written and fsync'ed on a worker
+ * thread at once (well within a second), so kill -9 loses nothing. */
+MpyAutosave *mpy_autosave_new        (const char *path);
+void         mpy_autosave_add        (MpyAutosave *self, MpySnapshot *snapshot);
+/* Rewrites the journal with exactly @snapshots (after a rename, delete or open), atomically. */
+void         mpy_autosave_replace    (MpyAutosave *self, GPtrArray *snapshots);
+/* Removes the journal (after an explicit save or a clean "discard"). */
+void         mpy_autosave_clear      (MpyAutosave *self);
+/* Blocks until every queued write is on disk (for tests and shutdown). */
+void         mpy_autosave_flush      (MpyAutosave *self);
+/* What a previous run left: NULL when nothing (or empty); the snapshots otherwise. */
+GPtrArray   *mpy_autosave_load       (const char *path, GError **error);
+
+G_END_DECLS
