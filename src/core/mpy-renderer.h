@@ -47,6 +47,9 @@ gboolean mpy_layout_get_block_at   (MpySnapshot *snapshot, const MpyRenderOption
 guint32  mpy_palette_get_kind_color  (char kind, gboolean dark);
 guint32  mpy_palette_get_diff_color  (int /* MpyDiffState */ state, gboolean dark);
 guint32  mpy_palette_get_background  (gboolean dark);
+/* Rainbow's second shade of @color (every other object): darker for light colours,
+ * lighter for dark ones. */
+guint32  mpy_palette_get_alternate   (guint32 color);
 
 /**
  * mpy_renderer_create_block_image:
@@ -61,7 +64,8 @@ cairo_surface_t *mpy_renderer_create_block_image (MpySnapshot            *snapsh
                                                   const MpyRenderOptions *options);
 
 /* Grid lines and object outlines for cells of @scale px, for the block rows
- * [first_row, first_row + n_rows); drawn only where @scale is large enough. */
+ * [first_row, first_row + n_rows), with @cr's origin at the map's top-left corner;
+ * drawn only when @scale ≥ 6 px. */
 void     mpy_renderer_draw_outlines (cairo_t                *cr,
                                      MpySnapshot            *snapshot,
                                      MpyDiff                *diff,
@@ -76,6 +80,12 @@ void     mpy_renderer_get_size  (MpySnapshot *snapshot, MpyDiff *diff,
                                  int *width, int *height);
 void     mpy_renderer_draw      (cairo_t *cr, MpySnapshot *snapshot, MpyDiff *diff,
                                  const MpyRenderOptions *options, double scale);
+/* The largest whole scale at which the picture fits an image (32767 px per side);
+ * 0 when even 1 px per block does not fit (use more columns). */
+guint    mpy_renderer_get_max_scale (MpySnapshot *snapshot, MpyDiff *diff,
+                                     const MpyRenderOptions *options);
+/* Atomic (temporary file, then rename). Fails with MPY_RENDER_ERROR_TOO_LARGE, naming a
+ * scale and a column count that would fit, rather than shrinking the picture silently. */
 gboolean mpy_renderer_write_png (MpySnapshot *snapshot, MpyDiff *diff,
                                  const MpyRenderOptions *options, double scale,
                                  const char *path, GError **error);
