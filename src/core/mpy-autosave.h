@@ -20,8 +20,11 @@ G_DECLARE_FINAL_TYPE (MpyAutosave, mpy_autosave, MPY, AUTOSAVE, GObject)
 char        *mpy_autosave_get_default_path (void);
 
 /* A journal in session-file format. Every added snapshot is written and fsync'ed on a worker
- * thread at once (well within a second), so kill -9 loses nothing. */
-MpyAutosave *mpy_autosave_new        (const char *path);
+ * thread at once (well within a second), so kill -9 loses nothing. Signal "write-failed"
+ * (const char *message) is emitted on the creating thread's main context when a write fails
+ * (disk full, no permission): tell the user to save the session. */
+MpyAutosave *mpy_autosave_new        (const char *path);   /* NULL: the default path */
+const char  *mpy_autosave_get_path   (MpyAutosave *self);
 void         mpy_autosave_add        (MpyAutosave *self, MpySnapshot *snapshot);
 /* Rewrites the journal with exactly @snapshots (after a rename, delete or open), atomically. */
 void         mpy_autosave_replace    (MpyAutosave *self, GPtrArray *snapshots);
@@ -29,7 +32,8 @@ void         mpy_autosave_replace    (MpyAutosave *self, GPtrArray *snapshots);
 void         mpy_autosave_clear      (MpyAutosave *self);
 /* Blocks until every queued write is on disk (for tests and shutdown). */
 void         mpy_autosave_flush      (MpyAutosave *self);
-/* What a previous run left: NULL when nothing (or empty); the snapshots otherwise. */
+/* What a previous run left: NULL when nothing (or empty); the snapshots otherwise. A record
+ * cut off by a crash at the end is skipped. @path NULL: the default path. */
 GPtrArray   *mpy_autosave_load       (const char *path, GError **error);
 
 G_END_DECLS

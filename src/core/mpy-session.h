@@ -25,7 +25,18 @@ typedef enum {
 
 GQuark      mpy_session_error_quark (void);
 
-/* Parses a session file's text, or — when @text is not a session file — any text (a console
+/* The format this version writes and the newest it reads ("# MpyMemMap session 1"). */
+#define MPY_SESSION_FORMAT_VERSION 1
+/* Files and texts larger than this are refused (MPY_SESSION_ERROR_TOO_LARGE) before reading. */
+#define MPY_SESSION_MAX_SIZE (256 * 1024 * 1024)
+/* The file name extension of session files (MIME type application/x-mpymemmap-session). */
+#define MPY_SESSION_SUFFIX ".mpysession"
+
+/* Errors: MPY_SESSION_ERROR for session files and over-large input, MPY_READER_ERROR for
+ * other text (e.g. MPY_READER_ERROR_NO_DUMP), G_FILE_ERROR when the file cannot be read.
+ * Messages name the file, the line and what to do.
+ *
+ * Parses a session file's text, or — when @text is not a session file — any text (a console
  * log, the notebook's printout, one dump) through the dump reader: every dump becomes a
  * snapshot, with label/time/port/flags where the session file has them.
  * Returns (transfer full) (element-type MpySnapshot) or NULL with @error. */

@@ -1,0 +1,60 @@
+/* mpy-session-private.h
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib/gi18n-lib.h>
+
+#include "mpy-session.h"
+
+G_BEGIN_DECLS
+
+/* Shared by the session file code and the autosave journal (mpy-autosave.c). */
+
+char       *mpy_session_format_time      (GDateTime   *time);
+GDateTime  *mpy_session_parse_time       (const char  *text);
+
+/* One record (optionally preceded by the file's version line). */
+char       *mpy_session_record_to_text   (MpySnapshot *snapshot,
+                                          gboolean     with_file_header,
+                                          gsize       *length);
+
+/* Parses session text. With @salvage, a damaged or truncated record ends the reading without
+ * an error and the records before it are returned (the journal after a crash); @complete_end
+ * is the offset just past the last complete record. */
+GPtrArray  *mpy_session_parse            (const char  *text,
+                                          gsize        length,
+                                          gboolean     salvage,
+                                          gsize       *complete_end,
+                                          GError     **error);
+
+/* Reads a regular file of at most MPY_SESSION_MAX_SIZE bytes, checked before reading. */
+gboolean    mpy_session_load_contents    (const char  *path,
+                                          char       **contents,
+                                          gsize       *length,
+                                          GError     **error);
+
+/* Atomic replace (temporary file, fsync, rename); the old file stays when it fails. */
+gboolean    mpy_session_replace_contents (const char  *path,
+                                          const char  *text,
+                                          gsize        length,
+                                          int          mode,
+                                          GError     **error);
+
+/* Opens @path for appending records: creates it with the version line when missing or empty,
+ * refuses a file that is not a session file of a format we can write. Returns an fd or -1. */
+int         mpy_session_open_for_append  (const char  *path,
+                                          int          mode,
+                                          GError     **error);
+/* Writes @text at the end and fdatasync()s it. */
+gboolean    mpy_session_append_text      (int          fd,
+                                          const char  *path,
+                                          const char  *text,
+                                          gsize        length,
+                                          GError     **error);
+
+G_END_DECLS
