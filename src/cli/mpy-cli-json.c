@@ -1,0 +1,189 @@
+/* mpy-cli-json.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <stdio.h>
+
+#include "mpy-cli-json.h"
+#include "mpy-stats.h"
+
+static void
+add_figure (JsonBuilder *builder,
+            MpySnapshot *snapshot,
+            const char  *member,
+            MpyFigure    figure)
+{
+  guint64 value;
+
+  json_builder_set_member_name (builder, member);
+  if (mpy_snapshot_get_figure (snapshot, figure, &value))
+    json_builder_add_int_value (builder, (gint64) value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *member,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_count_or_null (JsonBuilder *builder,
+                   const char  *member,
+                   gboolean     has_map,
+                   gsize        value)
+{
+  json_builder_set_member_name (builder, member);
+  if (has_map)
+    json_builder_add_int_value (builder, (gint64) value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/**
+ * mpy_cli_snapshot_to_json:
+ * @snapshot: a snapshot
+ * @file: (nullable): the file it was read from (%NULL prints null, e.g. for a capture)
+ * @index: its 0-based position among the dumps of @file
+ *
+ * The object `stats --json` prints for one dump. Header figures the dump did not print are
+ * null; map figures (block_count, kind_blocks, objects, largest_free_run, free_holes,
+ * fragmentation) are null for a figures-only dump (mem_info() without argument).
+ *
+ * Returns: (transfer full): a JSON object node
+ */
+JsonNode *
+mpy_cli_snapshot_to_json (MpySnapshot *snapshot,
+                          const char  *file,
+                          guint        index)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gboolean has_map;
+  MpyStats stats;
+  GDateTime *time;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  has_map = mpy_snapshot_has_map (snapshot);
+  mpy_stats_compute (snapshot, &stats);
+
+  json_builder_begin_object (builder);
+
+  add_string_or_null (builder, "file", file);
+  json_builder_set_member_name (builder, "index");
+  json_builder_add_int_value (builder, index);
+  add_string_or_null (builder, "label", mpy_snapshot_get_label (snapshot));
+  time = mpy_snapshot_get_time (snapshot);
+  if (time != NULL)
+    {
+      g_autofree char *iso = g_date_time_format_iso8601 (time);
+      add_string_or_null (builder, "time", iso);
+    }
+  else
+    add_string_or_null (builder, "time", NULL);
+
+  add_figure (builder, snapshot, "mem_total", MPY_FIGURE_MEM_TOTAL);
+  add_figure (builder, snapshot, "mem_current", MPY_FIGURE_MEM_CURRENT);
+  add_figure (builder, snapshot, "mem_peak", MPY_FIGURE_MEM_PEAK);
+  add_figure (builder, snapshot, "stack_used", MPY_FIGURE_STACK_USED);
+  add_figure (builder, snapshot, "stack_limit", MPY_FIGURE_STACK_LIMIT);
+  add_figure (builder, snapshot, "gc_total", MPY_FIGURE_GC_TOTAL);
+  add_figure (builder, snapshot, "gc_used", MPY_FIGURE_GC_USED);
+  add_figure (builder, snapshot, "gc_free", MPY_FIGURE_GC_FREE);
+  add_figure (builder, snapshot, "max_new_split", MPY_FIGURE_GC_MAX_NEW_SPLIT);
+  add_figure (builder, snapshot, "one_blocks", MPY_FIGURE_ONE_BLOCKS);
+  add_figure (builder, snapshot, "two_blocks", MPY_FIGURE_TWO_BLOCKS);
+  add_figure (builder, snapshot, "max_block", MPY_FIGURE_MAX_BLOCK);
+  add_figure (builder, snapshot, "max_free", MPY_FIGURE_MAX_FREE);
+
+  json_builder_set_member_name (builder, "has_map");
+  json_builder_add_boolean_value (builder, has_map);
+
+  add_count_or_null (builder, "bytes_per_block",
+                     mpy_snapshot_get_bytes_per_block (snapshot) > 0,
+                     mpy_snapshot_get_bytes_per_block (snapshot));
+
+  json_builder_set_member_name (builder, "areas");
+  json_builder_begin_array (builder);
+  for (guint a = 0; has_map && a < mpy_snapshot_get_n_areas (snapshot); a++)
+    {
+      const MpyArea *area = mpy_snapshot_get_area (snapshot, a);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "base");
+      json_builder_add_int_value (builder, (gint64) area->base);
+      json_builder_set_member_name (builder, "blocks");
+      json_builder_add_int_value (builder, (gint64) area->n_blocks);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  add_count_or_null (builder, "block_count", has_map, mpy_snapshot_get_n_blocks (snapshot));
+
+  json_builder_set_member_name (builder, "kind_blocks");
+  if (has_map)
+    {
+      json_builder_begin_object (builder);
+      for (guint k = 0; k < MPY_N_KINDS; k++)
+        {
+          char key[2] = { mpy_kinds[k], '\0' };
+
+          json_builder_set_member_name (builder, key);
+          json_builder_add_int_value (builder, (gint64) stats.kind_blocks[k]);
+        }
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+
+  add_count_or_null (builder, "objects", has_map, stats.n_objects);
+  add_count_or_null (builder, "largest_free_run", has_map, stats.largest_free_run);
+  add_count_or_null (builder, "free_holes", has_map, stats.free_holes);
+
+  json_builder_set_member_name (builder, "fragmentation");
+  if (has_map)
+    json_builder_add_double_value (builder, stats.fragmentation);
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "damaged");
+  json_builder_add_boolean_value (builder, mpy_snapshot_is_damaged (snapshot));
+  add_string_or_null (builder, "damage_reason", mpy_snapshot_get_damage_reason (snapshot));
+
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/**
+ * mpy_cli_print_json:
+ * @node: a JSON node
+ *
+ * Prints @node pretty to stdout with a trailing newline.
+ */
+void
+mpy_cli_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (node != NULL);
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}

@@ -1,0 +1,668 @@
+/* mpymemmap-cli.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * mpymemmap-cli: statistics, diffs and pictures of MicroPython heap dumps without a display,
+ * and capture from a board (ports/capture, in mpy-cli-device.c).
+ */
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mpy-cli-device.h"
+#include "mpy-cli-json.h"
+#include "mpy-diff.h"
+#include "mpy-dump-reader.h"
+#include "mpy-renderer.h"
+#include "mpy-session.h"
+#include "mpy-stats.h"
+
+#define EXIT_OK    0
+#define EXIT_INPUT 1
+#define EXIT_USAGE 2
+
+static const char *prgname = "mpymemmap-cli";
+
+static const char *index_help =
+  "A dump is FILE or FILE:N: N is the 0-based index of the dump in FILE, the same number as\n"
+  "the \"index\" field of `stats --json`; FILE alone means its first dump (FILE:0).\n";
+
+/* A one-line message on stderr. */
+G_GNUC_PRINTF (1, 2) static void
+fail (const char *format,
+      ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* Keep it to one line even when a message from below spans several. */
+  g_strdelimit (message, "\r\n", ' ');
+  fprintf (stderr, "%s: %s\n", prgname, message);
+}
+
+static int
+usage_error (GOptionContext *context,
+             const char     *format,
+             ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* The prgname is "mpymemmap-cli COMMAND" while a command runs. */
+  fprintf (stderr, "%s: %s\nTry “%s --help”.\n", g_get_prgname (), message, g_get_prgname ());
+  (void) context;
+  return EXIT_USAGE;
+}
+
+/* Every dump in @path: session files keep their labels and times, any other text goes
+ * through the dump reader. */
+static GPtrArray *
+read_dumps (const char  *path,
+            GError     **error)
+{
+  return mpy_session_read_file (path, error);
+}
+
+static const char *
+describe_error (GError *error)
+{
+  return error != NULL && error->message != NULL ? error->message : "unknown error";
+}
+
+/* Splits "FILE" or "FILE:N". A name that exists as a file is taken whole, so file names
+ * with a colon still work. */
+static gboolean
+parse_dump_ref (const char  *arg,
+                char       **file,
+                guint       *index,
+                gboolean    *explicit_index)
+{
+  const char *colon = strrchr (arg, ':');
+
+  *explicit_index = FALSE;
+  *index = 0;
+  if (colon != NULL && colon[1] != '\0' && !g_file_test (arg, G_FILE_TEST_EXISTS))
+    {
+      guint64 n;
+      const char *p;
+
+      for (p = colon + 1; *p != '\0'; p++)
+        if (!g_ascii_isdigit (*p))
+          break;
+      if (*p == '\0' && g_ascii_string_to_unsigned (colon + 1, 10, 0, G_MAXUINT, &n, NULL))
+        {
+          *file = g_strndup (arg, colon - arg);
+          *index = (guint) n;
+          *explicit_index = TRUE;
+          return **file != '\0';
+        }
+    }
+  *file = g_strdup (arg);
+  return **file != '\0';
+}
+
+/* Loads one dump named FILE or FILE:N; prints the message and returns NULL on failure. */
+static MpySnapshot *
+load_dump_ref (const char *arg)
+{
+  g_autofree char *file = NULL;
+  g_autoptr(GPtrArray) dumps = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean explicit_index;
+  guint index;
+
+  if (!parse_dump_ref (arg, &file, &index, &explicit_index))
+    {
+      fail ("“%s”: give a file name, optionally followed by :N (the dump’s 0-based index)", arg);
+      return NULL;
+    }
+
+  dumps = read_dumps (file, &error);
+  if (dumps == NULL)
+    {
+      fail ("%s: %s", file, describe_error (error));
+      return NULL;
+    }
+  if (index >= dumps->len)
+    {
+      fail ("%s: there is no dump %u: the file holds %u dump%s (indexes 0 to %u)",
+            file, index, dumps->len, dumps->len == 1 ? "" : "s", dumps->len - 1);
+      return NULL;
+    }
+  return mpy_snapshot_ref (g_ptr_array_index (dumps, index));
+}
+
+/* ------------------------------------------------------------------------------------------
+ * stats
+ */
+
+static char *
+figure_text (MpySnapshot *snapshot,
+             MpyFigure    figure)
+{
+  guint64 value;
+
+  if (mpy_snapshot_get_figure (snapshot, figure, &value))
+    return g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+  return g_strdup ("–");
+}
+
+static char *
+percent_free (MpySnapshot *snapshot,
+              MpyFigure    part,
+              MpyFigure    total,
+              gboolean     part_is_used)
+{
+  guint64 p, t;
+
+  if (!mpy_snapshot_get_figure (snapshot, part, &p) ||
+      !mpy_snapshot_get_figure (snapshot, total, &t) || t == 0 || p > t)
+    return g_strdup ("");
+  if (part_is_used)
+    p = t - p;
+  return g_strdup_printf (" (%.1f%% free)", 100.0 * (double) p / (double) t);
+}
+
+static void
+print_stats_text (MpySnapshot *snapshot,
+                  const char  *file,
+                  guint        index)
+{
+  MpyStats stats;
+  const char *label = mpy_snapshot_get_label (snapshot);
+  g_autofree char *su = figure_text (snapshot, MPY_FIGURE_STACK_USED);
+  g_autofree char *sl = figure_text (snapshot, MPY_FIGURE_STACK_LIMIT);
+  g_autofree char *sp = percent_free (snapshot, MPY_FIGURE_STACK_USED, MPY_FIGURE_STACK_LIMIT, TRUE);
+  g_autofree char *gu = figure_text (snapshot, MPY_FIGURE_GC_USED);
+  g_autofree char *gt = figure_text (snapshot, MPY_FIGURE_GC_TOTAL);
+  g_autofree char *gf = figure_text (snapshot, MPY_FIGURE_GC_FREE);
+  g_autofree char *gp = percent_free (snapshot, MPY_FIGURE_GC_FREE, MPY_FIGURE_GC_TOTAL, FALSE);
+  g_autofree char *b1 = figure_text (snapshot, MPY_FIGURE_ONE_BLOCKS);
+  g_autofree char *b2 = figure_text (snapshot, MPY_FIGURE_TWO_BLOCKS);
+  g_autofree char *mb = figure_text (snapshot, MPY_FIGURE_MAX_BLOCK);
+  g_autofree char *mf = figure_text (snapshot, MPY_FIGURE_MAX_FREE);
+  guint64 value;
+
+  mpy_stats_compute (snapshot, &stats);
+
+  printf ("%s:%u%s%s%s\n", file, index,
+          label != NULL ? "  “" : "", label != NULL ? label : "", label != NULL ? "”" : "");
+  if (mpy_snapshot_get_figure (snapshot, MPY_FIGURE_MEM_TOTAL, &value))
+    {
+      g_autofree char *mc = figure_text (snapshot, MPY_FIGURE_MEM_CURRENT);
+      g_autofree char *mp = figure_text (snapshot, MPY_FIGURE_MEM_PEAK);
+      printf ("  %-18s total %" G_GUINT64_FORMAT ", current %s, peak %s\n", "mem", value, mc, mp);
+    }
+  printf ("  %-18s %s of %s%s\n", "Stack used", su, sl, sp);
+  printf ("  %-18s %s of %s bytes, free %s%s\n", "Heap used", gu, gt, gf, gp);
+  if (mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_MAX_NEW_SPLIT, &value))
+    printf ("  %-18s %" G_GUINT64_FORMAT "\n", "Max new split", value);
+  printf ("  %-18s %s\n", "1-blocks", b1);
+  printf ("  %-18s %s\n", "2-blocks", b2);
+  printf ("  %-18s %s blocks\n", "Max block", mb);
+  printf ("  %-18s %s blocks\n", "Max free", mf);
+
+  if (!mpy_snapshot_has_map (snapshot))
+    printf ("  %-18s none (mem_info() without argument)\n", "Block map");
+  else
+    {
+      guint n_areas = mpy_snapshot_get_n_areas (snapshot);
+
+      printf ("  %-18s %" G_GSIZE_FORMAT " × %u bytes in %u area%s:", "Blocks",
+              stats.n_blocks, stats.bytes_per_block, n_areas, n_areas == 1 ? "" : "s");
+      for (guint a = 0; a < n_areas; a++)
+        {
+          const MpyArea *area = mpy_snapshot_get_area (snapshot, a);
+          printf ("%s 0x%" G_GINT64_MODIFIER "x (%" G_GSIZE_FORMAT ")", a > 0 ? "," : "",
+                  area->base, area->n_blocks);
+        }
+      printf ("\n");
+      printf ("  %-18s %" G_GSIZE_FORMAT "\n", "Objects", stats.n_objects);
+      printf ("  %-18s %" G_GSIZE_FORMAT "\n", "Free holes", stats.free_holes);
+      printf ("  %-18s %" G_GSIZE_FORMAT " blocks at 0x%" G_GINT64_MODIFIER "x\n",
+              "Largest free run", stats.largest_free_run, stats.largest_free_run_address);
+      printf ("  %-18s %.1f%%\n", "Fragmentation", 100.0 * stats.fragmentation);
+      printf ("  %-10s %5s %10s %9s %12s\n", "Kind", "char", "blocks", "objects", "bytes");
+      for (guint k = 0; k < MPY_N_KINDS; k++)
+        {
+          const char *name = mpy_kind_get_name (mpy_kinds[k]);
+
+          printf ("  %-10s %5c %10" G_GSIZE_FORMAT " %9" G_GSIZE_FORMAT " %12" G_GUINT64_FORMAT "\n",
+                  name != NULL ? name : "?", mpy_kinds[k], stats.kind_blocks[k],
+                  stats.kind_objects[k], (guint64) stats.kind_blocks[k] * stats.bytes_per_block);
+        }
+    }
+  if (mpy_snapshot_is_damaged (snapshot))
+    printf ("  %-18s DAMAGED: %s\n", "Status",
+            mpy_snapshot_get_damage_reason (snapshot) ? mpy_snapshot_get_damage_reason (snapshot) : "");
+  else
+    printf ("  %-18s consistent\n", "Status");
+}
+
+static int
+cmd_stats (int    argc,
+           char **argv)
+{
+  gboolean json = FALSE;
+  g_auto(GStrv) files = NULL;
+  GOptionEntry entries[] = {
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON array, one object per dump", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE…" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("FILE… — figures and statistics of every dump");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  int status = EXIT_OK;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context,
+    "Prints the header figures and the map statistics of every mem_info dump in every FILE\n"
+    "(a dump, a raw-REPL reply, a console log or a session file).");
+  g_option_context_set_description (context,
+    "With --json the fields are: file, index (0-based within the file), label, time, mem_total,\n"
+    "mem_current, mem_peak, stack_used, stack_limit, gc_total, gc_used, gc_free, max_new_split,\n"
+    "one_blocks, two_blocks, max_block, max_free, has_map, bytes_per_block, areas [{base, blocks}],\n"
+    "block_count, kind_blocks {kind character: blocks}, objects, largest_free_run (blocks),\n"
+    "free_holes, fragmentation (0–1), damaged, damage_reason. A figure the dump does not print is\n"
+    "null; the map figures are null for a dump without a map.\n");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, "%s", error->message);
+  if (files == NULL || files[0] == NULL)
+    return usage_error (context, "give at least one FILE");
+
+  if (json)
+    {
+      builder = json_builder_new ();
+      json_builder_begin_array (builder);
+    }
+
+  for (guint f = 0; files[f] != NULL; f++)
+    {
+      g_autoptr(GPtrArray) dumps = NULL;
+      g_autoptr(GError) read_error = NULL;
+
+      dumps = read_dumps (files[f], &read_error);
+      if (dumps == NULL)
+        {
+          fail ("%s: %s", files[f], describe_error (read_error));
+          status = EXIT_INPUT;
+          continue;
+        }
+      for (guint i = 0; i < dumps->len; i++)
+        {
+          MpySnapshot *snapshot = g_ptr_array_index (dumps, i);
+
+          if (json)
+            json_builder_add_value (builder, mpy_cli_snapshot_to_json (snapshot, files[f], i));
+          else
+            {
+              if (f > 0 || i > 0)
+                printf ("\n");
+              print_stats_text (snapshot, files[f], i);
+            }
+        }
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      mpy_cli_print_json (root);
+    }
+  return status;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * diff
+ */
+
+static const MpyFigure diff_figures[] = {
+  MPY_FIGURE_MEM_TOTAL, MPY_FIGURE_MEM_CURRENT, MPY_FIGURE_MEM_PEAK,
+  MPY_FIGURE_STACK_USED, MPY_FIGURE_STACK_LIMIT,
+  MPY_FIGURE_GC_TOTAL, MPY_FIGURE_GC_USED, MPY_FIGURE_GC_FREE, MPY_FIGURE_GC_MAX_NEW_SPLIT,
+  MPY_FIGURE_ONE_BLOCKS, MPY_FIGURE_TWO_BLOCKS, MPY_FIGURE_MAX_BLOCK, MPY_FIGURE_MAX_FREE,
+};
+
+static void
+add_dump_ref (JsonBuilder *builder,
+              const char  *member,
+              const char  *arg)
+{
+  g_autofree char *file = NULL;
+  guint index;
+  gboolean explicit_index;
+
+  parse_dump_ref (arg, &file, &index, &explicit_index);
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "file");
+  json_builder_add_string_value (builder, file);
+  json_builder_set_member_name (builder, "index");
+  json_builder_add_int_value (builder, index);
+  json_builder_end_object (builder);
+}
+
+static void
+print_diff_json (MpyDiff    *diff,
+                 const char *arg_a,
+                 const char *arg_b)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  MpySnapshot *before = mpy_diff_get_before (diff);
+  MpySnapshot *after = mpy_diff_get_after (diff);
+  MpyStats sa, sb;
+
+  mpy_stats_compute (before, &sa);
+  mpy_stats_compute (after, &sb);
+
+  json_builder_begin_object (builder);
+  add_dump_ref (builder, "before", arg_a);
+  add_dump_ref (builder, "after", arg_b);
+
+  json_builder_set_member_name (builder, "blocks");
+  json_builder_begin_object (builder);
+  for (int s = 0; s < MPY_N_DIFF_STATES; s++)
+    {
+      json_builder_set_member_name (builder, mpy_diff_state_get_name ((MpyDiffState) s));
+      json_builder_add_int_value (builder, (gint64) mpy_diff_count_blocks (diff, (MpyDiffState) s));
+    }
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "objects");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "new");
+  json_builder_add_int_value (builder, (gint64) mpy_diff_get_objects_new (diff));
+  json_builder_set_member_name (builder, "freed");
+  json_builder_add_int_value (builder, (gint64) mpy_diff_get_objects_freed (diff));
+  json_builder_set_member_name (builder, "kept");
+  json_builder_add_int_value (builder, (gint64) mpy_diff_get_objects_kept (diff));
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "deltas");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (diff_figures); i++)
+    {
+      gint64 delta;
+
+      json_builder_set_member_name (builder, mpy_figure_get_key (diff_figures[i]));
+      if (mpy_diff_get_figure_delta (diff, diff_figures[i], &delta))
+        json_builder_add_int_value (builder, delta);
+      else
+        json_builder_add_null_value (builder);
+    }
+  json_builder_set_member_name (builder, "objects");
+  json_builder_add_int_value (builder, (gint64) sb.n_objects - (gint64) sa.n_objects);
+  json_builder_set_member_name (builder, "free_holes");
+  json_builder_add_int_value (builder, (gint64) sb.free_holes - (gint64) sa.free_holes);
+  json_builder_set_member_name (builder, "largest_free_run");
+  json_builder_add_int_value (builder, (gint64) sb.largest_free_run - (gint64) sa.largest_free_run);
+  json_builder_set_member_name (builder, "fragmentation");
+  json_builder_add_double_value (builder, sb.fragmentation - sa.fragmentation);
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  mpy_cli_print_json (root);
+}
+
+static void
+print_diff_text (MpyDiff    *diff,
+                 const char *arg_a,
+                 const char *arg_b)
+{
+  MpySnapshot *before = mpy_diff_get_before (diff);
+  MpySnapshot *after = mpy_diff_get_after (diff);
+  MpyStats sa, sb;
+
+  mpy_stats_compute (before, &sa);
+  mpy_stats_compute (after, &sb);
+
+  printf ("%s (after) vs %s (before)\n", arg_b, arg_a);
+  printf ("  %-12s %" G_GSIZE_FORMAT " allocated, %" G_GSIZE_FORMAT " freed, %" G_GSIZE_FORMAT
+          " changed, %" G_GSIZE_FORMAT " unchanged (%" G_GSIZE_FORMAT " free in both)\n", "Blocks",
+          mpy_diff_count_blocks (diff, MPY_DIFF_ALLOCATED), mpy_diff_count_blocks (diff, MPY_DIFF_FREED),
+          mpy_diff_count_blocks (diff, MPY_DIFF_CHANGED), mpy_diff_count_blocks (diff, MPY_DIFF_UNCHANGED),
+          mpy_diff_count_blocks (diff, MPY_DIFF_FREE));
+  printf ("  %-12s %" G_GSIZE_FORMAT " new, %" G_GSIZE_FORMAT " freed, %" G_GSIZE_FORMAT " kept\n",
+          "Objects", mpy_diff_get_objects_new (diff), mpy_diff_get_objects_freed (diff),
+          mpy_diff_get_objects_kept (diff));
+  printf ("\n  %-18s %12s %12s %12s\n", "Figure", "before", "after", "delta");
+  for (guint i = 0; i < G_N_ELEMENTS (diff_figures); i++)
+    {
+      g_autofree char *a = figure_text (before, diff_figures[i]);
+      g_autofree char *b = figure_text (after, diff_figures[i]);
+      g_autofree char *d = NULL;
+      gint64 delta;
+      guint64 unused;
+
+      if (mpy_diff_get_figure_delta (diff, diff_figures[i], &delta))
+        d = g_strdup_printf ("%+" G_GINT64_FORMAT, delta);
+      else if (!mpy_snapshot_get_figure (before, diff_figures[i], &unused) &&
+               !mpy_snapshot_get_figure (after, diff_figures[i], &unused))
+        continue;  /* printed by neither dump */
+      else
+        d = g_strdup ("–");
+      printf ("  %-18s %12s %12s %12s\n", mpy_figure_get_key (diff_figures[i]), a, b, d);
+    }
+  printf ("  %-18s %12" G_GSIZE_FORMAT " %12" G_GSIZE_FORMAT " %+12" G_GINT64_FORMAT "\n", "objects",
+          sa.n_objects, sb.n_objects, (gint64) sb.n_objects - (gint64) sa.n_objects);
+  printf ("  %-18s %12" G_GSIZE_FORMAT " %12" G_GSIZE_FORMAT " %+12" G_GINT64_FORMAT "\n", "free_holes",
+          sa.free_holes, sb.free_holes, (gint64) sb.free_holes - (gint64) sa.free_holes);
+  printf ("  %-18s %11.1f%% %11.1f%% %+11.1f%%\n", "fragmentation",
+          100.0 * sa.fragmentation, 100.0 * sb.fragmentation,
+          100.0 * (sb.fragmentation - sa.fragmentation));
+}
+
+static int
+cmd_diff (int    argc,
+          char **argv)
+{
+  gboolean json = FALSE;
+  g_auto(GStrv) args = NULL;
+  GOptionEntry entries[] = {
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, "A B" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("A B — compare dump B (after) with dump A (before)");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MpySnapshot) a = NULL;
+  g_autoptr(MpySnapshot) b = NULL;
+  g_autoptr(MpyDiff) diff = NULL;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context,
+    "Counts the blocks allocated, freed, changed (another object) and unchanged from A to B,\n"
+    "the objects new, freed and kept, and the change of every figure (B − A).\n"
+    "Both dumps must come from the same heap layout (same areas and block size).");
+  g_option_context_set_description (context, index_help);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, "%s", error->message);
+  if (args == NULL || g_strv_length (args) != 2)
+    return usage_error (context, "give exactly two dumps, A (before) and B (after)");
+
+  a = load_dump_ref (args[0]);
+  if (a == NULL)
+    return EXIT_INPUT;
+  b = load_dump_ref (args[1]);
+  if (b == NULL)
+    return EXIT_INPUT;
+
+  diff = mpy_diff_new (a, b, &error);
+  if (diff == NULL)
+    {
+      fail ("cannot compare %s with %s: %s", args[1], args[0], describe_error (error));
+      return EXIT_INPUT;
+    }
+
+  if (json)
+    print_diff_json (diff, args[0], args[1]);
+  else
+    print_diff_text (diff, args[0], args[1]);
+  return EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * render
+ */
+
+static int
+cmd_render (int    argc,
+            char **argv)
+{
+  g_autofree char *output = NULL;
+  g_autofree char *diff_with = NULL;
+  g_auto(GStrv) args = NULL;
+  int columns = 1;
+  double scale = 4.0;
+  gboolean rainbow = FALSE, show_free = FALSE, dark = FALSE;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "The PNG file to write (required)", "OUT.png" },
+    { "diff-with", 'd', 0, G_OPTION_ARG_FILENAME, &diff_with,
+      "Draw the changes from this earlier dump (before) to FILE (after)", "FILE2[:N]" },
+    { "columns", 'c', 0, G_OPTION_ARG_INT, &columns, "Blocks per row = 64 × N (default 1)", "N" },
+    { "scale", 's', 0, G_OPTION_ARG_DOUBLE, &scale, "Pixels per block (default 4)", "PX" },
+    { "rainbow", 'r', 0, G_OPTION_ARG_NONE, &rainbow, "Alternate two shades per object", NULL },
+    { "show-free", 'f', 0, G_OPTION_ARG_NONE, &show_free, "Draw free blocks in grey instead of the background", NULL },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Use the dark palette", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, "FILE[:N]" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("FILE[:N] -o OUT.png — draw a dump (or a diff) as a PNG");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(MpySnapshot) before = NULL;
+  g_autoptr(MpyDiff) diff = NULL;
+  MpyRenderOptions options = MPY_RENDER_OPTIONS_INIT;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context,
+    "Draws the heap map with a header of figures and a legend. With --diff-with, the picture\n"
+    "shows FILE compared with FILE2: unchanged, allocated, freed and changed blocks.");
+  g_option_context_set_description (context, index_help);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, "%s", error->message);
+  if (args == NULL || g_strv_length (args) != 1)
+    return usage_error (context, "give exactly one dump to draw");
+  if (output == NULL || *output == '\0')
+    return usage_error (context, "give the PNG file to write with -o OUT.png");
+  if (columns < 1 || columns > 1024)
+    return usage_error (context, "--columns must be between 1 and 1024, not %d", columns);
+  if (!(scale > 0) || scale > 32767)
+    return usage_error (context, "--scale must be a number of pixels per block above 0, not %g", scale);
+
+  snapshot = load_dump_ref (args[0]);
+  if (snapshot == NULL)
+    return EXIT_INPUT;
+  if (diff_with != NULL)
+    {
+      before = load_dump_ref (diff_with);
+      if (before == NULL)
+        return EXIT_INPUT;
+      diff = mpy_diff_new (before, snapshot, &error);
+      if (diff == NULL)
+        {
+          fail ("cannot compare %s with %s: %s", args[0], diff_with, describe_error (error));
+          return EXIT_INPUT;
+        }
+    }
+
+  options.columns = (guint) columns;
+  options.rainbow = rainbow;
+  options.show_free = show_free;
+  options.dark = dark;
+
+  if (!mpy_renderer_write_png (snapshot, diff, &options, scale, output, &error))
+    {
+      if (g_error_matches (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE))
+        fail ("%s: %s", output, describe_error (error));
+      else
+        fail ("%s: %s", args[0], describe_error (error));
+      return EXIT_INPUT;
+    }
+  return EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * main
+ */
+
+typedef struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "stats",   cmd_stats,       "stats [--json] FILE…              figures and statistics of every dump" },
+  { "diff",    cmd_diff,        "diff [--json] A B                 compare dump B (after) with dump A (before)" },
+  { "render",  cmd_render,      "render FILE[:N] -o OUT.png […]    draw a dump or a diff as a PNG" },
+  { "ports",   mpy_cli_ports,   "ports                             list serial ports and likely boards" },
+  { "capture", mpy_cli_capture, "capture PORT […]                  capture a dump from a board" },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "Usage: %s COMMAND [OPTION…] [ARG…]\n\n"
+                "MicroPython heap maps from micropython.mem_info(1) dumps.\n\nCommands:\n", prgname);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %s\n", commands[i].summary);
+  fprintf (out, "\n%s\n“%s COMMAND --help” describes a command’s options.\n"
+                "Exit status: 0 success, 1 bad input (unreadable file, no such dump, incompatible\n"
+                "diff, device failure), 2 usage error.\n", index_help, prgname);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return EXIT_USAGE;
+    }
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+    {
+      print_usage (stdout);
+      return EXIT_OK;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("%s %s\n", prgname, PACKAGE_VERSION);
+      return EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      {
+        g_autofree char *name = g_strdup_printf ("%s %s", prgname, commands[i].name);
+
+        /* GOptionContext names the program with it in --help. */
+        g_set_prgname (name);
+        return commands[i].run (argc - 1, argv + 1);
+      }
+
+  fprintf (stderr, "%s: unknown command “%s”\n\n", prgname, argv[1]);
+  print_usage (stderr);
+  return EXIT_USAGE;
+}
