@@ -5,43 +5,495 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gi18n.h>
+
 #include "mpy-figures-panel.h"
+#include "mpy-stats.h"
+
+/* Figures the panel can show, each with a key for mpy_figures_panel_get_value_text():
+ *   the header figures by mpy_figure_get_key() ("stack_used", "gc_used", "max_free", …),
+ *   "stack_free_percent", "gc_free_percent", "damage",
+ *   "fragmentation", "free_holes", "largest_free_run", "largest_free_address", "objects",
+ *   "kind_<name>" (e.g. "kind_list": objects and blocks), "histogram_<i>" (objects of
+ *   [2^i, 2^(i+1)) blocks), and in diff mode "diff_blocks_allocated", "diff_blocks_freed",
+ *   "diff_blocks_changed", "diff_objects_new", "diff_objects_freed", "diff_objects_kept".
+ * In diff mode a figure known on both sides reads "value (Δ +n)". */
 
 struct _MpyFiguresPanel
 {
-  GtkWidget parent_instance;
+  GtkWidget    parent_instance;
+
+  GtkWidget   *grid;
+  GHashTable  *values;     /* key → displayed value text */
+  int          row;
+
+  MpySnapshot *snapshot;
+  MpyDiff     *diff;
 };
 
 G_DEFINE_FINAL_TYPE (MpyFiguresPanel, mpy_figures_panel, GTK_TYPE_WIDGET)
 
+typedef enum {
+  UNIT_BYTES,
+  UNIT_BLOCKS,
+  UNIT_COUNT,
+} Unit;
+
+static char *
+format_bytes (guint64 bytes)
+{
+  g_autofree char *human = NULL;
+
+  if (bytes < 1024)
+    return g_strdup_printf (g_dngettext (NULL, "%" G_GUINT64_FORMAT " byte",
+                                         "%" G_GUINT64_FORMAT " bytes", bytes), bytes);
+  human = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+  return g_strdup_printf (_("%" G_GUINT64_FORMAT " bytes (%s)"), bytes, human);
+}
+
+static char *
+format_value (guint64 value,
+              Unit    unit,
+              guint   bytes_per_block)
+{
+  switch (unit)
+    {
+    case UNIT_BYTES:
+      return format_bytes (value);
+    case UNIT_BLOCKS:
+      if (bytes_per_block > 0)
+        {
+          g_autofree char *bytes = format_bytes (value * bytes_per_block);
+
+          return g_strdup_printf (g_dngettext (NULL, "%" G_GUINT64_FORMAT " block, %s",
+                                               "%" G_GUINT64_FORMAT " blocks, %s", value),
+                                  value, bytes);
+        }
+      return g_strdup_printf (g_dngettext (NULL, "%" G_GUINT64_FORMAT " block",
+                                           "%" G_GUINT64_FORMAT " blocks", value), value);
+    case UNIT_COUNT:
+    default:
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+    }
+}
+
+static char *
+with_delta (char   *text,
+            gint64  delta)
+{
+  char *result = g_strdup_printf (_("%s (Δ %+" G_GINT64_FORMAT ")"), text, delta);
+
+  g_free (text);
+  return result;
+}
+
+static char *
+percent_text (double   value,
+              gboolean have_delta,
+              double   delta)
+{
+  if (have_delta)
+    return g_strdup_printf (_("%.1f %% (Δ %+.1f)"), value, delta);
+  return g_strdup_printf (_("%.1f %%"), value);
+}
+
+static void
+add_heading (MpyFiguresPanel *self,
+             const char      *title)
+{
+  GtkWidget *label = gtk_label_new (title);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  if (self->row > 0)
+    gtk_widget_set_margin_top (label, 12);
+  gtk_grid_attach (GTK_GRID (self->grid), label, 0, self->row++, 3, 1);
+}
+
+/* Adds a row and records its value text under @key. Returns the value label. */
+static GtkWidget *
+add_row (MpyFiguresPanel *self,
+         const char      *key,
+         const char      *title,
+         char            *value,     /* (transfer full) */
+         int              value_columns)
+{
+  GtkWidget *name = gtk_label_new (title);
+  GtkWidget *label = gtk_label_new (value);
+
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_widget_add_css_class (name, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_grid_attach (GTK_GRID (self->grid), name, 0, self->row, 1, 1);
+  gtk_grid_attach (GTK_GRID (self->grid), label, 1, self->row, value_columns, 1);
+  self->row++;
+  g_hash_table_replace (self->values, g_strdup (key), value);
+  return label;
+}
+
+static void
+add_figure (MpyFiguresPanel *self,
+            MpySnapshot     *snapshot,
+            MpyFigure        figure,
+            const char      *title,
+            Unit             unit)
+{
+  guint64 value;
+  gint64 delta;
+  char *text;
+
+  if (!mpy_snapshot_get_figure (snapshot, figure, &value))
+    return;
+  text = format_value (value, unit, mpy_snapshot_get_bytes_per_block (snapshot));
+  if (self->diff != NULL && mpy_diff_get_figure_delta (self->diff, figure, &delta))
+    text = with_delta (text, delta);
+  add_row (self, mpy_figure_get_key (figure), title, text, 2);
+}
+
+/* A figure derived from the map, with its delta against @before_value in diff mode. */
+static void
+add_stat (MpyFiguresPanel *self,
+          const char      *key,
+          const char      *title,
+          guint64          value,
+          const guint64   *before_value,
+          Unit             unit,
+          guint            bytes_per_block)
+{
+  char *text = format_value (value, unit, bytes_per_block);
+
+  if (before_value != NULL)
+    text = with_delta (text, (gint64) value - (gint64) *before_value);
+  add_row (self, key, title, text, 2);
+}
+
+static gboolean
+free_percent (MpySnapshot *snapshot,
+              MpyFigure    used_or_free,
+              MpyFigure    total_figure,
+              gboolean     from_used,
+              double      *percent)
+{
+  guint64 a, total;
+
+  if (snapshot == NULL ||
+      !mpy_snapshot_get_figure (snapshot, used_or_free, &a) ||
+      !mpy_snapshot_get_figure (snapshot, total_figure, &total) || total == 0)
+    return FALSE;
+  *percent = 100.0 * (from_used ? (double) (total - MIN (a, total)) : (double) a) / total;
+  return TRUE;
+}
+
+static void
+add_percent (MpyFiguresPanel *self,
+             const char      *key,
+             const char      *title,
+             MpySnapshot     *snapshot,
+             MpySnapshot     *before,
+             MpyFigure        figure,
+             MpyFigure        total_figure,
+             gboolean         from_used)
+{
+  double now, then;
+  gboolean have_then;
+
+  if (!free_percent (snapshot, figure, total_figure, from_used, &now))
+    return;
+  have_then = free_percent (before, figure, total_figure, from_used, &then);
+  add_row (self, key, title, percent_text (now, have_then, now - then), 2);
+}
+
+static char *
+histogram_title (guint bucket)
+{
+  guint64 lo = G_GUINT64_CONSTANT (1) << bucket;
+  guint64 hi = (G_GUINT64_CONSTANT (1) << (bucket + 1)) - 1;
+
+  if (lo == hi)
+    return g_strdup_printf (g_dngettext (NULL, "%" G_GUINT64_FORMAT " block",
+                                         "%" G_GUINT64_FORMAT " blocks", lo), lo);
+  return g_strdup_printf (_("%" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT " blocks"), lo, hi);
+}
+
+static void
+rebuild (MpyFiguresPanel *self)
+{
+  MpySnapshot *snapshot = self->diff ? mpy_diff_get_after (self->diff) : self->snapshot;
+  MpySnapshot *before = self->diff ? mpy_diff_get_before (self->diff) : NULL;
+  GtkWidget *child;
+  MpyStats stats, before_stats;
+  guint bpb;
+
+  while ((child = gtk_widget_get_first_child (self->grid)) != NULL)
+    gtk_grid_remove (GTK_GRID (self->grid), child);
+  g_hash_table_remove_all (self->values);
+  self->row = 0;
+
+  if (snapshot == NULL)
+    {
+      GtkWidget *label = gtk_label_new (_("No snapshot selected"));
+
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_grid_attach (GTK_GRID (self->grid), label, 0, 0, 3, 1);
+      return;
+    }
+
+  bpb = mpy_snapshot_get_bytes_per_block (snapshot);
+
+  if (mpy_snapshot_is_damaged (snapshot))
+    {
+      const char *reason = mpy_snapshot_get_damage_reason (snapshot);
+      GtkWidget *label;
+
+      label = add_row (self, "damage", _("Damaged"),
+                       g_strdup (reason ? reason : _("the map disagrees with the header")), 2);
+      gtk_widget_add_css_class (label, "error");
+    }
+
+  if (self->diff != NULL)
+    {
+      add_heading (self, _("Changes"));
+      add_stat (self, "diff_objects_new", _("New objects"),
+                mpy_diff_get_objects_new (self->diff), NULL, UNIT_COUNT, bpb);
+      add_stat (self, "diff_objects_freed", _("Freed objects"),
+                mpy_diff_get_objects_freed (self->diff), NULL, UNIT_COUNT, bpb);
+      add_stat (self, "diff_objects_kept", _("Kept objects"),
+                mpy_diff_get_objects_kept (self->diff), NULL, UNIT_COUNT, bpb);
+      add_stat (self, "diff_blocks_allocated", _("Allocated"),
+                mpy_diff_count_blocks (self->diff, MPY_DIFF_ALLOCATED), NULL, UNIT_BLOCKS, bpb);
+      add_stat (self, "diff_blocks_freed", _("Freed"),
+                mpy_diff_count_blocks (self->diff, MPY_DIFF_FREED), NULL, UNIT_BLOCKS, bpb);
+      add_stat (self, "diff_blocks_changed", _("Reused by another object"),
+                mpy_diff_count_blocks (self->diff, MPY_DIFF_CHANGED), NULL, UNIT_BLOCKS, bpb);
+    }
+
+  add_heading (self, _("Stack"));
+  add_figure (self, snapshot, MPY_FIGURE_STACK_USED, _("Used"), UNIT_BYTES);
+  add_figure (self, snapshot, MPY_FIGURE_STACK_LIMIT, _("Limit"), UNIT_BYTES);
+  add_percent (self, "stack_free_percent", _("Free"), snapshot, before,
+               MPY_FIGURE_STACK_USED, MPY_FIGURE_STACK_LIMIT, TRUE);
+
+  add_heading (self, _("Heap"));
+  add_figure (self, snapshot, MPY_FIGURE_GC_TOTAL, _("Total"), UNIT_BYTES);
+  add_figure (self, snapshot, MPY_FIGURE_GC_USED, _("Used"), UNIT_BYTES);
+  add_figure (self, snapshot, MPY_FIGURE_GC_FREE, _("Free"), UNIT_BYTES);
+  add_percent (self, "gc_free_percent", _("Free share"), snapshot, before,
+               MPY_FIGURE_GC_FREE, MPY_FIGURE_GC_TOTAL, FALSE);
+  add_figure (self, snapshot, MPY_FIGURE_GC_MAX_NEW_SPLIT, _("Max new split"), UNIT_BYTES);
+  add_figure (self, snapshot, MPY_FIGURE_ONE_BLOCKS, _("1-block objects"), UNIT_COUNT);
+  add_figure (self, snapshot, MPY_FIGURE_TWO_BLOCKS, _("2-block objects"), UNIT_COUNT);
+  add_figure (self, snapshot, MPY_FIGURE_MAX_BLOCK, _("Largest object"), UNIT_BLOCKS);
+  add_figure (self, snapshot, MPY_FIGURE_MAX_FREE, _("Largest free block"), UNIT_BLOCKS);
+  add_figure (self, snapshot, MPY_FIGURE_MEM_TOTAL, _("Allocated in total"), UNIT_BYTES);
+  add_figure (self, snapshot, MPY_FIGURE_MEM_CURRENT, _("Allocated now"), UNIT_BYTES);
+  add_figure (self, snapshot, MPY_FIGURE_MEM_PEAK, _("Allocation peak"), UNIT_BYTES);
+
+  if (!mpy_snapshot_has_map (snapshot))
+    {
+      GtkWidget *label = gtk_label_new (_("No block map: this dump was printed by mem_info() without an argument."));
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_set_margin_top (label, 12);
+      gtk_grid_attach (GTK_GRID (self->grid), label, 0, self->row++, 3, 1);
+      return;
+    }
+
+  mpy_stats_compute (snapshot, &stats);
+  if (before != NULL)
+    mpy_stats_compute (before, &before_stats);
+
+#define BEFORE(field) (before != NULL ? &(guint64) { before_stats.field } : NULL)
+
+  add_heading (self, _("Fragmentation"));
+  add_row (self, "fragmentation", _("Fragmentation"),
+           percent_text (100.0 * stats.fragmentation, before != NULL,
+                         100.0 * (stats.fragmentation - (before ? before_stats.fragmentation : 0))),
+           2);
+  add_stat (self, "free_holes", _("Free holes"), stats.free_holes, BEFORE (free_holes),
+            UNIT_COUNT, bpb);
+  add_stat (self, "largest_free_run", _("Largest free run"), stats.largest_free_run,
+            BEFORE (largest_free_run), UNIT_BLOCKS, bpb);
+  if (stats.largest_free_run > 0)
+    add_row (self, "largest_free_address", _("Largest free run at"),
+             g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", stats.largest_free_run_address), 2);
+  add_stat (self, "objects", _("Objects"), stats.n_objects, BEFORE (n_objects), UNIT_COUNT, bpb);
+
+  add_heading (self, _("Kinds"));
+  for (guint i = 0; i < MPY_N_KINDS; i++)
+    {
+      const char *name = mpy_kind_get_name (mpy_kinds[i]);
+      g_autofree char *key = g_strdup_printf ("kind_%s", name);
+      g_autofree char *blocks = format_value (stats.kind_blocks[i], UNIT_BLOCKS, bpb);
+      char *text;
+
+      if (stats.kind_blocks[i] == 0 && (before == NULL || before_stats.kind_blocks[i] == 0))
+        continue;
+      if (mpy_kind_is_head (mpy_kinds[i]))
+        text = g_strdup_printf (g_dngettext (NULL, "%" G_GSIZE_FORMAT " object, %s",
+                                             "%" G_GSIZE_FORMAT " objects, %s",
+                                             stats.kind_objects[i]),
+                                stats.kind_objects[i], blocks);
+      else
+        text = g_strdup (blocks);
+      if (before != NULL)
+        text = with_delta (text, (gint64) stats.kind_blocks[i] - (gint64) before_stats.kind_blocks[i]);
+      add_row (self, key, name, text, 2);
+    }
+
+  add_heading (self, _("Object sizes"));
+  {
+    gsize max = 1;
+
+    for (guint i = 0; i < MPY_HISTOGRAM_BUCKETS; i++)
+      max = MAX (max, stats.histogram[i]);
+    for (guint i = 0; i < MPY_HISTOGRAM_BUCKETS; i++)
+      {
+        g_autofree char *key = NULL;
+        g_autofree char *title = NULL;
+        GtkWidget *bar;
+        char *text;
+
+        if (stats.histogram[i] == 0 && (before == NULL || before_stats.histogram[i] == 0))
+          continue;
+        key = g_strdup_printf ("histogram_%u", i);
+        title = histogram_title (i);
+        text = format_value (stats.histogram[i], UNIT_COUNT, bpb);
+        if (before != NULL)
+          text = with_delta (text, (gint64) stats.histogram[i] - (gint64) before_stats.histogram[i]);
+        add_row (self, key, title, text, 1);
+
+        bar = gtk_level_bar_new_for_interval (0, max);
+        gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), stats.histogram[i]);
+        /* Plain proportional bars: no low/high/full colour offsets. */
+        gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
+        gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
+        gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
+        gtk_widget_set_hexpand (bar, TRUE);
+        gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+        gtk_widget_set_size_request (bar, 60, -1);
+        gtk_grid_attach (GTK_GRID (self->grid), bar, 2, self->row - 1, 1, 1);
+      }
+  }
+#undef BEFORE
+}
+
+static void
+mpy_figures_panel_dispose (GObject *object)
+{
+  MpyFiguresPanel *self = MPY_FIGURES_PANEL (object);
+
+  g_clear_pointer (&self->grid, gtk_widget_unparent);
+  g_clear_pointer (&self->snapshot, mpy_snapshot_unref);
+  g_clear_pointer (&self->diff, mpy_diff_unref);
+
+  G_OBJECT_CLASS (mpy_figures_panel_parent_class)->dispose (object);
+}
+
+static void
+mpy_figures_panel_finalize (GObject *object)
+{
+  MpyFiguresPanel *self = MPY_FIGURES_PANEL (object);
+
+  g_clear_pointer (&self->values, g_hash_table_unref);
+
+  G_OBJECT_CLASS (mpy_figures_panel_parent_class)->finalize (object);
+}
+
 static void
 mpy_figures_panel_class_init (MpyFiguresPanelClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mpy_figures_panel_dispose;
+  object_class->finalize = mpy_figures_panel_finalize;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "figurespanel");
 }
 
 static void
 mpy_figures_panel_init (MpyFiguresPanel *self)
 {
+  self->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (self->grid), 4);
+  gtk_grid_set_column_spacing (GTK_GRID (self->grid), 12);
+  gtk_widget_set_margin_start (self->grid, 12);
+  gtk_widget_set_margin_end (self->grid, 12);
+  gtk_widget_set_margin_top (self->grid, 12);
+  gtk_widget_set_margin_bottom (self->grid, 12);
+  gtk_widget_set_parent (self->grid, GTK_WIDGET (self));
+  rebuild (self);
 }
 
+/**
+ * mpy_figures_panel_new:
+ *
+ * Returns: a new, empty figures panel.
+ */
 GtkWidget *
 mpy_figures_panel_new (void)
 {
   return g_object_new (MPY_TYPE_FIGURES_PANEL, NULL);
 }
 
+/**
+ * mpy_figures_panel_set_snapshot:
+ * @snapshot: (nullable): the snapshot whose figures to show
+ *
+ * Shows the figures of @snapshot and leaves diff mode.
+ */
 void
-mpy_figures_panel_set_snapshot (MpyFiguresPanel *self, MpySnapshot *snapshot)
+mpy_figures_panel_set_snapshot (MpyFiguresPanel *self,
+                                MpySnapshot     *snapshot)
 {
+  g_return_if_fail (MPY_IS_FIGURES_PANEL (self));
+
+  if (snapshot != NULL)
+    mpy_snapshot_ref (snapshot);
+  g_clear_pointer (&self->snapshot, mpy_snapshot_unref);
+  g_clear_pointer (&self->diff, mpy_diff_unref);
+  self->snapshot = snapshot;
+  rebuild (self);
 }
 
+/**
+ * mpy_figures_panel_set_diff:
+ * @diff: (nullable): the diff to show, or %NULL to go back to the snapshot
+ *
+ * Shows the figures of the diff's "after" with the delta of each against its "before".
+ */
 void
-mpy_figures_panel_set_diff (MpyFiguresPanel *self, MpyDiff *diff)
+mpy_figures_panel_set_diff (MpyFiguresPanel *self,
+                            MpyDiff         *diff)
 {
+  g_return_if_fail (MPY_IS_FIGURES_PANEL (self));
+
+  if (diff != NULL)
+    mpy_diff_ref (diff);
+  g_clear_pointer (&self->diff, mpy_diff_unref);
+  self->diff = diff;
+  rebuild (self);
 }
 
+/**
+ * mpy_figures_panel_get_value_text:
+ * @key: a figure key ("gc_used", "fragmentation", …; see the list at the top of this file)
+ *
+ * Returns: (nullable): the displayed value text of that figure, or %NULL when not shown
+ */
 const char *
-mpy_figures_panel_get_value_text (MpyFiguresPanel *self, const char *key)
+mpy_figures_panel_get_value_text (MpyFiguresPanel *self,
+                                  const char      *key)
 {
-  return NULL;
+  g_return_val_if_fail (MPY_IS_FIGURES_PANEL (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return g_hash_table_lookup (self->values, key);
 }

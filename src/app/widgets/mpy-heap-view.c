@@ -256,18 +256,24 @@ legend_layout (MpyHeapView *self,
       for (guint i = 0; i < G_N_ELEMENTS (order); i++)
         {
           labels[n] = _(names[i]);
-          colors[n++] = mpy_palette_get_diff_color (order[i], dark);
+          if (order[i] == MPY_DIFF_FREE && !self->options.show_free)
+            colors[n++] = mpy_palette_get_background (dark);
+          else
+            colors[n++] = mpy_palette_get_diff_color (order[i], dark);
         }
     }
   else
     {
       for (guint i = 0; i < MPY_N_KINDS; i++)
         {
-          /* Tails take the colour of their object's head, so they have no swatch. */
-          if (mpy_kinds[i] == MPY_KIND_TAIL)
+          /* In rainbow mode tails take the colour of their object's head: no swatch. */
+          if (mpy_kinds[i] == MPY_KIND_TAIL && self->options.rainbow)
             continue;
           labels[n] = mpy_kind_get_name (mpy_kinds[i]);
-          colors[n++] = mpy_palette_get_kind_color (mpy_kinds[i], dark);
+          if (mpy_kinds[i] == MPY_KIND_FREE && !self->options.show_free)
+            colors[n++] = mpy_palette_get_background (dark);
+          else
+            colors[n++] = mpy_palette_get_kind_color (mpy_kinds[i], dark);
         }
     }
   if (self->highlight_largest_free)
@@ -1354,6 +1360,8 @@ mpy_heap_view_set_options (MpyHeapView            *self,
     layout_changed (self);
   else
     invalidate_image (self);
+  /* The legend depends on rainbow and show-free and may change height. */
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 
   g_object_freeze_notify (G_OBJECT (self));
   if (old.columns != self->options.columns)
