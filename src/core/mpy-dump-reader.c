@@ -1,1 +1,1042 @@
-/* placeholder: being written */
+/* mpy-dump-reader.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "mpy-dump-reader.h"
+#include "mpy-snapshot-private.h"
+#include "mpy-stats.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (mpy-reader-error-quark, mpy_reader_error)
+
+#define MAX_FILE_SIZE       (256u * 1024 * 1024)
+#define MAX_NUMBER          (G_GUINT64_CONSTANT (1) << 48)
+#define MAX_TOTAL_BLOCKS    ((gsize) 1 << 28)   /* per read: bounds what abbreviations may expand to */
+#define MAX_DUMPS           1000000
+#define MAX_GAP_REPORTS     3
+#define MAX_REASONS         8
+#define MASK_5              0xfffffu
+
+typedef struct {
+  guint64 offset;       /* as printed */
+  gsize   index;        /* block index inside its area, counted from the lines */
+  guint   line;         /* 1-based line number in the input */
+  guint   area;
+  guint8  digits;       /* 5 or 8 */
+} LineRec;
+
+typedef struct {
+  const char *text;
+  gsize       length;
+  GPtrArray  *dumps;
+  gsize       blocks_budget;
+
+  /* A `mem:` line waiting for its `stack:` line. */
+  gboolean    pending_mem;
+  gsize       pending_mem_start;
+  guint64     pending_figures[3];
+  guint32     pending_set;
+  char       *pending_reason;
+
+  /* The dump being read. */
+  gboolean    in_dump;
+  gsize       dump_start;
+  gsize       dump_end;
+  guint64     figures[MPY_N_FIGURES];
+  guint32     figures_set;
+  gboolean    have_gc_line;
+  gboolean    have_blocks_line;
+  GArray     *areas;          /* MpyArea */
+  gboolean    area_open;
+  gboolean    area_missing_header;
+  guint8     *kinds;
+  gsize       n_kinds;
+  gsize       kinds_cap;
+  GArray     *lines;          /* LineRec */
+  gboolean    prev_short;     /* the area's previous line had < 64 blocks */
+  guint       prev_short_line;
+  guint       prev_short_chars;
+  GPtrArray  *reasons;        /* char*, reasons for the damage verdict */
+  guint       n_extra_reasons;
+} Reader;
+
+static const guint8 hex_value[256] = {
+  ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+  ['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13,
+  ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};  /* value + 1; 0 = not a lowercase hex digit */
+
+G_GNUC_PRINTF (2, 3) static void
+add_reason (Reader     *r,
+            const char *format,
+            ...)
+{
+  va_list args;
+
+  if (r->reasons->len >= MAX_REASONS)
+    {
+      r->n_extra_reasons++;
+      return;
+    }
+  va_start (args, format);
+  g_ptr_array_add (r->reasons, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+static inline gboolean
+has_prefix (const char *s,
+            gsize       n,
+            const char *prefix,
+            gsize       prefix_len)
+{
+  return n >= prefix_len && memcmp (s, prefix, prefix_len) == 0;
+}
+#define HAS_PREFIX(s, n, lit) has_prefix ((s), (n), (lit), sizeof (lit) - 1)
+
+typedef enum {
+  NUM_OK,
+  NUM_NONE,
+  NUM_ABSURD,
+} NumResult;
+
+/* Reads a decimal number at s[*i]; stops at MAX_NUMBER (absurd) without overflowing. */
+static NumResult
+parse_decimal (const char *s,
+               gsize       n,
+               gsize      *i,
+               guint64    *value)
+{
+  guint64 v = 0;
+  gsize start = *i;
+  gboolean absurd = FALSE;
+
+  while (*i < n && s[*i] >= '0' && s[*i] <= '9')
+    {
+      if (!absurd)
+        {
+          v = v * 10 + (guint64) (s[*i] - '0');
+          if (v > MAX_NUMBER)
+            absurd = TRUE;
+        }
+      (*i)++;
+    }
+  if (*i == start)
+    return NUM_NONE;
+  *value = v;
+  return absurd ? NUM_ABSURD : NUM_OK;
+}
+
+typedef struct {
+  const char *literal;
+  int         figure;     /* MpyFigure, or -1 for none */
+} Field;
+
+/* Parses "literal number literal number …" from s[*i]. The first @n_required
+ * fields must be there; later ones are optional but all-or-nothing each.
+ * Figures go to @figures/@set; problems become damage reasons. */
+static void
+parse_fields (Reader      *r,
+              const char  *s,
+              gsize        n,
+              gsize        i,
+              guint        line_no,
+              const Field *fields,
+              guint        n_fields,
+              guint        n_required,
+              guint64     *figures,
+              guint32     *set,
+              char       **reason_out)
+{
+  g_autofree char *reason = NULL;
+
+  for (guint f = 0; f < n_fields; f++)
+    {
+      gsize lit_len = strlen (fields[f].literal);
+      guint64 value = 0;
+      NumResult res;
+
+      if (!has_prefix (s + i, n - i, fields[f].literal, lit_len))
+        {
+          if (f >= n_required && i == n)
+            break;
+          reason = g_strdup_printf ("line %u, column %zu: expected “%s”%s",
+                                    line_no, i + 1, fields[f].literal,
+                                    i == n ? " but the line ends (cut off?)" : "");
+          goto out;
+        }
+      i += lit_len;
+      res = parse_decimal (s, n, &i, &value);
+      if (res == NUM_NONE)
+        {
+          reason = g_strdup_printf ("line %u, column %zu: expected a number after “%s”",
+                                    line_no, i + 1, fields[f].literal);
+          goto out;
+        }
+      if (res == NUM_ABSURD)
+        {
+          reason = g_strdup_printf ("line %u, column %zu: the number after “%s” is too large to be real",
+                                    line_no, i - lit_len + 1, fields[f].literal);
+          continue;
+        }
+      if (fields[f].figure >= 0)
+        {
+          figures[fields[f].figure] = value;
+          *set |= 1u << fields[f].figure;
+        }
+    }
+  if (reason == NULL && i < n)
+    reason = g_strdup_printf ("line %u, column %zu: unexpected text after the figures",
+                              line_no, i + 1);
+out:
+  if (reason_out)
+    *reason_out = g_steal_pointer (&reason);
+  else if (reason)
+    add_reason (r, "%s", reason);
+}
+
+static const Field mem_fields[] = {
+  { "mem: total=", MPY_FIGURE_MEM_TOTAL },
+  { ", current=", MPY_FIGURE_MEM_CURRENT },
+  { ", peak=", MPY_FIGURE_MEM_PEAK },
+};
+static const Field stack_fields[] = {
+  { "stack: ", MPY_FIGURE_STACK_USED },
+  { " out of ", MPY_FIGURE_STACK_LIMIT },
+};
+static const Field gc_fields[] = {
+  { "GC: total: ", MPY_FIGURE_GC_TOTAL },
+  { ", used: ", MPY_FIGURE_GC_USED },
+  { ", free: ", MPY_FIGURE_GC_FREE },
+  { ", max new split: ", MPY_FIGURE_GC_MAX_NEW_SPLIT },
+};
+static const Field blocks_fields[] = {
+  { "No. of 1-blocks: ", MPY_FIGURE_ONE_BLOCKS },
+  { ", 2-blocks: ", MPY_FIGURE_TWO_BLOCKS },
+  { ", max blk sz: ", MPY_FIGURE_MAX_BLOCK },
+  { ", max free sz: ", MPY_FIGURE_MAX_FREE },
+};
+
+static void
+reset_dump (Reader *r)
+{
+  r->in_dump = FALSE;
+  memset (r->figures, 0, sizeof r->figures);
+  r->figures_set = 0;
+  r->have_gc_line = FALSE;
+  r->have_blocks_line = FALSE;
+  g_array_set_size (r->areas, 0);
+  r->area_open = FALSE;
+  r->area_missing_header = FALSE;
+  r->kinds = NULL;
+  r->n_kinds = 0;
+  r->kinds_cap = 0;
+  g_array_set_size (r->lines, 0);
+  r->prev_short = FALSE;
+  g_ptr_array_set_size (r->reasons, 0);
+  r->n_extra_reasons = 0;
+}
+
+static void
+clear_pending_mem (Reader *r)
+{
+  r->pending_mem = FALSE;
+  g_clear_pointer (&r->pending_reason, g_free);
+}
+
+static void
+ensure_kinds (Reader *r,
+              gsize   extra)
+{
+  gsize need = r->n_kinds + extra;
+
+  if (need <= r->kinds_cap)
+    return;
+  r->kinds_cap = MAX (r->kinds_cap * 2, 4096);
+  while (r->kinds_cap < need)
+    r->kinds_cap *= 2;
+  r->kinds = g_realloc (r->kinds, r->kinds_cap);
+}
+
+static MpyArea *
+current_area (Reader *r)
+{
+  return &g_array_index (r->areas, MpyArea, r->areas->len - 1);
+}
+
+static void
+format_offset (char    *buf,
+               gsize    size,
+               guint64  offset,
+               guint8   digits)
+{
+  if (digits == 5)
+    g_snprintf (buf, size, "%05" G_GINT64_MODIFIER "x", offset & MASK_5);
+  else
+    g_snprintf (buf, size, "%08" G_GINT64_MODIFIER "x", offset);
+}
+
+/* Bytes per block from the offset steps: the smallest step per counted block
+ * between two lines of an area (a lost line only makes a step larger). */
+static guint
+bpb_from_offsets (Reader *r)
+{
+  guint64 best = 0;
+
+  for (guint k = 1; k < r->lines->len; k++)
+    {
+      const LineRec *prev = &g_array_index (r->lines, LineRec, k - 1);
+      const LineRec *cur = &g_array_index (r->lines, LineRec, k);
+      guint64 d, b;
+
+      if (prev->area != cur->area || cur->index <= prev->index || prev->digits != cur->digits)
+        continue;
+      b = cur->index - prev->index;
+      if (cur->digits == 5)
+        {
+          if (b > 16384)   /* the step could have wrapped at 1 MiB */
+            continue;
+          d = (cur->offset - prev->offset) & MASK_5;
+        }
+      else
+        {
+          if (cur->offset <= prev->offset)
+            continue;
+          d = cur->offset - prev->offset;
+        }
+      if (d == 0 || d % b != 0)
+        continue;
+      if (best == 0 || d / b < best)
+        best = d / b;
+    }
+  return best > 0 && best <= 4096 ? (guint) best : 0;
+}
+
+static void
+check_offsets (Reader *r,
+               guint   bpb)
+{
+  guint n_gaps = 0;
+  const MpyArea *areas = (const MpyArea *) (gpointer) r->areas->data;
+
+  for (guint k = 0; k < r->lines->len; k++)
+    {
+      const LineRec *cur = &g_array_index (r->lines, LineRec, k);
+      const LineRec *prev = k > 0 ? &g_array_index (r->lines, LineRec, k - 1) : NULL;
+      guint64 expected, actual;
+      char exp_s[24], act_s[24], last_s[24];
+      g_autofree char *where = NULL;
+
+      if (prev && prev->area != cur->area)
+        prev = NULL;
+
+      if (cur->digits == 5)
+        {
+          if (prev == NULL)
+            {
+              guint64 rel = ((guint64) cur->index * bpb) & MASK_5;
+              guint64 abs = (areas[cur->area].base + (guint64) cur->index * bpb) & MASK_5;
+
+              /* Before v1.8.1 the prefix was the absolute address & 0xfffff. */
+              if (cur->offset == rel || cur->offset == abs)
+                continue;
+              expected = rel;
+            }
+          else
+            expected = prev->offset + (guint64) (cur->index - prev->index) * bpb;
+          expected &= MASK_5;
+          actual = cur->offset;
+          if (actual == expected)
+            continue;
+          /* Compare modulo 1 MiB: how far ahead the printed offset is. */
+          if (((actual - expected) & MASK_5) < MASK_5 / 2)
+            actual = expected + ((actual - expected) & MASK_5);
+          else
+            actual = expected - ((expected - actual) & MASK_5);
+        }
+      else
+        {
+          expected = prev == NULL ? (guint64) cur->index * bpb
+                                  : prev->offset + (guint64) (cur->index - prev->index) * bpb;
+          actual = cur->offset;
+          if (actual == expected)
+            continue;
+        }
+
+      n_gaps++;
+      if (n_gaps > MAX_GAP_REPORTS)
+        continue;
+      where = r->areas->len > 1
+        ? g_strdup_printf (" in the area from %" G_GINT64_MODIFIER "x", areas[cur->area].base)
+        : g_strdup ("");
+      format_offset (exp_s, sizeof exp_s, expected, cur->digits);
+      format_offset (act_s, sizeof act_s, actual, cur->digits);
+      if (actual > expected)
+        {
+          guint64 first_block = expected / bpb;
+          guint64 last_block = (actual - 1) / bpb;
+
+          format_offset (last_s, sizeof last_s, actual - 1, cur->digits);
+          add_reason (r, "blocks 0x%04" G_GINT64_MODIFIER "x–0x%04" G_GINT64_MODIFIER "x%s missing "
+                      "(lines at offsets %s–%s not received, line %u continues at %s)",
+                      first_block, last_block, where, exp_s, last_s, cur->line, act_s);
+        }
+      else
+        add_reason (r, "line %u: offset %s is out of order%s (expected %s after the lines before it)",
+                    cur->line, act_s, where, exp_s);
+    }
+  if (n_gaps > MAX_GAP_REPORTS)
+    add_reason (r, "%u more places where lines are missing or out of order",
+                n_gaps - MAX_GAP_REPORTS);
+}
+
+static guint
+round_pow2 (guint64 v)
+{
+  guint p = 1;
+
+  while (p < v && p < 4096)
+    p <<= 1;
+  return p;
+}
+
+static void
+finish_dump (Reader *r)
+{
+  MpySnapshotData *data;
+  MpyStats *st;
+  guint bpb = 0, bpb_off, bpb_hdr = 0;
+  gsize n_blocks;
+  GString *reason;
+  guint64 total = r->figures[MPY_FIGURE_GC_TOTAL];
+  gboolean have_total = (r->figures_set & (1u << MPY_FIGURE_GC_TOTAL)) != 0;
+  g_autoptr(GPtrArray) structural = NULL;
+
+  if (!r->in_dump)
+    return;
+
+  data = _mpy_snapshot_data_new ();
+  memcpy (data->figures, r->figures, sizeof data->figures);
+  data->figures_set = r->figures_set;
+  data->has_map = r->areas->len > 0;
+  data->n_areas = r->areas->len;
+  data->areas = (MpyArea *) (gpointer) g_array_free (g_array_copy (r->areas), FALSE);
+  n_blocks = r->n_kinds;
+  if (r->kinds != NULL && r->kinds_cap > n_blocks + n_blocks / 4 + 4096)
+    r->kinds = g_realloc (r->kinds, MAX (n_blocks, 1));
+  data->kinds = r->kinds ? g_bytes_new_take (r->kinds, n_blocks) : g_bytes_new (NULL, 0);
+  r->kinds = NULL;
+
+  {
+    gsize len = r->dump_end - r->dump_start;
+    char *raw = g_malloc (len + 1);
+
+    memcpy (raw, r->text + r->dump_start, len);
+    raw[len] = '\0';
+    data->raw = g_bytes_new_take (raw, len + 1);
+  }
+
+  /* The structural problems found while reading come first in the reason. */
+  structural = g_steal_pointer (&r->reasons);
+  r->reasons = g_ptr_array_new_with_free_func (g_free);
+
+  if (!r->have_gc_line)
+    add_reason (r, "no “GC: total:” line, so the dump cannot be checked (the start of the dump was not received)");
+  else if (!r->have_blocks_line)
+    add_reason (r, "the “ No. of 1-blocks” line is missing (dump cut off?)");
+
+  if (data->has_map)
+    {
+      const MpyArea *areas = data->areas;
+
+      for (guint a = 0; a < data->n_areas; a++)
+        if (areas[a].n_blocks == 0)
+          add_reason (r, "the area from %" G_GINT64_MODIFIER "x has no block lines (dump cut off?)",
+                      areas[a].base);
+
+      bpb_off = bpb_from_offsets (r);
+      if (have_total && n_blocks > 0 && total % n_blocks == 0)
+        bpb_hdr = total / n_blocks;
+      bpb = bpb_off ? bpb_off : bpb_hdr;
+      if (bpb == 0)
+        {
+          bpb = have_total && n_blocks > 0 ? round_pow2 (total / n_blocks) : 16;
+          add_reason (r, "the block size cannot be worked out from the map; assuming %u bytes per block", bpb);
+        }
+      if (r->area_missing_header)
+        add_reason (r, "the “GC memory layout; from …” line is missing, so block addresses are unknown");
+      check_offsets (r, bpb);
+    }
+  data->bytes_per_block = bpb;
+
+  st = &data->stats;
+  _mpy_stats_compute_map (g_bytes_get_data (data->kinds, NULL), data->areas, data->n_areas, bpb, st);
+
+  if (data->has_map && r->have_gc_line)
+    {
+      guint64 v;
+
+      if (have_total && (guint64) n_blocks * bpb != total)
+        add_reason (r, "map has %zu blocks of %u bytes = %" G_GUINT64_FORMAT " bytes, header says total %" G_GUINT64_FORMAT,
+                    n_blocks, bpb, (guint64) n_blocks * bpb, total);
+      if (r->figures_set & (1u << MPY_FIGURE_GC_USED)
+          && (v = r->figures[MPY_FIGURE_GC_USED]) != (guint64) st->used_blocks * bpb)
+        add_reason (r, "map has %" G_GUINT64_FORMAT " used bytes, header says %" G_GUINT64_FORMAT,
+                    (guint64) st->used_blocks * bpb, v);
+      if (r->figures_set & (1u << MPY_FIGURE_GC_FREE)
+          && (v = r->figures[MPY_FIGURE_GC_FREE]) != (guint64) st->free_blocks * bpb)
+        add_reason (r, "map has %" G_GUINT64_FORMAT " free bytes, header says %" G_GUINT64_FORMAT,
+                    (guint64) st->free_blocks * bpb, v);
+      if (r->figures_set & (1u << MPY_FIGURE_MAX_FREE)
+          && (v = r->figures[MPY_FIGURE_MAX_FREE]) != st->largest_free_run)
+        add_reason (r, "longest free run in the map is %zu blocks, header says max free sz %" G_GUINT64_FORMAT,
+                    st->largest_free_run, v);
+      if (r->figures_set & (1u << MPY_FIGURE_ONE_BLOCKS)
+          && (v = r->figures[MPY_FIGURE_ONE_BLOCKS]) != st->one_block_objects)
+        add_reason (r, "map has %zu 1-block objects, header says %" G_GUINT64_FORMAT,
+                    st->one_block_objects, v);
+      if (r->figures_set & (1u << MPY_FIGURE_TWO_BLOCKS)
+          && (v = r->figures[MPY_FIGURE_TWO_BLOCKS]) != st->two_block_objects)
+        add_reason (r, "map has %zu 2-block objects, header says %" G_GUINT64_FORMAT,
+                    st->two_block_objects, v);
+      if (r->figures_set & (1u << MPY_FIGURE_MAX_BLOCK)
+          && (v = r->figures[MPY_FIGURE_MAX_BLOCK]) != st->largest_object)
+        add_reason (r, "longest object in the map is %zu blocks, header says max blk sz %" G_GUINT64_FORMAT,
+                    st->largest_object, v);
+    }
+  else if (r->have_gc_line)
+    {
+      guint64 used = r->figures[MPY_FIGURE_GC_USED], fr = r->figures[MPY_FIGURE_GC_FREE];
+      guint32 need = (1u << MPY_FIGURE_GC_TOTAL) | (1u << MPY_FIGURE_GC_USED) | (1u << MPY_FIGURE_GC_FREE);
+
+      if ((r->figures_set & need) == need && used + fr != total)
+        add_reason (r, "header figures disagree: used %" G_GUINT64_FORMAT " + free %" G_GUINT64_FORMAT
+                    " is not the total %" G_GUINT64_FORMAT, used, fr, total);
+    }
+
+  if (structural->len > 0 || r->reasons->len > 0)
+    {
+      reason = g_string_new (NULL);
+      for (guint k = 0; k < structural->len; k++)
+        {
+          if (reason->len)
+            g_string_append (reason, "; ");
+          g_string_append (reason, g_ptr_array_index (structural, k));
+        }
+      for (guint k = 0; k < r->reasons->len; k++)
+        {
+          if (reason->len)
+            g_string_append (reason, "; ");
+          g_string_append (reason, g_ptr_array_index (r->reasons, k));
+        }
+      if (r->n_extra_reasons)
+        g_string_append_printf (reason, "; and %u more problems", r->n_extra_reasons);
+      data->damage_reason = g_string_free (reason, FALSE);
+    }
+
+  g_ptr_array_add (r->dumps, _mpy_snapshot_new_take (data));
+  reset_dump (r);
+}
+
+static void
+start_dump (Reader *r,
+            gsize   start)
+{
+  finish_dump (r);
+  r->in_dump = TRUE;
+  r->dump_start = start;
+  r->dump_end = start;
+}
+
+static void
+close_area (Reader *r)
+{
+  r->area_open = FALSE;
+  r->prev_short = FALSE;
+}
+
+static void
+open_area (Reader  *r,
+           guint64  base)
+{
+  MpyArea area = { base, r->n_kinds, 0 };
+
+  close_area (r);
+  g_array_append_val (r->areas, area);
+  r->area_open = TRUE;
+}
+
+/* A line after a short (< 64 blocks) line in the same area: the short one lost its end. */
+static void
+check_prev_short (Reader *r)
+{
+  if (r->prev_short)
+    add_reason (r, "line %u has only %u blocks but is not the last line of its area (line cut short)",
+                r->prev_short_line, r->prev_short_chars);
+  r->prev_short = FALSE;
+}
+
+/* Returns TRUE if s[0..n) is a block line (and takes it). */
+static gboolean
+try_block_line (Reader     *r,
+                const char *s,
+                gsize       n,
+                guint       line_no)
+{
+  guint digits = 0;
+  guint64 offset = 0;
+  gsize n_chars;
+  guint8 *out;
+  LineRec rec;
+
+  while (digits < n && digits < 9 && hex_value[(guchar) s[digits]])
+    {
+      offset = (offset << 4) | (guint64) (hex_value[(guchar) s[digits]] - 1);
+      digits++;
+    }
+  if ((digits != 5 && digits != 8) || n < digits + 3 || s[digits] != ':' || s[digits + 1] != ' ')
+    return FALSE;
+  n_chars = n - digits - 2;
+  if (n_chars > 64)
+    return FALSE;
+
+  /* Only block lines inside a dump count; `cafe0: hello` anywhere is noise. */
+  if (!r->in_dump)
+    return FALSE;
+  ensure_kinds (r, 64);
+  out = r->kinds + r->n_kinds;
+  s += digits + 2;
+  for (gsize i = 0; i < n_chars; i++)
+    {
+      guint8 k = _mpy_kind_from_char[(guchar) s[i]];
+
+      if (G_UNLIKELY (k == 0))
+        return FALSE;
+      out[i] = k;
+    }
+
+  clear_pending_mem (r);
+  if (!r->area_open)
+    {
+      r->area_missing_header = TRUE;
+      open_area (r, 0);
+    }
+  check_prev_short (r);
+
+  rec.offset = offset;
+  rec.index = current_area (r)->n_blocks;
+  rec.line = line_no;
+  rec.area = r->areas->len - 1;
+  rec.digits = (guint8) digits;
+  g_array_append_val (r->lines, rec);
+
+  r->n_kinds += n_chars;
+  current_area (r)->n_blocks += n_chars;
+  if (n_chars < 64)
+    {
+      r->prev_short = TRUE;
+      r->prev_short_line = line_no;
+      r->prev_short_chars = (guint) n_chars;
+    }
+  return TRUE;
+}
+
+/* `       (N lines all free)` */
+static gboolean
+try_free_lines (Reader     *r,
+                const char *s,
+                gsize       n,
+                guint       line_no)
+{
+  gsize i = 0;
+  guint64 lines = 0;
+  NumResult res;
+  static const char tail[] = " lines all free)";
+
+  while (i < n && s[i] == ' ')
+    i++;
+  if (i == 0 || i >= n || s[i] != '(')
+    return FALSE;
+  i++;
+  res = parse_decimal (s, n, &i, &lines);
+  if (res == NUM_NONE || n - i != sizeof tail - 1 || memcmp (s + i, tail, sizeof tail - 1) != 0)
+    return FALSE;
+  if (!r->in_dump || !r->area_open)
+    return r->in_dump ? (add_reason (r, "line %u: “(N lines all free)” outside a memory layout", line_no), TRUE)
+                      : FALSE;
+
+  clear_pending_mem (r);
+  check_prev_short (r);
+  if (res == NUM_ABSURD || lines * 64 > r->blocks_budget)
+    {
+      gsize col = 1;
+
+      while (col <= n && s[col - 1] != '(')
+        col++;
+      add_reason (r, "line %u, column %zu: “(%s lines all free)” is too large to be real; not expanded",
+                  line_no, col + 1, res == NUM_ABSURD ? "…" : "N");
+      return TRUE;
+    }
+  r->blocks_budget -= lines * 64;
+  ensure_kinds (r, lines * 64);
+  memset (r->kinds + r->n_kinds, MPY_KIND_FREE, lines * 64);
+  r->n_kinds += lines * 64;
+  current_area (r)->n_blocks += lines * 64;
+  return TRUE;
+}
+
+/* `GC memory layout; from <hex>:` */
+static gboolean
+try_layout (Reader     *r,
+            const char *s,
+            gsize       n,
+            gsize       line_start,
+            guint       line_no)
+{
+  static const char prefix[] = "GC memory layout; from ";
+  gsize i = sizeof prefix - 1, digits_start;
+  guint64 base = 0;
+  gboolean absurd = FALSE;
+
+  if (!HAS_PREFIX (s, n, prefix))
+    return FALSE;
+  digits_start = i;
+  if (i + 1 < n && s[i] == '0' && s[i + 1] == 'x')
+    i += 2, digits_start = i;
+  while (i < n && hex_value[(guchar) s[i]])
+    {
+      if (i - digits_start >= 16)
+        absurd = TRUE;
+      else
+        base = (base << 4) | (guint64) (hex_value[(guchar) s[i]] - 1);
+      i++;
+    }
+  if (i == digits_start || i >= n || s[i] != ':')
+    {
+      /* Looks like the header but is not readable: still a new area. */
+      if (!r->in_dump)
+        start_dump (r, line_start);
+      add_reason (r, "line %u, column %zu: expected a hex address and “:” after “%s”",
+                  line_no, i + 1, prefix);
+      base = 0;
+    }
+  else
+    {
+      if (!r->in_dump)
+        start_dump (r, line_start);
+      if (absurd)
+        {
+          add_reason (r, "line %u, column %zu: the heap address is too large to be real",
+                      line_no, digits_start + 1);
+          base = 0;
+        }
+      if (i + 1 < n)
+        add_reason (r, "line %u, column %zu: unexpected text after the layout header",
+                    line_no, i + 2);
+    }
+  clear_pending_mem (r);
+  check_prev_short (r);
+  open_area (r, base);
+  return TRUE;
+}
+
+static void
+handle_line (Reader *r,
+             gsize   start,
+             gsize   content_end,
+             gsize   line_end,
+             guint   line_no)
+{
+  const char *s = r->text + start;
+  gsize n = content_end - start;
+  gsize skip = 0;
+  gboolean taken = FALSE;
+
+  if (n == 0)
+    return;
+
+  switch (s[0])
+    {
+    case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+    case '8': case '9': case 'a': case 'b': case 'c': case 'd': case 'e': case 'f':
+      taken = try_block_line (r, s, n, line_no);
+      break;
+
+    case ' ':
+      if (HAS_PREFIX (s, n, " No. of 1-blocks: "))
+        skip = 1;
+      else
+        {
+          taken = try_free_lines (r, s, n, line_no);
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
+    case 'N':
+      if (HAS_PREFIX (s + skip, n - skip, "No. of 1-blocks: "))
+        {
+          clear_pending_mem (r);
+          if (!r->in_dump || r->have_blocks_line || r->areas->len > 0)
+            start_dump (r, start);
+          r->have_blocks_line = TRUE;
+          parse_fields (r, s, n, skip, line_no, blocks_fields, G_N_ELEMENTS (blocks_fields), 3,
+                        r->figures, &r->figures_set, NULL);
+          taken = TRUE;
+        }
+      break;
+
+    case 'G':
+      if (HAS_PREFIX (s, n, "GC: total: "))
+        {
+          clear_pending_mem (r);
+          if (!r->in_dump || r->have_gc_line || r->have_blocks_line || r->areas->len > 0)
+            start_dump (r, start);
+          r->have_gc_line = TRUE;
+          parse_fields (r, s, n, 0, line_no, gc_fields, G_N_ELEMENTS (gc_fields), 3,
+                        r->figures, &r->figures_set, NULL);
+          taken = TRUE;
+        }
+      else
+        taken = try_layout (r, s, n, start, line_no);
+      break;
+
+    default:
+      break;
+    }
+
+  if (!taken)
+    {
+      /* Raw-REPL framing may precede the first line: `OK`, `\x04`, `>`. */
+      while (skip < n && (s[skip] == '\x04' || s[skip] == '>'
+                          || (s[skip] == 'O' && skip + 1 < n && s[skip + 1] == 'K')))
+        skip += s[skip] == 'O' ? 2 : 1;
+
+      if (HAS_PREFIX (s + skip, n - skip, "mem: total="))
+        {
+          clear_pending_mem (r);
+          r->pending_mem = TRUE;
+          r->pending_mem_start = start + skip;
+          r->pending_set = 0;
+          parse_fields (r, s, n, skip, line_no, mem_fields, G_N_ELEMENTS (mem_fields), 3,
+                        r->pending_figures, &r->pending_set, &r->pending_reason);
+          return;   /* belongs to the next dump, if a `stack:` line follows */
+        }
+      if (HAS_PREFIX (s + skip, n - skip, "stack: "))
+        {
+          gboolean had_mem = r->pending_mem;
+          gsize mem_start = r->pending_mem_start;
+
+          start_dump (r, had_mem ? mem_start : start + skip);
+          if (had_mem)
+            {
+              for (int f = 0; f < 3; f++)
+                r->figures[MPY_FIGURE_MEM_TOTAL + f] = r->pending_figures[f];
+              r->figures_set |= r->pending_set;
+              if (r->pending_reason)
+                add_reason (r, "%s", r->pending_reason);
+            }
+          clear_pending_mem (r);
+          parse_fields (r, s, n, skip, line_no, stack_fields, G_N_ELEMENTS (stack_fields), 1,
+                        r->figures, &r->figures_set, NULL);
+          taken = TRUE;
+        }
+    }
+
+  if (taken && r->in_dump)
+    r->dump_end = line_end;
+}
+
+/* NUL bytes, or mostly control characters, mean this is not text. */
+static gboolean
+looks_binary (const char *text,
+              gsize       length)
+{
+  gsize sample = MIN (length, 65536), odd = 0;
+
+  if (memchr (text, '\0', length) != NULL)
+    return TRUE;
+  for (gsize i = 0; i < sample; i++)
+    {
+      guchar c = (guchar) text[i];
+
+      if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != 0x1b
+           && !(c >= 0x01 && c <= 0x05) && c != 0x08) || c == 0x7f)
+        odd++;
+    }
+  return sample > 0 && odd * 10 > sample;
+}
+
+static GPtrArray *
+read_text (const char  *text,
+           gsize        length,
+           const char  *source,
+           GError     **error)
+{
+  Reader r = { 0 };
+  gsize pos = 0;
+  guint line_no = 0;
+
+  if (looks_binary (text, length))
+    {
+      g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY,
+                   "%s is not text (it contains NUL bytes or other binary data); "
+                   "open a serial log or a saved mem_info() dump instead", source);
+      return NULL;
+    }
+
+  r.text = text;
+  r.length = length;
+  r.dumps = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  r.blocks_budget = MAX_TOTAL_BLOCKS;
+  r.areas = g_array_new (FALSE, FALSE, sizeof (MpyArea));
+  r.lines = g_array_new (FALSE, FALSE, sizeof (LineRec));
+  r.reasons = g_ptr_array_new_with_free_func (g_free);
+
+  while (pos < length)
+    {
+      const char *nl = memchr (text + pos, '\n', length - pos);
+      gsize line_end = nl ? (gsize) (nl - text) + 1 : length;
+      gsize content_end = nl ? (gsize) (nl - text) : length;
+
+      while (content_end > pos && text[content_end - 1] == '\r')
+        content_end--;
+      line_no++;
+      handle_line (&r, pos, content_end, line_end, line_no);
+      pos = line_end;
+
+      if (G_UNLIKELY (r.dumps->len >= MAX_DUMPS))
+        {
+          g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
+                       "%s holds more than %u dumps; split it into smaller files",
+                       source, MAX_DUMPS);
+          break;
+        }
+    }
+  if (r.dumps->len < MAX_DUMPS)
+    finish_dump (&r);
+
+  g_free (r.kinds);
+  g_free (r.pending_reason);
+  g_array_unref (r.areas);
+  g_array_unref (r.lines);
+  g_ptr_array_unref (r.reasons);
+
+  if (r.dumps->len >= MAX_DUMPS)
+    {
+      g_ptr_array_unref (r.dumps);
+      return NULL;
+    }
+  if (r.dumps->len == 0)
+    {
+      g_ptr_array_unref (r.dumps);
+      g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_NO_DUMP,
+                   "no micropython.mem_info() output found in %s; capture one with "
+                   "“import micropython; micropython.mem_info(1)”", source);
+      return NULL;
+    }
+  return r.dumps;
+}
+
+/**
+ * mpy_dump_reader_read:
+ * @text: any text: one dump, a raw-REPL reply, a whole console log
+ * @length: length of @text in bytes, or -1 if NUL-terminated
+ * @error: return location for a #GError
+ *
+ * Finds every mem_info dump in @text.
+ *
+ * Returns: (transfer full) (element-type MpySnapshot): the dumps in order, or %NULL.
+ */
+GPtrArray *
+mpy_dump_reader_read (const char  *text,
+                      gssize       length,
+                      GError     **error)
+{
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (length < 0)
+    length = strlen (text);
+  if ((gsize) length > MAX_FILE_SIZE)
+    {
+      g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
+                   "the text is %" G_GSIZE_FORMAT " MiB, more than the %u MiB limit; "
+                   "cut the part with the dumps out of it", (gsize) length >> 20, MAX_FILE_SIZE >> 20);
+      return NULL;
+    }
+  return read_text (text ? text : "", length, "the text", error);
+}
+
+/**
+ * mpy_dump_reader_read_file:
+ * @path: a file name
+ * @error: return location for a #GError
+ *
+ * Reads a file of at most 256 MiB (the size is checked before reading) and
+ * returns every dump in it.
+ *
+ * Returns: (transfer full) (element-type MpySnapshot): the dumps, or %NULL.
+ */
+GPtrArray *
+mpy_dump_reader_read_file (const char  *path,
+                           GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *source = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  file = g_file_new_for_path (path);
+  display = g_filename_display_name (path);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, NULL, error);
+  if (info == NULL)
+    return NULL;
+  if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR
+      && (guint64) g_file_info_get_size (info) > MAX_FILE_SIZE)
+    {
+      g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
+                   "“%s” is %" G_GUINT64_FORMAT " MiB, more than the %u MiB limit for dump files; "
+                   "cut the part with the dumps out of it",
+                   display, (guint64) g_file_info_get_size (info) >> 20, MAX_FILE_SIZE >> 20);
+      return NULL;
+    }
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  if (length > MAX_FILE_SIZE)
+    {
+      g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
+                   "“%s” is more than the %u MiB limit for dump files; cut the part with the dumps out of it",
+                   display, MAX_FILE_SIZE >> 20);
+      return NULL;
+    }
+  source = g_strdup_printf ("“%s”", display);
+  return read_text (contents, length, source, error);
+}
+
+/**
+ * mpy_dump_reader_read_one:
+ * @text: text holding a dump, e.g. a raw-REPL reply
+ * @length: length of @text, or -1 if NUL-terminated
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the first dump in @text, or %NULL with @error set.
+ */
+MpySnapshot *
+mpy_dump_reader_read_one (const char  *text,
+                          gssize       length,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) dumps = mpy_dump_reader_read (text, length, error);
+
+  if (dumps == NULL)
+    return NULL;
+  return mpy_snapshot_ref (g_ptr_array_index (dumps, 0));
+}

@@ -1,1 +1,438 @@
-/* placeholder: being written */
+/* mpy-snapshot.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "mpy-snapshot-private.h"
+
+#include <string.h>
+
+const char mpy_kinds[MPY_N_KINDS] = {
+  '.', '=', 'h', 'T', 'L', 'D', 'S', 'A', 'F', 'B', 'M', 'm',
+};
+
+static const char *kind_names[MPY_N_KINDS] = {
+  "free", "tail", "head", "tuple", "list", "dict", "str", "array",
+  "float", "bytecode", "module", "marked",
+};
+
+#define K(c, v) [(guchar) (c)] = (v)
+const guint8 _mpy_kind_from_char[256] = {
+  K ('.', '.'), K ('=', '='), K ('t', '='), K ('h', 'h'), K ('Q', 'h'), K ('q', 'h'),
+  K ('T', 'T'), K ('L', 'L'), K ('D', 'D'), K ('S', 'S'), K ('A', 'A'), K ('F', 'F'),
+  K ('B', 'B'), K ('M', 'M'), K ('m', 'm'),
+};
+
+const guint8 _mpy_kind_class[256] = {
+  K ('.', MPY_KIND_CLASS_FREE), K ('=', MPY_KIND_CLASS_TAIL),
+  K ('h', MPY_KIND_CLASS_HEAD), K ('T', MPY_KIND_CLASS_HEAD), K ('L', MPY_KIND_CLASS_HEAD),
+  K ('D', MPY_KIND_CLASS_HEAD), K ('S', MPY_KIND_CLASS_HEAD), K ('A', MPY_KIND_CLASS_HEAD),
+  K ('F', MPY_KIND_CLASS_HEAD), K ('B', MPY_KIND_CLASS_HEAD), K ('M', MPY_KIND_CLASS_HEAD),
+  K ('m', MPY_KIND_CLASS_HEAD),
+};
+#undef K
+
+static const char *figure_keys[MPY_N_FIGURES] = {
+  "mem_total", "mem_current", "mem_peak", "stack_used", "stack_limit",
+  "gc_total", "gc_used", "gc_free", "gc_max_new_split",
+  "one_blocks", "two_blocks", "max_block", "max_free",
+};
+
+struct _MpySnapshot
+{
+  MpySnapshotData  *data;
+  GDateTime        *time;
+  char             *label;
+  char             *port;
+  char             *banner;
+  MpySnapshotFlags  flags;
+};
+
+/**
+ * mpy_kind_get_index:
+ * @kind: a kind character
+ *
+ * Returns: the index of @kind in mpy_kinds, or -1 when @kind is not a kind.
+ */
+int
+mpy_kind_get_index (char kind)
+{
+  for (int i = 0; i < MPY_N_KINDS; i++)
+    if (mpy_kinds[i] == kind)
+      return i;
+  return -1;
+}
+
+const char *
+mpy_kind_get_name (char kind)
+{
+  int i = mpy_kind_get_index (kind);
+
+  return i < 0 ? NULL : kind_names[i];
+}
+
+gboolean
+mpy_kind_is_head (char kind)
+{
+  return (_mpy_kind_class[(guchar) kind] & MPY_KIND_CLASS_HEAD) != 0;
+}
+
+const char *
+mpy_figure_get_key (MpyFigure figure)
+{
+  g_return_val_if_fail (figure < MPY_N_FIGURES, NULL);
+
+  return figure_keys[figure];
+}
+
+static void
+snapshot_data_clear (MpySnapshotData *data)
+{
+  g_clear_pointer (&data->areas, g_free);
+  g_clear_pointer (&data->kinds, g_bytes_unref);
+  g_clear_pointer (&data->raw, g_bytes_unref);
+  g_clear_pointer (&data->damage_reason, g_free);
+}
+
+MpySnapshotData *
+_mpy_snapshot_data_new (void)
+{
+  return g_atomic_rc_box_new0 (MpySnapshotData);
+}
+
+void
+_mpy_snapshot_data_unref (MpySnapshotData *data)
+{
+  g_atomic_rc_box_release_full (data, (GDestroyNotify) snapshot_data_clear);
+}
+
+static void
+snapshot_clear (MpySnapshot *self)
+{
+  g_clear_pointer (&self->data, _mpy_snapshot_data_unref);
+  g_clear_pointer (&self->time, g_date_time_unref);
+  g_clear_pointer (&self->label, g_free);
+  g_clear_pointer (&self->port, g_free);
+  g_clear_pointer (&self->banner, g_free);
+}
+
+MpySnapshot *
+_mpy_snapshot_new_take (MpySnapshotData *data)
+{
+  MpySnapshot *self = g_atomic_rc_box_new0 (MpySnapshot);
+
+  if (data->kinds == NULL)
+    data->kinds = g_bytes_new (NULL, 0);
+  if (data->raw == NULL)
+    data->raw = g_bytes_new ("", 1);
+  self->data = data;
+  return self;
+}
+
+const MpySnapshotData *
+_mpy_snapshot_get_data (MpySnapshot *self)
+{
+  return self->data;
+}
+
+MpySnapshot *
+mpy_snapshot_ref (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+mpy_snapshot_unref (MpySnapshot *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_atomic_rc_box_release_full (self, (GDestroyNotify) snapshot_clear);
+}
+
+/**
+ * mpy_snapshot_get_figure:
+ * @self: a snapshot
+ * @figure: which header figure
+ * @value: (out) (optional): the value
+ *
+ * Returns: %TRUE if the dump printed @figure.
+ */
+gboolean
+mpy_snapshot_get_figure (MpySnapshot *self,
+                         MpyFigure    figure,
+                         guint64     *value)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (figure < MPY_N_FIGURES, FALSE);
+
+  if ((self->data->figures_set & (1u << figure)) == 0)
+    {
+      if (value)
+        *value = 0;
+      return FALSE;
+    }
+  if (value)
+    *value = self->data->figures[figure];
+  return TRUE;
+}
+
+gboolean
+mpy_snapshot_has_map (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->data->has_map;
+}
+
+guint
+mpy_snapshot_get_bytes_per_block (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->data->bytes_per_block;
+}
+
+guint
+mpy_snapshot_get_n_areas (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->data->n_areas;
+}
+
+const MpyArea *
+mpy_snapshot_get_area (MpySnapshot *self,
+                       guint        index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->data->n_areas, NULL);
+
+  return &self->data->areas[index];
+}
+
+gsize
+mpy_snapshot_get_n_blocks (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return g_bytes_get_size (self->data->kinds);
+}
+
+const guint8 *
+mpy_snapshot_get_kinds (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_bytes_get_data (self->data->kinds, NULL);
+}
+
+/* The area holding @block (binary search; areas are in block order). */
+static const MpyArea *
+find_area (MpySnapshotData *data,
+           gsize            block)
+{
+  guint lo = 0, hi = data->n_areas;
+
+  while (hi - lo > 1)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (data->areas[mid].first_block <= block)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return data->n_areas > 0 ? &data->areas[lo] : NULL;
+}
+
+/**
+ * mpy_snapshot_get_block_address:
+ * @self: a snapshot
+ * @block: a block index over all areas
+ *
+ * Returns: the address of @block: its area's base + index in the area × bytes per block.
+ */
+guint64
+mpy_snapshot_get_block_address (MpySnapshot *self,
+                                gsize        block)
+{
+  const MpyArea *area;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (block < mpy_snapshot_get_n_blocks (self), 0);
+
+  area = find_area (self->data, block);
+  return area->base + (guint64) (block - area->first_block) * self->data->bytes_per_block;
+}
+
+/**
+ * mpy_snapshot_get_object:
+ * @self: a snapshot
+ * @block: a block index
+ * @start: (out) (optional): the object's first block
+ * @n_blocks: (out) (optional): the object's length in blocks
+ *
+ * Finds the object (a head and the tails after it, or a run of tails with no
+ * head before it in its area) that covers @block.
+ *
+ * Returns: %FALSE when @block is free.
+ */
+gboolean
+mpy_snapshot_get_object (MpySnapshot *self,
+                         gsize        block,
+                         gsize       *start,
+                         gsize       *n_blocks)
+{
+  const guint8 *kinds;
+  const MpyArea *area;
+  gsize s, e, area_end;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (block < mpy_snapshot_get_n_blocks (self), FALSE);
+
+  kinds = mpy_snapshot_get_kinds (self);
+  if (kinds[block] == MPY_KIND_FREE)
+    return FALSE;
+
+  area = find_area (self->data, block);
+  area_end = area->first_block + area->n_blocks;
+  s = block;
+  while (kinds[s] == MPY_KIND_TAIL && s > area->first_block
+         && kinds[s - 1] != MPY_KIND_FREE)
+    s--;
+  e = block + 1;
+  while (e < area_end && kinds[e] == MPY_KIND_TAIL)
+    e++;
+
+  if (start)
+    *start = s;
+  if (n_blocks)
+    *n_blocks = e - s;
+  return TRUE;
+}
+
+const char *
+mpy_snapshot_get_raw_text (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_bytes_get_data (self->data->raw, NULL);
+}
+
+gsize
+mpy_snapshot_get_raw_length (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return g_bytes_get_size (self->data->raw) - 1;
+}
+
+gboolean
+mpy_snapshot_is_damaged (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, TRUE);
+
+  return self->data->damage_reason != NULL;
+}
+
+const char *
+mpy_snapshot_get_damage_reason (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->data->damage_reason;
+}
+
+GDateTime *
+mpy_snapshot_get_time (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->time;
+}
+
+const char *
+mpy_snapshot_get_label (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->label;
+}
+
+const char *
+mpy_snapshot_get_port (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->port;
+}
+
+const char *
+mpy_snapshot_get_banner (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->banner;
+}
+
+MpySnapshotFlags
+mpy_snapshot_get_flags (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->flags;
+}
+
+/**
+ * mpy_snapshot_with_metadata:
+ * @self: a snapshot
+ * @time: (nullable): capture time
+ * @label: (nullable): user label
+ * @port: (nullable): port the dump came from
+ * @banner: (nullable): firmware banner
+ * @flags: capture flags
+ *
+ * Returns: (transfer full): a new snapshot sharing the map and raw text of @self.
+ */
+MpySnapshot *
+mpy_snapshot_with_metadata (MpySnapshot      *self,
+                            GDateTime        *time,
+                            const char       *label,
+                            const char       *port,
+                            const char       *banner,
+                            MpySnapshotFlags  flags)
+{
+  MpySnapshot *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_atomic_rc_box_new0 (MpySnapshot);
+  copy->data = g_atomic_rc_box_acquire (self->data);
+  copy->time = time ? g_date_time_ref (time) : NULL;
+  copy->label = g_strdup (label);
+  copy->port = g_strdup (port);
+  copy->banner = g_strdup (banner);
+  copy->flags = flags;
+  return copy;
+}
+
+/**
+ * mpy_snapshot_with_label:
+ * @self: a snapshot
+ * @label: (nullable): the new label
+ *
+ * Returns: (transfer full): a copy of @self with another label, sharing the map.
+ */
+MpySnapshot *
+mpy_snapshot_with_label (MpySnapshot *self,
+                         const char  *label)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return mpy_snapshot_with_metadata (self, self->time, label, self->port,
+                                     self->banner, self->flags);
+}

@@ -1,0 +1,53 @@
+/* mpy-snapshot-private.h
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "mpy-snapshot.h"
+#include "mpy-stats.h"
+
+G_BEGIN_DECLS
+
+/* Everything the reader computes once, shared (refcounted) by all snapshots
+ * made from one dump with mpy_snapshot_with_label()/with_metadata(). */
+typedef struct {
+  guint64   figures[MPY_N_FIGURES];
+  guint32   figures_set;               /* bit per MpyFigure */
+  gboolean  has_map;
+  guint     bytes_per_block;
+  guint     n_areas;
+  MpyArea  *areas;
+  GBytes   *kinds;                     /* n_blocks bytes, areas back to back */
+  GBytes   *raw;                       /* raw text + a trailing NUL (not counted) */
+  char     *damage_reason;             /* NULL when consistent */
+  MpyStats  stats;                     /* computed once from the map */
+} MpySnapshotData;
+
+/* Takes ownership of every pointer in @data (which is a g_atomic_rc_box). */
+MpySnapshot     *_mpy_snapshot_new_take   (MpySnapshotData *data);
+MpySnapshotData *_mpy_snapshot_data_new   (void);
+void             _mpy_snapshot_data_unref (MpySnapshotData *data);
+const MpySnapshotData *_mpy_snapshot_get_data (MpySnapshot *self);
+
+/* Fills @stats from a map (no snapshot needed); used by the reader for the verdict. */
+void _mpy_stats_compute_map (const guint8  *kinds,
+                             const MpyArea *areas,
+                             guint          n_areas,
+                             guint          bytes_per_block,
+                             MpyStats      *stats);
+
+/* Kind lookup: 0 for a character that is not a block character, else the
+ * normalised kind ('t' → '=', 'Q'/'q' → 'h'). */
+extern const guint8 _mpy_kind_from_char[256];
+
+/* Flags per normalised kind character. */
+#define MPY_KIND_CLASS_FREE 1
+#define MPY_KIND_CLASS_TAIL 2
+#define MPY_KIND_CLASS_HEAD 4
+extern const guint8 _mpy_kind_class[256];
+
+G_END_DECLS
