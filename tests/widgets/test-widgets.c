@@ -1,0 +1,763 @@
+/* test-widgets.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The heap canvas and the figures panel in real windows (run under Xvfb). Expected values come
+ * from the fixture text itself (parsed here with regular expressions), not from the reader.
+ */
+
+#include <string.h>
+
+#include <gtk/gtk.h>
+
+#include "mpy-dump-reader.h"
+#include "mpy-figures-panel.h"
+#include "mpy-heap-view.h"
+#include "mpy-heap-view-private.h"
+#include "mpy-renderer.h"
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static char *
+fixture_text (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+static MpySnapshot *
+load_fixture (const char *name)
+{
+  g_autofree char *text = fixture_text (name);
+  g_autoptr(GError) error = NULL;
+  MpySnapshot *snapshot = mpy_dump_reader_read_one (text, -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (snapshot);
+  return snapshot;
+}
+
+/* The number captured by group 1 of @pattern in @text. */
+static guint64
+text_number (const char *text,
+             const char *pattern)
+{
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *digits = NULL;
+
+  g_assert_nonnull (regex);
+  if (!g_regex_match (regex, text, 0, &match))
+    g_error ("pattern %s not found in fixture", pattern);
+  digits = g_match_info_fetch (match, 1);
+  return g_ascii_strtoull (digits, NULL, 10);
+}
+
+/* The kind characters of the first map line of the fixture. */
+static char *
+first_map_line (const char *text)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("^[0-9a-f]{5,8}: ([^\\r\\n]+)", G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  g_assert_true (g_regex_match (regex, text, 0, &match));
+  return g_match_info_fetch (match, 1);
+}
+
+static guint64
+map_base (const char *text)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("GC memory layout; from ([0-9a-f]+):", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *hex = NULL;
+
+  g_assert_true (g_regex_match (regex, text, 0, &match));
+  hex = g_match_info_fetch (match, 1);
+  return g_ascii_strtoull (hex, NULL, 16);
+}
+
+static void
+iterate_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (done (data));
+}
+
+static gboolean
+is_allocated (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+static void
+settle (void)
+{
+  /* Let pending layout and frame clock work run. */
+  for (int i = 0; i < 50; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (2000);
+    }
+}
+
+typedef struct {
+  GtkWidget   *window;
+  GtkWidget   *scrolled;
+  MpyHeapView *view;
+} Canvas;
+
+static void
+canvas_open (Canvas *c,
+             int     width,
+             int     height)
+{
+  c->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (c->window), width, height);
+  c->scrolled = gtk_scrolled_window_new ();
+  c->view = MPY_HEAP_VIEW (mpy_heap_view_new ());
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (c->scrolled), GTK_WIDGET (c->view));
+  gtk_window_set_child (GTK_WINDOW (c->window), c->scrolled);
+  gtk_window_present (GTK_WINDOW (c->window));
+  iterate_until (is_allocated, c->view);
+  settle ();
+}
+
+static void
+canvas_close (Canvas *c)
+{
+  gtk_window_destroy (GTK_WINDOW (c->window));
+  settle ();
+}
+
+/* The widget as the screen would show it, drawn by the window's own GskRenderer. */
+typedef struct {
+  int     width;
+  int     height;
+  gsize   stride;
+  guchar *data;
+} Pixels;
+
+static void
+pixels_grab (Pixels    *px,
+             GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  px->width = gtk_widget_get_width (widget);
+  px->height = gtk_widget_get_height (widget);
+  gdk_paintable_snapshot (paintable, snapshot, px->width, px->height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, px->width, px->height));
+  px->stride = (gsize) px->width * 4;
+  px->data = g_malloc ((gsize) px->height * px->stride);
+  gdk_texture_download (texture, px->data, px->stride);
+}
+
+static guint32
+pixels_get (Pixels *px,
+            int     x,
+            int     y)
+{
+  guint32 v;
+
+  g_assert_cmpint (x, >=, 0);
+  g_assert_cmpint (y, >=, 0);
+  g_assert_cmpint (x, <, px->width);
+  g_assert_cmpint (y, <, px->height);
+  memcpy (&v, px->data + (gsize) y * px->stride + (gsize) x * 4, 4);
+  return v & 0xffffff;
+}
+
+static void
+pixels_clear (Pixels *px)
+{
+  g_clear_pointer (&px->data, g_free);
+}
+
+/* Widget coordinates of the centre of cell (col, row). */
+static void
+cell_centre (MpyHeapView *view,
+             guint        col,
+             guint        row,
+             double      *x,
+             double      *y)
+{
+  double ox, oy, s = mpy_heap_view_get_scale (view);
+
+  mpy_heap_view_get_origin (view, &ox, &oy);
+  *x = ox + (col + 0.5) * s;
+  *y = oy + (row + 0.5) * s;
+}
+
+static guint32
+pixel_at_cell (Pixels      *px,
+               MpyHeapView *view,
+               guint        col,
+               guint        row)
+{
+  double x, y;
+
+  cell_centre (view, col, row, &x, &y);
+  return pixels_get (px, (int) x, (int) y);
+}
+
+/* ---- heap view -------------------------------------------------------------------------- */
+
+static void
+test_heap_view_map_pixels (void)
+{
+  g_autofree char *text = fixture_text ("microbit-v1.0.1-after-alloc.txt");
+  g_autofree char *line = first_map_line (text);
+  g_autoptr(MpySnapshot) snapshot = load_fixture ("microbit-v1.0.1-after-alloc.txt");
+  MpyRenderOptions options;
+  Canvas c;
+  Pixels px;
+  guint checked = 0;
+
+  canvas_open (&c, 700, 400);
+  mpy_heap_view_set_snapshot (c.view, snapshot);
+  mpy_heap_view_zoom_to (c.view, 10, 0, 0);
+  settle ();
+  mpy_heap_view_get_options (c.view, &options);
+  g_assert_false (options.dark);   /* the default theme under Xvfb is light */
+
+  pixels_grab (&px, GTK_WIDGET (c.view));
+  /* Every block of the first dump line is drawn in its kind's colour (tails in the tail grey
+   * when rainbow is off). */
+  for (guint i = 0; line[i] != '\0' && line[i] != '\r' && i < 64; i++)
+    {
+      char kind = line[i] == 't' ? '=' : line[i];
+
+      g_assert_cmphex (pixel_at_cell (&px, c.view, i, 0), ==,
+                       mpy_palette_get_kind_color (kind, FALSE));
+      checked++;
+    }
+  g_assert_cmpuint (checked, ==, 64);
+  pixels_clear (&px);
+
+  /* show-free off: free blocks take the background colour. */
+  options.show_free = FALSE;
+  mpy_heap_view_set_options (c.view, &options);
+  settle ();
+  pixels_grab (&px, GTK_WIDGET (c.view));
+  {
+    const char *dot = strchr (line, '.');
+
+    g_assert_nonnull (dot);
+    g_assert_cmphex (pixel_at_cell (&px, c.view, dot - line, 0), ==,
+                     mpy_palette_get_background (FALSE));
+    g_assert_cmphex (pixel_at_cell (&px, c.view, 0, 0), ==,
+                     mpy_palette_get_kind_color (line[0], FALSE));
+  }
+  pixels_clear (&px);
+  canvas_close (&c);
+}
+
+/* The diff state of block @i of the first line, worked out from the two dump lines. */
+static MpyDiffState
+expected_state (const char *before,
+                const char *after,
+                guint       i)
+{
+  gboolean used_before = before[i] != '.';
+  gboolean used_after = after[i] != '.';
+  guint start_before = i, start_after = i;
+
+  if (!used_before && !used_after)
+    return MPY_DIFF_FREE;
+  if (!used_before)
+    return MPY_DIFF_ALLOCATED;
+  if (!used_after)
+    return MPY_DIFF_FREED;
+  while (start_before > 0 && before[start_before] == '=')
+    start_before--;
+  while (start_after > 0 && after[start_after] == '=')
+    start_after--;
+  if (start_before == start_after && before[start_before] == after[start_after])
+    return MPY_DIFF_UNCHANGED;
+  return MPY_DIFF_CHANGED;
+}
+
+static void
+test_heap_view_diff_pixels (void)
+{
+  g_autofree char *text_before = fixture_text ("microbit-v1.0.1-after-alloc.txt");
+  g_autofree char *text_after = fixture_text ("microbit-v1.0.1-after-del-gc.txt");
+  g_autofree char *line_before = first_map_line (text_before);
+  g_autofree char *line_after = first_map_line (text_after);
+  g_autoptr(MpySnapshot) before = load_fixture ("microbit-v1.0.1-after-alloc.txt");
+  g_autoptr(MpySnapshot) after = load_fixture ("microbit-v1.0.1-after-del-gc.txt");
+  g_autoptr(MpyDiff) diff = NULL;
+  g_autoptr(GError) error = NULL;
+  guint seen[MPY_N_DIFF_STATES] = { 0, };
+  Canvas c;
+  Pixels px;
+
+  diff = mpy_diff_new (before, after, &error);
+  g_assert_no_error (error);
+
+  canvas_open (&c, 700, 400);
+  mpy_heap_view_set_snapshot (c.view, after);
+  mpy_heap_view_set_diff (c.view, diff);
+  g_assert_true (mpy_heap_view_get_diff (c.view) == diff);
+  mpy_heap_view_zoom_to (c.view, 10, 0, 0);
+  settle ();
+
+  pixels_grab (&px, GTK_WIDGET (c.view));
+  for (guint i = 0; i < 64; i++)
+    {
+      MpyDiffState state = expected_state (line_before, line_after, i);
+
+      g_assert_cmphex (pixel_at_cell (&px, c.view, i, 0), ==,
+                       mpy_palette_get_diff_color (state, FALSE));
+      seen[state]++;
+    }
+  /* The fixtures' first line has blocks that were kept, freed and are still free. */
+  g_assert_cmpuint (seen[MPY_DIFF_UNCHANGED], >, 0);
+  g_assert_cmpuint (seen[MPY_DIFF_FREED], >, 0);
+  pixels_clear (&px);
+
+  /* Back to the plain map. */
+  mpy_heap_view_set_diff (c.view, NULL);
+  settle ();
+  pixels_grab (&px, GTK_WIDGET (c.view));
+  g_assert_cmphex (pixel_at_cell (&px, c.view, 0, 0), ==,
+                   mpy_palette_get_kind_color (line_after[0], FALSE));
+  pixels_clear (&px);
+  canvas_close (&c);
+}
+
+static void
+test_heap_view_dark_theme (void)
+{
+  g_autofree char *text = fixture_text ("microbit-v1.0.1-after-alloc.txt");
+  g_autofree char *line = first_map_line (text);
+  g_autoptr(MpySnapshot) snapshot = load_fixture ("microbit-v1.0.1-after-alloc.txt");
+  GtkSettings *settings = gtk_settings_get_default ();
+  MpyRenderOptions options;
+  Canvas c;
+  Pixels px;
+
+  g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
+  canvas_open (&c, 700, 400);
+  mpy_heap_view_set_snapshot (c.view, snapshot);
+  mpy_heap_view_zoom_to (c.view, 10, 0, 0);
+  settle ();
+
+  mpy_heap_view_get_options (c.view, &options);
+  g_assert_true (options.dark);
+  pixels_grab (&px, GTK_WIDGET (c.view));
+  for (guint i = 0; i < 64; i++)
+    g_assert_cmphex (pixel_at_cell (&px, c.view, i, 0), ==,
+                     mpy_palette_get_kind_color (line[i], TRUE));
+  pixels_clear (&px);
+
+  canvas_close (&c);
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  settle ();
+}
+
+static gboolean
+block_at (MpyHeapView *view,
+          double       x,
+          double       y,
+          gsize       *block)
+{
+  return mpy_heap_view_get_block_at (view, x, y, block);
+}
+
+static void
+test_heap_view_zoom_keeps_anchor (void)
+{
+  g_autoptr(MpySnapshot) snapshot = load_fixture ("unix-heap256k-after-alloc.txt");
+  GtkAdjustment *hadj, *vadj;
+  Canvas c;
+  double x, y, scale;
+  gsize anchor_block, block;
+  int width, view_h;
+
+  canvas_open (&c, 400, 300);
+  mpy_heap_view_set_snapshot (c.view, snapshot);
+  gtk_widget_activate_action (GTK_WIDGET (c.view), "heap.zoom-reset", NULL);
+  settle ();
+  g_assert_cmpfloat (mpy_heap_view_get_scale (c.view), ==, 8.0);
+
+  /* The map (64 × 8 px wide, > 100 rows) is larger than the view: it scrolls. */
+  hadj = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (c.view));
+  vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (c.view));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), >, gtk_adjustment_get_page_size (vadj));
+  gtk_adjustment_set_value (vadj, 200);
+  gtk_adjustment_set_value (hadj, 40);
+  settle ();
+
+  /* Explicit anchor: the centre of cell (20, 40) stays on the same block at 2× and at ½×. */
+  cell_centre (c.view, 20, 40, &x, &y);
+  g_assert_true (block_at (c.view, x, y, &anchor_block));
+  g_assert_cmpuint (anchor_block, ==, 40 * 64 + 20);
+  mpy_heap_view_zoom_to (c.view, 16, x, y);
+  settle ();
+  g_assert_cmpfloat (mpy_heap_view_get_scale (c.view), ==, 16.0);
+  g_assert_true (block_at (c.view, x, y, &block));
+  g_assert_cmpuint (block, ==, anchor_block);
+
+  /* The actions zoom about the centre of the view when the pointer is elsewhere. */
+  width = gtk_widget_get_width (GTK_WIDGET (c.view));
+  view_h = gtk_widget_get_height (GTK_WIDGET (c.view)) - mpy_heap_view_get_legend_height (c.view);
+  g_assert_true (block_at (c.view, width / 2.0, view_h / 2.0, &anchor_block));
+  scale = mpy_heap_view_get_scale (c.view);
+  gtk_widget_activate_action (GTK_WIDGET (c.view), "heap.zoom-in", NULL);
+  settle ();
+  g_assert_cmpfloat (mpy_heap_view_get_scale (c.view), >, scale);
+  g_assert_true (block_at (c.view, width / 2.0, view_h / 2.0, &block));
+  g_assert_cmpuint (block, ==, anchor_block);
+
+  scale = mpy_heap_view_get_scale (c.view);
+  gtk_widget_activate_action (GTK_WIDGET (c.view), "heap.zoom-out", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (c.view), "heap.zoom-out", NULL);
+  settle ();
+  g_assert_cmpfloat (mpy_heap_view_get_scale (c.view), <, scale);
+  g_assert_true (block_at (c.view, width / 2.0, view_h / 2.0, &block));
+  g_assert_cmpuint (block, ==, anchor_block);
+
+  /* Fit: the whole map is inside the view, first and last block included. */
+  gtk_widget_activate_action (GTK_WIDGET (c.view), "heap.zoom-fit", NULL);
+  settle ();
+  {
+    MpyRenderOptions options;
+    gsize n_blocks = mpy_snapshot_get_n_blocks (snapshot);
+    guint col, row;
+
+    mpy_heap_view_get_options (c.view, &options);
+    mpy_layout_get_position (snapshot, &options, n_blocks - 1, &col, &row);
+    cell_centre (c.view, col, row, &x, &y);
+    g_assert_cmpfloat (y, <, view_h);
+    g_assert_true (block_at (c.view, x, y, &block));
+    g_assert_cmpuint (block, ==, n_blocks - 1);
+    cell_centre (c.view, 0, 0, &x, &y);
+    g_assert_true (block_at (c.view, x, y, &block));
+    g_assert_cmpuint (block, ==, 0);
+  }
+
+  /* Nothing is hit on the legend strip or outside the map. */
+  g_assert_false (block_at (c.view, 1, gtk_widget_get_height (GTK_WIDGET (c.view)) - 2, &block));
+  g_assert_false (block_at (c.view, -5, 10, &block));
+
+  canvas_close (&c);
+}
+
+static void
+test_heap_view_columns (void)
+{
+  g_autoptr(MpySnapshot) snapshot = load_fixture ("unix-heap256k-after-alloc.txt");
+  MpyRenderOptions options;
+  Canvas c;
+  double x, y;
+  gsize block;
+
+  canvas_open (&c, 1200, 300);
+  mpy_heap_view_set_snapshot (c.view, snapshot);
+  mpy_heap_view_zoom_to (c.view, 8, 0, 0);
+  g_object_set (c.view, "columns", 2, NULL);
+  settle ();
+  mpy_heap_view_get_options (c.view, &options);
+  g_assert_cmpuint (options.columns, ==, 2);
+  /* With 128 blocks per row the cell at column 100 of row 1 is block 228. */
+  cell_centre (c.view, 100, 1, &x, &y);
+  g_assert_true (mpy_heap_view_get_block_at (c.view, x, y, &block));
+  g_assert_cmpuint (block, ==, 228);
+  canvas_close (&c);
+}
+
+static void
+test_heap_view_describe_block (void)
+{
+  g_autofree char *text = fixture_text ("microbit-v1.0.1-after-alloc.txt");
+  g_autofree char *line = first_map_line (text);
+  g_autoptr(MpySnapshot) snapshot = load_fixture ("microbit-v1.0.1-after-alloc.txt");
+  g_autoptr(MpySnapshot) later = load_fixture ("microbit-v1.0.1-after-del-gc.txt");
+  g_autofree char *later_text = fixture_text ("microbit-v1.0.1-after-del-gc.txt");
+  g_autofree char *later_line = first_map_line (later_text);
+  g_autoptr(MpyDiff) diff = NULL;
+  MpyHeapView *view = MPY_HEAP_VIEW (mpy_heap_view_new ());
+  guint64 base = map_base (text);
+  guint bpb = (guint) (text_number (text, "GC: total: (\\d+)") / mpy_snapshot_get_n_blocks (snapshot));
+  guint start, len, tail;
+  g_autofree char *description = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *object = NULL;
+  g_autofree char *size = NULL;
+
+  g_object_ref_sink (view);
+  mpy_heap_view_set_snapshot (view, snapshot);
+
+  /* Pick the first object of the line with at least one tail; describe its last tail. */
+  for (start = 0; line[start] != '\0'; start++)
+    if (line[start] != '.' && line[start] != '=' && line[start + 1] == '=')
+      break;
+  g_assert_cmpint (line[start], !=, '\0');
+  for (len = 1; line[start + len] == '='; len++)
+    ;
+  tail = start + len - 1;
+
+  description = mpy_heap_view_describe_block (view, tail);
+  g_assert_nonnull (description);
+  g_test_message ("%s", description);
+  address = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", base + (guint64) tail * bpb);
+  object = g_strdup_printf ("%s object at block %u", mpy_kind_get_name (line[start]), start);
+  size = g_strdup_printf ("%u blocks, %u bytes", len, len * bpb);
+  g_assert_nonnull (strstr (description, address));
+  g_assert_nonnull (strstr (description, "Kind: tail"));
+  g_assert_nonnull (strstr (description, object));
+  g_assert_nonnull (strstr (description, size));
+  g_clear_pointer (&description, g_free);
+
+  /* A free block reports its free run. */
+  {
+    const char *dot = strchr (line, '.');
+
+    g_assert_nonnull (dot);
+    description = mpy_heap_view_describe_block (view, dot - line);
+    g_assert_nonnull (strstr (description, "Kind: free"));
+    g_assert_nonnull (strstr (description, "Free run:"));
+    g_clear_pointer (&description, g_free);
+  }
+
+  /* Diff mode: a freed block says so and names what was there before. */
+  diff = mpy_diff_new (snapshot, later, NULL);
+  g_assert_nonnull (diff);
+  mpy_heap_view_set_diff (view, diff);
+  for (guint i = 0; i < 64; i++)
+    if (expected_state (line, later_line, i) == MPY_DIFF_FREED)
+      {
+        g_autofree char *before_kind = NULL;
+        guint head = i;
+
+        while (head > 0 && line[head] == '=')
+          head--;
+        before_kind = g_strdup_printf ("Before: %s object at block %u",
+                                       mpy_kind_get_name (line[head]), head);
+        description = mpy_heap_view_describe_block (view, i);
+        g_test_message ("%s", description);
+        g_assert_nonnull (strstr (description, "Change: freed"));
+        g_assert_nonnull (strstr (description, before_kind));
+        g_clear_pointer (&description, g_free);
+        break;
+      }
+
+  /* Out of range: no text. */
+  g_assert_null (mpy_heap_view_describe_block (view, mpy_snapshot_get_n_blocks (snapshot)));
+  g_object_unref (view);
+}
+
+static void
+test_heap_view_figures_only (void)
+{
+  g_autoptr(MpySnapshot) snapshot = load_fixture ("microbit-v1.0.1-meminfo-noarg.txt");
+  Canvas c;
+  gsize block;
+
+  g_assert_false (mpy_snapshot_has_map (snapshot));
+  canvas_open (&c, 400, 300);
+  mpy_heap_view_set_snapshot (c.view, snapshot);
+  gtk_widget_activate_action (GTK_WIDGET (c.view), "heap.zoom-fit", NULL);
+  settle ();
+  g_assert_false (mpy_heap_view_get_block_at (c.view, 10, 10, &block));
+  g_assert_null (mpy_heap_view_describe_block (c.view, 0));
+  /* Still draws (a message and the legend) without a map. */
+  {
+    Pixels px;
+
+    pixels_grab (&px, GTK_WIDGET (c.view));
+    pixels_clear (&px);
+  }
+  canvas_close (&c);
+}
+
+/* ---- figures panel ---------------------------------------------------------------------- */
+
+static void
+assert_value_starts (MpyFiguresPanel *panel,
+                     const char      *key,
+                     guint64          value)
+{
+  const char *text = mpy_figures_panel_get_value_text (panel, key);
+  g_autofree char *prefix = g_strdup_printf ("%" G_GUINT64_FORMAT " ", value);
+  g_autofree char *whole = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+
+  g_assert_nonnull (text);
+  if (!g_str_has_prefix (text, prefix) && g_strcmp0 (text, whole) != 0)
+    g_error ("%s: expected %s…, got \"%s\"", key, whole, text);
+}
+
+static void
+test_figures_panel_header (void)
+{
+  const char *fixtures[] = {
+    "microbit-v1.0.1-after-alloc.txt",
+    "qemu-mps2-an385-after-alloc.txt",
+    "unix-heap256k-fragmented.txt",
+  };
+
+  for (guint f = 0; f < G_N_ELEMENTS (fixtures); f++)
+    {
+      g_autofree char *text = fixture_text (fixtures[f]);
+      g_autoptr(MpySnapshot) snapshot = load_fixture (fixtures[f]);
+      MpyFiguresPanel *panel = MPY_FIGURES_PANEL (mpy_figures_panel_new ());
+      guint64 stack_used = text_number (text, "stack: (\\d+)");
+      guint64 stack_limit = text_number (text, "stack: \\d+ out of (\\d+)");
+      guint64 total = text_number (text, "GC: total: (\\d+)");
+      guint64 free_bytes = text_number (text, "GC: total: \\d+, used: \\d+, free: (\\d+)");
+      g_autofree char *percent = NULL;
+
+      g_object_ref_sink (panel);
+      mpy_figures_panel_set_snapshot (panel, snapshot);
+
+      assert_value_starts (panel, "stack_used", stack_used);
+      assert_value_starts (panel, "stack_limit", stack_limit);
+      assert_value_starts (panel, "gc_total", total);
+      assert_value_starts (panel, "gc_used", text_number (text, "GC: total: \\d+, used: (\\d+)"));
+      assert_value_starts (panel, "gc_free", free_bytes);
+      assert_value_starts (panel, "one_blocks", text_number (text, "No. of 1-blocks: (\\d+)"));
+      assert_value_starts (panel, "two_blocks", text_number (text, "2-blocks: (\\d+)"));
+      assert_value_starts (panel, "max_block", text_number (text, "max blk sz: (\\d+)"));
+      assert_value_starts (panel, "max_free", text_number (text, "max free sz: (\\d+)"));
+      if (strstr (text, "mem: total=") != NULL)
+        {
+          assert_value_starts (panel, "mem_total", text_number (text, "mem: total=(\\d+)"));
+          assert_value_starts (panel, "mem_peak", text_number (text, "peak=(\\d+)"));
+        }
+      else
+        g_assert_null (mpy_figures_panel_get_value_text (panel, "mem_total"));
+
+      /* Human units next to the byte count. */
+      if (total >= 1024)
+        g_assert_nonnull (strstr (mpy_figures_panel_get_value_text (panel, "gc_total"), "KiB"));
+
+      percent = g_strdup_printf ("%.1f %%", 100.0 * free_bytes / total);
+      g_assert_cmpstr (mpy_figures_panel_get_value_text (panel, "gc_free_percent"), ==, percent);
+      g_clear_pointer (&percent, g_free);
+      percent = g_strdup_printf ("%.1f %%", 100.0 * (stack_limit - stack_used) / stack_limit);
+      g_assert_cmpstr (mpy_figures_panel_get_value_text (panel, "stack_free_percent"), ==, percent);
+
+      /* The map's figures: the largest free run agrees with the header's max free. */
+      assert_value_starts (panel, "largest_free_run", text_number (text, "max free sz: (\\d+)"));
+      g_assert_nonnull (mpy_figures_panel_get_value_text (panel, "fragmentation"));
+      g_assert_nonnull (mpy_figures_panel_get_value_text (panel, "free_holes"));
+      g_assert_true (g_str_has_prefix (mpy_figures_panel_get_value_text (panel, "largest_free_address"), "0x"));
+      g_assert_nonnull (mpy_figures_panel_get_value_text (panel, "kind_free"));
+      g_assert_nonnull (mpy_figures_panel_get_value_text (panel, "histogram_0"));
+      /* One-block objects are histogram bucket 0. */
+      assert_value_starts (panel, "histogram_0", text_number (text, "No. of 1-blocks: (\\d+)"));
+
+      g_object_unref (panel);
+    }
+}
+
+static void
+test_figures_panel_diff (void)
+{
+  g_autofree char *text_before = fixture_text ("microbit-v1.0.1-after-alloc.txt");
+  g_autofree char *text_after = fixture_text ("microbit-v1.0.1-after-del-gc.txt");
+  g_autoptr(MpySnapshot) before = load_fixture ("microbit-v1.0.1-after-alloc.txt");
+  g_autoptr(MpySnapshot) after = load_fixture ("microbit-v1.0.1-after-del-gc.txt");
+  g_autoptr(MpyDiff) diff = mpy_diff_new (before, after, NULL);
+  MpyFiguresPanel *panel = MPY_FIGURES_PANEL (mpy_figures_panel_new ());
+  struct {
+    const char *key;
+    const char *pattern;
+  } figures[] = {
+    { "gc_used", "GC: total: \\d+, used: (\\d+)" },
+    { "gc_free", "GC: total: \\d+, used: \\d+, free: (\\d+)" },
+    { "one_blocks", "No. of 1-blocks: (\\d+)" },
+    { "two_blocks", "2-blocks: (\\d+)" },
+    { "max_free", "max free sz: (\\d+)" },
+    { "stack_used", "stack: (\\d+)" },
+  };
+
+  g_assert_nonnull (diff);
+  g_object_ref_sink (panel);
+  mpy_figures_panel_set_snapshot (panel, after);
+  g_assert_null (strstr (mpy_figures_panel_get_value_text (panel, "gc_used"), "Δ"));
+
+  mpy_figures_panel_set_diff (panel, diff);
+  for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
+    {
+      guint64 a = text_number (text_after, figures[i].pattern);
+      guint64 b = text_number (text_before, figures[i].pattern);
+      g_autofree char *delta = g_strdup_printf ("(Δ %+" G_GINT64_FORMAT ")", (gint64) a - (gint64) b);
+      const char *value = mpy_figures_panel_get_value_text (panel, figures[i].key);
+
+      assert_value_starts (panel, figures[i].key, a);
+      if (!g_str_has_suffix (value, delta))
+        g_error ("%s: expected a delta %s in \"%s\"", figures[i].key, delta, value);
+    }
+  g_assert_nonnull (mpy_figures_panel_get_value_text (panel, "diff_objects_freed"));
+  g_assert_nonnull (strstr (mpy_figures_panel_get_value_text (panel, "fragmentation"), "Δ"));
+  assert_value_starts (panel, "diff_objects_freed", mpy_diff_get_objects_freed (diff));
+
+  /* Leaving diff mode drops the deltas. */
+  mpy_figures_panel_set_diff (panel, NULL);
+  mpy_figures_panel_set_snapshot (panel, after);
+  g_assert_null (strstr (mpy_figures_panel_get_value_text (panel, "gc_used"), "Δ"));
+  g_assert_null (mpy_figures_panel_get_value_text (panel, "diff_objects_freed"));
+  g_object_unref (panel);
+}
+
+static void
+test_figures_panel_no_map (void)
+{
+  g_autofree char *text = fixture_text ("qemu-mps2-an385-meminfo-noarg.txt");
+  g_autoptr(MpySnapshot) snapshot = load_fixture ("qemu-mps2-an385-meminfo-noarg.txt");
+  GtkWidget *window = gtk_window_new ();
+  MpyFiguresPanel *panel = MPY_FIGURES_PANEL (mpy_figures_panel_new ());
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (panel));
+  mpy_figures_panel_set_snapshot (panel, snapshot);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_until (is_allocated, panel);
+
+  assert_value_starts (panel, "gc_used", text_number (text, "GC: total: \\d+, used: (\\d+)"));
+  g_assert_null (mpy_figures_panel_get_value_text (panel, "fragmentation"));
+  mpy_figures_panel_set_snapshot (panel, NULL);
+  g_assert_null (mpy_figures_panel_get_value_text (panel, "gc_used"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+
+  g_test_add_func ("/widgets/heap-view/map-pixels", test_heap_view_map_pixels);
+  g_test_add_func ("/widgets/heap-view/diff-pixels", test_heap_view_diff_pixels);
+  g_test_add_func ("/widgets/heap-view/dark-theme", test_heap_view_dark_theme);
+  g_test_add_func ("/widgets/heap-view/zoom-keeps-anchor", test_heap_view_zoom_keeps_anchor);
+  g_test_add_func ("/widgets/heap-view/columns", test_heap_view_columns);
+  g_test_add_func ("/widgets/heap-view/describe-block", test_heap_view_describe_block);
+  g_test_add_func ("/widgets/heap-view/figures-only", test_heap_view_figures_only);
+  g_test_add_func ("/widgets/figures-panel/header", test_figures_panel_header);
+  g_test_add_func ("/widgets/figures-panel/diff-deltas", test_figures_panel_diff);
+  g_test_add_func ("/widgets/figures-panel/no-map", test_figures_panel_no_map);
+
+  return g_test_run ();
+}
