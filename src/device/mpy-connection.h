@@ -49,6 +49,11 @@ typedef enum {
   MPY_CONNECTION_BUSY,
 } MpyConnectionState;
 
+GType mpy_line_mode_get_type (void);
+#define MPY_TYPE_LINE_MODE (mpy_line_mode_get_type ())
+GType mpy_connection_state_get_type (void);
+#define MPY_TYPE_CONNECTION_STATE (mpy_connection_state_get_type ())
+
 #define MPY_TYPE_CONNECTION (mpy_connection_get_type ())
 G_DECLARE_FINAL_TYPE (MpyConnection, mpy_connection, MPY, CONNECTION, GObject)
 
@@ -63,7 +68,8 @@ G_DECLARE_FINAL_TYPE (MpyConnection, mpy_connection, MPY, CONNECTION, GObject)
  * Properties: "path" (construct-only), "baud" (default 115200), "dtr", "rts" (MpyLineMode),
  * "state" (MpyConnectionState, read-only), "banner" (firmware banner once known, read-only),
  * "connect-timeout" (ms to reach the raw REPL, default 10000),
- * "idle-timeout" (ms of silence tolerated while a reply streams, default 3000).
+ * "idle-timeout" (ms of silence tolerated while a reply streams, default 3000),
+ * "transport" (read-only: "libserialport" or "termios" once open, NULL before).
  */
 MpyConnection     *mpy_connection_new              (const char *path);
 const char        *mpy_connection_get_path         (MpyConnection *self);
@@ -72,6 +78,12 @@ void               mpy_connection_set_baud         (MpyConnection *self, guint b
 void               mpy_connection_set_lines        (MpyConnection *self, MpyLineMode dtr, MpyLineMode rts);
 MpyConnectionState mpy_connection_get_state        (MpyConnection *self);
 const char        *mpy_connection_get_banner       (MpyConnection *self);
+guint              mpy_connection_get_connect_timeout (MpyConnection *self);
+void               mpy_connection_set_connect_timeout (MpyConnection *self, guint ms);
+guint              mpy_connection_get_idle_timeout (MpyConnection *self);
+void               mpy_connection_set_idle_timeout (MpyConnection *self, guint ms);
+/* "libserialport" or "termios": which transport opened the port (NULL until open). */
+const char        *mpy_connection_get_transport    (MpyConnection *self);
 
 void               mpy_connection_capture_async    (MpyConnection       *self,
                                                     MpyCaptureFlags      flags,

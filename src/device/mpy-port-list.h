@@ -33,6 +33,13 @@ G_DECLARE_FINAL_TYPE (MpyPortList, mpy_port_list, MPY, PORT_LIST, GObject)
 MpyPortList *mpy_port_list_new      (void);
 void         mpy_port_list_refresh  (MpyPortList *self);
 
+/* The likelihood rule on its own (reference notes §3.8). */
+guint        mpy_port_guess_likelihood (guint       vid,
+                                        guint       pid,
+                                        const char *manufacturer,
+                                        const char *product,
+                                        const char *description);
+
 /* One synchronous enumeration, sorted the same way (for the CLI). */
 GPtrArray   *mpy_port_list_enumerate (GError **error);
 

@@ -1,0 +1,919 @@
+/* mpy-connection.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include "mpy-connection.h"
+#include "mpy-dump-reader.h"
+#include "mpy-raw-repl.h"
+#include "mpy-transport.h"
+
+G_DEFINE_QUARK (mpy-device-error-quark, mpy_device_error)
+
+G_DEFINE_ENUM_TYPE (MpyLineMode, mpy_line_mode,
+  G_DEFINE_ENUM_VALUE (MPY_LINE_DEFAULT, "default"),
+  G_DEFINE_ENUM_VALUE (MPY_LINE_ON, "on"),
+  G_DEFINE_ENUM_VALUE (MPY_LINE_OFF, "off"))
+
+G_DEFINE_ENUM_TYPE (MpyConnectionState, mpy_connection_state,
+  G_DEFINE_ENUM_VALUE (MPY_CONNECTION_DISCONNECTED, "disconnected"),
+  G_DEFINE_ENUM_VALUE (MPY_CONNECTION_CONNECTING, "connecting"),
+  G_DEFINE_ENUM_VALUE (MPY_CONNECTION_READY, "ready"),
+  G_DEFINE_ENUM_VALUE (MPY_CONNECTION_BUSY, "busy"))
+
+/* The statement a capture runs. Importing once per connection keeps the per-capture
+ * statement short (one write, no chunk pause) and leaves the least garbage on the heap. */
+#define CAPTURE_STMT        "micropython.mem_info(1)"
+#define CAPTURE_STMT_IMPORT "import micropython\nmicropython.mem_info(1)"
+
+typedef enum {
+  OP_CAPTURE,
+  OP_EXEC,
+  OP_CLOSE,
+  OP_QUIT,
+} OpKind;
+
+typedef struct
+{
+  OpKind           kind;
+  GTask           *task;      /* NULL for OP_QUIT */
+  MpyCaptureFlags  flags;
+  char            *code;
+  /* settings copied at submission, so the worker never reads the GObject */
+  char            *path;
+  guint            baud;
+  MpyLineMode      dtr;
+  MpyLineMode      rts;
+  guint            connect_ms;
+  guint            idle_ms;
+} Op;
+
+/* Everything the worker thread owns. Freed by the worker when it quits. */
+typedef struct
+{
+  GAsyncQueue  *queue;
+  MpyRawRepl   *repl;
+  gboolean      imported;   /* `import micropython` done since the last (soft) reset */
+} Worker;
+
+struct _MpyConnection
+{
+  GObject             parent_instance;
+
+  char               *path;
+  guint               baud;
+  MpyLineMode         dtr;
+  MpyLineMode         rts;
+  guint               connect_ms;
+  guint               idle_ms;
+  MpyConnectionState  state;
+  char               *banner;
+  const char         *transport;
+  guint               n_ops;     /* submitted, not finished */
+
+  GThread            *thread;
+  Worker             *worker;
+};
+
+G_DEFINE_FINAL_TYPE (MpyConnection, mpy_connection, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_BAUD,
+  PROP_DTR,
+  PROP_RTS,
+  PROP_STATE,
+  PROP_BANNER,
+  PROP_CONNECT_TIMEOUT,
+  PROP_IDLE_TIMEOUT,
+  PROP_TRANSPORT,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_PROGRESS,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+op_free (Op *op)
+{
+  g_clear_object (&op->task);
+  g_free (op->code);
+  g_free (op->path);
+  g_free (op);
+}
+
+/* ---- results delivered to the caller's main context ---- */
+
+typedef struct
+{
+  MpyConnection      *self;
+  MpyConnectionState  state;
+  char               *banner;
+  const char         *transport;
+  guint64             progress;
+  gboolean            is_progress;
+} Update;
+
+static void
+set_state (MpyConnection      *self,
+           MpyConnectionState  state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static gboolean
+apply_update (gpointer data)
+{
+  Update *u = data;
+  MpyConnection *self = u->self;
+
+  if (u->is_progress)
+    g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, u->progress);
+  else
+    {
+      g_assert (self->n_ops > 0);
+      self->n_ops--;
+      if (u->banner != NULL && g_strcmp0 (u->banner, self->banner) != 0)
+        {
+          g_free (self->banner);
+          self->banner = g_strdup (u->banner);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BANNER]);
+        }
+      if (u->transport != self->transport)
+        {
+          self->transport = u->transport;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRANSPORT]);
+        }
+      set_state (self, self->n_ops > 0 ? MPY_CONNECTION_BUSY : u->state);
+    }
+  g_object_unref (u->self);
+  g_free (u->banner);
+  g_free (u);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs in the worker before the task returns, so state, banner and transport are up to
+ * date when the caller's callback runs (same context, same priority, queued first). */
+static void
+post_update (Worker *worker,
+             GTask  *task)
+{
+  MpyConnection *self = g_task_get_source_object (task);
+  Update *u = g_new0 (Update, 1);
+
+  u->self = g_object_ref (self);
+  if (worker->repl != NULL)
+    {
+      u->state = MPY_CONNECTION_READY;
+      u->banner = g_strdup (mpy_raw_repl_get_banner (worker->repl));
+      u->transport = mpy_transport_kind_to_string (
+          mpy_transport_get_kind (mpy_raw_repl_get_transport (worker->repl)));
+    }
+  else
+    u->state = MPY_CONNECTION_DISCONNECTED;
+  g_main_context_invoke (g_task_get_context (task), apply_update, u);
+}
+
+typedef struct
+{
+  GTask    *task;
+  gint64    last;
+} ProgressState;
+
+static gboolean
+deliver_progress (gpointer data)
+{
+  Update *u = data;
+
+  return apply_update (u);
+}
+
+static void
+on_progress (guint64  received,
+             gpointer user_data)
+{
+  ProgressState *ps = user_data;
+  gint64 now = g_get_monotonic_time ();
+  Update *u;
+
+  /* At most one signal per 20 ms: a large dump must not flood the main loop. */
+  if (now - ps->last < 20000)
+    return;
+  ps->last = now;
+
+  u = g_new0 (Update, 1);
+  u->self = g_object_ref (g_task_get_source_object (ps->task));
+  u->is_progress = TRUE;
+  u->progress = received;
+  g_main_context_invoke (g_task_get_context (ps->task), deliver_progress, u);
+}
+
+/* ---- the worker ---- */
+
+static void
+drop_port (Worker *worker)
+{
+  g_clear_pointer (&worker->repl, mpy_raw_repl_free);
+  worker->imported = FALSE;
+}
+
+static gboolean
+ensure_open (Worker  *worker,
+             Op      *op,
+             GError **error)
+{
+  MpyTransport *transport;
+
+  if (worker->repl != NULL)
+    {
+      mpy_raw_repl_set_timeouts (worker->repl, op->connect_ms, op->idle_ms);
+      return TRUE;
+    }
+
+  transport = mpy_transport_open (op->path, op->baud, op->dtr, op->rts, MPY_TRANSPORT_AUTO, error);
+  if (transport == NULL)
+    return FALSE;
+  worker->repl = mpy_raw_repl_new (transport);
+  worker->imported = FALSE;
+  mpy_raw_repl_set_timeouts (worker->repl, op->connect_ms, op->idle_ms);
+  return TRUE;
+}
+
+/* After a failure: a vanished board closes the port (the next operation reopens it);
+ * anything else keeps it open and the raw-REPL client resyncs on its own. */
+static void
+after_error (Worker       *worker,
+             const GError *error)
+{
+  if (g_error_matches (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DISCONNECTED))
+    drop_port (worker);
+}
+
+static gboolean
+is_no_mem_info (const char *traceback)
+{
+  return (strstr (traceback, "AttributeError") != NULL && strstr (traceback, "mem_info") != NULL)
+         || (strstr (traceback, "ImportError") != NULL && strstr (traceback, "micropython") != NULL);
+}
+
+/* One capture attempt: the dump in *snapshot (maybe damaged). */
+static gboolean
+capture_once (Worker        *worker,
+              GCancellable  *cancellable,
+              MpySnapshot  **snapshot,
+              GError       **error)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) read_error = NULL;
+  gboolean with_import = !worker->imported;
+
+again:
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  if (!mpy_raw_repl_exec (worker->repl, with_import ? CAPTURE_STMT_IMPORT : CAPTURE_STMT,
+                          &out, &err, cancellable, error))
+    return FALSE;
+
+  if (err[0] != '\0')
+    {
+      if (!with_import && strstr (err, "NameError") != NULL)
+        {
+          /* The user deleted or rebound the module name: import it again. */
+          with_import = TRUE;
+          goto again;
+        }
+      if (is_no_mem_info (err))
+        g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_NO_MEM_INFO,
+                     "This firmware has no micropython.mem_info() (it was built without it), "
+                     "so its heap cannot be mapped:\n%s", err);
+      else
+        g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TRACEBACK,
+                     "The board raised an exception while dumping its heap:\n%s", err);
+      return FALSE;
+    }
+  worker->imported = TRUE;
+
+  *snapshot = mpy_dump_reader_read_one (out, -1, &read_error);
+  if (*snapshot == NULL)
+    {
+      g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DAMAGED,
+                   "The board's reply is not a readable heap dump (%s): serial data was "
+                   "probably lost; capture again", read_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static MpySnapshot *
+do_capture (Worker        *worker,
+            Op            *op,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GError) first_error = NULL;
+  MpySnapshotFlags flags = 0;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (op->flags & MPY_CAPTURE_SOFT_RESET)
+    {
+      if (!mpy_raw_repl_soft_reset (worker->repl, cancellable, error))
+        return NULL;
+      worker->imported = FALSE;
+      flags |= MPY_SNAPSHOT_FLAG_SOFT_RESET;
+    }
+  if (op->flags & MPY_CAPTURE_GC)
+    {
+      if (!mpy_raw_repl_exec (worker->repl, "import gc\ngc.collect()", &out, &err,
+                              cancellable, error))
+        return NULL;
+      if (err[0] != '\0')
+        {
+          g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TRACEBACK,
+                       "The board raised an exception in gc.collect():\n%s", err);
+          return NULL;
+        }
+      flags |= MPY_SNAPSHOT_FLAG_GC;
+    }
+
+  now = g_date_time_new_now_local ();
+  if (!capture_once (worker, cancellable, &snapshot, &first_error))
+    {
+      if (!g_error_matches (first_error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DAMAGED))
+        {
+          g_propagate_error (error, g_steal_pointer (&first_error));
+          return NULL;
+        }
+    }
+
+  if (snapshot == NULL || mpy_snapshot_is_damaged (snapshot))
+    {
+      g_autoptr(MpySnapshot) retry = NULL;
+      g_autoptr(GError) retry_error = NULL;
+
+      /* Lost or interleaved serial data: try once more. If that is damaged too, the
+       * damaged snapshot is returned marked as such, never dropped. */
+      flags |= MPY_SNAPSHOT_FLAG_RETRIED;
+      g_clear_pointer (&now, g_date_time_unref);
+      now = g_date_time_new_now_local ();
+      if (!capture_once (worker, cancellable, &retry, &retry_error))
+        {
+          if (snapshot == NULL
+              || !g_error_matches (retry_error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DAMAGED))
+            {
+              g_propagate_error (error, g_steal_pointer (&retry_error));
+              return NULL;
+            }
+        }
+      else
+        {
+          g_clear_pointer (&snapshot, mpy_snapshot_unref);
+          snapshot = g_steal_pointer (&retry);
+        }
+    }
+
+  return mpy_snapshot_with_metadata (snapshot, now, NULL, op->path,
+                                     mpy_raw_repl_get_banner (worker->repl), flags);
+}
+
+typedef struct
+{
+  char *out;
+  char *err;
+} ExecResult;
+
+static void
+exec_result_free (ExecResult *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+  g_free (r);
+}
+
+static void
+run_op (Worker *worker,
+        Op     *op)
+{
+  GTask *task = op->task;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GError) error = NULL;
+  ProgressState ps = { task, 0 };
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    {
+      post_update (worker, task);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  switch (op->kind)
+    {
+    case OP_CAPTURE:
+      {
+        MpySnapshot *snapshot = NULL;
+
+        if (ensure_open (worker, op, &error))
+          {
+            mpy_raw_repl_set_progress (worker->repl, on_progress, &ps);
+            snapshot = do_capture (worker, op, cancellable, &error);
+          }
+        if (worker->repl != NULL)
+          mpy_raw_repl_set_progress (worker->repl, NULL, NULL);
+        if (snapshot == NULL)
+          after_error (worker, error);
+        post_update (worker, task);
+        if (snapshot != NULL)
+          g_task_return_pointer (task, snapshot, (GDestroyNotify) mpy_snapshot_unref);
+        else
+          g_task_return_error (task, g_steal_pointer (&error));
+        break;
+      }
+
+    case OP_EXEC:
+      {
+        ExecResult *r = g_new0 (ExecResult, 1);
+        gboolean ok;
+
+        ok = ensure_open (worker, op, &error);
+        if (ok)
+          {
+            mpy_raw_repl_set_progress (worker->repl, on_progress, &ps);
+            ok = mpy_raw_repl_exec (worker->repl, op->code, &r->out, &r->err, cancellable, &error);
+          }
+        if (worker->repl != NULL)
+          mpy_raw_repl_set_progress (worker->repl, NULL, NULL);
+        if (!ok)
+          after_error (worker, error);
+        post_update (worker, task);
+        if (ok)
+          g_task_return_pointer (task, r, (GDestroyNotify) exec_result_free);
+        else
+          {
+            exec_result_free (r);
+            g_task_return_error (task, g_steal_pointer (&error));
+          }
+        break;
+      }
+
+    case OP_CLOSE:
+      {
+        gboolean ok = TRUE;
+
+        if (worker->repl != NULL)
+          {
+            ok = mpy_raw_repl_leave (worker->repl, cancellable, &error);
+            drop_port (worker);
+          }
+        post_update (worker, task);
+        if (ok)
+          g_task_return_boolean (task, TRUE);
+        else
+          g_task_return_error (task, g_steal_pointer (&error));
+        break;
+      }
+
+    case OP_QUIT:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  Worker *worker = data;
+
+  for (;;)
+    {
+      Op *op = g_async_queue_pop (worker->queue);
+
+      if (op->kind == OP_QUIT)
+        {
+          op_free (op);
+          break;
+        }
+      run_op (worker, op);
+      op_free (op);
+    }
+
+  if (worker->repl != NULL)
+    {
+      /* The last reference went without a close: still hand the board back to the
+       * friendly REPL, quickly. */
+      mpy_raw_repl_leave (worker->repl, NULL, NULL);
+      drop_port (worker);
+    }
+  g_async_queue_unref (worker->queue);
+  g_free (worker);
+  return NULL;
+}
+
+static void
+submit (MpyConnection *self,
+        Op            *op)
+{
+  op->path = g_strdup (self->path);
+  op->baud = self->baud;
+  op->dtr = self->dtr;
+  op->rts = self->rts;
+  op->connect_ms = self->connect_ms;
+  op->idle_ms = self->idle_ms;
+
+  self->n_ops++;
+  set_state (self, self->state == MPY_CONNECTION_DISCONNECTED ? MPY_CONNECTION_CONNECTING
+                                                              : MPY_CONNECTION_BUSY);
+  g_async_queue_push (self->worker->queue, op);
+}
+
+/* ---- GObject ---- */
+
+static void
+mpy_connection_finalize (GObject *object)
+{
+  MpyConnection *self = MPY_CONNECTION (object);
+  Op *quit = g_new0 (Op, 1);
+
+  quit->kind = OP_QUIT;
+  g_async_queue_push (self->worker->queue, quit);
+  /* The last reference may go on the worker itself (a task freed there): then let it
+   * finish on its own; otherwise wait, so the port is closed when we return. */
+  if (g_thread_self () == self->thread)
+    g_thread_unref (self->thread);
+  else
+    g_thread_join (self->thread);
+
+  g_free (self->path);
+  g_free (self->banner);
+
+  G_OBJECT_CLASS (mpy_connection_parent_class)->finalize (object);
+}
+
+static void
+mpy_connection_constructed (GObject *object)
+{
+  MpyConnection *self = MPY_CONNECTION (object);
+  Worker *worker = g_new0 (Worker, 1);
+
+  G_OBJECT_CLASS (mpy_connection_parent_class)->constructed (object);
+
+  worker->queue = g_async_queue_new ();
+  self->worker = worker;
+  self->thread = g_thread_new ("mpy-connection", worker_main, worker);
+}
+
+static void
+mpy_connection_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  MpyConnection *self = MPY_CONNECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH: g_value_set_string (value, self->path); break;
+    case PROP_BAUD: g_value_set_uint (value, self->baud); break;
+    case PROP_DTR: g_value_set_enum (value, self->dtr); break;
+    case PROP_RTS: g_value_set_enum (value, self->rts); break;
+    case PROP_STATE: g_value_set_enum (value, self->state); break;
+    case PROP_BANNER: g_value_set_string (value, self->banner); break;
+    case PROP_CONNECT_TIMEOUT: g_value_set_uint (value, self->connect_ms); break;
+    case PROP_IDLE_TIMEOUT: g_value_set_uint (value, self->idle_ms); break;
+    case PROP_TRANSPORT: g_value_set_string (value, self->transport); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mpy_connection_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  MpyConnection *self = MPY_CONNECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH: self->path = g_value_dup_string (value); break;
+    case PROP_BAUD: mpy_connection_set_baud (self, g_value_get_uint (value)); break;
+    case PROP_DTR: mpy_connection_set_lines (self, g_value_get_enum (value), self->rts); break;
+    case PROP_RTS: mpy_connection_set_lines (self, self->dtr, g_value_get_enum (value)); break;
+    case PROP_CONNECT_TIMEOUT: mpy_connection_set_connect_timeout (self, g_value_get_uint (value)); break;
+    case PROP_IDLE_TIMEOUT: mpy_connection_set_idle_timeout (self, g_value_get_uint (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mpy_connection_class_init (MpyConnectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = mpy_connection_constructed;
+  object_class->finalize = mpy_connection_finalize;
+  object_class->get_property = mpy_connection_get_property;
+  object_class->set_property = mpy_connection_set_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BAUD] =
+    g_param_spec_uint ("baud", NULL, NULL, 300, 4000000, 115200,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DTR] =
+    g_param_spec_enum ("dtr", NULL, NULL, MPY_TYPE_LINE_MODE, MPY_LINE_DEFAULT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RTS] =
+    g_param_spec_enum ("rts", NULL, NULL, MPY_TYPE_LINE_MODE, MPY_LINE_DEFAULT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, MPY_TYPE_CONNECTION_STATE, MPY_CONNECTION_DISCONNECTED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BANNER] =
+    g_param_spec_string ("banner", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONNECT_TIMEOUT] =
+    g_param_spec_uint ("connect-timeout", NULL, NULL, 100, G_MAXUINT, 10000,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IDLE_TIMEOUT] =
+    g_param_spec_uint ("idle-timeout", NULL, NULL, 50, G_MAXUINT, 3000,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TRANSPORT] =
+    g_param_spec_string ("transport", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * MpyConnection::progress:
+   * @received: bytes received so far in the running operation
+   */
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
+}
+
+static void
+mpy_connection_init (MpyConnection *self)
+{
+  self->baud = 115200;
+  self->dtr = MPY_LINE_DEFAULT;
+  self->rts = MPY_LINE_DEFAULT;
+  self->connect_ms = 10000;
+  self->idle_ms = 3000;
+  self->state = MPY_CONNECTION_DISCONNECTED;
+}
+
+/**
+ * mpy_connection_new:
+ * @path: the port, e.g. /dev/ttyACM0 or any symlink to a tty
+ *
+ * Returns: (transfer full): a connection; the port opens on the first operation
+ */
+MpyConnection *
+mpy_connection_new (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_object_new (MPY_TYPE_CONNECTION, "path", path, NULL);
+}
+
+const char *
+mpy_connection_get_path (MpyConnection *self)
+{
+  g_return_val_if_fail (MPY_IS_CONNECTION (self), NULL);
+  return self->path;
+}
+
+guint
+mpy_connection_get_baud (MpyConnection *self)
+{
+  g_return_val_if_fail (MPY_IS_CONNECTION (self), 0);
+  return self->baud;
+}
+
+/* Takes effect the next time the port is opened. */
+void
+mpy_connection_set_baud (MpyConnection *self,
+                         guint          baud)
+{
+  g_return_if_fail (MPY_IS_CONNECTION (self));
+
+  if (self->baud == baud)
+    return;
+  self->baud = baud;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BAUD]);
+}
+
+void
+mpy_connection_set_lines (MpyConnection *self,
+                          MpyLineMode    dtr,
+                          MpyLineMode    rts)
+{
+  g_return_if_fail (MPY_IS_CONNECTION (self));
+
+  if (self->dtr != dtr)
+    {
+      self->dtr = dtr;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DTR]);
+    }
+  if (self->rts != rts)
+    {
+      self->rts = rts;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RTS]);
+    }
+}
+
+MpyConnectionState
+mpy_connection_get_state (MpyConnection *self)
+{
+  g_return_val_if_fail (MPY_IS_CONNECTION (self), MPY_CONNECTION_DISCONNECTED);
+  return self->state;
+}
+
+const char *
+mpy_connection_get_banner (MpyConnection *self)
+{
+  g_return_val_if_fail (MPY_IS_CONNECTION (self), NULL);
+  return self->banner;
+}
+
+guint
+mpy_connection_get_connect_timeout (MpyConnection *self)
+{
+  g_return_val_if_fail (MPY_IS_CONNECTION (self), 0);
+  return self->connect_ms;
+}
+
+void
+mpy_connection_set_connect_timeout (MpyConnection *self,
+                                    guint          ms)
+{
+  g_return_if_fail (MPY_IS_CONNECTION (self));
+
+  if (self->connect_ms == ms)
+    return;
+  self->connect_ms = ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECT_TIMEOUT]);
+}
+
+guint
+mpy_connection_get_idle_timeout (MpyConnection *self)
+{
+  g_return_val_if_fail (MPY_IS_CONNECTION (self), 0);
+  return self->idle_ms;
+}
+
+void
+mpy_connection_set_idle_timeout (MpyConnection *self,
+                                 guint          ms)
+{
+  g_return_if_fail (MPY_IS_CONNECTION (self));
+
+  if (self->idle_ms == ms)
+    return;
+  self->idle_ms = ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE_TIMEOUT]);
+}
+
+const char *
+mpy_connection_get_transport (MpyConnection *self)
+{
+  g_return_val_if_fail (MPY_IS_CONNECTION (self), NULL);
+  return self->transport;
+}
+
+/**
+ * mpy_connection_capture_async:
+ * @self: a #MpyConnection
+ * @flags: %MPY_CAPTURE_SOFT_RESET and/or %MPY_CAPTURE_GC, only when the user asked
+ * @cancellable: (nullable): cancels at any point; the port stays usable
+ * @callback: called in the caller's thread-default main context
+ * @user_data: data for @callback
+ *
+ * Interrupts the board, enters the raw REPL and runs `micropython.mem_info(1)`. A damaged
+ * dump is retried once; if the retry is damaged too, the damaged snapshot is returned.
+ */
+void
+mpy_connection_capture_async (MpyConnection       *self,
+                              MpyCaptureFlags      flags,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (MPY_IS_CONNECTION (self));
+
+  op = g_new0 (Op, 1);
+  op->kind = OP_CAPTURE;
+  op->flags = flags;
+  op->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (op->task, mpy_connection_capture_async);
+  g_task_set_check_cancellable (op->task, FALSE);
+  submit (self, op);
+}
+
+/**
+ * mpy_connection_capture_finish:
+ *
+ * Returns: (transfer full): the snapshot with time, port, banner and flags filled in
+ *   (check mpy_snapshot_is_damaged()), or %NULL with @error in %MPY_DEVICE_ERROR or
+ *   %G_IO_ERROR_CANCELLED
+ */
+MpySnapshot *
+mpy_connection_capture_finish (MpyConnection  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mpy_connection_capture_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+mpy_connection_exec_async (MpyConnection       *self,
+                           const char          *code,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (MPY_IS_CONNECTION (self));
+  g_return_if_fail (code != NULL);
+
+  op = g_new0 (Op, 1);
+  op->kind = OP_EXEC;
+  op->code = g_strdup (code);
+  op->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (op->task, mpy_connection_exec_async);
+  g_task_set_check_cancellable (op->task, FALSE);
+  submit (self, op);
+}
+
+gboolean
+mpy_connection_exec_finish (MpyConnection  *self,
+                            GAsyncResult   *result,
+                            char          **stdout_text,
+                            char          **stderr_text,
+                            GError        **error)
+{
+  ExecResult *r;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mpy_connection_exec_async, FALSE);
+
+  r = g_task_propagate_pointer (G_TASK (result), error);
+  if (r == NULL)
+    return FALSE;
+  if (stdout_text != NULL)
+    *stdout_text = g_steal_pointer (&r->out);
+  if (stderr_text != NULL)
+    *stderr_text = g_steal_pointer (&r->err);
+  exec_result_free (r);
+  return TRUE;
+}
+
+void
+mpy_connection_close_async (MpyConnection       *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (MPY_IS_CONNECTION (self));
+
+  op = g_new0 (Op, 1);
+  op->kind = OP_CLOSE;
+  op->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (op->task, mpy_connection_close_async);
+  submit (self, op);
+}
+
+gboolean
+mpy_connection_close_finish (MpyConnection  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,677 @@
+/* mpy-raw-repl.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define _GNU_SOURCE  /* memmem */
+#include <string.h>
+
+#include "mpy-raw-repl.h"
+
+#define RAW_BANNER     "raw REPL; CTRL-B to exit\n>"
+#define CHUNK_SIZE     32      /* small boards (nRF51) drop bytes from larger writes */
+#define CHUNK_PAUSE_US 10000
+#define RESEND_IDLE_MS 1000    /* no answer for this long: interrupt and ask again */
+#define WRITE_TIMEOUT  2000
+
+struct _MpyRawRepl
+{
+  MpyTransport       *transport;
+  GByteArray         *pending;      /* received, not consumed yet */
+  guint               connect_ms;
+  guint               idle_ms;
+  gboolean            in_raw;       /* at the raw prompt '>' with an empty line */
+  MpyRawPaste         paste;
+  guint16             paste_window;
+  char               *banner;
+  MpyRawReplProgress  progress;
+  gpointer            progress_data;
+  guint64             received;     /* in the current operation */
+};
+
+MpyRawRepl *
+mpy_raw_repl_new (MpyTransport *transport)
+{
+  MpyRawRepl *self = g_new0 (MpyRawRepl, 1);
+
+  self->transport = transport;
+  self->pending = g_byte_array_new ();
+  self->connect_ms = 10000;
+  self->idle_ms = 3000;
+  self->paste = MPY_RAW_PASTE_UNKNOWN;
+  return self;
+}
+
+void
+mpy_raw_repl_free (MpyRawRepl *self)
+{
+  if (self == NULL)
+    return;
+  mpy_transport_close (self->transport);
+  g_byte_array_unref (self->pending);
+  g_free (self->banner);
+  g_free (self);
+}
+
+MpyTransport *
+mpy_raw_repl_get_transport (MpyRawRepl *self)
+{
+  return self->transport;
+}
+
+void
+mpy_raw_repl_set_timeouts (MpyRawRepl *self,
+                           guint       connect_ms,
+                           guint       idle_ms)
+{
+  self->connect_ms = connect_ms;
+  self->idle_ms = idle_ms;
+}
+
+void
+mpy_raw_repl_set_progress (MpyRawRepl         *self,
+                           MpyRawReplProgress  progress,
+                           gpointer            user_data)
+{
+  self->progress = progress;
+  self->progress_data = user_data;
+}
+
+gboolean
+mpy_raw_repl_is_raw (MpyRawRepl *self)
+{
+  return self->in_raw;
+}
+
+MpyRawPaste
+mpy_raw_repl_get_raw_paste (MpyRawRepl *self)
+{
+  return self->paste;
+}
+
+const char *
+mpy_raw_repl_get_banner (MpyRawRepl *self)
+{
+  return self->banner;
+}
+
+/* Reads whatever arrives within @timeout_ms into pending. Returns bytes read, 0 on
+ * timeout, -1 on error. */
+static gssize
+fill (MpyRawRepl    *self,
+      int            timeout_ms,
+      GCancellable  *cancellable,
+      GError       **error)
+{
+  guint8 buf[4096];
+  gssize n;
+
+  n = mpy_transport_read (self->transport, buf, sizeof buf, timeout_ms, cancellable, error);
+  if (n > 0)
+    {
+      g_byte_array_append (self->pending, buf, (guint) n);
+      self->received += (guint64) n;
+      if (self->progress != NULL)
+        self->progress (self->received, self->progress_data);
+    }
+  return n;
+}
+
+static void
+consume (MpyRawRepl *self,
+         gsize       n)
+{
+  g_byte_array_remove_range (self->pending, 0, (guint) n);
+}
+
+/* Does @data end with the raw-REPL banner, ignoring any '\r' (ptys and some boards turn
+ * "\r\n" into "\r\r\n")? */
+static gboolean
+ends_with_raw_banner (const guint8 *data,
+                      gsize         len)
+{
+  const char *want = RAW_BANNER;
+  gssize w = (gssize) strlen (want) - 1;
+  gssize i = (gssize) len - 1;
+
+  while (w >= 0)
+    {
+      if (i < 0)
+        return FALSE;
+      if (data[i] == '\r')
+        {
+          i--;
+          continue;
+        }
+      if (data[i] != (guint8) want[w])
+        return FALSE;
+      i--;
+      w--;
+    }
+  return TRUE;
+}
+
+static void
+remember_banner (MpyRawRepl   *self,
+                 const guint8 *data,
+                 gsize         len)
+{
+  g_autofree char *text = g_strndup ((const char *) data, len);
+  const char *p = text;
+  const char *found = NULL;
+
+  /* The last "MicroPython v…" line wins: it is the friendly REPL's reply to Ctrl-B. */
+  while ((p = strstr (p, "MicroPython ")) != NULL)
+    {
+      if (p == text || p[-1] == '\n' || p[-1] == '\r')
+        found = p;
+      p++;
+    }
+  if (found != NULL)
+    {
+      gsize n = strcspn (found, "\r\n");
+
+      if (found[n] != '\0')  /* a whole line only */
+        {
+          g_free (self->banner);
+          self->banner = g_strndup (found, n);
+        }
+    }
+}
+
+static gboolean
+write_bytes (MpyRawRepl    *self,
+             const void    *data,
+             gsize          len,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  return mpy_transport_write_all (self->transport, data, len, WRITE_TIMEOUT, cancellable, error);
+}
+
+static void
+lost_sync (MpyRawRepl *self)
+{
+  self->in_raw = FALSE;
+  g_byte_array_set_size (self->pending, 0);
+}
+
+/* Waits for the raw-REPL banner at the end of the input, under the overall deadline. */
+static gboolean
+wait_for_banner (MpyRawRepl    *self,
+                 gint64         deadline,
+                 gboolean       resend,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  static const char interrupt[] = "\r\x03\x03\x02\r\x01";
+  gint64 last_rx = g_get_monotonic_time ();
+  gboolean resent = FALSE;
+
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      int wait_ms;
+      gssize n;
+
+      if (ends_with_raw_banner (self->pending->data, self->pending->len))
+        break;
+      if (now >= deadline)
+        {
+          if (self->received == 0)
+            g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
+                         "The board did not answer within %u s: is it running MicroPython, "
+                         "at this baud rate, and not stuck in a program that ignores Ctrl-C? "
+                         "Try pressing its reset button",
+                         (self->connect_ms + 999) / 1000);
+          else
+            g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_NO_BANNER,
+                         "The board answered but never showed the raw-REPL banner within %u s "
+                         "(%" G_GUINT64_FORMAT " bytes received): is it MicroPython, and is the "
+                         "baud rate right?",
+                         (self->connect_ms + 999) / 1000, self->received);
+          return FALSE;
+        }
+
+      wait_ms = (int) MIN ((deadline - now) / 1000 + 1, 100);
+      n = fill (self, wait_ms, cancellable, error);
+      if (n < 0)
+        return FALSE;
+      if (n > 0)
+        {
+          last_rx = g_get_monotonic_time ();
+          /* Keep the tail only: a board that prints forever must not fill memory. */
+          if (self->pending->len > 65536)
+            consume (self, self->pending->len - 4096);
+          continue;
+        }
+      if (resend && g_get_monotonic_time () - last_rx > RESEND_IDLE_MS * 1000)
+        {
+          /* A program that swallowed the first Ctrl-C, or bytes lost while booting. */
+          if (!write_bytes (self, interrupt, sizeof interrupt - 1, cancellable, error))
+            return FALSE;
+          last_rx = g_get_monotonic_time ();
+          resent = TRUE;
+        }
+    }
+
+  remember_banner (self, self->pending->data, self->pending->len);
+  g_byte_array_set_size (self->pending, 0);
+
+  if (resent)
+    {
+      /* A second banner may still be on its way: swallow it. */
+      while (fill (self, 50, cancellable, NULL) > 0)
+        ;
+      if (ends_with_raw_banner (self->pending->data, self->pending->len))
+        g_byte_array_set_size (self->pending, 0);
+    }
+  return TRUE;
+}
+
+gboolean
+mpy_raw_repl_enter (MpyRawRepl    *self,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  /* Ctrl-C stops a running program (and clears a raw line); Ctrl-B from either REPL makes
+   * the friendly REPL print the firmware banner without touching the heap; Ctrl-A on the
+   * empty line enters the raw REPL (or re-prints its banner if already there). */
+  static const char with_banner[] = "\r\x03\x02\r\x01";
+  static const char plain[] = "\r\x03\r\x01";
+  gint64 deadline;
+
+  if (self->in_raw)
+    return TRUE;
+
+  self->received = 0;
+  mpy_transport_flush (self->transport);
+  g_byte_array_set_size (self->pending, 0);
+
+  if (self->banner == NULL)
+    {
+      if (!write_bytes (self, with_banner, sizeof with_banner - 1, cancellable, error))
+        return FALSE;
+    }
+  else if (!write_bytes (self, plain, sizeof plain - 1, cancellable, error))
+    return FALSE;
+
+  deadline = g_get_monotonic_time () + (gint64) self->connect_ms * 1000;
+  if (!wait_for_banner (self, deadline, TRUE, cancellable, error))
+    return FALSE;
+
+  self->in_raw = TRUE;
+  return TRUE;
+}
+
+/* Reads exactly @n bytes (idle timeout between them) into @out. */
+static gboolean
+read_exact (MpyRawRepl    *self,
+            gsize          n,
+            guint8        *out,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  while (self->pending->len < n)
+    {
+      gssize r = fill (self, (int) self->idle_ms, cancellable, error);
+
+      if (r < 0)
+        return FALSE;
+      if (r == 0)
+        {
+          g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
+                       "The board stopped answering for %u ms in the raw REPL: is it busy "
+                       "or was the cable pulled?", self->idle_ms);
+          return FALSE;
+        }
+    }
+  memcpy (out, self->pending->data, n);
+  consume (self, n);
+  return TRUE;
+}
+
+/* Reads up to (and consumes) the next @stop byte; the bytes before it go to @out. */
+static gboolean
+read_until_byte (MpyRawRepl    *self,
+                 guint8         stop,
+                 GString       *out,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  gsize scanned = 0;
+
+  for (;;)
+    {
+      const guint8 *hit;
+      gssize r;
+
+      hit = memchr (self->pending->data + scanned, stop, self->pending->len - scanned);
+      if (hit != NULL)
+        {
+          gsize n = (gsize) (hit - self->pending->data);
+
+          g_string_append_len (out, (const char *) self->pending->data, (gssize) n);
+          consume (self, n + 1);
+          return TRUE;
+        }
+      scanned = self->pending->len;
+
+      r = fill (self, (int) self->idle_ms, cancellable, error);
+      if (r < 0)
+        return FALSE;
+      if (r == 0)
+        {
+          g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
+                       "The board stopped sending mid-reply (silent for %u ms after %"
+                       G_GUINT64_FORMAT " bytes): the output is incomplete; capture again",
+                       self->idle_ms, self->received);
+          return FALSE;
+        }
+    }
+}
+
+/* Ctrl-E 'A' Ctrl-A: does the firmware take raw-paste (v1.14+)? Leaves the board in
+ * raw-paste mode when it does (returns TRUE, *supported = TRUE). */
+static gboolean
+start_raw_paste (MpyRawRepl    *self,
+                 gboolean      *supported,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  guint8 reply[2];
+
+  *supported = FALSE;
+  if (!write_bytes (self, "\x05" "A\x01", 3, cancellable, error))
+    return FALSE;
+  if (!read_exact (self, 2, reply, cancellable, error))
+    return FALSE;
+
+  if (reply[0] == 'R' && reply[1] == 0x01)
+    {
+      guint8 window[2];
+
+      if (!read_exact (self, 2, window, cancellable, error))
+        return FALSE;
+      self->paste_window = (guint16) (window[0] | (window[1] << 8));
+      if (self->paste_window == 0)
+        self->paste_window = 32;
+      *supported = TRUE;
+      return TRUE;
+    }
+  if (reply[0] == 'R' && reply[1] == 0x00)
+    return TRUE;  /* understood, not supported: still at the raw prompt */
+  if (reply[0] == 'r' && reply[1] == 'a')
+    {
+      /* Old firmware: Ctrl-A re-printed the raw banner ("raw REPL; CTRL-B …"). The 'A' was
+       * cleared with the reset line buffer. */
+      gint64 deadline = g_get_monotonic_time () + (gint64) self->idle_ms * 1000;
+
+      g_byte_array_prepend (self->pending, reply, 2);
+      return wait_for_banner (self, deadline, FALSE, cancellable, error);
+    }
+
+  g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
+               "Unexpected answer 0x%02x 0x%02x to the raw-paste request", reply[0], reply[1]);
+  return FALSE;
+}
+
+static gboolean
+send_raw_paste (MpyRawRepl    *self,
+                const char    *code,
+                gsize          len,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  gsize sent = 0;
+  gsize remaining = self->paste_window;
+  guint8 end = 0x04;
+
+  while (sent < len)
+    {
+      gsize n;
+
+      /* Flow control: the board grants one more window per \x01; \x04 aborts. */
+      if (fill (self, 0, cancellable, error) < 0)
+        return FALSE;
+      while (self->pending->len > 0 || remaining == 0)
+        {
+          guint8 b;
+
+          if (!read_exact (self, 1, &b, cancellable, error))
+            return FALSE;
+          if (b == 0x01)
+            remaining += self->paste_window;
+          else if (b == 0x04)
+            {
+              write_bytes (self, &end, 1, cancellable, NULL);
+              g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
+                           "The board aborted the raw-paste transfer");
+              return FALSE;
+            }
+        }
+
+      n = MIN (remaining, len - sent);
+      if (!write_bytes (self, code + sent, n, cancellable, error))
+        return FALSE;
+      sent += n;
+      remaining -= n;
+    }
+  if (!write_bytes (self, &end, 1, cancellable, error))
+    return FALSE;
+
+  /* The board answers \x04 once all is received and compiled; window grants may still
+   * come before it. */
+  for (;;)
+    {
+      guint8 b;
+
+      if (!read_exact (self, 1, &b, cancellable, error))
+        return FALSE;
+      if (b == 0x04)
+        return TRUE;
+      if (b != 0x01)
+        {
+          g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
+                       "Unexpected byte 0x%02x ending the raw-paste transfer", b);
+          return FALSE;
+        }
+    }
+}
+
+static gboolean
+send_chunked (MpyRawRepl    *self,
+              const char    *code,
+              gsize          len,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autofree char *framed = g_strdup_printf ("%s\x04", code);
+  gsize total = len + 1;
+  gsize sent = 0;
+  guint8 ok[2];
+
+  while (sent < total)
+    {
+      gsize n = MIN (CHUNK_SIZE, total - sent);
+
+      if (sent > 0)
+        g_usleep (CHUNK_PAUSE_US);
+      if (!write_bytes (self, framed + sent, n, cancellable, error))
+        return FALSE;
+      sent += n;
+    }
+
+  if (!read_exact (self, 2, ok, cancellable, error))
+    return FALSE;
+  if (ok[0] != 'O' || ok[1] != 'K')
+    {
+      g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
+                   "The board did not acknowledge the code (expected \"OK\", got 0x%02x 0x%02x): "
+                   "it may have dropped bytes; try again", ok[0], ok[1]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+mpy_raw_repl_exec (MpyRawRepl    *self,
+                   const char    *code,
+                   char         **stdout_text,
+                   char         **stderr_text,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+  gsize len;
+  gboolean paste = FALSE;
+  guint8 prompt;
+
+  g_return_val_if_fail (code != NULL, FALSE);
+
+  len = strlen (code);
+  for (gsize i = 0; i < len; i++)
+    if (code[i] >= 0x01 && code[i] <= 0x05)
+      {
+        g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
+                     "The code contains the control byte 0x%02x, which the raw REPL "
+                     "treats as a command: remove it", code[i]);
+        return FALSE;
+      }
+  if (len == 0)
+    code = "pass";  /* never \x04 on an empty raw line: that is a soft reset */
+
+  if (!mpy_raw_repl_enter (self, cancellable, error))
+    return FALSE;
+
+  self->received = 0;
+  self->in_raw = FALSE;  /* until the closing '>' is seen */
+
+  if (self->paste != MPY_RAW_PASTE_NO)
+    {
+      if (!start_raw_paste (self, &paste, cancellable, error))
+        goto failed;
+      if (self->paste == MPY_RAW_PASTE_UNKNOWN)
+        self->paste = paste ? MPY_RAW_PASTE_YES : MPY_RAW_PASTE_NO;
+    }
+
+  if (paste)
+    {
+      if (!send_raw_paste (self, code, strlen (code), cancellable, error))
+        goto failed;
+    }
+  else if (!send_chunked (self, code, strlen (code), cancellable, error))
+    goto failed;
+
+  if (!read_until_byte (self, 0x04, out, cancellable, error)
+      || !read_until_byte (self, 0x04, err, cancellable, error)
+      || !read_exact (self, 1, &prompt, cancellable, error))
+    goto failed;
+  if (prompt != '>')
+    {
+      g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
+                   "Expected the raw prompt '>' after the reply, got 0x%02x", prompt);
+      goto failed;
+    }
+
+  self->in_raw = TRUE;
+  if (stdout_text != NULL)
+    *stdout_text = g_string_free (g_steal_pointer (&out), FALSE);
+  if (stderr_text != NULL)
+    *stderr_text = g_string_free (g_steal_pointer (&err), FALSE);
+  return TRUE;
+
+failed:
+  lost_sync (self);
+  return FALSE;
+}
+
+static gboolean
+wait_for_text (MpyRawRepl    *self,
+               const char    *text,
+               gint64         deadline,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  for (;;)
+    {
+      const guint8 *hit;
+      gint64 now = g_get_monotonic_time ();
+      gssize n;
+
+      hit = memmem (self->pending->data, self->pending->len, text, strlen (text));
+      if (hit != NULL)
+        {
+          consume (self, (gsize) (hit - self->pending->data) + strlen (text));
+          return TRUE;
+        }
+      if (now >= deadline)
+        {
+          g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
+                       "The board did not report \"%s\" within %u s after the soft reset",
+                       text, (self->connect_ms + 999) / 1000);
+          return FALSE;
+        }
+      n = fill (self, (int) MIN ((deadline - now) / 1000 + 1, 100), cancellable, error);
+      if (n < 0)
+        return FALSE;
+    }
+}
+
+gboolean
+mpy_raw_repl_soft_reset (MpyRawRepl    *self,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  gint64 deadline;
+
+  if (!mpy_raw_repl_enter (self, cancellable, error))
+    return FALSE;
+
+  self->received = 0;
+  self->in_raw = FALSE;
+  deadline = g_get_monotonic_time () + (gint64) self->connect_ms * 1000;
+
+  /* The only place we send Ctrl-D on an empty raw line. "soft reboot" covers
+   * "MPY: soft reboot"; boot.py may print anything before the banner. */
+  if (!write_bytes (self, "\x04", 1, cancellable, error)
+      || !wait_for_text (self, "soft reboot", deadline, cancellable, error)
+      || !wait_for_banner (self, deadline, FALSE, cancellable, error))
+    {
+      lost_sync (self);
+      return FALSE;
+    }
+  self->in_raw = TRUE;
+  return TRUE;
+}
+
+gboolean
+mpy_raw_repl_leave (MpyRawRepl    *self,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  gint64 deadline = g_get_monotonic_time () + 300 * 1000;
+
+  self->in_raw = FALSE;
+  g_byte_array_set_size (self->pending, 0);
+  if (!write_bytes (self, "\r\x02", 2, cancellable, error))
+    return FALSE;
+
+  /* Wait briefly for the friendly prompt so the bytes are out before the port closes. */
+  while (g_get_monotonic_time () < deadline)
+    {
+      gssize n = fill (self, 50, cancellable, error);
+
+      if (n < 0)
+        return FALSE;
+      if (self->pending->len >= 4
+          && memcmp (self->pending->data + self->pending->len - 4, ">>> ", 4) == 0)
+        break;
+    }
+  remember_banner (self, self->pending->data, self->pending->len);
+  g_byte_array_set_size (self->pending, 0);
+  return TRUE;
+}

@@ -1,0 +1,72 @@
+/* mpy-raw-repl.h
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "mpy-transport.h"
+
+G_BEGIN_DECLS
+
+/**
+ * MpyRawRepl:
+ *
+ * The MicroPython raw-REPL client (reference notes §3) over a #MpyTransport.
+ * Synchronous: use it from one worker thread. After any failure or cancel in the
+ * middle of an exchange it forgets where the board is and interrupts and re-enters
+ * the raw REPL on the next call.
+ */
+typedef struct _MpyRawRepl MpyRawRepl;
+
+typedef void (*MpyRawReplProgress) (guint64 received, gpointer user_data);
+
+typedef enum {
+  MPY_RAW_PASTE_UNKNOWN,
+  MPY_RAW_PASTE_YES,
+  MPY_RAW_PASTE_NO,
+} MpyRawPaste;
+
+/* Takes ownership of @transport. */
+MpyRawRepl   *mpy_raw_repl_new           (MpyTransport *transport);
+void          mpy_raw_repl_free          (MpyRawRepl   *self);
+MpyTransport *mpy_raw_repl_get_transport (MpyRawRepl   *self);
+
+/* @connect_ms: overall deadline to reach the raw-REPL banner;
+ * @idle_ms: silence tolerated while a reply streams. */
+void          mpy_raw_repl_set_timeouts  (MpyRawRepl   *self,
+                                          guint         connect_ms,
+                                          guint         idle_ms);
+void          mpy_raw_repl_set_progress  (MpyRawRepl         *self,
+                                          MpyRawReplProgress  progress,
+                                          gpointer            user_data);
+
+gboolean      mpy_raw_repl_enter         (MpyRawRepl    *self,
+                                          GCancellable  *cancellable,
+                                          GError       **error);
+/* Runs @code (which must not contain bytes 0x01–0x05). Returns stdout and stderr (the
+ * traceback, "" when none) separately; a traceback is not an error here. */
+gboolean      mpy_raw_repl_exec          (MpyRawRepl    *self,
+                                          const char    *code,
+                                          char         **stdout_text,
+                                          char         **stderr_text,
+                                          GCancellable  *cancellable,
+                                          GError       **error);
+/* Ctrl-D on an empty raw line: wipes the heap. Only when the user asks for it. */
+gboolean      mpy_raw_repl_soft_reset    (MpyRawRepl    *self,
+                                          GCancellable  *cancellable,
+                                          GError       **error);
+/* `\r\x02`: back to the friendly REPL. */
+gboolean      mpy_raw_repl_leave         (MpyRawRepl    *self,
+                                          GCancellable  *cancellable,
+                                          GError       **error);
+
+gboolean      mpy_raw_repl_is_raw        (MpyRawRepl   *self);
+MpyRawPaste   mpy_raw_repl_get_raw_paste (MpyRawRepl   *self);
+/* The firmware banner ("MicroPython v1.9.2-34-gd64154c73 on 2017-09-01; micro:bit v1.0.1
+ * with nRF51822"), once seen; NULL before. */
+const char   *mpy_raw_repl_get_banner    (MpyRawRepl   *self);
+
+G_END_DECLS
