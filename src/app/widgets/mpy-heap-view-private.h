@@ -28,4 +28,7 @@ int  mpy_heap_view_get_legend_height (MpyHeapView *self);
 /* Origin of the map in widget coordinates (scroll offset and centering applied). */
 void mpy_heap_view_get_origin (MpyHeapView *self, double *x, double *y);
 
+/* Where the zoom actions anchor: the pointer when it is over the map, else the view's centre. */
+void mpy_heap_view_get_zoom_anchor (MpyHeapView *self, double *x, double *y);
+
 G_END_DECLS

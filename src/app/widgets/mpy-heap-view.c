@@ -139,6 +139,12 @@ min_scale (MpyHeapView *self)
   return MIN (SCALE_MIN, fit_scale (self));
 }
 
+static double
+adjustment_value (GtkAdjustment *adjustment)
+{
+  return adjustment ? gtk_adjustment_get_value (adjustment) : 0;
+}
+
 void
 mpy_heap_view_get_origin (MpyHeapView *self,
                           double      *x,
@@ -148,13 +154,13 @@ mpy_heap_view_get_origin (MpyHeapView *self,
   int width = gtk_widget_get_width (GTK_WIDGET (self));
 
   content_size (self, &cw, &ch);
-  /* A map narrower than the view is centred; otherwise the scroll offset applies. Whole pixels
-   * keep the nearest-filtered cells crisp. */
+  /* A map narrower than the view is centred; otherwise the scroll offset applies. The offset
+   * is not rounded: zooming about an anchor must not drift by half pixels. */
   if (cw < width)
     *x = floor ((width - cw) / 2);
   else
-    *x = -round (self->hadjustment ? gtk_adjustment_get_value (self->hadjustment) : 0);
-  *y = -round (self->vadjustment ? gtk_adjustment_get_value (self->vadjustment) : 0);
+    *x = -adjustment_value (self->hadjustment);
+  *y = -adjustment_value (self->vadjustment);
 }
 
 static void
@@ -220,12 +226,6 @@ configure_adjustments (MpyHeapView *self,
   content_size (self, &cw, &ch);
   configure_adjustment (self->hadjustment, hvalue, cw, gtk_widget_get_width (GTK_WIDGET (self)));
   configure_adjustment (self->vadjustment, vvalue, ch, viewport_height (self));
-}
-
-static double
-adjustment_value (GtkAdjustment *adjustment)
-{
-  return adjustment ? gtk_adjustment_get_value (adjustment) : 0;
 }
 
 /* Lays the legend items out left to right, wrapping at @width, and draws them when @snapshot is
@@ -765,6 +765,15 @@ zoom_anchor (MpyHeapView *self,
       *x = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
       *y = viewport_height (self) / 2.0;
     }
+}
+
+void
+mpy_heap_view_get_zoom_anchor (MpyHeapView *self,
+                               double      *x,
+                               double      *y)
+{
+  g_return_if_fail (MPY_IS_HEAP_VIEW (self));
+  zoom_anchor (self, x, y);
 }
 
 static void
