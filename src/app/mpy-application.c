@@ -1,0 +1,160 @@
+/* mpy-application.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gi18n.h>
+
+#include "mpy-application.h"
+#include "mpy-window.h"
+
+struct _MpyApplication
+{
+  GtkApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (MpyApplication, mpy_application, GTK_TYPE_APPLICATION)
+
+static MpyWindow *
+get_main_window (MpyApplication *self,
+                 gboolean       *created)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  *created = window == NULL;
+  if (window == NULL)
+    window = GTK_WINDOW (mpy_window_new (GTK_APPLICATION (self)));
+
+  return MPY_WINDOW (window);
+}
+
+static void
+mpy_application_activate (GApplication *app)
+{
+  gboolean created;
+  MpyWindow *window = get_main_window (MPY_APPLICATION (app), &created);
+
+  if (created)
+    mpy_window_load_initial (window);
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+mpy_application_open (GApplication  *app,
+                      GFile        **files,
+                      int            n_files,
+                      const char    *hint)
+{
+  gboolean created;
+  MpyWindow *window = get_main_window (MPY_APPLICATION (app), &created);
+
+  mpy_window_open_files (window, files, (guint) n_files);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  static const char *developers[] = { "The MpyMemMap developers", NULL };
+
+  gtk_show_about_dialog (gtk_application_get_active_window (app),
+                         "program-name", "MpyMemMap",
+                         "logo-icon-name", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("See the heap of a MicroPython board as a picture"),
+                         "copyright", "© 2026 The MpyMemMap developers",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", developers,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GList *windows = gtk_application_get_windows (app);
+
+  /* Closing runs each window's close-request, which flushes the autosave journal. */
+  while (windows != NULL)
+    {
+      GList *next = windows->next;
+      gtk_window_close (GTK_WINDOW (windows->data));
+      windows = next;
+    }
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+mpy_application_startup (GApplication *app)
+{
+  static const struct {
+    const char *action;
+    const char *accels[4];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "win.capture", { "<Control>r", NULL } },
+    { "win.capture-gc", { "<Control><Shift>r", NULL } },
+    { "win.export-png", { "<Control>e", NULL } },
+    { "win.open", { "<Control>o", NULL } },
+    { "win.save", { "<Control>s", NULL } },
+    { "win.save-as", { "<Control><Shift>s", NULL } },
+    { "win.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
+    { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
+    { "win.zoom-reset", { "<Control>0", "<Control>KP_0", NULL } },
+    { "win.zoom-fit", { "<Control>f", NULL } },
+    { "win.cancel", { "<Control>period", NULL } },
+  };
+  g_autoptr(GtkCssProvider) css = NULL;
+
+  G_APPLICATION_CLASS (mpy_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
+
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/com/example/MpyMemMap/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+mpy_application_class_init (MpyApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = mpy_application_activate;
+  app_class->open = mpy_application_open;
+  app_class->startup = mpy_application_startup;
+}
+
+static void
+mpy_application_init (MpyApplication *self)
+{
+}
+
+MpyApplication *
+mpy_application_new (GApplicationFlags extra_flags)
+{
+  return g_object_new (MPY_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN | extra_flags,
+                       "resource-base-path", "/com/example/MpyMemMap",
+                       NULL);
+}

@@ -1,0 +1,705 @@
+/* mpy-device-sidebar.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gi18n.h>
+
+#include "mpy-device-sidebar.h"
+
+#ifdef HAVE_DEVICE
+# include "mpy-connection.h"
+# include "mpy-port-list.h"
+#endif
+
+struct _MpyDeviceSidebar
+{
+  GtkWidget       parent_instance;
+
+#ifdef HAVE_DEVICE
+  MpyPortList    *ports;
+  MpyConnection  *connection;
+#endif
+  GCancellable   *op_cancellable;
+  guint           busy : 1;
+
+  GtkListView    *port_view;
+  GtkWidget      *port_scroller;
+  GtkWidget      *port_placeholder;
+  GtkEntry       *path_entry;
+  GtkDropDown    *baud_dropdown;
+  GtkLabel       *state_label;
+  GtkLabel       *banner_label;
+  GtkWidget      *progress_box;
+  GtkProgressBar *progress_bar;
+  GtkEntry       *code_entry;
+  GtkWidget      *run_button;
+  GtkTextView    *output_view;
+};
+
+G_DEFINE_FINAL_TYPE (MpyDeviceSidebar, mpy_device_sidebar, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_BAUD,
+  PROP_BUSY,
+  N_PROPS
+};
+
+enum {
+  ERROR,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const guint baud_rates[] = { 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 1000000 };
+
+static void
+mpy_device_sidebar_set_busy (MpyDeviceSidebar *self,
+                             gboolean          busy)
+{
+  busy = !!busy;
+  if (self->busy == busy)
+    return;
+
+  self->busy = busy;
+  gtk_widget_set_visible (self->progress_box, busy);
+  gtk_widget_set_sensitive (self->run_button, !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->path_entry), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->baud_dropdown), !busy);
+  if (busy)
+    {
+      gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+      gtk_progress_bar_set_text (self->progress_bar, _("Waiting for the board…"));
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+append_output (MpyDeviceSidebar *self,
+               const char       *text,
+               const char       *tag)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->output_view);
+  GtkTextIter end;
+
+  if (text == NULL || *text == '\0')
+    return;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  if (tag != NULL)
+    gtk_text_buffer_insert_with_tags_by_name (buffer, &end, text, -1, tag, NULL);
+  else
+    gtk_text_buffer_insert (buffer, &end, text, -1);
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_view_scroll_to_iter (self->output_view, &end, 0.0, FALSE, 0.0, 0.0);
+}
+
+#ifdef HAVE_DEVICE
+
+static void
+update_state (MpyDeviceSidebar *self)
+{
+  const char *text = _("Not connected");
+  const char *banner = NULL;
+
+  if (self->connection != NULL)
+    {
+      switch (mpy_connection_get_state (self->connection))
+        {
+        case MPY_CONNECTION_DISCONNECTED:
+          text = _("Not connected");
+          break;
+        case MPY_CONNECTION_CONNECTING:
+          text = _("Connecting…");
+          break;
+        case MPY_CONNECTION_READY:
+          text = _("Connected, raw REPL ready");
+          break;
+        case MPY_CONNECTION_BUSY:
+          text = _("Talking to the board…");
+          break;
+        default:
+          break;
+        }
+      banner = mpy_connection_get_banner (self->connection);
+    }
+
+  gtk_label_set_text (self->state_label, text);
+  gtk_label_set_text (self->banner_label, banner ? banner : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_label), banner != NULL && *banner != '\0');
+}
+
+static void
+progress_cb (MpyDeviceSidebar *self,
+             guint64           bytes,
+             MpyConnection    *connection)
+{
+  g_autofree char *size = g_format_size (bytes);
+  g_autofree char *text = g_strdup_printf (_("Received %s"), size);
+
+  gtk_progress_bar_set_text (self->progress_bar, text);
+  gtk_progress_bar_pulse (self->progress_bar);
+}
+
+static void
+close_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Closing an idle port rarely fails; there is nothing the user could do about it then. */
+  if (!mpy_connection_close_finish (MPY_CONNECTION (object), result, &error))
+    g_debug ("Closing the port: %s", error->message);
+}
+
+static void
+drop_connection (MpyDeviceSidebar *self)
+{
+  if (self->connection == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->connection, self);
+  mpy_connection_close_async (self->connection, NULL, close_done_cb, NULL);
+  g_clear_object (&self->connection);
+  update_state (self);
+}
+
+static MpyConnection *
+ensure_connection (MpyDeviceSidebar  *self,
+                   GError           **error)
+{
+  const char *path = mpy_device_sidebar_get_path (self);
+
+  if (path == NULL || *path == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("No port chosen: pick a board in the list or type the path of its serial port."));
+      return NULL;
+    }
+
+  if (self->connection != NULL && g_strcmp0 (mpy_connection_get_path (self->connection), path) != 0)
+    drop_connection (self);
+
+  if (self->connection == NULL)
+    {
+      self->connection = mpy_connection_new (path);
+      g_signal_connect_object (self->connection, "progress", G_CALLBACK (progress_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (update_state),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->connection, "notify::banner", G_CALLBACK (update_state),
+                               self, G_CONNECT_SWAPPED);
+    }
+
+  mpy_connection_set_baud (self->connection, mpy_device_sidebar_get_baud (self));
+
+  return self->connection;
+}
+
+static void
+capture_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MpyDeviceSidebar *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  MpySnapshot *snapshot;
+
+  mpy_device_sidebar_set_busy (self, FALSE);
+  g_clear_object (&self->op_cancellable);
+
+  snapshot = mpy_connection_capture_finish (MPY_CONNECTION (object), result, &error);
+  if (snapshot == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, snapshot, (GDestroyNotify) mpy_snapshot_unref);
+}
+
+static void
+exec_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(MpyDeviceSidebar) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  mpy_device_sidebar_set_busy (self, FALSE);
+  g_clear_object (&self->op_cancellable);
+
+  if (!mpy_connection_exec_finish (MPY_CONNECTION (object), result, &out, &err, &error))
+    {
+      append_output (self, error->message, "error");
+      append_output (self, "\n", NULL);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_signal_emit (self, signals[ERROR], 0, error);
+      return;
+    }
+
+  append_output (self, out, NULL);
+  append_output (self, err, "error");
+}
+
+#endif /* HAVE_DEVICE */
+
+static void
+port_activate_cb (MpyDeviceSidebar *self,
+                  guint             position,
+                  GtkListView      *view)
+{
+#ifdef HAVE_DEVICE
+  g_autoptr(MpyPortInfo) info = g_list_model_get_item (G_LIST_MODEL (self->ports), position);
+
+  if (info != NULL)
+    mpy_device_sidebar_set_path (self, mpy_port_info_get_name (info));
+#endif
+}
+
+static void
+path_changed_cb (MpyDeviceSidebar *self,
+                 GtkEntry         *entry)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
+}
+
+static void
+baud_changed_cb (MpyDeviceSidebar *self,
+                 GParamSpec       *pspec,
+                 GtkDropDown      *dropdown)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BAUD]);
+}
+
+static void
+run_activate_cb (MpyDeviceSidebar *self,
+                 GtkWidget        *widget)
+{
+  const char *code = gtk_editable_get_text (GTK_EDITABLE (self->code_entry));
+
+  if (code == NULL || *code == '\0' || self->busy)
+    return;
+
+  mpy_device_sidebar_run (self, code);
+  gtk_editable_set_text (GTK_EDITABLE (self->code_entry), "");
+}
+
+#ifdef HAVE_DEVICE
+
+static void
+port_setup_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *details = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_xalign (GTK_LABEL (details), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (details), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (details, "caption");
+  gtk_widget_add_css_class (details, "dim-label");
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), details);
+  gtk_widget_set_margin_top (box, 2);
+  gtk_widget_set_margin_bottom (box, 2);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+port_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  user_data)
+{
+  MpyPortInfo *info = gtk_list_item_get_item (list_item);
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *name = gtk_widget_get_first_child (box);
+  GtkWidget *details = gtk_widget_get_next_sibling (name);
+  g_autoptr(GString) text = g_string_new (NULL);
+  const char *product = mpy_port_info_get_product (info);
+  const char *serial = mpy_port_info_get_serial (info);
+
+  if (product == NULL)
+    product = mpy_port_info_get_description (info);
+  if (product != NULL)
+    g_string_append (text, product);
+  if (serial != NULL)
+    g_string_append_printf (text, "%s%s %s", text->len ? " · " : "", _("serial"), serial);
+  if (text->len == 0)
+    g_string_append (text, _("no USB details"));
+
+  gtk_label_set_text (GTK_LABEL (name), mpy_port_info_get_name (info));
+  gtk_label_set_text (GTK_LABEL (details), text->str);
+  gtk_widget_set_tooltip_text (box, mpy_port_info_get_manufacturer (info));
+}
+
+static void
+ports_changed_cb (MpyDeviceSidebar *self,
+                  guint             position,
+                  guint             removed,
+                  guint             added,
+                  GListModel       *model)
+{
+  guint n = g_list_model_get_n_items (model);
+  const char *path = mpy_device_sidebar_get_path (self);
+
+  gtk_widget_set_visible (self->port_placeholder, n == 0);
+  gtk_widget_set_visible (self->port_scroller, n > 0);
+
+  /* Offer the likeliest board, but never overwrite what the user typed. */
+  if (n > 0 && (path == NULL || *path == '\0'))
+    {
+      g_autoptr(MpyPortInfo) first = g_list_model_get_item (model, 0);
+      mpy_device_sidebar_set_path (self, mpy_port_info_get_name (first));
+    }
+}
+
+#endif /* HAVE_DEVICE */
+
+static void
+mpy_device_sidebar_dispose (GObject *object)
+{
+  MpyDeviceSidebar *self = (MpyDeviceSidebar *) object;
+
+  if (self->op_cancellable != NULL)
+    g_cancellable_cancel (self->op_cancellable);
+  g_clear_object (&self->op_cancellable);
+
+#ifdef HAVE_DEVICE
+  drop_connection (self);
+  if (self->ports != NULL)
+    g_signal_handlers_disconnect_by_data (self->ports, self);
+  g_clear_object (&self->ports);
+#endif
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), MPY_TYPE_DEVICE_SIDEBAR);
+
+  G_OBJECT_CLASS (mpy_device_sidebar_parent_class)->dispose (object);
+}
+
+static void
+mpy_device_sidebar_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  MpyDeviceSidebar *self = MPY_DEVICE_SIDEBAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, mpy_device_sidebar_get_path (self));
+      break;
+    case PROP_BAUD:
+      g_value_set_uint (value, mpy_device_sidebar_get_baud (self));
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mpy_device_sidebar_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  MpyDeviceSidebar *self = MPY_DEVICE_SIDEBAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      mpy_device_sidebar_set_path (self, g_value_get_string (value));
+      break;
+    case PROP_BAUD:
+      mpy_device_sidebar_set_baud (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mpy_device_sidebar_class_init (MpyDeviceSidebarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = mpy_device_sidebar_dispose;
+  object_class->get_property = mpy_device_sidebar_get_property;
+  object_class->set_property = mpy_device_sidebar_set_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BAUD] =
+    g_param_spec_uint ("baud", NULL, NULL, 300, 4000000, 115200,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[ERROR] =
+    g_signal_new ("error",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/example/MpyMemMap/mpy-device-sidebar.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, port_view);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, port_scroller);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, port_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, path_entry);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, baud_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, state_label);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, code_entry);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, run_button);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, output_view);
+  gtk_widget_class_bind_template_callback (widget_class, port_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, path_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, baud_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, run_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, mpy_device_sidebar_cancel);
+}
+
+static void
+mpy_device_sidebar_init (MpyDeviceSidebar *self)
+{
+  GtkTextBuffer *buffer;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  buffer = gtk_text_view_get_buffer (self->output_view);
+  gtk_text_buffer_create_tag (buffer, "error", "foreground", "#c01c28", NULL);
+  gtk_text_buffer_create_tag (buffer, "input", "weight", PANGO_WEIGHT_BOLD, NULL);
+
+#ifdef HAVE_DEVICE
+  {
+    GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+    GtkSelectionModel *selection;
+
+    g_signal_connect (factory, "setup", G_CALLBACK (port_setup_cb), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (port_bind_cb), NULL);
+    gtk_list_view_set_factory (self->port_view, factory);
+    g_object_unref (factory);
+
+    self->ports = mpy_port_list_new ();
+    selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->ports))));
+    gtk_list_view_set_model (self->port_view, selection);
+    g_object_unref (selection);
+
+    g_signal_connect_object (self->ports, "items-changed", G_CALLBACK (ports_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+    ports_changed_cb (self, 0, 0, 0, G_LIST_MODEL (self->ports));
+    update_state (self);
+  }
+#else
+  gtk_widget_set_visible (self->port_scroller, FALSE);
+  gtk_label_set_text (GTK_LABEL (self->port_placeholder),
+                      _("This build of MpyMemMap has no device support: open or paste dumps instead."));
+  gtk_label_set_text (self->state_label, _("Not connected"));
+#endif
+}
+
+GtkWidget *
+mpy_device_sidebar_new (void)
+{
+  return g_object_new (MPY_TYPE_DEVICE_SIDEBAR, NULL);
+}
+
+const char *
+mpy_device_sidebar_get_path (MpyDeviceSidebar *self)
+{
+  g_return_val_if_fail (MPY_IS_DEVICE_SIDEBAR (self), NULL);
+
+  return gtk_editable_get_text (GTK_EDITABLE (self->path_entry));
+}
+
+void
+mpy_device_sidebar_set_path (MpyDeviceSidebar *self,
+                             const char       *path)
+{
+  g_return_if_fail (MPY_IS_DEVICE_SIDEBAR (self));
+
+  if (g_strcmp0 (path ? path : "", mpy_device_sidebar_get_path (self)) == 0)
+    return;
+
+  /* The entry's "changed" handler notifies "path". */
+  gtk_editable_set_text (GTK_EDITABLE (self->path_entry), path ? path : "");
+}
+
+guint
+mpy_device_sidebar_get_baud (MpyDeviceSidebar *self)
+{
+  guint selected;
+
+  g_return_val_if_fail (MPY_IS_DEVICE_SIDEBAR (self), 115200);
+
+  selected = gtk_drop_down_get_selected (self->baud_dropdown);
+  if (selected >= G_N_ELEMENTS (baud_rates))
+    return 115200;
+
+  return baud_rates[selected];
+}
+
+void
+mpy_device_sidebar_set_baud (MpyDeviceSidebar *self,
+                             guint             baud)
+{
+  g_return_if_fail (MPY_IS_DEVICE_SIDEBAR (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (baud_rates); i++)
+    {
+      if (baud_rates[i] == baud)
+        {
+          gtk_drop_down_set_selected (self->baud_dropdown, i);
+          return;
+        }
+    }
+}
+
+gboolean
+mpy_device_sidebar_get_busy (MpyDeviceSidebar *self)
+{
+  g_return_val_if_fail (MPY_IS_DEVICE_SIDEBAR (self), FALSE);
+
+  return self->busy;
+}
+
+void
+mpy_device_sidebar_cancel (MpyDeviceSidebar *self)
+{
+  g_return_if_fail (MPY_IS_DEVICE_SIDEBAR (self));
+
+  if (self->op_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->op_cancellable);
+      gtk_progress_bar_set_text (self->progress_bar, _("Cancelling…"));
+    }
+}
+
+void
+mpy_device_sidebar_capture_async (MpyDeviceSidebar       *self,
+                                  MpySidebarCaptureFlags  flags,
+                                  GCancellable           *cancellable,
+                                  GAsyncReadyCallback     callback,
+                                  gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+#ifdef HAVE_DEVICE
+  g_autoptr(GError) error = NULL;
+  MpyConnection *connection;
+#endif
+
+  g_return_if_fail (MPY_IS_DEVICE_SIDEBAR (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mpy_device_sidebar_capture_async);
+
+#ifdef HAVE_DEVICE
+  if (self->busy)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
+                               _("The board is still busy with the previous operation: wait for it or press Cancel."));
+      return;
+    }
+
+  connection = ensure_connection (self, &error);
+  if (connection == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The operation uses the caller's cancellable when given, so Cancel here cancels it too. */
+  self->op_cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
+  mpy_device_sidebar_set_busy (self, TRUE);
+  mpy_connection_capture_async (connection, (MpyCaptureFlags) flags, self->op_cancellable,
+                                capture_done_cb, g_steal_pointer (&task));
+#else
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("This build of MpyMemMap has no device support: open or paste dumps instead."));
+#endif
+}
+
+MpySnapshot *
+mpy_device_sidebar_capture_finish (MpyDeviceSidebar  *self,
+                                   GAsyncResult      *result,
+                                   GError           **error)
+{
+  g_return_val_if_fail (MPY_IS_DEVICE_SIDEBAR (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+mpy_device_sidebar_run (MpyDeviceSidebar *self,
+                        const char       *code)
+{
+#ifdef HAVE_DEVICE
+  g_autoptr(GError) error = NULL;
+  g_autofree char *echo = NULL;
+  MpyConnection *connection;
+#endif
+
+  g_return_if_fail (MPY_IS_DEVICE_SIDEBAR (self));
+  g_return_if_fail (code != NULL);
+
+#ifdef HAVE_DEVICE
+  if (self->busy)
+    return;
+
+  connection = ensure_connection (self, &error);
+  if (connection == NULL)
+    {
+      append_output (self, error->message, "error");
+      append_output (self, "\n", NULL);
+      g_signal_emit (self, signals[ERROR], 0, error);
+      return;
+    }
+
+  echo = g_strdup_printf (">>> %s\n", code);
+  append_output (self, echo, "input");
+
+  self->op_cancellable = g_cancellable_new ();
+  mpy_device_sidebar_set_busy (self, TRUE);
+  mpy_connection_exec_async (connection, code, self->op_cancellable,
+                             exec_done_cb, g_object_ref (self));
+#else
+  append_output (self, _("This build of MpyMemMap has no device support.\n"), "error");
+#endif
+}
+
+char *
+mpy_device_sidebar_dup_output (MpyDeviceSidebar *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  g_return_val_if_fail (MPY_IS_DEVICE_SIDEBAR (self), NULL);
+
+  buffer = gtk_text_view_get_buffer (self->output_view);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}

@@ -1,0 +1,1010 @@
+/* mpy-window.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gi18n.h>
+
+#include "mpy-session.h"
+#include "mpy-snapshot-item.h"
+#include "mpy-snapshot-row.h"
+#include "mpy-window-private.h"
+
+#ifdef HAVE_WIDGETS
+# include "mpy-figures-panel.h"
+# include "mpy-heap-view.h"
+#endif
+
+G_DEFINE_FINAL_TYPE (MpyWindow, mpy_window, GTK_TYPE_APPLICATION_WINDOW)
+
+enum {
+  RESTORE_RESPONSE_DISCARD = 1,
+  RESTORE_RESPONSE_RESTORE = 2,
+};
+
+static const char *
+item_label (MpySnapshotItem *item)
+{
+  return mpy_snapshot_item_get_label (item);
+}
+
+static void
+set_view_message (MpyWindow   *self,
+                  MpyViewMode  mode,
+                  const char  *message)
+{
+  self->view_mode = mode;
+  g_free (self->view_message);
+  self->view_message = g_strdup (message);
+  gtk_label_set_text (self->view_message_label, message);
+  gtk_stack_set_visible_child_name (self->view_stack, "message");
+}
+
+static void
+show_on_canvas (MpyWindow   *self,
+                MpySnapshot *snapshot,
+                MpyDiff     *diff)
+{
+  gsize n_blocks;
+
+  if (snapshot != self->shown_snapshot)
+    {
+      g_clear_pointer (&self->shown_snapshot, mpy_snapshot_unref);
+      self->shown_snapshot = snapshot ? mpy_snapshot_ref (snapshot) : NULL;
+    }
+  if (diff != self->shown_diff)
+    {
+      g_clear_pointer (&self->shown_diff, mpy_diff_unref);
+      self->shown_diff = diff ? mpy_diff_ref (diff) : NULL;
+    }
+
+#ifdef HAVE_WIDGETS
+  mpy_heap_view_set_snapshot (MPY_HEAP_VIEW (self->heap_view), snapshot);
+  if (diff != NULL)
+    mpy_heap_view_set_diff (MPY_HEAP_VIEW (self->heap_view), diff);
+  if (diff != NULL)
+    mpy_figures_panel_set_diff (MPY_FIGURES_PANEL (self->figures_panel), diff);
+  else
+    mpy_figures_panel_set_snapshot (MPY_FIGURES_PANEL (self->figures_panel), snapshot);
+#else
+  {
+    g_autofree char *text = NULL;
+
+    text = g_strdup_printf (_("%s\n\n(This build has no heap canvas.)"),
+                            snapshot ? mpy_snapshot_get_label (snapshot) : "");
+    gtk_label_set_text (GTK_LABEL (self->heap_view), text);
+  }
+#endif
+
+  /* A new layout (another board, another heap size) starts fitted to the window. */
+  n_blocks = snapshot && mpy_snapshot_has_map (snapshot) ? mpy_snapshot_get_n_blocks (snapshot) : 0;
+  if (n_blocks != 0 && n_blocks != self->fitted_blocks)
+    {
+      self->fitted_blocks = n_blocks;
+#ifdef HAVE_WIDGETS
+      if (gtk_widget_get_width (self->heap_view) > 0)
+        mpy_heap_view_zoom_fit (MPY_HEAP_VIEW (self->heap_view));
+      else
+        self->fitted_blocks = 0;  /* not allocated yet: fit on the next change */
+#endif
+    }
+}
+
+static void
+clear_figures (MpyWindow *self)
+{
+#ifdef HAVE_WIDGETS
+  mpy_figures_panel_set_snapshot (MPY_FIGURES_PANEL (self->figures_panel), NULL);
+#endif
+}
+
+static void
+mpy_window_update_view (MpyWindow *self)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->snapshots));
+  guint64 n_selected;
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  n_selected = gtk_bitset_get_size (selected);
+
+  if (n_items == 0)
+    {
+      gtk_label_set_text (self->view_title, "");
+      show_on_canvas (self, NULL, NULL);
+      clear_figures (self);
+      set_view_message (self, MPY_VIEW_EMPTY,
+                        _("No snapshots yet.\n\nPick your board on the left and press Capture, open a session or a console log (Ctrl+O), drop a file here, or paste a mem_info(1) dump (Ctrl+V)."));
+    }
+  else if (n_selected == 0)
+    {
+      gtk_label_set_text (self->view_title, "");
+      show_on_canvas (self, NULL, NULL);
+      clear_figures (self);
+      set_view_message (self, MPY_VIEW_EMPTY,
+                        _("Select a snapshot to see its map, or two to compare them."));
+    }
+  else if (n_selected == 1)
+    {
+      g_autoptr(MpySnapshotItem) item = NULL;
+      MpySnapshot *snapshot;
+
+      item = g_list_model_get_item (G_LIST_MODEL (self->snapshots), gtk_bitset_get_nth (selected, 0));
+      snapshot = mpy_snapshot_item_get_snapshot (item);
+      gtk_label_set_text (self->view_title, item_label (item));
+      show_on_canvas (self, snapshot, NULL);
+
+      if (!mpy_snapshot_has_map (snapshot))
+        set_view_message (self, MPY_VIEW_MESSAGE,
+                          _("This snapshot holds figures only: it was taken with mem_info() without argument, which prints no block map. Its figures are on the right."));
+      else
+        {
+          self->view_mode = MPY_VIEW_MAP;
+          g_clear_pointer (&self->view_message, g_free);
+          gtk_stack_set_visible_child_name (self->view_stack, "canvas");
+        }
+    }
+  else if (n_selected == 2)
+    {
+      g_autoptr(MpySnapshotItem) first = NULL;
+      g_autoptr(MpySnapshotItem) second = NULL;
+      g_autoptr(MpyDiff) diff = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *title = NULL;
+      MpySnapshot *before, *after;
+      GDateTime *t1, *t2;
+
+      first = g_list_model_get_item (G_LIST_MODEL (self->snapshots), gtk_bitset_get_nth (selected, 0));
+      second = g_list_model_get_item (G_LIST_MODEL (self->snapshots), gtk_bitset_get_nth (selected, 1));
+      before = mpy_snapshot_item_get_snapshot (first);
+      after = mpy_snapshot_item_get_snapshot (second);
+
+      /* The later over the earlier: by time when both have one, else by list order. */
+      t1 = mpy_snapshot_get_time (before);
+      t2 = mpy_snapshot_get_time (after);
+      if (t1 != NULL && t2 != NULL && g_date_time_compare (t1, t2) > 0)
+        {
+          MpySnapshot *tmp = before;
+          MpySnapshotItem *tmp_item = first;
+
+          before = after;
+          after = tmp;
+          first = second;
+          second = tmp_item;
+        }
+
+      /* Translators: the diff of two snapshots, "later" over "earlier" */
+      title = g_strdup_printf (_("%s  compared with  %s"), item_label (second), item_label (first));
+      gtk_label_set_text (self->view_title, title);
+
+      diff = mpy_diff_new (before, after, &error);
+      if (diff == NULL)
+        {
+          g_autofree char *message = NULL;
+
+          show_on_canvas (self, after, NULL);
+          message = g_strdup_printf (_("These two snapshots cannot be compared: %s\n\nA diff needs two snapshots of the same board and heap layout. Select one to see its map."),
+                                     error->message);
+          set_view_message (self, MPY_VIEW_MESSAGE, message);
+        }
+      else
+        {
+          show_on_canvas (self, after, diff);
+          self->view_mode = MPY_VIEW_DIFF;
+          g_clear_pointer (&self->view_message, g_free);
+          gtk_stack_set_visible_child_name (self->view_stack, "canvas");
+        }
+    }
+  else
+    {
+      g_autofree char *message = NULL;
+
+      gtk_label_set_text (self->view_title, "");
+      show_on_canvas (self, NULL, NULL);
+      clear_figures (self);
+      message = g_strdup_printf (ngettext ("%u snapshot selected.\n\nSelect one snapshot to see its map, or exactly two to compare them: click one, then Ctrl+click the other, or drag over two neighbours.",
+                                           "%u snapshots selected.\n\nSelect one snapshot to see its map, or exactly two to compare them: click one, then Ctrl+click the other, or drag over two neighbours.",
+                                           (gulong) n_selected),
+                                 (guint) n_selected);
+      set_view_message (self, MPY_VIEW_MESSAGE, message);
+    }
+
+  _mpy_window_update_actions (self);
+}
+
+static void
+selection_changed_cb (MpyWindow         *self,
+                      guint              position,
+                      guint              n_items,
+                      GtkSelectionModel *selection)
+{
+  mpy_window_update_view (self);
+}
+
+static void
+items_changed_cb (MpyWindow  *self,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  GListModel *model)
+{
+  mpy_window_update_view (self);
+}
+
+static void
+snapshot_setup_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item,
+                   gpointer                  user_data)
+{
+  gtk_list_item_set_child (list_item, mpy_snapshot_row_new ());
+}
+
+static void
+snapshot_bind_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  MpyWindow                *self)
+{
+  MpySnapshotRow *row = MPY_SNAPSHOT_ROW (gtk_list_item_get_child (list_item));
+
+  mpy_snapshot_row_set_item (row, gtk_list_item_get_item (list_item));
+}
+
+static void
+snapshot_unbind_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item,
+                    gpointer                  user_data)
+{
+  MpySnapshotRow *row = MPY_SNAPSHOT_ROW (gtk_list_item_get_child (list_item));
+
+  mpy_snapshot_row_set_item (row, NULL);
+}
+
+static void
+item_notify_cb (MpyWindow       *self,
+                GParamSpec      *pspec,
+                MpySnapshotItem *item)
+{
+  /* A rename: journal it and refresh the title. */
+  self->dirty = TRUE;
+  self->showing_sample = FALSE;
+  _mpy_window_sync_autosave (self);
+  _mpy_window_update_title (self);
+  mpy_window_update_view (self);
+}
+
+static void
+snapshot_activate_cb (MpyWindow   *self,
+                      guint        position,
+                      GtkListView *view)
+{
+  g_autoptr(MpySnapshotItem) item = g_list_model_get_item (G_LIST_MODEL (self->snapshots), position);
+
+  if (item != NULL)
+    mpy_snapshot_item_request_rename (item);
+}
+
+static void
+error_bar_response_cb (MpyWindow  *self,
+                       int         response,
+                       GtkInfoBar *bar)
+{
+  gtk_info_bar_set_revealed (bar, FALSE);
+}
+
+static void
+restore_bar_response_cb (MpyWindow  *self,
+                         int         response,
+                         GtkInfoBar *bar)
+{
+  g_autoptr(GPtrArray) pending = g_steal_pointer (&self->pending_restore);
+
+  gtk_info_bar_set_revealed (bar, FALSE);
+
+  if (response == RESTORE_RESPONSE_RESTORE && pending != NULL)
+    {
+      /* Already in the journal: add them without journaling them twice. */
+      MpyAutosave *autosave = g_steal_pointer (&self->autosave);
+
+      mpy_window_add_snapshots (self, pending, TRUE);
+      self->autosave = autosave;
+    }
+
+  _mpy_window_sync_autosave (self);
+}
+
+static void
+device_error_cb (MpyWindow        *self,
+                 GError           *error,
+                 MpyDeviceSidebar *sidebar)
+{
+  mpy_window_show_error (self, _("The board did not do what was asked"), error);
+}
+
+static void
+device_busy_cb (MpyWindow        *self,
+                GParamSpec       *pspec,
+                MpyDeviceSidebar *sidebar)
+{
+  _mpy_window_update_actions (self);
+}
+
+static gboolean
+drop_cb (MpyWindow     *self,
+         const GValue  *value,
+         double         x,
+         double         y,
+         GtkDropTarget *target)
+{
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *list = g_value_get_boxed (value);
+      g_autoptr(GPtrArray) files = g_ptr_array_new ();
+
+      for (GSList *l = list; l != NULL; l = l->next)
+        g_ptr_array_add (files, l->data);
+      if (files->len == 0)
+        return FALSE;
+
+      mpy_window_open_files (self, (GFile **) files->pdata, files->len);
+      return TRUE;
+    }
+
+  if (G_VALUE_HOLDS_STRING (value))
+    {
+      mpy_window_add_text (self, g_value_get_string (value));
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+GPtrArray *
+_mpy_window_collect_snapshots (MpyWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->snapshots));
+  GPtrArray *array = g_ptr_array_new_full (n, (GDestroyNotify) mpy_snapshot_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MpySnapshotItem) item = g_list_model_get_item (G_LIST_MODEL (self->snapshots), i);
+      g_ptr_array_add (array, mpy_snapshot_ref (mpy_snapshot_item_get_snapshot (item)));
+    }
+
+  return array;
+}
+
+void
+_mpy_window_sync_autosave (MpyWindow *self)
+{
+  g_autoptr(GPtrArray) all = NULL;
+
+  if (self->autosave == NULL)
+    return;
+
+  /* The sample needs no journal; a journal not yet restored must survive. */
+  all = self->showing_sample
+    ? g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref)
+    : _mpy_window_collect_snapshots (self);
+  if (self->pending_restore != NULL)
+    for (guint i = 0; i < self->pending_restore->len; i++)
+      g_ptr_array_add (all, mpy_snapshot_ref (g_ptr_array_index (self->pending_restore, i)));
+
+  if (all->len == 0)
+    mpy_autosave_clear (self->autosave);
+  else
+    mpy_autosave_replace (self->autosave, all);
+}
+
+void
+_mpy_window_update_title (MpyWindow *self)
+{
+  g_autofree char *title = NULL;
+
+  if (self->file != NULL)
+    {
+      g_autofree char *name = g_file_get_basename (self->file);
+      title = g_strdup_printf ("%s%s — MpyMemMap", self->dirty ? "• " : "", name);
+    }
+  else if (self->showing_sample)
+    title = g_strdup (_("Sample Session — MpyMemMap"));
+  else
+    title = g_strdup ("MpyMemMap");
+
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+static gboolean
+mpy_window_close_request (GtkWindow *window)
+{
+  MpyWindow *self = MPY_WINDOW (window);
+
+  /* Unsaved snapshots stay in the journal: the next start offers them back. */
+  if (self->autosave != NULL)
+    mpy_autosave_flush (self->autosave);
+
+  return GTK_WINDOW_CLASS (mpy_window_parent_class)->close_request (window);
+}
+
+static void
+mpy_window_dispose (GObject *object)
+{
+  MpyWindow *self = (MpyWindow *) object;
+
+  g_cancellable_cancel (self->cancellable);
+
+  if (self->snapshots != NULL)
+    g_signal_handlers_disconnect_by_data (self->snapshots, self);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), MPY_TYPE_WINDOW);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->snapshots);
+  g_clear_object (&self->file);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->pending_restore, g_ptr_array_unref);
+  g_clear_pointer (&self->shown_snapshot, mpy_snapshot_unref);
+  g_clear_pointer (&self->shown_diff, mpy_diff_unref);
+  g_clear_pointer (&self->view_message, g_free);
+  if (self->autosave != NULL)
+    mpy_autosave_flush (self->autosave);
+  g_clear_object (&self->autosave);
+
+  G_OBJECT_CLASS (mpy_window_parent_class)->dispose (object);
+}
+
+static void
+mpy_window_class_init (MpyWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = mpy_window_dispose;
+  window_class->close_request = mpy_window_close_request;
+
+  g_type_ensure (MPY_TYPE_DEVICE_SIDEBAR);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/example/MpyMemMap/mpy-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, error_bar);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, restore_bar);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, restore_label);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, device_sidebar);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, snapshot_view);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, selection_hint);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, view_title);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, view_stack);
+  gtk_widget_class_bind_template_child_full (widget_class, "view_message", FALSE,
+                                             G_STRUCT_OFFSET (MpyWindow, view_message_label));
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, canvas_scroller);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, figures_scroller);
+  gtk_widget_class_bind_template_callback (widget_class, error_bar_response_cb);
+  gtk_widget_class_bind_template_callback (widget_class, restore_bar_response_cb);
+  gtk_widget_class_bind_template_callback (widget_class, device_error_cb);
+  gtk_widget_class_bind_template_callback (widget_class, device_busy_cb);
+  gtk_widget_class_bind_template_callback (widget_class, snapshot_activate_cb);
+
+  _mpy_window_class_actions_init (widget_class);
+}
+
+static GSettings *
+lookup_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  /* Running from the build tree the schema is not installed: then nothing is remembered. */
+  if (source == NULL)
+    return NULL;
+  schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    return NULL;
+
+  return g_settings_new (APP_ID);
+}
+
+/* Binds @key when the installed schema has it (older schemas lack newer keys). */
+static void
+bind_setting (MpyWindow  *self,
+              const char *key,
+              const char *property)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (self->settings == NULL)
+    return;
+
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  if (g_settings_schema_has_key (schema, key))
+    g_settings_bind (self->settings, key, self, property, G_SETTINGS_BIND_DEFAULT);
+}
+
+static void
+mpy_window_init (MpyWindow *self)
+{
+  GtkListItemFactory *factory;
+  GtkDropTarget *drop;
+  g_autofree char *autosave_path = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->settings = lookup_settings ();
+
+  self->snapshots = g_list_store_new (MPY_TYPE_SNAPSHOT_ITEM);
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->snapshots)));
+  g_signal_connect_object (self->selection, "selection-changed",
+                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->snapshots, "items-changed",
+                           G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (snapshot_setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (snapshot_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (snapshot_unbind_cb), self);
+  gtk_list_view_set_factory (self->snapshot_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->snapshot_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_list_view_set_enable_rubberband (self->snapshot_view, TRUE);
+
+#ifdef HAVE_WIDGETS
+  self->heap_view = mpy_heap_view_new ();
+  self->figures_panel = mpy_figures_panel_new ();
+#else
+  self->heap_view = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->heap_view), TRUE);
+  self->figures_panel = gtk_label_new (_("Figures appear here."));
+#endif
+  gtk_scrolled_window_set_child (self->canvas_scroller, self->heap_view);
+  gtk_scrolled_window_set_child (self->figures_scroller, self->figures_panel);
+
+  gtk_info_bar_add_button (self->restore_bar, _("_Discard"), RESTORE_RESPONSE_DISCARD);
+  gtk_info_bar_add_button (self->restore_bar, _("_Restore"), RESTORE_RESPONSE_RESTORE);
+  gtk_info_bar_set_default_response (self->restore_bar, RESTORE_RESPONSE_RESTORE);
+
+  /* Files from a file manager, or dump text from an editor. */
+  drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (drop, (GType[2]) { GDK_TYPE_FILE_LIST, G_TYPE_STRING }, 2);
+  g_signal_connect_object (drop, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  autosave_path = mpy_autosave_get_default_path ();
+  self->autosave = mpy_autosave_new (autosave_path);
+
+  bind_setting (self, "window-width", "default-width");
+  bind_setting (self, "window-height", "default-height");
+  bind_setting (self, "window-maximized", "maximized");
+
+  mpy_window_update_view (self);
+  _mpy_window_update_title (self);
+}
+
+MpyWindow *
+mpy_window_new (GtkApplication *application)
+{
+  return g_object_new (MPY_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+static GPtrArray *
+read_sample (GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  gsize length;
+  const char *data;
+
+  bytes = g_resources_lookup_data ("/com/example/MpyMemMap/sample.mpysession",
+                                   G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (bytes == NULL)
+    return NULL;
+
+  data = g_bytes_get_data (bytes, &length);
+  return mpy_session_read_text (data, length, error);
+}
+
+void
+mpy_window_load_sample (MpyWindow *self)
+{
+  g_autoptr(GPtrArray) sample = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (MPY_IS_WINDOW (self));
+
+  sample = read_sample (&error);
+  if (sample == NULL)
+    {
+      mpy_window_show_error (self, _("The sample session could not be read"), error);
+      return;
+    }
+
+  g_list_store_remove_all (self->snapshots);
+  for (guint i = 0; i < sample->len; i++)
+    {
+      g_autoptr(MpySnapshotItem) item = mpy_snapshot_item_new (g_ptr_array_index (sample, i));
+
+      g_signal_connect_object (item, "notify::label", G_CALLBACK (item_notify_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_list_store_append (self->snapshots, item);
+    }
+
+  self->showing_sample = TRUE;
+  self->dirty = FALSE;
+  g_clear_object (&self->file);
+
+  /* Show the two neighbours that tell a story: the allocations, then what they left. */
+  if (sample->len >= 3)
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), 1, TRUE);
+  else if (sample->len > 0)
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), 0, TRUE);
+
+  _mpy_window_update_title (self);
+}
+
+void
+mpy_window_load_initial (MpyWindow *self)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) journal = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (MPY_IS_WINDOW (self));
+
+  path = mpy_autosave_get_default_path ();
+  journal = mpy_autosave_load (path, &error);
+  if (error != NULL)
+    mpy_window_show_error (self, _("The autosave of an earlier run could not be read; it is kept as it is"), error);
+
+  mpy_window_load_sample (self);
+
+  if (journal != NULL && journal->len > 0)
+    {
+      g_autofree char *message = NULL;
+
+      message = g_strdup_printf (ngettext ("%u snapshot of an earlier run was not saved. Restore it?",
+                                           "%u snapshots of an earlier run were not saved. Restore them?",
+                                           journal->len),
+                                 journal->len);
+      gtk_label_set_text (self->restore_label, message);
+      self->pending_restore = g_steal_pointer (&journal);
+      gtk_info_bar_set_revealed (self->restore_bar, TRUE);
+    }
+}
+
+static void
+connect_item (MpyWindow       *self,
+              MpySnapshotItem *item)
+{
+  g_signal_connect_object (item, "notify::label", G_CALLBACK (item_notify_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
+void
+mpy_window_add_snapshots (MpyWindow *self,
+                          GPtrArray *snapshots,
+                          gboolean   select)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  guint position;
+
+  g_return_if_fail (MPY_IS_WINDOW (self));
+  g_return_if_fail (snapshots != NULL);
+
+  if (snapshots->len == 0)
+    return;
+
+  /* The first real snapshot replaces the untouched sample. */
+  if (self->showing_sample)
+    {
+      self->showing_sample = FALSE;
+      g_list_store_remove_all (self->snapshots);
+      self->fitted_blocks = 0;
+    }
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < snapshots->len; i++)
+    {
+      MpySnapshot *snapshot = g_ptr_array_index (snapshots, i);
+      MpySnapshotItem *item = mpy_snapshot_item_new (snapshot);
+
+      connect_item (self, item);
+      g_ptr_array_add (items, item);
+      if (self->autosave != NULL)
+        mpy_autosave_add (self->autosave, snapshot);
+    }
+
+  position = g_list_model_get_n_items (G_LIST_MODEL (self->snapshots));
+  g_list_store_splice (self->snapshots, position, 0, items->pdata, items->len);
+  self->dirty = TRUE;
+
+  if (select)
+    {
+      gtk_selection_model_select_range (GTK_SELECTION_MODEL (self->selection),
+                                        position, MIN (items->len, 2), TRUE);
+      gtk_widget_activate_action (GTK_WIDGET (self->snapshot_view), "list.scroll-to-item", "u",
+                                  position + MIN (items->len, 2) - 1);
+    }
+
+  _mpy_window_update_title (self);
+}
+
+static GPtrArray *
+label_snapshots (GPtrArray  *snapshots,
+                 const char *base)
+{
+  GPtrArray *labelled = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+
+  for (guint i = 0; i < snapshots->len; i++)
+    {
+      MpySnapshot *snapshot = g_ptr_array_index (snapshots, i);
+      const char *label = mpy_snapshot_get_label (snapshot);
+
+      if (label == NULL || *label == '\0')
+        {
+          g_autofree char *new_label = NULL;
+
+          new_label = snapshots->len > 1
+            ? g_strdup_printf ("%s #%u", base, i + 1)
+            : g_strdup (base);
+          g_ptr_array_add (labelled, mpy_snapshot_with_label (snapshot, new_label));
+        }
+      else
+        g_ptr_array_add (labelled, mpy_snapshot_ref (snapshot));
+    }
+
+  return labelled;
+}
+
+void
+mpy_window_add_text (MpyWindow  *self,
+                     const char *text)
+{
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) labelled = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+
+  g_return_if_fail (MPY_IS_WINDOW (self));
+
+  if (text == NULL || *text == '\0')
+    {
+      g_autoptr(GError) empty = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                                     _("There is no text to read. Copy the output of micropython.mem_info(1) first."));
+      mpy_window_show_error (self, _("Nothing was pasted"), empty);
+      return;
+    }
+
+  found = mpy_session_read_text (text, -1, &error);
+  if (found == NULL || found->len == 0)
+    {
+      mpy_window_show_error (self, _("The text holds no heap dump"), error);
+      return;
+    }
+
+  self->n_pasted++;
+  base = g_strdup_printf (_("Pasted dump %u"), self->n_pasted);
+  labelled = label_snapshots (found, base);
+  mpy_window_add_snapshots (self, labelled, TRUE);
+}
+
+typedef struct {
+  MpyWindow *self;
+  GFile     *file;
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  g_clear_object (&data->self);
+  g_clear_object (&data->file);
+  g_free (data);
+}
+
+static gboolean
+is_session_file (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+
+  return name != NULL && g_str_has_suffix (name, ".mpysession");
+}
+
+static void
+open_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  OpenData *data = user_data;
+  MpyWindow *self = data->self;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) labelled = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  gboolean becomes_current;
+
+  found = mpy_session_read_file_finish (result, &error);
+  name = g_file_get_basename (data->file);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      open_data_free (data);
+      return;
+    }
+
+  if (found == NULL || found->len == 0)
+    {
+      g_autofree char *what = g_strdup_printf (_("Could not open “%s”"), name);
+
+      mpy_window_show_error (self, what, error);
+      open_data_free (data);
+      return;
+    }
+
+  labelled = label_snapshots (found, name);
+
+  /* A session opened into an empty window (or over the sample) becomes the file Save writes;
+   * its snapshots are on disk already, so they need no journal. */
+  becomes_current = is_session_file (data->file)
+    && (self->showing_sample || g_list_model_get_n_items (G_LIST_MODEL (self->snapshots)) == 0);
+
+  if (becomes_current)
+    {
+      MpyAutosave *autosave = g_steal_pointer (&self->autosave);
+
+      mpy_window_add_snapshots (self, labelled, TRUE);
+      self->autosave = autosave;
+      g_set_object (&self->file, data->file);
+      self->dirty = FALSE;
+    }
+  else
+    mpy_window_add_snapshots (self, labelled, TRUE);
+
+  {
+    g_autofree char *uri = g_file_get_uri (data->file);
+    gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+  }
+
+  _mpy_window_update_title (self);
+  open_data_free (data);
+}
+
+void
+mpy_window_open_files (MpyWindow  *self,
+                       GFile     **files,
+                       guint       n_files)
+{
+  g_return_if_fail (MPY_IS_WINDOW (self));
+
+  for (guint i = 0; i < n_files; i++)
+    {
+      g_autofree char *path = g_file_get_path (files[i]);
+      OpenData *data;
+
+      if (path == NULL)
+        {
+          g_autofree char *uri = g_file_get_uri (files[i]);
+          g_autofree char *what = g_strdup_printf (_("Could not open “%s”"), uri);
+          g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                                         _("Only local files can be opened: copy the file to this computer first."));
+          mpy_window_show_error (self, what, error);
+          continue;
+        }
+
+      data = g_new0 (OpenData, 1);
+      data->self = g_object_ref (self);
+      data->file = g_object_ref (files[i]);
+      mpy_session_read_file_async (path, self->cancellable, open_done_cb, data);
+    }
+}
+
+GListModel *
+mpy_window_get_snapshots (MpyWindow *self)
+{
+  g_return_val_if_fail (MPY_IS_WINDOW (self), NULL);
+
+  return G_LIST_MODEL (self->snapshots);
+}
+
+GtkSelectionModel *
+mpy_window_get_selection (MpyWindow *self)
+{
+  g_return_val_if_fail (MPY_IS_WINDOW (self), NULL);
+
+  return GTK_SELECTION_MODEL (self->selection);
+}
+
+GFile *
+mpy_window_get_file (MpyWindow *self)
+{
+  g_return_val_if_fail (MPY_IS_WINDOW (self), NULL);
+
+  return self->file;
+}
+
+MpyViewMode
+mpy_window_get_view_mode (MpyWindow *self)
+{
+  g_return_val_if_fail (MPY_IS_WINDOW (self), MPY_VIEW_EMPTY);
+
+  return self->view_mode;
+}
+
+const char *
+mpy_window_get_view_message (MpyWindow *self)
+{
+  g_return_val_if_fail (MPY_IS_WINDOW (self), NULL);
+
+  return self->view_message;
+}
+
+MpySnapshot *
+mpy_window_get_shown_snapshot (MpyWindow *self)
+{
+  g_return_val_if_fail (MPY_IS_WINDOW (self), NULL);
+
+  return self->shown_snapshot;
+}
+
+MpyDiff *
+mpy_window_get_shown_diff (MpyWindow *self)
+{
+  g_return_val_if_fail (MPY_IS_WINDOW (self), NULL);
+
+  return self->shown_diff;
+}
+
+GtkWidget *
+mpy_window_get_heap_view (MpyWindow *self)
+{
+  g_return_val_if_fail (MPY_IS_WINDOW (self), NULL);
+
+  return self->heap_view;
+}
+
+GtkWidget *
+mpy_window_get_figures_panel (MpyWindow *self)
+{
+  g_return_val_if_fail (MPY_IS_WINDOW (self), NULL);
+
+  return self->figures_panel;
+}
+
+MpyDeviceSidebar *
+mpy_window_get_device_sidebar (MpyWindow *self)
+{
+  g_return_val_if_fail (MPY_IS_WINDOW (self), NULL);
+
+  return self->device_sidebar;
+}
+
+void
+mpy_window_show_error (MpyWindow    *self,
+                       const char   *what,
+                       const GError *error)
+{
+  g_autofree char *markup = NULL;
+
+  g_return_if_fail (MPY_IS_WINDOW (self));
+  g_return_if_fail (what != NULL);
+
+  markup = g_markup_printf_escaped ("<b>%s</b>%s%s", what,
+                                    error ? "\n" : "",
+                                    error ? error->message : "");
+  gtk_label_set_markup (self->error_label, markup);
+  gtk_info_bar_set_revealed (self->error_bar, TRUE);
+}
+
+const char *
+mpy_window_get_error_message (MpyWindow *self)
+{
+  g_return_val_if_fail (MPY_IS_WINDOW (self), NULL);
+
+  if (!gtk_info_bar_get_revealed (self->error_bar))
+    return NULL;
+
+  return gtk_label_get_text (self->error_label);
+}
