@@ -33,10 +33,11 @@ G_DEFINE_QUARK (mpy-render-error-quark, mpy_render_error)
 /* ------------------------------------------------------------------------------------------
  * Palette
  *
- * Kinds: Paul Tol's "muted" scheme (designed for colour-blind readers) plus Okabe–Ito orange,
- * with greys for free space and tails. Diff states: Okabe–Ito, following the seed notebook
- * (unchanged blue, freed green, allocated red/vermillion) with changed in yellow.
- * The dark variants lighten the colours that would vanish on a dark background.
+ * Kinds: colours from Paul Tol's muted/light/bright schemes and Okabe–Ito, chosen so that every
+ * pair stays apart (CIE ΔE ≥ 12) under simulated protanopia, deuteranopia and tritanopia
+ * (Machado et al. 2009) as well as normal vision; greys for free space and tails.
+ * Diff states: Okabe–Ito, following the seed notebook (unchanged blue, freed green,
+ * allocated red/vermillion), with changed in yellow. tests/render checks these properties.
  */
 
 typedef struct {
@@ -47,17 +48,17 @@ typedef struct {
 
 static const KindColor kind_colors[MPY_N_KINDS] = {
   { MPY_KIND_FREE,     0xe4e4e4, 0x3a3a3a },
-  { MPY_KIND_TAIL,     0x9e9e9e, 0x8c8c8c },
-  { MPY_KIND_HEAD,     0x332288, 0x8877dd },  /* indigo */
-  { MPY_KIND_TUPLE,    0x88ccee, 0x88ccee },  /* cyan */
-  { MPY_KIND_LIST,     0x44aa99, 0x44aa99 },  /* teal */
-  { MPY_KIND_DICT,     0x117733, 0x33bb55 },  /* green */
-  { MPY_KIND_STR,      0xddcc77, 0xddcc77 },  /* sand */
-  { MPY_KIND_ARRAY,    0x999933, 0xaaaa44 },  /* olive */
-  { MPY_KIND_FLOAT,    0xcc6677, 0xdd7788 },  /* rose */
-  { MPY_KIND_BYTECODE, 0x882255, 0xcc4488 },  /* wine */
-  { MPY_KIND_MODULE,   0xaa4499, 0xcc66bb },  /* purple */
-  { MPY_KIND_MARKED,   0xe69f00, 0xe69f00 },  /* orange */
+  { MPY_KIND_TAIL,     0xbbbbbb, 0x707070 },
+  { MPY_KIND_HEAD,     0xe69f00, 0xe69f00 },  /* orange */
+  { MPY_KIND_TUPLE,    0xeedd88, 0xeedd88 },  /* light yellow */
+  { MPY_KIND_LIST,     0x33bb55, 0x33bb55 },  /* green */
+  { MPY_KIND_DICT,     0x117733, 0x117733 },  /* dark green */
+  { MPY_KIND_STR,      0x332288, 0x332288 },  /* indigo */
+  { MPY_KIND_ARRAY,    0x99ddff, 0x99ddff },  /* light cyan */
+  { MPY_KIND_FLOAT,    0xaa3377, 0xcc79a7 },  /* purple / reddish purple */
+  { MPY_KIND_BYTECODE, 0x77aadd, 0x77aadd },  /* light blue */
+  { MPY_KIND_MODULE,   0xd55e00, 0xd55e00 },  /* vermillion */
+  { MPY_KIND_MARKED,   0x8877dd, 0x8877dd },  /* violet */
 };
 
 static const guint32 diff_colors_light[MPY_N_DIFF_STATES] = {
