@@ -1,0 +1,1310 @@
+/* test-core.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "mpy-diff.h"
+#include "mpy-dump-reader.h"
+#include "mpy-snapshot.h"
+#include "mpy-stats.h"
+
+/* ---------- helpers ---------- */
+
+static char *
+load_file (const char *dir,
+           const char *name,
+           gsize      *length)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, length, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+static GPtrArray *
+fixture_names (void)
+{
+  g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "fixtures", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)))
+    if (g_str_has_suffix (name, ".txt"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_assert_cmpuint (names->len, >=, 30);
+  return names;
+}
+
+static gboolean
+is_transcript (const char *name)
+{
+  return strstr (name, "transcript") != NULL || strstr (name, "capture-log") != NULL;
+}
+
+static GPtrArray *
+read_ok (const char *text,
+         gssize      length)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *dumps = mpy_dump_reader_read (text, length, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (dumps);
+  return dumps;
+}
+
+static MpySnapshot *
+read_one_ok (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  MpySnapshot *s = mpy_dump_reader_read_one (text, -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (s);
+  return s;
+}
+
+/* Reads "<prefix><number>" from @text independently of the reader. */
+static gboolean
+scan_figure (const char *text,
+             const char *prefix,
+             guint64    *value)
+{
+  const char *p = strstr (text, prefix);
+
+  if (p == NULL)
+    return FALSE;
+  *value = g_ascii_strtoull (p + strlen (prefix), NULL, 10);
+  return TRUE;
+}
+
+static guint64
+figure (MpySnapshot *s,
+        MpyFigure    f)
+{
+  guint64 v = 0;
+
+  g_assert_true (mpy_snapshot_get_figure (s, f, &v));
+  return v;
+}
+
+/* Decodes the board-to-host side ("<<" lines) of a transcript: \r \n \xNN escapes. */
+static GString *
+decode_transcript (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      const char *p = strstr (lines[i], " << ");
+
+      if (p == NULL || lines[i][0] == '#')
+        continue;
+      for (p += 4; *p; p++)
+        {
+          if (p[0] == '\\' && p[1] == 'r')
+            g_string_append_c (out, '\r'), p++;
+          else if (p[0] == '\\' && p[1] == 'n')
+            g_string_append_c (out, '\n'), p++;
+          else if (p[0] == '\\' && p[1] == 'x' && g_ascii_isxdigit (p[2]) && g_ascii_isxdigit (p[3]))
+            {
+              char c = (char) (g_ascii_xdigit_value (p[2]) * 16 + g_ascii_xdigit_value (p[3]));
+
+              /* The raw-paste handshake (`R\x01\x80\x00\x01`) carries a NUL; the
+               * device layer consumes it, so the reader never sees it. */
+              if (c != '\0')
+                g_string_append_c (out, c);
+              p += 3;
+            }
+          else if (p[0] == '\\' && p[1] == '\\')
+            g_string_append_c (out, '\\'), p++;
+          else
+            g_string_append_c (out, *p);
+        }
+    }
+  return out;
+}
+
+static guint
+count_substrings (const char *text,
+                  gsize       length,
+                  const char *needle)
+{
+  guint n = 0;
+  const char *p = text, *end = text + length;
+
+  while ((p = g_strstr_len (p, end - p, needle)))
+    n++, p++;
+  return n;
+}
+
+/* The text of @text with its line number @line_no (1-based) removed. */
+static char *
+delete_line (const char *text,
+             guint       line_no)
+{
+  const char *p = text;
+  const char *end;
+
+  for (guint i = 1; i < line_no; i++)
+    {
+      p = strchr (p, '\n');
+      g_assert_nonnull (p);
+      p++;
+    }
+  end = strchr (p, '\n');
+  g_assert_nonnull (end);
+  return g_strconcat (g_strndup (text, p - text), end + 1, NULL);
+}
+
+static guint
+line_of (const char *text,
+         const char *needle)
+{
+  const char *p = strstr (text, needle);
+  guint n = 1;
+
+  g_assert_nonnull (p);
+  for (const char *q = text; q < p; q++)
+    if (*q == '\n')
+      n++;
+  return n;
+}
+
+static void
+assert_damaged (MpySnapshot *s,
+                const char  *reason_part)
+{
+  g_assert_true (mpy_snapshot_is_damaged (s));
+  g_assert_nonnull (mpy_snapshot_get_damage_reason (s));
+  if (reason_part && strstr (mpy_snapshot_get_damage_reason (s), reason_part) == NULL)
+    g_error ("damage reason “%s” does not mention “%s”", mpy_snapshot_get_damage_reason (s), reason_part);
+}
+
+static void
+assert_consistent (MpySnapshot *s)
+{
+  if (mpy_snapshot_is_damaged (s))
+    g_error ("unexpectedly damaged: %s", mpy_snapshot_get_damage_reason (s));
+  g_assert_null (mpy_snapshot_get_damage_reason (s));
+}
+
+/* ---------- fixtures ---------- */
+
+static void
+check_fixture_dump (const char  *name,
+                    const char  *text,
+                    MpySnapshot *s)
+{
+  const char *raw_start;
+  guint64 v = 0;
+  MpyStats st;
+
+  assert_consistent (s);
+
+  /* Every figure the file prints equals the snapshot's. */
+  if (scan_figure (text, "mem: total=", &v))
+    {
+      g_assert_cmpuint (figure (s, MPY_FIGURE_MEM_TOTAL), ==, v);
+      scan_figure (text, "peak=", &v);
+      g_assert_cmpuint (figure (s, MPY_FIGURE_MEM_PEAK), ==, v);
+    }
+  else
+    g_assert_false (mpy_snapshot_get_figure (s, MPY_FIGURE_MEM_TOTAL, NULL));
+  scan_figure (text, "stack: ", &v);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_STACK_USED), ==, v);
+  scan_figure (text, " out of ", &v);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_STACK_LIMIT), ==, v);
+  scan_figure (text, "GC: total: ", &v);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_GC_TOTAL), ==, v);
+  scan_figure (text, ", used: ", &v);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_GC_USED), ==, v);
+  scan_figure (text, ", free: ", &v);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_GC_FREE), ==, v);
+  scan_figure (text, "1-blocks: ", &v);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_ONE_BLOCKS), ==, v);
+  scan_figure (text, "2-blocks: ", &v);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_TWO_BLOCKS), ==, v);
+  scan_figure (text, "max blk sz: ", &v);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_MAX_BLOCK), ==, v);
+  scan_figure (text, "max free sz: ", &v);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_MAX_FREE), ==, v);
+  g_assert_false (mpy_snapshot_get_figure (s, MPY_FIGURE_GC_MAX_NEW_SPLIT, NULL));
+
+  /* The raw text is the dump's own lines, verbatim. */
+  raw_start = strstr (text, "mem: ");
+  if (raw_start == NULL)
+    raw_start = strstr (text, "stack: ");
+  g_assert_cmpstr (mpy_snapshot_get_raw_text (s), ==, raw_start);
+  g_assert_cmpuint (mpy_snapshot_get_raw_length (s), ==, strlen (raw_start));
+
+  mpy_stats_compute (s, &st);
+  if (strstr (text, "GC memory layout; from ") == NULL)
+    {
+      g_assert_false (mpy_snapshot_has_map (s));
+      g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, 0);
+      g_assert_cmpuint (st.n_blocks, ==, 0);
+      return;
+    }
+
+  {
+    guint bpb = g_str_has_prefix (name, "unix-") ? 32 : 16;
+    g_autofree char *base_str = NULL;
+    const char *p = strstr (text, "GC memory layout; from ") + strlen ("GC memory layout; from ");
+    const MpyArea *area;
+    guint64 total = figure (s, MPY_FIGURE_GC_TOTAL);
+
+    g_assert_true (mpy_snapshot_has_map (s));
+    g_assert_cmpuint (mpy_snapshot_get_bytes_per_block (s), ==, bpb);
+    g_assert_cmpuint (mpy_snapshot_get_n_areas (s), ==, 1);
+    area = mpy_snapshot_get_area (s, 0);
+    g_assert_cmpuint (area->base, ==, g_ascii_strtoull (p, NULL, 16));
+    g_assert_cmpuint (area->first_block, ==, 0);
+    g_assert_cmpuint (area->n_blocks, ==, total / bpb);
+    g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, total / bpb);
+    g_assert_cmpuint (mpy_snapshot_get_block_address (s, 1), ==, area->base + bpb);
+    g_assert_cmpuint (mpy_snapshot_get_block_address (s, area->n_blocks - 1), ==,
+                      area->base + total - bpb);
+
+    /* The statistics agree with the header as the firmware computed it. */
+    g_assert_cmpuint (st.n_blocks, ==, total / bpb);
+    g_assert_cmpuint (st.bytes_per_block, ==, bpb);
+    g_assert_cmpuint (st.used_blocks * bpb, ==, figure (s, MPY_FIGURE_GC_USED));
+    g_assert_cmpuint (st.free_blocks * bpb, ==, figure (s, MPY_FIGURE_GC_FREE));
+    g_assert_cmpuint (st.kind_blocks[0] * bpb, ==, figure (s, MPY_FIGURE_GC_FREE));
+    g_assert_cmpuint (st.one_block_objects, ==, figure (s, MPY_FIGURE_ONE_BLOCKS));
+    g_assert_cmpuint (st.two_block_objects, ==, figure (s, MPY_FIGURE_TWO_BLOCKS));
+    g_assert_cmpuint (st.largest_object, ==, figure (s, MPY_FIGURE_MAX_BLOCK));
+    g_assert_cmpuint (st.largest_free_run, ==, figure (s, MPY_FIGURE_MAX_FREE));
+  }
+}
+
+static void
+test_fixtures_figures (void)
+{
+  g_autoptr(GPtrArray) names = fixture_names ();
+  guint n_checked = 0;
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *text = NULL;
+      g_autofree char *path = NULL;
+      g_autoptr(GPtrArray) dumps = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (is_transcript (name))
+        continue;
+      g_test_message ("fixture %s", name);
+      text = load_file ("fixtures", name, NULL);
+      path = g_test_build_filename (G_TEST_DIST, "fixtures", name, NULL);
+      dumps = mpy_dump_reader_read_file (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (dumps->len, ==, 1);
+      check_fixture_dump (name, text, g_ptr_array_index (dumps, 0));
+      n_checked++;
+    }
+  g_assert_cmpuint (n_checked, >=, 30);
+}
+
+static void
+test_fixtures_transcripts (void)
+{
+  g_autoptr(GPtrArray) names = fixture_names ();
+  guint n_checked = 0;
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *text = NULL;
+      g_autoptr(GString) stream = NULL;
+      g_autoptr(GPtrArray) dumps = NULL;
+      guint expected;
+
+      if (!is_transcript (name))
+        continue;
+      g_test_message ("transcript %s", name);
+      text = load_file ("fixtures", name, NULL);
+      stream = decode_transcript (text);
+      expected = count_substrings (stream->str, stream->len, "stack: ");
+      g_assert_cmpuint (expected, >=, 1);
+      dumps = read_ok (stream->str, stream->len);
+      g_assert_cmpuint (dumps->len, ==, expected);
+      for (guint k = 0; k < dumps->len; k++)
+        {
+          MpySnapshot *s = g_ptr_array_index (dumps, k);
+          const char *raw = mpy_snapshot_get_raw_text (s);
+
+          assert_consistent (s);
+          /* The raw text starts at the dump's first line, framing (`OK`) removed. */
+          g_assert_true (g_str_has_prefix (raw, "mem: ") || g_str_has_prefix (raw, "stack: "));
+          g_assert_null (strchr (raw, '\x04'));
+        }
+
+      /* A capture log holds the same dumps as the single-state fixtures of its board. */
+      if (strstr (name, "capture-log"))
+        {
+          g_autofree char *prefix = g_strndup (name, strstr (name, "capture-log") - name);
+          const char *states[] = { "after-soft-reset", "after-alloc", "after-del-gc", "heap-full" };
+
+          for (guint k = 0; k < G_N_ELEMENTS (states); k++)
+            {
+              g_autofree char *fname = g_strconcat (prefix, states[k], ".txt", NULL);
+              g_autofree char *ftext = load_file ("fixtures", fname, NULL);
+              g_autoptr(MpySnapshot) fs = read_one_ok (ftext);
+              gboolean found = FALSE;
+
+              for (guint d = 0; d < dumps->len && !found; d++)
+                found = g_strcmp0 (mpy_snapshot_get_raw_text (g_ptr_array_index (dumps, d)),
+                                   mpy_snapshot_get_raw_text (fs)) == 0;
+              if (!found)
+                g_error ("%s: the dump of %s is not in the capture log", name, fname);
+            }
+        }
+      n_checked++;
+    }
+  g_assert_cmpuint (n_checked, ==, 6);
+}
+
+/* ---------- damage ---------- */
+
+static const char *map_fixtures[] = {
+  "microbit-v1.0.1-after-alloc.txt",
+  "microbit-v1.0.1-heap-full.txt",
+  "qemu-mps2-an385-after-alloc.txt",
+  "qemu-mps2-an385-fragmented.txt",
+  "unix-heap256k-after-alloc.txt",
+  "unix-heap256k-heap-full.txt",
+};
+
+static void
+test_damage_deleted_line (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (map_fixtures); i++)
+    {
+      g_autofree char *text = load_file ("fixtures", map_fixtures[i], NULL);
+      guint first = line_of (text, "GC memory layout") + 1;
+      g_autoptr(MpySnapshot) whole = read_one_ok (text);
+      guint n_lines = count_substrings (text, strlen (text), "\n");
+
+      assert_consistent (whole);
+      /* Delete each middle block line in turn; every variant must be damaged. */
+      for (guint line = first + 1; line < n_lines - 1; line++)
+        {
+          g_autofree char *cut = delete_line (text, line);
+          g_autoptr(MpySnapshot) s = read_one_ok (cut);
+
+          if (strstr (strstr (text, "GC memory layout"), "lines all free")
+              && line == line_of (text, "lines all free"))
+            assert_damaged (s, NULL);
+          else
+            assert_damaged (s, "missing");
+          /* Damaged dumps are returned as received, not padded. */
+          g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), <, mpy_snapshot_get_n_blocks (whole));
+        }
+    }
+}
+
+static void
+test_damage_missing_range_named (void)
+{
+  g_autofree char *text = load_file ("fixtures", "qemu-mps2-an385-after-alloc.txt", NULL);
+  g_autofree char *cut = delete_line (text, line_of (text, "\n00001000: ") + 1);
+  g_autoptr(MpySnapshot) s = read_one_ok (cut);
+
+  /* 16-byte blocks: the line at 0x1000 holds blocks 0x100–0x13f. */
+  assert_damaged (s, "blocks 0x0100–0x013f missing (lines at offsets 00001000–000013ff not received");
+  assert_damaged (s, "header says");
+}
+
+static void
+test_damage_truncated (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (map_fixtures); i++)
+    {
+      g_autofree char *text = load_file ("fixtures", map_fixtures[i], NULL);
+      gsize len = strlen (text);
+      gsize layout = strstr (text, "GC memory layout") - text;
+
+      /* Cut anywhere after the layout header, also mid-line. */
+      for (gsize cut = layout + 20; cut < len - 3; cut += 37)
+        {
+          g_autoptr(MpySnapshot) s = NULL;
+          g_autoptr(GPtrArray) dumps = read_ok (text, cut);
+
+          g_assert_cmpuint (dumps->len, ==, 1);
+          s = mpy_snapshot_ref (g_ptr_array_index (dumps, 0));
+          assert_damaged (s, NULL);
+          if (cut > (gsize) (strchr (text + layout, '\n') - text))
+            g_assert_true (mpy_snapshot_has_map (s));
+          g_assert_cmpuint (mpy_snapshot_get_raw_length (s), <=, cut);
+        }
+    }
+}
+
+static void
+test_damage_flipped_char (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (map_fixtures); i++)
+    {
+      g_autofree char *text = load_file ("fixtures", map_fixtures[i], NULL);
+      char *map = strstr (text, "GC memory layout");
+      char *p;
+
+      /* A free block turned used and a head turned free both break the sums. */
+      for (p = strchr (map, '\n') + 1; *p; p++)
+        if (*p == ':' && p[1] == ' ')
+          {
+            char *c = p + 2;
+
+            while (*c && *c != '.' && *c != '\r' && *c != '\n')
+              c++;
+            if (*c == '.')
+              {
+                g_autoptr(MpySnapshot) s = NULL;
+
+                *c = 'h';
+                s = read_one_ok (text);
+                assert_damaged (s, "used bytes, header says");
+                *c = '.';
+                break;
+              }
+          }
+      /* (heap-full dumps have no free block to flip) */
+      g_assert_true (*p || strstr (text, "free: 0\r") || strstr (text, "free: 0\n"));
+
+      p = strstr (map, ": h") + 2;
+      *p = '.';
+      {
+        g_autoptr(MpySnapshot) s = read_one_ok (text);
+        assert_damaged (s, "header says");
+      }
+      *p = 'h';
+
+      /* A digit flipped in the header. */
+      p = strstr (text, ", used: ") + strlen (", used: ");
+      *p = *p == '1' ? '2' : '1';
+      {
+        g_autoptr(MpySnapshot) s = read_one_ok (text);
+        assert_damaged (s, "used bytes, header says");
+      }
+    }
+}
+
+static void
+test_damage_short_line_in_middle (void)
+{
+  g_autofree char *text = load_file ("fixtures", "unix-heap256k-after-alloc.txt", NULL);
+  char *line = strstr (text, "\n00001000: ") + 1;
+  char *eol = strchr (line, '\n');
+  g_autofree char *cut = NULL;
+  g_autoptr(MpySnapshot) s = NULL;
+
+  /* Drop the last 4 characters of a middle line. */
+  cut = g_strconcat (g_strndup (text, eol - 4 - text), eol, NULL);
+  s = read_one_ok (cut);
+  assert_damaged (s, "not the last line of its area");
+}
+
+static void
+test_damage_no_gc_line (void)
+{
+  g_autofree char *text = load_file ("fixtures", "microbit-v1.0.1-after-alloc.txt", NULL);
+  g_autofree char *cut = delete_line (text, line_of (text, "GC: total"));
+  g_autoptr(MpySnapshot) s = read_one_ok (cut);
+
+  assert_damaged (s, "GC: total:");
+  g_assert_true (mpy_snapshot_has_map (s));
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, 628);
+}
+
+static void
+test_damage_layout_but_no_lines (void)
+{
+  g_autoptr(MpySnapshot) s = read_one_ok ("stack: 528 out of 1800\r\n"
+                                          "GC: total: 10048, used: 256, free: 9792\r\n"
+                                          " No. of 1-blocks: 4, 2-blocks: 1, max blk sz: 4, max free sz: 558\r\n"
+                                          "GC memory layout; from 200004a0:\r\n");
+
+  assert_damaged (s, "no block lines");
+}
+
+static void
+test_damage_absurd_numbers (void)
+{
+  g_autoptr(MpySnapshot) a = read_one_ok ("stack: 528 out of 1800\n"
+                                          "GC: total: 99999999999999999999999999, used: 256, free: 9792\n"
+                                          " No. of 1-blocks: 4, 2-blocks: 1, max blk sz: 4, max free sz: 558\n");
+  g_autoptr(MpySnapshot) b = read_one_ok ("stack: 528 out of 18446744073709551617\n"
+                                          "GC: total: 2048, used: 0, free: 2048\n"
+                                          " No. of 1-blocks: 0, 2-blocks: 0, max blk sz: 0, max free sz: 128\n"
+                                          "GC memory layout; from 20000000:\n"
+                                          "       (281474976710657 lines all free)\n");
+  g_autoptr(MpySnapshot) c = read_one_ok ("stack: 528 out of 1800\n"
+                                          "GC: total: 2048, used: 0, free: 2048\n"
+                                          " No. of 1-blocks: 0, 2-blocks: 0, max blk sz: 0, max free sz: 128\n"
+                                          "GC memory layout; from 123456789abcdef0123:\n"
+                                          "       (2 lines all free)\n");
+
+  assert_damaged (a, "line 2, column 12");
+  assert_damaged (a, "too large");
+  g_assert_false (mpy_snapshot_get_figure (a, MPY_FIGURE_GC_TOTAL, NULL));
+  assert_damaged (b, "line 1, column 19");
+  assert_damaged (b, "line 5, column 9");
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (b), ==, 0);
+  assert_damaged (c, "line 4, column 24");
+}
+
+static void
+test_damage_malformed_figures_line (void)
+{
+  g_autoptr(MpySnapshot) s = read_one_ok ("stack: 528 out of 1800\n"
+                                          "GC: total: 10048, usedXX 256\n"
+                                          " No. of 1-blocks: 4, 2-blocks: 1, max blk sz: 4, max free sz: 558\n");
+
+  assert_damaged (s, "line 2, column 17: expected “, used: ”");
+  g_assert_cmpuint (figure (s, MPY_FIGURE_GC_TOTAL), ==, 10048);
+  g_assert_false (mpy_snapshot_get_figure (s, MPY_FIGURE_GC_USED, NULL));
+}
+
+/* ---------- reading ---------- */
+
+static void
+test_reader_noise (void)
+{
+  g_autofree char *text = load_file ("fixtures", "qemu-mps2-an385-after-alloc.txt", NULL);
+  g_autoptr(MpySnapshot) clean = read_one_ok (text);
+  g_auto(GStrv) lines = g_strsplit (text, "\r\n", -1);
+  g_autoptr(GString) noisy = g_string_new ("boot text\r\nI (1234) wifi: connected\r\nadd: 1\r\n");
+  g_autoptr(GPtrArray) dumps = NULL;
+  MpySnapshot *s;
+
+  for (guint i = 0; lines[i] && lines[i + 1]; i++)
+    {
+      g_string_append_printf (noisy, "%s\r\n", lines[i]);
+      if (i == 4)   /* inside the block map */
+        g_string_append (noisy, "cafe0: hello\r\nadd: 1\r\n00000010: a line that looks like an offset\r\n");
+      if (i == 8)
+        g_string_append (noisy, "I (5678) task: tick\r\n\r\n");
+    }
+  g_string_append (noisy, "after the dump\r\n>>> ");
+
+  dumps = read_ok (noisy->str, noisy->len);
+  g_assert_cmpuint (dumps->len, ==, 1);
+  s = g_ptr_array_index (dumps, 0);
+  assert_consistent (s);
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, mpy_snapshot_get_n_blocks (clean));
+  g_assert_cmpmem (mpy_snapshot_get_kinds (s), mpy_snapshot_get_n_blocks (s),
+                   mpy_snapshot_get_kinds (clean), mpy_snapshot_get_n_blocks (clean));
+  /* Noise inside the dump stays in its raw text; noise around it does not. */
+  g_assert_true (g_str_has_prefix (mpy_snapshot_get_raw_text (s), "mem: total="));
+  g_assert_nonnull (strstr (mpy_snapshot_get_raw_text (s), "cafe0: hello"));
+  g_assert_null (strstr (mpy_snapshot_get_raw_text (s), "after the dump"));
+}
+
+static void
+test_reader_line_ends (void)
+{
+  const char *name = "unix-heap256k-after-alloc.txt";   /* bare \n */
+  g_autofree char *text = load_file ("fixtures", name, NULL);
+  g_autoptr(MpySnapshot) lf = read_one_ok (text);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autofree char *crlf = g_strjoinv ("\r\n", lines);
+  g_autofree char *crcrlf = g_strjoinv ("\r\r\n", lines);
+  g_autoptr(MpySnapshot) a = read_one_ok (crlf);
+  g_autoptr(MpySnapshot) b = read_one_ok (crcrlf);
+
+  assert_consistent (lf);
+  assert_consistent (a);
+  assert_consistent (b);
+  g_assert_cmpmem (mpy_snapshot_get_kinds (a), mpy_snapshot_get_n_blocks (a),
+                   mpy_snapshot_get_kinds (lf), mpy_snapshot_get_n_blocks (lf));
+  g_assert_cmpmem (mpy_snapshot_get_kinds (b), mpy_snapshot_get_n_blocks (b),
+                   mpy_snapshot_get_kinds (lf), mpy_snapshot_get_n_blocks (lf));
+  /* Verbatim, line ends included. */
+  g_assert_cmpstr (mpy_snapshot_get_raw_text (b), ==, crcrlf);
+  g_assert_cmpstr (mpy_snapshot_get_raw_text (a), ==, crlf);
+}
+
+static void
+test_reader_several_dumps (void)
+{
+  const char *names[] = {
+    "microbit-v1.0.1-after-soft-reset.txt", "microbit-v1.0.1-meminfo-noarg.txt",
+    "unix-heap256k-after-alloc.txt", "qemu-mps2-an385-fragmented-bigalloc.txt",
+    "qemu-mps2-an385-heap-full.txt",
+  };
+  g_autoptr(GString) all = g_string_new (NULL);
+  g_autoptr(GPtrArray) dumps = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *t = load_file ("fixtures", names[i], NULL);
+      g_string_append_printf (all, ">>> print('state %u')\r\nstate %u\r\n%s", i, i, t);
+    }
+  dumps = read_ok (all->str, all->len);
+  g_assert_cmpuint (dumps->len, ==, G_N_ELEMENTS (names));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *t = load_file ("fixtures", names[i], NULL);
+      check_fixture_dump (names[i], t, g_ptr_array_index (dumps, i));
+    }
+}
+
+static void
+test_reader_mem_line (void)
+{
+  g_autoptr(GPtrArray) dumps = read_ok ("mem: total=1, current=2, peak=3\n"
+                                        "something else\n"
+                                        "mem: total=5630, current=1078, peak=1901\n"
+                                        "stack: 376 out of 10240\n"
+                                        "GC: total: 2048, used: 0, free: 2048, max new split: 188352\n"
+                                        " No. of 1-blocks: 0, 2-blocks: 0, max blk sz: 0\n", -1);
+  MpySnapshot *s;
+
+  g_assert_cmpuint (dumps->len, ==, 1);
+  s = g_ptr_array_index (dumps, 0);
+  assert_consistent (s);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_MEM_TOTAL), ==, 5630);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_MEM_CURRENT), ==, 1078);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_MEM_PEAK), ==, 1901);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_GC_MAX_NEW_SPLIT), ==, 188352);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_MAX_BLOCK), ==, 0);
+  g_assert_false (mpy_snapshot_get_figure (s, MPY_FIGURE_MAX_FREE, NULL));
+  g_assert_false (mpy_snapshot_has_map (s));
+  g_assert_cmpuint (mpy_snapshot_get_bytes_per_block (s), ==, 0);
+  g_assert_true (g_str_has_prefix (mpy_snapshot_get_raw_text (s), "mem: total=5630"));
+}
+
+static void
+test_reader_stack_without_limit (void)
+{
+  g_autoptr(MpySnapshot) s = read_one_ok ("stack: 2044\n"
+                                          "GC: total: 2048, used: 0, free: 2048\n"
+                                          " No. of 1-blocks: 0, 2-blocks: 0, max blk sz: 0, max free sz: 128\n"
+                                          "GC memory layout; from 20000000:\n"
+                                          "       (2 lines all free)\n");
+
+  assert_consistent (s);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_STACK_USED), ==, 2044);
+  g_assert_false (mpy_snapshot_get_figure (s, MPY_FIGURE_STACK_LIMIT, NULL));
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, 128);
+  g_assert_cmpuint (mpy_snapshot_get_bytes_per_block (s), ==, 16);
+}
+
+static void
+test_reader_rp2_samples (void)
+{
+  /* Reference §2.7: free run to the end (no trailing line), and a short last line. */
+  g_autoptr(MpySnapshot) a = read_one_ok (
+    "stack: 428 out of 15360\r\n"
+    "GC: total: 173056, used: 2880, free: 170176\r\n"
+    " No. of 1-blocks: 18, 2-blocks: 6, max blk sz: 64, max free sz: 10625\r\n"
+    "GC memory layout; from 20001bf0:\r\n"
+    "00000000: h=hLhhhBh=hh=hh===h=================h===========================\r\n"
+    "00000400: ====================================h===========================\r\n"
+    "00000800: ====================================hhBhhhhB..h..h..h=.....h=h=.\r\n"
+    "       (166 lines all free)\r\n");
+  g_autoptr(MpySnapshot) b = read_one_ok (
+    "stack: 596 out of 7936\r\n"
+    "GC: total: 205568, used: 4464, free: 201104\r\n"
+    " No. of 1-blocks: 55, 2-blocks: 13, max blk sz: 64, max free sz: 12558\r\n"
+    "GC memory layout; from 2000dd00:\r\n"
+    "00000000: h=MLhhhhBDhhBTTDBBBBBDhTh===BDBDB=BBBh=====BBBTB=BTB=BBBTB=TBTB=\r\n"
+    "00000400: Bh===TB=h===========B=h==hh============h========h===============\r\n"
+    "00000800: ===h============================================================\r\n"
+    "00000c00: ===h============================================================\r\n"
+    "00001000: ===h=h=hhBhhhhB..h..h..h=.....h=h=..............................\r\n"
+    "       (195 lines all free)\r\n"
+    "00032000: ................................................\r\n");
+
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (a), ==, 10816);
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (b), ==, 12848);
+  g_assert_cmpuint (mpy_snapshot_get_bytes_per_block (a), ==, 16);
+  g_assert_cmpuint (mpy_snapshot_get_block_address (b, 12847), ==, 0x2000dd00 + 12847 * 16);
+  /* Both are sums-consistent; their object counts were printed by older
+   * firmware and are not checked here beyond the totals. */
+  if (mpy_snapshot_is_damaged (a))
+    g_assert_null (strstr (mpy_snapshot_get_damage_reason (a), "bytes, header says total"));
+  if (mpy_snapshot_is_damaged (b))
+    g_assert_null (strstr (mpy_snapshot_get_damage_reason (b), "bytes, header says total"));
+}
+
+static void
+test_reader_multi_area (void)
+{
+  gsize len;
+  g_autofree char *text = load_file ("core/data", "unix-split-heap-3-areas.txt", &len);
+  g_autoptr(MpySnapshot) s = read_one_ok (text);
+  const MpyArea *a0, *a1, *a2;
+  MpyStats st;
+
+  assert_consistent (s);
+  g_assert_cmpuint (mpy_snapshot_get_n_areas (s), ==, 3);
+  g_assert_cmpuint (mpy_snapshot_get_bytes_per_block (s), ==, 32);
+  a0 = mpy_snapshot_get_area (s, 0);
+  a1 = mpy_snapshot_get_area (s, 1);
+  a2 = mpy_snapshot_get_area (s, 2);
+  g_assert_cmpuint (a0->base, ==, 0x55837d2b4640);
+  g_assert_cmpuint (a1->base, ==, 0x55837d2c4660);
+  g_assert_cmpuint (a2->base, ==, 0x55837d2d4660);
+  g_assert_cmpuint (a0->n_blocks, ==, 2020);
+  g_assert_cmpuint (a1->first_block, ==, 2020);
+  g_assert_cmpuint (a1->n_blocks, ==, 2020);
+  g_assert_cmpuint (a2->first_block, ==, 4040);
+  g_assert_cmpuint (a2->n_blocks, ==, 2020);
+  g_assert_cmpuint (mpy_snapshot_get_block_address (s, 2020), ==, 0x55837d2c4660);
+  g_assert_cmpuint (mpy_snapshot_get_block_address (s, 4041), ==, 0x55837d2d4660 + 32);
+  mpy_stats_compute (s, &st);
+  /* The third area is one free run from its first block. */
+  g_assert_cmpuint (st.largest_free_run, ==, 2020);
+  g_assert_cmpuint (st.largest_free_run_start, ==, 4040);
+  g_assert_cmpuint (st.largest_free_run_address, ==, 0x55837d2d4660);
+  /* Free runs do not join across areas. */
+  g_assert_cmpuint (st.free_holes, ==, 3 + 2 + 1);
+
+  /* Losing a line of the second area names that area. */
+  {
+    g_autofree char *cut = delete_line (text, line_of (text, "GC memory layout; from 55837d2c4660") + 3);
+    g_autoptr(MpySnapshot) d = read_one_ok (cut);
+
+    assert_damaged (d, "in the area from 55837d2c4660");
+  }
+}
+
+/* A dump with 5-digit offsets and a heap over 1 MiB: offsets wrap at 0x100000. */
+static GString *
+make_wrapping_dump (guint n_lines)
+{
+  GString *s = g_string_new (NULL);
+  guint used = 0, one = 0;
+
+  for (guint l = 0; l < n_lines; l++)
+    used += 1, one += 1;
+  g_string_append_printf (s, "stack: 508 out of 15360\r\n"
+                          "GC: total: %u, used: %u, free: %u\r\n"
+                          " No. of 1-blocks: %u, 2-blocks: 0, max blk sz: 1, max free sz: 63\r\n"
+                          "GC memory layout; from 20002cf0:\r\n",
+                          n_lines * 64 * 16, used * 16, (n_lines * 64 - used) * 16, one);
+  for (guint l = 0; l < n_lines; l++)
+    g_string_append_printf (s, "%05x: S...............................................................\r\n",
+                            (l * 64 * 16) & 0xfffff);
+  return s;
+}
+
+static void
+test_reader_five_digit_wrap (void)
+{
+  guint n_lines = 1100;   /* 1.07 MiB */
+  g_autoptr(GString) text = make_wrapping_dump (n_lines);
+  g_autoptr(MpySnapshot) s = read_one_ok (text->str);
+  g_autofree char *cut = NULL;
+
+  assert_consistent (s);
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, n_lines * 64);
+  g_assert_cmpuint (mpy_snapshot_get_bytes_per_block (s), ==, 16);
+  g_assert_cmpuint (mpy_snapshot_get_block_address (s, 1030 * 64), ==, 0x20002cf0 + 1030 * 1024);
+
+  /* A line lost after the wrap is still found. */
+  cut = delete_line (text->str, 4 + 1050);
+  {
+    g_autoptr(MpySnapshot) d = read_one_ok (cut);
+    assert_damaged (d, "missing");
+  }
+}
+
+static void
+test_reader_not_heap_lines (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) none = mpy_dump_reader_read ("add: 1\ncafe0: hello\n00000: hi\n0000: h=\n"
+                                                    "GC memory layout\nstack overflow\n", -1, &error);
+  g_autoptr(MpySnapshot) s = NULL;
+
+  g_assert_error (error, MPY_READER_ERROR, MPY_READER_ERROR_NO_DUMP);
+  g_assert_nonnull (strstr (error->message, "no micropython.mem_info() output found in"));
+  g_assert_null (none);
+
+  /* Inside a map, a 65-character or uppercase-hex line is not a block line. */
+  s = read_one_ok ("stack: 2044\n"
+                   "GC: total: 2048, used: 16, free: 2032\n"
+                   " No. of 1-blocks: 1, 2-blocks: 0, max blk sz: 1, max free sz: 127\n"
+                   "GC memory layout; from 20000000:\n"
+                   "00000: h...............................................................\n"
+                   "00400: h................................................................\n"
+                   "0040A: h...............................................................\n"
+                   "add: 1\n"
+                   "00400: ................................................................\n");
+  assert_consistent (s);
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, 128);
+}
+
+static void
+test_reader_binary (void)
+{
+  g_autoptr(GError) error = NULL;
+  static const char junk[] = "stack: 1\n\0\x01\x02GC: total";
+  guint8 random_bytes[4096];
+  g_autoptr(GPtrArray) d1 = mpy_dump_reader_read (junk, sizeof junk, &error);
+
+  g_assert_error (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY);
+  g_assert_null (d1);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < sizeof random_bytes; i++)
+    random_bytes[i] = (guint8) g_test_rand_int_range (1, 32);
+  {
+    g_autoptr(GPtrArray) d2 = mpy_dump_reader_read ((char *) random_bytes, sizeof random_bytes, &error);
+    g_assert_error (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY);
+    g_assert_null (d2);
+  }
+}
+
+static void
+test_reader_huge_line (void)
+{
+  gsize n = 100 * 1000 * 1000;
+  g_autofree char *text = g_malloc (n + 512);
+  gint64 t0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GPtrArray) dumps = NULL;
+  const char *dump = "\nstack: 2044\nGC: total: 2048, used: 0, free: 2048\n"
+                     " No. of 1-blocks: 0, 2-blocks: 0, max blk sz: 0, max free sz: 128\n";
+
+  memset (text, 'x', n);
+  memcpy (text, "00000: ", 7);
+  t0 = g_get_monotonic_time ();
+  none = mpy_dump_reader_read (text, n, &error);
+  g_assert_error (error, MPY_READER_ERROR, MPY_READER_ERROR_NO_DUMP);
+  g_assert_null (none);
+
+  memcpy (text + n, dump, strlen (dump));
+  dumps = read_ok (text, n + strlen (dump));
+  g_assert_cmpuint (dumps->len, ==, 1);
+  assert_consistent (g_ptr_array_index (dumps, 0));
+  /* Linear and allocation-free per character: far below a second here. */
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 5 * G_USEC_PER_SEC);
+}
+
+static void
+test_reader_too_large_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mpy-core-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "huge.log", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) dumps = NULL;
+  FILE *f = fopen (path, "w");
+  gint64 t0;
+
+  /* A sparse 1 GiB file: refused by size, without reading it. */
+  g_assert_nonnull (f);
+  fputs ("stack: 1\n", f);
+  g_assert_cmpint (fseeko (f, (off_t) 1 << 30, SEEK_SET), ==, 0);
+  fputc ('\n', f);
+  fclose (f);
+  t0 = g_get_monotonic_time ();
+  dumps = mpy_dump_reader_read_file (path, &error);
+  g_assert_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "huge.log"));
+  g_assert_null (dumps);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, G_USEC_PER_SEC / 2);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_reader_missing_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) dumps = mpy_dump_reader_read_file ("/nonexistent/dump.txt", &error);
+
+  g_assert_null (dumps);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+}
+
+/* ---------- snapshot ---------- */
+
+static void
+test_snapshot_with_metadata (void)
+{
+  g_autofree char *text = load_file ("fixtures", "microbit-v1.0.1-after-alloc.txt", NULL);
+  g_autoptr(MpySnapshot) s = read_one_ok (text);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(MpySnapshot) labelled = mpy_snapshot_with_label (s, "before");
+  g_autoptr(MpySnapshot) full = mpy_snapshot_with_metadata (labelled, now, "after", "/dev/ttyACM0",
+                                                            "MicroPython v1.9.2", MPY_SNAPSHOT_FLAG_GC);
+  g_autoptr(MpySnapshot) cleared = mpy_snapshot_with_label (full, NULL);
+
+  g_assert_null (mpy_snapshot_get_label (s));
+  g_assert_cmpstr (mpy_snapshot_get_label (labelled), ==, "before");
+  g_assert_cmpstr (mpy_snapshot_get_label (full), ==, "after");
+  g_assert_cmpstr (mpy_snapshot_get_port (full), ==, "/dev/ttyACM0");
+  g_assert_cmpstr (mpy_snapshot_get_banner (full), ==, "MicroPython v1.9.2");
+  g_assert_true (mpy_snapshot_get_time (full) == now);
+  g_assert_cmpint (mpy_snapshot_get_flags (full), ==, MPY_SNAPSHOT_FLAG_GC);
+  g_assert_null (mpy_snapshot_get_label (cleared));
+  g_assert_cmpstr (mpy_snapshot_get_port (cleared), ==, "/dev/ttyACM0");
+  /* The map and the raw text are shared, not copied. */
+  g_assert_true (mpy_snapshot_get_kinds (full) == mpy_snapshot_get_kinds (s));
+  g_assert_true (mpy_snapshot_get_raw_text (cleared) == mpy_snapshot_get_raw_text (s));
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (full), ==, 628);
+}
+
+static void
+test_snapshot_objects (void)
+{
+  /* Blocks: 0 '=' (no head: an object), 1 '.', 2 'h', 3 '=', 4 '=', 5 'T', 6 '.' */
+  g_autoptr(MpySnapshot) s = read_one_ok ("stack: 1\n"
+                                          "GC: total: 112, used: 80, free: 32\n"
+                                          " No. of 1-blocks: 2, 2-blocks: 0, max blk sz: 3, max free sz: 1\n"
+                                          "GC memory layout; from 1000:\n"
+                                          "00000: =.h==T.\n");
+  gsize start = 99, n = 99;
+
+  assert_consistent (s);
+  g_assert_cmpmem (mpy_snapshot_get_kinds (s), 7, "=.h==T.", 7);
+  g_assert_true (mpy_snapshot_get_object (s, 0, &start, &n));
+  g_assert_cmpuint (start, ==, 0);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_false (mpy_snapshot_get_object (s, 1, NULL, NULL));
+  g_assert_true (mpy_snapshot_get_object (s, 4, &start, &n));
+  g_assert_cmpuint (start, ==, 2);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_true (mpy_snapshot_get_object (s, 2, &start, &n));
+  g_assert_cmpuint (start, ==, 2);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_true (mpy_snapshot_get_object (s, 5, &start, &n));
+  g_assert_cmpuint (start, ==, 5);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (mpy_snapshot_get_block_address (s, 5), ==, 0x1000 + 5 * 16);
+}
+
+static void
+test_snapshot_kinds (void)
+{
+  /* Legend order, names, heads; old `t` tails and debug `Q`/`q` heads are normalised. */
+  g_assert_cmpmem (mpy_kinds, MPY_N_KINDS, ".=hTLDSAFBMm", 12);
+  g_assert_cmpstr (mpy_kind_get_name ('.'), ==, "free");
+  g_assert_cmpstr (mpy_kind_get_name ('='), ==, "tail");
+  g_assert_cmpstr (mpy_kind_get_name ('T'), ==, "tuple");
+  g_assert_null (mpy_kind_get_name ('x'));
+  g_assert_cmpint (mpy_kind_get_index ('m'), ==, 11);
+  g_assert_cmpint (mpy_kind_get_index ('t'), ==, -1);
+  g_assert_true (mpy_kind_is_head ('M'));
+  g_assert_false (mpy_kind_is_head ('='));
+  g_assert_false (mpy_kind_is_head ('.'));
+  g_assert_cmpstr (mpy_figure_get_key (MPY_FIGURE_GC_TOTAL), ==, "gc_total");
+  g_assert_cmpstr (mpy_figure_get_key (MPY_FIGURE_ONE_BLOCKS), ==, "one_blocks");
+
+  {
+    g_autoptr(MpySnapshot) s = read_one_ok ("stack: 1\n"
+                                            "GC: total: 80, used: 64, free: 16\n"
+                                            " No. of 1-blocks: 1, 2-blocks: 0, max blk sz: 3, max free sz: 1\n"
+                                            "GC memory layout; from 1000:\n"
+                                            "01000: htt.Q\n");
+    assert_consistent (s);
+    g_assert_cmpmem (mpy_snapshot_get_kinds (s), 5, "h==.h", 5);
+  }
+}
+
+/* ---------- stats ---------- */
+
+static void
+test_stats_hand_computed (void)
+{
+  /* Area 1 (16 blocks): h==.LS..==.T====   Area 2 (8 blocks): D.......
+   * objects: h==(3) L(1) S(1) ==(2, headless) T====(5) D(1)  → 6 objects
+   * free runs: 1, 2, 1 in area 1; 7 in area 2 → 11 free, holes 4, largest 7 at block 17 */
+  g_autoptr(MpySnapshot) s = read_one_ok ("stack: 1\n"
+                                          "GC: total: 768, used: 416, free: 352\n"
+                                          " No. of 1-blocks: 3, 2-blocks: 1, max blk sz: 5, max free sz: 7\n"
+                                          "GC memory layout; from 10000:\n"
+                                          "00000000: h==.LS..==.T====\n"
+                                          "GC memory layout; from 20000:\n"
+                                          "00000000: D.......\n");
+  MpyStats st;
+
+  assert_consistent (s);
+  mpy_stats_compute (s, &st);
+  g_assert_cmpuint (st.n_blocks, ==, 24);
+  g_assert_cmpuint (st.bytes_per_block, ==, 32);
+  g_assert_cmpuint (st.kind_blocks[mpy_kind_get_index ('.')], ==, 11);
+  g_assert_cmpuint (st.kind_blocks[mpy_kind_get_index ('=')], ==, 8);
+  g_assert_cmpuint (st.kind_blocks[mpy_kind_get_index ('h')], ==, 1);
+  g_assert_cmpuint (st.kind_blocks[mpy_kind_get_index ('T')], ==, 1);
+  g_assert_cmpuint (st.kind_objects[mpy_kind_get_index ('D')], ==, 1);
+  g_assert_cmpuint (st.kind_objects[mpy_kind_get_index ('=')], ==, 0);
+  g_assert_cmpuint (st.kind_objects[mpy_kind_get_index ('.')], ==, 0);
+  g_assert_cmpuint (st.used_blocks, ==, 13);
+  g_assert_cmpuint (st.free_blocks, ==, 11);
+  g_assert_cmpuint (st.n_objects, ==, 6);
+  g_assert_cmpuint (st.one_block_objects, ==, 3);
+  g_assert_cmpuint (st.two_block_objects, ==, 1);
+  g_assert_cmpuint (st.largest_object, ==, 5);
+  g_assert_cmpuint (st.free_holes, ==, 4);
+  g_assert_cmpuint (st.largest_free_run, ==, 7);
+  g_assert_cmpuint (st.largest_free_run_start, ==, 17);
+  g_assert_cmpuint (st.largest_free_run_address, ==, 0x20000 + 32);
+  g_assert_cmpfloat_with_epsilon (st.fragmentation, 1.0 - 7.0 / 11.0, 1e-9);
+  /* sizes 1,1,1 → bucket 0; 2,3 → bucket 1; 5 → bucket 2 */
+  g_assert_cmpuint (st.histogram[0], ==, 3);
+  g_assert_cmpuint (st.histogram[1], ==, 2);
+  g_assert_cmpuint (st.histogram[2], ==, 1);
+  g_assert_cmpuint (st.histogram[3], ==, 0);
+}
+
+static void
+test_stats_edge_cases (void)
+{
+  g_autoptr(MpySnapshot) full = read_one_ok ("stack: 1\n"
+                                             "GC: total: 64, used: 64, free: 0\n"
+                                             " No. of 1-blocks: 0, 2-blocks: 0, max blk sz: 4, max free sz: 0\n"
+                                             "GC memory layout; from 10:\n"
+                                             "00000: h===\n");
+  g_autoptr(MpySnapshot) empty = read_one_ok ("stack: 1\n"
+                                              "GC: total: 2048, used: 0, free: 2048\n"
+                                              " No. of 1-blocks: 0, 2-blocks: 0, max blk sz: 0, max free sz: 128\n"
+                                              "GC memory layout; from 10:\n"
+                                              "       (2 lines all free)\n");
+  g_autoptr(MpySnapshot) marked = read_one_ok ("stack: 1\n"
+                                               "GC: total: 64, used: 32, free: 16\n"
+                                               " No. of 1-blocks: 1, 2-blocks: 0, max blk sz: 2, max free sz: 1\n"
+                                               "GC memory layout; from 10:\n"
+                                               "00000: m=h.\n");
+  g_autoptr(MpySnapshot) figures_only = read_one_ok ("stack: 1\nGC: total: 64, used: 64, free: 0\n"
+                                                     " No. of 1-blocks: 0, 2-blocks: 0, max blk sz: 4, max free sz: 0\n");
+  MpyStats st;
+
+  mpy_stats_compute (full, &st);
+  g_assert_cmpuint (st.free_blocks, ==, 0);
+  g_assert_cmpfloat (st.fragmentation, ==, 0.0);
+  g_assert_cmpuint (st.histogram[2], ==, 1);
+
+  mpy_stats_compute (empty, &st);
+  assert_consistent (empty);
+  g_assert_cmpuint (st.free_holes, ==, 1);
+  g_assert_cmpfloat (st.fragmentation, ==, 0.0);
+  g_assert_cmpuint (st.n_objects, ==, 0);
+
+  /* A marked head counts in neither used nor free. */
+  mpy_stats_compute (marked, &st);
+  g_assert_cmpuint (st.used_blocks, ==, 2);
+  g_assert_cmpuint (st.kind_blocks[mpy_kind_get_index ('m')], ==, 1);
+  g_assert_cmpuint (st.n_objects, ==, 2);
+
+  mpy_stats_compute (figures_only, &st);
+  g_assert_cmpuint (st.n_blocks, ==, 0);
+  g_assert_cmpuint (st.n_objects, ==, 0);
+}
+
+/* ---------- diff ---------- */
+
+static MpySnapshot *
+tiny_dump (const char *map)
+{
+  /* Consistency does not matter for the diff; the layout does. */
+  g_autofree char *text = g_strdup_printf ("stack: 1\nGC: total: %zu, used: 0, free: 0\n"
+                                           "GC memory layout; from 4000:\n00000: %s\n",
+                                           strlen (map) * 16, map);
+
+  return read_one_ok (text);
+}
+
+static void
+test_diff_hand_computed (void)
+{
+  /*            0123456789
+   * before:    h==.S.L=T.
+   * after:     h=hh.DL==.
+   * 0 h/h  same start 0, kind h          unchanged
+   * 1 =/=  start 0 both                  unchanged
+   * 2 =/h  before start 0, after 2       changed
+   * 3 ./h                                allocated
+   * 4 S/.                                freed
+   * 5 ./D                                allocated
+   * 6 L/L  start 6 both                  unchanged
+   * 7 =/=                                unchanged
+   * 8 T/=  T starts 8, after start 6     changed
+   * 9 ./.                                free
+   * objects before: h==(0,3) S(4,1) L=(6,2) T(8,1)
+   * objects after:  h=(0,2) h(2,1) h(3,1) D(5,1) L==(6,3)
+   * kept: none (h at 0 shrank, L at 6 grew) → freed 4, new 5 */
+  g_autoptr(MpySnapshot) before = tiny_dump ("h==.S.L=T.");
+  g_autoptr(MpySnapshot) after = tiny_dump ("h=hh.DL==.");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MpyDiff) diff = mpy_diff_new (before, after, &error);
+  static const guint8 expected[] = {
+    MPY_DIFF_UNCHANGED, MPY_DIFF_UNCHANGED, MPY_DIFF_CHANGED, MPY_DIFF_ALLOCATED, MPY_DIFF_FREED,
+    MPY_DIFF_ALLOCATED, MPY_DIFF_UNCHANGED, MPY_DIFF_UNCHANGED, MPY_DIFF_CHANGED, MPY_DIFF_FREE,
+  };
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (mpy_diff_get_n_blocks (diff), ==, 10);
+  g_assert_cmpmem (mpy_diff_get_states (diff), 10, expected, 10);
+  g_assert_cmpuint (mpy_diff_count_blocks (diff, MPY_DIFF_UNCHANGED), ==, 4);
+  g_assert_cmpuint (mpy_diff_count_blocks (diff, MPY_DIFF_CHANGED), ==, 2);
+  g_assert_cmpuint (mpy_diff_count_blocks (diff, MPY_DIFF_ALLOCATED), ==, 2);
+  g_assert_cmpuint (mpy_diff_count_blocks (diff, MPY_DIFF_FREED), ==, 1);
+  g_assert_cmpuint (mpy_diff_count_blocks (diff, MPY_DIFF_FREE), ==, 1);
+  g_assert_cmpuint (mpy_diff_get_objects_kept (diff), ==, 0);
+  g_assert_cmpuint (mpy_diff_get_objects_freed (diff), ==, 4);
+  g_assert_cmpuint (mpy_diff_get_objects_new (diff), ==, 5);
+  g_assert_true (mpy_diff_get_before (diff) == before);
+  g_assert_true (mpy_diff_get_after (diff) == after);
+  g_assert_cmpstr (mpy_diff_state_get_name (MPY_DIFF_CHANGED), ==, "changed");
+}
+
+static void
+test_diff_objects_kept (void)
+{
+  /* before: h=.SS=T   after: h=TS.=T
+   * objects before: h=(0,2) S(3,1) S=(4,2) T(6,1)
+   * after: h=(0,2) T(2,1) S(3,1) =(5,1, headless) T(6,1)
+   * kept: h=(0,2), S(3,1), T(6,1) = 3; freed: S=(4,2) = 1; new: T(2), =(5) = 2 */
+  g_autoptr(MpySnapshot) before = tiny_dump ("h=.SS=T");
+  g_autoptr(MpySnapshot) after = tiny_dump ("h=TS.=T");
+  g_autoptr(MpyDiff) diff = mpy_diff_new (before, after, NULL);
+  static const guint8 expected[] = {
+    MPY_DIFF_UNCHANGED, MPY_DIFF_UNCHANGED, MPY_DIFF_ALLOCATED, MPY_DIFF_UNCHANGED,
+    MPY_DIFF_FREED, MPY_DIFF_CHANGED, MPY_DIFF_UNCHANGED,
+  };
+
+  g_assert_cmpmem (mpy_diff_get_states (diff), 7, expected, 7);
+  g_assert_cmpuint (mpy_diff_get_objects_kept (diff), ==, 3);
+  g_assert_cmpuint (mpy_diff_get_objects_freed (diff), ==, 1);
+  g_assert_cmpuint (mpy_diff_get_objects_new (diff), ==, 2);
+}
+
+static void
+test_diff_fixtures (void)
+{
+  g_autofree char *ta = load_file ("fixtures", "qemu-mps2-an385-after-alloc.txt", NULL);
+  g_autofree char *tb = load_file ("fixtures", "qemu-mps2-an385-after-del-gc.txt", NULL);
+  g_autoptr(MpySnapshot) a = read_one_ok (ta);
+  g_autoptr(MpySnapshot) b = read_one_ok (tb);
+  g_autoptr(MpyDiff) same = mpy_diff_new (a, a, NULL);
+  g_autoptr(MpyDiff) diff = mpy_diff_new (a, b, NULL);
+  MpyStats sa, sb;
+  gint64 delta;
+  gsize total = 0;
+
+  mpy_stats_compute (a, &sa);
+  mpy_stats_compute (b, &sb);
+  /* A snapshot compared with itself: nothing moved. */
+  g_assert_cmpuint (mpy_diff_count_blocks (same, MPY_DIFF_UNCHANGED), ==, sa.used_blocks);
+  g_assert_cmpuint (mpy_diff_count_blocks (same, MPY_DIFF_FREE), ==, sa.free_blocks);
+  g_assert_cmpuint (mpy_diff_get_objects_kept (same), ==, sa.n_objects);
+  g_assert_cmpuint (mpy_diff_get_objects_new (same) + mpy_diff_get_objects_freed (same), ==, 0);
+
+  /* Block and object bookkeeping adds up against both sides' statistics. */
+  for (int st = 0; st < MPY_N_DIFF_STATES; st++)
+    total += mpy_diff_count_blocks (diff, st);
+  g_assert_cmpuint (total, ==, sa.n_blocks);
+  g_assert_cmpuint (mpy_diff_count_blocks (diff, MPY_DIFF_FREE) + mpy_diff_count_blocks (diff, MPY_DIFF_ALLOCATED),
+                    ==, sa.free_blocks);
+  g_assert_cmpuint (mpy_diff_count_blocks (diff, MPY_DIFF_FREE) + mpy_diff_count_blocks (diff, MPY_DIFF_FREED),
+                    ==, sb.free_blocks);
+  g_assert_cmpuint (mpy_diff_get_objects_kept (diff) + mpy_diff_get_objects_freed (diff), ==, sa.n_objects);
+  g_assert_cmpuint (mpy_diff_get_objects_kept (diff) + mpy_diff_get_objects_new (diff), ==, sb.n_objects);
+  g_assert_cmpuint (mpy_diff_count_blocks (diff, MPY_DIFF_FREED), >, 0);
+
+  g_assert_true (mpy_diff_get_figure_delta (diff, MPY_FIGURE_GC_USED, &delta));
+  g_assert_cmpint (delta, ==, (gint64) figure (b, MPY_FIGURE_GC_USED) - (gint64) figure (a, MPY_FIGURE_GC_USED));
+  g_assert_cmpint (delta, <, 0);
+  g_assert_false (mpy_diff_get_figure_delta (diff, MPY_FIGURE_GC_MAX_NEW_SPLIT, &delta));
+}
+
+static void
+test_diff_incompatible (void)
+{
+  g_autofree char *tm = load_file ("fixtures", "microbit-v1.0.1-after-alloc.txt", NULL);
+  g_autofree char *tu = load_file ("fixtures", "unix-heap256k-after-alloc.txt", NULL);
+  g_autofree char *tq = load_file ("fixtures", "qemu-mps2-an385-after-alloc.txt", NULL);
+  g_autofree char *tn = load_file ("fixtures", "microbit-v1.0.1-meminfo-noarg.txt", NULL);
+  g_autoptr(MpySnapshot) m = read_one_ok (tm);
+  g_autoptr(MpySnapshot) u = read_one_ok (tu);
+  g_autoptr(MpySnapshot) q = read_one_ok (tq);
+  g_autoptr(MpySnapshot) n = read_one_ok (tn);
+  g_autoptr(GError) error = NULL;
+  MpyDiff *diff;
+
+  diff = mpy_diff_new (m, u, &error);
+  g_assert_null (diff);
+  g_assert_error (error, MPY_DIFF_ERROR, MPY_DIFF_ERROR_INCOMPATIBLE);
+  g_assert_nonnull (strstr (error->message, "cannot be compared"));
+  g_clear_error (&error);
+
+  /* Same block size, different heap. */
+  diff = mpy_diff_new (m, q, &error);
+  g_assert_null (diff);
+  g_assert_error (error, MPY_DIFF_ERROR, MPY_DIFF_ERROR_INCOMPATIBLE);
+  g_clear_error (&error);
+
+  diff = mpy_diff_new (m, n, &error);
+  g_assert_null (diff);
+  g_assert_error (error, MPY_DIFF_ERROR, MPY_DIFF_ERROR_NO_MAP);
+  g_assert_nonnull (strstr (error->message, "mem_info(1)"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/fixtures/figures-and-maps", test_fixtures_figures);
+  g_test_add_func ("/core/fixtures/console-transcripts", test_fixtures_transcripts);
+  g_test_add_func ("/core/damage/deleted-line", test_damage_deleted_line);
+  g_test_add_func ("/core/damage/missing-range-named", test_damage_missing_range_named);
+  g_test_add_func ("/core/damage/truncated", test_damage_truncated);
+  g_test_add_func ("/core/damage/flipped-char", test_damage_flipped_char);
+  g_test_add_func ("/core/damage/short-line-in-middle", test_damage_short_line_in_middle);
+  g_test_add_func ("/core/damage/no-gc-line", test_damage_no_gc_line);
+  g_test_add_func ("/core/damage/layout-but-no-lines", test_damage_layout_but_no_lines);
+  g_test_add_func ("/core/damage/absurd-numbers", test_damage_absurd_numbers);
+  g_test_add_func ("/core/damage/malformed-figures-line", test_damage_malformed_figures_line);
+  g_test_add_func ("/core/reader/noise", test_reader_noise);
+  g_test_add_func ("/core/reader/line-ends", test_reader_line_ends);
+  g_test_add_func ("/core/reader/several-dumps", test_reader_several_dumps);
+  g_test_add_func ("/core/reader/mem-line-and-optional-figures", test_reader_mem_line);
+  g_test_add_func ("/core/reader/stack-without-limit", test_reader_stack_without_limit);
+  g_test_add_func ("/core/reader/abbreviated-free-lines", test_reader_rp2_samples);
+  g_test_add_func ("/core/reader/multi-area", test_reader_multi_area);
+  g_test_add_func ("/core/reader/five-digit-wrap", test_reader_five_digit_wrap);
+  g_test_add_func ("/core/reader/not-heap-lines", test_reader_not_heap_lines);
+  g_test_add_func ("/core/reader/binary", test_reader_binary);
+  g_test_add_func ("/core/reader/huge-line", test_reader_huge_line);
+  g_test_add_func ("/core/reader/too-large-file", test_reader_too_large_file);
+  g_test_add_func ("/core/reader/missing-file", test_reader_missing_file);
+  g_test_add_func ("/core/snapshot/with-metadata", test_snapshot_with_metadata);
+  g_test_add_func ("/core/snapshot/objects", test_snapshot_objects);
+  g_test_add_func ("/core/snapshot/kinds", test_snapshot_kinds);
+  g_test_add_func ("/core/stats/hand-computed", test_stats_hand_computed);
+  g_test_add_func ("/core/stats/edge-cases", test_stats_edge_cases);
+  g_test_add_func ("/core/diff/hand-computed", test_diff_hand_computed);
+  g_test_add_func ("/core/diff/objects-kept", test_diff_objects_kept);
+  g_test_add_func ("/core/diff/fixtures", test_diff_fixtures);
+  g_test_add_func ("/core/diff/incompatible", test_diff_incompatible);
+
+  return g_test_run ();
+}
