@@ -356,11 +356,14 @@ ports_changed_cb (MpyDeviceSidebar *self,
   gtk_widget_set_visible (self->port_placeholder, n == 0);
   gtk_widget_set_visible (self->port_scroller, n > 0);
 
-  /* Offer the likeliest board, but never overwrite what the user typed. */
+  /* Offer the likeliest board (a plain on-board UART is not one), but never overwrite what
+   * the user typed. */
   if (n > 0 && (path == NULL || *path == '\0'))
     {
       g_autoptr(MpyPortInfo) first = g_list_model_get_item (model, 0);
-      mpy_device_sidebar_set_path (self, mpy_port_info_get_name (first));
+
+      if (mpy_port_info_get_likelihood (first) > 0)
+        mpy_device_sidebar_set_path (self, mpy_port_info_get_name (first));
     }
 }
 

@@ -44,7 +44,7 @@ mpy_snapshot_row_update (MpySnapshotRow *self)
 
   time_text = mpy_snapshot_item_dup_time_text (self->item);
   summary = mpy_snapshot_item_dup_summary (self->item);
-  details = g_strdup_printf ("%s · %s", time_text, summary);
+  details = g_strdup_printf ("%s\n%s", time_text, summary);
 
   gtk_label_set_text (self->label, mpy_snapshot_item_get_label (self->item));
   gtk_label_set_text (self->details, details);

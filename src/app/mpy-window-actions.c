@@ -90,6 +90,8 @@ capture_done_cb (GObject      *object,
       return;
     }
 
+  _mpy_window_remember_port (self);
+
   added = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
   if (data->before != NULL)
     {
@@ -337,6 +339,7 @@ export_chooser_response_cb (GtkNativeDialog *native,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
 
+      _mpy_window_remember_folder (self, "last-export-folder", file);
       mpy_window_export_png_async (self, file, self->cancellable, export_done_cb, NULL);
     }
 
@@ -361,6 +364,7 @@ export_png_action (GtkWidget  *widget,
   gtk_file_filter_add_mime_type (filter, "image/png");
   gtk_file_filter_add_suffix (filter, "png");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  _mpy_window_restore_folder (self, "last-export-folder", GTK_FILE_CHOOSER (native));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   g_signal_connect (native, "response", G_CALLBACK (export_chooser_response_cb), self);
@@ -410,6 +414,8 @@ open_chooser_response_cb (GtkNativeDialog *native,
 
       for (guint i = 0; i < g_list_model_get_n_items (files); i++)
         g_ptr_array_add (array, g_list_model_get_item (files, i));
+      if (array->len > 0)
+        _mpy_window_remember_folder (self, "last-open-folder", g_ptr_array_index (array, 0));
       mpy_window_open_files (self, (GFile **) array->pdata, array->len);
     }
 
@@ -430,6 +436,7 @@ open_action (GtkWidget  *widget,
                                         _("_Open"), _("_Cancel"));
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), TRUE);
   add_session_filters (GTK_FILE_CHOOSER (native), TRUE);
+  _mpy_window_restore_folder (self, "last-open-folder", GTK_FILE_CHOOSER (native));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   g_signal_connect (native, "response", G_CALLBACK (open_chooser_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
@@ -501,10 +508,8 @@ mpy_window_save_to_finish (MpyWindow     *self,
   if (self->autosave != NULL)
     mpy_autosave_clear (self->autosave);
 
-  {
-    g_autofree char *uri = g_file_get_uri (file);
-    gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
-  }
+  _mpy_window_remember_recent (self, file);
+  _mpy_window_remember_folder (self, "last-save-folder", file);
   _mpy_window_update_title (self);
 
   return TRUE;
@@ -572,6 +577,7 @@ save_as_action (GtkWidget  *widget,
       g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d");
       g_autofree char *name = g_strdup_printf ("heap-%s.mpysession", stamp);
 
+      _mpy_window_restore_folder (self, "last-save-folder", GTK_FILE_CHOOSER (native));
       gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
     }
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);

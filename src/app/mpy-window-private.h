@@ -29,6 +29,7 @@ struct _MpyWindow
   MpyViewMode           view_mode;
   char                 *view_message;
   gsize                 fitted_blocks;    /* layout the canvas was last fitted to */
+  guint                 fit_tick_id;
 
   guint                 n_captures;
   guint                 n_pasted;
@@ -64,5 +65,17 @@ void       _mpy_window_update_title      (MpyWindow      *self);
 void       _mpy_window_capture           (MpyWindow      *self,
                                           guint           flags,
                                           gboolean        before_after);
+
+gboolean   _mpy_window_has_setting       (MpyWindow      *self,
+                                          const char     *key);
+void       _mpy_window_remember_folder   (MpyWindow      *self,
+                                          const char     *key,
+                                          GFile          *file);
+void       _mpy_window_restore_folder    (MpyWindow      *self,
+                                          const char     *key,
+                                          GtkFileChooser *chooser);
+void       _mpy_window_remember_recent   (MpyWindow      *self,
+                                          GFile          *file);
+void       _mpy_window_remember_port     (MpyWindow      *self);
 
 G_END_DECLS

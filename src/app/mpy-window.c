@@ -42,6 +42,23 @@ set_view_message (MpyWindow   *self,
   gtk_stack_set_visible_child_name (self->view_stack, "message");
 }
 
+#ifdef HAVE_WIDGETS
+static gboolean
+fit_when_allocated_cb (GtkWidget     *widget,
+                       GdkFrameClock *frame_clock,
+                       gpointer       user_data)
+{
+  MpyWindow *self = user_data;
+
+  if (gtk_widget_get_width (widget) <= 0)
+    return G_SOURCE_CONTINUE;
+
+  mpy_heap_view_zoom_fit (MPY_HEAP_VIEW (widget));
+  self->fit_tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+#endif
+
 static void
 show_on_canvas (MpyWindow   *self,
                 MpySnapshot *snapshot,
@@ -86,8 +103,10 @@ show_on_canvas (MpyWindow   *self,
 #ifdef HAVE_WIDGETS
       if (gtk_widget_get_width (self->heap_view) > 0)
         mpy_heap_view_zoom_fit (MPY_HEAP_VIEW (self->heap_view));
-      else
-        self->fitted_blocks = 0;  /* not allocated yet: fit on the next change */
+      else if (self->fit_tick_id == 0)
+        /* Not allocated yet: fit on the first frame that has a size. */
+        self->fit_tick_id = gtk_widget_add_tick_callback (self->heap_view, fit_when_allocated_cb,
+                                                          self, NULL);
 #endif
     }
 }
@@ -508,20 +527,103 @@ lookup_settings (void)
   return g_settings_new (APP_ID);
 }
 
-/* Binds @key when the installed schema has it (older schemas lack newer keys). */
-static void
-bind_setting (MpyWindow  *self,
-              const char *key,
-              const char *property)
+/* Whether the installed schema has @key (an older installed schema may lack newer keys). */
+gboolean
+_mpy_window_has_setting (MpyWindow  *self,
+                         const char *key)
 {
   g_autoptr(GSettingsSchema) schema = NULL;
 
   if (self->settings == NULL)
-    return;
+    return FALSE;
 
   g_object_get (self->settings, "settings-schema", &schema, NULL);
-  if (g_settings_schema_has_key (schema, key))
-    g_settings_bind (self->settings, key, self, property, G_SETTINGS_BIND_DEFAULT);
+  return g_settings_schema_has_key (schema, key);
+}
+
+static void
+bind_setting (MpyWindow  *self,
+              const char *key,
+              gpointer    object,
+              const char *property)
+{
+  if (_mpy_window_has_setting (self, key))
+    g_settings_bind (self->settings, key, object, property, G_SETTINGS_BIND_DEFAULT);
+}
+
+void
+_mpy_window_remember_folder (MpyWindow  *self,
+                             const char *key,
+                             GFile      *file)
+{
+  g_autoptr(GFile) parent = NULL;
+  g_autofree char *path = NULL;
+
+  if (!_mpy_window_has_setting (self, key) || file == NULL)
+    return;
+
+  parent = g_file_get_parent (file);
+  path = parent ? g_file_get_path (parent) : NULL;
+  if (path != NULL)
+    g_settings_set_string (self->settings, key, path);
+}
+
+void
+_mpy_window_restore_folder (MpyWindow      *self,
+                            const char     *key,
+                            GtkFileChooser *chooser)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) folder = NULL;
+
+  if (!_mpy_window_has_setting (self, key))
+    return;
+
+  path = g_settings_get_string (self->settings, key);
+  if (path == NULL || *path == '\0' || !g_file_test (path, G_FILE_TEST_IS_DIR))
+    return;
+
+  folder = g_file_new_for_path (path);
+  gtk_file_chooser_set_current_folder (chooser, folder, NULL);
+}
+
+void
+_mpy_window_remember_recent (MpyWindow *self,
+                             GFile     *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autofree char *path = g_file_get_path (file);
+
+  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+
+  if (path != NULL && _mpy_window_has_setting (self, "recent-files"))
+    {
+      g_auto(GStrv) old = g_settings_get_strv (self->settings, "recent-files");
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) recent = NULL;
+      guint n = 1;
+
+      g_strv_builder_add (builder, path);
+      for (guint i = 0; old[i] != NULL && n < 10; i++)
+        if (g_strcmp0 (old[i], path) != 0)
+          {
+            g_strv_builder_add (builder, old[i]);
+            n++;
+          }
+      recent = g_strv_builder_end (builder);
+      g_settings_set_strv (self->settings, "recent-files", (const char * const *) recent);
+    }
+}
+
+void
+_mpy_window_remember_port (MpyWindow *self)
+{
+  if (_mpy_window_has_setting (self, "last-port"))
+    g_settings_set_string (self->settings, "last-port",
+                           mpy_device_sidebar_get_path (self->device_sidebar));
+  if (_mpy_window_has_setting (self, "baud"))
+    g_settings_set_uint (self->settings, "baud",
+                         mpy_device_sidebar_get_baud (self->device_sidebar));
 }
 
 static void
@@ -576,9 +678,23 @@ mpy_window_init (MpyWindow *self)
   autosave_path = mpy_autosave_get_default_path ();
   self->autosave = mpy_autosave_new (autosave_path);
 
-  bind_setting (self, "window-width", "default-width");
-  bind_setting (self, "window-height", "default-height");
-  bind_setting (self, "window-maximized", "maximized");
+  bind_setting (self, "window-width", self, "default-width");
+  bind_setting (self, "window-height", self, "default-height");
+  bind_setting (self, "window-maximized", self, "maximized");
+#ifdef HAVE_WIDGETS
+  bind_setting (self, "columns", self->heap_view, "columns");
+  bind_setting (self, "rainbow", self->heap_view, "rainbow");
+  bind_setting (self, "show-free", self->heap_view, "show-free");
+#endif
+  if (_mpy_window_has_setting (self, "last-port"))
+    {
+      g_autofree char *port = g_settings_get_string (self->settings, "last-port");
+
+      if (port != NULL && *port != '\0')
+        mpy_device_sidebar_set_path (self->device_sidebar, port);
+    }
+  if (_mpy_window_has_setting (self, "baud"))
+    mpy_device_sidebar_set_baud (self->device_sidebar, g_settings_get_uint (self->settings, "baud"));
 
   mpy_window_update_view (self);
   _mpy_window_update_title (self);
@@ -863,10 +979,7 @@ open_done_cb (GObject      *object,
   else
     mpy_window_add_snapshots (self, labelled, TRUE);
 
-  {
-    g_autofree char *uri = g_file_get_uri (data->file);
-    gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
-  }
+  _mpy_window_remember_recent (self, data->file);
 
   _mpy_window_update_title (self);
   open_data_free (data);
