@@ -164,6 +164,7 @@ delete_line (const char *text,
 {
   const char *p = text;
   const char *end;
+  g_autofree char *head = NULL;
 
   for (guint i = 1; i < line_no; i++)
     {
@@ -173,7 +174,8 @@ delete_line (const char *text,
     }
   end = strchr (p, '\n');
   g_assert_nonnull (end);
-  return g_strconcat (g_strndup (text, p - text), end + 1, NULL);
+  head = g_strndup (text, p - text);
+  return g_strconcat (head, end + 1, NULL);
 }
 
 static guint
@@ -516,11 +518,13 @@ test_damage_short_line_in_middle (void)
   g_autofree char *text = load_file ("fixtures", "unix-heap256k-after-alloc.txt", NULL);
   char *line = strstr (text, "\n00001000: ") + 1;
   char *eol = strchr (line, '\n');
+  g_autofree char *head = NULL;
   g_autofree char *cut = NULL;
   g_autoptr(MpySnapshot) s = NULL;
 
   /* Drop the last 4 characters of a middle line. */
-  cut = g_strconcat (g_strndup (text, eol - 4 - text), eol, NULL);
+  head = g_strndup (text, eol - 4 - text);
+  cut = g_strconcat (head, eol, NULL);
   s = read_one_ok (cut);
   assert_damaged (s, "not the last line of its area");
 }
