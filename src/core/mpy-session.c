@@ -607,6 +607,7 @@ mpy_session_parse (const char  *text,
   const char *line;
   gsize line_length;
   guint record = 0;
+  guint64 last_bytes = 0;
 
   if (complete_end != NULL)
     *complete_end = 0;
@@ -641,7 +642,9 @@ mpy_session_parse (const char  *text,
       complete_line = scanner_next_line (&s, &line, &line_length);
       header_line = s.line;
 
-      if (line_length == 0 || line[0] == '#')
+      /* Comments only before the first record: after a record, anything but the next header
+       * means its byte count does not match its dump (edited by hand). */
+      if (record == 0 && line_length > 0 && line[0] == '#')
         {
           if (complete_end != NULL && complete_line)
             *complete_end = s.pos;
@@ -656,6 +659,11 @@ mpy_session_parse (const char  *text,
             g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_BINARY,
                          _("Line %u: binary data where a snapshot header should be; the file "
                            "is damaged"), header_line);
+          else if (record > 0)
+            g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
+                         _("Line %u: the dump text of snapshot %u does not end where its "
+                           "header says (bytes=%" G_GUINT64_FORMAT "); was the file edited?"),
+                         header_line, record, last_bytes);
           else
             g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
                          _("Line %u: expected a “@snapshot” header (was the file edited?)"),
@@ -674,6 +682,7 @@ mpy_session_parse (const char  *text,
 
       if (!parse_header_line (line, line_length, header_line, &h, &local_error))
         goto failed;
+      last_bytes = h.bytes;
 
       if (h.bytes > length - s.pos)
         {
@@ -727,6 +736,155 @@ mpy_session_parse (const char  *text,
   return g_steal_pointer (&snapshots);
 }
 
+/* Capture transcripts (tests/fixtures/\*-capture-log.txt, and logs made the same way):
+ *
+ *   # comment
+ *      8.412 >> import micropython; micropython.mem_info(1)\x04
+ *      8.412 << OKstack: 528 out of 1800\r\n
+ *
+ * One line per read() or write(), bytes escaped as \r \n \t \\ \xNN. The board's side is
+ * unescaped and joined; raw-REPL framing (the "OK" after submitted code, the \x04 ends of
+ * output) becomes line breaks so that the dump reader sees plain console text. */
+static gboolean
+parse_transcript_line (const char  *line,
+                       gsize        length,
+                       gboolean    *from_board,
+                       const char **payload,
+                       gsize       *payload_length)
+{
+  gsize i = 0;
+  gsize digits = 0;
+
+  while (i < length && line[i] == ' ')
+    i++;
+  while (i < length && g_ascii_isdigit (line[i]))
+    i++, digits++;
+  if (digits == 0 || i >= length || line[i] != '.')
+    return FALSE;
+  i++;
+  digits = 0;
+  while (i < length && g_ascii_isdigit (line[i]))
+    i++, digits++;
+  if (digits == 0 || length - i < 3 || line[i] != ' ')
+    return FALSE;
+  i++;
+  if (memcmp (line + i, "<<", 2) == 0)
+    *from_board = TRUE;
+  else if (memcmp (line + i, ">>", 2) == 0)
+    *from_board = FALSE;
+  else
+    return FALSE;
+  i += 2;
+  if (i < length && line[i] == ' ')
+    i++;
+  *payload = line + i;
+  *payload_length = length - i;
+  return TRUE;
+}
+
+static gboolean
+looks_like_transcript (const char *text,
+                       gsize       length)
+{
+  Scanner s = { text, length, 0, 0 };
+  guint n_lines = 0;
+
+  while (!scanner_at_end (&s) && n_lines < 64)
+    {
+      const char *line, *payload;
+      gsize line_length, payload_length;
+      gboolean from_board;
+
+      scanner_next_line (&s, &line, &line_length);
+      if (line_length == 0 || line[0] == '#')
+        continue;
+      if (!parse_transcript_line (line, line_length, &from_board, &payload, &payload_length))
+        return FALSE;
+      n_lines++;
+    }
+
+  return n_lines > 0;
+}
+
+static char *
+decode_transcript (const char *text,
+                   gsize       length,
+                   gsize      *out_length)
+{
+  GString *out = g_string_new (NULL);
+  Scanner s = { text, length, 0, 0 };
+  gboolean code_sent = FALSE;
+
+  while (!scanner_at_end (&s))
+    {
+      g_autoptr(GString) chunk = g_string_new (NULL);
+      const char *line, *payload;
+      gsize line_length, payload_length;
+      gboolean from_board;
+      const char *p;
+
+      scanner_next_line (&s, &line, &line_length);
+      if (line_length == 0 || line[0] == '#'
+          || !parse_transcript_line (line, line_length, &from_board, &payload, &payload_length))
+        continue;
+
+      /* Only a '\r' of the file's own line end was cut by the scanner; payload bytes are
+       * escaped, so none is lost. */
+      for (p = payload; p < payload + payload_length; p++)
+        {
+          int hi, lo;
+
+          if (*p != '\\' || p + 1 >= payload + payload_length)
+            {
+              g_string_append_c (chunk, *p);
+              continue;
+            }
+          p++;
+          switch (*p)
+            {
+            case 'r': g_string_append_c (chunk, '\r'); break;
+            case 'n': g_string_append_c (chunk, '\n'); break;
+            case 't': g_string_append_c (chunk, '\t'); break;
+            case '\\': g_string_append_c (chunk, '\\'); break;
+            case 'x':
+              hi = p + 1 < payload + payload_length ? hex_value (p[1]) : -1;
+              lo = p + 2 < payload + payload_length ? hex_value (p[2]) : -1;
+              if (hi >= 0 && lo >= 0)
+                {
+                  char c = (char) (hi * 16 + lo);
+
+                  /* Control bytes of the REPL protocol end the current output line. */
+                  g_string_append_c (chunk, (c == '\r' || c == '\n' || c == '\t' || (guchar) c >= ' ') ? c : '\n');
+                  p += 2;
+                }
+              else
+                g_string_append (chunk, "\\x");
+              break;
+            default:
+              g_string_append_c (chunk, '\\');
+              g_string_append_c (chunk, *p);
+            }
+        }
+
+      if (!from_board)
+        {
+          /* Code is submitted with \x04; the board answers "OK" glued to its output. */
+          code_sent = payload_length >= 4 && memcmp (payload + payload_length - 4, "\\x04", 4) == 0;
+          continue;
+        }
+      if (code_sent && g_str_has_prefix (chunk->str, "OK"))
+        {
+          g_string_erase (chunk, 0, 2);
+          g_string_append_c (out, '\n');
+        }
+      code_sent = FALSE;
+      g_string_append_len (out, chunk->str, chunk->len);
+    }
+
+  *out_length = out->len;
+  return g_string_free (out, FALSE);
+}
+
 /**
  * mpy_session_read_text:
  * @text: a session file, or any text
@@ -772,6 +930,13 @@ mpy_session_read_text (const char  *text,
       }
     if (is_session_text (start, n))
       return mpy_session_parse (text, length, FALSE, NULL, error);
+    if (looks_like_transcript (start, n))
+      {
+        gsize decoded_length = 0;
+        g_autofree char *decoded = decode_transcript (start, n, &decoded_length);
+
+        return mpy_dump_reader_read (decoded, decoded_length, error);
+      }
   }
 
   return mpy_dump_reader_read (text, length, error);
@@ -951,9 +1116,36 @@ mpy_session_replace_contents (const char  *path,
                                  mode, &local_error))
     {
       g_autofree char *display = g_filename_display_name (path);
+      const char *why = NULL;
+
+      /* GLib's message names the temporary file; say what the user can do instead. */
+      if (local_error->domain == G_FILE_ERROR)
+        switch (local_error->code)
+          {
+          case G_FILE_ERROR_NOSPC:
+            why = _("there is no room for the file; free some disk space or save elsewhere");
+            break;
+          case G_FILE_ERROR_ACCES:
+          case G_FILE_ERROR_PERM:
+            why = _("you may not write in that folder; choose another one");
+            break;
+          case G_FILE_ERROR_ROFS:
+            why = _("the disk is read-only; choose another folder");
+            break;
+          case G_FILE_ERROR_NOENT:
+          case G_FILE_ERROR_NOTDIR:
+            why = _("the folder does not exist");
+            break;
+          case G_FILE_ERROR_ISDIR:
+            why = _("that is a folder");
+            break;
+          default:
+            break;
+          }
 
       g_set_error (error, local_error->domain, local_error->code,
-                   _("Could not save “%s”: %s"), display, local_error->message);
+                   _("Could not save “%s”: %s"), display,
+                   why != NULL ? why : local_error->message);
       return FALSE;
     }
 
