@@ -71,7 +71,7 @@ static const guint32 diff_colors_light[MPY_N_DIFF_STATES] = {
 
 static const guint32 diff_colors_dark[MPY_N_DIFF_STATES] = {
   0x3a3a3a,
-  0x56b4e9,  /* sky blue */
+  0x1f78c8,  /* blue, lifted for the dark background */
   0xe8702a,
   0x19c795,
   0xf0e442,

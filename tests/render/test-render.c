@@ -689,7 +689,9 @@ test_outlines_only_when_large (void)
           /* Lines drawn, but cell centres keep their colour: the 12-block str at the start
            * of area 2 (row 2) keeps its colour inside, and its left edge is outlined. */
           g_assert_cmpuint (changed, >, 0);
-          g_assert_cmphex (pixel (canvas, 5 * scale + scale / 2, 2 * scale + scale / 2), ==, s_color);
+          g_assert_cmphex (pixel (canvas, scale / 2, 2 * scale + scale / 2), ==, s_color);
+          g_assert_cmphex (pixel (canvas, 5 * scale + scale / 2, 2 * scale + scale / 2), ==,
+                           mpy_palette_get_kind_color ('=', FALSE));
           g_assert_cmphex (pixel (canvas, 0, 2 * scale + scale / 2), !=, s_color);
           /* An outline where the str ends and free space begins (x = 12), none between
            * two free blocks (x = 14): same cell colour on both, only the outline differs. */
@@ -849,13 +851,15 @@ test_png_too_large (void)
   g_autofree char *path = g_build_filename (dir, "map.png", NULL);
   MpyRenderOptions options = { 1, FALSE, TRUE, FALSE };
   guint rows = mpy_layout_get_n_rows (snapshot, &options);
-  double scale = ceil (40000.0 / rows);
+  /* Too tall at 1 column, but 2 columns of 128 × 250 px fit the width. */
+  double scale = 250;
   guint max_scale;
   g_autofree char *scale_hint = NULL;
   const char *columns_hint;
   guint64 columns;
   int w, h;
 
+  g_assert_cmpuint (rows * scale, >, 32767);
   g_assert_false (mpy_renderer_write_png (snapshot, NULL, &options, scale, path, &error));
   g_assert_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_TOO_LARGE);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
@@ -878,6 +882,14 @@ test_png_too_large (void)
   options.columns = columns;
   mpy_renderer_get_size (snapshot, NULL, &options, scale, &w, &h);
   g_assert_cmpint (MAX (w, h), <=, 32767);
+
+  /* So wide that no column count fits: only the scale is suggested. */
+  options.columns = 1;
+  g_clear_error (&error);
+  g_assert_false (mpy_renderer_write_png (snapshot, NULL, &options, 400, path, &error));
+  g_assert_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, scale_hint));
+  g_assert_null (strstr (error->message, "--columns"));
 
   remove_dir (dir);
 }

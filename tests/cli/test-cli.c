@@ -1,0 +1,799 @@
+/* test-cli.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * mpymemmap-cli run as a user runs it: stats/diff JSON against numbers computed here from the
+ * fixture texts, render output, FILE:N, exit statuses and messages.
+ */
+
+#include <math.h>
+#include <string.h>
+#include <cairo.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "mpy-diff.h"
+#include "mpy-dump-reader.h"
+#include "mpy-renderer.h"
+#include "mpy-test-map.h"
+
+static char *cli_path;
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+/* Runs the CLI with NULL-terminated arguments. */
+static Run *
+run_cli (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  Run *run = g_new0 (Run, 1);
+  int wait_status;
+  va_list args;
+
+  g_ptr_array_add (argv, cli_path);
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &run->out, &run->err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+  return run;
+}
+
+static void
+assert_one_line_message (Run        *run,
+                         const char *must_contain)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (run->err));
+
+  g_assert_cmpstr (trimmed, !=, "");
+  if (strchr (trimmed, '\n') != NULL)
+    g_error ("stderr is more than one line: %s", run->err);
+  if (must_contain != NULL && strstr (trimmed, must_contain) == NULL)
+    g_error ("stderr “%s” does not mention “%s”", trimmed, must_contain);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* The map-bearing single-dump fixtures. */
+static const char *map_fixtures[] = {
+  "microbit-v1.0.1-after-alloc.txt", "microbit-v1.0.1-after-del-gc.txt",
+  "microbit-v1.0.1-after-heap-full-gc.txt", "microbit-v1.0.1-after-soft-reset.txt",
+  "microbit-v1.0.1-fragmented.txt", "microbit-v1.0.1-gc-disabled.txt", "microbit-v1.0.1-heap-full.txt",
+  "qemu-mps2-an385-after-alloc.txt", "qemu-mps2-an385-after-del-gc.txt",
+  "qemu-mps2-an385-after-heap-full-gc.txt", "qemu-mps2-an385-after-soft-reset.txt",
+  "qemu-mps2-an385-fragmented.txt", "qemu-mps2-an385-gc-disabled.txt", "qemu-mps2-an385-heap-full.txt",
+  "unix-heap256k-after-alloc.txt", "unix-heap256k-after-del-gc.txt",
+  "unix-heap256k-after-heap-full-gc.txt", "unix-heap256k-after-soft-reset.txt",
+  "unix-heap256k-fragmented.txt", "unix-heap256k-gc-disabled.txt", "unix-heap256k-heap-full.txt",
+  NULL
+};
+
+static const char *figure_members[TM_N_FIGURES] = {
+  "mem_total", "mem_current", "mem_peak", "stack_used", "stack_limit",
+  "gc_total", "gc_used", "gc_free", "one_blocks", "two_blocks", "max_block", "max_free",
+};
+
+static void
+assert_member_int (JsonObject *o,
+                   const char *member,
+                   gint64      want)
+{
+  JsonNode *node = json_object_get_member (o, member);
+
+  if (node == NULL)
+    g_error ("member %s missing", member);
+  if (want < 0)
+    {
+      if (!JSON_NODE_HOLDS_NULL (node))
+        g_error ("%s should be null", member);
+      return;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    g_error ("%s should be a number", member);
+  if (json_node_get_int (node) != want)
+    g_error ("%s = %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT, member,
+             json_node_get_int (node), want);
+}
+
+/* Checks one stats object against the fixture text, read independently. */
+static void
+check_stats_object (JsonObject *o,
+                    const char *path,
+                    guint       index)
+{
+  g_autoptr(TmDump) dump = tm_dump_parse_file (path);
+  gsize n = dump->kinds->len;
+  gsize counts[256] = { 0 };
+  gsize objects = 0, holes = 0, largest = 0, free_blocks = 0;
+  JsonArray *areas;
+  JsonObject *kinds;
+  double fragmentation;
+
+  g_assert_cmpstr (json_object_get_string_member (o, "file"), ==, path);
+  g_assert_cmpint (json_object_get_int_member (o, "index"), ==, index);
+  for (guint f = 0; f < TM_N_FIGURES; f++)
+    assert_member_int (o, figure_members[f], dump->figures[f]);
+
+  g_assert_true (json_object_get_boolean_member (o, "has_map"));
+  assert_member_int (o, "block_count", n);
+  assert_member_int (o, "bytes_per_block", dump->figures[TM_GC_TOTAL] / n);
+
+  areas = json_object_get_array_member (o, "areas");
+  g_assert_cmpuint (json_array_get_length (areas), ==, dump->bases->len);
+  for (guint a = 0; a < dump->bases->len; a++)
+    {
+      JsonObject *area = json_array_get_object_element (areas, a);
+      assert_member_int (area, "base", g_array_index (dump->bases, guint64, a));
+      assert_member_int (area, "blocks", g_array_index (dump->area_blocks, gsize, a));
+    }
+
+  for (gsize i = 0; i < n; i++)
+    counts[(guint8) dump->kinds->str[i]]++;
+  kinds = json_object_get_object_member (o, "kind_blocks");
+  g_assert_nonnull (kinds);
+  for (guint c = 0; c < 256; c++)
+    {
+      char key[2] = { (char) c, 0 };
+      if (counts[c] > 0)
+        assert_member_int (kinds, key, counts[c]);
+    }
+  g_assert_cmpuint (json_object_get_size (kinds), ==, MPY_N_KINDS);
+
+  /* The header agrees with the map in these consistent dumps. */
+  g_assert_cmpint ((gint64) counts['.'] * (dump->figures[TM_GC_TOTAL] / n), ==, dump->figures[TM_GC_FREE]);
+
+  {
+    gsize a_start = 0;
+    for (guint a = 0; a < dump->area_blocks->len; a++)
+      {
+        gsize an = g_array_index (dump->area_blocks, gsize, a), run = 0;
+        for (gsize i = a_start; i <= a_start + an; i++)
+          {
+            char k = i < a_start + an ? dump->kinds->str[i] : 'h';
+            if (k == '.')
+              run++, free_blocks++;
+            else
+              {
+                if (run > 0)
+                  holes++;
+                largest = MAX (largest, run);
+                run = 0;
+              }
+            if (i < a_start + an && k != '.' && k != '=')
+              objects++;
+          }
+        a_start += an;
+      }
+  }
+  assert_member_int (o, "objects", objects);
+  assert_member_int (o, "free_holes", holes);
+  assert_member_int (o, "largest_free_run", largest);
+  if (dump->figures[TM_MAX_FREE] >= 0)
+    g_assert_cmpint (largest, ==, dump->figures[TM_MAX_FREE]);
+  fragmentation = json_object_get_double_member (o, "fragmentation");
+  if (free_blocks == 0)
+    g_assert_cmpfloat (fragmentation, ==, 0.0);
+  else
+    g_assert_cmpfloat_with_epsilon (fragmentation, 1.0 - (double) largest / free_blocks, 1e-9);
+
+  g_assert_false (json_object_get_boolean_member (o, "damaged"));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (o, "damage_reason")));
+}
+
+static void
+test_stats_json_matches_headers (void)
+{
+  for (guint i = 0; map_fixtures[i] != NULL; i++)
+    {
+      g_autofree char *path = tm_fixture (map_fixtures[i]);
+      g_autoptr(Run) run = run_cli ("stats", "--json", path, NULL);
+      g_autoptr(JsonNode) root = NULL;
+      JsonArray *array;
+
+      if (run->status != 0)
+        g_error ("stats --json %s: exit %d: %s", path, run->status, run->err);
+      root = parse_json (run->out);
+      g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+      array = json_node_get_array (root);
+      g_assert_cmpuint (json_array_get_length (array), ==, 1);
+      check_stats_object (json_array_get_object_element (array, 0), path, 0);
+    }
+}
+
+static void
+test_stats_json_several_files (void)
+{
+  g_autofree char *a = tm_fixture ("qemu-mps2-an385-after-alloc.txt");
+  g_autofree char *b = tm_fixture ("unix-heap256k-fragmented.txt");
+  g_autofree char *c = tm_fixture ("microbit-v1.0.1-gc-disabled.txt");
+  g_autoptr(Run) run = run_cli ("stats", "--json", a, b, c, NULL);
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *array;
+
+  g_assert_cmpint (run->status, ==, 0);
+  root = parse_json (run->out);
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 3);
+  check_stats_object (json_array_get_object_element (array, 0), a, 0);
+  check_stats_object (json_array_get_object_element (array, 1), b, 0);
+  check_stats_object (json_array_get_object_element (array, 2), c, 0);
+}
+
+static void
+test_stats_json_null_figures (void)
+{
+  /* mem_info() without argument: figures, no map. */
+  g_autofree char *noarg = tm_fixture ("qemu-mps2-an385-meminfo-noarg.txt");
+  g_autoptr(TmDump) dump = tm_dump_parse_file (noarg);
+  g_autoptr(Run) run = run_cli ("stats", "--json", noarg, NULL);
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+  const char *map_members[] = { "block_count", "kind_blocks", "objects", "largest_free_run",
+                                "free_holes", "fragmentation", "bytes_per_block", NULL };
+
+  g_assert_cmpint (run->status, ==, 0);
+  root = parse_json (run->out);
+  o = json_array_get_object_element (json_node_get_array (root), 0);
+  for (guint f = 0; f < TM_N_FIGURES; f++)
+    assert_member_int (o, figure_members[f], dump->figures[f]);
+  g_assert_cmpint (dump->figures[TM_GC_TOTAL], >, 0);
+  g_assert_false (json_object_get_boolean_member (o, "has_map"));
+  for (guint i = 0; map_members[i] != NULL; i++)
+    g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (o, map_members[i])));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "areas")), ==, 0);
+
+  /* micro:bit firmware prints no mem: line: those figures are null, the rest are numbers. */
+  {
+    g_autofree char *mb = tm_fixture ("microbit-v1.0.1-after-alloc.txt");
+    g_autoptr(Run) r2 = run_cli ("stats", "--json", mb, NULL);
+    g_autoptr(JsonNode) root2 = NULL;
+    JsonObject *o2;
+
+    g_assert_cmpint (r2->status, ==, 0);
+    root2 = parse_json (r2->out);
+    o2 = json_array_get_object_element (json_node_get_array (root2), 0);
+    g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (o2, "mem_total")));
+    g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (o2, "max_new_split")));
+    g_assert_false (JSON_NODE_HOLDS_NULL (json_object_get_member (o2, "gc_total")));
+  }
+}
+
+static void
+test_stats_text (void)
+{
+  g_autofree char *path = tm_fixture ("qemu-mps2-an385-fragmented.txt");
+  g_autoptr(TmDump) dump = tm_dump_parse_file (path);
+  g_autoptr(Run) run = run_cli ("stats", path, NULL);
+  g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT, dump->figures[TM_GC_TOTAL]);
+  g_autofree char *stack = g_strdup_printf ("Stack used         %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT,
+                                            dump->figures[TM_STACK_USED], dump->figures[TM_STACK_LIMIT]);
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, path));
+  g_assert_nonnull (strstr (run->out, total));
+  g_assert_nonnull (strstr (run->out, stack));
+  g_assert_nonnull (strstr (run->out, "Fragmentation"));
+  g_assert_nonnull (strstr (run->out, "consistent"));
+  g_assert_cmpstr (run->err, ==, "");
+}
+
+/* ------------------------------------------------------------------------------------------
+ * diff
+ */
+
+typedef struct {
+  gsize start, len;
+  char  kind;
+} TmObject;
+
+static GArray *
+objects_of (TmDump *dump)
+{
+  GArray *objects = g_array_new (FALSE, FALSE, sizeof (TmObject));
+  g_autofree gint64 *starts = tm_object_starts (dump);
+
+  for (gsize i = 0; i < dump->kinds->len; i++)
+    {
+      if (starts[i] == (gint64) i)
+        {
+          TmObject o = { i, 1, dump->kinds->str[i] };
+          g_array_append_val (objects, o);
+        }
+      else if (starts[i] >= 0)
+        g_array_index (objects, TmObject, objects->len - 1).len++;
+    }
+  return objects;
+}
+
+static void
+check_diff (const char *name_a,
+            const char *name_b)
+{
+  g_autofree char *a = tm_fixture (name_a);
+  g_autofree char *b = tm_fixture (name_b);
+  g_autoptr(TmDump) da = tm_dump_parse_file (a);
+  g_autoptr(TmDump) db = tm_dump_parse_file (b);
+  g_autoptr(Run) run = run_cli ("diff", "--json", a, b, NULL);
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree gint64 *sa = tm_object_starts (da);
+  g_autofree gint64 *sb = tm_object_starts (db);
+  g_autoptr(GArray) oa = objects_of (da);
+  g_autoptr(GArray) ob = objects_of (db);
+  gsize allocated = 0, freed = 0, changed = 0, unchanged = 0, both_free = 0, kept = 0;
+  JsonObject *o, *blocks, *objects, *deltas;
+
+  if (run->status != 0)
+    g_error ("diff %s %s: exit %d: %s", a, b, run->status, run->err);
+  g_assert_cmpuint (da->kinds->len, ==, db->kinds->len);
+
+  for (gsize i = 0; i < da->kinds->len; i++)
+    {
+      gboolean fa = da->kinds->str[i] == '.', fb = db->kinds->str[i] == '.';
+
+      if (fa && fb)
+        both_free++;
+      else if (fa)
+        allocated++;
+      else if (fb)
+        freed++;
+      else if (sa[i] == sb[i] && da->kinds->str[sa[i]] == db->kinds->str[sb[i]])
+        unchanged++;
+      else
+        changed++;
+    }
+  /* kept: same start, size and kind in both */
+  for (guint i = 0, j = 0; i < oa->len && j < ob->len;)
+    {
+      TmObject *x = &g_array_index (oa, TmObject, i), *y = &g_array_index (ob, TmObject, j);
+
+      if (x->start < y->start)
+        i++;
+      else if (y->start < x->start)
+        j++;
+      else
+        {
+          kept += x->len == y->len && x->kind == y->kind;
+          i++, j++;
+        }
+    }
+
+  root = parse_json (run->out);
+  o = json_node_get_object (root);
+  blocks = json_object_get_object_member (o, "blocks");
+  assert_member_int (blocks, "allocated", allocated);
+  assert_member_int (blocks, "freed", freed);
+  assert_member_int (blocks, "changed", changed);
+  assert_member_int (blocks, "unchanged", unchanged);
+  assert_member_int (blocks, "free", both_free);
+  objects = json_object_get_object_member (o, "objects");
+  assert_member_int (objects, "kept", kept);
+  assert_member_int (objects, "new", ob->len - kept);
+  assert_member_int (objects, "freed", oa->len - kept);
+
+  deltas = json_object_get_object_member (o, "deltas");
+  for (guint f = 0; f < TM_N_FIGURES; f++)
+    {
+      gint64 want = (da->figures[f] >= 0 && db->figures[f] >= 0) ? db->figures[f] - da->figures[f] : G_MININT64;
+
+      if (want == G_MININT64)
+        g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (deltas, figure_members[f])));
+      else
+        g_assert_cmpint (json_object_get_int_member (deltas, figure_members[f]), ==, want);
+    }
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "before"), "file"), ==, a);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "after"), "file"), ==, b);
+
+  /* The pair is worth testing: something was allocated and something freed. */
+  g_assert_cmpuint (allocated + freed, >, 0);
+}
+
+static void
+test_diff_numbers (void)
+{
+  check_diff ("qemu-mps2-an385-after-soft-reset.txt", "qemu-mps2-an385-fragmented.txt");
+  check_diff ("qemu-mps2-an385-heap-full.txt", "qemu-mps2-an385-after-heap-full-gc.txt");
+  check_diff ("unix-heap256k-after-alloc.txt", "unix-heap256k-after-del-gc.txt");
+  check_diff ("microbit-v1.0.1-after-alloc.txt", "microbit-v1.0.1-fragmented.txt");
+}
+
+static void
+test_diff_text (void)
+{
+  g_autofree char *a = tm_fixture ("qemu-mps2-an385-after-alloc.txt");
+  g_autofree char *b = tm_fixture ("qemu-mps2-an385-after-del-gc.txt");
+  g_autoptr(Run) run = run_cli ("diff", a, b, NULL);
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "allocated"));
+  g_assert_nonnull (strstr (run->out, "gc_used"));
+}
+
+static void
+test_diff_incompatible (void)
+{
+  g_autofree char *a = tm_fixture ("microbit-v1.0.1-after-alloc.txt");
+  g_autofree char *b = tm_fixture ("qemu-mps2-an385-after-alloc.txt");
+  g_autoptr(Run) run = run_cli ("diff", a, b, NULL);
+
+  g_assert_cmpint (run->status, ==, 1);
+  assert_one_line_message (run, "cannot compare");
+  g_assert_cmpstr (run->out, ==, "");
+}
+
+/* ------------------------------------------------------------------------------------------
+ * FILE:N, render
+ */
+
+/* A console log with two dumps and noise around them; returns its path in @dir. */
+static char *
+two_dump_log (const char *dir)
+{
+  g_autofree char *a = tm_fixture ("qemu-mps2-an385-after-soft-reset.txt");
+  g_autofree char *b = tm_fixture ("qemu-mps2-an385-after-alloc.txt");
+  g_autofree char *ta = NULL, *tb = NULL, *text = NULL;
+  char *path = g_build_filename (dir, "log.txt", NULL);
+
+  g_assert_true (g_file_get_contents (a, &ta, NULL, NULL));
+  g_assert_true (g_file_get_contents (b, &tb, NULL, NULL));
+  text = g_strconcat ("MicroPython v1.29 on qemu\r\n>>> import micropython\r\n", ta,
+                      ">>> x = [1, 2, 3]\r\n>>> micropython.mem_info(1)\r\n", tb, ">>> \r\n", NULL);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static char *
+temp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("mpy-cli-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_dir (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  if (d != NULL)
+    g_dir_close (d);
+  g_rmdir (dir);
+}
+
+static void
+test_file_index (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *log = two_dump_log (dir);
+  g_autofree char *ref0 = g_strconcat (log, ":0", NULL);
+  g_autofree char *ref1 = g_strconcat (log, ":1", NULL);
+  g_autofree char *ref2 = g_strconcat (log, ":2", NULL);
+  g_autofree char *b = tm_fixture ("qemu-mps2-an385-after-alloc.txt");
+  g_autoptr(Run) stats = run_cli ("stats", "--json", log, NULL);
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *array;
+
+  /* stats numbers the dumps from 0 … */
+  g_assert_cmpint (stats->status, ==, 0);
+  root = parse_json (stats->out);
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array, 1), "index"), ==, 1);
+
+  /* … and FILE:1 is the second dump: identical to its own fixture. */
+  {
+    g_autoptr(Run) run = run_cli ("diff", "--json", ref1, b, NULL);
+    g_autoptr(JsonNode) d = NULL;
+    JsonObject *blocks;
+
+    g_assert_cmpint (run->status, ==, 0);
+    d = parse_json (run->out);
+    blocks = json_object_get_object_member (json_node_get_object (d), "blocks");
+    g_assert_cmpint (json_object_get_int_member (blocks, "allocated"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (blocks, "freed"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (blocks, "changed"), ==, 0);
+  }
+  /* FILE alone and FILE:0 are the first dump, which differs from the second. */
+  {
+    g_autoptr(Run) run = run_cli ("diff", "--json", log, ref1, NULL);
+    g_autoptr(Run) run0 = run_cli ("diff", "--json", ref0, ref1, NULL);
+    g_autoptr(JsonNode) d = NULL;
+    JsonObject *blocks;
+
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_cmpint (run0->status, ==, 0);
+    d = parse_json (run->out);
+    blocks = json_object_get_object_member (json_node_get_object (d), "blocks");
+    g_assert_cmpint (json_object_get_int_member (blocks, "allocated"), >, 0);
+    /* the same comparison apart from how the dump was named */
+    g_assert_nonnull (strstr (run0->out, "\"allocated\""));
+  }
+  /* No third dump: exit 1, naming the file and how many it holds. */
+  {
+    g_autoptr(Run) run = run_cli ("diff", ref0, ref2, NULL);
+
+    g_assert_cmpint (run->status, ==, 1);
+    assert_one_line_message (run, log);
+    g_assert_nonnull (strstr (run->err, "2 dumps"));
+  }
+
+  remove_dir (dir);
+}
+
+static void
+check_png (const char             *png,
+           MpySnapshot            *snapshot,
+           MpyDiff                *diff,
+           const MpyRenderOptions *options,
+           double                  scale)
+{
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (png);
+  int w, h;
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  mpy_renderer_get_size (snapshot, diff, options, scale, &w, &h);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, w);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, h);
+  /* The map is in there at scale. */
+  g_assert_cmpint (w, >=, (int) (mpy_layout_get_row_width (options) * scale));
+  g_assert_cmpint (h, >=, (int) (mpy_layout_get_n_rows (diff != NULL ? mpy_diff_get_after (diff) : snapshot,
+                                                        options) * scale));
+  cairo_surface_destroy (surface);
+}
+
+static MpySnapshot *
+read_fixture (const char *path)
+{
+  g_autoptr(GPtrArray) dumps = mpy_dump_reader_read_file (path, NULL);
+
+  g_assert_nonnull (dumps);
+  return mpy_snapshot_ref (g_ptr_array_index (dumps, 0));
+}
+
+static void
+test_render_png (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *png = g_build_filename (dir, "out.png", NULL);
+  g_autofree char *a = tm_fixture ("unix-heap256k-after-alloc.txt");
+  g_autofree char *b = tm_fixture ("unix-heap256k-fragmented.txt");
+  g_autoptr(MpySnapshot) sa = read_fixture (a);
+  g_autoptr(MpySnapshot) sb = read_fixture (b);
+  g_autoptr(MpyDiff) diff = mpy_diff_new (sa, sb, NULL);
+
+  {
+    g_autoptr(Run) run = run_cli ("render", b, "-o", png, NULL);
+    MpyRenderOptions options = { 1, FALSE, FALSE, FALSE };
+
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_cmpstr (run->err, ==, "");
+    check_png (png, sb, NULL, &options, 4);
+  }
+  {
+    g_autoptr(Run) run = run_cli ("render", b, "-o", png, "--columns", "2", "--scale", "3",
+                                  "--rainbow", "--show-free", "--dark", NULL);
+    MpyRenderOptions options = { 2, TRUE, TRUE, TRUE };
+
+    g_assert_cmpint (run->status, ==, 0);
+    check_png (png, sb, NULL, &options, 3);
+  }
+  {
+    g_autoptr(Run) run = run_cli ("render", b, "--diff-with", a, "-o", png, "--scale", "2", NULL);
+    MpyRenderOptions options = { 1, FALSE, FALSE, FALSE };
+
+    g_assert_nonnull (diff);
+    g_assert_cmpint (run->status, ==, 0);
+    check_png (png, NULL, diff, &options, 2);
+  }
+  remove_dir (dir);
+}
+
+static void
+test_render_errors (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *png = g_build_filename (dir, "out.png", NULL);
+  g_autofree char *noarg = tm_fixture ("qemu-mps2-an385-meminfo-noarg.txt");
+  g_autofree char *map = tm_fixture ("qemu-mps2-an385-fragmented.txt");
+  g_autofree char *other = tm_fixture ("microbit-v1.0.1-fragmented.txt");
+  g_autofree char *bad_out = g_build_filename (dir, "missing", "out.png", NULL);
+
+  {
+    /* A figures-only dump has nothing to draw. */
+    g_autoptr(Run) run = run_cli ("render", noarg, "-o", png, NULL);
+    g_assert_cmpint (run->status, ==, 1);
+    assert_one_line_message (run, "mem_info(1)");
+  }
+  {
+    /* Too large: the message says what would fit. */
+    g_autoptr(Run) run = run_cli ("render", map, "-o", png, "--scale", "400", NULL);
+    g_assert_cmpint (run->status, ==, 1);
+    assert_one_line_message (run, "--scale");
+  }
+  {
+    g_autoptr(Run) run = run_cli ("render", map, "--diff-with", other, "-o", png, NULL);
+    g_assert_cmpint (run->status, ==, 1);
+    assert_one_line_message (run, "cannot compare");
+  }
+  {
+    g_autoptr(Run) run = run_cli ("render", map, "-o", bad_out, NULL);
+    g_assert_cmpint (run->status, ==, 1);
+    assert_one_line_message (run, "missing");
+  }
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  remove_dir (dir);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Exit statuses
+ */
+
+static void
+test_bad_input_exit_1 (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *missing = g_build_filename (dir, "no-such-dump.txt", NULL);
+  g_autofree char *binary = g_build_filename (dir, "junk.bin", NULL);
+  g_autofree char *nodump = g_build_filename (dir, "notes.txt", NULL);
+  static const char junk[] = "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0";
+
+  g_assert_true (g_file_set_contents (binary, junk, sizeof junk, NULL));
+  g_assert_true (g_file_set_contents (nodump, "hello\nadd: 1\nnothing to see\n", -1, NULL));
+
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *file = i == 0 ? missing : i == 1 ? binary : nodump;
+      g_autoptr(Run) stats = run_cli ("stats", file, NULL);
+      g_autoptr(Run) json = run_cli ("stats", "--json", file, NULL);
+      g_autoptr(Run) render = run_cli ("render", file, "-o", "/dev/null", NULL);
+
+      g_assert_cmpint (stats->status, ==, 1);
+      assert_one_line_message (stats, file);
+      g_assert_cmpint (json->status, ==, 1);
+      assert_one_line_message (json, file);
+      g_assert_cmpint (render->status, ==, 1);
+      assert_one_line_message (render, file);
+    }
+
+  /* One bad file among good ones: the good ones are still reported, the status is 1. */
+  {
+    g_autofree char *good = tm_fixture ("qemu-mps2-an385-after-alloc.txt");
+    g_autoptr(Run) run = run_cli ("stats", "--json", good, missing, NULL);
+    g_autoptr(JsonNode) root = NULL;
+
+    g_assert_cmpint (run->status, ==, 1);
+    root = parse_json (run->out);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
+  }
+  remove_dir (dir);
+}
+
+static void
+test_usage_exit_2 (void)
+{
+  g_autofree char *map = tm_fixture ("qemu-mps2-an385-fragmented.txt");
+  const char *const cases[][6] = {
+    { NULL },
+    { "frobnicate", NULL },
+    { "stats", NULL },
+    { "stats", "--no-such-option", map, NULL },
+    { "diff", map, NULL },
+    { "diff", map, map, map, NULL },
+    { "render", map, NULL },                          /* no -o */
+    { "render", map, "-o", "x.png", "--columns", "0" },
+    { "render", map, "-o", "x.png", "--scale", "-2" },
+    { "render", "-o", "x.png", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(Run) run = run_cli (cases[i][0], cases[i][1], cases[i][2], cases[i][3],
+                                    cases[i][4], cases[i][5], NULL);
+
+      if (run->status != 2)
+        g_error ("case %u (%s %s): exit %d, expected 2", i, cases[i][0], cases[i][1], run->status);
+      g_assert_cmpstr (run->err, !=, "");
+    }
+  g_assert_false (g_file_test ("x.png", G_FILE_TEST_EXISTS));
+}
+
+static void
+test_help (void)
+{
+  const char *commands[] = { "stats", "diff", "render", NULL };
+
+  {
+    g_autoptr(Run) run = run_cli ("--help", NULL);
+    g_assert_cmpint (run->status, ==, 0);
+    for (guint i = 0; commands[i] != NULL; i++)
+      g_assert_nonnull (strstr (run->out, commands[i]));
+  }
+  for (guint i = 0; commands[i] != NULL; i++)
+    {
+      g_autoptr(Run) run = run_cli (commands[i], "--help", NULL);
+      g_assert_cmpint (run->status, ==, 0);
+      g_assert_nonnull (strstr (run->out, "Usage"));
+      g_assert_nonnull (strstr (run->out, commands[i]));
+    }
+  /* The index convention is spelled out where FILE:N is accepted. */
+  {
+    g_autoptr(Run) run = run_cli ("diff", "--help", NULL);
+    g_assert_nonnull (strstr (run->out, "0-based"));
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* meson passes the built CLI as the last argument. */
+  for (int i = 1; i < argc; i++)
+    if (g_str_has_suffix (argv[i], "mpymemmap-cli"))
+      {
+        cli_path = g_strdup (argv[i]);
+        for (int j = i; j < argc - 1; j++)
+          argv[j] = argv[j + 1];
+        argc--;
+        break;
+      }
+
+  g_test_init (&argc, &argv, NULL);
+  if (cli_path == NULL || !g_file_test (cli_path, G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("give the path of the built mpymemmap-cli as an argument");
+
+  g_test_add_func ("/cli/stats/json-matches-fixture-headers", test_stats_json_matches_headers);
+  g_test_add_func ("/cli/stats/json-several-files", test_stats_json_several_files);
+  g_test_add_func ("/cli/stats/json-null-for-missing-figures", test_stats_json_null_figures);
+  g_test_add_func ("/cli/stats/table", test_stats_text);
+  g_test_add_func ("/cli/diff/numbers-computed-independently", test_diff_numbers);
+  g_test_add_func ("/cli/diff/table", test_diff_text);
+  g_test_add_func ("/cli/diff/incompatible-exits-1", test_diff_incompatible);
+  g_test_add_func ("/cli/file-index", test_file_index);
+  g_test_add_func ("/cli/render/png-of-expected-size", test_render_png);
+  g_test_add_func ("/cli/render/errors-exit-1", test_render_errors);
+  g_test_add_func ("/cli/bad-input-exits-1", test_bad_input_exit_1);
+  g_test_add_func ("/cli/usage-error-exits-2", test_usage_exit_2);
+  g_test_add_func ("/cli/help", test_help);
+
+  return g_test_run ();
+}
