@@ -869,6 +869,17 @@ on_drag_begin (GtkGestureDrag *gesture,
 {
   self->drag_start_h = adjustment_value (self->hadjustment);
   self->drag_start_v = adjustment_value (self->vadjustment);
+  /* Clicking the canvas gives it the keyboard for + - 0 f. */
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+}
+
+static void
+on_drag_end (GtkGestureDrag *gesture,
+             double          dx,
+             double          dy,
+             MpyHeapView    *self)
+{
+  gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
 }
 
 static void
@@ -877,6 +888,8 @@ on_drag_update (GtkGestureDrag *gesture,
                 double          dy,
                 MpyHeapView    *self)
 {
+  if (dx != 0 || dy != 0)
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
   if (self->hadjustment)
     gtk_adjustment_set_value (self->hadjustment, self->drag_start_h - dx);
   if (self->vadjustment)
@@ -1153,6 +1166,7 @@ mpy_heap_view_init (MpyHeapView *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), 0);
   g_signal_connect (gesture, "drag-begin", G_CALLBACK (on_drag_begin), self);
   g_signal_connect (gesture, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect (gesture, "drag-end", G_CALLBACK (on_drag_end), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (gesture));
 
   gesture = gtk_gesture_zoom_new ();
