@@ -204,6 +204,21 @@ pixels_get (Pixels *px,
   return v & 0xffffff;
 }
 
+/* Whether @rgb appears anywhere in the legend strip at the bottom of the view. */
+static gboolean
+legend_has_color (Pixels      *px,
+                  MpyHeapView *view,
+                  guint32      rgb)
+{
+  int top = px->height - mpy_heap_view_get_legend_height (view);
+
+  for (int y = MAX (top, 0); y < px->height; y++)
+    for (int x = 0; x < px->width; x++)
+      if (pixels_get (px, x, y) == rgb)
+        return TRUE;
+  return FALSE;
+}
+
 static void
 pixels_clear (Pixels *px)
 {
@@ -269,6 +284,16 @@ test_heap_view_map_pixels (void)
       checked++;
     }
   g_assert_cmpuint (checked, ==, 64);
+  pixels_clear (&px);
+
+  /* The legend stays visible wherever the map is scrolled, with a swatch for every kind. */
+  g_assert_cmpint (mpy_heap_view_get_legend_height (c.view), >, 0);
+  gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (c.view)), 1e6);
+  settle ();
+  pixels_grab (&px, GTK_WIDGET (c.view));
+  for (guint i = 0; i < MPY_N_KINDS; i++)
+    if (!legend_has_color (&px, c.view, mpy_palette_get_kind_color (mpy_kinds[i], FALSE)))
+      g_error ("no legend swatch for kind %c", mpy_kinds[i]);
   pixels_clear (&px);
 
   /* show-free off: free blocks take the background colour. */
@@ -364,6 +389,10 @@ test_heap_view_diff_pixels (void)
   /* The fixtures' first line has blocks that were kept, freed and are still free. */
   g_assert_cmpuint (seen[MPY_DIFF_UNCHANGED], >, 0);
   g_assert_cmpuint (seen[MPY_DIFF_FREED], >, 0);
+  /* The legend switches to the diff states. */
+  for (int st = 0; st < MPY_N_DIFF_STATES; st++)
+    if (!legend_has_color (&px, c.view, mpy_palette_get_diff_color (st, FALSE)))
+      g_error ("no legend swatch for diff state %s", mpy_diff_state_get_name (st));
   pixels_clear (&px);
 
   /* Back to the plain map. */
@@ -435,6 +464,14 @@ test_heap_view_zoom_keeps_anchor (void)
   hadj = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (c.view));
   vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (c.view));
   g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), >, gtk_adjustment_get_page_size (vadj));
+  {
+    MpyRenderOptions options;
+
+    mpy_heap_view_get_options (c.view, &options);
+    g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), ==,
+                       mpy_layout_get_n_rows (snapshot, &options) * 8.0);
+    g_assert_cmpfloat (gtk_adjustment_get_upper (hadj), ==, 64 * 8.0);
+  }
   gtk_adjustment_set_value (vadj, 200);
   gtk_adjustment_set_value (hadj, 40);
   settle ();
