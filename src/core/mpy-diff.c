@@ -7,6 +7,7 @@
 
 #include "mpy-diff.h"
 #include "mpy-snapshot-private.h"
+#include "mpy-stats.h"
 
 #include <string.h>
 
@@ -23,6 +24,16 @@ struct _MpyDiff
   gsize        objects_freed;
   gsize        objects_kept;
 };
+
+#define HIGH_BITS G_GUINT64_CONSTANT (0x8080808080808080)
+#define LOW_7     G_GUINT64_CONSTANT (0x7f7f7f7f7f7f7f7f)
+
+/* 0x80 in every byte of @x that is zero, 0 elsewhere (exact, no carries). */
+static inline guint64
+zero_bytes (guint64 x)
+{
+  return ~(((x & LOW_7) + LOW_7) | x | LOW_7);
+}
 
 static const char *state_names[MPY_N_DIFF_STATES] = {
   "free", "unchanged", "allocated", "freed", "changed",
@@ -114,6 +125,8 @@ mpy_diff_new (MpySnapshot  *before,
   MpyDiff *self;
   const guint8 *kb, *ka;
   guint8 *st;
+  gsize kept = 0;
+  MpyStats stats_before, stats_after;
 
   g_return_val_if_fail (before != NULL, NULL);
   g_return_val_if_fail (after != NULL, NULL);
@@ -135,88 +148,94 @@ mpy_diff_new (MpySnapshot  *before,
     {
       const MpyArea *area = mpy_snapshot_get_area (after, a);
       gsize i = area->first_block, end = i + area->n_blocks;
-      /* The object open at the current block on each side (start index, or
-       * G_MAXSIZE when the last block was free), and whether both sides'
-       * open objects started at the same block with the same kind. */
-      gsize sb = G_MAXSIZE, sa = G_MAXSIZE;
-      gboolean same = FALSE;
+      /* same: since the last block where both sides started an object at the
+       * same place (equal head, or equal free block before headless tails),
+       * both sides are equal, so the objects open now are the same object.
+       * open: the previous block is used (on both sides while same). */
+      gboolean same = TRUE, open = FALSE;
 
       while (i < end)
         {
-          guint8 b = kb[i], c = ka[i];
+          guint8 b, c;
 
-          /* Fast path: identical runs of free blocks, or of tails of the same object. */
-          if (b == c && (b == MPY_KIND_FREE || (b == MPY_KIND_TAIL && same)))
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+          /* Fast path: 8 equal blocks while the open objects are the same. */
+          if (same && i + 8 <= end)
             {
-              gsize j = i + 1;
-              MpyDiffState s = b == MPY_KIND_FREE ? MPY_DIFF_FREE : MPY_DIFF_UNCHANGED;
+              guint64 w1, w2;
 
-              while (j < end && kb[j] == b && ka[j] == b)
-                j++;
+              memcpy (&w1, kb + i, 8);
+              memcpy (&w2, ka + i, 8);
+              if (w1 == w2)
+                {
+                  guint64 free_mask = zero_bytes (w1 ^ G_GUINT64_CONSTANT (0x2e2e2e2e2e2e2e2e));
+                  guint64 tail_mask = zero_bytes (w1 ^ G_GUINT64_CONSTANT (0x3d3d3d3d3d3d3d3d));
+                  guint64 used_mask = ~free_mask & HIGH_BITS;
+                  guint64 prev_used = (used_mask << 8) | (open ? 0x80 : 0);
+                  guint64 closes = ~tail_mask & HIGH_BITS & prev_used;
+                  guint64 states = used_mask >> 7;   /* MPY_DIFF_UNCHANGED = 1, FREE = 0 */
+                  guint n_free = (guint) __builtin_popcountll (free_mask);
+
+                  kept += (gsize) __builtin_popcountll (closes);
+                  memcpy (st + i, &states, 8);
+                  self->counts[MPY_DIFF_FREE] += n_free;
+                  self->counts[MPY_DIFF_UNCHANGED] += 8 - n_free;
+                  open = (used_mask >> 63) != 0;
+                  i += 8;
+                  continue;
+                }
+            }
+#endif
+          b = kb[i];
+          c = ka[i];
+          if (b == c)
+            {
               if (b == MPY_KIND_FREE)
                 {
-                  /* Open objects end here. */
-                  if (sb != G_MAXSIZE && sa != G_MAXSIZE && same)
-                    self->objects_kept++;
-                  if (sb != G_MAXSIZE)
-                    self->objects_freed++;
-                  if (sa != G_MAXSIZE)
-                    self->objects_new++;
-                  sb = sa = G_MAXSIZE;
-                  same = FALSE;
+                  if (same && open)
+                    kept++;
+                  st[i] = MPY_DIFF_FREE;
+                  same = TRUE;
+                  open = FALSE;
                 }
-              memset (st + i, s, j - i);
-              self->counts[s] += j - i;
-              i = j;
-              continue;
+              else if (b == MPY_KIND_TAIL)
+                {
+                  st[i] = same ? MPY_DIFF_UNCHANGED : MPY_DIFF_CHANGED;
+                  open = TRUE;
+                }
+              else
+                {
+                  if (same && open)
+                    kept++;
+                  st[i] = MPY_DIFF_UNCHANGED;
+                  same = TRUE;
+                  open = TRUE;
+                }
             }
-
-          {
-            gboolean end_b = b != MPY_KIND_TAIL && sb != G_MAXSIZE;
-            gboolean end_a = c != MPY_KIND_TAIL && sa != G_MAXSIZE;
-            gboolean start_b = b != MPY_KIND_FREE && (b != MPY_KIND_TAIL || sb == G_MAXSIZE);
-            gboolean start_a = c != MPY_KIND_FREE && (c != MPY_KIND_TAIL || sa == G_MAXSIZE);
-            MpyDiffState s;
-
-            /* Objects ending before block i: kept if both end together and matched. */
-            if (end_b && end_a && same)
-              self->objects_kept++;
-            if (end_b)
-              self->objects_freed++, sb = G_MAXSIZE;
-            if (end_a)
-              self->objects_new++, sa = G_MAXSIZE;
-            if (end_b != end_a)
+          else
+            {
+              /* Both objects end here and were the same: kept. */
+              if (same && open && b != MPY_KIND_TAIL && c != MPY_KIND_TAIL)
+                kept++;
               same = FALSE;
-
-            if (start_b)
-              sb = i;
-            if (start_a)
-              sa = i;
-            if (start_b || start_a)
-              same = start_b && start_a && b == c;
-
-            if (b == MPY_KIND_FREE)
-              s = c == MPY_KIND_FREE ? MPY_DIFF_FREE : MPY_DIFF_ALLOCATED;
-            else if (c == MPY_KIND_FREE)
-              s = MPY_DIFF_FREED;
-            else
-              s = same ? MPY_DIFF_UNCHANGED : MPY_DIFF_CHANGED;
-            st[i] = s;
-            self->counts[s]++;
-            i++;
-          }
+              open = TRUE;
+              st[i] = b == MPY_KIND_FREE ? MPY_DIFF_ALLOCATED
+                    : c == MPY_KIND_FREE ? MPY_DIFF_FREED
+                    : MPY_DIFF_CHANGED;
+            }
+          self->counts[st[i]]++;
+          i++;
         }
-      if (sb != G_MAXSIZE && sa != G_MAXSIZE && same)
-        self->objects_kept++;
-      if (sb != G_MAXSIZE)
-        self->objects_freed++;
-      if (sa != G_MAXSIZE)
-        self->objects_new++;
+      if (same && open)
+        kept++;
     }
 
-  /* Every kept object was also counted as freed (before) and new (after). */
-  self->objects_freed -= self->objects_kept;
-  self->objects_new -= self->objects_kept;
+  /* Object counts of each side come from their statistics (same object rule). */
+  mpy_stats_compute (before, &stats_before);
+  mpy_stats_compute (after, &stats_after);
+  self->objects_kept = kept;
+  self->objects_freed = stats_before.n_objects - kept;
+  self->objects_new = stats_after.n_objects - kept;
   return self;
 }
 

@@ -70,6 +70,27 @@ static const guint8 hex_value[256] = {
   ['d'] = 14, ['e'] = 15, ['f'] = 16,
 };  /* value + 1; 0 = not a lowercase hex digit */
 
+#define CHAR_INVALID   1
+#define CHAR_NORMALISE 2
+static guint8 char_flags[256];
+
+static void
+init_char_flags (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      for (guint c = 0; c < 256; c++)
+        {
+          guint8 k = _mpy_kind_from_char[c];
+
+          char_flags[c] = k == 0 ? CHAR_INVALID : k != c ? CHAR_NORMALISE : 0;
+        }
+      g_once_init_leave (&done, 1);
+    }
+}
+
 G_GNUC_PRINTF (2, 3) static void
 add_reason (Reader     *r,
             const char *format,
@@ -611,14 +632,21 @@ try_block_line (Reader     *r,
   ensure_kinds (r, 64);
   out = r->kinds + r->n_kinds;
   s += digits + 2;
-  for (gsize i = 0; i < n_chars; i++)
-    {
-      guint8 k = _mpy_kind_from_char[(guchar) s[i]];
+  {
+    /* One table lookup per character, no branch: invalid characters and the
+     * ones that need normalising ('t', 'Q', 'q') only set flags. */
+    guint8 flags = 0;
 
-      if (G_UNLIKELY (k == 0))
-        return FALSE;
-      out[i] = k;
-    }
+    for (gsize i = 0; i < n_chars; i++)
+      flags |= char_flags[(guchar) s[i]];
+    if (G_UNLIKELY (flags & CHAR_INVALID))
+      return FALSE;
+    if (G_UNLIKELY (flags & CHAR_NORMALISE))
+      for (gsize i = 0; i < n_chars; i++)
+        out[i] = _mpy_kind_from_char[(guchar) s[i]];
+    else
+      memcpy (out, s, n_chars);
+  }
 
   clear_pending_mem (r);
   if (!r->area_open)
@@ -887,6 +915,7 @@ read_text (const char  *text,
   gsize pos = 0;
   guint line_no = 0;
 
+  init_char_flags ();
   if (looks_binary (text, length))
     {
       g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY,

@@ -1,0 +1,168 @@
+/* bench-core.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Read + stats of a consistent 1,048,576-block dump, diff of two such dumps,
+ * and the memory a snapshot takes per block besides its raw text.
+ * The dumps are built from the block lines of real fixtures, tiled, with the
+ * header figures fixed up to match the map.
+ */
+
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mpy-diff.h"
+#include "mpy-dump-reader.h"
+#include "mpy-stats.h"
+
+#define N_BLOCKS   (1024 * 1024)
+#define N_LINES    (N_BLOCKS / 64)
+#define BPB        16
+#define ROUNDS     41
+
+/* The full (64-block) map lines of a fixture, in order. */
+static GPtrArray *
+fixture_lines (const char *dir,
+               const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  if (!g_file_get_contents (path, &text, NULL, &error))
+    g_error ("%s", error->message);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_strchomp (lines[i]);
+      if (strlen (lines[i]) == 8 + 2 + 64 && lines[i][8] == ':')
+        g_ptr_array_add (out, g_strdup (lines[i] + 10));
+    }
+  g_assert (out->len > 0);
+  return out;
+}
+
+static GString *
+build_map (GPtrArray *src)
+{
+  GString *map = g_string_sized_new ((gsize) N_LINES * 76);
+
+  g_string_append (map, "GC memory layout; from 20000000:\r\n");
+  for (guint l = 0; l < N_LINES; l++)
+    g_string_append_printf (map, "%08x: %s\r\n", l * 64 * BPB,
+                            (const char *) g_ptr_array_index (src, l % src->len));
+  return map;
+}
+
+/* A consistent dump: read the map once with a placeholder header, then print
+ * the header the firmware would have printed for it. */
+static char *
+build_dump (GPtrArray *src)
+{
+  g_autoptr(GString) map = build_map (src);
+  g_autofree char *draft = g_strconcat ("stack: 508 out of 15360\r\n"
+                                        "GC: total: 0, used: 0, free: 0\r\n", map->str, NULL);
+  g_autoptr(MpySnapshot) s = mpy_dump_reader_read_one (draft, -1, NULL);
+  MpyStats st;
+
+  mpy_stats_compute (s, &st);
+  return g_strdup_printf ("mem: total=1000000, current=500000, peak=600000\r\n"
+                          "stack: 508 out of 15360\r\n"
+                          "GC: total: %zu, used: %zu, free: %zu\r\n"
+                          " No. of 1-blocks: %zu, 2-blocks: %zu, max blk sz: %zu, max free sz: %zu\r\n"
+                          "%s",
+                          st.n_blocks * BPB, st.used_blocks * BPB, st.free_blocks * BPB,
+                          st.one_block_objects, st.two_block_objects, st.largest_object,
+                          st.largest_free_run, map->str);
+}
+
+static int
+cmp_double (const void *a,
+            const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (double *v,
+        guint   n)
+{
+  qsort (v, n, sizeof *v, cmp_double);
+  return v[n / 2];
+}
+
+static gsize
+heap_in_use (void)
+{
+  struct mallinfo2 mi = mallinfo2 ();
+
+  return mi.uordblks + mi.hblkhd;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *dir = argc > 1 ? argv[1] : "tests/fixtures";
+  g_autoptr(GPtrArray) lines_a = fixture_lines (dir, "qemu-mps2-an385-after-alloc.txt");
+  g_autoptr(GPtrArray) lines_b = fixture_lines (dir, "qemu-mps2-an385-fragmented.txt");
+  g_autofree char *dump_a = build_dump (lines_a);
+  g_autofree char *dump_b = build_dump (lines_b);
+  gsize len_a = strlen (dump_a);
+  double t_read[ROUNDS], t_diff[ROUNDS];
+  g_autoptr(MpySnapshot) a = NULL;
+  g_autoptr(MpySnapshot) b = NULL;
+  MpyStats st;
+  gsize before, after;
+  double per_block;
+
+  /* Memory of one snapshot besides its raw text. */
+  before = heap_in_use ();
+  a = mpy_dump_reader_read_one (dump_a, len_a, NULL);
+  after = heap_in_use ();
+  g_assert (a != NULL);
+  if (mpy_snapshot_is_damaged (a))
+    g_error ("the benchmark dump is damaged: %s", mpy_snapshot_get_damage_reason (a));
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (a), ==, N_BLOCKS);
+  per_block = (double) (after - before - mpy_snapshot_get_raw_length (a)) / N_BLOCKS;
+
+  b = mpy_dump_reader_read_one (dump_b, -1, NULL);
+  if (mpy_snapshot_is_damaged (b))
+    g_error ("the second benchmark dump is damaged: %s", mpy_snapshot_get_damage_reason (b));
+
+  for (guint r = 0; r < ROUNDS; r++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      MpySnapshot *s = mpy_dump_reader_read_one (dump_a, len_a, NULL);
+
+      mpy_stats_compute (s, &st);
+      t_read[r] = (g_get_monotonic_time () - t0) / 1000.0;
+      mpy_snapshot_unref (s);
+    }
+  for (guint r = 0; r < ROUNDS; r++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      MpyDiff *d = mpy_diff_new (a, b, NULL);
+
+      t_diff[r] = (g_get_monotonic_time () - t0) / 1000.0;
+      g_assert (d != NULL);
+      mpy_diff_unref (d);
+    }
+
+  printf ("core benchmark: %d blocks (%d lines, %zu bytes of dump text), %d rounds\n",
+          N_BLOCKS, N_LINES, len_a, ROUNDS);
+  printf ("read + stats: median %.2f ms (target <= 3 ms)\n", median (t_read, ROUNDS));
+  printf ("diff:         median %.2f ms (target <= 3 ms)\n", median (t_diff, ROUNDS));
+  printf ("memory:       %.3f bytes per block besides the raw text (target <= 2)\n", per_block);
+  printf ("dump:         %zu objects, %zu free blocks, fragmentation %.3f\n",
+          st.n_objects, st.free_blocks, st.fragmentation);
+  return 0;
+}
