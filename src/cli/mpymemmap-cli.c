@@ -142,7 +142,18 @@ load_dump_ref (const char *arg)
             file, index, dumps->len, dumps->len == 1 ? "" : "s", dumps->len - 1);
       return NULL;
     }
-  return mpy_snapshot_ref (g_ptr_array_index (dumps, index));
+  {
+    MpySnapshot *snapshot = g_ptr_array_index (dumps, index);
+    g_autofree char *base = NULL;
+    g_autofree char *label = NULL;
+
+    /* Pictures say what they show: a dump without a label is named after its file. */
+    if (mpy_snapshot_get_label (snapshot) != NULL)
+      return mpy_snapshot_ref (snapshot);
+    base = g_path_get_basename (file);
+    label = dumps->len > 1 ? g_strdup_printf ("%s:%u", base, index) : g_steal_pointer (&base);
+    return mpy_snapshot_with_label (snapshot, label);
+  }
 }
 
 /* ------------------------------------------------------------------------------------------

@@ -1138,6 +1138,42 @@ mpy_renderer_get_size (MpySnapshot            *snapshot,
 }
 
 /**
+ * mpy_renderer_get_map_origin:
+ * @snapshot: the snapshot (ignored when @diff is given)
+ * @diff: (nullable): a diff
+ * @options: (nullable): render options
+ * @scale: px per block
+ * @x: (out): left edge of the map in the picture
+ * @y: (out): top edge of the map in the picture
+ *
+ * Where mpy_renderer_draw() puts block cell (0, 0); cell (cx, cy) covers
+ * [x + cx × scale, x + (cx + 1) × scale) horizontally, likewise vertically.
+ */
+void
+mpy_renderer_get_map_origin (MpySnapshot            *snapshot,
+                             MpyDiff                *diff,
+                             const MpyRenderOptions *options,
+                             double                  scale,
+                             double                 *x,
+                             double                 *y)
+{
+  MpyRenderOptions defaults = MPY_RENDER_OPTIONS_INIT;
+  Picture p;
+  cairo_t *cr;
+
+  if (options == NULL)
+    options = &defaults;
+  g_return_if_fail (layout_snapshot (snapshot, diff) != NULL);
+
+  cr = measure_context ();
+  picture_layout (&p, cr, snapshot, diff, options, scale);
+  cairo_destroy (cr);
+  *x = MARGIN;
+  *y = MARGIN + p.header_height + SECTION_GAP;
+  picture_clear (&p);
+}
+
+/**
  * mpy_renderer_draw:
  * @cr: a cairo context; the picture is drawn with its top-left corner at the origin
  * @snapshot: the snapshot (ignored when @diff is given)

@@ -78,6 +78,10 @@ void     mpy_renderer_draw_outlines (cairo_t                *cr,
 void     mpy_renderer_get_size  (MpySnapshot *snapshot, MpyDiff *diff,
                                  const MpyRenderOptions *options, double scale,
                                  int *width, int *height);
+/* Where mpy_renderer_draw() puts the map's top-left corner (block cell (0, 0)). */
+void     mpy_renderer_get_map_origin (MpySnapshot *snapshot, MpyDiff *diff,
+                                      const MpyRenderOptions *options, double scale,
+                                      double *x, double *y);
 void     mpy_renderer_draw      (cairo_t *cr, MpySnapshot *snapshot, MpyDiff *diff,
                                  const MpyRenderOptions *options, double scale);
 /* The largest whole scale at which the picture fits an image (32767 px per side);

@@ -792,6 +792,26 @@ test_png_written (void)
       g_assert_cmpint (cairo_image_surface_get_height (png), ==, h);
       /* Drawn on the palette's background. */
       g_assert_cmphex (pixel (png, 0, 0), ==, mpy_palette_get_background (options.dark));
+      /* Every block at its place in the map, in its colour. */
+      {
+        const guint8 *kinds = mpy_snapshot_get_kinds (snapshot);
+        const guint8 *states = d != NULL ? mpy_diff_get_states (d) : NULL;
+        double ox, oy;
+
+        mpy_renderer_get_map_origin (snapshot, d, &options, scale, &ox, &oy);
+        g_assert_cmpfloat (oy, >, 0);
+        for (gsize i = 0; i < mpy_snapshot_get_n_blocks (snapshot); i++)
+          {
+            int x = (int) (ox + (i % 64) * scale + scale / 2);
+            int y = (int) (oy + (i / 64) * scale + scale / 2);
+            guint32 want = states != NULL ? mpy_palette_get_diff_color (states[i], options.dark)
+                                          : mpy_palette_get_kind_color (kinds[i], options.dark);
+
+            if (pixel (png, x, y) != want)
+              g_error ("PNG pass %d: block %" G_GSIZE_FORMAT " at %d,%d is %06x, expected %06x",
+                       pass, i, x, y, pixel (png, x, y), want);
+          }
+      }
       cairo_surface_destroy (png);
       /* Atomic: only the PNG is left, no temporary file. */
       g_assert_cmpuint (count_files (dir), ==, 1);
