@@ -780,7 +780,7 @@ test_figures_panel_diff (void)
     {
       guint64 a = text_number (text_after, figures[i].pattern);
       guint64 b = text_number (text_before, figures[i].pattern);
-      g_autofree char *delta = g_strdup_printf ("(Δ %+" G_GINT64_FORMAT ")", (gint64) a - (gint64) b);
+      g_autofree char *delta = g_strdup_printf ("(Δ\u00a0%+" G_GINT64_FORMAT ")", (gint64) a - (gint64) b);
       const char *value = mpy_figures_panel_get_value_text (panel, figures[i].key);
 
       assert_value_starts (panel, figures[i].key, a);

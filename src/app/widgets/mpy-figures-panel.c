@@ -81,7 +81,7 @@ static char *
 with_delta (char   *text,
             gint64  delta)
 {
-  char *result = g_strdup_printf (_("%s (Δ %+" G_GINT64_FORMAT ")"), text, delta);
+  char *result = g_strdup_printf (_("%s (Δ\u00a0%+" G_GINT64_FORMAT ")"), text, delta);
 
   g_free (text);
   return result;
@@ -93,7 +93,7 @@ percent_text (double   value,
               double   delta)
 {
   if (have_delta)
-    return g_strdup_printf (_("%.1f %% (Δ %+.1f)"), value, delta);
+    return g_strdup_printf (_("%.1f %% (Δ\u00a0%+.1f)"), value, delta);
   return g_strdup_printf (_("%.1f %%"), value);
 }
 

@@ -372,43 +372,45 @@ update_dark (MpyHeapView *self)
     }
 }
 
-/* Rectangles (in map pixels at the current scale) for the blocks [start, start + n), one per
- * row it spans, limited to rows [row0, row1). */
+/* The outline (in map pixels at the current scale) of the blocks [start, start + n), which lie
+ * in one area and so follow each other row-major: one closed path around the whole run, not
+ * a box per row. */
 static void
 add_run_path (MpyHeapView *self,
               cairo_t     *cr,
               gsize        start,
-              gsize        n,
-              guint        row0,
-              guint        row1)
+              gsize        n)
 {
   MpySnapshot *snapshot = layout_snapshot (self);
-  guint row_width = mpy_layout_get_row_width (&self->options);
-  guint x, y;
+  double w = mpy_layout_get_row_width (&self->options);
   double s = self->scale;
+  guint x0, y0, xl, yl;
+  double x1;
 
   if (n == 0)
     return;
-  mpy_layout_get_position (snapshot, &self->options, start, &x, &y);
-  while (n > 0)
+  mpy_layout_get_position (snapshot, &self->options, start, &x0, &y0);
+  mpy_layout_get_position (snapshot, &self->options, start + n - 1, &xl, &yl);
+  x1 = xl + 1.0;
+
+  if (yl == y0)
+    cairo_rectangle (cr, x0 * s, y0 * s, (x1 - x0) * s, s);
+  else if (yl == y0 + 1 && x1 <= x0)
     {
-      gsize len = MIN (n, (gsize) (row_width - x));
-
-      if (y >= row1)
-        break;
-      if (y + 1 >= row0)
-        cairo_rectangle (cr, x * s, y * s, len * s, s);
-      n -= len;
-      x = 0;
-      y++;
-      /* Skip whole rows above the visible region without drawing them. */
-      if (y < row0 && n > row_width)
-        {
-          gsize skip = MIN ((gsize) (row0 - y), n / row_width);
-
-          y += skip;
-          n -= skip * row_width;
-        }
+      cairo_rectangle (cr, x0 * s, y0 * s, (w - x0) * s, s);
+      cairo_rectangle (cr, 0, yl * s, x1 * s, s);
+    }
+  else
+    {
+      cairo_move_to (cr, x0 * s, y0 * s);
+      cairo_line_to (cr, w * s, y0 * s);
+      cairo_line_to (cr, w * s, yl * s);
+      cairo_line_to (cr, x1 * s, yl * s);
+      cairo_line_to (cr, x1 * s, (yl + 1.0) * s);
+      cairo_line_to (cr, 0, (yl + 1.0) * s);
+      cairo_line_to (cr, 0, (y0 + 1.0) * s);
+      cairo_line_to (cr, x0 * s, (y0 + 1.0) * s);
+      cairo_close_path (cr);
     }
 }
 
@@ -586,7 +588,7 @@ mpy_heap_view_snapshot (GtkWidget   *widget,
           static const double dash[] = { 4.0, 2.0 };
 
           add_run_path (self, cr, self->stats.largest_free_run_start,
-                        self->stats.largest_free_run, row0, row1);
+                        self->stats.largest_free_run);
           set_source_rgb (cr, self->options.dark ? 0xffa348 : 0xe66100);
           cairo_set_line_width (cr, 2.0);
           cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
@@ -599,7 +601,7 @@ mpy_heap_view_snapshot (GtkWidget   *widget,
           gsize start = self->hovered_block, n = 1;
 
           mpy_snapshot_get_object (layout_snapshot (self), self->hovered_block, &start, &n);
-          add_run_path (self, cr, start, n, row0, row1);
+          add_run_path (self, cr, start, n);
           gdk_cairo_set_source_rgba (cr, &fg);
           cairo_set_line_width (cr, 2.0);
           cairo_stroke (cr);
