@@ -1123,11 +1123,14 @@ static MpySnapshot *
 tiny_dump (const char *map)
 {
   /* Consistency does not matter for the diff; the layout does. */
-  g_autofree char *text = g_strdup_printf ("stack: 1\nGC: total: %zu, used: 0, free: 0\n"
-                                           "GC memory layout; from 4000:\n00000: %s\n",
-                                           strlen (map) * 16, map);
+  gsize n = strlen (map);
+  g_autoptr(GString) text = g_string_new (NULL);
 
-  return read_one_ok (text);
+  g_string_append_printf (text, "stack: 1\nGC: total: %zu, used: 0, free: 0\n"
+                          "GC memory layout; from 4000:\n", n * 16);
+  for (gsize i = 0; i < n; i += 64)
+    g_string_append_printf (text, "%05zx: %.*s\n", i * 16, (int) MIN (64, n - i), map + i);
+  return read_one_ok (text->str);
 }
 
 static void
@@ -1234,6 +1237,114 @@ test_diff_fixtures (void)
   g_assert_false (mpy_diff_get_figure_delta (diff, MPY_FIGURE_GC_MAX_NEW_SPLIT, &delta));
 }
 
+/* A plain reference for the diff: object starts per block, objects as
+ * (start, size, kind) lists, compared directly. */
+static void
+reference_objects (const char *map,
+                   gsize       n,
+                   gsize      *start_of,
+                   GHashTable *objects)
+{
+  gsize i = 0;
+
+  while (i < n)
+    {
+      gsize j = i + 1;
+
+      if (map[i] == '.')
+        {
+          start_of[i] = G_MAXSIZE;
+          i++;
+          continue;
+        }
+      while (j < n && map[j] == '=')
+        j++;
+      for (gsize k = i; k < j; k++)
+        start_of[k] = i;
+      g_hash_table_add (objects, g_strdup_printf ("%zu/%zu/%c", i, j - i, map[i]));
+      i = j;
+    }
+}
+
+static void
+test_diff_matches_reference (void)
+{
+  static const char alphabet[] = "...==========hhTLDSABM";
+
+  for (guint round = 0; round < 300; round++)
+    {
+      gsize n = g_test_rand_int_range (1, 700);
+      g_autofree char *mb = g_malloc (n + 1);
+      g_autofree char *ma = g_malloc (n + 1);
+      g_autofree gsize *sb = g_new (gsize, n);
+      g_autofree gsize *sa = g_new (gsize, n);
+      g_autoptr(GHashTable) ob = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_autoptr(GHashTable) oa = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_autoptr(MpySnapshot) before = NULL;
+      g_autoptr(MpySnapshot) after = NULL;
+      g_autoptr(MpyDiff) diff = NULL;
+      const guint8 *states;
+      gsize kept = 0, counts[MPY_N_DIFF_STATES] = { 0 };
+      int mutations = g_test_rand_int_range (0, 12);
+      GHashTableIter iter;
+      gpointer key;
+      g_autoptr(GError) error = NULL;
+
+      for (gsize i = 0; i < n; i++)
+        mb[i] = alphabet[g_test_rand_int_range (0, sizeof alphabet - 1)];
+      mb[n] = '\0';
+      /* After = before with a few changed runs, so long equal stretches remain. */
+      memcpy (ma, mb, n + 1);
+      for (int m = 0; m < mutations; m++)
+        {
+          gsize at = g_test_rand_int_range (0, n);
+          gsize want = g_test_rand_int_range (1, 20);
+          gsize len = MIN (want, n - at);
+
+          for (gsize k = at; k < at + len; k++)
+            ma[k] = alphabet[g_test_rand_int_range (0, sizeof alphabet - 1)];
+        }
+      if (round % 10 == 0)
+        for (gsize i = 0; i < n; i++)
+          ma[i] = alphabet[g_test_rand_int_range (0, sizeof alphabet - 1)];
+
+      before = tiny_dump (mb);
+      after = tiny_dump (ma);
+      diff = mpy_diff_new (before, after, &error);
+      if (error)
+        g_error ("%s\n%s\n%s", error->message, mb, ma);
+      states = mpy_diff_get_states (diff);
+
+      reference_objects (mb, n, sb, ob);
+      reference_objects (ma, n, sa, oa);
+      for (gsize i = 0; i < n; i++)
+        {
+          MpyDiffState expected;
+
+          if (mb[i] == '.')
+            expected = ma[i] == '.' ? MPY_DIFF_FREE : MPY_DIFF_ALLOCATED;
+          else if (ma[i] == '.')
+            expected = MPY_DIFF_FREED;
+          else
+            expected = sb[i] == sa[i] && mb[sb[i]] == ma[sa[i]] ? MPY_DIFF_UNCHANGED : MPY_DIFF_CHANGED;
+          if (states[i] != expected)
+            g_error ("block %zu: %s, expected %s\nbefore %s\nafter  %s", i,
+                     mpy_diff_state_get_name (states[i]), mpy_diff_state_get_name (expected), mb, ma);
+          counts[expected]++;
+        }
+      for (int st = 0; st < MPY_N_DIFF_STATES; st++)
+        g_assert_cmpuint (mpy_diff_count_blocks (diff, st), ==, counts[st]);
+
+      g_hash_table_iter_init (&iter, ob);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (g_hash_table_contains (oa, key))
+          kept++;
+      g_assert_cmpuint (mpy_diff_get_objects_kept (diff), ==, kept);
+      g_assert_cmpuint (mpy_diff_get_objects_freed (diff), ==, g_hash_table_size (ob) - kept);
+      g_assert_cmpuint (mpy_diff_get_objects_new (diff), ==, g_hash_table_size (oa) - kept);
+    }
+}
+
 static void
 test_diff_incompatible (void)
 {
@@ -1304,6 +1415,7 @@ main (int   argc,
   g_test_add_func ("/core/diff/hand-computed", test_diff_hand_computed);
   g_test_add_func ("/core/diff/objects-kept", test_diff_objects_kept);
   g_test_add_func ("/core/diff/fixtures", test_diff_fixtures);
+  g_test_add_func ("/core/diff/matches-reference", test_diff_matches_reference);
   g_test_add_func ("/core/diff/incompatible", test_diff_incompatible);
 
   return g_test_run ();
