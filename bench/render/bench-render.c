@@ -160,6 +160,35 @@ time_full (MpySnapshot            *snapshot,
   return median (t, ROUNDS);
 }
 
+/* Grid and outlines for a zoomed-in 1920 × 1080 canvas at 8 px per block, 1024 blocks per
+ * row, scrolled into the middle of the heap (the canvas clips to what it shows). */
+static double
+time_outlines (MpySnapshot *snapshot)
+{
+  MpyRenderOptions options = { 16, FALSE, TRUE, FALSE };
+  const double scale = 8;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1920, 1080);
+  double t[ROUNDS];
+  guint first_row = 400, n_rows = (guint) (1080 / scale) + 1;
+
+  for (guint r = 0; r < ROUNDS; r++)
+    {
+      cairo_t *cr = cairo_create (surface);
+      gint64 t0;
+
+      cairo_rectangle (cr, 0, 0, 1920, 1080);
+      cairo_clip (cr);
+      cairo_translate (cr, -3000, -(double) first_row * scale);
+      t0 = g_get_monotonic_time ();
+      mpy_renderer_draw_outlines (cr, snapshot, NULL, &options, scale, first_row, n_rows);
+      cairo_surface_flush (surface);
+      t[r] = (g_get_monotonic_time () - t0) / 1000.0;
+      cairo_destroy (cr);
+    }
+  cairo_surface_destroy (surface);
+  return median (t, ROUNDS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -172,7 +201,7 @@ main (int   argc,
   MpyRenderOptions rainbow = { 1, TRUE, TRUE, FALSE };
   MpyRenderOptions wide = { 16, FALSE, TRUE, FALSE };
   g_autofree char *png = NULL;
-  double t_plain, t_rainbow, t_diff, t_full, t_full_alloc, t_full_wide, t_full_diff, t_png;
+  double t_outlines, t_plain, t_rainbow, t_diff, t_full, t_full_alloc, t_full_wide, t_full_diff, t_png;
   int w, h, ww, wh, dw, dh;
 
   g_assert (diff != NULL);
@@ -180,6 +209,7 @@ main (int   argc,
   t_plain = time_block_image (b, NULL, &plain);
   t_rainbow = time_block_image (b, NULL, &rainbow);
   t_diff = time_block_image (NULL, diff, &plain);
+  t_outlines = time_outlines (b);
   t_full = time_full (b, NULL, &plain, 1, TRUE, &w, &h);
   t_full_alloc = time_full (b, NULL, &plain, 1, FALSE, &w, &h);
   t_full_wide = time_full (b, NULL, &wide, 1, TRUE, &ww, &wh);
@@ -207,6 +237,7 @@ main (int   argc,
   printf ("  the same with a fresh %d x %d surface every round:                 %6.2f ms\n", w, h, t_full_alloc);
   printf ("full picture 1 px/block, 1024 per row (%d x %d px):              %6.2f ms\n", ww, wh, t_full_wide);
   printf ("full diff picture 1 px/block, 1024 per row (%d x %d px):         %6.2f ms\n", dw, dh, t_full_diff);
+  printf ("grid + outlines, 1920 x 1080 canvas at 8 px/block, 1024 per row: %6.2f ms\n", t_outlines);
   printf ("PNG file 1 px/block, 1024 per row (one run, zlib included): %6.2f ms\n", t_png);
   return 0;
 }

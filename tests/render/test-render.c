@@ -710,6 +710,48 @@ test_outlines_only_when_large (void)
     }
 }
 
+/* A canvas shows part of the map: outlines drawn under a clip match the full drawing there. */
+static void
+test_outlines_clipped (void)
+{
+  g_autoptr(MpySnapshot) snapshot = read_fixture ("qemu-mps2-an385-fragmented.txt");
+  MpyRenderOptions options = { 4, FALSE, TRUE, FALSE };
+  guint rows = mpy_layout_get_n_rows (snapshot, &options);
+  const int scale = 8, w = 256 * scale, h = 30 * scale;
+  const int cx = 301, cy = 45, cw = 410, ch = 97;
+  cairo_surface_t *full = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  cairo_surface_t *part = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  cairo_t *cr;
+
+  g_assert_cmpuint (rows, >=, 30);
+  cr = cairo_create (full);
+  mpy_renderer_draw_outlines (cr, snapshot, NULL, &options, scale, 0, rows);
+  cairo_destroy (cr);
+
+  cr = cairo_create (part);
+  cairo_rectangle (cr, cx, cy, cw, ch);
+  cairo_clip (cr);
+  mpy_renderer_draw_outlines (cr, snapshot, NULL, &options, scale, 0, rows);
+  cairo_destroy (cr);
+
+  cairo_surface_flush (full);
+  cairo_surface_flush (part);
+  for (int y = cy; y < cy + ch; y++)
+    for (int x = cx; x < cx + cw; x++)
+      if (pixel (full, x, y) != pixel (part, x, y))
+        g_error ("clipped outline differs at %d,%d: %06x vs %06x", x, y,
+                 pixel (part, x, y), pixel (full, x, y));
+  /* and something was drawn there */
+  {
+    gsize lines = 0;
+    for (int x = cx; x < cx + cw; x++)
+      lines += pixel (part, x, cy + 3) != 0;
+    g_assert_cmpuint (lines, >, 0);
+  }
+  cairo_surface_destroy (full);
+  cairo_surface_destroy (part);
+}
+
 /* ------------------------------------------------------------------------------------------
  * Whole picture and PNG
  */
@@ -931,6 +973,7 @@ main (int    argc,
   g_test_add_func ("/render/block-image/areas-start-new-rows", test_block_image_multi_area);
   g_test_add_func ("/render/layout/position-block-at-round-trip", test_layout_round_trip);
   g_test_add_func ("/render/outlines/only-at-large-scale", test_outlines_only_when_large);
+  g_test_add_func ("/render/outlines/clipped-matches-full", test_outlines_clipped);
   g_test_add_func ("/render/png/written-with-expected-size", test_png_written);
   g_test_add_func ("/render/png/write-error-names-file", test_png_write_error);
   g_test_add_func ("/render/png/figures-only-dump", test_png_no_map);
