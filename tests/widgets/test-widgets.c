@@ -669,6 +669,190 @@ test_heap_view_figures_only (void)
   canvas_close (&c);
 }
 
+static GtkEventController *
+find_controller (GtkWidget *widget,
+                 GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;
+    }
+  g_error ("no %s on the heap view", g_type_name (type));
+  return NULL;
+}
+
+static gint64
+hovered_block (MpyHeapView *view)
+{
+  gint64 block;
+
+  g_object_get (view, "hovered-block", &block, NULL);
+  return block;
+}
+
+/* The pointer over a block makes it the hovered block and outlines its whole object. */
+static void
+test_heap_view_hover (void)
+{
+  g_autofree char *text = fixture_text ("microbit-v1.0.1-after-alloc.txt");
+  g_autofree char *line = first_map_line (text);
+  g_autoptr(MpySnapshot) snapshot = load_fixture ("microbit-v1.0.1-after-alloc.txt");
+  GtkEventController *motion;
+  Canvas c;
+  Pixels before, after;
+  guint start, len = 0, best_start = 0, best_len = 0;
+  double x, y, ox, oy;
+  GdkRGBA fg;
+  guint32 fg_rgb;
+  guint changed = 0;
+
+  /* The longest object of the first line. */
+  for (start = 0; start < 64; start += MAX (len, 1))
+    {
+      len = 0;
+      if (line[start] == '.' || line[start] == '=')
+        continue;
+      for (len = 1; start + len < 64 && line[start + len] == '='; len++)
+        ;
+      if (len > best_len)
+        {
+          best_len = len;
+          best_start = start;
+        }
+    }
+  g_assert_cmpuint (best_len, >=, 3);
+
+  canvas_open (&c, 700, 400);
+  mpy_heap_view_set_snapshot (c.view, snapshot);
+  mpy_heap_view_zoom_to (c.view, 10, 0, 0);
+  settle ();
+  g_assert_cmpint (hovered_block (c.view), ==, -1);
+  pixels_grab (&before, GTK_WIDGET (c.view));
+
+  motion = find_controller (GTK_WIDGET (c.view), GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  cell_centre (c.view, best_start + best_len - 1, 1, &x, &y);
+  g_signal_emit_by_name (motion, "motion", x, y);
+  g_assert_cmpint (hovered_block (c.view), ==, 64 + best_start + best_len - 1);
+  cell_centre (c.view, best_start + best_len - 1, 0, &x, &y);
+  g_signal_emit_by_name (motion, "motion", x, y);
+  g_assert_cmpint (hovered_block (c.view), ==, best_start + best_len - 1);
+  settle ();
+  pixels_grab (&after, GTK_WIDGET (c.view));
+
+  /* The top edge of every cell of the object is now drawn in the text colour. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (c.view)), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  fg_rgb = ((guint32) (fg.red * 255 + 0.5) << 16) | ((guint32) (fg.green * 255 + 0.5) << 8) |
+           (guint32) (fg.blue * 255 + 0.5);
+  mpy_heap_view_get_origin (c.view, &ox, &oy);
+  for (guint i = best_start; i < best_start + best_len; i++)
+    {
+      int px = (int) (ox + (i + 0.5) * 10);
+      int py = (int) (oy + 1 * 10);   /* the edge between row 0 and row 1 */
+
+      if (pixels_get (&after, px, py) != pixels_get (&before, px, py))
+        changed++;
+      g_assert_cmphex (pixels_get (&after, px, py), ==, fg_rgb);
+    }
+  g_assert_cmpuint (changed, >, 0);
+  pixels_clear (&before);
+  pixels_clear (&after);
+
+  g_signal_emit_by_name (motion, "leave");
+  g_assert_cmpint (hovered_block (c.view), ==, -1);
+  canvas_close (&c);
+}
+
+/* Dragging pans the view like the scrollbars. */
+static void
+test_heap_view_drag_pans (void)
+{
+  g_autoptr(MpySnapshot) snapshot = load_fixture ("unix-heap256k-after-alloc.txt");
+  GtkEventController *drag;
+  GtkAdjustment *vadj;
+  Canvas c;
+  gsize block_before, block_after;
+
+  canvas_open (&c, 700, 400);
+  mpy_heap_view_set_snapshot (c.view, snapshot);
+  mpy_heap_view_zoom_to (c.view, 8, 0, 0);
+  vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (c.view));
+  gtk_adjustment_set_value (vadj, 100);
+  settle ();
+  g_assert_true (mpy_heap_view_get_block_at (c.view, 300, 150, &block_before));
+
+  drag = find_controller (GTK_WIDGET (c.view), GTK_TYPE_GESTURE_DRAG);
+  g_signal_emit_by_name (drag, "drag-begin", 300.0, 150.0);
+  g_signal_emit_by_name (drag, "drag-update", 0.0, -80.0);
+  g_signal_emit_by_name (drag, "drag-end", 0.0, -80.0);
+  settle ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, 180);
+  /* The block that was under the pointer moved up with the drag. */
+  g_assert_true (mpy_heap_view_get_block_at (c.view, 300, 150 - 80, &block_after));
+  g_assert_cmpuint (block_after, ==, block_before);
+  canvas_close (&c);
+}
+
+/* The largest free run is outlined in the highlight colour, and only when asked. */
+static void
+test_heap_view_largest_free (void)
+{
+  g_autofree char *text = fixture_text ("microbit-v1.0.1-after-alloc.txt");
+  g_auto(GStrv) lines = map_lines (text);
+  g_autofree char *all = g_strjoinv ("", lines);
+  g_autoptr(MpySnapshot) snapshot = load_fixture ("microbit-v1.0.1-after-alloc.txt");
+  gsize best = 0, best_len = 0;
+  gboolean found = FALSE;
+  Canvas c;
+  Pixels px;
+  double ox, oy;
+
+  /* Block n of the map is character n of the printed lines (no abbreviated lines here). */
+  g_assert_null (strstr (text, "lines all free"));
+  for (gsize i = 0; all[i] != '\0';)
+    {
+      gsize j = i;
+
+      while (all[j] == '.')
+        j++;
+      if (j - i > best_len)
+        {
+          best_len = j - i;
+          best = i;
+        }
+      i = j > i ? j : i + 1;
+    }
+  g_assert_cmpuint (best_len, ==, text_number (text, "max free sz: (\\d+)"));
+
+  canvas_open (&c, 700, 400);
+  mpy_heap_view_set_snapshot (c.view, snapshot);
+  mpy_heap_view_zoom_to (c.view, 10, 0, 0);
+  settle ();
+  pixels_grab (&px, GTK_WIDGET (c.view));
+  mpy_heap_view_get_origin (c.view, &ox, &oy);
+  for (gsize i = best; i < best + best_len && i / 64 == best / 64; i++)
+    if (pixels_get (&px, (int) (ox + (i % 64 + 0.5) * 10), (int) (oy + (best / 64) * 10)) ==
+        MPY_HEAP_VIEW_HIGHLIGHT_LIGHT)
+      found = TRUE;
+  g_assert_true (found);
+  pixels_clear (&px);
+
+  g_object_set (c.view, "highlight-largest-free", FALSE, NULL);
+  settle ();
+  pixels_grab (&px, GTK_WIDGET (c.view));
+  for (int y = 0; y < px.height - mpy_heap_view_get_legend_height (c.view); y++)
+    for (int x = 0; x < px.width; x++)
+      g_assert_cmphex (pixels_get (&px, x, y), !=, MPY_HEAP_VIEW_HIGHLIGHT_LIGHT);
+  pixels_clear (&px);
+  canvas_close (&c);
+}
+
 /* ---- figures panel ---------------------------------------------------------------------- */
 
 static void
@@ -833,6 +1017,9 @@ main (int   argc,
   g_test_add_func ("/widgets/heap-view/zoom-keeps-anchor", test_heap_view_zoom_keeps_anchor);
   g_test_add_func ("/widgets/heap-view/columns", test_heap_view_columns);
   g_test_add_func ("/widgets/heap-view/describe-block", test_heap_view_describe_block);
+  g_test_add_func ("/widgets/heap-view/hover-outlines-object", test_heap_view_hover);
+  g_test_add_func ("/widgets/heap-view/drag-pans", test_heap_view_drag_pans);
+  g_test_add_func ("/widgets/heap-view/largest-free-run", test_heap_view_largest_free);
   g_test_add_func ("/widgets/heap-view/figures-only", test_heap_view_figures_only);
   g_test_add_func ("/widgets/figures-panel/header", test_figures_panel_header);
   g_test_add_func ("/widgets/figures-panel/diff-deltas", test_figures_panel_diff);

@@ -20,6 +20,10 @@ typedef enum {
   MPY_HEAP_VIEW_DRAW_TEXTURE,  /* GdkMemoryTexture of the visible region at device pixels */
 } MpyHeapViewDrawMethod;
 
+/* Outline colour of the largest free run (0xRRGGBB), on light and dark backgrounds. */
+#define MPY_HEAP_VIEW_HIGHLIGHT_LIGHT 0xe66100
+#define MPY_HEAP_VIEW_HIGHLIGHT_DARK  0xffa348
+
 void mpy_heap_view_set_draw_method (MpyHeapView *self, MpyHeapViewDrawMethod method);
 
 /* Height in px of the legend strip drawn at the bottom of the widget. */

@@ -279,7 +279,7 @@ legend_layout (MpyHeapView *self,
   if (self->highlight_largest_free)
     {
       labels[n] = _("largest free run");
-      colors[n] = dark ? 0xffa348 : 0xe66100;
+      colors[n] = dark ? MPY_HEAP_VIEW_HIGHLIGHT_DARK : MPY_HEAP_VIEW_HIGHLIGHT_LIGHT;
       outline_only[n++] = TRUE;
     }
 
@@ -589,7 +589,7 @@ mpy_heap_view_snapshot (GtkWidget   *widget,
 
           add_run_path (self, cr, self->stats.largest_free_run_start,
                         self->stats.largest_free_run);
-          set_source_rgb (cr, self->options.dark ? 0xffa348 : 0xe66100);
+          set_source_rgb (cr, self->options.dark ? MPY_HEAP_VIEW_HIGHLIGHT_DARK : MPY_HEAP_VIEW_HIGHLIGHT_LIGHT);
           cairo_set_line_width (cr, 2.0);
           cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
           cairo_stroke (cr);
