@@ -373,6 +373,7 @@ static void
 mpy_device_sidebar_dispose (GObject *object)
 {
   MpyDeviceSidebar *self = (MpyDeviceSidebar *) object;
+  GtkWidget *child;
 
   if (self->op_cancellable != NULL)
     g_cancellable_cancel (self->op_cancellable);
@@ -386,6 +387,9 @@ mpy_device_sidebar_dispose (GObject *object)
 #endif
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MPY_TYPE_DEVICE_SIDEBAR);
+  /* The template's unnamed top-level box is not cleared by dispose_template. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (mpy_device_sidebar_parent_class)->dispose (object);
 }

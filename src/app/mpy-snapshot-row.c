@@ -135,9 +135,13 @@ static void
 mpy_snapshot_row_dispose (GObject *object)
 {
   MpySnapshotRow *self = (MpySnapshotRow *) object;
+  GtkWidget *child;
 
   mpy_snapshot_row_set_item (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), MPY_TYPE_SNAPSHOT_ROW);
+  /* The template's unnamed top-level box is not cleared by dispose_template. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (mpy_snapshot_row_parent_class)->dispose (object);
 }

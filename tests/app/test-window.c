@@ -1,0 +1,1052 @@
+/* test-window.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The main window in a real display (Xvfb): sample session, diff by selecting two snapshots,
+ * PNG export, opening a console log, pasting, saving, autosave restore, list editing, and a
+ * capture from a fake board on a pty while the main loop keeps running.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "mpy-application.h"
+#include "mpy-autosave.h"
+#include "mpy-dump-reader.h"
+#include "mpy-renderer.h"
+#include "mpy-session.h"
+#include "mpy-snapshot-item.h"
+#include "mpy-window.h"
+
+#ifdef HAVE_WIDGETS
+# include "mpy-figures-panel.h"
+# include "mpy-heap-view.h"
+#endif
+
+static MpyApplication *app;
+
+/* Helpers ----------------------------------------------------------------------------------- */
+
+static gboolean
+wake_up_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Runs the main loop until @cond holds or @timeout_ms pass; returns whether it holds. */
+static gboolean
+run_until (Condition cond,
+           gpointer  data,
+           guint     timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint wake = g_timeout_add (10, wake_up_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = cond (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake);
+  return ok;
+}
+
+static gboolean
+always_false (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+run_for (guint ms)
+{
+  run_until (always_false, NULL, ms);
+}
+
+static gboolean
+window_mapped (gpointer data)
+{
+  MpyWindow *window = data;
+  GtkWidget *view = mpy_window_get_heap_view (window);
+
+  /* The canvas is allocated once a map is shown; with nothing to show it is not. */
+  return gtk_widget_get_mapped (GTK_WIDGET (window))
+    && (mpy_window_get_view_mode (window) != MPY_VIEW_MAP || gtk_widget_get_width (view) > 0);
+}
+
+static MpyWindow *
+new_window (gboolean with_sample)
+{
+  MpyWindow *window = mpy_window_new (GTK_APPLICATION (app));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  if (with_sample)
+    mpy_window_load_sample (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (run_until (window_mapped, window, 5000));
+  run_for (100);
+
+  return window;
+}
+
+static char *
+fixture_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "fixtures", name, NULL);
+}
+
+static guint
+n_rows (MpyWindow *window)
+{
+  return g_list_model_get_n_items (mpy_window_get_snapshots (window));
+}
+
+static MpySnapshot *
+row_snapshot (MpyWindow *window,
+              guint      position)
+{
+  g_autoptr(MpySnapshotItem) item = g_list_model_get_item (mpy_window_get_snapshots (window), position);
+
+  return mpy_snapshot_item_get_snapshot (item);
+}
+
+typedef struct {
+  MpyWindow *window;
+  guint      n;
+} RowCount;
+
+static gboolean
+has_rows (gpointer data)
+{
+  RowCount *count = data;
+
+  return n_rows (count->window) >= count->n;
+}
+
+static gboolean
+error_shown (gpointer data)
+{
+  return mpy_window_get_error_message (MPY_WINDOW (data)) != NULL;
+}
+
+static GPtrArray *
+read_sample_independently (void)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *sample;
+  gsize length;
+  const char *data;
+
+  bytes = g_resources_lookup_data ("/com/example/MpyMemMap/sample.mpysession", 0, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (bytes, &length);
+  sample = mpy_session_read_text (data, length, &error);
+  g_assert_no_error (error);
+
+  return sample;
+}
+
+#ifdef HAVE_WIDGETS
+/* The canvas as the user sees it: the widget rendered to a texture by the window's renderer. */
+static guint32 *
+render_widget (GtkWidget *widget,
+               int       *width,
+               int       *height)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  guint32 *pixels;
+
+  *width = gtk_widget_get_width (widget);
+  *height = gtk_widget_get_height (widget);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), *width, *height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                        &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+  pixels = g_new (guint32, (gsize) *width * *height);
+  gdk_texture_download (texture, (guchar *) pixels, (gsize) *width * 4);
+
+  return pixels;
+}
+
+static gboolean
+texture_has_color (const guint32 *pixels,
+                   gsize          n,
+                   guint32        rgb)
+{
+  for (gsize i = 0; i < n; i++)
+    if ((pixels[i] & 0xffffff) == rgb)
+      return TRUE;
+  return FALSE;
+}
+#endif
+
+/* Tests ------------------------------------------------------------------------------------- */
+
+static void
+test_sample_session (void)
+{
+  MpyWindow *window;
+  g_autoptr(GPtrArray) sample = read_sample_independently ();
+  MpySnapshot *shown;
+
+  window = mpy_window_new (GTK_APPLICATION (app));
+  /* No journal in this fresh state dir and no files: the sample session is what opens. */
+  mpy_window_load_initial (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (run_until (window_mapped, window, 5000));
+  run_for (200);
+
+  g_assert_cmpuint (sample->len, >=, 2);
+  g_assert_cmpuint (n_rows (window), ==, sample->len);
+  g_assert_null (mpy_window_get_error_message (window));
+
+  /* A newcomer sees a map at once. */
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_MAP);
+  shown = mpy_window_get_shown_snapshot (window);
+  g_assert_nonnull (shown);
+  g_assert_true (mpy_snapshot_has_map (shown));
+  g_assert_true (gtk_widget_get_visible (mpy_window_get_heap_view (window)));
+  g_assert_true (gtk_widget_get_mapped (mpy_window_get_heap_view (window)));
+
+#ifdef HAVE_WIDGETS
+  {
+    g_autofree guint32 *pixels = NULL;
+    int width, height;
+
+    g_assert_true (mpy_heap_view_get_snapshot (MPY_HEAP_VIEW (mpy_window_get_heap_view (window))) == shown);
+    /* The canvas really paints the map: object heads appear in their palette colour. */
+    pixels = render_widget (mpy_window_get_heap_view (window), &width, &height);
+    g_assert_true (texture_has_color (pixels, (gsize) width * height, mpy_palette_get_kind_color (MPY_KIND_HEAD, FALSE))
+                   || texture_has_color (pixels, (gsize) width * height, mpy_palette_get_kind_color (MPY_KIND_HEAD, TRUE)));
+  }
+#endif
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_select_two_shows_diff (void)
+{
+  MpyWindow *window = new_window (TRUE);
+  GtkSelectionModel *selection = mpy_window_get_selection (window);
+  MpySnapshot *earlier = row_snapshot (window, 0);
+  MpySnapshot *later = row_snapshot (window, 1);
+  MpyDiff *diff;
+  guint64 used_before, used_after;
+
+  /* The sample's first two are the same heap before and after allocations. */
+  gtk_selection_model_select_range (selection, 0, 2, TRUE);
+  run_for (50);
+
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_DIFF);
+  diff = mpy_window_get_shown_diff (window);
+  g_assert_nonnull (diff);
+  /* The later over the earlier. */
+  g_assert_true (mpy_diff_get_before (diff) == earlier);
+  g_assert_true (mpy_diff_get_after (diff) == later);
+
+#ifdef HAVE_WIDGETS
+  g_assert_true (mpy_heap_view_get_diff (MPY_HEAP_VIEW (mpy_window_get_heap_view (window))) == diff);
+  {
+    /* The figures show the delta of the used heap, as the two dumps printed it. */
+    const char *text = mpy_figures_panel_get_value_text (MPY_FIGURES_PANEL (mpy_window_get_figures_panel (window)), "gc_used");
+    g_autofree char *delta = NULL;
+
+    g_assert_true (mpy_snapshot_get_figure (earlier, MPY_FIGURE_GC_USED, &used_before));
+    g_assert_true (mpy_snapshot_get_figure (later, MPY_FIGURE_GC_USED, &used_after));
+    g_assert_cmpuint (used_before, !=, used_after);
+    delta = g_strdup_printf ("%+" G_GINT64_FORMAT, (gint64) used_after - (gint64) used_before);
+    g_assert_nonnull (text);
+    g_assert_nonnull (strstr (text, delta));
+  }
+  {
+    /* The canvas paints diff colours: allocated blocks appear. */
+    g_autofree guint32 *pixels = NULL;
+    int width, height;
+
+    pixels = render_widget (mpy_window_get_heap_view (window), &width, &height);
+    g_assert_true (texture_has_color (pixels, (gsize) width * height, mpy_palette_get_diff_color (MPY_DIFF_ALLOCATED, FALSE))
+                   || texture_has_color (pixels, (gsize) width * height, mpy_palette_get_diff_color (MPY_DIFF_ALLOCATED, TRUE)));
+  }
+#endif
+
+  /* A single click on one row goes back to its map. */
+  gtk_selection_model_select_item (selection, 1, TRUE);
+  run_for (20);
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_MAP);
+  g_assert_null (mpy_window_get_shown_diff (window));
+
+  /* Three selected: a hint how to compare, no map pretending to be a diff. */
+  gtk_selection_model_select_range (selection, 0, 3, TRUE);
+  run_for (20);
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_MESSAGE);
+  g_assert_nonnull (strstr (mpy_window_get_view_message (window), "two"));
+  g_assert_null (mpy_window_get_shown_diff (window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_incompatible_pair_is_explained (void)
+{
+  MpyWindow *window = new_window (FALSE);
+  g_autoptr(GPtrArray) two = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  g_autofree char *unix_path = fixture_path ("unix-heap256k-after-alloc.txt");
+  g_autofree char *qemu_path = fixture_path ("qemu-mps2-an385-after-alloc.txt");
+  g_autoptr(GPtrArray) a = NULL;
+  g_autoptr(GPtrArray) b = NULL;
+  g_autoptr(GError) error = NULL;
+
+  a = mpy_dump_reader_read_file (unix_path, &error);
+  g_assert_no_error (error);
+  b = mpy_dump_reader_read_file (qemu_path, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (two, mpy_snapshot_ref (g_ptr_array_index (a, 0)));
+  g_ptr_array_add (two, mpy_snapshot_ref (g_ptr_array_index (b, 0)));
+
+  /* Two boards with different heaps, selected together. */
+  mpy_window_add_snapshots (window, two, TRUE);
+  run_for (20);
+
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_MESSAGE);
+  g_assert_null (mpy_window_get_shown_diff (window));
+  g_assert_nonnull (strstr (mpy_window_get_view_message (window), "cannot be compared"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+typedef struct {
+  gboolean done;
+  gboolean ok;
+  GError  *error;
+} AsyncDone;
+
+static void
+export_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AsyncDone *done = user_data;
+
+  done->ok = mpy_window_export_png_finish (MPY_WINDOW (object), result, &done->error);
+  done->done = TRUE;
+}
+
+static gboolean
+is_done (gpointer data)
+{
+  return ((AsyncDone *) data)->done;
+}
+
+static void
+check_export (MpyWindow  *window,
+              const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  AsyncDone done = { 0 };
+  MpyRenderOptions options = MPY_RENDER_OPTIONS_INIT;
+  cairo_surface_t *png;
+  int width, height;
+
+  mpy_window_export_png_async (window, file, NULL, export_done_cb, &done);
+  g_assert_true (run_until (is_done, &done, 20000));
+  g_assert_no_error (done.error);
+  g_assert_true (done.ok);
+
+#ifdef HAVE_WIDGETS
+  mpy_heap_view_get_options (MPY_HEAP_VIEW (mpy_window_get_heap_view (window)), &options);
+#endif
+  options.dark = FALSE;
+  mpy_renderer_get_size (mpy_window_get_shown_snapshot (window), mpy_window_get_shown_diff (window),
+                         &options, MPY_WINDOW_EXPORT_SCALE, &width, &height);
+
+  png = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (png), ==, width);
+  g_assert_cmpint (cairo_image_surface_get_height (png), ==, height);
+  /* At least the map itself: a row of blocks at the export scale, every row of the heap. */
+  g_assert_cmpint (width, >=, (int) (mpy_layout_get_row_width (&options) * MPY_WINDOW_EXPORT_SCALE));
+  g_assert_cmpint (height, >=, (int) (mpy_layout_get_n_rows (mpy_window_get_shown_snapshot (window), &options) * MPY_WINDOW_EXPORT_SCALE));
+  cairo_surface_destroy (png);
+}
+
+static void
+test_export_png (void)
+{
+  MpyWindow *window = new_window (TRUE);
+  g_autofree char *dir = g_dir_make_tmp ("mpy-export-XXXXXX", NULL);
+  g_autofree char *map_path = g_build_filename (dir, "map.png", NULL);
+  g_autofree char *diff_path = g_build_filename (dir, "diff.png", NULL);
+
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_MAP);
+  check_export (window, map_path);
+
+  gtk_selection_model_select_range (mpy_window_get_selection (window), 0, 2, TRUE);
+  run_for (20);
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_DIFF);
+  check_export (window, diff_path);
+
+  g_unlink (map_path);
+  g_unlink (diff_path);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_open_console_log (void)
+{
+  static const char *dumps[] = { "qemu-mps2-an385-after-alloc.txt", "qemu-mps2-an385-after-del-gc.txt" };
+  MpyWindow *window = new_window (TRUE);
+  g_autofree char *dir = g_dir_make_tmp ("mpy-log-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "picocom.log", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  RowCount count;
+
+  /* A terminal session as picocom records it: boot text, prompts, prints, and two dumps. */
+  g_string_append (log, "Terminal ready\r\nMicroPython v1.29.0-preview on 2026-11-25; MPS2 with CM3\r\n"
+                        "Type \"help()\" for more information.\r\n>>> import micropython\r\n"
+                        ">>> micropython.mem_info(1)\r\n");
+  for (guint i = 0; i < G_N_ELEMENTS (dumps); i++)
+    {
+      g_autofree char *dump_path = fixture_path (dumps[i]);
+      g_autofree char *text = NULL;
+
+      g_assert_true (g_file_get_contents (dump_path, &text, NULL, NULL));
+      g_string_append (log, text);
+      g_string_append (log, ">>> del a; import gc; gc.collect()\r\n>>> print('step', 2)\r\nstep 2\r\n"
+                            ">>> micropython.mem_info(1)\r\n");
+    }
+  g_string_append (log, ">>> \r\nThanks for using picocom\r\n");
+  g_assert_true (g_file_set_contents (path, log->str, log->len, NULL));
+
+  expected = mpy_dump_reader_read_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (expected->len, ==, G_N_ELEMENTS (dumps));
+
+  mpy_window_open_files (window, &file, 1);
+  /* The log's dumps replace the untouched sample. */
+  count.window = window;
+  count.n = expected->len;
+  g_assert_true (run_until (has_rows, &count, 10000));
+  run_for (50);
+  g_assert_cmpuint (n_rows (window), ==, expected->len);
+  g_assert_null (mpy_window_get_error_message (window));
+  for (guint i = 0; i < expected->len; i++)
+    {
+      g_assert_cmpstr (mpy_snapshot_get_raw_text (row_snapshot (window, i)), ==,
+                       mpy_snapshot_get_raw_text (g_ptr_array_index (expected, i)));
+      /* Unlabelled dumps are named after the file. */
+      g_assert_nonnull (strstr (mpy_snapshot_get_label (row_snapshot (window, i)), "picocom.log"));
+    }
+  /* Both are selected: the second over the first. */
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_DIFF);
+  /* A log is not a session: Save must not write over it. */
+  g_assert_null (mpy_window_get_file (window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_open_bad_file_shows_error (void)
+{
+  MpyWindow *window = new_window (TRUE);
+  guint before = n_rows (window);
+  g_autofree char *dir = g_dir_make_tmp ("mpy-bad-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "notes.txt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  g_assert_true (g_file_set_contents (path, "hello\nno heap dump in here\n", -1, NULL));
+  mpy_window_open_files (window, &file, 1);
+  g_assert_true (run_until (error_shown, window, 10000));
+
+  /* The message names the file, and the open session is untouched. */
+  g_assert_nonnull (strstr (mpy_window_get_error_message (window), "notes.txt"));
+  g_assert_cmpuint (n_rows (window), ==, before);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_paste_text (void)
+{
+  MpyWindow *window = new_window (FALSE);
+  g_autofree char *path = fixture_path ("microbit-v1.0.1-fragmented.txt");
+  g_autofree char *text = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  GdkClipboard *clipboard;
+  RowCount count = { window, 1 };
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+
+  /* Ctrl+V with dump text on the clipboard adds it as a snapshot and shows it. */
+  clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+  gdk_clipboard_set_text (clipboard, text);
+  gtk_widget_grab_focus (GTK_WIDGET (mpy_window_get_heap_view (window)));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.paste", NULL);
+  g_assert_true (run_until (has_rows, &count, 5000));
+  g_assert_cmpuint (n_rows (window), ==, 1);
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_MAP);
+
+  /* Text without a dump: a message in the window, nothing added. */
+  mpy_window_add_text (window, "just some text\n>>> print(1)\n1\n");
+  g_assert_nonnull (mpy_window_get_error_message (window));
+  g_assert_cmpuint (n_rows (window), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+save_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  AsyncDone *done = user_data;
+
+  done->ok = mpy_window_save_to_finish (MPY_WINDOW (object), result, &done->error);
+  done->done = TRUE;
+}
+
+static void
+test_save_round_trip (void)
+{
+  MpyWindow *window = new_window (TRUE);
+  g_autofree char *dir = g_dir_make_tmp ("mpy-save-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "heap.mpysession", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GPtrArray) reread = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MpySnapshotItem) item = NULL;
+  AsyncDone done = { 0 };
+
+  /* Rename the first snapshot, then save. */
+  item = g_list_model_get_item (mpy_window_get_snapshots (window), 0);
+  mpy_snapshot_item_set_label (item, "my renamed snapshot");
+  mpy_window_save_to_async (window, file, NULL, save_done_cb, &done);
+  g_assert_true (run_until (is_done, &done, 10000));
+  g_assert_no_error (done.error);
+  g_assert_true (g_file_equal (mpy_window_get_file (window), file));
+
+  reread = mpy_session_read_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reread->len, ==, n_rows (window));
+  g_assert_cmpstr (mpy_snapshot_get_label (g_ptr_array_index (reread, 0)), ==, "my renamed snapshot");
+  for (guint i = 0; i < reread->len; i++)
+    g_assert_cmpstr (mpy_snapshot_get_raw_text (g_ptr_array_index (reread, i)), ==,
+                     mpy_snapshot_get_raw_text (row_snapshot (window, i)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_autosave_restore (void)
+{
+  g_autofree char *journal_path = mpy_autosave_get_default_path ();
+  g_autofree char *path = fixture_path ("microbit-v1.0.1-after-alloc.txt");
+  g_autoptr(GPtrArray) dumps = NULL;
+  g_autoptr(GPtrArray) journal = NULL;
+  g_autoptr(GError) error = NULL;
+  MpyWindow *window;
+
+  /* A crashed run left two captures in the journal. */
+  dumps = mpy_dump_reader_read_file (path, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(MpyAutosave) autosave = mpy_autosave_new (journal_path);
+    g_autoptr(MpySnapshot) first = mpy_snapshot_with_label (g_ptr_array_index (dumps, 0), "lost capture 1");
+    g_autoptr(MpySnapshot) second = mpy_snapshot_with_label (g_ptr_array_index (dumps, 0), "lost capture 2");
+
+    mpy_autosave_add (autosave, first);
+    mpy_autosave_add (autosave, second);
+    mpy_autosave_flush (autosave);
+  }
+
+  window = mpy_window_new (GTK_APPLICATION (app));
+  mpy_window_load_initial (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (run_until (window_mapped, window, 5000));
+
+  /* Offered, not forced: the sample shows until the user restores. */
+  g_assert_cmpuint (n_rows (window), >, 0);
+  g_assert_cmpstr (mpy_snapshot_get_label (row_snapshot (window, 0)), !=, "lost capture 1");
+  {
+    /* The "Restore" button of the banner. */
+    GtkWidget *bar = NULL;
+    for (GtkWidget *w = gtk_widget_get_first_child (gtk_window_get_child (GTK_WINDOW (window)));
+         w != NULL; w = gtk_widget_get_next_sibling (w))
+      if (GTK_IS_INFO_BAR (w) && gtk_info_bar_get_revealed (GTK_INFO_BAR (w)))
+        bar = w;
+    g_assert_nonnull (bar);
+    gtk_info_bar_response (GTK_INFO_BAR (bar), 2 /* Restore */);
+  }
+  run_for (50);
+
+  g_assert_cmpuint (n_rows (window), ==, 2);
+  g_assert_cmpstr (mpy_snapshot_get_label (row_snapshot (window, 0)), ==, "lost capture 1");
+  g_assert_cmpstr (mpy_snapshot_get_label (row_snapshot (window, 1)), ==, "lost capture 2");
+
+  /* Deleting one rewrites the journal: a crash now would bring back exactly one. */
+  gtk_selection_model_select_item (mpy_window_get_selection (window), 0, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-snapshots", NULL);
+  g_assert_cmpuint (n_rows (window), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));  /* flushes the journal */
+  run_for (50);
+
+  journal = mpy_autosave_load (journal_path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (journal);
+  g_assert_cmpuint (journal->len, ==, 1);
+  g_assert_cmpstr (mpy_snapshot_get_label (g_ptr_array_index (journal, 0)), ==, "lost capture 2");
+}
+
+static void
+test_pasted_snapshot_is_journaled (void)
+{
+  g_autofree char *journal_path = mpy_autosave_get_default_path ();
+  g_autofree char *path = fixture_path ("qemu-mps2-an385-fragmented.txt");
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) journal = NULL;
+  g_autoptr(GError) error = NULL;
+  MpyWindow *window = new_window (TRUE);
+  gint64 start;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  start = g_get_monotonic_time ();
+  mpy_window_add_text (window, text);
+
+  /* On disk within a second, without waiting for a clean exit (kill -9 loses nothing). */
+  while ((journal == NULL || journal->len == 0) && g_get_monotonic_time () - start < G_USEC_PER_SEC)
+    {
+      g_clear_pointer (&journal, g_ptr_array_unref);
+      g_clear_error (&error);
+      run_for (20);
+      journal = mpy_autosave_load (journal_path, NULL);
+    }
+  g_assert_nonnull (journal);
+  g_assert_cmpuint (journal->len, ==, 1);
+  g_assert_cmpstr (mpy_snapshot_get_raw_text (g_ptr_array_index (journal, 0)), ==,
+                   mpy_snapshot_get_raw_text (row_snapshot (window, 0)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_rename_and_delete (void)
+{
+  MpyWindow *window = new_window (TRUE);
+  GtkSelectionModel *selection = mpy_window_get_selection (window);
+  guint before = n_rows (window);
+  MpySnapshot *second = row_snapshot (window, 1);
+  g_autoptr(MpySnapshotItem) item = NULL;
+
+  /* Delete the first of the selection range: the one after it moves up. */
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-snapshots", NULL));
+  g_assert_cmpuint (n_rows (window), ==, before - 1);
+  g_assert_true (row_snapshot (window, 0) == second);
+
+  /* Rename keeps the map and changes the label everywhere. */
+  item = g_list_model_get_item (mpy_window_get_snapshots (window), 0);
+  mpy_snapshot_item_set_label (item, "  after my change  ");
+  g_assert_cmpstr (mpy_snapshot_get_label (row_snapshot (window, 0)), ==, "after my change");
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (row_snapshot (window, 0)), ==, mpy_snapshot_get_n_blocks (second));
+  /* An empty name is refused: the row stays readable. */
+  mpy_snapshot_item_set_label (item, "   ");
+  g_assert_cmpstr (mpy_snapshot_get_label (row_snapshot (window, 0)), ==, "after my change");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+#ifdef HAVE_DEVICE
+
+/* A fake board on a pty: answers the raw REPL and streams a real dump slowly, in small chunks,
+ * as a board at a low baud rate does. */
+typedef struct {
+  int          master;
+  int          slave;
+  char        *slave_name;
+  char        *dump;
+  gsize        dump_len;
+  GThread     *thread;
+  volatile int stop;
+  guint        n_mem_info;
+} FakeBoard;
+
+static void
+fake_write (FakeBoard  *board,
+            const char *data,
+            gsize       len)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (board->master, data, len);
+
+      if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        {
+          g_usleep (1000);
+          continue;
+        }
+      if (n <= 0)
+        return;
+      data += n;
+      len -= (gsize) n;
+    }
+}
+
+static void
+fake_reply (FakeBoard  *board,
+            GString    *code)
+{
+  if (strstr (code->str, "mem_info") != NULL)
+    {
+      board->n_mem_info++;
+      fake_write (board, "OK", 2);
+      for (gsize off = 0; off < board->dump_len; off += 64)
+        {
+          fake_write (board, board->dump + off, MIN (64, board->dump_len - off));
+          g_usleep (15000);
+        }
+      fake_write (board, "\x04\x04>", 3);
+    }
+  else if (strstr (code->str, "1/0") != NULL)
+    {
+      static const char tb[] = "OK\x04Traceback (most recent call last):\r\n  File \"<stdin>\", line 1, in <module>\r\nZeroDivisionError: divide by zero\r\n\x04>";
+      fake_write (board, tb, sizeof tb - 1);
+    }
+  else if (strstr (code->str, "print(") != NULL)
+    {
+      static const char out[] = "OKhello from the board\r\n\x04\x04>";
+      fake_write (board, out, sizeof out - 1);
+    }
+  else
+    fake_write (board, "OK\x04\x04>", 5);
+}
+
+static gpointer
+fake_board_thread (gpointer data)
+{
+  static const char raw_banner[] = "\r\nraw REPL; CTRL-B to exit\r\n>";
+  static const char friendly[] = "\r\nMicroPython v1.9.2 on 2017-09-01; fake board with nRF51822\r\nType \"help()\" for more information.\r\n>>> ";
+  FakeBoard *board = data;
+  g_autoptr(GString) code = g_string_new (NULL);
+  gboolean raw = FALSE;
+  int probe = 0;
+
+  while (!board->stop)
+    {
+      struct pollfd pfd = { board->master, POLLIN, 0 };
+      char buf[256];
+      ssize_t n;
+
+      if (poll (&pfd, 1, 20) <= 0)
+        continue;
+      n = read (board->master, buf, sizeof buf);
+      if (n <= 0)
+        {
+          g_usleep (5000);
+          continue;
+        }
+
+      for (ssize_t i = 0; i < n; i++)
+        {
+          char c = buf[i];
+
+          if (probe == 1 && c == 'A')
+            {
+              probe = 2;
+              continue;
+            }
+          if (probe == 2 && c == '\x01')
+            {
+              /* Raw paste not supported, as on the micro:bit's firmware. */
+              probe = 0;
+              fake_write (board, "R\x00", 2);
+              continue;
+            }
+          probe = 0;
+
+          switch (c)
+            {
+            case '\x01':
+              raw = TRUE;
+              g_string_truncate (code, 0);
+              fake_write (board, raw_banner, sizeof raw_banner - 1);
+              break;
+            case '\x02':
+              raw = FALSE;
+              fake_write (board, friendly, sizeof friendly - 1);
+              break;
+            case '\x03':
+              g_string_truncate (code, 0);
+              if (!raw)
+                fake_write (board, "\r\n>>> ", 6);
+              break;
+            case '\x05':
+              if (raw)
+                probe = 1;
+              break;
+            case '\x04':
+              if (raw)
+                {
+                  fake_reply (board, code);
+                  g_string_truncate (code, 0);
+                }
+              break;
+            default:
+              if (raw)
+                g_string_append_c (code, c);
+              break;
+            }
+        }
+    }
+
+  return NULL;
+}
+
+static FakeBoard *
+fake_board_new (const char *fixture)
+{
+  FakeBoard *board = g_new0 (FakeBoard, 1);
+  g_autofree char *path = fixture_path (fixture);
+  struct termios tio;
+
+  g_assert_true (g_file_get_contents (path, &board->dump, &board->dump_len, NULL));
+
+  board->master = posix_openpt (O_RDWR | O_NOCTTY);
+  g_assert_cmpint (board->master, >=, 0);
+  g_assert_cmpint (grantpt (board->master), ==, 0);
+  g_assert_cmpint (unlockpt (board->master), ==, 0);
+  board->slave_name = g_strdup (ptsname (board->master));
+  /* Keep one end of the slave open and raw, so the pty lives between the app's opens. */
+  board->slave = open (board->slave_name, O_RDWR | O_NOCTTY);
+  g_assert_cmpint (board->slave, >=, 0);
+  g_assert_cmpint (tcgetattr (board->slave, &tio), ==, 0);
+  cfmakeraw (&tio);
+  g_assert_cmpint (tcsetattr (board->slave, TCSANOW, &tio), ==, 0);
+
+  board->thread = g_thread_new ("fake-board", fake_board_thread, board);
+
+  return board;
+}
+
+static void
+fake_board_free (FakeBoard *board)
+{
+  board->stop = 1;
+  g_thread_join (board->thread);
+  close (board->slave);
+  close (board->master);
+  g_free (board->slave_name);
+  g_free (board->dump);
+  g_free (board);
+}
+
+typedef struct {
+  guint  n;
+  gint64 last;
+  gint64 max_gap;
+} Ticks;
+
+static gboolean
+count_tick_cb (gpointer data)
+{
+  Ticks *ticks = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (ticks->n > 0)
+    ticks->max_gap = MAX (ticks->max_gap, now - ticks->last);
+  ticks->last = now;
+  ticks->n++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+busy_cb (MpyDeviceSidebar *sidebar,
+         GParamSpec       *pspec,
+         gboolean         *seen_busy)
+{
+  if (mpy_device_sidebar_get_busy (sidebar))
+    *seen_busy = TRUE;
+}
+
+static gboolean
+not_busy (gpointer data)
+{
+  return !mpy_device_sidebar_get_busy (MPY_DEVICE_SIDEBAR (data));
+}
+
+typedef struct {
+  MpyDeviceSidebar *sidebar;
+  const char       *needle;
+} OutputWait;
+
+static gboolean
+output_has (gpointer data)
+{
+  OutputWait *wait = data;
+  g_autofree char *text = mpy_device_sidebar_dup_output (wait->sidebar);
+
+  return strstr (text, wait->needle) != NULL;
+}
+
+static void
+test_capture_from_fake_board (void)
+{
+  FakeBoard *board = fake_board_new ("unix-heap256k-after-alloc.txt");
+  MpyWindow *window = new_window (TRUE);
+  MpyDeviceSidebar *sidebar = mpy_window_get_device_sidebar (window);
+  g_autofree char *path = fixture_path ("unix-heap256k-after-alloc.txt");
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean seen_busy = FALSE;
+  Ticks ticks = { 0 };
+  guint tick_id;
+  RowCount count = { window, 1 };
+  MpySnapshot *captured;
+
+  expected = mpy_dump_reader_read_file (path, &error);
+  g_assert_no_error (error);
+
+  mpy_device_sidebar_set_path (sidebar, board->slave_name);
+  g_signal_connect (sidebar, "notify::busy", G_CALLBACK (busy_cb), &seen_busy);
+  tick_id = g_timeout_add (5, count_tick_cb, &ticks);
+
+  /* Ctrl+R: the capture replaces the sample and is shown at once. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.capture", NULL));
+  g_assert_true (run_until (not_busy, sidebar, 30000));
+  g_assert_null (mpy_window_get_error_message (window));
+  g_assert_cmpuint (n_rows (window), ==, 1);
+  g_source_remove (tick_id);
+
+  /* The window stayed responsive: the main loop ran many times while the dump streamed in,
+   * and the sidebar showed an operation in progress (with Cancel). */
+  g_assert_true (seen_busy);
+  g_assert_cmpuint (ticks.n, >=, 5);
+  g_assert_cmpint (ticks.max_gap, <, 400 * 1000);
+  g_assert_cmpuint (board->n_mem_info, ==, 1);
+
+  captured = row_snapshot (window, 0);
+  g_assert_false (mpy_snapshot_is_damaged (captured));
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (captured), ==,
+                    mpy_snapshot_get_n_blocks (g_ptr_array_index (expected, 0)));
+  g_assert_cmpstr (mpy_snapshot_get_label (captured), ==, "Capture 1");
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_MAP);
+  g_assert_true (mpy_window_get_shown_snapshot (window) == captured);
+
+  /* Before and after gc.collect(): two more snapshots, shown as a diff. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.capture-before-after", NULL));
+  count.n = 3;
+  g_assert_true (run_until (has_rows, &count, 30000));
+  g_assert_true (run_until (not_busy, sidebar, 30000));
+  g_assert_null (mpy_window_get_error_message (window));
+  g_assert_cmpuint (n_rows (window), ==, 3);
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_DIFF);
+
+  /* Run on board: output and traceback in the sidebar. */
+  mpy_device_sidebar_run (sidebar, "print('hello')");
+  {
+    OutputWait wait = { sidebar, "hello from the board" };
+    g_assert_true (run_until (output_has, &wait, 10000));
+  }
+  g_assert_true (run_until (not_busy, sidebar, 10000));
+  mpy_device_sidebar_run (sidebar, "1/0");
+  {
+    OutputWait wait = { sidebar, "ZeroDivisionError" };
+    g_assert_true (run_until (output_has, &wait, 10000));
+  }
+  g_assert_true (run_until (not_busy, sidebar, 10000));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  run_for (200);  /* let the connection close the port */
+  fake_board_free (board);
+}
+
+static void
+test_capture_error_is_shown (void)
+{
+  MpyWindow *window = new_window (TRUE);
+  MpyDeviceSidebar *sidebar = mpy_window_get_device_sidebar (window);
+  guint before = n_rows (window);
+
+  mpy_device_sidebar_set_path (sidebar, "/dev/mpymemmap-no-such-port");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.capture", NULL));
+  g_assert_true (run_until (error_shown, window, 20000));
+  /* The device layer's message reaches the window; nothing is lost or added. */
+  g_assert_cmpuint (n_rows (window), ==, before);
+  g_assert_nonnull (strstr (mpy_window_get_error_message (window), "capture"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+#endif /* HAVE_DEVICE */
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *recent_dir = NULL;
+  g_autofree char *recent_file = NULL;
+  int ret;
+
+  /* GtkRecentManager is a singleton that keeps the file it first chose: give it one folder for
+   * the whole run, since the per-test folders of G_TEST_OPTION_ISOLATE_DIRS go after each test. */
+  recent_dir = g_dir_make_tmp ("mpy-test-recent-XXXXXX", NULL);
+  g_assert_nonnull (recent_dir);
+  g_setenv ("XDG_DATA_HOME", recent_dir, TRUE);
+  g_object_ref (gtk_recent_manager_get_default ());
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  gtk_init ();
+
+  app = mpy_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_test_add_func ("/app/window/sample-session", test_sample_session);
+  g_test_add_func ("/app/window/select-two-shows-diff", test_select_two_shows_diff);
+  g_test_add_func ("/app/window/incompatible-pair-is-explained", test_incompatible_pair_is_explained);
+  g_test_add_func ("/app/window/export-png", test_export_png);
+  g_test_add_func ("/app/window/open-console-log", test_open_console_log);
+  g_test_add_func ("/app/window/open-bad-file-shows-error", test_open_bad_file_shows_error);
+  g_test_add_func ("/app/window/paste-text", test_paste_text);
+  g_test_add_func ("/app/window/save-round-trip", test_save_round_trip);
+  g_test_add_func ("/app/window/autosave-restore", test_autosave_restore);
+  g_test_add_func ("/app/window/pasted-snapshot-is-journaled", test_pasted_snapshot_is_journaled);
+  g_test_add_func ("/app/window/rename-and-delete", test_rename_and_delete);
+#ifdef HAVE_DEVICE
+  g_test_add_func ("/app/window/capture-from-fake-board", test_capture_from_fake_board);
+  g_test_add_func ("/app/window/capture-error-is-shown", test_capture_error_is_shown);
+#endif
+
+  ret = g_test_run ();
+
+  g_object_unref (app);
+  recent_file = g_build_filename (recent_dir, "recently-used.xbel", NULL);
+  g_unlink (recent_file);
+  g_rmdir (recent_dir);
+  return ret;
+}
