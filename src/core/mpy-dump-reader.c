@@ -185,9 +185,10 @@ parse_fields (Reader      *r,
         {
           if (f >= n_required && i == n)
             break;
-          reason = g_strdup_printf ("line %u, column %zu: expected “%s”%s",
-                                    line_no, i + 1, fields[f].literal,
-                                    i == n ? " but the line ends (cut off?)" : "");
+          if (reason == NULL)   /* the first problem on the line is the one to report */
+            reason = g_strdup_printf ("line %u, column %zu: expected “%s”%s",
+                                      line_no, i + 1, fields[f].literal,
+                                      i == n ? " but the line ends (cut off?)" : "");
           goto out;
         }
       i += lit_len;
@@ -195,14 +196,16 @@ parse_fields (Reader      *r,
       res = parse_decimal (s, n, &i, &value);
       if (res == NUM_NONE)
         {
-          reason = g_strdup_printf ("line %u, column %zu: expected a number after “%s”",
-                                    line_no, i + 1, fields[f].literal);
+          if (reason == NULL)
+            reason = g_strdup_printf ("line %u, column %zu: expected a number after “%s”",
+                                      line_no, i + 1, fields[f].literal);
           goto out;
         }
       if (res == NUM_ABSURD)
         {
-          reason = g_strdup_printf ("line %u, column %zu: the number after “%s” is too large to be real",
-                                    line_no, num_start + 1, fields[f].literal);
+          if (reason == NULL)
+            reason = g_strdup_printf ("line %u, column %zu: the number after “%s” is too large to be real",
+                                      line_no, num_start + 1, fields[f].literal);
           continue;
         }
       if (fields[f].figure >= 0)

@@ -46,9 +46,13 @@ _mpy_stats_compute_map (const guint8  *kinds,
 
   for (guint a = 0; a < n_areas; a++)
     {
-      const guint8 *p = kinds + areas[a].first_block;
+      const guint8 *p;
       gsize n = areas[a].n_blocks;
       gsize i = 0;
+
+      if (n == 0)   /* (kinds may be NULL when the whole map is empty) */
+        continue;
+      p = kinds + areas[a].first_block;
 
       stats->n_blocks += n;
       while (i < n)
