@@ -15,6 +15,9 @@ G_DEFINE_QUARK (mpy-render-error-quark, mpy_render_error)
 
 /* Cairo image surfaces are limited to 32767 px per side. */
 #define MAX_SIDE 32767
+/* A PNG export is drawn in memory first: keep it to 1 GiB of RGB24 (Linux would rather
+ * overcommit and kill the app later than fail the allocation). */
+#define MAX_PIXELS (G_GINT64_CONSTANT (1) << 28)
 
 /* Grid lines and object outlines are only drawn from this cell size on. */
 #define OUTLINE_MIN_SCALE 6.0
@@ -1288,7 +1291,7 @@ size_fits (MpySnapshot            *snapshot,
   int w, h;
 
   mpy_renderer_get_size (snapshot, diff, options, scale, &w, &h);
-  return w <= MAX_SIDE && h <= MAX_SIDE;
+  return w <= MAX_SIDE && h <= MAX_SIDE && (gint64) w * h <= MAX_PIXELS;
 }
 
 /**
@@ -1297,8 +1300,9 @@ size_fits (MpySnapshot            *snapshot,
  * @diff: (nullable): a diff
  * @options: (nullable): render options
  *
- * Returns: the largest whole scale (px per block) at which the picture fits Cairo's
- *   32767 px per side, or 0 when not even 1 px per block fits.
+ * Returns: the largest whole scale (px per block) at which the picture fits an image
+ *   (Cairo's 32767 px per side, and at most 2^28 pixels), or 0 when not even 1 px per
+ *   block fits.
  */
 guint
 mpy_renderer_get_max_scale (MpySnapshot            *snapshot,
@@ -1331,15 +1335,16 @@ check_size (MpySnapshot            *snapshot,
   int w, h;
   guint max_scale;
   guint fitting_columns = 0;
+  g_autofree char *limit = NULL;
 
   mpy_renderer_get_size (snapshot, diff, options, scale, &w, &h);
-  if (w <= MAX_SIDE && h <= MAX_SIDE)
+  if (size_fits (snapshot, diff, options, scale))
     return TRUE;
 
   max_scale = mpy_renderer_get_max_scale (snapshot, diff, options);
 
   /* More columns make the picture wider and lower: find one that fits at this scale. */
-  for (guint c = 1; c <= 512 && fitting_columns == 0; c++)
+  for (guint c = 1; c <= 1024 && fitting_columns == 0; c++)
     {
       MpyRenderOptions o = *options;
 
@@ -1350,26 +1355,24 @@ check_size (MpySnapshot            *snapshot,
         fitting_columns = c;
     }
 
+  limit = g_strdup_printf ("The picture would be %d × %d px, more than an image can have "
+                           "(32767 px a side, %" G_GINT64_FORMAT " million pixels)",
+                           w, h, MAX_PIXELS / 1000000);
   if (max_scale >= 1 && fitting_columns > 0)
     g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_TOO_LARGE,
-                 "The picture would be %d × %d px, more than the 32767 px per side an image can have. "
-                 "Use a scale of %u px per block or less (--scale %u), or %u columns (--columns %u)",
-                 w, h, max_scale, max_scale, fitting_columns, fitting_columns);
+                 "%s. Use a scale of %u px per block or less (--scale %u), or %u columns (--columns %u)",
+                 limit, max_scale, max_scale, fitting_columns, fitting_columns);
   else if (max_scale >= 1)
     g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_TOO_LARGE,
-                 "The picture would be %d × %d px, more than the 32767 px per side an image can have. "
-                 "Use a scale of %u px per block or less (--scale %u)",
-                 w, h, max_scale, max_scale);
+                 "%s. Use a scale of %u px per block or less (--scale %u)",
+                 limit, max_scale, max_scale);
   else if (fitting_columns > 0)
     g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_TOO_LARGE,
-                 "The picture would be %d × %d px, more than the 32767 px per side an image can have. "
-                 "Use %u columns (--columns %u)",
-                 w, h, fitting_columns, fitting_columns);
+                 "%s. Use %u columns (--columns %u)", limit, fitting_columns, fitting_columns);
   else
     g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_TOO_LARGE,
-                 "The picture would be %d × %d px, more than the 32767 px per side an image can have, "
-                 "even at 1 px per block. Use more columns (--columns) so that rows get fewer",
-                 w, h);
+                 "%s, even at 1 px per block. Use more columns (--columns) so that rows get fewer",
+                 limit);
   return FALSE;
 }
 

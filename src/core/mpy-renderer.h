@@ -84,7 +84,7 @@ void     mpy_renderer_get_map_origin (MpySnapshot *snapshot, MpyDiff *diff,
                                       double *x, double *y);
 void     mpy_renderer_draw      (cairo_t *cr, MpySnapshot *snapshot, MpyDiff *diff,
                                  const MpyRenderOptions *options, double scale);
-/* The largest whole scale at which the picture fits an image (32767 px per side);
+/* The largest whole scale at which the picture fits an image (32767 px per side, 2^28 px);
  * 0 when even 1 px per block does not fit (use more columns). */
 guint    mpy_renderer_get_max_scale (MpySnapshot *snapshot, MpyDiff *diff,
                                      const MpyRenderOptions *options);

@@ -904,17 +904,48 @@ test_png_no_map (void)
   remove_dir (dir);
 }
 
+static gboolean
+fits_image (int w,
+            int h)
+{
+  /* Cairo's limit per side, and the renderer's 2^28-pixel budget for exports. */
+  return w <= 32767 && h <= 32767 && (gint64) w * h <= (G_GINT64_CONSTANT (1) << 28);
+}
+
+/* A 262,144-block heap (a 4 MiB PSRAM heap), one area. */
+static MpySnapshot *
+big_snapshot (void)
+{
+  const char *pattern = "h=hLhhhhTh.B.LhhA..Ah=....AS...h=h=h===Ah=A.h===================";
+  const guint64 bases[] = { 0x3f800000 };
+  GString *map = g_string_sized_new (262144);
+  const char *areas[2] = { NULL, NULL };
+  g_autofree char *text = NULL;
+  MpySnapshot *snapshot;
+
+  while (map->len < 262144)
+    g_string_append (map, pattern);
+  areas[0] = map->str;
+  text = build_dump (areas, bases);
+  g_string_free (map, TRUE);
+  snapshot = mpy_dump_reader_read_one (text, -1, NULL);
+  g_assert_nonnull (snapshot);
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (snapshot), ==, 262144);
+  return snapshot;
+}
+
 static void
 test_png_too_large (void)
 {
-  g_autoptr(MpySnapshot) snapshot = read_fixture ("qemu-mps2-an385-fragmented.txt");
+  g_autoptr(MpySnapshot) snapshot = big_snapshot ();
+  g_autoptr(MpySnapshot) small = read_fixture ("qemu-mps2-an385-fragmented.txt");
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = temp_dir ();
   g_autofree char *path = g_build_filename (dir, "map.png", NULL);
   MpyRenderOptions options = { 1, FALSE, TRUE, FALSE };
   guint rows = mpy_layout_get_n_rows (snapshot, &options);
-  /* Too tall at 1 column, but 2 columns of 128 × 250 px fit the width. */
-  double scale = 250;
+  /* 4096 rows: too tall at 10 px, but 2 columns of 128 × 10 px would fit. */
+  double scale = 10;
   guint max_scale;
   g_autofree char *scale_hint = NULL;
   const char *columns_hint;
@@ -930,9 +961,9 @@ test_png_too_large (void)
   max_scale = mpy_renderer_get_max_scale (snapshot, NULL, &options);
   g_assert_cmpuint (max_scale, >=, 1);
   mpy_renderer_get_size (snapshot, NULL, &options, max_scale, &w, &h);
-  g_assert_cmpint (MAX (w, h), <=, 32767);
+  g_assert_true (fits_image (w, h));
   mpy_renderer_get_size (snapshot, NULL, &options, max_scale + 1, &w, &h);
-  g_assert_cmpint (MAX (w, h), >, 32767);
+  g_assert_false (fits_image (w, h));
   scale_hint = g_strdup_printf ("--scale %u", max_scale);
   g_assert_nonnull (strstr (error->message, scale_hint));
 
@@ -943,13 +974,17 @@ test_png_too_large (void)
   g_assert_cmpuint (columns, >, 1);
   options.columns = columns;
   mpy_renderer_get_size (snapshot, NULL, &options, scale, &w, &h);
-  g_assert_cmpint (MAX (w, h), <=, 32767);
+  g_assert_true (fits_image (w, h));
+  /* and it really writes */
+  g_assert_true (mpy_renderer_write_png (snapshot, NULL, &options, scale, path, NULL));
 
-  /* So wide that no column count fits: only the scale is suggested. */
+  /* A small heap at a huge scale: no column count helps, only the scale is suggested. */
   options.columns = 1;
   g_clear_error (&error);
-  g_assert_false (mpy_renderer_write_png (snapshot, NULL, &options, 400, path, &error));
+  g_assert_false (mpy_renderer_write_png (small, NULL, &options, 400, path, &error));
   g_assert_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_TOO_LARGE);
+  g_clear_pointer (&scale_hint, g_free);
+  scale_hint = g_strdup_printf ("--scale %u", mpy_renderer_get_max_scale (small, NULL, &options));
   g_assert_nonnull (strstr (error->message, scale_hint));
   g_assert_null (strstr (error->message, "--columns"));
 
