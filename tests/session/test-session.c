@@ -636,6 +636,53 @@ test_error_binary (void)
 }
 
 static void
+test_error_mutations (void)
+{
+  /* Thousands of damaged copies of a real session (bytes changed, removed, cut off): each
+   * one gives snapshots or an error, never a crash or a hang. */
+  gsize length = 0;
+  g_autofree char *text = rich_session_text (&length);
+  GRand *rand = g_rand_new_with_seed (7);
+  guint n_errors = 0;
+
+  for (guint round = 0; round < 8000; round++)
+    {
+      g_autofree char *copy = g_memdup2 (text, length);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) back = NULL;
+      gsize n = length;
+      guint edits = g_rand_int_range (rand, 1, 4);
+
+      for (guint e = 0; e < edits && n > 2; e++)
+        {
+          /* Aim at the header lines half of the time: that is where the structure is. */
+          const char *header = g_rand_boolean (rand)
+            ? g_strrstr_len (copy, g_rand_int_range (rand, 1, n), "@snapshot") : NULL;
+          gsize at = header != NULL
+            ? (gsize) (header - copy) + g_rand_int_range (rand, 0, 80)
+            : (gsize) g_rand_int_range (rand, 0, n);
+
+          at = MIN (at, n - 1);
+          switch (g_rand_int_range (rand, 0, 4))
+            {
+            case 0: copy[at] = (char) g_rand_int_range (rand, 1, 256); break;
+            case 1: memmove (copy + at, copy + at + 1, n - at - 1); n--; break;
+            case 2: n = MAX (at, 1); break;
+            default: copy[at] = "\n\"= \\x0"[g_rand_int_range (rand, 0, 8)]; break;
+            }
+        }
+      back = mpy_session_read_text (copy, n, &error);
+      g_assert_true ((back == NULL) != (error == NULL));
+      if (error != NULL)
+        n_errors++;
+    }
+  g_test_message ("%u of 8000 damaged copies refused", n_errors);
+  /* Most damage is noticed. */
+  g_assert_cmpuint (n_errors, >, 4000);
+  g_rand_free (rand);
+}
+
+static void
 test_error_huge (void)
 {
   /* A sparse 257 MiB file is refused from its size, before any reading. */
@@ -1298,6 +1345,7 @@ main (int   argc,
   g_test_add_func ("/session/error/file-untouched", test_error_file_untouched);
   g_test_add_func ("/session/error/binary", test_error_binary);
   g_test_add_func ("/session/error/huge", test_error_huge);
+  g_test_add_func ("/session/error/mutations", test_error_mutations);
   g_test_add_func ("/session/error/newer-version", test_error_newer_version);
   g_test_add_func ("/session/error/malformed", test_error_malformed);
   g_test_add_func ("/session/error/not-a-file", test_error_not_a_file);
