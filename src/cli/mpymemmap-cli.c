@@ -145,6 +145,13 @@ load_dump_ref (const char *arg)
   {
     MpySnapshot *snapshot = g_ptr_array_index (dumps, index);
     g_autofree char *base = NULL;
+
+    /* Never pass a damaged dump off as whole: the result stands, with a warning. */
+    if (mpy_snapshot_is_damaged (snapshot))
+      fprintf (stderr, "%s: warning: %s:%u is damaged (%s); its map may be incomplete\n",
+               prgname, file, index,
+               mpy_snapshot_get_damage_reason (snapshot) ? mpy_snapshot_get_damage_reason (snapshot)
+                                                         : "map and header disagree");
     g_autofree char *label = NULL;
 
     /* Pictures say what they show: a dump without a label is named after its file. */

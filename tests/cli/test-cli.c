@@ -21,6 +21,9 @@
 
 static char *cli_path;
 
+static char *temp_dir (void);
+static void  remove_dir (const char *dir);
+
 typedef struct {
   int   status;
   char *out;
@@ -308,6 +311,64 @@ test_stats_text (void)
   g_assert_nonnull (strstr (run->out, "Fragmentation"));
   g_assert_nonnull (strstr (run->out, "consistent"));
   g_assert_cmpstr (run->err, ==, "");
+}
+
+/* A dump that lost a line on the way is reported as damaged, with the reason, never as whole. */
+static void
+test_stats_damaged (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *src = tm_fixture ("qemu-mps2-an385-fragmented.txt");
+  g_autofree char *path = g_build_filename (dir, "lost-line.txt", NULL);
+  g_autofree char *png = g_build_filename (dir, "lost-line.png", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GString *damaged = g_string_new (NULL);
+  gboolean dropped = FALSE;
+
+  g_assert_true (g_file_get_contents (src, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      /* drop one block line in the middle of the map */
+      if (!dropped && g_str_has_prefix (lines[i], "00000800: "))
+        {
+          dropped = TRUE;
+          continue;
+        }
+      g_string_append (damaged, lines[i]);
+      if (lines[i + 1] != NULL)
+        g_string_append_c (damaged, '\n');
+    }
+  g_assert_true (dropped);
+  g_assert_true (g_file_set_contents (path, damaged->str, -1, NULL));
+  g_string_free (damaged, TRUE);
+
+  {
+    g_autoptr(Run) run = run_cli ("stats", "--json", path, NULL);
+    g_autoptr(JsonNode) root = NULL;
+    JsonObject *o;
+
+    g_assert_cmpint (run->status, ==, 0);
+    root = parse_json (run->out);
+    o = json_array_get_object_element (json_node_get_array (root), 0);
+    g_assert_true (json_object_get_boolean_member (o, "damaged"));
+    g_assert_nonnull (json_object_get_string_member (o, "damage_reason"));
+    g_assert_cmpstr (json_object_get_string_member (o, "damage_reason"), !=, "");
+  }
+  {
+    g_autoptr(Run) run = run_cli ("stats", path, NULL);
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_nonnull (strstr (run->out, "DAMAGED"));
+  }
+  {
+    /* Drawn all the same, with a warning naming the dump. */
+    g_autoptr(Run) run = run_cli ("render", path, "-o", png, NULL);
+    g_assert_cmpint (run->status, ==, 0);
+    assert_one_line_message (run, "damaged");
+    g_assert_true (g_file_test (png, G_FILE_TEST_EXISTS));
+  }
+  remove_dir (dir);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -785,6 +846,7 @@ main (int    argc,
   g_test_add_func ("/cli/stats/json-several-files", test_stats_json_several_files);
   g_test_add_func ("/cli/stats/json-null-for-missing-figures", test_stats_json_null_figures);
   g_test_add_func ("/cli/stats/table", test_stats_text);
+  g_test_add_func ("/cli/stats/damaged-dump-reported", test_stats_damaged);
   g_test_add_func ("/cli/diff/numbers-computed-independently", test_diff_numbers);
   g_test_add_func ("/cli/diff/table", test_diff_text);
   g_test_add_func ("/cli/diff/incompatible-exits-1", test_diff_incompatible);
