@@ -435,6 +435,23 @@ test_heap_view_dark_theme (void)
   settle ();
 }
 
+static GtkEventController *
+find_controller (GtkWidget *widget,
+                 GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;
+    }
+  g_error ("no %s on the heap view", g_type_name (type));
+  return NULL;
+}
+
 static gboolean
 block_at (MpyHeapView *view,
           double       x,
@@ -507,6 +524,22 @@ test_heap_view_zoom_keeps_anchor (void)
   g_assert_cmpfloat (mpy_heap_view_get_scale (c.view), <, scale);
   g_assert_true (block_at (c.view, ax, ay, &block));
   g_assert_cmpuint (block, ==, anchor_block);
+
+  /* A pinch zooms by the gesture's factor about the same anchor. */
+  {
+    GtkEventController *pinch = find_controller (GTK_WIDGET (c.view), GTK_TYPE_GESTURE_ZOOM);
+
+    mpy_heap_view_get_zoom_anchor (c.view, &ax, &ay);
+    g_assert_true (block_at (c.view, ax, ay, &anchor_block));
+    scale = mpy_heap_view_get_scale (c.view);
+    g_signal_emit_by_name (pinch, "begin", NULL);
+    g_signal_emit_by_name (pinch, "scale-changed", 1.5);
+    g_signal_emit_by_name (pinch, "scale-changed", 2.0);
+    settle ();
+    g_assert_cmpfloat_with_epsilon (mpy_heap_view_get_scale (c.view), scale * 2.0, 1e-9);
+    g_assert_true (block_at (c.view, ax, ay, &block));
+    g_assert_cmpuint (block, ==, anchor_block);
+  }
 
   /* Fit: the whole map is inside the view, first and last block included. */
   gtk_widget_activate_action (GTK_WIDGET (c.view), "heap.zoom-fit", NULL);
@@ -667,23 +700,6 @@ test_heap_view_figures_only (void)
     pixels_clear (&px);
   }
   canvas_close (&c);
-}
-
-static GtkEventController *
-find_controller (GtkWidget *widget,
-                 GType      type)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
-        return controller;
-    }
-  g_error ("no %s on the heap view", g_type_name (type));
-  return NULL;
 }
 
 static gint64

@@ -539,10 +539,12 @@ mpy_heap_view_snapshot (GtkWidget   *widget,
 
   mpy_heap_view_get_origin (self, &ox, &oy);
   content_size (self, &cw, &ch);
-  x0 = MAX (0, ox);
-  y0 = MAX (0, oy);
-  x1 = MIN (width, ox + cw);
-  y1 = MIN (view_h, oy + ch);
+  /* Whole-pixel node bounds: a renderer that turns the node into a texture then draws it
+   * without resampling, so the cells stay crisp even at a fractional scroll offset. */
+  x0 = floor (MAX (0, ox));
+  y0 = floor (MAX (0, oy));
+  x1 = ceil (MIN (width, ox + cw));
+  y1 = ceil (MIN (view_h, oy + ch));
 
   if (x1 > x0 && y1 > y0)
     {
@@ -913,7 +915,8 @@ on_zoom_scale_changed (GtkGestureZoom *gesture,
 {
   double x, y;
 
-  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
+  if (!gtk_gesture_is_active (GTK_GESTURE (gesture)) ||
+      !gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
     zoom_anchor (self, &x, &y);
   mpy_heap_view_zoom_to (self, self->gesture_start_scale * scale, x, y);
 }
@@ -1135,6 +1138,7 @@ mpy_heap_view_class_init (MpyHeapViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, 0, "heap.zoom-fit", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "heapview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
 static void
@@ -1153,6 +1157,9 @@ mpy_heap_view_init (MpyHeapView *self)
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
   gtk_widget_set_has_tooltip (widget, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Heap map"),
+                                  -1);
 
   controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
   g_signal_connect (controller, "scroll", G_CALLBACK (on_scroll), self);
