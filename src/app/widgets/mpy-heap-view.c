@@ -358,7 +358,8 @@ get_foreground (MpyHeapView *self,
 
 /* A light text colour means a dark theme: switch the renderer to its dark palette. */
 static void
-update_dark (MpyHeapView *self)
+update_dark (MpyHeapView *self,
+             gboolean     in_snapshot)
 {
   GdkRGBA fg;
   gboolean dark;
@@ -368,7 +369,11 @@ update_dark (MpyHeapView *self)
   if (dark != self->options.dark)
     {
       self->options.dark = dark;
-      invalidate_image (self);
+      /* No queue_draw from inside a snapshot: that frame is being drawn already. */
+      if (in_snapshot)
+        g_clear_pointer (&self->image, cairo_surface_destroy);
+      else
+        invalidate_image (self);
     }
 }
 
@@ -515,7 +520,7 @@ mpy_heap_view_snapshot (GtkWidget   *widget,
   double x0, y0, x1, y1;
   cairo_surface_t *image;
 
-  update_dark (self);
+  update_dark (self, TRUE);
   get_foreground (self, &fg);
   bg_rgb = mpy_palette_get_background (self->options.dark);
   bg = (GdkRGBA) { ((bg_rgb >> 16) & 0xff) / 255.0, ((bg_rgb >> 8) & 0xff) / 255.0,
@@ -678,7 +683,7 @@ mpy_heap_view_css_changed (GtkWidget         *widget,
                            GtkCssStyleChange *change)
 {
   GTK_WIDGET_CLASS (mpy_heap_view_parent_class)->css_changed (widget, change);
-  update_dark (MPY_HEAP_VIEW (widget));
+  update_dark (MPY_HEAP_VIEW (widget), FALSE);
   gtk_widget_queue_resize (widget);
 }
 
