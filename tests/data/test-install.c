@@ -14,7 +14,9 @@
  * MPY_BINDIR, MPY_DATADIR, MPY_LOCALEDIR (the last three relative to the prefix or absolute).
  */
 
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <gio/gio.h>
@@ -324,6 +326,133 @@ test_app_starts (void)
   g_main_loop_run (loop);
 }
 
+typedef struct {
+  GMainLoop *loop;
+  gboolean exited;
+  int status;
+} Child;
+
+static void
+got_pid (GDesktopAppInfo *info,
+         GPid             pid,
+         gpointer         user_data)
+{
+  *(GPid *) user_data = pid;
+}
+
+static void
+child_exited (GPid     pid,
+              int      status,
+              gpointer user_data)
+{
+  Child *child = user_data;
+
+  child->exited = TRUE;
+  child->status = status;
+  g_spawn_close_pid (pid);
+  g_main_loop_quit (child->loop);
+}
+
+static void
+test_open_from_desktop_file (void)
+{
+  /* What a double-click on a saved session does: the desktop file's Exec line (%F) starts
+   * the installed app with the file, and the app stays up showing it. */
+  g_autofree char *app = NULL;
+  g_autofree char *schema_dir = NULL;
+  g_autofree char *home = NULL;
+  g_autofree char *fixture = NULL;
+  g_autofree char *dump = NULL;
+  g_autofree char *session_path = NULL;
+  g_autofree char *session = NULL;
+  g_autofree char *log_path = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr(GDesktopAppInfo) info = NULL;
+  g_autoptr(GAppLaunchContext) context = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
+  GList *uris = NULL;
+  GPid pid = 0;
+  Child child = { 0 };
+  gsize dump_length = 0;
+  int log_fd;
+
+  ensure_installed ();
+  app = g_build_filename (bindir, "mpymemmap", NULL);
+  if (!g_file_test (app, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("mpymemmap (the window) is not built in this configuration");
+      return;
+    }
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_test_skip ("no display (run under xvfb-run)");
+      return;
+    }
+
+  schema_dir = g_build_filename (datadir, "glib-2.0", "schemas", NULL);
+  {
+    const char *argv[] = { "glib-compile-schemas", "--strict", schema_dir, NULL };
+
+    run (argv, NULL, &error);
+    g_assert_no_error (error);
+  }
+
+  /* A session file with one real dump. */
+  fixture = g_test_build_filename (G_TEST_DIST, "..", "fixtures", "unix-heap256k-after-alloc.txt", NULL);
+  g_file_get_contents (fixture, &dump, &dump_length, &error);
+  g_assert_no_error (error);
+  session = g_strdup_printf ("# MpyMemMap session 1\n@snapshot bytes=%zu label=Opened by double-click\n%s\n",
+                             dump_length, dump);
+  session_path = g_build_filename (tmp_dir, "double-click.mpysession", NULL);
+  g_file_set_contents (session_path, session, -1, &error);
+  g_assert_no_error (error);
+
+  home = g_build_filename (tmp_dir, "home-desktop", NULL);
+  g_mkdir_with_parents (home, 0700);
+  log_path = g_build_filename (tmp_dir, "app-desktop.log", NULL);
+  log_fd = g_open (log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (log_fd, >=, 0);
+
+  info = g_desktop_app_info_new (APP_ID ".desktop");
+  g_assert_nonnull (info);
+  context = g_app_launch_context_new ();
+  g_app_launch_context_setenv (context, "GSETTINGS_SCHEMA_DIR", schema_dir);
+  g_app_launch_context_setenv (context, "GSETTINGS_BACKEND", "memory");
+  g_app_launch_context_setenv (context, "GTK_A11Y", "none");
+  g_app_launch_context_setenv (context, "HOME", home);
+  g_app_launch_context_setenv (context, "XDG_CONFIG_HOME", home);
+  g_app_launch_context_setenv (context, "XDG_STATE_HOME", home);
+  g_app_launch_context_setenv (context, "XDG_CACHE_HOME", home);
+  g_app_launch_context_setenv (context, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent");
+
+  uris = g_list_append (uris, g_filename_to_uri (session_path, NULL, NULL));
+  g_desktop_app_info_launch_uris_as_manager_with_fds (info, uris, context,
+                                                      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                                                      NULL, NULL, got_pid, &pid,
+                                                      -1, log_fd, log_fd, &error);
+  g_list_free_full (uris, g_free);
+  close (log_fd);
+  g_assert_no_error (error);
+  g_assert_cmpint (pid, >, 0);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  child.loop = loop;
+  g_child_watch_add (pid, child_exited, &child);
+  g_timeout_add_seconds (2, on_timeout, loop);
+  g_main_loop_run (loop);
+
+  g_file_get_contents (log_path, &log, NULL, NULL);
+  g_test_message ("mpymemmap output: %s", log != NULL ? log : "");
+  if (child.exited)
+    g_error ("mpymemmap started from its desktop file with a session exited within 2 s "
+             "(status %d): %s", child.status, log != NULL ? log : "");
+
+  kill (pid, SIGTERM);
+  g_main_loop_run (loop);
+  g_assert_true (child.exited);
+}
+
 static void
 rm_rf (const char *path)
 {
@@ -380,6 +509,7 @@ main (int   argc,
   g_test_add_func ("/data/install/mime-type", test_mime_type);
   g_test_add_func ("/data/install/desktop-association", test_desktop_association);
   g_test_add_func ("/data/install/app-starts", test_app_starts);
+  g_test_add_func ("/data/install/open-from-desktop-file", test_open_from_desktop_file);
 
   status = g_test_run ();
   rm_rf (tmp_dir);
