@@ -40,15 +40,22 @@ typedef enum {
 } Unit;
 
 static char *
+number (guint64 value)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+}
+
+/* Non-breaking spaces keep a number with its unit when a narrow panel wraps the value. */
+static char *
 format_bytes (guint64 bytes)
 {
+  g_autofree char *n = number (bytes);
   g_autofree char *human = NULL;
 
   if (bytes < 1024)
-    return g_strdup_printf (g_dngettext (NULL, "%" G_GUINT64_FORMAT " byte",
-                                         "%" G_GUINT64_FORMAT " bytes", bytes), bytes);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s\u00a0byte", "%s\u00a0bytes", bytes), n);
   human = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
-  return g_strdup_printf (_("%" G_GUINT64_FORMAT " bytes (%s)"), bytes, human);
+  return g_strdup_printf (_("%s\u00a0bytes (%s)"), n, human);
 }
 
 static char *
@@ -56,6 +63,8 @@ format_value (guint64 value,
               Unit    unit,
               guint   bytes_per_block)
 {
+  g_autofree char *n = number (value);
+
   switch (unit)
     {
     case UNIT_BYTES:
@@ -65,15 +74,13 @@ format_value (guint64 value,
         {
           g_autofree char *bytes = format_bytes (value * bytes_per_block);
 
-          return g_strdup_printf (g_dngettext (NULL, "%" G_GUINT64_FORMAT " block, %s",
-                                               "%" G_GUINT64_FORMAT " blocks, %s", value),
-                                  value, bytes);
+          return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s\u00a0block, %s",
+                                               "%s\u00a0blocks, %s", value), n, bytes);
         }
-      return g_strdup_printf (g_dngettext (NULL, "%" G_GUINT64_FORMAT " block",
-                                           "%" G_GUINT64_FORMAT " blocks", value), value);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s\u00a0block", "%s\u00a0blocks", value), n);
     case UNIT_COUNT:
     default:
-      return g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+      return g_steal_pointer (&n);
     }
 }
 
@@ -81,7 +88,8 @@ static char *
 with_delta (char   *text,
             gint64  delta)
 {
-  char *result = g_strdup_printf (_("%s (Δ\u00a0%+" G_GINT64_FORMAT ")"), text, delta);
+  g_autofree char *d = g_strdup_printf ("%+" G_GINT64_FORMAT, delta);
+  char *result = g_strdup_printf (_("%s (Δ\u00a0%s)"), text, d);
 
   g_free (text);
   return result;
@@ -211,11 +219,13 @@ histogram_title (guint bucket)
 {
   guint64 lo = G_GUINT64_CONSTANT (1) << bucket;
   guint64 hi = (G_GUINT64_CONSTANT (1) << (bucket + 1)) - 1;
+  g_autofree char *lo_text = number (lo);
+  g_autofree char *hi_text = number (hi);
 
   if (lo == hi)
-    return g_strdup_printf (g_dngettext (NULL, "%" G_GUINT64_FORMAT " block",
-                                         "%" G_GUINT64_FORMAT " blocks", lo), lo);
-  return g_strdup_printf (_("%" G_GUINT64_FORMAT "–%" G_GUINT64_FORMAT " blocks"), lo, hi);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s block", "%s blocks", lo), lo_text);
+  /* Translators: a range of object sizes, e.g. "4–7 blocks" */
+  return g_strdup_printf (_("%s–%s blocks"), lo_text, hi_text);
 }
 
 static void
@@ -334,10 +344,13 @@ rebuild (MpyFiguresPanel *self)
       if (stats.kind_blocks[i] == 0 && (before == NULL || before_stats.kind_blocks[i] == 0))
         continue;
       if (mpy_kind_is_head (mpy_kinds[i]))
-        text = g_strdup_printf (g_dngettext (NULL, "%" G_GSIZE_FORMAT " object, %s",
-                                             "%" G_GSIZE_FORMAT " objects, %s",
-                                             stats.kind_objects[i]),
-                                stats.kind_objects[i], blocks);
+        {
+          g_autofree char *n = number (stats.kind_objects[i]);
+
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s\u00a0object, %s",
+                                               "%s\u00a0objects, %s", stats.kind_objects[i]),
+                                  n, blocks);
+        }
       else
         text = g_strdup (blocks);
       if (before != NULL)

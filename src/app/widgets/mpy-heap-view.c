@@ -1460,7 +1460,7 @@ format_object (MpySnapshot *snapshot,
                             "%" G_GSIZE_FORMAT " %s, %" G_GUINT64_FORMAT " bytes"),
                           name ? name : "?", start,
                           mpy_snapshot_get_block_address (snapshot, start), n,
-                          g_dngettext (NULL, "block", "blocks", n), (guint64) n * bpb);
+                          g_dngettext (GETTEXT_PACKAGE, "block", "blocks", n), (guint64) n * bpb);
 }
 
 /* The maximal free run around a free @block, within its area. */
@@ -1541,7 +1541,7 @@ mpy_heap_view_describe_block (MpyHeapView *self,
       g_string_append_c (text, '\n');
       g_string_append_printf (text, _("Free run: %" G_GSIZE_FORMAT " %s (%" G_GUINT64_FORMAT
                                       " bytes) from block %" G_GSIZE_FORMAT),
-                              n, g_dngettext (NULL, "block", "blocks", n),
+                              n, g_dngettext (GETTEXT_PACKAGE, "block", "blocks", n),
                               (guint64) n * bpb, start);
     }
 
