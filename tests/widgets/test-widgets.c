@@ -255,8 +255,9 @@ pixel_at_cell (Pixels      *px,
 /* ---- heap view -------------------------------------------------------------------------- */
 
 static void
-test_heap_view_map_pixels (void)
+test_heap_view_map_pixels (gconstpointer data)
 {
+  MpyHeapViewDrawMethod method = GPOINTER_TO_INT (data);
   g_autofree char *text = fixture_text ("microbit-v1.0.1-after-alloc.txt");
   g_autofree char *line = first_map_line (text);
   g_autoptr(MpySnapshot) snapshot = load_fixture ("microbit-v1.0.1-after-alloc.txt");
@@ -266,6 +267,7 @@ test_heap_view_map_pixels (void)
   guint checked = 0;
 
   canvas_open (&c, 700, 400);
+  mpy_heap_view_set_draw_method (c.view, method);
   mpy_heap_view_set_snapshot (c.view, snapshot);
   mpy_heap_view_zoom_to (c.view, 10, 0, 0);
   settle ();
@@ -1028,7 +1030,11 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
 
-  g_test_add_func ("/widgets/heap-view/map-pixels", test_heap_view_map_pixels);
+  g_test_add_data_func ("/widgets/heap-view/map-pixels", GINT_TO_POINTER (MPY_HEAP_VIEW_DRAW_CAIRO),
+                        test_heap_view_map_pixels);
+  /* The alternative drawing path the benchmark compares must draw the same picture. */
+  g_test_add_data_func ("/widgets/heap-view/map-pixels-texture",
+                        GINT_TO_POINTER (MPY_HEAP_VIEW_DRAW_TEXTURE), test_heap_view_map_pixels);
   g_test_add_func ("/widgets/heap-view/diff-pixels", test_heap_view_diff_pixels);
   g_test_add_func ("/widgets/heap-view/dark-theme", test_heap_view_dark_theme);
   g_test_add_func ("/widgets/heap-view/zoom-keeps-anchor", test_heap_view_zoom_keeps_anchor);
