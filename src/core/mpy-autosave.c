@@ -134,7 +134,9 @@ report_failure (MpyAutosave *self,
 {
   Failure *failure = g_new0 (Failure, 1);
 
-  g_warning ("Autosave: %s", error->message);
+  /* A message, not a warning: the signal is how the window learns of it, and warnings are
+   * fatal in tests. */
+  g_message ("Autosave: %s", error->message);
   failure->shared = g_atomic_rc_box_acquire (self->shared);
   failure->message = g_strdup (error->message);
   g_main_context_invoke (self->context, emit_failure, failure);
@@ -171,7 +173,7 @@ repair_journal (MpyAutosave *self)
     {
       g_autofree char *aside = g_strconcat (self->path, ".damaged", NULL);
 
-      g_warning ("Autosave: %s is not a session file; moved it to %s", self->path, aside);
+      g_message ("Autosave: %s is not a session file; moved it to %s", self->path, aside);
       g_rename (self->path, aside);
       return;
     }

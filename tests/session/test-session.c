@@ -1176,6 +1176,44 @@ test_autosave_truncated_tail (void)
 }
 
 static void
+test_autosave_foreign_file_kept (void)
+{
+  /* Something else at the journal's path (a newer version's journal, a stray file) is
+   * moved aside, never overwritten or appended to. */
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "autosave.mpysession", NULL);
+  g_autofree char *aside = g_strconcat (path, ".damaged", NULL);
+  g_autoptr(MpySnapshot) dump = first_dump_of ("microbit-v1.0.1-after-alloc.txt");
+  g_autoptr(MpyAutosave) autosave = NULL;
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kept = NULL;
+  const char *foreign = "# MpyMemMap session 3\nfrom the future\n";
+  gsize length = 0;
+
+  write_whole (path, foreign, -1);
+  g_assert_null (mpy_autosave_load (path, &error));
+  g_assert_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_NEWER_VERSION);
+  g_clear_error (&error);
+
+  autosave = mpy_autosave_new (path);
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "Autosave:*moved it to*");
+  mpy_autosave_add (autosave, dump);
+  mpy_autosave_flush (autosave);
+  g_test_assert_expected_messages ();
+
+  kept = read_whole (aside, &length);
+  g_assert_cmpmem (kept, length, foreign, strlen (foreign));
+  back = mpy_autosave_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 1);
+  assert_same_snapshot (dump, g_ptr_array_index (back, 0));
+
+  g_clear_object (&autosave);
+  rm_rf (dir);
+}
+
+static void
 test_autosave_write_failed (void)
 {
   /* A journal that cannot be written (its folder would be inside a regular file) is
@@ -1192,7 +1230,7 @@ test_autosave_write_failed (void)
   autosave = mpy_autosave_new (path);
   g_signal_connect (autosave, "write-failed", G_CALLBACK (on_write_failed), &message);
 
-  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "Autosave:*not-a-folder*");
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "Autosave:*not-a-folder*");
   mpy_autosave_add (autosave, dump);
   mpy_autosave_flush (autosave);
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
@@ -1356,6 +1394,7 @@ main (int   argc,
   g_test_add_func ("/session/autosave/journal", test_autosave_journal);
   g_test_add_func ("/session/autosave/dispose-writes-queue", test_autosave_dispose_writes_queue);
   g_test_add_func ("/session/autosave/truncated-tail", test_autosave_truncated_tail);
+  g_test_add_func ("/session/autosave/foreign-file-kept", test_autosave_foreign_file_kept);
   g_test_add_func ("/session/autosave/write-failed", test_autosave_write_failed);
   g_test_add_func ("/session/autosave/kill9", test_autosave_kill9);
   g_test_add_func ("/session/autosave/kill9-busy", test_autosave_kill9_busy);
