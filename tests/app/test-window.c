@@ -662,7 +662,7 @@ test_rename_and_delete (void)
   MpyWindow *window = new_window (TRUE);
   GtkSelectionModel *selection = mpy_window_get_selection (window);
   guint before = n_rows (window);
-  MpySnapshot *second = row_snapshot (window, 1);
+  g_autoptr(MpySnapshot) second = mpy_snapshot_ref (row_snapshot (window, 1));
   g_autoptr(MpySnapshotItem) item = NULL;
 
   /* Delete the first of the selection range: the one after it moves up. */
