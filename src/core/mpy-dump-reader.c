@@ -32,6 +32,7 @@ typedef struct {
 typedef struct {
   const char *text;
   gsize       length;
+  gsize       line_start;
   GPtrArray  *dumps;
   gsize       blocks_budget;
 
@@ -281,6 +282,20 @@ ensure_kinds (Reader *r,
 
   if (need <= r->kinds_cap)
     return;
+  if (r->kinds_cap == 0 && (r->figures_set & (1u << MPY_FIGURE_GC_TOTAL)))
+    {
+      /* First guess from the header (16-byte blocks), bounded by the text
+       * left: one character per block. Saves regrowing a large map. */
+      guint64 guess = MIN (r->figures[MPY_FIGURE_GC_TOTAL] / 16, (guint64) (r->length - r->line_start));
+
+      r->kinds_cap = (gsize) guess;
+    }
+  r->kinds_cap = MAX (r->kinds_cap, 4096);
+  if (need <= r->kinds_cap)
+    {
+      r->kinds = g_realloc (r->kinds, r->kinds_cap);
+      return;
+    }
   r->kinds_cap = MAX (r->kinds_cap * 2, 4096);
   while (r->kinds_cap < need)
     r->kinds_cap *= 2;
@@ -944,6 +959,7 @@ read_text (const char  *text,
       while (content_end > pos && text[content_end - 1] == '\r')
         content_end--;
       line_no++;
+      r.line_start = pos;
       handle_line (&r, pos, content_end, line_end, line_no);
       pos = line_end;
 
