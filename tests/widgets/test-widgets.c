@@ -871,6 +871,54 @@ test_heap_view_largest_free (void)
   canvas_close (&c);
 }
 
+/* A damaged dump is flagged over the map and in the figures, never shown as if whole. */
+static void
+test_damaged_dump (void)
+{
+  g_autofree char *text = fixture_text ("microbit-v1.0.1-after-alloc.txt");
+  g_autoptr(GRegex) used = g_regex_new ("used: (\\d+)", 0, 0, NULL);
+  g_autofree char *wrong = NULL;
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autofree char *notice = NULL;
+  g_autofree char *replacement = NULL;
+  MpyFiguresPanel *panel;
+  Canvas c;
+  Pixels px;
+
+  /* The header claims 16 bytes more in use than the map holds. */
+  replacement = g_strdup_printf ("used: %" G_GUINT64_FORMAT,
+                                 text_number (text, "used: (\\d+)") + 16);
+  wrong = g_regex_replace_literal (used, text, -1, 0, replacement, 0, NULL);
+  snapshot = mpy_dump_reader_read_one (wrong, -1, NULL);
+  g_assert_nonnull (snapshot);
+  g_assert_true (mpy_snapshot_is_damaged (snapshot));
+
+  canvas_open (&c, 700, 400);
+  mpy_heap_view_set_snapshot (c.view, snapshot);
+  mpy_heap_view_zoom_to (c.view, 10, 0, 0);
+  settle ();
+  notice = mpy_heap_view_get_notice (c.view);
+  g_assert_nonnull (notice);
+  g_test_message ("%s", notice);
+  g_assert_nonnull (strstr (notice, mpy_snapshot_get_damage_reason (snapshot)));
+  /* The warning band covers the top-left cell. */
+  pixels_grab (&px, GTK_WIDGET (c.view));
+  {
+    g_autofree char *line = first_map_line (text);
+
+    g_assert_cmphex (pixels_get (&px, 2, 2), !=, mpy_palette_get_kind_color (line[0], FALSE));
+  }
+  pixels_clear (&px);
+  canvas_close (&c);
+
+  panel = MPY_FIGURES_PANEL (mpy_figures_panel_new ());
+  g_object_ref_sink (panel);
+  mpy_figures_panel_set_snapshot (panel, snapshot);
+  g_assert_cmpstr (mpy_figures_panel_get_value_text (panel, "damage"), ==,
+                   mpy_snapshot_get_damage_reason (snapshot));
+  g_object_unref (panel);
+}
+
 /* ---- figures panel ---------------------------------------------------------------------- */
 
 /* The value text of @key starts with the number @value (then a unit, a delta, or nothing). */
@@ -1044,6 +1092,7 @@ main (int   argc,
   g_test_add_func ("/widgets/heap-view/drag-pans", test_heap_view_drag_pans);
   g_test_add_func ("/widgets/heap-view/largest-free-run", test_heap_view_largest_free);
   g_test_add_func ("/widgets/heap-view/figures-only", test_heap_view_figures_only);
+  g_test_add_func ("/widgets/damaged-dump-is-flagged", test_damaged_dump);
   g_test_add_func ("/widgets/figures-panel/header", test_figures_panel_header);
   g_test_add_func ("/widgets/figures-panel/diff-deltas", test_figures_panel_diff);
   g_test_add_func ("/widgets/figures-panel/no-map", test_figures_panel_no_map);

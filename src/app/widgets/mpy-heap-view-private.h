@@ -35,4 +35,7 @@ void mpy_heap_view_get_origin (MpyHeapView *self, double *x, double *y);
 /* Where the zoom actions anchor: the pointer when it is over the map, else the view's centre. */
 void mpy_heap_view_get_zoom_anchor (MpyHeapView *self, double *x, double *y);
 
+/* The warning drawn over the top of the map (a damaged dump and why), or NULL. */
+char *mpy_heap_view_get_notice (MpyHeapView *self);
+
 G_END_DECLS

@@ -506,6 +506,38 @@ draw_message (MpyHeapView   *self,
   gtk_snapshot_restore (snapshot);
 }
 
+/**
+ * mpy_heap_view_get_notice:
+ *
+ * Returns: (nullable) (transfer full): the warning drawn over the map (a damaged dump and
+ *   its reason), or %NULL
+ */
+char *
+mpy_heap_view_get_notice (MpyHeapView *self)
+{
+  MpySnapshot *damaged = NULL;
+  const char *reason;
+
+  g_return_val_if_fail (MPY_IS_HEAP_VIEW (self), NULL);
+
+  if (self->diff != NULL)
+    {
+      if (mpy_snapshot_is_damaged (mpy_diff_get_after (self->diff)))
+        damaged = mpy_diff_get_after (self->diff);
+      else if (mpy_snapshot_is_damaged (mpy_diff_get_before (self->diff)))
+        damaged = mpy_diff_get_before (self->diff);
+    }
+  else if (self->snapshot != NULL && mpy_snapshot_is_damaged (self->snapshot))
+    damaged = self->snapshot;
+
+  if (damaged == NULL)
+    return NULL;
+  reason = mpy_snapshot_get_damage_reason (damaged);
+  /* Translators: %s is why the dump is inconsistent, e.g. lost serial data */
+  return g_strdup_printf (_("Damaged dump: the map may be incomplete (%s)."),
+                          reason ? reason : _("the map disagrees with the header"));
+}
+
 static void
 mpy_heap_view_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
@@ -607,7 +639,11 @@ mpy_heap_view_snapshot (GtkWidget   *widget,
         {
           gsize start = self->hovered_block, n = 1;
 
-          mpy_snapshot_get_object (layout_snapshot (self), self->hovered_block, &start, &n);
+          /* A block freed since "before" outlines the object that was there. */
+          if (!mpy_snapshot_get_object (layout_snapshot (self), self->hovered_block, &start, &n) &&
+              self->diff != NULL)
+            mpy_snapshot_get_object (mpy_diff_get_before (self->diff), self->hovered_block,
+                                     &start, &n);
           add_run_path (self, cr, start, n);
           gdk_cairo_set_source_rgba (cr, &fg);
           cairo_set_line_width (cr, 2.0);
@@ -615,6 +651,30 @@ mpy_heap_view_snapshot (GtkWidget   *widget,
         }
       cairo_destroy (cr);
     }
+
+  /* A damaged dump is never shown as if it were whole: say so over the top of the map. */
+  {
+    g_autofree char *notice = mpy_heap_view_get_notice (self);
+
+    if (notice != NULL)
+      {
+        g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, notice);
+        GdkRGBA band = self->options.dark ? (GdkRGBA) { 0.45, 0.10, 0.10, 0.92 }
+                                          : (GdkRGBA) { 0.98, 0.86, 0.86, 0.92 };
+        GdkRGBA ink = self->options.dark ? (GdkRGBA) { 1, 0.9, 0.9, 1 }
+                                         : (GdkRGBA) { 0.55, 0.05, 0.05, 1 };
+        int th;
+
+        pango_layout_set_width (layout, MAX (1, width - 16) * PANGO_SCALE);
+        pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+        pango_layout_get_pixel_size (layout, NULL, &th);
+        gtk_snapshot_append_color (snapshot, &band, &GRAPHENE_RECT_INIT (0, 0, width, th + 8));
+        gtk_snapshot_save (snapshot);
+        gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (8, 4));
+        gtk_snapshot_append_layout (snapshot, layout, &ink);
+        gtk_snapshot_restore (snapshot);
+      }
+  }
 
 legend:
   {
