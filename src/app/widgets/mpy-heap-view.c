@@ -531,7 +531,13 @@ mpy_heap_view_get_notice (MpyHeapView *self)
     damaged = self->snapshot;
 
   if (damaged == NULL)
-    return NULL;
+    {
+      /* Cairo images stop at 32767 rows; the renderer's block image is cut there. */
+      if (have_map (self) &&
+          mpy_layout_get_n_rows (layout_snapshot (self), &self->options) > 32767)
+        return g_strdup (_("This heap has too many rows to draw at this width: the map stops at row 32767. Choose more columns."));
+      return NULL;
+    }
   reason = mpy_snapshot_get_damage_reason (damaged);
   /* Translators: %s is why the dump is inconsistent, e.g. lost serial data */
   return g_strdup_printf (_("Damaged dump: the map may be incomplete (%s)."),
