@@ -70,6 +70,7 @@ mpy_raw_repl_set_timeouts (MpyRawRepl *self,
   self->idle_ms = idle_ms;
 }
 
+/* Also restarts the count of received bytes: one count per operation. */
 void
 mpy_raw_repl_set_progress (MpyRawRepl         *self,
                            MpyRawReplProgress  progress,
@@ -77,6 +78,7 @@ mpy_raw_repl_set_progress (MpyRawRepl         *self,
 {
   self->progress = progress;
   self->progress_data = user_data;
+  self->received = 0;
 }
 
 gboolean
@@ -158,9 +160,13 @@ remember_banner (MpyRawRepl   *self,
                  const guint8 *data,
                  gsize         len)
 {
-  g_autofree char *text = g_strndup ((const char *) data, len);
-  const char *p = text;
+  g_autofree char *text = NULL;
+  const char *p;
   const char *found = NULL;
+
+  if (len == 0)
+    return;
+  p = text = g_strndup ((const char *) data, len);
 
   /* The last "MicroPython v…" line wins: it is the friendly REPL's reply to Ctrl-B. */
   while ((p = strstr (p, "MicroPython ")) != NULL)
@@ -208,6 +214,7 @@ wait_for_banner (MpyRawRepl    *self,
 {
   static const char interrupt[] = "\r\x03\x03\x02\r\x01";
   gint64 last_rx = g_get_monotonic_time ();
+  guint64 received_before = self->received - self->pending->len;
   gboolean resent = FALSE;
 
   for (;;)
@@ -220,7 +227,7 @@ wait_for_banner (MpyRawRepl    *self,
         break;
       if (now >= deadline)
         {
-          if (self->received == 0)
+          if (self->received == received_before)
             g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
                          "The board did not answer within %u s: is it running MicroPython, "
                          "at this baud rate, and not stuck in a program that ignores Ctrl-C? "
@@ -231,7 +238,7 @@ wait_for_banner (MpyRawRepl    *self,
                          "The board answered but never showed the raw-REPL banner within %u s "
                          "(%" G_GUINT64_FORMAT " bytes received): is it MicroPython, and is the "
                          "baud rate right?",
-                         (self->connect_ms + 999) / 1000, self->received);
+                         (self->connect_ms + 999) / 1000, self->received - received_before);
           return FALSE;
         }
 
@@ -286,7 +293,6 @@ mpy_raw_repl_enter (MpyRawRepl    *self,
   if (self->in_raw)
     return TRUE;
 
-  self->received = 0;
   mpy_transport_flush (self->transport);
   g_byte_array_set_size (self->pending, 0);
 
@@ -301,6 +307,17 @@ mpy_raw_repl_enter (MpyRawRepl    *self,
   deadline = g_get_monotonic_time () + (gint64) self->connect_ms * 1000;
   if (!wait_for_banner (self, deadline, TRUE, cancellable, error))
     return FALSE;
+
+  if (self->banner == NULL)
+    {
+      /* The Ctrl-B got lost (a board still booting): out to the friendly REPL, which
+       * prints the banner, and straight back. Still nothing on the heap. */
+      static const char again[] = "\r\x02\r\x01";
+
+      if (!write_bytes (self, again, sizeof again - 1, cancellable, error)
+          || !wait_for_banner (self, deadline, TRUE, cancellable, error))
+        return FALSE;
+    }
 
   self->in_raw = TRUE;
   return TRUE;
@@ -547,7 +564,6 @@ mpy_raw_repl_exec (MpyRawRepl    *self,
   if (!mpy_raw_repl_enter (self, cancellable, error))
     return FALSE;
 
-  self->received = 0;
   self->in_raw = FALSE;  /* until the closing '>' is seen */
 
   if (self->paste != MPY_RAW_PASTE_NO)
@@ -631,7 +647,6 @@ mpy_raw_repl_soft_reset (MpyRawRepl    *self,
   if (!mpy_raw_repl_enter (self, cancellable, error))
     return FALSE;
 
-  self->received = 0;
   self->in_raw = FALSE;
   deadline = g_get_monotonic_time () + (gint64) self->connect_ms * 1000;
 

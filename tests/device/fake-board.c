@@ -1,0 +1,307 @@
+/* fake-board.c — a MicroPython board on a pty that misbehaves on demand
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Usage: mpy-fake-board LINK MODE DUMP-FILE
+ * Creates a pseudo-terminal, points the symlink LINK at its slave and plays the friendly
+ * and raw REPL (reference notes §3) with DUMP-FILE as the output of mem_info(1).
+ * MODE: normal, silent, garbage, boottext, cutoff, lost-once, lost-always, hangup,
+ * memoryerror, nomeminfo, slow. Exits on SIGTERM or, in hangup mode, mid-dump.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define FRIENDLY_BANNER \
+  "MicroPython v1.9.2-fake on 2026-01-01; fake board with pty\r\n" \
+  "Type \"help()\" for more information.\r\n>>> "
+#define RAW_BANNER "raw REPL; CTRL-B to exit\r\n>"
+
+static int master = -1;
+static const char *mode;
+static char *dump;
+static size_t dump_len;
+static int n_dumps;
+
+static void
+put (const void *data, size_t len)
+{
+  const char *p = data;
+
+  while (len > 0)
+    {
+      ssize_t n = write (master, p, len);
+
+      if (n < 0)
+        {
+          if (errno == EAGAIN || errno == EINTR)
+            {
+              usleep (1000);
+              continue;
+            }
+          exit (0);
+        }
+      p += n;
+      len -= (size_t) n;
+    }
+}
+
+static void
+puts_ (const char *s)
+{
+  put (s, strlen (s));
+}
+
+static int
+is (const char *m)
+{
+  return strcmp (mode, m) == 0;
+}
+
+/* The dump without its third heap line: what a UART overrun does. */
+static void
+put_dump_lost_line (void)
+{
+  const char *layout = strstr (dump, "GC memory layout");
+  const char *p = layout != NULL ? strchr (layout, '\n') : NULL;
+  const char *start, *end;
+
+  if (p == NULL)
+    {
+      put (dump, dump_len);
+      return;
+    }
+  start = p + 1;
+  for (int i = 0; i < 2 && start != NULL; i++)
+    start = strchr (start, '\n') + 1;
+  end = strchr (start, '\n') + 1;
+  put (dump, (size_t) (start - dump));
+  put (end, dump_len - (size_t) (end - dump));
+}
+
+static void
+execute (const char *code)
+{
+  if (strstr (code, "mem_info") == NULL)
+    {
+      puts_ ("OK\x04\x04>");
+      return;
+    }
+
+  n_dumps++;
+  if (is ("memoryerror"))
+    {
+      puts_ ("OK\x04Traceback (most recent call last):\r\n"
+             "  File \"<stdin>\", line 2, in <module>\r\n"
+             "MemoryError: memory allocation failed, allocating 1024 bytes\r\n\x04>");
+      return;
+    }
+  if (is ("nomeminfo"))
+    {
+      puts_ ("OK\x04Traceback (most recent call last):\r\n"
+             "  File \"<stdin>\", line 2, in <module>\r\n"
+             "AttributeError: 'module' object has no attribute 'mem_info'\r\n\x04>");
+      return;
+    }
+
+  puts_ ("OK");
+  if (is ("cutoff"))
+    {
+      put (dump, dump_len / 2);
+      mode = "silent";  /* and never another word */
+      return;
+    }
+  if (is ("hangup"))
+    {
+      put (dump, dump_len / 2);
+      usleep (20000);
+      exit (0);  /* closes the master: the client sees EIO / POLLHUP */
+    }
+  if (is ("lost-always") || (is ("lost-once") && n_dumps == 1))
+    put_dump_lost_line ();
+  else if (is ("slow"))
+    {
+      /* One line every 20 ms, like a big heap over a slow UART. */
+      const char *p = dump;
+
+      while (p < dump + dump_len)
+        {
+          const char *nl = strchr (p, '\n');
+          size_t n = nl != NULL ? (size_t) (nl - p) + 1 : strlen (p);
+
+          put (p, n);
+          p += n;
+          usleep (20000);
+        }
+    }
+  else
+    put (dump, dump_len);
+  puts_ ("\x04\x04>");
+}
+
+int
+main (int argc, char **argv)
+{
+  static char line[65536];
+  size_t line_len = 0;
+  int raw = 0;
+  int boot_done = 0;
+  unsigned garbage_seed = 12345;
+  struct termios tio;
+  const char *slave_name;
+  int slave;
+  FILE *f;
+
+  if (argc != 4)
+    {
+      fprintf (stderr, "usage: %s LINK MODE DUMP-FILE\n", argv[0]);
+      return 2;
+    }
+  mode = argv[2];
+
+  f = fopen (argv[3], "rb");
+  if (f == NULL)
+    {
+      perror (argv[3]);
+      return 1;
+    }
+  dump = malloc (1 << 20);
+  dump_len = fread (dump, 1, (1 << 20) - 1, f);
+  dump[dump_len] = '\0';
+  fclose (f);
+
+  master = posix_openpt (O_RDWR | O_NOCTTY);
+  if (master < 0 || grantpt (master) != 0 || unlockpt (master) != 0)
+    {
+      perror ("posix_openpt");
+      return 1;
+    }
+  slave_name = ptsname (master);
+  /* Hold the slave open ourselves, so a client closing it does not turn the master's
+   * reads into EIO between connections. */
+  slave = open (slave_name, O_RDWR | O_NOCTTY);
+  if (slave < 0 || tcgetattr (slave, &tio) != 0)
+    {
+      perror (slave_name);
+      return 1;
+    }
+  cfmakeraw (&tio);
+  tcsetattr (slave, TCSANOW, &tio);
+
+  unlink (argv[1]);
+  if (symlink (slave_name, argv[1]) != 0)
+    {
+      perror (argv[1]);
+      return 1;
+    }
+
+  for (;;)
+    {
+      unsigned char buf[4096];
+      struct pollfd pfd = { master, POLLIN, 0 };
+      ssize_t n;
+
+      if (poll (&pfd, 1, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return 1;
+        }
+      n = read (master, buf, sizeof buf);
+      if (n <= 0)
+        {
+          if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            continue;
+          usleep (10000);  /* no client right now */
+          continue;
+        }
+
+      for (ssize_t i = 0; i < n; i++)
+        {
+          unsigned char c = buf[i];
+
+          if (is ("silent"))
+            continue;
+          if (is ("garbage"))
+            {
+              char junk[64];
+
+              for (size_t k = 0; k < sizeof junk; k++)
+                {
+                  garbage_seed = garbage_seed * 1103515245u + 12345u;
+                  junk[k] = (char) (0x20 + (garbage_seed >> 16) % 0x5f);
+                }
+              put (junk, sizeof junk);
+              continue;
+            }
+
+          if (!raw)
+            {
+              switch (c)
+                {
+                case 0x03: puts_ ("\r\n>>> "); break;
+                case 0x02: puts_ ("\r\n" FRIENDLY_BANNER); break;
+                case '\r': puts_ ("\r\n>>> "); break;
+                case 0x01:
+                  if (is ("boottext") && !boot_done)
+                    {
+                      /* A board that resets when the port opens and prints boot text. */
+                      puts_ ("\r\nets Jun  8 2016 00:22:57\r\n\r\nrst:0x1 (POWERON_RESET),"
+                             "boot:0x13 (SPI_FAST_FLASH_BOOT)\r\nI (312) cpu_start: Starting\r\n");
+                      usleep (200000);
+                      puts_ (FRIENDLY_BANNER);
+                      boot_done = 1;
+                      break;  /* the Ctrl-A was lost in the reset: the client asks again */
+                    }
+                  raw = 1;
+                  line_len = 0;
+                  puts_ ("\r\n" RAW_BANNER);
+                  break;
+                default: put (&c, 1); break;
+                }
+              continue;
+            }
+
+          switch (c)
+            {
+            case 0x03: line_len = 0; break;
+            case 0x02:
+              raw = 0;
+              puts_ ("\r\n" FRIENDLY_BANNER);
+              break;
+            case 0x01:
+              /* as real firmware: no leading newline when already raw */
+              line_len = 0;
+              puts_ (RAW_BANNER);
+              break;
+            case 0x04:
+              if (line_len == 0)
+                {
+                  puts_ ("OK\r\nsoft reboot\r\n" RAW_BANNER);
+                  n_dumps = 0;
+                }
+              else
+                {
+                  line[line_len] = '\0';
+                  execute (line);
+                  line_len = 0;
+                }
+              break;
+            default:
+              if (line_len < sizeof line - 1)
+                line[line_len++] = (char) c;
+              break;
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+/* mpy-test-board.c — boards for the device tests and benchmarks
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <signal.h>
+#include <sys/prctl.h>
+
+#include <glib/gstdio.h>
+
+#include "mpy-test-board.h"
+
+#define FIRMWARE "/usr/share/firmware-microbit-micropython/firmware.hex"
+
+static gboolean
+wait_for_path (const char  *path,
+               GSubprocess *owner,
+               guint        timeout_ms,
+               GError     **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      /* the identifier goes NULL once the process has exited */
+      if (g_subprocess_get_identifier (owner) == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "a helper exited before creating %s",
+                       path);
+          return FALSE;
+        }
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s did not appear within %u ms",
+                       path, timeout_ms);
+          return FALSE;
+        }
+      g_usleep (5000);
+    }
+  return TRUE;
+}
+
+/* Helpers die with the test, even when it crashes. */
+static void
+child_setup (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static GSubprocess *
+spawn (GSubprocessFlags     flags,
+       GError             **error,
+       const char * const  *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  return g_subprocess_launcher_spawnv (launcher, argv, error);
+}
+
+static MpyTestBoard *
+board_new (void)
+{
+  MpyTestBoard *board = g_new0 (MpyTestBoard, 1);
+
+  board->dir = g_dir_make_tmp ("mpy-board-XXXXXX", NULL);
+  board->link = g_build_filename (board->dir, "tty", NULL);
+  return board;
+}
+
+MpyTestBoard *
+mpy_test_board_start_qemu (GError **error)
+{
+  g_autoptr(MpyTestBoard) board = board_new ();
+  g_autofree char *sock = g_build_filename (board->dir, "serial.sock", NULL);
+  g_autofree char *serial = g_strdup_printf ("unix:%s,server=on,wait=off", sock);
+  g_autofree char *pty = g_strdup_printf ("pty,link=%s,raw,echo=0", board->link);
+  g_autofree char *connect = g_strdup_printf ("unix-connect:%s", sock);
+  g_autofree char *qemu = g_find_program_in_path ("qemu-system-arm");
+  g_autofree char *socat = g_find_program_in_path ("socat");
+
+  if (qemu == NULL || socat == NULL || !g_file_test (FIRMWARE, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "needs qemu-system-arm, socat and firmware-microbit-micropython");
+      return NULL;
+    }
+
+  board->qemu = spawn (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDIN_PIPE, error,
+                       (const char * const[]) { qemu, "-M", "microbit",
+                                                "-device", "loader,file=" FIRMWARE,
+                                                "-serial", serial, "-nographic",
+                                                "-monitor", "none", NULL });
+  if (board->qemu == NULL || !wait_for_path (sock, board->qemu, 10000, error))
+    return NULL;
+
+  board->socat = spawn (G_SUBPROCESS_FLAGS_NONE, error,
+                        (const char * const[]) { socat, pty, connect, NULL });
+  if (board->socat == NULL || !wait_for_path (board->link, board->socat, 10000, error))
+    return NULL;
+
+  return g_steal_pointer (&board);
+}
+
+MpyTestBoard *
+mpy_test_board_start_fake (const char  *mode,
+                           const char  *dump_file,
+                           GError     **error)
+{
+  g_autoptr(MpyTestBoard) board = board_new ();
+  const char *program = g_getenv ("MPY_FAKE_BOARD");
+
+  if (program == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "MPY_FAKE_BOARD is not set");
+      return NULL;
+    }
+  board->fake = spawn (G_SUBPROCESS_FLAGS_NONE, error,
+                       (const char * const[]) { program, board->link, mode, dump_file, NULL });
+  if (board->fake == NULL || !wait_for_path (board->link, board->fake, 5000, error))
+    return NULL;
+  return g_steal_pointer (&board);
+}
+
+static void
+stop_process (GSubprocess *process)
+{
+  if (process == NULL)
+    return;
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait (process, NULL, NULL);
+}
+
+void
+mpy_test_board_stop (MpyTestBoard *board)
+{
+  if (board == NULL)
+    return;
+  /* socat first, so it does not report qemu's socket going away */
+  stop_process (board->socat);
+  stop_process (board->qemu);
+  stop_process (board->fake);
+  g_clear_object (&board->socat);
+  g_clear_object (&board->qemu);
+  g_clear_object (&board->fake);
+  if (board->dir != NULL)
+    {
+      g_autofree char *sock = g_build_filename (board->dir, "serial.sock", NULL);
+
+      g_unlink (board->link);
+      g_unlink (sock);
+      g_rmdir (board->dir);
+    }
+  g_free (board->link);
+  g_free (board->dir);
+  g_free (board);
+}

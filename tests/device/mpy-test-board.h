@@ -1,0 +1,34 @@
+/* mpy-test-board.h — boards for the device tests and benchmarks
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char        *dir;    /* private temporary directory */
+  char        *link;   /* the port path to open: a symlink to a pty */
+  GSubprocess *qemu;
+  GSubprocess *socat;
+  GSubprocess *fake;
+} MpyTestBoard;
+
+/* The micro:bit MicroPython firmware in qemu, bridged to a pty by socat (DESIGN.md §7).
+ * Returns NULL with @error when qemu, socat or the firmware is missing. */
+MpyTestBoard *mpy_test_board_start_qemu (GError **error);
+/* tests/device/fake-board (path in MPY_FAKE_BOARD) in @mode, playing @dump_file. */
+MpyTestBoard *mpy_test_board_start_fake (const char  *mode,
+                                         const char  *dump_file,
+                                         GError     **error);
+void          mpy_test_board_stop       (MpyTestBoard *board);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpyTestBoard, mpy_test_board_stop)
+
+G_END_DECLS

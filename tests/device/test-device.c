@@ -1,0 +1,796 @@
+/* test-device.c — transports, raw REPL and capture against real firmware and a fake board
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs twice from meson: plainly (ptys go through the termios transport) and with the
+ * pty shim preloaded (MPY_TEST_TRANSPORT=libserialport: the same tests through
+ * libserialport). The fake-board fault tests run in the termios pass only.
+ */
+
+#include <fcntl.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "mpy-connection.h"
+#include "mpy-port-list.h"
+#include "mpy-test-board.h"
+
+static MpyTestBoard *qemu_board;
+static const char *expect_transport = "termios";
+
+/* ---- running the async API to completion ---- */
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static MpySnapshot *
+capture_sync (MpyConnection    *conn,
+              MpyCaptureFlags   flags,
+              GCancellable     *cancellable,
+              GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mpy_connection_capture_async (conn, flags, cancellable, store_result, &result);
+  return mpy_connection_capture_finish (conn, wait_result (&result), error);
+}
+
+static gboolean
+exec_sync (MpyConnection  *conn,
+           const char     *code,
+           char          **out,
+           char          **err,
+           GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mpy_connection_exec_async (conn, code, NULL, store_result, &result);
+  return mpy_connection_exec_finish (conn, wait_result (&result), out, err, error);
+}
+
+static void
+close_sync (MpyConnection *conn)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  mpy_connection_close_async (conn, NULL, store_result, &result);
+  g_assert_true (mpy_connection_close_finish (conn, wait_result (&result), &error));
+  g_assert_no_error (error);
+}
+
+static guint64
+figure (MpySnapshot *snapshot,
+        MpyFigure    which)
+{
+  guint64 value = 0;
+
+  g_assert_true (mpy_snapshot_get_figure (snapshot, which, &value));
+  return value;
+}
+
+static void
+assert_consistent_microbit (MpySnapshot *snapshot)
+{
+  g_assert_nonnull (snapshot);
+  g_assert_cmpstr (mpy_snapshot_get_damage_reason (snapshot), ==, NULL);
+  g_assert_false (mpy_snapshot_is_damaged (snapshot));
+  g_assert_true (mpy_snapshot_has_map (snapshot));
+  g_assert_cmpuint (mpy_snapshot_get_bytes_per_block (snapshot), ==, 16);
+  g_assert_cmpuint (figure (snapshot, MPY_FIGURE_GC_TOTAL), ==, 10048);
+  g_assert_cmpuint (figure (snapshot, MPY_FIGURE_GC_USED) + figure (snapshot, MPY_FIGURE_GC_FREE),
+                    ==, 10048);
+}
+
+static MpyConnection *
+qemu_connection (void)
+{
+  MpyConnection *conn;
+
+  if (qemu_board == NULL)
+    return NULL;
+  conn = mpy_connection_new (qemu_board->link);
+  mpy_connection_set_connect_timeout (conn, 10000);
+  return conn;
+}
+
+#define NEED_QEMU(conn) \
+  G_STMT_START { \
+    if ((conn) == NULL) \
+      { \
+        /* CI installs qemu-system-arm, socat, firmware-microbit-micropython */ \
+        g_test_fail_printf ("the emulated micro:bit did not start"); \
+        return; \
+      } \
+  } G_STMT_END
+
+/* ---- real firmware ---- */
+
+static void
+count_progress (MpyConnection *conn,
+                guint64        received,
+                gpointer       data)
+{
+  guint64 *max = data;
+
+  g_assert_cmpuint (received, >=, *max);
+  *max = received;
+}
+
+static void
+test_qemu_capture_after_boot (void)
+{
+  g_autoptr(MpyConnection) conn = qemu_connection ();
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 progress = 0;
+
+  NEED_QEMU (conn);
+  g_signal_connect (conn, "progress", G_CALLBACK (count_progress), &progress);
+
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent_microbit (snapshot);
+
+  g_assert_cmpstr (mpy_snapshot_get_port (snapshot), ==, qemu_board->link);
+  g_assert_nonnull (mpy_snapshot_get_time (snapshot));
+  g_assert_cmpint (mpy_snapshot_get_flags (snapshot), ==, MPY_SNAPSHOT_FLAG_NONE);
+  g_assert_nonnull (mpy_snapshot_get_banner (snapshot));
+  g_assert_nonnull (strstr (mpy_snapshot_get_banner (snapshot), "MicroPython v1.9.2"));
+  g_assert_nonnull (strstr (mpy_snapshot_get_banner (snapshot), "micro:bit"));
+  g_assert_cmpstr (mpy_connection_get_banner (conn), ==, mpy_snapshot_get_banner (snapshot));
+  g_assert_cmpstr (mpy_connection_get_transport (conn), ==, expect_transport);
+  g_assert_cmpint (mpy_connection_get_state (conn), ==, MPY_CONNECTION_READY);
+  g_assert_cmpuint (progress, >, 0);
+
+  close_sync (conn);
+  g_assert_cmpint (mpy_connection_get_state (conn), ==, MPY_CONNECTION_DISCONNECTED);
+}
+
+static void
+test_qemu_exec_output_and_traceback (void)
+{
+  g_autoptr(MpyConnection) conn = qemu_connection ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  NEED_QEMU (conn);
+
+  g_assert_true (exec_sync (conn, "print(6 * 7)", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "42\r\n");
+  g_assert_cmpstr (err, ==, "");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* output before the exception, and the traceback, each in its own place */
+  g_assert_true (exec_sync (conn, "print('before')\n1/0", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "before\r\n");
+  g_assert_true (g_str_has_prefix (err, "Traceback (most recent call last):"));
+  g_assert_nonnull (strstr (err, "ZeroDivisionError"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* longer than one 32-byte chunk, several lines */
+  g_assert_true (exec_sync (conn, "total = 0\nfor i in range(10):\n    total += i\nprint('total', total)",
+                            &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "total 45\r\n");
+  g_assert_cmpstr (err, ==, "");
+  close_sync (conn);
+}
+
+static void
+test_qemu_alloc_and_gc (void)
+{
+  g_autoptr(MpyConnection) conn = qemu_connection ();
+  g_autoptr(MpySnapshot) before = NULL;
+  g_autoptr(MpySnapshot) after_alloc = NULL;
+  g_autoptr(MpySnapshot) after_gc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  NEED_QEMU (conn);
+
+  before = capture_sync (conn, MPY_CAPTURE_GC, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent_microbit (before);
+  g_assert_cmpint (mpy_snapshot_get_flags (before), ==, MPY_SNAPSHOT_FLAG_GC);
+
+  /* 40 bytearrays of 64 bytes: at least 40 × (64 + header) bytes more in use */
+  g_assert_true (exec_sync (conn, "big = [bytearray(64) for i in range(40)]", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  after_alloc = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent_microbit (after_alloc);
+  g_assert_cmpuint (figure (after_alloc, MPY_FIGURE_GC_USED), >=,
+                    figure (before, MPY_FIGURE_GC_USED) + 40 * 64);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_true (exec_sync (conn, "del big", &out, &err, &error));
+  g_assert_no_error (error);
+  after_gc = capture_sync (conn, MPY_CAPTURE_GC, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent_microbit (after_gc);
+  g_assert_cmpint (mpy_snapshot_get_flags (after_gc), ==, MPY_SNAPSHOT_FLAG_GC);
+  g_assert_cmpuint (figure (after_gc, MPY_FIGURE_GC_USED) + 40 * 64, <=,
+                    figure (after_alloc, MPY_FIGURE_GC_USED));
+  close_sync (conn);
+}
+
+static void
+test_qemu_soft_reset (void)
+{
+  g_autoptr(MpyConnection) conn = qemu_connection ();
+  g_autoptr(MpySnapshot) kept = NULL;
+  g_autoptr(MpySnapshot) reset = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  NEED_QEMU (conn);
+
+  g_assert_true (exec_sync (conn, "keep = bytearray(3000)", &out, &err, &error));
+  g_assert_no_error (error);
+  kept = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent_microbit (kept);
+  g_assert_cmpuint (figure (kept, MPY_FIGURE_GC_USED), >=, 3000);
+  g_assert_cmpuint (figure (kept, MPY_FIGURE_MAX_BLOCK), >=, 3000 / 16);
+
+  reset = capture_sync (conn, MPY_CAPTURE_SOFT_RESET, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent_microbit (reset);
+  g_assert_cmpint (mpy_snapshot_get_flags (reset), ==, MPY_SNAPSHOT_FLAG_SOFT_RESET);
+  g_assert_cmpuint (figure (reset, MPY_FIGURE_GC_USED), <, 3000);
+  g_assert_cmpuint (figure (reset, MPY_FIGURE_MAX_BLOCK), <, 3000 / 16);
+
+  /* the heap really was wiped: the variable is gone */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_true (exec_sync (conn, "print(len(keep))", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (err, "NameError"));
+
+  /* and a capture after the reset works without another import by hand */
+  g_clear_pointer (&reset, mpy_snapshot_unref);
+  reset = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent_microbit (reset);
+  close_sync (conn);
+}
+
+static void
+cancel_on_progress (MpyConnection *conn,
+                    guint64        received,
+                    gpointer       data)
+{
+  GCancellable *cancellable = data;
+
+  if (!g_cancellable_is_cancelled (cancellable))
+    g_cancellable_cancel (cancellable);
+}
+
+static void
+test_qemu_cancel_mid_reply (void)
+{
+  g_autoptr(MpyConnection) conn = qemu_connection ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  gulong handler;
+  gint64 started;
+
+  NEED_QEMU (conn);
+
+  /* A reply that streams for seconds; cancel at the first bytes. */
+  handler = g_signal_connect (conn, "progress", G_CALLBACK (cancel_on_progress), cancellable);
+  started = g_get_monotonic_time ();
+  mpy_connection_exec_async (conn, "for i in range(5000):\n    print('line', i)",
+                             cancellable, store_result, &result);
+  g_assert_false (mpy_connection_exec_finish (conn, wait_result (&result), &out, &err, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 3 * G_USEC_PER_SEC);
+  g_signal_handler_disconnect (conn, handler);
+  g_clear_error (&error);
+
+  /* the board is interrupted and the next operations work */
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent_microbit (snapshot);
+  g_assert_true (exec_sync (conn, "print('still here')", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "still here\r\n");
+  close_sync (conn);
+}
+
+static void
+test_qemu_busy (void)
+{
+  g_autoptr(MpyConnection) first = qemu_connection ();
+  g_autoptr(MpyConnection) second = NULL;
+  g_autoptr(MpySnapshot) a = NULL;
+  g_autoptr(MpySnapshot) b = NULL;
+  g_autoptr(GError) error = NULL;
+
+  NEED_QEMU (first);
+  second = qemu_connection ();
+
+  a = capture_sync (first, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  /* the first connection holds the port open between operations */
+  b = capture_sync (second, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_BUSY);
+  g_assert_null (b);
+  g_assert_nonnull (strstr (error->message, "another program"));
+  g_clear_error (&error);
+
+  close_sync (first);
+  b = capture_sync (second, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent_microbit (b);
+  close_sync (second);
+}
+
+static void
+test_qemu_heap_drift (void)
+{
+  g_autoptr(MpyConnection) conn = qemu_connection ();
+  g_autoptr(GError) error = NULL;
+  guint64 used[6];
+
+  NEED_QEMU (conn);
+
+  for (guint i = 0; i < G_N_ELEMENTS (used); i++)
+    {
+      g_autoptr(MpySnapshot) s = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+
+      g_assert_no_error (error);
+      assert_consistent_microbit (s);
+      used[i] = figure (s, MPY_FIGURE_GC_USED);
+    }
+  /* From the second capture on (the first imports micropython), each capture leaves at
+   * most what mpremote leaves (144 B) until the next collection. */
+  for (guint i = 2; i < G_N_ELEMENTS (used); i++)
+    {
+      g_test_message ("capture %u: used %" G_GUINT64_FORMAT " (+%" G_GINT64_FORMAT ")",
+                      i, used[i], (gint64) used[i] - (gint64) used[i - 1]);
+      g_assert_cmpuint (used[i], >=, used[i - 1]);
+      g_assert_cmpuint (used[i] - used[i - 1], <=, 144);
+    }
+  close_sync (conn);
+}
+
+static void
+test_qemu_close_returns_to_friendly_repl (void)
+{
+  g_autoptr(MpyConnection) conn = qemu_connection ();
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) reply = g_string_new (NULL);
+  struct termios tio;
+  gint64 deadline;
+  int fd;
+
+  NEED_QEMU (conn);
+
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  close_sync (conn);
+
+  /* In the friendly REPL, a bare Enter gives a new ">>> " prompt (raw mode would not). */
+  fd = open (qemu_board->link, O_RDWR | O_NOCTTY | O_NONBLOCK);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (tcgetattr (fd, &tio), ==, 0);
+  cfmakeraw (&tio);
+  g_assert_cmpint (tcsetattr (fd, TCSANOW, &tio), ==, 0);
+  tcflush (fd, TCIOFLUSH);
+  g_assert_cmpint (write (fd, "\r", 1), ==, 1);
+  deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (!g_str_has_suffix (reply->str, ">>> ") && g_get_monotonic_time () < deadline)
+    {
+      char buf[256];
+      ssize_t n = read (fd, buf, sizeof buf);
+
+      if (n > 0)
+        g_string_append_len (reply, buf, n);
+      else
+        g_usleep (5000);
+    }
+  close (fd);
+  g_assert_cmpstr (reply->str, ==, "\r\n>>> ");
+}
+
+static void
+test_qemu_lines_released_rts_first (void)
+{
+  g_autoptr(MpyConnection) conn = qemu_connection ();
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *path = g_getenv ("MPY_PTY_SHIM_LOG");
+  guint n;
+
+  NEED_QEMU (conn);
+  if (path == NULL)
+    {
+      g_test_skip ("needs the pty shim (libserialport pass)");
+      return;
+    }
+
+  g_unlink (path);
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  close_sync (conn);
+
+  g_assert_true (g_file_get_contents (path, &log, NULL, NULL));
+  lines = g_strsplit (g_strstrip (log), "\n", -1);
+  n = g_strv_length (lines);
+  g_assert_cmpuint (n, >=, 3);
+  /* asserted while open; on close RTS drops first, then DTR (never DTR=0 with RTS=1) */
+  g_assert_true (strstr (log, "dtr=1 rts=1") != NULL);
+  g_assert_cmpstr (lines[n - 2], ==, "bic dtr=1 rts=0");
+  g_assert_cmpstr (lines[n - 1], ==, "bic dtr=0 rts=0");
+}
+
+/* ---- fake board: faults ---- */
+
+static char *
+fixture (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "fixtures", name, NULL);
+}
+
+static MpyTestBoard *
+fake (const char *mode)
+{
+  g_autofree char *dump = fixture ("qemu-mps2-an385-after-alloc.txt");
+  g_autoptr(GError) error = NULL;
+  MpyTestBoard *board = mpy_test_board_start_fake (mode, dump, &error);
+
+  g_assert_no_error (error);
+  return board;
+}
+
+static MpyConnection *
+fake_connection (MpyTestBoard *board,
+                 guint         connect_ms,
+                 guint         idle_ms)
+{
+  MpyConnection *conn = mpy_connection_new (board->link);
+
+  mpy_connection_set_connect_timeout (conn, connect_ms);
+  mpy_connection_set_idle_timeout (conn, idle_ms);
+  return conn;
+}
+
+/* Captures and checks the error code and that it came within @limit_ms. */
+static void
+assert_capture_fails (const char     *mode,
+                      guint           connect_ms,
+                      guint           idle_ms,
+                      MpyDeviceError  code,
+                      guint           limit_ms,
+                      const char     *in_message)
+{
+  g_autoptr(MpyTestBoard) board = fake (mode);
+  g_autoptr(MpyConnection) conn = fake_connection (board, connect_ms, idle_ms);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_error (error, MPY_DEVICE_ERROR, (int) code);
+  g_assert_null (snapshot);
+  g_assert_cmpint ((g_get_monotonic_time () - started) / 1000, <, limit_ms);
+  if (in_message != NULL)
+    g_assert_nonnull (strstr (error->message, in_message));
+}
+
+static void
+test_fake_normal (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("normal");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 3000, 1000);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (mpy_snapshot_is_damaged (snapshot));
+  g_assert_cmpint (mpy_snapshot_get_flags (snapshot), ==, 0);
+  g_assert_cmpstr (mpy_snapshot_get_banner (snapshot), ==,
+                   "MicroPython v1.9.2-fake on 2026-01-01; fake board with pty");
+  close_sync (conn);
+}
+
+static void
+test_fake_silent (void)
+{
+  assert_capture_fails ("silent", 1500, 500, MPY_DEVICE_ERROR_TIMEOUT, 2500, "did not answer");
+}
+
+static void
+test_fake_garbage (void)
+{
+  assert_capture_fails ("garbage", 1500, 500, MPY_DEVICE_ERROR_NO_BANNER, 2500, "raw-REPL banner");
+}
+
+static void
+test_fake_boot_text (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("boottext");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 5000, 1000);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* boot text, and the first Ctrl-A lost: the client asks again and gets in */
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (mpy_snapshot_is_damaged (snapshot));
+}
+
+static void
+test_fake_cut_off (void)
+{
+  assert_capture_fails ("cutoff", 3000, 500, MPY_DEVICE_ERROR_TIMEOUT, 2000, "mid-reply");
+}
+
+static void
+test_fake_hang_up (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("hangup");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 3000, 1000);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DISCONNECTED);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, G_USEC_PER_SEC);
+  g_assert_cmpint (mpy_connection_get_state (conn), ==, MPY_CONNECTION_DISCONNECTED);
+}
+
+static void
+test_fake_memory_error (void)
+{
+  assert_capture_fails ("memoryerror", 3000, 1000, MPY_DEVICE_ERROR_TRACEBACK, 2000,
+                        "Traceback (most recent call last):\r\n  File \"<stdin>\", line 2, in <module>\r\n"
+                        "MemoryError: memory allocation failed, allocating 1024 bytes");
+}
+
+static void
+test_fake_no_mem_info (void)
+{
+  assert_capture_fails ("nomeminfo", 3000, 1000, MPY_DEVICE_ERROR_NO_MEM_INFO, 2000,
+                        "no micropython.mem_info()");
+}
+
+static void
+test_fake_lost_lines_retried (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("lost-once");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 3000, 1000);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (mpy_snapshot_is_damaged (snapshot));
+  g_assert_cmpint (mpy_snapshot_get_flags (snapshot), ==, MPY_SNAPSHOT_FLAG_RETRIED);
+}
+
+static void
+test_fake_lost_lines_twice_kept_damaged (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("lost-always");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 3000, 1000);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* damaged twice: the snapshot is returned, marked damaged, never dropped */
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (snapshot);
+  g_assert_true (mpy_snapshot_is_damaged (snapshot));
+  g_assert_nonnull (mpy_snapshot_get_damage_reason (snapshot));
+  g_assert_cmpint (mpy_snapshot_get_flags (snapshot), ==, MPY_SNAPSHOT_FLAG_RETRIED);
+}
+
+static void
+test_fake_cancel_mid_dump (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("slow");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 5000, 1000);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  gulong handler;
+
+  handler = g_signal_connect (conn, "progress", G_CALLBACK (cancel_on_progress), cancellable);
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, cancellable, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_signal_handler_disconnect (conn, handler);
+  g_clear_error (&error);
+
+  /* the rest of the old dump still arrives; the next capture resyncs past it */
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (mpy_snapshot_is_damaged (snapshot));
+  g_assert_cmpint (mpy_snapshot_get_flags (snapshot), ==, 0);
+}
+
+static void
+test_fake_busy (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("normal");
+  g_autoptr(MpyConnection) first = fake_connection (board, 3000, 1000);
+  g_autoptr(MpyConnection) second = fake_connection (board, 3000, 1000);
+  g_autoptr(MpySnapshot) a = NULL;
+  g_autoptr(MpySnapshot) b = NULL;
+  g_autoptr(GError) error = NULL;
+
+  a = capture_sync (first, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  b = capture_sync (second, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_BUSY);
+}
+
+static void
+test_no_such_port (void)
+{
+  g_autoptr(MpyConnection) conn = mpy_connection_new ("/dev/ttyMPYDOESNOTEXIST");
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_NO_SUCH_PORT);
+  g_assert_nonnull (strstr (error->message, "/dev/ttyMPYDOESNOTEXIST"));
+}
+
+static void
+test_not_a_tty (void)
+{
+  g_autofree char *path = fixture ("README.md");
+  g_autoptr(MpyConnection) conn = mpy_connection_new (path);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_NO_SUCH_PORT);
+  g_assert_nonnull (strstr (error->message, "not a serial port"));
+}
+
+/* ---- ports ---- */
+
+static void
+test_port_likelihood (void)
+{
+  g_assert_cmpuint (mpy_port_guess_likelihood (0xf055, 0x9802, NULL, NULL, NULL), ==, 2);
+  g_assert_cmpuint (mpy_port_guess_likelihood (0x2e8a, 0x0005, NULL, NULL, NULL), ==, 2);
+  g_assert_cmpuint (mpy_port_guess_likelihood (0x303a, 0x4001, NULL, NULL, NULL), ==, 2);
+  g_assert_cmpuint (mpy_port_guess_likelihood (0x1234, 0x5678, "MicroPython", "Board in FS mode", NULL), ==, 2);
+  g_assert_cmpuint (mpy_port_guess_likelihood (0x10c4, 0xea60, "Silicon Labs", NULL, NULL), ==, 1);
+  g_assert_cmpuint (mpy_port_guess_likelihood (0x1a86, 0x7523, NULL, NULL, NULL), ==, 1);
+  g_assert_cmpuint (mpy_port_guess_likelihood (0x0403, 0x6001, NULL, NULL, NULL), ==, 1);
+  g_assert_cmpuint (mpy_port_guess_likelihood (0x046d, 0xc52b, "Logitech", NULL, NULL), ==, 0);
+  g_assert_cmpuint (mpy_port_guess_likelihood (0, 0, NULL, NULL, "ttyS0"), ==, 0);
+}
+
+static void
+count_changes (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               gpointer    data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_port_list_model (void)
+{
+  g_autoptr(MpyPortList) list = mpy_port_list_new ();
+  g_autoptr(GPtrArray) now = NULL;
+  g_autoptr(GError) error = NULL;
+  guint changes = 0;
+  guint prev_likelihood = 2;
+
+  now = mpy_port_list_enumerate (&error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, now->len);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == MPY_TYPE_PORT_INFO);
+
+  for (guint i = 0; i < now->len; i++)
+    {
+      MpyPortInfo *info = g_ptr_array_index (now, i);
+
+      g_assert_true (g_str_has_prefix (mpy_port_info_get_name (info), "/dev/"));
+      g_assert_cmpuint (mpy_port_info_get_likelihood (info), <=, prev_likelihood);
+      prev_likelihood = mpy_port_info_get_likelihood (info);
+    }
+
+  /* nothing changed: no signal, however often it polls */
+  g_signal_connect (list, "items-changed", G_CALLBACK (count_changes), &changes);
+  mpy_port_list_refresh (list);
+  mpy_port_list_refresh (list);
+  g_assert_cmpuint (changes, ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_strcmp0 (g_getenv ("MPY_TEST_TRANSPORT"), "libserialport") == 0)
+    expect_transport = "libserialport";
+
+  qemu_board = mpy_test_board_start_qemu (&error);
+  if (qemu_board == NULL)
+    g_printerr ("# qemu board not started: %s\n", error->message);
+
+  g_test_add_func ("/device/qemu/capture-after-boot", test_qemu_capture_after_boot);
+  g_test_add_func ("/device/qemu/exec-output-and-traceback", test_qemu_exec_output_and_traceback);
+  g_test_add_func ("/device/qemu/alloc-and-gc", test_qemu_alloc_and_gc);
+  g_test_add_func ("/device/qemu/soft-reset", test_qemu_soft_reset);
+  g_test_add_func ("/device/qemu/cancel-mid-reply", test_qemu_cancel_mid_reply);
+  g_test_add_func ("/device/qemu/busy", test_qemu_busy);
+  g_test_add_func ("/device/qemu/heap-drift", test_qemu_heap_drift);
+  g_test_add_func ("/device/qemu/close-returns-to-friendly-repl", test_qemu_close_returns_to_friendly_repl);
+  if (g_getenv ("MPY_PTY_SHIM_LOG") != NULL)
+    g_test_add_func ("/device/qemu/lines-released-rts-first", test_qemu_lines_released_rts_first);
+
+  if (g_strcmp0 (expect_transport, "termios") == 0)
+    {
+      g_test_add_func ("/device/fake/normal", test_fake_normal);
+      g_test_add_func ("/device/fake/silent", test_fake_silent);
+      g_test_add_func ("/device/fake/garbage", test_fake_garbage);
+      g_test_add_func ("/device/fake/boot-text", test_fake_boot_text);
+      g_test_add_func ("/device/fake/cut-off", test_fake_cut_off);
+      g_test_add_func ("/device/fake/hang-up", test_fake_hang_up);
+      g_test_add_func ("/device/fake/memory-error", test_fake_memory_error);
+      g_test_add_func ("/device/fake/no-mem-info", test_fake_no_mem_info);
+      g_test_add_func ("/device/fake/lost-lines-retried", test_fake_lost_lines_retried);
+      g_test_add_func ("/device/fake/lost-lines-twice-kept-damaged", test_fake_lost_lines_twice_kept_damaged);
+      g_test_add_func ("/device/fake/cancel-mid-dump", test_fake_cancel_mid_dump);
+      g_test_add_func ("/device/fake/busy", test_fake_busy);
+      g_test_add_func ("/device/errors/no-such-port", test_no_such_port);
+      g_test_add_func ("/device/errors/not-a-tty", test_not_a_tty);
+      g_test_add_func ("/device/ports/likelihood", test_port_likelihood);
+      g_test_add_func ("/device/ports/list-model", test_port_list_model);
+    }
+
+  ret = g_test_run ();
+  mpy_test_board_stop (qemu_board);
+  return ret;
+}
