@@ -549,14 +549,14 @@ cmd_render (int    argc,
   g_autofree char *diff_with = NULL;
   g_auto(GStrv) args = NULL;
   int columns = 1;
-  double scale = 4.0;
+  double scale = -1;   /* not given: 4, or less when the picture would not fit */
   gboolean rainbow = FALSE, show_free = FALSE, dark = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "The PNG file to write (required)", "OUT.png" },
     { "diff-with", 'd', 0, G_OPTION_ARG_FILENAME, &diff_with,
       "Draw the changes from this earlier dump (before) to FILE (after)", "FILE2[:N]" },
     { "columns", 'c', 0, G_OPTION_ARG_INT, &columns, "Blocks per row = 64 × N (default 1)", "N" },
-    { "scale", 's', 0, G_OPTION_ARG_DOUBLE, &scale, "Pixels per block (default 4)", "PX" },
+    { "scale", 's', 0, G_OPTION_ARG_DOUBLE, &scale, "Pixels per block (default 4, or the largest that fits)", "PX" },
     { "rainbow", 'r', 0, G_OPTION_ARG_NONE, &rainbow, "Alternate two shades per object", NULL },
     { "show-free", 'f', 0, G_OPTION_ARG_NONE, &show_free, "Draw free blocks in grey instead of the background", NULL },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Use the dark palette", NULL },
@@ -583,7 +583,7 @@ cmd_render (int    argc,
     return usage_error (context, "give the PNG file to write with -o OUT.png");
   if (columns < 1 || columns > 1024)
     return usage_error (context, "--columns must be between 1 and 1024, not %d", columns);
-  if (!(scale > 0) || scale > 32767)
+  if (scale != -1 && (!(scale > 0) || scale > 32767))
     return usage_error (context, "--scale must be a number of pixels per block above 0, not %g", scale);
 
   snapshot = load_dump_ref (args[0]);
@@ -606,6 +606,15 @@ cmd_render (int    argc,
   options.rainbow = rainbow;
   options.show_free = show_free;
   options.dark = dark;
+
+  if (scale == -1)
+    {
+      /* A big heap at the default scale would exceed what an image can hold: shrink it,
+       * rather than fail, since the user did not ask for a size. */
+      guint max_scale = mpy_renderer_get_max_scale (snapshot, diff, &options);
+
+      scale = max_scale >= 1 ? MIN (4.0, (double) max_scale) : 4.0;
+    }
 
   if (!mpy_renderer_write_png (snapshot, diff, &options, scale, output, &error))
     {

@@ -706,6 +706,51 @@ test_render_png (void)
   remove_dir (dir);
 }
 
+/* 600,000 blocks: 9375 rows, too tall for an image at the default 4 px per block. */
+static void
+test_render_default_scale_fits (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *dump = g_build_filename (dir, "big.txt", NULL);
+  g_autofree char *png = g_build_filename (dir, "big.png", NULL);
+  const gsize n_lines = 9375, n = n_lines * 64;
+  GString *text = g_string_new (NULL);
+  cairo_surface_t *surface;
+
+  /* Every line 32 objects of 2 blocks: the header follows from that. */
+  g_string_append_printf (text, "stack: 500 out of 10240\n"
+                          "GC: total: %" G_GSIZE_FORMAT ", used: %" G_GSIZE_FORMAT ", free: 0\n"
+                          " No. of 1-blocks: 0, 2-blocks: %" G_GSIZE_FORMAT ", max blk sz: 2, max free sz: 0\n"
+                          "GC memory layout; from 3f800000:\n", n * 16, n * 16, n / 2);
+  for (gsize l = 0; l < n_lines; l++)
+    g_string_append_printf (text, "%08x: h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=h=\n",
+                            (guint) (l * 64 * 16));
+  g_assert_true (g_file_set_contents (dump, text->str, text->len, NULL));
+  g_string_free (text, TRUE);
+
+  {
+    g_autoptr(Run) run = run_cli ("render", dump, "-o", png, NULL);
+
+    if (run->status != 0)
+      g_error ("render of a 600,000-block heap at the default scale: exit %d: %s", run->status, run->err);
+    g_assert_cmpstr (run->err, ==, "");
+  }
+  surface = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), <=, 32767);
+  /* still the whole map, at 3 px per block */
+  g_assert_cmpint (cairo_image_surface_get_height (surface), >=, (int) n_lines * 3);
+  cairo_surface_destroy (surface);
+
+  {
+    /* Asked for explicitly, the scale is not changed behind the user's back. */
+    g_autoptr(Run) run = run_cli ("render", dump, "-o", png, "--scale", "4", NULL);
+    g_assert_cmpint (run->status, ==, 1);
+    assert_one_line_message (run, "--scale 3");
+  }
+  remove_dir (dir);
+}
+
 static void
 test_render_errors (void)
 {
@@ -886,6 +931,7 @@ main (int    argc,
   g_test_add_func ("/cli/diff/incompatible-exits-1", test_diff_incompatible);
   g_test_add_func ("/cli/file-index", test_file_index);
   g_test_add_func ("/cli/render/png-of-expected-size", test_render_png);
+  g_test_add_func ("/cli/render/default-scale-fits-big-heaps", test_render_default_scale_fits);
   g_test_add_func ("/cli/render/errors-exit-1", test_render_errors);
   g_test_add_func ("/cli/bad-input-exits-1", test_bad_input_exit_1);
   g_test_add_func ("/cli/usage-error-exits-2", test_usage_exit_2);
