@@ -521,8 +521,24 @@ finish_dump (Reader *r)
       guint64 v;
 
       if (have_total && (guint64) n_blocks * bpb != total)
-        add_reason (r, "map has %zu blocks of %u bytes = %" G_GUINT64_FORMAT " bytes, header says total %" G_GUINT64_FORMAT,
-                    n_blocks, bpb, (guint64) n_blocks * bpb, total);
+        {
+          const LineRec *last = r->lines->len
+            ? &g_array_index (r->lines, LineRec, r->lines->len - 1) : NULL;
+
+          /* With one area, blocks short of the total were lost at its end. */
+          if (data->n_areas == 1 && (guint64) n_blocks * bpb < total
+              && total % bpb == 0 && total / bpb - n_blocks < G_MAXSIZE / 2)
+            {
+              char from[24];
+
+              format_offset (from, sizeof from, (guint64) n_blocks * bpb, last ? last->digits : 8);
+              add_reason (r, "blocks 0x%04zx–0x%04" G_GINT64_MODIFIER "x at the end of the map missing "
+                          "(lines from offset %s on not received; dump cut off?)",
+                          n_blocks, total / bpb - 1, from);
+            }
+          add_reason (r, "map has %zu blocks of %u bytes = %" G_GUINT64_FORMAT " bytes, header says total %" G_GUINT64_FORMAT,
+                      n_blocks, bpb, (guint64) n_blocks * bpb, total);
+        }
       if (r->figures_set & (1u << MPY_FIGURE_GC_USED)
           && (v = r->figures[MPY_FIGURE_GC_USED]) != (guint64) st->used_blocks * bpb)
         add_reason (r, "map has %" G_GUINT64_FORMAT " used bytes, header says %" G_GUINT64_FORMAT,

@@ -513,6 +513,19 @@ test_damage_flipped_char (void)
 }
 
 static void
+test_damage_cut_off_end_named (void)
+{
+  g_autofree char *text = load_file ("fixtures", "microbit-v1.0.1-after-alloc.txt", NULL);
+  /* Cut right after the line at 01c00: blocks 0x200–0x273 (lines 02000, 02400) are lost. */
+  gsize cut = strstr (text, "\n02000: ") + 1 - text;
+  g_autoptr(GPtrArray) dumps = read_ok (text, cut);
+  MpySnapshot *s = g_ptr_array_index (dumps, 0);
+
+  assert_damaged (s, "blocks 0x0200–0x0273 at the end of the map missing (lines from offset 02000 on not received");
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, 0x200);
+}
+
+static void
 test_damage_short_line_in_middle (void)
 {
   g_autofree char *text = load_file ("fixtures", "unix-heap256k-after-alloc.txt", NULL);
@@ -1389,6 +1402,7 @@ main (int   argc,
   g_test_add_func ("/core/damage/missing-range-named", test_damage_missing_range_named);
   g_test_add_func ("/core/damage/truncated", test_damage_truncated);
   g_test_add_func ("/core/damage/flipped-char", test_damage_flipped_char);
+  g_test_add_func ("/core/damage/cut-off-end-named", test_damage_cut_off_end_named);
   g_test_add_func ("/core/damage/short-line-in-middle", test_damage_short_line_in_middle);
   g_test_add_func ("/core/damage/no-gc-line", test_damage_no_gc_line);
   g_test_add_func ("/core/damage/layout-but-no-lines", test_damage_layout_but_no_lines);
