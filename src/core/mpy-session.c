@@ -624,6 +624,12 @@ mpy_session_parse (const char  *text,
       return NULL;
     }
 
+  if (!is_session_text (text + s.pos, length - s.pos))
+    {
+      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
+                   _("Line 1: expected “%s” and a format number"), MAGIC);
+      return NULL;
+    }
   scanner_next_line (&s, &line, &line_length);
   if (parse_version_line (line, line_length, error) == 0)
     return NULL;
@@ -662,8 +668,8 @@ mpy_session_parse (const char  *text,
           else if (record > 0)
             g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
                          _("Line %u: the dump text of snapshot %u does not end where its "
-                           "header says (bytes=%" G_GUINT64_FORMAT "); was the file edited?"),
-                         header_line, record, last_bytes);
+                           "header says (bytes=%llu); was the file edited?"),
+                         header_line, record, (unsigned long long) last_bytes);
           else
             g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
                          _("Line %u: expected a “@snapshot” header (was the file edited?)"),
@@ -688,8 +694,8 @@ mpy_session_parse (const char  *text,
         {
           g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TRUNCATED,
                        _("The session file is truncated: snapshot %u (line %u) should have "
-                         "%" G_GUINT64_FORMAT " bytes of dump text but the file ends after "
-                         "%" G_GSIZE_FORMAT), record, header_line, h.bytes, length - s.pos);
+                         "%llu bytes of dump text but the file ends after %zu"),
+                       record, header_line, (unsigned long long) h.bytes, length - s.pos);
           goto failed;
         }
 
@@ -704,8 +710,8 @@ mpy_session_parse (const char  *text,
             {
               g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
                            _("Line %u: the dump text of snapshot %u does not end where its "
-                             "header says (bytes=%" G_GUINT64_FORMAT "); was the file edited?"),
-                           s.line + 1, record, h.bytes);
+                             "header says (bytes=%llu); was the file edited?"),
+                           s.line + 1, record, (unsigned long long) h.bytes);
               goto failed;
             }
           s.pos++;
@@ -914,8 +920,8 @@ mpy_session_read_text (const char  *text,
   if ((gsize) length > MPY_SESSION_MAX_SIZE)
     {
       g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TOO_LARGE,
-                   _("The text is too large (%" G_GSSIZE_FORMAT " MiB); MpyMemMap reads at "
-                     "most %d MiB"), length >> 20, MPY_SESSION_MAX_SIZE >> 20);
+                   _("The text is too large (%zd MiB); MpyMemMap reads at most %d MiB"),
+                   length >> 20, MPY_SESSION_MAX_SIZE >> 20);
       return NULL;
     }
 
@@ -987,8 +993,8 @@ mpy_session_load_contents (const char  *path,
     {
       close (fd);
       g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TOO_LARGE,
-                   _("“%s” is too large (%" G_GINT64_FORMAT " MiB); MpyMemMap opens files of "
-                     "at most %d MiB"), display, (gint64) st.st_size >> 20,
+                   _("“%s” is too large (%lld MiB); MpyMemMap opens files of at most %d MiB"),
+                   display, (long long) st.st_size >> 20,
                    MPY_SESSION_MAX_SIZE >> 20);
       return FALSE;
     }

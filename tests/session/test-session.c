@@ -1191,6 +1191,12 @@ test_autosave_foreign_file_kept (void)
   const char *foreign = "# MpyMemMap session 3\nfrom the future\n";
   gsize length = 0;
 
+  /* A stray short file first. */
+  write_whole (path, "hi", -1);
+  g_assert_null (mpy_autosave_load (path, &error));
+  g_assert_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED);
+  g_clear_error (&error);
+
   write_whole (path, foreign, -1);
   g_assert_null (mpy_autosave_load (path, &error));
   g_assert_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_NEWER_VERSION);
