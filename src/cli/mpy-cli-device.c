@@ -1,5 +1,349 @@
-/* placeholder until the device layer lands */
+/* mpy-cli-device.c — `mpymemmap-cli ports` and `mpymemmap-cli capture`
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
 #include <stdio.h>
+#include <stdlib.h>
+
+#include <glib.h>
+
 #include "mpy-cli-device.h"
-int mpy_cli_ports (int argc, char **argv) { fprintf (stderr, "ports: not built yet\n"); return 1; }
-int mpy_cli_capture (int argc, char **argv) { fprintf (stderr, "capture: not built yet\n"); return 1; }
+
+/* src/cli/meson.build links the device layer when it is built (-Ddevice=true). */
+#if __has_include("mpy-connection.h")
+
+#include "mpy-cli-json.h"
+#include "mpy-connection.h"
+#include "mpy-port-list.h"
+#include "mpy-session.h"
+
+#define EXIT_OK    0
+#define EXIT_FAIL  1
+#define EXIT_USAGE 2
+
+G_GNUC_PRINTF (2, 3) static int
+usage (GOptionContext *context,
+       const char     *format,
+       ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *help = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  help = g_option_context_get_help (context, TRUE, NULL);
+  fprintf (stderr, "%s: %s\n\n%s", g_get_prgname (), message, help);
+  return EXIT_USAGE;
+}
+
+static int
+fail (const char *message)
+{
+  fprintf (stderr, "%s: %s\n", g_get_prgname (), message);
+  return EXIT_FAIL;
+}
+
+/* ---- ports ---- */
+
+static JsonNode *
+port_to_json (MpyPortInfo *info)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  guint vid = mpy_port_info_get_vid (info);
+  guint pid = mpy_port_info_get_pid (info);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, mpy_port_info_get_name (info));
+#define STRING_MEMBER(key, value) \
+  G_STMT_START { \
+    const char *v_ = (value); \
+    json_builder_set_member_name (b, key); \
+    if (v_ != NULL) json_builder_add_string_value (b, v_); else json_builder_add_null_value (b); \
+  } G_STMT_END
+  STRING_MEMBER ("description", mpy_port_info_get_description (info));
+  json_builder_set_member_name (b, "usb_id");
+  if (vid != 0 || pid != 0)
+    {
+      g_autofree char *id = g_strdup_printf ("%04x:%04x", vid, pid);
+
+      json_builder_add_string_value (b, id);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "vid");
+  json_builder_add_int_value (b, vid);
+  json_builder_set_member_name (b, "pid");
+  json_builder_add_int_value (b, pid);
+  STRING_MEMBER ("manufacturer", mpy_port_info_get_manufacturer (info));
+  STRING_MEMBER ("product", mpy_port_info_get_product (info));
+  STRING_MEMBER ("serial", mpy_port_info_get_serial (info));
+#undef STRING_MEMBER
+  json_builder_set_member_name (b, "likelihood");
+  json_builder_add_int_value (b, mpy_port_info_get_likelihood (info));
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+int
+mpy_cli_ports (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GPtrArray) ports = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array of ports", NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context,
+    "Lists the serial ports with their USB details, likely MicroPython boards first\n"
+    "(likelihood 2: MicroPython's own USB IDs or strings; 1: a USB-UART bridge boards use).");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage (context, "%s", error->message);
+  if (argc > 1)
+    return usage (context, "unexpected argument “%s”", argv[1]);
+
+  ports = mpy_port_list_enumerate (&error);
+  if (ports == NULL)
+    return fail (error->message);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < ports->len; i++)
+        json_builder_add_value (b, port_to_json (g_ptr_array_index (ports, i)));
+      json_builder_end_array (b);
+      root = json_builder_get_root (b);
+      mpy_cli_print_json (root);
+      return EXIT_OK;
+    }
+
+  if (ports->len == 0)
+    {
+      printf ("No serial ports found. Plug in a board (and check `dmesg` for its tty).\n");
+      return EXIT_OK;
+    }
+  for (guint i = 0; i < ports->len; i++)
+    {
+      MpyPortInfo *info = g_ptr_array_index (ports, i);
+      static const char *hint[] = { "", "  [USB-UART bridge]", "  [likely MicroPython]" };
+      g_autofree char *id = NULL;
+
+      if (mpy_port_info_get_vid (info) != 0 || mpy_port_info_get_pid (info) != 0)
+        id = g_strdup_printf ("%04x:%04x", mpy_port_info_get_vid (info), mpy_port_info_get_pid (info));
+      printf ("%-16s %-9s %s%s%s%s%s%s\n",
+              mpy_port_info_get_name (info),
+              id != NULL ? id : "-",
+              mpy_port_info_get_manufacturer (info) ? mpy_port_info_get_manufacturer (info) : "",
+              mpy_port_info_get_product (info) ? " " : "",
+              mpy_port_info_get_product (info) ? mpy_port_info_get_product (info) : "",
+              mpy_port_info_get_serial (info) ? " serial " : "",
+              mpy_port_info_get_serial (info) ? mpy_port_info_get_serial (info) : "",
+              hint[MIN (mpy_port_info_get_likelihood (info), 2)]);
+    }
+  return EXIT_OK;
+}
+
+/* ---- capture ---- */
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GMainContext  *context,
+             GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (context, TRUE);
+  return *slot;
+}
+
+static void
+close_connection (GMainContext  *context,
+                  MpyConnection *conn)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mpy_connection_close_async (conn, NULL, store_result, &result);
+  mpy_connection_close_finish (conn, wait_result (context, &result), NULL);
+}
+
+static void
+print_summary (FILE        *out,
+               MpySnapshot *snapshot,
+               const char  *port)
+{
+  guint64 total = 0, used = 0, free_bytes = 0;
+
+  if (mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_TOTAL, &total)
+      && mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_USED, &used))
+    {
+      mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_FREE, &free_bytes);
+      fprintf (out, "Captured %s: GC heap %" G_GUINT64_FORMAT " bytes, used %" G_GUINT64_FORMAT
+               " (%.1f %%), free %" G_GUINT64_FORMAT "%s\n", port, total, used,
+               total > 0 ? 100.0 * (double) used / (double) total : 0.0, free_bytes,
+               (mpy_snapshot_get_flags (snapshot) & MPY_SNAPSHOT_FLAG_RETRIED) ? " (retried once)" : "");
+    }
+  else
+    fprintf (out, "Captured %s\n", port);
+}
+
+int
+mpy_cli_capture (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("[PORT]");
+  g_autoptr(GMainContext) main_context = g_main_context_new ();
+  g_autoptr(MpyConnection) conn = NULL;
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *output = NULL;
+  g_auto(GStrv) execs = NULL;
+  gboolean soft_reset = FALSE, gc = FALSE, json = FALSE;
+  int baud = 115200;
+  double timeout = 10.0;
+  MpyCaptureFlags flags = MPY_CAPTURE_NONE;
+  int status = EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_FILENAME, &port, "The board's serial port (or give it as PORT)", "PATH" },
+    { "baud", 'b', 0, G_OPTION_ARG_INT, &baud, "Baud rate (default 115200)", "N" },
+    { "soft-reset", 0, 0, G_OPTION_ARG_NONE, &soft_reset, "Soft-reset the board first (wipes its heap)", NULL },
+    { "gc", 0, 0, G_OPTION_ARG_NONE, &gc, "Run gc.collect() before the capture", NULL },
+    { "exec", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &execs, "Run CODE on the board first (repeatable, in order)", "CODE" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Append the snapshot to session FILE", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the capture's stats object, as `stats --json`", NULL },
+    { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout, "Seconds to reach the raw REPL (default 10)", "S" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context,
+    "Interrupts the board, enters the raw REPL, runs each --exec in order (printing its output\n"
+    "and any traceback), then captures micropython.mem_info(1). Without -o and --json the raw\n"
+    "dump is printed. The board is soft-reset only with --soft-reset.");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage (context, "%s", error->message);
+  if (port == NULL && argc >= 2)
+    {
+      port = g_strdup (argv[1]);
+      argc--;
+      argv++;
+    }
+  if (argc > 1)
+    return usage (context, "unexpected argument “%s”", argv[1]);
+  if (port == NULL)
+    return usage (context, "give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)");
+  if (baud <= 0)
+    return usage (context, "--baud must be a positive number, not %d", baud);
+  if (!(timeout > 0 && timeout < 3600))
+    return usage (context, "--timeout must be between 0 and 3600 seconds, not %g", timeout);
+
+  if (soft_reset)
+    flags |= MPY_CAPTURE_SOFT_RESET;
+  if (gc)
+    flags |= MPY_CAPTURE_GC;
+
+  g_main_context_push_thread_default (main_context);
+
+  conn = mpy_connection_new (port);
+  mpy_connection_set_baud (conn, (guint) baud);
+  mpy_connection_set_connect_timeout (conn, (guint) (timeout * 1000));
+
+  for (guint i = 0; execs != NULL && execs[i] != NULL; i++)
+    {
+      g_autoptr(GAsyncResult) exec_result = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      mpy_connection_exec_async (conn, execs[i], NULL, store_result, &exec_result);
+      if (!mpy_connection_exec_finish (conn, wait_result (main_context, &exec_result),
+                                       &out, &err, &error))
+        {
+          status = fail (error->message);
+          goto out;
+        }
+      /* The board's output is the user's: on stdout, unless stdout carries JSON. */
+      fputs (out, json ? stderr : stdout);
+      fputs (err, stderr);
+      fflush (stdout);
+    }
+
+  mpy_connection_capture_async (conn, flags, NULL, store_result, &result);
+  snapshot = mpy_connection_capture_finish (conn, wait_result (main_context, &result), &error);
+  if (snapshot == NULL)
+    {
+      status = fail (error->message);
+      goto out;
+    }
+
+  if (output != NULL && !mpy_session_append_file (output, snapshot, &error))
+    {
+      status = fail (error->message);
+      goto out;
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonNode) node = mpy_cli_snapshot_to_json (snapshot, output != NULL ? output : port, 0);
+
+      mpy_cli_print_json (node);
+    }
+  else if (output == NULL)
+    fwrite (mpy_snapshot_get_raw_text (snapshot), 1, mpy_snapshot_get_raw_length (snapshot), stdout);
+  else
+    print_summary (stdout, snapshot, port);
+
+  if (mpy_snapshot_is_damaged (snapshot))
+    {
+      /* Kept (and written with -o), but the caller must know it is not whole. */
+      g_autofree char *message =
+        g_strdup_printf ("the dump is damaged even after a retry (%s): serial data was lost; "
+                         "check the cable and capture again",
+                         mpy_snapshot_get_damage_reason (snapshot));
+      status = fail (message);
+    }
+
+out:
+  close_connection (main_context, conn);
+  g_main_context_pop_thread_default (main_context);
+  return status;
+}
+
+#else /* no device layer */
+
+int
+mpy_cli_ports (int    argc,
+               char **argv)
+{
+  fprintf (stderr, "%s: this build has no device support (configured with -Ddevice=false)\n",
+           g_get_prgname ());
+  return 1;
+}
+
+int
+mpy_cli_capture (int    argc,
+                 char **argv)
+{
+  return mpy_cli_ports (argc, argv);
+}
+
+#endif

@@ -49,7 +49,7 @@ fail (const char *format,
   fprintf (stderr, "%s: %s\n", prgname, message);
 }
 
-static int
+G_GNUC_PRINTF (2, 3) static int
 usage_error (GOptionContext *context,
              const char     *format,
              ...)
@@ -80,6 +80,19 @@ static const char *
 describe_error (GError *error)
 {
   return error != NULL && error->message != NULL ? error->message : "unknown error";
+}
+
+/* "FILE: message", unless the message names the file already. */
+static void
+fail_file (const char *file,
+           GError     *error)
+{
+  const char *message = describe_error (error);
+
+  if (strstr (message, file) != NULL)
+    fail ("%s", message);
+  else
+    fail ("%s: %s", file, message);
 }
 
 /* Splits "FILE" or "FILE:N". A name that exists as a file is taken whole, so file names
@@ -133,7 +146,7 @@ load_dump_ref (const char *arg)
   dumps = read_dumps (file, &error);
   if (dumps == NULL)
     {
-      fail ("%s: %s", file, describe_error (error));
+      fail_file (file, error);
       return NULL;
     }
   if (index >= dumps->len)
@@ -316,7 +329,7 @@ cmd_stats (int    argc,
       dumps = read_dumps (files[f], &read_error);
       if (dumps == NULL)
         {
-          fail ("%s: %s", files[f], describe_error (read_error));
+          fail_file (files[f], read_error);
           status = EXIT_INPUT;
           continue;
         }
