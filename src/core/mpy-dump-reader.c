@@ -894,7 +894,9 @@ handle_line (Reader *r,
                         r->pending_figures, &r->pending_set, &r->pending_reason);
           return;   /* belongs to the next dump, if a `stack:` line follows */
         }
-      if (HAS_PREFIX (s + skip, n - skip, "stack: "))
+      /* `stack: ` and a number: a user's "stack: overflow" is not a dump. */
+      if (HAS_PREFIX (s + skip, n - skip, "stack: ") && skip + 7 < n
+          && g_ascii_isdigit (s[skip + 7]))
         {
           gboolean had_mem = r->pending_mem;
           gsize mem_start = r->pending_mem_start;

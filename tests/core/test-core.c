@@ -850,7 +850,8 @@ test_reader_not_heap_lines (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) none = mpy_dump_reader_read ("add: 1\ncafe0: hello\n00000: hi\n0000: h=\n"
-                                                    "GC memory layout\nstack overflow\n", -1, &error);
+                                                    "GC memory layout\nstack overflow\nstack: overflow\n"
+                                                    "00000: h=..\n", -1, &error);
   g_autoptr(MpySnapshot) s = NULL;
 
   g_assert_error (error, MPY_READER_ERROR, MPY_READER_ERROR_NO_DUMP);
