@@ -51,7 +51,7 @@ static const struct {
 static gboolean
 is_bare_value (const char *value)
 {
-  if (*value == '\0')
+  if (*value == '\0' || !g_utf8_validate (value, -1, NULL))
     return FALSE;
 
   for (const char *p = value; *p; p++)
@@ -69,11 +69,20 @@ static void
 append_quoted (GString    *out,
                const char *value)
 {
+  /* Bytes that are not UTF-8 (serial noise in a banner) are escaped: the header line must
+   * stay text, and the value must come back byte for byte. */
+  gboolean escape_high = !g_utf8_validate (value, -1, NULL);
+
   g_string_append_c (out, '"');
   for (const char *p = value; *p; p++)
     {
       guchar c = *p;
 
+      if (escape_high && c >= 0x80)
+        {
+          g_string_append_printf (out, "\\x%02x", c);
+          continue;
+        }
       switch (c)
         {
         case '"': g_string_append (out, "\\\""); break;
@@ -107,9 +116,16 @@ static void
 append_label (GString    *out,
               const char *label)
 {
+  gboolean escape_high = !g_utf8_validate (label, -1, NULL);
+
   g_string_append (out, " label=");
   for (const char *p = label; *p; p++)
     {
+      if (escape_high && (guchar) *p >= 0x80)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          continue;
+        }
       switch (*p)
         {
         case '\\': g_string_append (out, "\\\\"); break;
