@@ -16,8 +16,11 @@
 
 #include <glib/gstdio.h>
 
+#include <json-glib/json-glib.h>
+
 #include "mpy-connection.h"
 #include "mpy-port-list.h"
+#include "mpy-session.h"
 #include "mpy-test-board.h"
 
 static MpyTestBoard *qemu_board;
@@ -688,6 +691,186 @@ test_not_a_tty (void)
   g_assert_nonnull (strstr (error->message, "not a serial port"));
 }
 
+
+/* ---- mpymemmap-cli capture ---- */
+
+typedef struct
+{
+  int    status;
+  char  *out;
+  char  *err;
+  double seconds;
+} CliRun;
+
+static void
+cli_run_clear (CliRun *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
+
+static void
+run_cli (CliRun             *run,
+         const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("MPY_CLI"));
+  g_ptr_array_add (argv, (gpointer) "capture");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (process);
+  run->seconds = (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
+}
+
+#define NEED_CLI() \
+  G_STMT_START { \
+    if (g_getenv ("MPY_CLI") == NULL) \
+      { \
+        g_test_skip ("MPY_CLI is not set"); \
+        return; \
+      } \
+  } G_STMT_END
+
+static void
+test_cli_capture_qemu (void)
+{
+  g_auto(CliRun) run = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+
+  NEED_CLI ();
+  if (qemu_board == NULL)
+    {
+      g_test_fail_printf ("the emulated micro:bit did not start");
+      return;
+    }
+
+  /* --exec output goes to stderr with --json (stdout is the JSON), tracebacks too */
+  run_cli (&run, (const char * const[]) { "--port", qemu_board->link, "--exec", "print('hello')",
+                                           "--exec", "1/0", "--gc", "--json", NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.err, "hello"));
+  g_assert_nonnull (strstr (run.err, "ZeroDivisionError"));
+  g_assert_true (json_parser_load_from_data (parser, run.out, -1, &error));
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (object, "gc_total"), ==, 10048);
+  g_assert_false (json_object_get_boolean_member (object, "damaged"));
+  g_assert_cmpint (run.seconds, <, 10);
+}
+
+static void
+test_cli_capture_appends_session (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mpy-cli-XXXXXX", NULL);
+  g_autofree char *session = g_build_filename (dir, "board.mpysession", NULL);
+  g_autoptr(GPtrArray) snapshots = NULL;
+  g_autoptr(GError) error = NULL;
+
+  NEED_CLI ();
+  if (qemu_board == NULL)
+    {
+      g_test_fail_printf ("the emulated micro:bit did not start");
+      return;
+    }
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_auto(CliRun) run = { 0 };
+
+      run_cli (&run, (const char * const[]) { qemu_board->link, "-o", session,
+                                               "--exec", "print(123)", NULL });
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_true (g_str_has_prefix (run.out, "123\r\n"));
+      g_assert_nonnull (strstr (run.out, "GC heap 10048 bytes"));
+    }
+
+  snapshots = mpy_session_read_file (session, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (snapshots->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      MpySnapshot *s = g_ptr_array_index (snapshots, i);
+
+      assert_consistent_microbit (s);
+      g_assert_cmpstr (mpy_snapshot_get_port (s), ==, qemu_board->link);
+      g_assert_nonnull (strstr (mpy_snapshot_get_banner (s), "micro:bit"));
+    }
+  g_unlink (session);
+  g_rmdir (dir);
+}
+
+static void
+assert_cli_fails (const char *mode,
+                  const char *timeout,
+                  double      limit_seconds,
+                  const char *in_message)
+{
+  g_autoptr(MpyTestBoard) board = fake (mode);
+  g_auto(CliRun) run = { 0 };
+
+  run_cli (&run, (const char * const[]) { "--port", board->link, "--timeout", timeout, NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpfloat (run.seconds, <, limit_seconds);
+  g_assert_true (g_str_has_prefix (run.err, "mpymemmap-cli capture: "));
+  g_assert_nonnull (strstr (run.err, in_message));
+}
+
+static void
+test_cli_capture_faults (void)
+{
+  g_auto(CliRun) run = { 0 };
+
+  NEED_CLI ();
+  assert_cli_fails ("silent", "1", 3.0, "did not answer within 1 s");
+  assert_cli_fails ("garbage", "1", 3.0, "never showed the raw-REPL banner");
+  assert_cli_fails ("nomeminfo", "2", 3.0, "no micropython.mem_info()");
+  assert_cli_fails ("memoryerror", "2", 3.0, "MemoryError: memory allocation failed");
+  assert_cli_fails ("hangup", "2", 3.0, "disconnected");
+  /* damaged twice: exit 1, but the dump is still printed */
+  assert_cli_fails ("lost-always", "2", 3.0, "damaged even after a retry");
+
+  run_cli (&run, (const char * const[]) { "--port", "/dev/ttyMPYDOESNOTEXIST", NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "No such port /dev/ttyMPYDOESNOTEXIST"));
+  cli_run_clear (&run);
+
+  run_cli (&run, (const char * const[]) { "--timeout", "1", NULL });
+  g_assert_cmpint (run.status, ==, 2);
+}
+
+static void
+test_cli_capture_busy (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("normal");
+  g_autoptr(MpyConnection) holder = fake_connection (board, 3000, 1000);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(CliRun) run = { 0 };
+
+  NEED_CLI ();
+  snapshot = capture_sync (holder, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+
+  run_cli (&run, (const char * const[]) { "--port", board->link, NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "is busy"));
+}
+
 /* ---- ports ---- */
 
 static void
@@ -786,6 +969,10 @@ main (int argc, char **argv)
       g_test_add_func ("/device/fake/busy", test_fake_busy);
       g_test_add_func ("/device/errors/no-such-port", test_no_such_port);
       g_test_add_func ("/device/errors/not-a-tty", test_not_a_tty);
+      g_test_add_func ("/device/cli/capture-qemu", test_cli_capture_qemu);
+      g_test_add_func ("/device/cli/capture-appends-session", test_cli_capture_appends_session);
+      g_test_add_func ("/device/cli/capture-faults", test_cli_capture_faults);
+      g_test_add_func ("/device/cli/capture-busy", test_cli_capture_busy);
       g_test_add_func ("/device/ports/likelihood", test_port_likelihood);
       g_test_add_func ("/device/ports/list-model", test_port_list_model);
     }
