@@ -846,6 +846,27 @@ header_lines (MpySnapshot *snapshot,
   else
     add_line (lines, TITLE_SIZE, TRUE, g_strdup (name));
 
+  /* Where and how it was captured, when known. */
+  {
+    GString *origin = g_string_new (NULL);
+    const char *port = mpy_snapshot_get_port (snap);
+    const char *banner = mpy_snapshot_get_banner (snap);
+    MpySnapshotFlags flags = mpy_snapshot_get_flags (snap);
+
+    if (port != NULL && *port != '\0')
+      g_string_append_printf (origin, "Port %s", port);
+    if (banner != NULL && *banner != '\0')
+      g_string_append_printf (origin, "%s%s", origin->len > 0 ? "   " : "", banner);
+    if (flags & MPY_SNAPSHOT_FLAG_SOFT_RESET)
+      g_string_append_printf (origin, "%safter a soft reset", origin->len > 0 ? "   " : "");
+    if (flags & MPY_SNAPSHOT_FLAG_GC)
+      g_string_append_printf (origin, "%safter gc.collect()", origin->len > 0 ? "   " : "");
+    if (origin->len > 0)
+      add_line (lines, TEXT_SIZE, FALSE, g_string_free (origin, FALSE));
+    else
+      g_string_free (origin, TRUE);
+  }
+
   if (mpy_snapshot_is_damaged (snap))
     add_line (lines, TEXT_SIZE, TRUE,
               g_strdup_printf ("Damaged dump: %s",
@@ -1017,10 +1038,17 @@ picture_clear (Picture *p)
   g_clear_pointer (&p->legend, g_array_unref);
 }
 
+/* Whole pixels, so that the map below the header lands on pixel boundaries. */
+static double
+text_line_height (double size)
+{
+  return ceil (size * 1.3) + LINE_GAP;
+}
+
 static double
 legend_line_height (void)
 {
-  return MAX (SWATCH, TEXT_SIZE * 1.3) + LINE_GAP;
+  return MAX (SWATCH, ceil (TEXT_SIZE * 1.3)) + LINE_GAP;
 }
 
 /* Lays the legend out in lines of at most @avail px; returns its height. When @cr_draw is
@@ -1093,7 +1121,7 @@ picture_layout (Picture                *p,
 
       select_font (cr, line->size, line->bold);
       text_max = MAX (text_max, text_width (cr, line->text));
-      p->header_height += line->size * 1.3 + LINE_GAP;
+      p->header_height += text_line_height (line->size);
     }
 
   select_font (cr, TEXT_SIZE, FALSE);
@@ -1246,7 +1274,7 @@ mpy_renderer_draw (cairo_t                *cr,
       select_font (cr, line->size, line->bold);
       cairo_move_to (cr, MARGIN, y + line->size);
       cairo_show_text (cr, line->text);
-      y += line->size * 1.3 + LINE_GAP;
+      y += text_line_height (line->size);
     }
   y += SECTION_GAP;
 

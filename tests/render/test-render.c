@@ -865,6 +865,54 @@ test_png_written (void)
   remove_dir (dir);
 }
 
+/* The picture says what it shows: capture metadata and a damage verdict each add a header
+ * line, pushing the map down by the same amount. */
+static void
+test_header_lines (void)
+{
+  g_autoptr(MpySnapshot) plain = read_fixture ("qemu-mps2-an385-after-alloc.txt");
+  g_autoptr(GDateTime) time = g_date_time_new_utc (2026, 11, 25, 17, 0, 0);
+  g_autoptr(MpySnapshot) labelled = mpy_snapshot_with_metadata (plain, time, "after alloc", NULL, NULL,
+                                                                MPY_SNAPSHOT_FLAG_NONE);
+  g_autoptr(MpySnapshot) captured = mpy_snapshot_with_metadata (plain, time, "after alloc", "/dev/ttyACM0",
+                                                                NULL, MPY_SNAPSHOT_FLAG_GC);
+  g_autofree char *path = tm_fixture ("qemu-mps2-an385-after-alloc.txt");
+  g_autofree char *text = NULL;
+  g_autofree char *cut = NULL;
+  g_autoptr(MpySnapshot) damaged = NULL;
+  char *line;
+  int w, h_plain, h_labelled, h_captured;
+  double x, y_plain, y_captured, y_damaged;
+
+  mpy_renderer_get_size (plain, NULL, NULL, 2, &w, &h_plain);
+  mpy_renderer_get_size (labelled, NULL, NULL, 2, &w, &h_labelled);
+  mpy_renderer_get_size (captured, NULL, NULL, 2, &w, &h_captured);
+  /* a label replaces the generic title: same height */
+  g_assert_cmpint (h_labelled, ==, h_plain);
+  /* port and gc flag: one more line */
+  g_assert_cmpint (h_captured, >, h_labelled);
+  mpy_renderer_get_map_origin (plain, NULL, NULL, 2, &x, &y_plain);
+  mpy_renderer_get_map_origin (captured, NULL, NULL, 2, &x, &y_captured);
+  g_assert_cmpfloat (y_captured - y_plain, ==, (double) (h_captured - h_plain));
+
+  /* Drop a block line: the dump comes back damaged and the picture says so. */
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  line = strstr (text, "\n00000400: ");
+  g_assert_nonnull (line);
+  {
+    g_autofree char *head = g_strndup (text, line - text);
+    cut = g_strconcat (head, strchr (line + 1, '\n'), NULL);
+  }
+  damaged = mpy_dump_reader_read_one (cut, -1, NULL);
+  g_assert_nonnull (damaged);
+  g_assert_true (mpy_snapshot_is_damaged (damaged));
+  mpy_renderer_get_map_origin (damaged, NULL, NULL, 2, &x, &y_damaged);
+  g_assert_cmpfloat (y_damaged, >, y_plain);
+  /* The map starts on a pixel boundary, so that its cells are crisp. */
+  g_assert_cmpfloat (y_plain, ==, floor (y_plain));
+  g_assert_cmpfloat (y_damaged, ==, floor (y_damaged));
+}
+
 static void
 test_png_write_error (void)
 {
@@ -1031,6 +1079,7 @@ main (int    argc,
   g_test_add_func ("/render/outlines/only-at-large-scale", test_outlines_only_when_large);
   g_test_add_func ("/render/outlines/clipped-matches-full", test_outlines_clipped);
   g_test_add_func ("/render/png/written-with-expected-size", test_png_written);
+  g_test_add_func ("/render/png/header-says-what-it-shows", test_header_lines);
   g_test_add_func ("/render/png/write-error-names-file", test_png_write_error);
   g_test_add_func ("/render/png/figures-only-dump", test_png_no_map);
   g_test_add_func ("/render/png/too-large-suggests-scale-and-columns", test_png_too_large);
