@@ -1083,8 +1083,36 @@ mpy_dump_reader_read_file (const char  *path,
                    display, (guint64) g_file_info_get_size (info) >> 20, MAX_FILE_SIZE >> 20);
       return NULL;
     }
-  if (!g_file_get_contents (path, &contents, &length, error))
-    return NULL;
+  /* Read at most one byte past the limit: a pipe or a device has no size to check first. */
+  {
+    g_autoptr(GFileInputStream) in = g_file_read (file, NULL, error);
+    gsize cap;
+
+    if (in == NULL)
+      return NULL;
+    cap = g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR
+      ? (gsize) g_file_info_get_size (info) + 1 : 65536;
+    contents = g_malloc (cap + 1);
+    for (;;)
+      {
+        gssize got;
+
+        if (length == cap)
+          {
+            cap = MIN (cap * 2, (gsize) MAX_FILE_SIZE + 1);
+            contents = g_realloc (contents, cap + 1);
+          }
+        got = g_input_stream_read (G_INPUT_STREAM (in), contents + length, cap - length, NULL, error);
+        if (got < 0)
+          return NULL;
+        if (got == 0)
+          break;
+        length += got;
+        if (length > MAX_FILE_SIZE)
+          break;
+      }
+    contents[length] = '\0';
+  }
   if (length > MAX_FILE_SIZE)
     {
       g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,

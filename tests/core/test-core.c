@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
@@ -946,6 +947,41 @@ test_reader_too_large_file (void)
   g_rmdir (dir);
 }
 
+static gpointer
+write_fifo (gpointer data)
+{
+  char **args = data;   /* path, text */
+  FILE *f = fopen (args[0], "w");
+
+  g_assert_nonnull (f);
+  fputs (args[1], f);
+  fclose (f);
+  return NULL;
+}
+
+static void
+test_reader_pipe (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mpy-core-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "fifo", NULL);
+  g_autofree char *text = load_file ("fixtures", "unix-heap256k-after-alloc.txt", NULL);
+  char *args[] = { path, text };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) dumps = NULL;
+  GThread *writer;
+
+  /* A pipe has no size to check up front; it is read up to the limit. */
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  writer = g_thread_new ("fifo-writer", write_fifo, args);
+  dumps = mpy_dump_reader_read_file (path, &error);
+  g_thread_join (writer);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dumps->len, ==, 1);
+  check_fixture_dump ("unix-heap256k-after-alloc.txt", text, g_ptr_array_index (dumps, 0));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_reader_missing_file (void)
 {
@@ -1421,6 +1457,7 @@ main (int   argc,
   g_test_add_func ("/core/reader/binary", test_reader_binary);
   g_test_add_func ("/core/reader/huge-line", test_reader_huge_line);
   g_test_add_func ("/core/reader/too-large-file", test_reader_too_large_file);
+  g_test_add_func ("/core/reader/pipe", test_reader_pipe);
   g_test_add_func ("/core/reader/missing-file", test_reader_missing_file);
   g_test_add_func ("/core/snapshot/with-metadata", test_snapshot_with_metadata);
   g_test_add_func ("/core/snapshot/objects", test_snapshot_objects);
