@@ -736,12 +736,14 @@ try_free_lines (Reader     *r,
   check_prev_short (r);
   if (res == NUM_ABSURD || lines * 64 > r->blocks_budget)
     {
-      gsize col = 1;
+      gsize digits_start = 0;
 
-      while (col <= n && s[col - 1] != '(')
-        col++;
-      add_reason (r, "line %u, column %zu: “(%s lines all free)” is too large to be real; not expanded",
-                  line_no, col + 1, res == NUM_ABSURD ? "…" : "N");
+      while (s[digits_start] != '(')
+        digits_start++;
+      digits_start++;
+      add_reason (r, "line %u, column %zu: “(%.*s%s lines all free)” is too large to be real; not expanded",
+                  line_no, digits_start + 1, (int) MIN (i - digits_start, 20), s + digits_start,
+                  i - digits_start > 20 ? "…" : "");
       return TRUE;
     }
   r->blocks_budget -= lines * 64;
