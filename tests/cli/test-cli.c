@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "mpy-cli-json.h"
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
 #include "mpy-renderer.h"
@@ -328,6 +329,32 @@ test_stats_text (void)
   g_assert_nonnull (strstr (run->out, "Fragmentation"));
   g_assert_nonnull (strstr (run->out, "consistent"));
   g_assert_cmpstr (run->err, ==, "");
+}
+
+/* capture --json prints the same object for a dump that has no file yet. */
+static void
+test_json_object_without_file (void)
+{
+  g_autofree char *path = tm_fixture ("unix-heap256k-after-alloc.txt");
+  g_autoptr(GPtrArray) dumps = mpy_dump_reader_read_file (path, NULL);
+  g_autoptr(GDateTime) time = g_date_time_new_utc (2026, 11, 25, 17, 0, 0);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(TmDump) dump = tm_dump_parse_file (path);
+  JsonObject *o;
+
+  g_assert_nonnull (dumps);
+  snapshot = mpy_snapshot_with_metadata (g_ptr_array_index (dumps, 0), time, "after alloc",
+                                         "/dev/ttyUSB0", NULL, MPY_SNAPSHOT_FLAG_NONE);
+  node = mpy_cli_snapshot_to_json (snapshot, NULL, 3);
+  o = json_node_get_object (node);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (o, "file")));
+  g_assert_cmpint (json_object_get_int_member (o, "index"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (o, "label"), ==, "after alloc");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (o, "time"), "2026-11-25T17:00:00"));
+  for (guint f = 0; f < TM_N_FIGURES; f++)
+    assert_member_int (o, figure_members[f], dump->figures[f]);
+  assert_member_int (o, "block_count", dump->kinds->len);
 }
 
 /* A dump that lost a line on the way is reported as damaged, with the reason, never as whole. */
@@ -925,6 +952,7 @@ main (int    argc,
   g_test_add_func ("/cli/stats/json-several-files", test_stats_json_several_files);
   g_test_add_func ("/cli/stats/json-null-for-missing-figures", test_stats_json_null_figures);
   g_test_add_func ("/cli/stats/table", test_stats_text);
+  g_test_add_func ("/cli/json/object-without-file", test_json_object_without_file);
   g_test_add_func ("/cli/stats/damaged-dump-reported", test_stats_damaged);
   g_test_add_func ("/cli/diff/numbers-computed-independently", test_diff_numbers);
   g_test_add_func ("/cli/diff/table", test_diff_text);
