@@ -329,7 +329,10 @@ port_bind_cb (GtkSignalListItemFactory *factory,
   const char *product = mpy_port_info_get_product (info);
   const char *serial = mpy_port_info_get_serial (info);
 
-  if (product == NULL)
+  g_autofree char *basename = g_path_get_basename (mpy_port_info_get_name (info));
+
+  /* libserialport describes a plain UART by its own name: that says nothing new. */
+  if (product == NULL && g_strcmp0 (mpy_port_info_get_description (info), basename) != 0)
     product = mpy_port_info_get_description (info);
   if (product != NULL)
     g_string_append (text, product);

@@ -194,8 +194,8 @@ mpy_window_update_view (MpyWindow *self)
           second = tmp_item;
         }
 
-      /* Translators: the diff of two snapshots, "later" over "earlier" */
-      title = g_strdup_printf (_("%s  compared with  %s"), item_label (second), item_label (first));
+      /* Translators: the diff of two snapshots, from the earlier to the later */
+      title = g_strdup_printf (_("%s → %s"), item_label (first), item_label (second));
       gtk_label_set_text (self->view_title, title);
 
       diff = mpy_diff_new (before, after, &error);
