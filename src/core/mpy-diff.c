@@ -39,6 +39,12 @@ static const char *state_names[MPY_N_DIFF_STATES] = {
   "free", "unchanged", "allocated", "freed", "changed",
 };
 
+/**
+ * mpy_diff_state_get_name:
+ * @state: a diff state
+ *
+ * Returns: "free", "unchanged", "allocated", "freed" or "changed".
+ */
 const char *
 mpy_diff_state_get_name (MpyDiffState state)
 {
@@ -271,6 +277,12 @@ mpy_diff_get_after (MpyDiff *self)
   return self->after;
 }
 
+/**
+ * mpy_diff_get_states:
+ * @self: a diff
+ *
+ * Returns: (transfer none): one #MpyDiffState byte per block of the after snapshot.
+ */
 const guint8 *
 mpy_diff_get_states (MpyDiff *self)
 {
@@ -287,6 +299,13 @@ mpy_diff_get_n_blocks (MpyDiff *self)
   return self->n_blocks;
 }
 
+/**
+ * mpy_diff_count_blocks:
+ * @self: a diff
+ * @state: a block state
+ *
+ * Returns: how many blocks are in @state.
+ */
 gsize
 mpy_diff_count_blocks (MpyDiff      *self,
                        MpyDiffState  state)
@@ -297,6 +316,12 @@ mpy_diff_count_blocks (MpyDiff      *self,
   return self->counts[state];
 }
 
+/**
+ * mpy_diff_get_objects_new:
+ * @self: a diff
+ *
+ * Returns: objects of the after snapshot with no object of the same start, size and kind before.
+ */
 gsize
 mpy_diff_get_objects_new (MpyDiff *self)
 {
@@ -305,6 +330,12 @@ mpy_diff_get_objects_new (MpyDiff *self)
   return self->objects_new;
 }
 
+/**
+ * mpy_diff_get_objects_freed:
+ * @self: a diff
+ *
+ * Returns: objects of the before snapshot with no object of the same start, size and kind after.
+ */
 gsize
 mpy_diff_get_objects_freed (MpyDiff *self)
 {
@@ -313,6 +344,12 @@ mpy_diff_get_objects_freed (MpyDiff *self)
   return self->objects_freed;
 }
 
+/**
+ * mpy_diff_get_objects_kept:
+ * @self: a diff
+ *
+ * Returns: objects with the same start, size and kind in both snapshots.
+ */
 gsize
 mpy_diff_get_objects_kept (MpyDiff *self)
 {

@@ -65,6 +65,12 @@ mpy_kind_get_index (char kind)
   return -1;
 }
 
+/**
+ * mpy_kind_get_name:
+ * @kind: a kind character
+ *
+ * Returns: the kind's name ("free", "tail", "head", "tuple", …), or %NULL if @kind is not a kind.
+ */
 const char *
 mpy_kind_get_name (char kind)
 {
@@ -73,12 +79,24 @@ mpy_kind_get_name (char kind)
   return i < 0 ? NULL : kind_names[i];
 }
 
+/**
+ * mpy_kind_is_head:
+ * @kind: a kind character
+ *
+ * Returns: %TRUE for the head kinds: h T L D S A F B M m.
+ */
 gboolean
 mpy_kind_is_head (char kind)
 {
   return (_mpy_kind_class[(guchar) kind] & MPY_KIND_CLASS_HEAD) != 0;
 }
 
+/**
+ * mpy_figure_get_key:
+ * @figure: a figure
+ *
+ * Returns: the figure's key as used in JSON and session files ("gc_total", …).
+ */
 const char *
 mpy_figure_get_key (MpyFigure figure)
 {
@@ -180,6 +198,12 @@ mpy_snapshot_get_figure (MpySnapshot *self,
   return TRUE;
 }
 
+/**
+ * mpy_snapshot_has_map:
+ * @self: a snapshot
+ *
+ * Returns: %FALSE for a figures-only dump (mem_info() without argument).
+ */
 gboolean
 mpy_snapshot_has_map (MpySnapshot *self)
 {
@@ -188,6 +212,12 @@ mpy_snapshot_has_map (MpySnapshot *self)
   return self->data->has_map;
 }
 
+/**
+ * mpy_snapshot_get_bytes_per_block:
+ * @self: a snapshot
+ *
+ * Returns: the block size in bytes (16 on 32-bit boards, 32 on 64-bit), 0 without a map.
+ */
 guint
 mpy_snapshot_get_bytes_per_block (MpySnapshot *self)
 {
@@ -204,6 +234,13 @@ mpy_snapshot_get_n_areas (MpySnapshot *self)
   return self->data->n_areas;
 }
 
+/**
+ * mpy_snapshot_get_area:
+ * @self: a snapshot
+ * @index: an area index, below mpy_snapshot_get_n_areas()
+ *
+ * Returns: (transfer none): heap area @index (areas are in block order).
+ */
 const MpyArea *
 mpy_snapshot_get_area (MpySnapshot *self,
                        guint        index)
@@ -214,6 +251,12 @@ mpy_snapshot_get_area (MpySnapshot *self,
   return &self->data->areas[index];
 }
 
+/**
+ * mpy_snapshot_get_n_blocks:
+ * @self: a snapshot
+ *
+ * Returns: the number of blocks over all areas.
+ */
 gsize
 mpy_snapshot_get_n_blocks (MpySnapshot *self)
 {
@@ -222,6 +265,12 @@ mpy_snapshot_get_n_blocks (MpySnapshot *self)
   return g_bytes_get_size (self->data->kinds);
 }
 
+/**
+ * mpy_snapshot_get_kinds:
+ * @self: a snapshot
+ *
+ * Returns: (transfer none): one #MpyKind character per block, areas back to back.
+ */
 const guint8 *
 mpy_snapshot_get_kinds (MpySnapshot *self)
 {
@@ -315,6 +364,12 @@ mpy_snapshot_get_object (MpySnapshot *self,
   return TRUE;
 }
 
+/**
+ * mpy_snapshot_get_raw_text:
+ * @self: a snapshot
+ *
+ * Returns: (transfer none): the dump's own lines as received, line ends included (NUL-terminated).
+ */
 const char *
 mpy_snapshot_get_raw_text (MpySnapshot *self)
 {
@@ -339,6 +394,12 @@ mpy_snapshot_is_damaged (MpySnapshot *self)
   return self->data->damage_reason != NULL;
 }
 
+/**
+ * mpy_snapshot_get_damage_reason:
+ * @self: a snapshot
+ *
+ * Returns: (nullable): what in the dump disagrees or was lost, or %NULL when it is consistent.
+ */
 const char *
 mpy_snapshot_get_damage_reason (MpySnapshot *self)
 {
