@@ -194,10 +194,16 @@ layout_snapshot (MpySnapshot *snapshot,
   return diff != NULL ? mpy_diff_get_after (diff) : snapshot;
 }
 
+/* Columns are clamped to 1 … 16384 (a million blocks per row) so that no row width
+ * overflows, whatever a caller passes. */
+#define MAX_COLUMNS 16384
+
 static guint
 options_columns (const MpyRenderOptions *options)
 {
-  return (options != NULL && options->columns > 0) ? options->columns : 1;
+  if (options == NULL || options->columns == 0)
+    return 1;
+  return MIN (options->columns, MAX_COLUMNS);
 }
 
 /**

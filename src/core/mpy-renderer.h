@@ -57,7 +57,9 @@ guint32  mpy_palette_get_alternate   (guint32 color);
  * Paints the map (or, with @diff non-NULL, the diff overlay of diff's "after" over its
  * "before"; @snapshot is then ignored) at one pixel per block into a new CAIRO_FORMAT_RGB24
  * image surface of mpy_layout_get_row_width() × mpy_layout_get_n_rows(). Scale it with
- * CAIRO_FILTER_NEAREST to draw.
+ * CAIRO_FILTER_NEAREST to draw. Height 0 for a figures-only snapshot; rows past Cairo's
+ * 32767 px are left out, and a row wider than that gives an error surface (check
+ * cairo_surface_status()). Columns are clamped to 1 … 16384.
  */
 cairo_surface_t *mpy_renderer_create_block_image (MpySnapshot            *snapshot,
                                                   MpyDiff                *diff,
