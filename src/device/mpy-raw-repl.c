@@ -12,7 +12,7 @@
 
 #define RAW_BANNER     "raw REPL; CTRL-B to exit\n>"
 #define CHUNK_SIZE     32      /* small boards (nRF51) drop bytes from larger writes */
-#define CHUNK_PAUSE_US 10000
+#define CHUNK_PAUSE_US 5000
 #define RESEND_IDLE_MS 1000    /* no answer for this long: interrupt and ask again */
 #define WRITE_TIMEOUT  2000
 
