@@ -784,6 +784,20 @@ test_heap_view_hover (void)
 
   g_signal_emit_by_name (motion, "leave");
   g_assert_cmpint (hovered_block (c.view), ==, -1);
+
+  /* The tooltip comes from the same hit test: over a block, never over the legend. */
+  {
+    GtkTooltip *tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+    gboolean shown = FALSE;
+    int height = gtk_widget_get_height (GTK_WIDGET (c.view));
+
+    g_signal_emit_by_name (c.view, "query-tooltip", (int) x, (int) y, FALSE, tooltip, &shown);
+    g_assert_true (shown);
+    shown = TRUE;
+    g_signal_emit_by_name (c.view, "query-tooltip", 5, height - 3, FALSE, tooltip, &shown);
+    g_assert_false (shown);
+    g_object_unref (tooltip);
+  }
   canvas_close (&c);
 }
 
