@@ -395,7 +395,7 @@ check_offsets (Reader *r,
           /* Compare modulo 1 MiB: how far ahead the printed offset is. */
           if (((actual - expected) & MASK_5) < MASK_5 / 2)
             actual = expected + ((actual - expected) & MASK_5);
-          else
+          else if (((expected - actual) & MASK_5) <= expected)
             actual = expected - ((expected - actual) & MASK_5);
         }
       else
