@@ -28,6 +28,15 @@ G_DECLARE_FINAL_TYPE (MpyHeapView, mpy_heap_view, MPY, HEAP_VIEW, GtkWidget)
  *
  * Properties: "snapshot", "diff", "scale" (px per block, double), "columns" (guint),
  * "rainbow", "show-free", "highlight-largest-free" (gboolean), "hovered-block" (gint64, -1 for none).
+ *
+ * The legend is drawn by the widget itself, as a strip along its bottom edge that stays in place
+ * while the map scrolls (it lists the kinds, or the diff states in diff mode). A damaged dump
+ * gets a warning band over the top of the map. The palette follows the theme: a light text
+ * colour selects the renderer's dark palette, so the "dark" field of the options is ignored by
+ * mpy_heap_view_set_options() and reports the current choice in mpy_heap_view_get_options().
+ * The zoom actions are widget actions: from outside the canvas (a header bar button, a window
+ * accelerator) call gtk_widget_activate_action (heap_view, "heap.zoom-in", NULL). With the
+ * keyboard focus on the canvas, + = - 0 and f are bound to them too.
  */
 GtkWidget   *mpy_heap_view_new              (void);
 void         mpy_heap_view_set_snapshot     (MpyHeapView *self, MpySnapshot *snapshot); /* clears the diff */
