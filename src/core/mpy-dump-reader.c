@@ -16,7 +16,7 @@ G_DEFINE_QUARK (mpy-reader-error-quark, mpy_reader_error)
 #define MAX_FILE_SIZE       (256u * 1024 * 1024)
 #define MAX_NUMBER          (G_GUINT64_CONSTANT (1) << 48)
 #define MAX_TOTAL_BLOCKS    ((gsize) 1 << 28)   /* per read: bounds what abbreviations may expand to */
-#define MAX_DUMPS           1000000
+#define MAX_DUMPS           100000   /* bounds memory on adversarial input */
 #define MAX_GAP_REPORTS     3
 #define MAX_REASONS         8
 #define MASK_5              0xfffffu
