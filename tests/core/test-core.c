@@ -986,6 +986,21 @@ test_reader_pipe (void)
 }
 
 static void
+test_reader_too_many_dumps (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) dumps = NULL;
+
+  /* Memory stays bounded on a file of nothing but tiny dumps. */
+  for (guint i = 0; i <= 100000; i++)
+    g_string_append (text, "stack: 1\n");
+  dumps = mpy_dump_reader_read (text->str, text->len, &error);
+  g_assert_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE);
+  g_assert_null (dumps);
+}
+
+static void
 test_reader_missing_file (void)
 {
   g_autoptr(GError) error = NULL;
@@ -1517,6 +1532,7 @@ main (int   argc,
   g_test_add_func ("/core/reader/too-large-file", test_reader_too_large_file);
   g_test_add_func ("/core/reader/raw-text-round-trip", test_reader_raw_text_round_trip);
   g_test_add_func ("/core/reader/pipe", test_reader_pipe);
+  g_test_add_func ("/core/reader/too-many-dumps", test_reader_too_many_dumps);
   g_test_add_func ("/core/reader/missing-file", test_reader_missing_file);
   g_test_add_func ("/core/snapshot/with-metadata", test_snapshot_with_metadata);
   g_test_add_func ("/core/snapshot/objects", test_snapshot_objects);
