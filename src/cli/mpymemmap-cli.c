@@ -283,6 +283,44 @@ print_stats_text (MpySnapshot *snapshot,
     printf ("  %-18s consistent\n", "Status");
 }
 
+static char *
+summary_row (MpySnapshot *snapshot,
+             const char  *file,
+             guint        index)
+{
+  guint64 f, t;
+  g_autofree char *base = g_path_get_basename (file);
+  g_autofree char *name = g_strdup_printf ("%s:%u", base, index);
+  /* ASCII only: printf pads by bytes. */
+  g_autofree char *used = mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_USED, &t) ?
+                          g_strdup_printf ("%" G_GUINT64_FORMAT, t) : g_strdup ("-");
+  g_autofree char *free_bytes = mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_FREE, &t) ?
+                                g_strdup_printf ("%" G_GUINT64_FORMAT, t) : g_strdup ("-");
+  g_autofree char *pct = g_strdup ("-");
+  g_autofree char *objects = g_strdup ("-");
+  g_autofree char *frag = g_strdup ("-");
+
+  if (mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_FREE, &f) &&
+      mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_TOTAL, &t) && t > 0 && f <= t)
+    {
+      g_free (pct);
+      pct = g_strdup_printf ("%.1f", 100.0 * (double) f / (double) t);
+    }
+  if (mpy_snapshot_has_map (snapshot))
+    {
+      MpyStats stats;
+
+      mpy_stats_compute (snapshot, &stats);
+      g_free (objects);
+      g_free (frag);
+      objects = g_strdup_printf ("%" G_GSIZE_FORMAT, stats.n_objects);
+      frag = g_strdup_printf ("%.1f%%", 100.0 * stats.fragmentation);
+    }
+  return g_strdup_printf ("%-40s %10s %10s %7s %8s %6s  %s", name, used, free_bytes, pct, objects,
+                          frag, mpy_snapshot_is_damaged (snapshot) ? "DAMAGED" :
+                          mpy_snapshot_has_map (snapshot) ? "consistent" : "no map");
+}
+
 static int
 cmd_stats (int    argc,
            char **argv)
@@ -297,6 +335,7 @@ cmd_stats (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("FILE… — figures and statistics of every dump");
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GPtrArray) summary = g_ptr_array_new_with_free_func (g_free);
   int status = EXIT_OK;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -344,8 +383,18 @@ cmd_stats (int    argc,
               if (f > 0 || i > 0)
                 printf ("\n");
               print_stats_text (snapshot, files[f], i);
+              g_ptr_array_add (summary, summary_row (snapshot, files[f], i));
             }
         }
+    }
+
+  /* Several dumps (a console log, a session): one line each to compare them at a glance. */
+  if (!json && summary->len > 1)
+    {
+      printf ("\n%-40s %10s %10s %7s %8s %6s  %s\n", "Dump", "used", "free", "% free",
+              "objects", "frag", "status");
+      for (guint i = 0; i < summary->len; i++)
+        printf ("%s\n", (const char *) g_ptr_array_index (summary, i));
     }
 
   if (json)

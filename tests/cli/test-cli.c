@@ -653,6 +653,18 @@ test_file_index (void)
     /* the same comparison apart from how the dump was named */
     g_assert_nonnull (strstr (run0->out, "\"allocated\""));
   }
+  /* The table ends with one line per dump. */
+  {
+    g_autoptr(Run) run = run_cli ("stats", log, NULL);
+    const char *table;
+
+    g_assert_cmpint (run->status, ==, 0);
+    table = strstr (run->out, "\nDump ");
+    g_assert_nonnull (table);
+    g_assert_nonnull (strstr (table, "log.txt:0 "));
+    g_assert_nonnull (strstr (table, "log.txt:1 "));
+    g_assert_null (strstr (table, "log.txt:2 "));
+  }
   /* No third dump: exit 1, naming the file and how many it holds. */
   {
     g_autoptr(Run) run = run_cli ("diff", ref0, ref2, NULL);
