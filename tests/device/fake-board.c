@@ -8,7 +8,9 @@
  * Creates a pseudo-terminal, points the symlink LINK at its slave and plays the friendly
  * and raw REPL (reference notes §3) with DUMP-FILE as the output of mem_info(1).
  * MODE: normal, silent, garbage, boottext, cutoff, lost-once, lost-always, hangup,
- * memoryerror, nomeminfo, slow. Exits on SIGTERM or, in hangup mode, mid-dump.
+ * memoryerror, nomeminfo, slow, paste (raw-paste with a 32-byte window, as v1.14+ on
+ * nRF boards). Code that is not a mem_info call prints "len=N", N its length in bytes
+ * (plus " pasted" when it came by raw-paste). Exits on SIGTERM or, in hangup mode, mid-dump.
  */
 
 #define _GNU_SOURCE
@@ -90,31 +92,39 @@ put_dump_lost_line (void)
 }
 
 static void
-execute (const char *code)
+execute (const char *code, int pasted)
 {
+  const char *ok = pasted ? "" : "OK";
+
   if (strstr (code, "mem_info") == NULL)
     {
-      puts_ ("OK\x04\x04>");
+      char reply[64];
+
+      snprintf (reply, sizeof reply, "%slen=%zu%s\r\n\x04\x04>", ok, strlen (code),
+                pasted ? " pasted" : "");
+      puts_ (reply);
       return;
     }
 
   n_dumps++;
   if (is ("memoryerror"))
     {
-      puts_ ("OK\x04Traceback (most recent call last):\r\n"
+      puts_ (ok);
+      puts_ ("\x04Traceback (most recent call last):\r\n"
              "  File \"<stdin>\", line 2, in <module>\r\n"
              "MemoryError: memory allocation failed, allocating 1024 bytes\r\n\x04>");
       return;
     }
   if (is ("nomeminfo"))
     {
-      puts_ ("OK\x04Traceback (most recent call last):\r\n"
+      puts_ (ok);
+      puts_ ("\x04Traceback (most recent call last):\r\n"
              "  File \"<stdin>\", line 2, in <module>\r\n"
              "AttributeError: 'module' object has no attribute 'mem_info'\r\n\x04>");
       return;
     }
 
-  puts_ ("OK");
+  puts_ (ok);
   if (is ("cutoff"))
     {
       put (dump, dump_len / 2);
@@ -156,6 +166,9 @@ main (int argc, char **argv)
   size_t line_len = 0;
   int raw = 0;
   int boot_done = 0;
+  int probe = 0;          /* progress through \x05 A \x01 */
+  int pasting = 0;        /* in raw-paste mode */
+  size_t window_used = 0;
   unsigned garbage_seed = 12345;
   struct termios tio;
   const char *slave_name;
@@ -272,6 +285,47 @@ main (int argc, char **argv)
               continue;
             }
 
+          if (is ("paste"))
+            {
+              if (pasting)
+                {
+                  if (c == 0x04)
+                    {
+                      pasting = 0;
+                      puts_ ("\x04");  /* all received and compiled */
+                      line[line_len] = '\0';
+                      execute (line, 1);
+                      line_len = 0;
+                    }
+                  else
+                    {
+                      if (line_len < sizeof line - 1)
+                        line[line_len++] = (char) c;
+                      if (++window_used == 32)
+                        {
+                          window_used = 0;
+                          puts_ ("\x01");  /* one more window */
+                        }
+                    }
+                  continue;
+                }
+              if ((probe == 0 && c == 0x05) || (probe == 1 && c == 'A'))
+                {
+                  probe++;
+                  continue;
+                }
+              if (probe == 2 && c == 0x01)
+                {
+                  probe = 0;
+                  pasting = 1;
+                  window_used = 0;
+                  line_len = 0;
+                  put ("R\x01\x20\x00\x01", 5);
+                  continue;
+                }
+              probe = 0;
+            }
+
           switch (c)
             {
             case 0x03: line_len = 0; break;
@@ -293,7 +347,7 @@ main (int argc, char **argv)
               else
                 {
                   line[line_len] = '\0';
-                  execute (line);
+                  execute (line, 0);
                   line_len = 0;
                 }
               break;

@@ -134,6 +134,8 @@ count_progress (MpyConnection *conn,
 {
   guint64 *max = data;
 
+  /* delivered in the caller's main context, not on the worker */
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
   g_assert_cmpuint (received, >=, *max);
   *max = received;
 }
@@ -651,6 +653,53 @@ test_fake_cancel_mid_dump (void)
 }
 
 static void
+test_fake_raw_paste (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("paste");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 3000, 1000);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) code = g_string_new ("print('");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expect = NULL;
+
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (mpy_snapshot_is_damaged (snapshot));
+
+  /* 300 bytes: nine 32-byte windows, so the flow control must wait for the board's \x01s */
+  while (code->len < 298)
+    g_string_append_c (code, 'x');
+  g_string_append (code, "')");
+  g_assert_true (exec_sync (conn, code->str, &out, &err, &error));
+  g_assert_no_error (error);
+  expect = g_strdup_printf ("len=%zu pasted\r\n", code->len);
+  g_assert_cmpstr (out, ==, expect);
+  g_assert_cmpstr (err, ==, "");
+}
+
+static void
+test_fake_chunked_long_code (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("normal");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 3000, 1000);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) code = g_string_new (NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expect = NULL;
+
+  /* no raw-paste here: 32-byte chunks, every byte must arrive */
+  for (guint i = 0; i < 20; i++)
+    g_string_append_printf (code, "a%u = %u\n", i, i * i);
+  g_assert_true (exec_sync (conn, code->str, &out, &err, &error));
+  g_assert_no_error (error);
+  expect = g_strdup_printf ("len=%zu\r\n", code->len);
+  g_assert_cmpstr (out, ==, expect);
+}
+
+static void
 test_fake_busy (void)
 {
   g_autoptr(MpyTestBoard) board = fake ("normal");
@@ -967,6 +1016,8 @@ main (int argc, char **argv)
       g_test_add_func ("/device/fake/lost-lines-twice-kept-damaged", test_fake_lost_lines_twice_kept_damaged);
       g_test_add_func ("/device/fake/cancel-mid-dump", test_fake_cancel_mid_dump);
       g_test_add_func ("/device/fake/busy", test_fake_busy);
+      g_test_add_func ("/device/fake/raw-paste", test_fake_raw_paste);
+      g_test_add_func ("/device/fake/chunked-long-code", test_fake_chunked_long_code);
       g_test_add_func ("/device/errors/no-such-port", test_no_such_port);
       g_test_add_func ("/device/errors/not-a-tty", test_not_a_tty);
       g_test_add_func ("/device/cli/capture-qemu", test_cli_capture_qemu);
