@@ -55,8 +55,8 @@ static const KindColor kind_colors[MPY_N_KINDS] = {
   { MPY_KIND_HEAD,     0xe69f00, 0xe69f00 },  /* orange */
   { MPY_KIND_TUPLE,    0xeedd88, 0xeedd88 },  /* light yellow */
   { MPY_KIND_LIST,     0x33bb55, 0x33bb55 },  /* green */
-  { MPY_KIND_DICT,     0x117733, 0x117733 },  /* dark green */
-  { MPY_KIND_STR,      0x332288, 0x332288 },  /* indigo */
+  { MPY_KIND_DICT,     0x117733, 0x1a8840 },  /* dark green */
+  { MPY_KIND_STR,      0x332288, 0x5a48c0 },  /* indigo, lifted on dark */
   { MPY_KIND_ARRAY,    0x99ddff, 0x99ddff },  /* light cyan */
   { MPY_KIND_FLOAT,    0xaa3377, 0xcc79a7 },  /* purple / reddish purple */
   { MPY_KIND_BYTECODE, 0x77aadd, 0x77aadd },  /* light blue */
