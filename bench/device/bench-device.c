@@ -251,6 +251,15 @@ main (int argc, char **argv)
     rss_after = rss_kib ();
 
     {
+      g_autoptr(MpySnapshot) last = capture (conn, MPY_CAPTURE_GC, &error);
+
+      if (last == NULL)
+        g_error ("capture: %s", error->message);
+      printf ("board heap after gc.collect(): %" G_GUINT64_FORMAT " B used before the run, %"
+              G_GUINT64_FORMAT " B after it\n", used (first), used (last));
+    }
+
+    {
       double total_s = (double) (g_get_monotonic_time () - t0) / G_USEC_PER_SEC;
       double med = median (times, n_captures);
 

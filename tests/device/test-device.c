@@ -465,6 +465,35 @@ test_qemu_lines_released_rts_first (void)
   g_assert_cmpstr (lines[n - 1], ==, "bic dtr=0 rts=0");
 }
 
+static void
+test_qemu_lines_override (void)
+{
+  g_autoptr(MpyConnection) conn = qemu_connection ();
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *path = g_getenv ("MPY_PTY_SHIM_LOG");
+  guint n;
+
+  NEED_QEMU (conn);
+  g_unlink (path);
+
+  /* a board that wires DTR to its reset: DTR kept low throughout, RTS held high */
+  mpy_connection_set_lines (conn, MPY_LINE_OFF, MPY_LINE_ON);
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent_microbit (snapshot);
+  close_sync (conn);
+
+  g_assert_true (g_file_get_contents (path, &log, NULL, NULL));
+  g_test_message ("%s", log);
+  g_assert_null (strstr (log, "dtr=1"));
+  lines = g_strsplit (g_strstrip (log), "\n", -1);
+  n = g_strv_length (lines);
+  g_assert_true (g_str_has_suffix (lines[n - 1], "dtr=0 rts=1"));
+}
+
 /* ---- fake board: faults ---- */
 
 static char *
@@ -1000,7 +1029,10 @@ main (int argc, char **argv)
   g_test_add_func ("/device/qemu/heap-drift", test_qemu_heap_drift);
   g_test_add_func ("/device/qemu/close-returns-to-friendly-repl", test_qemu_close_returns_to_friendly_repl);
   if (g_getenv ("MPY_PTY_SHIM_LOG") != NULL)
-    g_test_add_func ("/device/qemu/lines-released-rts-first", test_qemu_lines_released_rts_first);
+    {
+      g_test_add_func ("/device/qemu/lines-released-rts-first", test_qemu_lines_released_rts_first);
+      g_test_add_func ("/device/qemu/lines-override", test_qemu_lines_override);
+    }
 
   if (g_strcmp0 (expect_transport, "termios") == 0)
     {
