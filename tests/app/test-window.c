@@ -1087,6 +1087,63 @@ test_capture_from_fake_board (void)
   fake_board_free (board);
 }
 
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_capture_cancel (void)
+{
+  FakeBoard *board = fake_board_new ("unix-heap256k-after-alloc.txt");
+  MpyWindow *window = new_window (FALSE);
+  MpyDeviceSidebar *sidebar = mpy_window_get_device_sidebar (window);
+  RowCount count = { window, 1 };
+  gboolean seen_busy = FALSE;
+  GtkWidget *capture_button = find_action_button (gtk_window_get_titlebar (GTK_WINDOW (window)), "win.capture");
+
+  g_assert_nonnull (capture_button);
+  mpy_device_sidebar_set_path (sidebar, board->slave_name);
+  g_signal_connect (sidebar, "notify::busy", G_CALLBACK (busy_cb), &seen_busy);
+
+  /* Cancel while the dump streams in: nothing is added, no error is shown, the board is free. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.capture", NULL));
+  g_assert_true (seen_busy);
+  run_for (20);
+  g_assert_false (gtk_widget_get_sensitive (capture_button));
+  run_for (150);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+  g_assert_true (run_until (not_busy, sidebar, 10000));
+  run_for (50);
+  g_assert_cmpuint (n_rows (window), ==, 0);
+  g_assert_null (mpy_window_get_error_message (window));
+  g_assert_true (gtk_widget_get_sensitive (capture_button));
+
+  /* The next capture works. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.capture", NULL));
+  g_assert_true (run_until (has_rows, &count, 30000));
+  g_assert_true (run_until (not_busy, sidebar, 30000));
+  g_assert_cmpuint (n_rows (window), ==, 1);
+  g_assert_false (mpy_snapshot_is_damaged (row_snapshot (window, 0)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  run_for (200);
+  fake_board_free (board);
+}
+
 static void
 test_capture_error_is_shown (void)
 {
@@ -1142,6 +1199,7 @@ main (int   argc,
   g_test_add_func ("/app/window/keyboard-shortcuts-window", test_keyboard_shortcuts_window);
 #ifdef HAVE_DEVICE
   g_test_add_func ("/app/window/capture-from-fake-board", test_capture_from_fake_board);
+  g_test_add_func ("/app/window/capture-cancel", test_capture_cancel);
   g_test_add_func ("/app/window/capture-error-is-shown", test_capture_error_is_shown);
 #endif
 
