@@ -369,26 +369,31 @@ test_qemu_heap_drift (void)
   g_autoptr(MpyConnection) conn = qemu_connection ();
   g_autoptr(GError) error = NULL;
   guint64 used[6];
+  guint pairs = 0;
 
   NEED_QEMU (conn);
 
+  /* Start from a collected heap, so the board has no reason to collect in between. */
   for (guint i = 0; i < G_N_ELEMENTS (used); i++)
     {
-      g_autoptr(MpySnapshot) s = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+      g_autoptr(MpySnapshot) s = capture_sync (conn, i == 0 ? MPY_CAPTURE_GC : MPY_CAPTURE_NONE,
+                                               NULL, &error);
 
       g_assert_no_error (error);
       assert_consistent_microbit (s);
       used[i] = figure (s, MPY_FIGURE_GC_USED);
     }
-  /* From the second capture on (the first imports micropython), each capture leaves at
-   * most what mpremote leaves (144 B) until the next collection. */
-  for (guint i = 2; i < G_N_ELEMENTS (used); i++)
+  /* Each capture leaves at most what mpremote leaves (144 B) until the next collection. */
+  for (guint i = 1; i < G_N_ELEMENTS (used); i++)
     {
-      g_test_message ("capture %u: used %" G_GUINT64_FORMAT " (+%" G_GINT64_FORMAT ")",
+      g_test_message ("capture %u: used %" G_GUINT64_FORMAT " (%+" G_GINT64_FORMAT ")",
                       i, used[i], (gint64) used[i] - (gint64) used[i - 1]);
-      g_assert_cmpuint (used[i], >=, used[i - 1]);
+      if (used[i] < used[i - 1])
+        continue;  /* the board collected on its own after all */
       g_assert_cmpuint (used[i] - used[i - 1], <=, 144);
+      pairs++;
     }
+  g_assert_cmpuint (pairs, >=, 3);
   close_sync (conn);
 }
 
