@@ -59,6 +59,7 @@ static guint signals[N_SIGNALS];
 
 static const guint baud_rates[] = { 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 1000000 };
 
+#ifdef HAVE_DEVICE
 static void
 mpy_device_sidebar_set_busy (MpyDeviceSidebar *self,
                              gboolean          busy)
@@ -79,6 +80,7 @@ mpy_device_sidebar_set_busy (MpyDeviceSidebar *self,
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
+#endif
 
 static void
 append_output (MpyDeviceSidebar *self,
