@@ -10,26 +10,6 @@
 
 #include <string.h>
 
-static inline void
-add_object (MpyStats *stats,
-            gsize    *head_counts,
-            guint8    head,
-            gsize     len)
-{
-  guint bucket;
-
-  stats->n_objects++;
-  head_counts[head]++;
-  if (len == 1)
-    stats->one_block_objects++;
-  else if (len == 2)
-    stats->two_block_objects++;
-  if (len > stats->largest_object)
-    stats->largest_object = len;
-  bucket = g_bit_storage (len) - 1;
-  stats->histogram[MIN (bucket, MPY_HISTOGRAM_BUCKETS - 1)]++;
-}
-
 void
 _mpy_stats_compute_map (const guint8  *kinds,
                         const MpyArea *areas,
@@ -37,9 +17,13 @@ _mpy_stats_compute_map (const guint8  *kinds,
                         guint          bytes_per_block,
                         MpyStats      *stats)
 {
-  gsize head_counts[256] = { 0 };
-  gsize tail_blocks = 0;
-  gboolean have_run = FALSE;
+  /* Counters live in locals, not in *stats: the kinds are bytes, which may
+   * alias anything, so the compiler would store every update to memory. */
+  gsize head_counts[256] = { 0 };   /* objects by head kind; [0]: headless */
+  gsize hist[MPY_HISTOGRAM_BUCKETS] = { 0 };
+  gsize n_blocks = 0, free_blocks = 0, holes = 0, two = 0, largest = 0;
+  gsize run_max = 0, run_start = 0, n_objects = 0;
+  guint64 run_address = 0;
 
   memset (stats, 0, sizeof *stats);
   stats->bytes_per_block = bytes_per_block;
@@ -54,68 +38,76 @@ _mpy_stats_compute_map (const guint8  *kinds,
         continue;
       p = kinds + areas[a].first_block;
 
-      stats->n_blocks += n;
+      n_blocks += n;
       while (i < n)
         {
           guint8 c = p[i];
-          gsize j = i + 1;
+          gsize j = i + 1, len;
+          guint bucket;
 
           if (c == MPY_KIND_FREE)
             {
-              gsize run;
-
               while (j < n && p[j] == MPY_KIND_FREE)
                 j++;
-              run = j - i;
-              stats->free_blocks += run;
-              stats->free_holes++;
-              if (!have_run || run > stats->largest_free_run)
+              len = j - i;
+              free_blocks += len;
+              holes++;
+              if (len > run_max)
                 {
-                  have_run = TRUE;
-                  stats->largest_free_run = run;
-                  stats->largest_free_run_start = areas[a].first_block + i;
-                  stats->largest_free_run_address =
-                    areas[a].base + (guint64) i * bytes_per_block;
+                  run_max = len;
+                  run_start = areas[a].first_block + i;
+                  run_address = areas[a].base + (guint64) i * bytes_per_block;
                 }
+              i = j;
+              continue;
             }
-          else
-            {
-              /* An object: a head and its tails, or tails with no head before them. */
-              while (j < n && p[j] == MPY_KIND_TAIL)
-                j++;
-              if (c == MPY_KIND_TAIL)
-                {
-                  /* Headless: an object of no kind (head_counts[0] is never read). */
-                  tail_blocks += j - i;
-                  add_object (stats, head_counts, 0, j - i);
-                }
-              else
-                {
-                  tail_blocks += j - i - 1;
-                  add_object (stats, head_counts, c, j - i);
-                }
-            }
+
+          /* An object: a head and its tails, or tails with no head before them. */
+          while (j < n && p[j] == MPY_KIND_TAIL)
+            j++;
+          len = j - i;
+          head_counts[c == MPY_KIND_TAIL ? 0 : c]++;
+          bucket = g_bit_storage (len) - 1;
+          hist[MIN (bucket, MPY_HISTOGRAM_BUCKETS - 1)]++;
+          two += len == 2;
+          largest = MAX (largest, len);
           i = j;
         }
     }
+
+  for (guint b = 0; b < MPY_HISTOGRAM_BUCKETS; b++)
+    {
+      stats->histogram[b] = hist[b];
+      n_objects += hist[b];
+    }
+  stats->n_blocks = n_blocks;
+  stats->free_blocks = free_blocks;
+  stats->free_holes = holes;
+  stats->n_objects = n_objects;
+  stats->one_block_objects = hist[0];
+  stats->two_block_objects = two;
+  stats->largest_object = largest;
+  stats->largest_free_run = run_max;
+  stats->largest_free_run_start = run_start;
+  stats->largest_free_run_address = run_address;
 
   for (int k = 0; k < MPY_N_KINDS; k++)
     {
       guint8 c = (guint8) mpy_kinds[k];
 
       if (c == MPY_KIND_FREE)
-        stats->kind_blocks[k] = stats->free_blocks;
-      else if (c == MPY_KIND_TAIL)
-        stats->kind_blocks[k] = tail_blocks;
+        stats->kind_blocks[k] = free_blocks;
+      else if (c == MPY_KIND_TAIL)   /* every used block that is not a head */
+        stats->kind_blocks[k] = n_blocks - free_blocks - (n_objects - head_counts[0]);
       else
         {
           stats->kind_blocks[k] = head_counts[c];
           stats->kind_objects[k] = head_counts[c];
         }
     }
-  stats->used_blocks = stats->n_blocks - stats->free_blocks - head_counts[MPY_KIND_MARKED];
-  if (stats->free_blocks > 0)
-    stats->fragmentation = 1.0 - (double) stats->largest_free_run / (double) stats->free_blocks;
+  stats->used_blocks = n_blocks - free_blocks - head_counts[MPY_KIND_MARKED];
+  if (free_blocks > 0)
+    stats->fragmentation = 1.0 - (double) run_max / (double) free_blocks;
 }
 
 /**

@@ -1240,6 +1240,95 @@ test_stats_edge_cases (void)
   g_assert_cmpuint (st.n_objects, ==, 0);
 }
 
+static void
+test_stats_match_reference (void)
+{
+  static const char alphabet[] = "....====hTLDSABMm";
+
+  for (guint round = 0; round < 200; round++)
+    {
+      guint n_areas = g_test_rand_int_range (1, 4);
+      g_autoptr(GString) text = g_string_new ("stack: 1\nGC: total: 0, used: 0, free: 0\n");
+      g_autoptr(GString) all = g_string_new (NULL);
+      g_autoptr(GArray) area_start = g_array_new (FALSE, FALSE, sizeof (gsize));
+      g_autoptr(MpySnapshot) s = NULL;
+      gsize counts[256] = { 0 }, hist[MPY_HISTOGRAM_BUCKETS] = { 0 };
+      gsize n_objects = 0, one = 0, two = 0, largest = 0, holes = 0, run_max = 0, run_start = 0;
+      MpyStats st;
+
+      for (guint a = 0; a < n_areas; a++)
+        {
+          gsize n = g_test_rand_int_range (1, 300);
+
+          g_array_append_val (area_start, all->len);
+          g_string_append_printf (text, "GC memory layout; from %x:\n", 0x10000 * (a + 1));
+          for (gsize i = 0; i < n; i++)
+            g_string_append_c (all, alphabet[g_test_rand_int_range (0, sizeof alphabet - 1)]);
+          for (gsize i = 0; i < n; i += 64)
+            g_string_append_printf (text, "%08zx: %.*s\n", i * 32, (int) MIN (64, n - i),
+                                    all->str + all->len - n + i);
+        }
+      s = read_one_ok (text->str);
+      g_assert_cmpmem (mpy_snapshot_get_kinds (s), mpy_snapshot_get_n_blocks (s), all->str, all->len);
+      mpy_stats_compute (s, &st);
+
+      /* Naively: walk each area block by block. */
+      for (guint a = 0; a < n_areas; a++)
+        {
+          gsize from = g_array_index (area_start, gsize, a);
+          gsize to = a + 1 < n_areas ? g_array_index (area_start, gsize, a + 1) : all->len;
+          gsize obj_len = 0, free_len = 0;
+
+          for (gsize i = from; i <= to; i++)
+            {
+              char c = i < to ? all->str[i] : '\0';
+
+              counts[(guchar) c]++;
+              if (obj_len && (c != '=' || i == to))
+                {
+                  guint b = 0;
+
+                  while (((gsize) 2 << b) <= obj_len)
+                    b++;
+                  hist[b]++;
+                  n_objects++;
+                  one += obj_len == 1;
+                  two += obj_len == 2;
+                  largest = MAX (largest, obj_len);
+                  obj_len = 0;
+                }
+              if (free_len && c != '.')
+                {
+                  holes++;
+                  if (free_len > run_max)
+                    run_max = free_len, run_start = i - free_len;
+                  free_len = 0;
+                }
+              if (c == '.')
+                free_len++;
+              else if (i < to)
+                obj_len++;
+            }
+        }
+
+      g_assert_cmpuint (st.n_blocks, ==, all->len);
+      g_assert_cmpuint (st.free_blocks, ==, counts['.']);
+      g_assert_cmpuint (st.kind_blocks[1], ==, counts['=']);
+      for (int k = 2; k < MPY_N_KINDS; k++)
+        g_assert_cmpuint (st.kind_blocks[k], ==, counts[(guchar) mpy_kinds[k]]);
+      g_assert_cmpuint (st.used_blocks, ==, all->len - counts['.'] - counts['m']);
+      g_assert_cmpuint (st.n_objects, ==, n_objects);
+      g_assert_cmpuint (st.one_block_objects, ==, one);
+      g_assert_cmpuint (st.two_block_objects, ==, two);
+      g_assert_cmpuint (st.largest_object, ==, largest);
+      g_assert_cmpuint (st.free_holes, ==, holes);
+      g_assert_cmpuint (st.largest_free_run, ==, run_max);
+      if (run_max)
+        g_assert_cmpuint (st.largest_free_run_start, ==, run_start);
+      g_assert_cmpmem (st.histogram, sizeof hist, hist, sizeof hist);
+    }
+}
+
 /* ---------- diff ---------- */
 
 static MpySnapshot *
@@ -1539,6 +1628,7 @@ main (int   argc,
   g_test_add_func ("/core/snapshot/kinds", test_snapshot_kinds);
   g_test_add_func ("/core/stats/hand-computed", test_stats_hand_computed);
   g_test_add_func ("/core/stats/edge-cases", test_stats_edge_cases);
+  g_test_add_func ("/core/stats/match-reference", test_stats_match_reference);
   g_test_add_func ("/core/diff/hand-computed", test_diff_hand_computed);
   g_test_add_func ("/core/diff/objects-kept", test_diff_objects_kept);
   g_test_add_func ("/core/diff/fixtures", test_diff_fixtures);
