@@ -184,6 +184,9 @@ open_termios (const char   *path,
   cfmakeraw (&tio);
   tio.c_cflag &= ~(CSTOPB | PARENB | CSIZE | CRTSCTS);
   tio.c_cflag |= CS8 | CLOCAL | CREAD;
+  /* A line the user wants kept asserted must survive close(): no hang-up on close then. */
+  if (dtr == MPY_LINE_ON || rts == MPY_LINE_ON)
+    tio.c_cflag &= ~HUPCL;
   tio.c_iflag &= ~(IXON | IXOFF | IXANY);
   tio.c_cc[VMIN] = 0;
   tio.c_cc[VTIME] = 0;
@@ -289,6 +292,18 @@ open_serialport (const char   *path,
       return NULL;
     }
 
+  if (dtr == MPY_LINE_ON || rts == MPY_LINE_ON)
+    {
+      struct termios tio;
+
+      /* as in open_termios: keep the asserted line on close */
+      if (tcgetattr (fd, &tio) == 0)
+        {
+          tio.c_cflag &= ~HUPCL;
+          tcsetattr (fd, TCSANOW, &tio);
+        }
+    }
+
   self = g_new0 (MpyTransport, 1);
   self->kind = MPY_TRANSPORT_SERIALPORT;
   self->path = g_strdup (path);
@@ -338,19 +353,20 @@ mpy_transport_open (const char        *path,
   return NULL;
 }
 
+/* Waits for @events; *revents gets what happened (0 on timeout). */
 static gboolean
 wait_fd (MpyTransport  *self,
          short          events,
          int            timeout_ms,
          GCancellable  *cancellable,
-         gboolean      *ready,
+         short         *revents,
          GError       **error)
 {
   struct pollfd fds[2] = { { self->fd, events, 0 }, { -1, POLLIN, 0 } };
   int nfds = 1;
   int r;
 
-  *ready = FALSE;
+  *revents = 0;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   if (cancellable != NULL && g_cancellable_make_pollfd (cancellable, (GPollFD *) &fds[1]))
@@ -375,8 +391,7 @@ wait_fd (MpyTransport  *self,
       set_errno_error (error, EIO, self->path, "read");
       return FALSE;
     }
-  /* POLLHUP with data still buffered: read it first, the EIO comes after. */
-  *ready = (fds[0].revents & (events | POLLHUP | POLLERR)) != 0;
+  *revents = fds[0].revents;
   return TRUE;
 }
 
@@ -388,19 +403,21 @@ mpy_transport_read (MpyTransport  *self,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  gboolean ready;
+  guint empty_reads = 0;
 
   g_return_val_if_fail (self != NULL, -1);
 
   for (;;)
     {
+      short revents;
       gssize n;
 
-      if (!wait_fd (self, POLLIN, timeout_ms, cancellable, &ready, error))
+      if (!wait_fd (self, POLLIN, timeout_ms, cancellable, &revents, error))
         return -1;
-      if (!ready)
+      if (revents == 0)
         return 0;
 
+      /* With POLLHUP, data still buffered is read first; the EIO/EOF comes after. */
       if (self->sp != NULL)
         {
           n = sp_nonblocking_read (self->sp, buffer, size);
@@ -412,18 +429,18 @@ mpy_transport_read (MpyTransport  *self,
 
       if (n > 0)
         return n;
-      if (n == 0 || errno == EIO || errno == ENXIO)
-        {
-          /* A tty read of 0 after POLLHUP, or EIO: the other end is gone. */
-          set_errno_error (error, n == 0 ? EIO : errno, self->path, "read");
-          return -1;
-        }
-      if (errno != EAGAIN && errno != EINTR)
+      if (n < 0 && errno != EAGAIN && errno != EINTR)
         {
           set_errno_error (error, errno, self->path, "read");
           return -1;
         }
-      /* A spurious wake-up: wait again, a little less precisely. */
+      /* Nothing read: end of file on a hung-up tty, or a spurious wake-up (libserialport
+       * reports EAGAIN as 0 too). */
+      if ((revents & (POLLHUP | POLLERR)) || ++empty_reads > 100)
+        {
+          set_errno_error (error, EIO, self->path, "read");
+          return -1;
+        }
     }
 }
 
@@ -441,12 +458,17 @@ mpy_transport_write_all (MpyTransport  *self,
 
   while (size > 0)
     {
-      gboolean ready;
+      short revents;
       gssize n;
 
-      if (!wait_fd (self, POLLOUT, timeout_ms, cancellable, &ready, error))
+      if (!wait_fd (self, POLLOUT, timeout_ms, cancellable, &revents, error))
         return FALSE;
-      if (!ready)
+      if (revents & (POLLHUP | POLLERR))
+        {
+          set_errno_error (error, EIO, self->path, "write to");
+          return FALSE;
+        }
+      if (revents == 0)
         {
           g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
                        "Writing to %s timed out after %d ms: the port does not drain "
