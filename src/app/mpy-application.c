@@ -51,6 +51,9 @@ mpy_application_open (GApplication  *app,
   gboolean created;
   MpyWindow *window = get_main_window (MPY_APPLICATION (app), &created);
 
+  /* Files given: no sample, but what a crashed run left is still offered. */
+  if (created)
+    mpy_window_offer_restore (window);
   mpy_window_open_files (window, files, (guint) n_files);
   gtk_window_present (GTK_WINDOW (window));
 }

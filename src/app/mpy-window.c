@@ -762,34 +762,44 @@ mpy_window_load_sample (MpyWindow *self)
   _mpy_window_update_title (self);
 }
 
-void
-mpy_window_load_initial (MpyWindow *self)
+gboolean
+mpy_window_offer_restore (MpyWindow *self)
 {
   g_autofree char *path = NULL;
   g_autoptr(GPtrArray) journal = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
 
-  g_return_if_fail (MPY_IS_WINDOW (self));
+  g_return_val_if_fail (MPY_IS_WINDOW (self), FALSE);
 
   path = mpy_autosave_get_default_path ();
   journal = mpy_autosave_load (path, &error);
   if (error != NULL)
     mpy_window_show_error (self, _("The autosave of an earlier run could not be read; it is kept as it is"), error);
 
+  if (journal == NULL || journal->len == 0)
+    return FALSE;
+
+  message = g_strdup_printf (ngettext ("%u snapshot of an earlier run was not saved. Restore it?",
+                                       "%u snapshots of an earlier run were not saved. Restore them?",
+                                       journal->len),
+                             journal->len);
+  gtk_label_set_text (self->restore_label, message);
+  g_clear_pointer (&self->pending_restore, g_ptr_array_unref);
+  self->pending_restore = g_steal_pointer (&journal);
+  gtk_info_bar_set_revealed (self->restore_bar, TRUE);
+
+  return TRUE;
+}
+
+void
+mpy_window_load_initial (MpyWindow *self)
+{
+  g_return_if_fail (MPY_IS_WINDOW (self));
+
+  /* The sample shows behind the offer, so the window is never empty. */
   mpy_window_load_sample (self);
-
-  if (journal != NULL && journal->len > 0)
-    {
-      g_autofree char *message = NULL;
-
-      message = g_strdup_printf (ngettext ("%u snapshot of an earlier run was not saved. Restore it?",
-                                           "%u snapshots of an earlier run were not saved. Restore them?",
-                                           journal->len),
-                                 journal->len);
-      gtk_label_set_text (self->restore_label, message);
-      self->pending_restore = g_steal_pointer (&journal);
-      gtk_info_bar_set_revealed (self->restore_bar, TRUE);
-    }
+  mpy_window_offer_restore (self);
 }
 
 static void

@@ -34,6 +34,8 @@ MpyWindow         *mpy_window_new               (GtkApplication *application);
  * the bundled sample session. */
 void               mpy_window_load_initial      (MpyWindow      *self);
 void               mpy_window_load_sample       (MpyWindow      *self);
+/* Offers (in a banner) to restore the autosave journal a crashed run left; FALSE if none. */
+gboolean           mpy_window_offer_restore     (MpyWindow      *self);
 
 /* Adds every dump found in @files (session files, console logs) without blocking. */
 void               mpy_window_open_files        (MpyWindow      *self,

@@ -684,6 +684,30 @@ test_rename_and_delete (void)
 }
 
 static void
+test_application_opens_files (void)
+{
+  g_autofree char *path = fixture_path ("microbit-v1.0.1-fragmented.txt");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkWindow *active;
+  MpyWindow *window;
+  RowCount count;
+
+  /* `mpymemmap FILE`: GApplication's open makes the main window and reads the file into it. */
+  g_assert_null (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  active = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_true (MPY_IS_WINDOW (active));
+  window = MPY_WINDOW (active);
+  count.window = window;
+  count.n = 1;
+  g_assert_true (run_until (has_rows, &count, 10000));
+  g_assert_cmpuint (n_rows (window), ==, 1);
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_MAP);
+
+  gtk_window_destroy (active);
+}
+
+static void
 test_zoom_actions_and_accels (void)
 {
   MpyWindow *window = new_window (TRUE);
@@ -1207,6 +1231,7 @@ main (int   argc,
   g_test_add_func ("/app/window/pasted-snapshot-is-journaled", test_pasted_snapshot_is_journaled);
   g_test_add_func ("/app/window/rename-and-delete", test_rename_and_delete);
   g_test_add_func ("/app/window/rename-inline", test_rename_inline);
+  g_test_add_func ("/app/window/application-opens-files", test_application_opens_files);
   g_test_add_func ("/app/window/zoom-actions-and-accels", test_zoom_actions_and_accels);
   g_test_add_func ("/app/window/keyboard-shortcuts-window", test_keyboard_shortcuts_window);
   g_test_add_func ("/app/window/capture-from-fake-board", test_capture_from_fake_board);
