@@ -794,17 +794,22 @@ cli_run_clear (CliRun *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
 
+/* Runs `[prefix…] mpymemmap-cli COMMAND args…`. */
 static void
-run_cli (CliRun             *run,
-         const char * const *args)
+run_cli_full (CliRun             *run,
+              const char * const *prefix,
+              const char         *command,
+              const char * const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   gint64 started = g_get_monotonic_time ();
 
+  for (guint i = 0; prefix != NULL && prefix[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) prefix[i]);
   g_ptr_array_add (argv, (gpointer) g_getenv ("MPY_CLI"));
-  g_ptr_array_add (argv, (gpointer) "capture");
+  g_ptr_array_add (argv, (gpointer) command);
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
@@ -816,6 +821,13 @@ run_cli (CliRun             *run,
   g_assert_no_error (error);
   run->status = g_subprocess_get_exit_status (process);
   run->seconds = (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
+}
+
+static void
+run_cli (CliRun             *run,
+         const char * const *args)
+{
+  run_cli_full (run, NULL, "capture", args);
 }
 
 #define NEED_CLI() \
@@ -954,6 +966,64 @@ test_cli_capture_busy (void)
   g_assert_nonnull (strstr (run.err, "is busy"));
 }
 
+static void
+test_cli_capture_permission_denied (void)
+{
+  g_autoptr(MpyTestBoard) board = NULL;
+  g_autofree char *setpriv = g_find_program_in_path ("setpriv");
+  g_auto(CliRun) run = { 0 };
+
+  NEED_CLI ();
+  if (getuid () != 0 || setpriv == NULL)
+    {
+      /* needs to drop to another user to meet a port it may not open */
+      g_test_skip ("needs root and setpriv(1)");
+      return;
+    }
+
+  board = fake ("normal");
+  /* the pty is root's, mode 0620: "nobody" may reach the link but not open the port */
+  g_assert_cmpint (g_chmod (board->dir, 0755), ==, 0);
+  run_cli_full (&run, (const char * const[]) { setpriv, "--reuid=nobody", "--regid=nogroup",
+                                                "--clear-groups", NULL },
+                "capture", (const char * const[]) { "--port", board->link, NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "Permission denied"));
+  g_assert_nonnull (strstr (run.err, "sudo usermod -aG dialout $USER"));
+}
+
+static void
+test_cli_ports_json (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) ports = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(CliRun) run = { 0 };
+  JsonArray *array;
+
+  NEED_CLI ();
+  run_cli_full (&run, NULL, "ports", (const char * const[]) { "--json", NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, run.out, -1, &error));
+  g_assert_no_error (error);
+  array = json_node_get_array (json_parser_get_root (parser));
+  g_assert_nonnull (array);
+
+  /* the same ports the library enumerates, in the same order */
+  ports = mpy_port_list_enumerate (&error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (array), ==, ports->len);
+  for (guint i = 0; i < ports->len; i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+
+      g_assert_cmpstr (json_object_get_string_member (o, "name"), ==,
+                       mpy_port_info_get_name (g_ptr_array_index (ports, i)));
+      g_assert_true (json_object_has_member (o, "likelihood"));
+      g_assert_true (json_object_has_member (o, "usb_id"));
+    }
+}
+
 /* ---- ports ---- */
 
 static void
@@ -1061,6 +1131,8 @@ main (int argc, char **argv)
       g_test_add_func ("/device/cli/capture-appends-session", test_cli_capture_appends_session);
       g_test_add_func ("/device/cli/capture-faults", test_cli_capture_faults);
       g_test_add_func ("/device/cli/capture-busy", test_cli_capture_busy);
+      g_test_add_func ("/device/cli/capture-permission-denied", test_cli_capture_permission_denied);
+      g_test_add_func ("/device/cli/ports-json", test_cli_ports_json);
       g_test_add_func ("/device/ports/likelihood", test_port_likelihood);
       g_test_add_func ("/device/ports/list-model", test_port_list_model);
     }
