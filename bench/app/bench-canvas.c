@@ -136,8 +136,8 @@ frame (GtkWidget   *widget,
   return (g_get_monotonic_time () - start) / 1000.0;
 }
 
-/* @baseline: what the renderer spends on an empty frame of that size; the verdict is on the
- * median minus it (the window renderer under Xvfb is software GL with a large fixed cost). */
+/* @baseline: < 0 for a renderer whose figures are informational only (the window's GL
+ * renderer, which under Xvfb is llvmpipe software GL with a large, noisy fixed cost). */
 static void
 measure (const char  *label,
          MpyHeapView *view,
@@ -161,10 +161,14 @@ measure (const char  *label,
     }
   gtk_adjustment_set_value (vadj, base);
   qsort (times, N_FRAMES, sizeof times[0], compare_double);
-  g_print ("%-72s mean %6.2f ms  median %6.2f ms  p95 %6.2f ms  drawing %5.2f ms %s\n", label,
-           sum / N_FRAMES, times[N_FRAMES / 2], times[(N_FRAMES * 95) / 100],
-           times[N_FRAMES / 2] - baseline,
-           times[N_FRAMES / 2] - baseline <= TARGET_MS ? "ok" : "OVER TARGET");
+  if (baseline < 0)
+    /* Software GL under Xvfb on a shared machine: too noisy for a verdict. */
+    g_print ("%-72s mean %6.2f ms  median %6.2f ms  p95 %6.2f ms  (informational)\n", label,
+             sum / N_FRAMES, times[N_FRAMES / 2], times[(N_FRAMES * 95) / 100]);
+  else
+    g_print ("%-72s mean %6.2f ms  median %6.2f ms  p95 %6.2f ms  %s\n", label,
+             sum / N_FRAMES, times[N_FRAMES / 2], times[(N_FRAMES * 95) / 100],
+             times[N_FRAMES / 2] <= TARGET_MS ? "ok (target 8 ms)" : "OVER the 8 ms target");
 }
 
 int
@@ -303,7 +307,7 @@ main (int   argc,
           label2 = g_strdup_printf ("%s, %s, %u blocks/row, window renderer", methods[m].name,
                                     scenarios[z].scale == 0 ? "fit" : "16 px",
                                     64 * scenarios[z].columns);
-          measure (label2, view, window_renderer, window_baseline);
+          measure (label2, view, window_renderer, -1);
         }
     }
 
