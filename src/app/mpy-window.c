@@ -119,6 +119,32 @@ clear_figures (MpyWindow *self)
 #endif
 }
 
+/* The heading over the canvas; a damaged dump says so there, never shown as if whole. */
+static void
+set_title_for (MpyWindow   *self,
+               MpySnapshot *snapshot,
+               const char  *title)
+{
+  if (snapshot != NULL && mpy_snapshot_is_damaged (snapshot))
+    {
+      const char *reason = mpy_snapshot_get_damage_reason (snapshot);
+      g_autofree char *text = NULL;
+
+      /* Translators: a heading, then why the dump is damaged */
+      text = g_strdup_printf (_("%s — damaged dump: %s"), title,
+                              reason ? reason : _("its map disagrees with its figures"));
+      gtk_label_set_text (self->view_title, text);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->view_title), text);
+      gtk_widget_add_css_class (GTK_WIDGET (self->view_title), "warning");
+    }
+  else
+    {
+      gtk_label_set_text (self->view_title, title);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->view_title), NULL);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->view_title), "warning");
+    }
+}
+
 static void
 mpy_window_update_view (MpyWindow *self)
 {
@@ -131,7 +157,7 @@ mpy_window_update_view (MpyWindow *self)
 
   if (n_items == 0)
     {
-      gtk_label_set_text (self->view_title, "");
+      set_title_for (self, NULL, "");
       show_on_canvas (self, NULL, NULL);
       clear_figures (self);
       set_view_message (self, MPY_VIEW_EMPTY,
@@ -139,7 +165,7 @@ mpy_window_update_view (MpyWindow *self)
     }
   else if (n_selected == 0)
     {
-      gtk_label_set_text (self->view_title, "");
+      set_title_for (self, NULL, "");
       show_on_canvas (self, NULL, NULL);
       clear_figures (self);
       set_view_message (self, MPY_VIEW_EMPTY,
@@ -152,7 +178,7 @@ mpy_window_update_view (MpyWindow *self)
 
       item = g_list_model_get_item (G_LIST_MODEL (self->snapshots), gtk_bitset_get_nth (selected, 0));
       snapshot = mpy_snapshot_item_get_snapshot (item);
-      gtk_label_set_text (self->view_title, item_label (item));
+      set_title_for (self, snapshot, item_label (item));
       show_on_canvas (self, snapshot, NULL);
 
       if (!mpy_snapshot_has_map (snapshot))
@@ -196,7 +222,7 @@ mpy_window_update_view (MpyWindow *self)
 
       /* Translators: the diff of two snapshots, from the earlier to the later */
       title = g_strdup_printf (_("%s → %s"), item_label (first), item_label (second));
-      gtk_label_set_text (self->view_title, title);
+      set_title_for (self, mpy_snapshot_is_damaged (before) ? before : after, title);
 
       diff = mpy_diff_new (before, after, &error);
       if (diff == NULL)
@@ -220,7 +246,7 @@ mpy_window_update_view (MpyWindow *self)
     {
       g_autofree char *message = NULL;
 
-      gtk_label_set_text (self->view_title, "");
+      set_title_for (self, NULL, "");
       show_on_canvas (self, NULL, NULL);
       clear_figures (self);
       message = g_strdup_printf (ngettext ("%u snapshot selected.\n\nSelect one snapshot to see its map, or exactly two to compare them: click one, then Ctrl+click the other, or drag over two neighbours.",
@@ -1062,6 +1088,14 @@ mpy_window_get_view_message (MpyWindow *self)
   g_return_val_if_fail (MPY_IS_WINDOW (self), NULL);
 
   return self->view_message;
+}
+
+const char *
+mpy_window_get_view_title (MpyWindow *self)
+{
+  g_return_val_if_fail (MPY_IS_WINDOW (self), NULL);
+
+  return gtk_label_get_text (self->view_title);
 }
 
 MpySnapshot *

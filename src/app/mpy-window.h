@@ -58,6 +58,8 @@ GFile             *mpy_window_get_file          (MpyWindow      *self);
 MpyViewMode        mpy_window_get_view_mode     (MpyWindow      *self);
 /* The text shown instead of the map in MPY_VIEW_MESSAGE and MPY_VIEW_EMPTY. */
 const char        *mpy_window_get_view_message  (MpyWindow      *self);
+/* The heading over the canvas (labels, and a damaged dump's reason). */
+const char        *mpy_window_get_view_title    (MpyWindow      *self);
 /* What the canvas shows: the snapshot (the later one in diff mode) and the diff or NULL. */
 MpySnapshot       *mpy_window_get_shown_snapshot (MpyWindow     *self);
 MpyDiff           *mpy_window_get_shown_diff    (MpyWindow      *self);

@@ -708,6 +708,80 @@ test_application_opens_files (void)
 }
 
 static void
+test_damaged_dump_is_marked (void)
+{
+  MpyWindow *window = new_window (FALSE);
+  g_autofree char *path = fixture_path ("qemu-mps2-an385-after-alloc.txt");
+  g_autofree char *text = NULL;
+  g_autoptr(GString) lossy = g_string_new (NULL);
+  g_autoptr(MpySnapshotItem) item = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint map_lines = 0;
+
+  /* Serial data lost a line of the block map in the middle. */
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (strlen (lines[i]) > 10 && lines[i][8] == ':' && g_ascii_isxdigit (lines[i][0])
+          && ++map_lines == 3)
+        continue;
+      g_string_append (lossy, lines[i]);
+      if (lines[i + 1] != NULL)
+        g_string_append_c (lossy, '\n');
+    }
+  g_assert_cmpuint (map_lines, >, 3);
+
+  mpy_window_add_text (window, lossy->str);
+  g_assert_cmpuint (n_rows (window), ==, 1);
+
+  /* Kept, but never shown as if whole: the row and the heading say it is damaged, and why. */
+  item = g_list_model_get_item (mpy_window_get_snapshots (window), 0);
+  g_assert_true (mpy_snapshot_item_get_damaged (item));
+  g_assert_nonnull (mpy_snapshot_item_get_damage_reason (item));
+  g_assert_nonnull (strstr (mpy_window_get_view_title (window), "damaged"));
+  g_assert_nonnull (strstr (mpy_window_get_view_title (window), mpy_snapshot_item_get_damage_reason (item)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_drop_files (void)
+{
+  MpyWindow *window = new_window (TRUE);
+  g_autofree char *path = fixture_path ("unix-heap256k-fragmented.txt");
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  GtkDropTarget *target = NULL;
+  GSList *files = NULL;
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+  RowCount count = { window, 1 };
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+
+  /* A file dropped from a file manager replaces the untouched sample with its dump. */
+  files = g_slist_append (files, g_file_new_for_path (path));
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, files);
+  g_signal_emit_by_name (target, "drop", &value, 100.0, 100.0, &accepted);
+  g_value_unset (&value);
+  g_assert_true (accepted);
+
+  g_assert_true (run_until (has_rows, &count, 10000));
+  run_for (20);
+  g_assert_cmpuint (n_rows (window), ==, 1);
+  g_assert_nonnull (strstr (mpy_snapshot_get_label (row_snapshot (window, 0)), "unix-heap256k-fragmented.txt"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_zoom_actions_and_accels (void)
 {
   MpyWindow *window = new_window (TRUE);
@@ -1231,6 +1305,8 @@ main (int   argc,
   g_test_add_func ("/app/window/pasted-snapshot-is-journaled", test_pasted_snapshot_is_journaled);
   g_test_add_func ("/app/window/rename-and-delete", test_rename_and_delete);
   g_test_add_func ("/app/window/rename-inline", test_rename_inline);
+  g_test_add_func ("/app/window/damaged-dump-is-marked", test_damaged_dump_is_marked);
+  g_test_add_func ("/app/window/drop-files", test_drop_files);
   g_test_add_func ("/app/window/application-opens-files", test_application_opens_files);
   g_test_add_func ("/app/window/zoom-actions-and-accels", test_zoom_actions_and_accels);
   g_test_add_func ("/app/window/keyboard-shortcuts-window", test_keyboard_shortcuts_window);
