@@ -251,8 +251,10 @@ struct _MpyPortList
 {
   GObject    parent_instance;
 
-  GPtrArray *ports;
-  GSource   *poll_source;
+  GPtrArray    *ports;
+  GSource      *poll_source;
+  GCancellable *cancellable;
+  gboolean      in_flight;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -303,41 +305,88 @@ same_port (MpyPortInfo *a,
          && g_strcmp0 (a->serial, b->serial) == 0;
 }
 
-/**
- * mpy_port_list_refresh:
- *
- * Enumerates now; emits items-changed only when the set of ports (or their details)
- * really changed.
- */
-void
-mpy_port_list_refresh (MpyPortList *self)
+/* Takes @now; emits items-changed only when the ports (or their details) changed. */
+static void
+apply_ports (MpyPortList *self,
+             GPtrArray   *now)
 {
-  g_autoptr(GPtrArray) now = NULL;
   guint old_len;
   gboolean same;
-
-  g_return_if_fail (MPY_IS_PORT_LIST (self));
-
-  now = mpy_port_list_enumerate (NULL);
-  if (now == NULL)
-    return;
 
   same = now->len == self->ports->len;
   for (guint i = 0; same && i < now->len; i++)
     same = same_port (g_ptr_array_index (now, i), g_ptr_array_index (self->ports, i));
   if (same)
-    return;
+    {
+      g_ptr_array_unref (now);
+      return;
+    }
 
   old_len = self->ports->len;
   g_ptr_array_unref (self->ports);
-  self->ports = g_steal_pointer (&now);
+  self->ports = now;
   g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->ports->len);
 }
 
+/**
+ * mpy_port_list_refresh:
+ *
+ * Enumerates now, synchronously; emits items-changed only when the set of ports (or their
+ * details) really changed. The once-a-second poll does the same on a worker thread.
+ */
+void
+mpy_port_list_refresh (MpyPortList *self)
+{
+  GPtrArray *now;
+
+  g_return_if_fail (MPY_IS_PORT_LIST (self));
+
+  now = mpy_port_list_enumerate (NULL);
+  if (now != NULL)
+    apply_ports (self, now);
+}
+
+static void
+enumerate_in_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      data,
+                     GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *now = mpy_port_list_enumerate (&error);
+
+  if (now != NULL)
+    g_task_return_pointer (task, now, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+enumerated (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  MpyPortList *self = MPY_PORT_LIST (source);
+  GPtrArray *now = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  self->in_flight = FALSE;
+  if (now != NULL)
+    apply_ports (self, now);
+}
+
+/* sysfs reads, and opening serial8250 ports to probe them, stay off the UI thread. */
 static gboolean
 poll_ports (gpointer data)
 {
-  mpy_port_list_refresh (MPY_PORT_LIST (data));
+  MpyPortList *self = MPY_PORT_LIST (data);
+  g_autoptr(GTask) task = NULL;
+
+  if (self->in_flight)
+    return G_SOURCE_CONTINUE;
+  self->in_flight = TRUE;
+  task = g_task_new (self, self->cancellable, enumerated, NULL);
+  g_task_set_source_tag (task, poll_ports);
+  g_task_run_in_thread (task, enumerate_in_thread);
   return G_SOURCE_CONTINUE;
 }
 
@@ -346,6 +395,7 @@ mpy_port_list_dispose (GObject *object)
 {
   MpyPortList *self = MPY_PORT_LIST (object);
 
+  g_cancellable_cancel (self->cancellable);
   if (self->poll_source != NULL)
     {
       g_source_destroy (self->poll_source);
@@ -361,6 +411,7 @@ mpy_port_list_finalize (GObject *object)
   MpyPortList *self = MPY_PORT_LIST (object);
 
   g_ptr_array_unref (self->ports);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (mpy_port_list_parent_class)->finalize (object);
 }
@@ -378,13 +429,14 @@ static void
 mpy_port_list_init (MpyPortList *self)
 {
   self->ports = g_ptr_array_new_with_free_func (g_object_unref);
+  self->cancellable = g_cancellable_new ();
 }
 
 /**
  * mpy_port_list_new:
  *
- * Returns: (transfer full): a list filled now, polling once a second in the thread-default
- *   main context while it lives
+ * Returns: (transfer full): a list filled now, polling once a second (on a worker thread,
+ *   results applied in the thread-default main context) while it lives
  */
 MpyPortList *
 mpy_port_list_new (void)

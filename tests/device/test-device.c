@@ -1073,11 +1073,22 @@ test_port_list_model (void)
       prev_likelihood = mpy_port_info_get_likelihood (info);
     }
 
-  /* nothing changed: no signal, however often it polls */
+  /* nothing changed: no signal, however often it polls (here: by hand, and the
+   * once-a-second poll on its worker thread for 2.5 s) */
   g_signal_connect (list, "items-changed", G_CALLBACK (count_changes), &changes);
   mpy_port_list_refresh (list);
   mpy_port_list_refresh (list);
+  {
+    gint64 until = g_get_monotonic_time () + 2500 * 1000;
+
+    while (g_get_monotonic_time () < until)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10000);
+      }
+  }
   g_assert_cmpuint (changes, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, now->len);
 }
 
 int
