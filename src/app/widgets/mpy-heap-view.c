@@ -1510,23 +1510,54 @@ mpy_heap_view_get_block_at (MpyHeapView *self,
 }
 
 static char *
+number (guint64 value)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+}
+
+static char *
+address (guint64 value)
+{
+  return g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", value);
+}
+
+/* "3 blocks, 48 bytes" */
+static char *
+format_size (gsize n,
+             guint bytes_per_block)
+{
+  g_autofree char *n_text = number (n);
+  g_autofree char *bytes_text = number ((guint64) n * bytes_per_block);
+  g_autofree char *blocks = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s block", "%s blocks", n),
+                                             n_text);
+  g_autofree char *bytes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s byte", "%s bytes",
+                                                         (gulong) MIN ((guint64) n * bytes_per_block, G_MAXULONG)),
+                                            bytes_text);
+
+  /* Translators: a size in blocks, then in bytes */
+  return g_strdup_printf (_("%s, %s"), blocks, bytes);
+}
+
+static char *
 format_object (MpySnapshot *snapshot,
                gsize        block)
 {
   const guint8 *kinds = mpy_snapshot_get_kinds (snapshot);
-  guint bpb = mpy_snapshot_get_bytes_per_block (snapshot);
   gsize start, n;
   const char *name;
+  g_autofree char *start_text = NULL;
+  g_autofree char *start_address = NULL;
+  g_autofree char *size = NULL;
 
   if (!mpy_snapshot_get_object (snapshot, block, &start, &n))
     return NULL;
   name = mpy_kind_get_name (kinds[start]);
-  /* Translators: kind of object, first block, its address, size in blocks, size in bytes */
-  return g_strdup_printf (_("%s object at block %" G_GSIZE_FORMAT " (0x%" G_GINT64_MODIFIER "x), "
-                            "%" G_GSIZE_FORMAT " %s, %" G_GUINT64_FORMAT " bytes"),
-                          name ? name : "?", start,
-                          mpy_snapshot_get_block_address (snapshot, start), n,
-                          g_dngettext (GETTEXT_PACKAGE, "block", "blocks", n), (guint64) n * bpb);
+  start_text = number (start);
+  start_address = address (mpy_snapshot_get_block_address (snapshot, start));
+  size = format_size (n, mpy_snapshot_get_bytes_per_block (snapshot));
+  /* Translators: kind of object, its first block, that block's address, its size */
+  return g_strdup_printf (_("%s object at block %s (%s), %s"),
+                          name ? name : "?", start_text, start_address, size);
 }
 
 /* The maximal free run around a free @block, within its area. */
@@ -1588,8 +1619,12 @@ mpy_heap_view_describe_block (MpyHeapView *self,
   bpb = mpy_snapshot_get_bytes_per_block (snapshot);
   kind_name = mpy_kind_get_name (kinds[block]);
   text = g_string_new (NULL);
-  g_string_append_printf (text, _("Block %" G_GSIZE_FORMAT " at 0x%" G_GINT64_MODIFIER "x"),
-                          block, mpy_snapshot_get_block_address (snapshot, block));
+  {
+    g_autofree char *block_text = number (block);
+    g_autofree char *block_address = address (mpy_snapshot_get_block_address (snapshot, block));
+
+    g_string_append_printf (text, _("Block %s at %s"), block_text, block_address);
+  }
   g_string_append_c (text, '\n');
   g_string_append_printf (text, _("Kind: %s"), kind_name ? kind_name : "?");
 
@@ -1602,13 +1637,15 @@ mpy_heap_view_describe_block (MpyHeapView *self,
   else
     {
       gsize start, n;
+      g_autofree char *size = NULL;
+      g_autofree char *start_text = NULL;
 
       free_run_around (snapshot, block, &start, &n);
+      size = format_size (n, bpb);
+      start_text = number (start);
       g_string_append_c (text, '\n');
-      g_string_append_printf (text, _("Free run: %" G_GSIZE_FORMAT " %s (%" G_GUINT64_FORMAT
-                                      " bytes) from block %" G_GSIZE_FORMAT),
-                              n, g_dngettext (GETTEXT_PACKAGE, "block", "blocks", n),
-                              (guint64) n * bpb, start);
+      /* Translators: the size of a run of free blocks, then its first block */
+      g_string_append_printf (text, _("Free run: %s from block %s"), size, start_text);
     }
 
   if (self->diff != NULL)
