@@ -1064,6 +1064,32 @@ test_figures_panel_diff (void)
   g_object_unref (panel);
 }
 
+/* The panel says how a snapshot was taken (soft reset, gc.collect() first) and where. */
+static void
+test_figures_panel_capture_details (void)
+{
+  g_autoptr(MpySnapshot) plain = load_fixture ("microbit-v1.0.1-after-del-gc.txt");
+  g_autoptr(GDateTime) time = g_date_time_new_utc (2026, 11, 25, 17, 30, 5);
+  g_autoptr(MpySnapshot) snapshot =
+    mpy_snapshot_with_metadata (plain, time, "after gc", "/dev/ttyACM0", "MicroPython v1.9.2",
+                                MPY_SNAPSHOT_FLAG_SOFT_RESET | MPY_SNAPSHOT_FLAG_GC);
+  MpyFiguresPanel *panel = MPY_FIGURES_PANEL (mpy_figures_panel_new ());
+
+  g_object_ref_sink (panel);
+  mpy_figures_panel_set_snapshot (panel, snapshot);
+  g_assert_cmpstr (mpy_figures_panel_get_value_text (panel, "port"), ==, "/dev/ttyACM0");
+  g_assert_cmpstr (mpy_figures_panel_get_value_text (panel, "banner"), ==, "MicroPython v1.9.2");
+  g_assert_cmpstr (mpy_figures_panel_get_value_text (panel, "time"), ==, "2026-11-25 17:30:05");
+  g_assert_nonnull (strstr (mpy_figures_panel_get_value_text (panel, "flags"), "soft reset"));
+  g_assert_nonnull (strstr (mpy_figures_panel_get_value_text (panel, "flags"), "gc.collect()"));
+
+  /* A dump read from a file has none of this: no empty rows. */
+  mpy_figures_panel_set_snapshot (panel, plain);
+  g_assert_null (mpy_figures_panel_get_value_text (panel, "flags"));
+  g_assert_null (mpy_figures_panel_get_value_text (panel, "port"));
+  g_object_unref (panel);
+}
+
 static void
 test_figures_panel_no_map (void)
 {
@@ -1110,6 +1136,7 @@ main (int   argc,
   g_test_add_func ("/widgets/figures-panel/header", test_figures_panel_header);
   g_test_add_func ("/widgets/figures-panel/diff-deltas", test_figures_panel_diff);
   g_test_add_func ("/widgets/figures-panel/no-map", test_figures_panel_no_map);
+  g_test_add_func ("/widgets/figures-panel/capture-details", test_figures_panel_capture_details);
 
   return g_test_run ();
 }

@@ -12,7 +12,7 @@
 
 /* Figures the panel can show, each with a key for mpy_figures_panel_get_value_text():
  *   the header figures by mpy_figure_get_key() ("stack_used", "gc_used", "max_free", …),
- *   "stack_free_percent", "gc_free_percent", "damage",
+ *   "stack_free_percent", "gc_free_percent", "damage", "time", "port", "banner", "flags",
  *   "fragmentation", "free_holes", "largest_free_run", "largest_free_address", "objects",
  *   "kind_<name>" (e.g. "kind_list": objects and blocks), "histogram_<i>" (objects of
  *   [2^i, 2^(i+1)) blocks), and in diff mode "diff_blocks_allocated", "diff_blocks_freed",
@@ -228,6 +228,39 @@ histogram_title (guint bucket)
   return g_strdup_printf (_("%s–%s blocks"), lo_text, hi_text);
 }
 
+/* How the snapshot was taken: what was done to the board first matters for reading it. */
+static void
+add_capture_details (MpyFiguresPanel *self,
+                     MpySnapshot     *snapshot)
+{
+  GDateTime *time = mpy_snapshot_get_time (snapshot);
+  const char *port = mpy_snapshot_get_port (snapshot);
+  const char *banner = mpy_snapshot_get_banner (snapshot);
+  MpySnapshotFlags flags = mpy_snapshot_get_flags (snapshot);
+  g_autoptr(GPtrArray) steps = g_ptr_array_new ();
+
+  if (time == NULL && port == NULL && banner == NULL && flags == MPY_SNAPSHOT_FLAG_NONE)
+    return;
+
+  add_heading (self, _("Capture"));
+  if (time != NULL)
+    add_row (self, "time", _("Taken"), g_date_time_format (time, "%Y-%m-%d %H:%M:%S"), 2);
+  if (port != NULL)
+    add_row (self, "port", _("Port"), g_strdup (port), 2);
+  if (banner != NULL)
+    add_row (self, "banner", _("Firmware"), g_strdup (banner), 2);
+
+  if (flags & MPY_SNAPSHOT_FLAG_SOFT_RESET)
+    g_ptr_array_add (steps, (gpointer) _("soft reset"));
+  if (flags & MPY_SNAPSHOT_FLAG_GC)
+    g_ptr_array_add (steps, (gpointer) _("gc.collect()"));
+  if (flags & MPY_SNAPSHOT_FLAG_RETRIED)
+    g_ptr_array_add (steps, (gpointer) _("retried after a damaged dump"));
+  g_ptr_array_add (steps, NULL);
+  add_row (self, "flags", _("Before capture"),
+           steps->len > 1 ? g_strjoinv (", ", (char **) steps->pdata) : g_strdup (_("nothing")), 2);
+}
+
 static void
 rebuild (MpyFiguresPanel *self)
 {
@@ -279,6 +312,8 @@ rebuild (MpyFiguresPanel *self)
       add_stat (self, "diff_blocks_changed", _("Reused by another object"),
                 mpy_diff_count_blocks (self->diff, MPY_DIFF_CHANGED), NULL, UNIT_BLOCKS, bpb);
     }
+
+  add_capture_details (self, snapshot);
 
   add_heading (self, _("Stack"));
   add_figure (self, snapshot, MPY_FIGURE_STACK_USED, _("Used"), UNIT_BYTES);
