@@ -30,6 +30,8 @@ struct _MpyDeviceSidebar
   GtkWidget      *port_placeholder;
   GtkEntry       *path_entry;
   GtkDropDown    *baud_dropdown;
+  GtkDropDown    *dtr_dropdown;
+  GtkDropDown    *rts_dropdown;
   GtkLabel       *state_label;
   GtkLabel       *banner_label;
   GtkWidget      *progress_box;
@@ -46,6 +48,8 @@ enum {
   PROP_PATH,
   PROP_BAUD,
   PROP_BUSY,
+  PROP_DTR,
+  PROP_RTS,
   N_PROPS
 };
 
@@ -73,6 +77,8 @@ mpy_device_sidebar_set_busy (MpyDeviceSidebar *self,
   gtk_widget_set_sensitive (self->run_button, !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->path_entry), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->baud_dropdown), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->dtr_dropdown), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->rts_dropdown), !busy);
   if (busy)
     {
       gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
@@ -202,6 +208,9 @@ ensure_connection (MpyDeviceSidebar  *self,
     }
 
   mpy_connection_set_baud (self->connection, mpy_device_sidebar_get_baud (self));
+  mpy_connection_set_lines (self->connection,
+                            (MpyLineMode) mpy_device_sidebar_get_dtr (self),
+                            (MpyLineMode) mpy_device_sidebar_get_rts (self));
 
   return self->connection;
 }
@@ -280,6 +289,15 @@ baud_changed_cb (MpyDeviceSidebar *self,
                  GtkDropDown      *dropdown)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BAUD]);
+}
+
+static void
+lines_changed_cb (MpyDeviceSidebar *self,
+                  GParamSpec       *pspec,
+                  GtkDropDown      *dropdown)
+{
+  g_object_notify_by_pspec (G_OBJECT (self),
+                            properties[dropdown == self->dtr_dropdown ? PROP_DTR : PROP_RTS]);
 }
 
 static void
@@ -418,6 +436,12 @@ mpy_device_sidebar_get_property (GObject    *object,
     case PROP_BUSY:
       g_value_set_boolean (value, self->busy);
       break;
+    case PROP_DTR:
+      g_value_set_uint (value, mpy_device_sidebar_get_dtr (self));
+      break;
+    case PROP_RTS:
+      g_value_set_uint (value, mpy_device_sidebar_get_rts (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -438,6 +462,12 @@ mpy_device_sidebar_set_property (GObject      *object,
       break;
     case PROP_BAUD:
       mpy_device_sidebar_set_baud (self, g_value_get_uint (value));
+      break;
+    case PROP_DTR:
+      mpy_device_sidebar_set_lines (self, g_value_get_uint (value), mpy_device_sidebar_get_rts (self));
+      break;
+    case PROP_RTS:
+      mpy_device_sidebar_set_lines (self, mpy_device_sidebar_get_dtr (self), g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -463,6 +493,12 @@ mpy_device_sidebar_class_init (MpyDeviceSidebarClass *klass)
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DTR] =
+    g_param_spec_uint ("dtr", NULL, NULL, 0, 2, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RTS] =
+    g_param_spec_uint ("rts", NULL, NULL, 0, 2, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[ERROR] =
@@ -479,6 +515,8 @@ mpy_device_sidebar_class_init (MpyDeviceSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, port_placeholder);
   gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, path_entry);
   gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, baud_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, dtr_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, rts_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, state_label);
   gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, banner_label);
   gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, progress_box);
@@ -489,6 +527,7 @@ mpy_device_sidebar_class_init (MpyDeviceSidebarClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, port_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, path_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, baud_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, lines_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, run_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, mpy_device_sidebar_cancel);
 }
@@ -587,6 +626,34 @@ mpy_device_sidebar_set_baud (MpyDeviceSidebar *self,
           return;
         }
     }
+}
+
+guint
+mpy_device_sidebar_get_dtr (MpyDeviceSidebar *self)
+{
+  g_return_val_if_fail (MPY_IS_DEVICE_SIDEBAR (self), 0);
+
+  return MIN (gtk_drop_down_get_selected (self->dtr_dropdown), 2);
+}
+
+guint
+mpy_device_sidebar_get_rts (MpyDeviceSidebar *self)
+{
+  g_return_val_if_fail (MPY_IS_DEVICE_SIDEBAR (self), 0);
+
+  return MIN (gtk_drop_down_get_selected (self->rts_dropdown), 2);
+}
+
+void
+mpy_device_sidebar_set_lines (MpyDeviceSidebar *self,
+                              guint             dtr,
+                              guint             rts)
+{
+  g_return_if_fail (MPY_IS_DEVICE_SIDEBAR (self));
+
+  /* The dropdowns' notify handlers notify "dtr" and "rts". */
+  gtk_drop_down_set_selected (self->dtr_dropdown, MIN (dtr, 2));
+  gtk_drop_down_set_selected (self->rts_dropdown, MIN (rts, 2));
 }
 
 gboolean

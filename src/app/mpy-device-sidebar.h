@@ -30,7 +30,8 @@ G_DECLARE_FINAL_TYPE (MpyDeviceSidebar, mpy_device_sidebar, MPY, DEVICE_SIDEBAR,
  * firmware banner, progress and Cancel while an operation runs, and "Run on board" with its
  * output. It owns the #MpyConnection; every operation runs on the connection's worker thread.
  *
- * Properties: "path" (string), "baud" (guint), "busy" (gboolean, read-only).
+ * Properties: "path" (string), "baud" (guint), "dtr", "rts" (guint, as MpyLineMode),
+ * "busy" (gboolean, read-only).
  * Signal "error" (GError *): an operation failed; the window shows the message.
  */
 GtkWidget   *mpy_device_sidebar_new            (void);
@@ -40,6 +41,12 @@ void         mpy_device_sidebar_set_path       (MpyDeviceSidebar *self,
 guint        mpy_device_sidebar_get_baud       (MpyDeviceSidebar *self);
 void         mpy_device_sidebar_set_baud       (MpyDeviceSidebar *self,
                                                 guint             baud);
+/* DTR and RTS while the port is open: 0 default (asserted), 1 on, 2 off (MpyLineMode). */
+guint        mpy_device_sidebar_get_dtr        (MpyDeviceSidebar *self);
+guint        mpy_device_sidebar_get_rts        (MpyDeviceSidebar *self);
+void         mpy_device_sidebar_set_lines      (MpyDeviceSidebar *self,
+                                                guint             dtr,
+                                                guint             rts);
 gboolean     mpy_device_sidebar_get_busy       (MpyDeviceSidebar *self);
 /* Cancels the running operation, if any. */
 void         mpy_device_sidebar_cancel         (MpyDeviceSidebar *self);

@@ -35,6 +35,7 @@ struct _MpyWindow
   guint                 n_pasted;
   guint                 showing_sample : 1;
   guint                 dirty : 1;
+  guint                 loading_lines : 1;
 
   /* Template children */
   GtkInfoBar           *error_bar;

@@ -367,6 +367,67 @@ device_error_cb (MpyWindow        *self,
   mpy_window_show_error (self, _("The board did not do what was asked"), error);
 }
 
+static const char *line_names[] = { "default", "on", "off" };
+
+static guint
+line_from_name (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (line_names); i++)
+    if (g_strcmp0 (name, line_names[i]) == 0)
+      return i;
+  return 0;
+}
+
+/* The per-port DTR/RTS overrides follow the port the user picks. */
+static void
+device_path_cb (MpyWindow        *self,
+                GParamSpec       *pspec,
+                MpyDeviceSidebar *sidebar)
+{
+  g_autoptr(GVariant) overrides = NULL;
+  const char *path = mpy_device_sidebar_get_path (sidebar);
+  const char *dtr = NULL, *rts = NULL;
+
+  if (!_mpy_window_has_setting (self, "line-overrides"))
+    return;
+
+  overrides = g_settings_get_value (self->settings, "line-overrides");
+  g_variant_lookup (overrides, path, "(&s&s)", &dtr, &rts);
+
+  self->loading_lines = TRUE;
+  mpy_device_sidebar_set_lines (sidebar, line_from_name (dtr), line_from_name (rts));
+  self->loading_lines = FALSE;
+}
+
+static void
+device_lines_cb (MpyWindow        *self,
+                 GParamSpec       *pspec,
+                 MpyDeviceSidebar *sidebar)
+{
+  g_autoptr(GVariant) old = NULL;
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *path = mpy_device_sidebar_get_path (sidebar);
+  const char *key, *dtr, *rts;
+  guint new_dtr = mpy_device_sidebar_get_dtr (sidebar);
+  guint new_rts = mpy_device_sidebar_get_rts (sidebar);
+
+  if (self->loading_lines || path == NULL || *path == '\0'
+      || !_mpy_window_has_setting (self, "line-overrides"))
+    return;
+
+  old = g_settings_get_value (self->settings, "line-overrides");
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(ss)}"));
+  g_variant_iter_init (&iter, old);
+  while (g_variant_iter_next (&iter, "{&s(&s&s)}", &key, &dtr, &rts))
+    if (g_strcmp0 (key, path) != 0)
+      g_variant_builder_add (&builder, "{s(ss)}", key, dtr, rts);
+  /* Both at their default: nothing to remember for this port. */
+  if (new_dtr != 0 || new_rts != 0)
+    g_variant_builder_add (&builder, "{s(ss)}", path, line_names[MIN (new_dtr, 2)], line_names[MIN (new_rts, 2)]);
+  g_settings_set_value (self->settings, "line-overrides", g_variant_builder_end (&builder));
+}
+
 static void
 device_busy_cb (MpyWindow        *self,
                 GParamSpec       *pspec,
@@ -532,6 +593,8 @@ mpy_window_class_init (MpyWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, restore_bar_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, device_error_cb);
   gtk_widget_class_bind_template_callback (widget_class, device_busy_cb);
+  gtk_widget_class_bind_template_callback (widget_class, device_path_cb);
+  gtk_widget_class_bind_template_callback (widget_class, device_lines_cb);
   gtk_widget_class_bind_template_callback (widget_class, snapshot_activate_cb);
 
   _mpy_window_class_actions_init (widget_class);

@@ -782,6 +782,45 @@ test_drop_files (void)
 }
 
 static void
+test_line_overrides_per_port (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, "com.example.MpyMemMap", TRUE) : NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GVariant) overrides = NULL;
+  MpyDeviceSidebar *sidebar;
+  MpyWindow *window;
+  const char *dtr = NULL, *rts = NULL;
+
+  if (schema == NULL)
+    {
+      g_test_skip ("The GSettings schema is not compiled in this build (GSETTINGS_SCHEMA_DIR)");
+      return;
+    }
+
+  settings = g_settings_new ("com.example.MpyMemMap");
+  window = new_window (TRUE);
+  sidebar = mpy_window_get_device_sidebar (window);
+
+  /* A board that resets when RTS changes: RTS off, for this port only. */
+  mpy_device_sidebar_set_path (sidebar, "/dev/ttyUSB7");
+  mpy_device_sidebar_set_lines (sidebar, 0, 2);
+  overrides = g_settings_get_value (settings, "line-overrides");
+  g_assert_true (g_variant_lookup (overrides, "/dev/ttyUSB7", "(&s&s)", &dtr, &rts));
+  g_assert_cmpstr (dtr, ==, "default");
+  g_assert_cmpstr (rts, ==, "off");
+
+  /* Another port starts at the defaults; back on the first, its override returns. */
+  mpy_device_sidebar_set_path (sidebar, "/dev/ttyACM0");
+  g_assert_cmpuint (mpy_device_sidebar_get_rts (sidebar), ==, 0);
+  mpy_device_sidebar_set_path (sidebar, "/dev/ttyUSB7");
+  g_assert_cmpuint (mpy_device_sidebar_get_dtr (sidebar), ==, 0);
+  g_assert_cmpuint (mpy_device_sidebar_get_rts (sidebar), ==, 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_zoom_actions_and_accels (void)
 {
   MpyWindow *window = new_window (TRUE);
@@ -1307,6 +1346,7 @@ main (int   argc,
   g_test_add_func ("/app/window/rename-inline", test_rename_inline);
   g_test_add_func ("/app/window/damaged-dump-is-marked", test_damaged_dump_is_marked);
   g_test_add_func ("/app/window/drop-files", test_drop_files);
+  g_test_add_func ("/app/window/line-overrides-per-port", test_line_overrides_per_port);
   g_test_add_func ("/app/window/application-opens-files", test_application_opens_files);
   g_test_add_func ("/app/window/zoom-actions-and-accels", test_zoom_actions_and_accels);
   g_test_add_func ("/app/window/keyboard-shortcuts-window", test_keyboard_shortcuts_window);
