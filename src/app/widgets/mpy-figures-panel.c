@@ -258,7 +258,9 @@ add_capture_details (MpyFiguresPanel *self,
     g_ptr_array_add (steps, (gpointer) _("retried after a damaged dump"));
   g_ptr_array_add (steps, NULL);
   add_row (self, "flags", _("Before capture"),
-           steps->len > 1 ? g_strjoinv (", ", (char **) steps->pdata) : g_strdup (_("no soft reset, no gc.collect()")), 2);
+           steps->len > 1 ? g_strjoinv (", ", (char **) steps->pdata)
+                          : g_strdup (_("no soft reset, no gc.collect()")),
+           2);
 }
 
 static void
