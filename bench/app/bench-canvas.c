@@ -42,12 +42,18 @@ make_dump (void)
 
       if (g_rand_int_range (rand, 0, 4) == 0)
         {
-          len = MIN ((gsize) (1 + (g_rand_int_range (rand, 0, 8) == 0 ? g_rand_int_range (rand, 0, 2000) : g_rand_int_range (rand, 0, 20))), N_BLOCKS - i);
+          /* Mostly small holes, one in eight up to 2000 blocks. */
+          len = 1 + (g_rand_int_range (rand, 0, 8) == 0 ? g_rand_int_range (rand, 0, 2000)
+                                                         : g_rand_int_range (rand, 0, 20));
+          len = MIN (len, N_BLOCKS - i);
           memset (kinds + i, '.', len);
         }
       else
         {
-          len = MIN ((gsize) (1 + (g_rand_int_range (rand, 0, 16) == 0 ? g_rand_int_range (rand, 0, 300) : g_rand_int_range (rand, 0, 4))), N_BLOCKS - i);
+          /* Mostly 1-4 block objects, one in sixteen up to 300 blocks. */
+          len = 1 + (g_rand_int_range (rand, 0, 16) == 0 ? g_rand_int_range (rand, 0, 300)
+                                                          : g_rand_int_range (rand, 0, 4));
+          len = MIN (len, N_BLOCKS - i);
           kinds[i] = heads[g_rand_int_range (rand, 0, sizeof heads - 1)];
           memset (kinds + i + 1, '=', len - 1);
         }

@@ -340,7 +340,8 @@ rebuild (MpyFiguresPanel *self)
 
   if (!mpy_snapshot_has_map (snapshot))
     {
-      GtkWidget *label = gtk_label_new (_("No block map: this dump was printed by mem_info() without an argument."));
+      GtkWidget *label = gtk_label_new (_("No block map: this dump was printed by mem_info() "
+                                          "without an argument."));
 
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_xalign (GTK_LABEL (label), 0);

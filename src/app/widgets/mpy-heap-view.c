@@ -535,7 +535,8 @@ mpy_heap_view_get_notice (MpyHeapView *self)
       /* Cairo images stop at 32767 rows; the renderer's block image is cut there. */
       if (have_map (self) &&
           mpy_layout_get_n_rows (layout_snapshot (self), &self->options) > 32767)
-        return g_strdup (_("This heap has too many rows to draw at this width: the map stops at row 32767. Choose more columns."));
+        return g_strdup (_("This heap has too many rows to draw at this width: the map stops "
+                           "at row 32767. Choose more columns."));
       return NULL;
     }
   reason = mpy_snapshot_get_damage_reason (damaged);
@@ -570,9 +571,14 @@ mpy_heap_view_snapshot (GtkWidget   *widget,
       MpySnapshot *snap = layout_snapshot (self);
 
       if (snap == NULL)
-        draw_message (self, snapshot, _("No snapshot selected. Capture one from a board or open a session."), &fg);
+        draw_message (self, snapshot,
+                      _("No snapshot selected. Capture one from a board or open a session."),
+                      &fg);
       else
-        draw_message (self, snapshot, _("This snapshot has figures only: it was taken with mem_info() without an argument, so there is no block map."), &fg);
+        draw_message (self, snapshot,
+                      _("This snapshot has figures only: it was taken with mem_info() without "
+                        "an argument, so there is no block map."),
+                      &fg);
       goto legend;
     }
 
@@ -634,7 +640,8 @@ mpy_heap_view_snapshot (GtkWidget   *widget,
 
           add_run_path (self, cr, self->stats.largest_free_run_start,
                         self->stats.largest_free_run);
-          set_source_rgb (cr, self->options.dark ? MPY_HEAP_VIEW_HIGHLIGHT_DARK : MPY_HEAP_VIEW_HIGHLIGHT_LIGHT);
+          set_source_rgb (cr, self->options.dark ? MPY_HEAP_VIEW_HIGHLIGHT_DARK
+                                                 : MPY_HEAP_VIEW_HIGHLIGHT_LIGHT);
           cairo_set_line_width (cr, 2.0);
           cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
           cairo_stroke (cr);
@@ -1528,11 +1535,14 @@ format_size (gsize n,
 {
   g_autofree char *n_text = number (n);
   g_autofree char *bytes_text = number ((guint64) n * bytes_per_block);
-  g_autofree char *blocks = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s block", "%s blocks", n),
-                                             n_text);
-  g_autofree char *bytes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s byte", "%s bytes",
-                                                         (gulong) MIN ((guint64) n * bytes_per_block, G_MAXULONG)),
-                                            bytes_text);
+  guint64 n_bytes = (guint64) n * bytes_per_block;
+  g_autofree char *blocks = NULL;
+  g_autofree char *bytes = NULL;
+
+  blocks = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s block", "%s blocks", n), n_text);
+  bytes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s byte", "%s bytes",
+                                        (gulong) MIN (n_bytes, G_MAXULONG)),
+                           bytes_text);
 
   /* Translators: a size in blocks, then in bytes */
   return g_strdup_printf (_("%s, %s"), blocks, bytes);
