@@ -29,6 +29,10 @@
 #include "mpy-snapshot-item.h"
 #include "mpy-window.h"
 
+#ifdef HAVE_TEST_BOARD
+# include "mpy-test-board.h"
+#endif
+
 #ifdef HAVE_WIDGETS
 # include "mpy-figures-panel.h"
 # include "mpy-heap-view.h"
@@ -1243,6 +1247,58 @@ find_action_button (GtkWidget  *widget,
 }
 
 static void
+test_capture_from_emulated_microbit (void)
+{
+#ifdef HAVE_TEST_BOARD
+  g_autoptr(MpyTestBoard) board = NULL;
+  g_autoptr(GError) error = NULL;
+  MpyWindow *window;
+  MpyDeviceSidebar *sidebar;
+  Ticks ticks = { 0 };
+  guint tick_id;
+  MpySnapshot *captured;
+  guint64 total;
+
+  board = mpy_test_board_start_qemu (&error);
+  if (board == NULL)
+    {
+      g_autofree char *why = g_strdup_printf ("No emulated micro:bit: %s", error->message);
+      g_test_skip (why);
+      return;
+    }
+
+  window = new_window (FALSE);
+  sidebar = mpy_window_get_device_sidebar (window);
+  mpy_device_sidebar_set_path (sidebar, board->link);
+  tick_id = g_timeout_add (5, count_tick_cb, &ticks);
+
+  /* Real MicroPython 1.9.2 firmware: the capture arrives while the main loop keeps running. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.capture", NULL));
+  g_assert_true (run_until (not_busy, sidebar, 60000));
+  g_source_remove (tick_id);
+  g_assert_cmpstr (mpy_window_get_error_message (window), ==, NULL);
+  g_assert_cmpuint (n_rows (window), ==, 1);
+  /* A small heap arrives fast: no freeze while it did is what counts. */
+  g_assert_cmpuint (ticks.n, >=, 1);
+  g_assert_cmpint (ticks.max_gap, <, 400 * 1000);
+
+  /* The micro:bit's heap: 16-byte blocks that add up to the GC total it printed. */
+  captured = row_snapshot (window, 0);
+  g_assert_false (mpy_snapshot_is_damaged (captured));
+  g_assert_true (mpy_snapshot_has_map (captured));
+  g_assert_cmpuint (mpy_snapshot_get_bytes_per_block (captured), ==, 16);
+  g_assert_true (mpy_snapshot_get_figure (captured, MPY_FIGURE_GC_TOTAL, &total));
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (captured) * 16, ==, total);
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_MAP);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  run_for (300);  /* the connection leaves the raw REPL and closes the port */
+#else
+  g_test_skip ("Built without the device test boards (tests/device)");
+#endif
+}
+
+static void
 test_capture_cancel (void)
 {
   FakeBoard *board = fake_board_new ("unix-heap256k-after-alloc.txt");
@@ -1308,6 +1364,7 @@ skip_without_device (void)
 
 #define test_capture_from_fake_board skip_without_device
 #define test_capture_cancel skip_without_device
+#define test_capture_from_emulated_microbit skip_without_device
 #define test_capture_error_is_shown skip_without_device
 
 #endif /* HAVE_DEVICE */
@@ -1351,6 +1408,7 @@ main (int   argc,
   g_test_add_func ("/app/window/zoom-actions-and-accels", test_zoom_actions_and_accels);
   g_test_add_func ("/app/window/keyboard-shortcuts-window", test_keyboard_shortcuts_window);
   g_test_add_func ("/app/window/capture-from-fake-board", test_capture_from_fake_board);
+  g_test_add_func ("/app/window/capture-from-emulated-microbit", test_capture_from_emulated_microbit);
   g_test_add_func ("/app/window/capture-cancel", test_capture_cancel);
   g_test_add_func ("/app/window/capture-error-is-shown", test_capture_error_is_shown);
 
