@@ -628,7 +628,9 @@ paste_action (GtkWidget  *widget,
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
 
   /* In a text entry Ctrl+V pastes into the entry, as everywhere else. */
-  if (focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus)))
+  if (focus != NULL
+      && ((GTK_IS_EDITABLE (focus) && gtk_editable_get_editable (GTK_EDITABLE (focus)))
+          || (GTK_IS_TEXT_VIEW (focus) && gtk_text_view_get_editable (GTK_TEXT_VIEW (focus)))))
     {
       gtk_widget_activate_action (focus, "clipboard.paste", NULL);
       return;

@@ -939,10 +939,15 @@ mpy_window_add_snapshots (MpyWindow *self,
 
   if (select)
     {
-      gtk_selection_model_select_range (GTK_SELECTION_MODEL (self->selection),
-                                        position, MIN (items->len, 2), TRUE);
-      gtk_widget_activate_action (GTK_WIDGET (self->snapshot_view), "list.scroll-to-item", "u",
-                                  position + MIN (items->len, 2) - 1);
+      guint last = position + items->len - 1;
+
+      /* A pair (before and after gc.collect(), a log of two) shows as a diff; otherwise the
+       * newest state. */
+      if (items->len == 2)
+        gtk_selection_model_select_range (GTK_SELECTION_MODEL (self->selection), position, 2, TRUE);
+      else
+        gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), last, TRUE);
+      gtk_widget_activate_action (GTK_WIDGET (self->snapshot_view), "list.scroll-to-item", "u", last);
     }
 
   _mpy_window_update_title (self);

@@ -516,6 +516,40 @@ test_paste_text (void)
   g_assert_cmpuint (n_rows (window), ==, 1);
   g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_MAP);
 
+  /* With the focus in a text entry (Run on Board), Ctrl+V pastes into the entry instead. */
+  {
+    GtkWidget *entry = NULL;
+    GtkWidget *sidebar = GTK_WIDGET (mpy_window_get_device_sidebar (window));
+
+    for (GtkWidget *w = gtk_widget_get_first_child (sidebar); w != NULL; )
+      {
+        if (GTK_IS_ENTRY (w) && g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (w)), NULL) != 0
+            && gtk_widget_has_css_class (w, "monospace"))
+          {
+            entry = w;
+            break;
+          }
+        /* depth-first walk */
+        if (gtk_widget_get_first_child (w) != NULL)
+          w = gtk_widget_get_first_child (w);
+        else
+          {
+            while (w != sidebar && gtk_widget_get_next_sibling (w) == NULL)
+              w = gtk_widget_get_parent (w);
+            w = w == sidebar ? NULL : gtk_widget_get_next_sibling (w);
+          }
+      }
+    g_assert_nonnull (entry);
+    gdk_clipboard_set_text (clipboard, "x = [0] * 100");
+    g_assert_true (gtk_widget_grab_focus (entry));
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.paste", NULL);
+    run_for (200);
+    g_assert_cmpuint (n_rows (window), ==, 1);
+    g_assert_null (mpy_window_get_error_message (window));
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "x = [0] * 100");
+    gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  }
+
   /* Text without a dump: a message in the window, nothing added. */
   mpy_window_add_text (window, "just some text\n>>> print(1)\n1\n");
   g_assert_nonnull (mpy_window_get_error_message (window));
