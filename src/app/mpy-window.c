@@ -752,6 +752,19 @@ mpy_window_init (MpyWindow *self)
   self->figures_panel = gtk_label_new (_("Figures appear here."));
 #endif
   gtk_scrolled_window_set_child (self->canvas_scroller, self->heap_view);
+#ifdef HAVE_WIDGETS
+  /* The notebook's view options, as menu items that follow the canvas's properties. */
+  {
+    static const char *view_properties[] = { "columns", "rainbow", "show-free", "highlight-largest-free" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (view_properties); i++)
+      {
+        g_autoptr(GPropertyAction) action = g_property_action_new (view_properties[i], self->heap_view,
+                                                                   view_properties[i]);
+        g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+      }
+  }
+#endif
   gtk_scrolled_window_set_child (self->figures_scroller, self->figures_panel);
 
   gtk_info_bar_add_button (self->restore_bar, _("_Discard"), RESTORE_RESPONSE_DISCARD);

@@ -884,6 +884,25 @@ test_zoom_actions_and_accels (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-out", NULL));
     run_for (20);
     g_assert_cmpfloat (mpy_heap_view_get_scale (view), <, zoomed);
+    /* The view options of the main menu drive the canvas (and so the export). */
+    {
+      gboolean rainbow;
+      guint columns;
+
+      g_object_get (view, "rainbow", &rainbow, NULL);
+      g_action_group_activate_action (G_ACTION_GROUP (window), "rainbow", NULL);
+      g_assert_true (mpy_heap_view_get_snapshot (view) != NULL);
+      {
+        gboolean now;
+        g_object_get (view, "rainbow", &now, NULL);
+        g_assert_true (now != rainbow);
+      }
+      g_action_group_activate_action (G_ACTION_GROUP (window), "columns", g_variant_new_uint32 (2));
+      g_object_get (view, "columns", &columns, NULL);
+      g_assert_cmpuint (columns, ==, 2);
+      g_action_group_activate_action (G_ACTION_GROUP (window), "columns", g_variant_new_uint32 (1));
+    }
+
     /* 1:1 is 8 px per block. */
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.zoom-reset", NULL));
     run_for (20);
