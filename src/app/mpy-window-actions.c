@@ -381,6 +381,7 @@ add_session_filters (GtkFileChooser *chooser,
 
   gtk_file_filter_set_name (sessions, _("MpyMemMap sessions"));
   gtk_file_filter_add_suffix (sessions, "mpysession");
+  gtk_file_filter_add_mime_type (sessions, "application/x-mpymemmap-session");
   gtk_file_chooser_add_filter (chooser, sessions);
 
   if (with_logs)
@@ -390,6 +391,7 @@ add_session_filters (GtkFileChooser *chooser,
 
       gtk_file_filter_set_name (logs, _("Sessions and console logs"));
       gtk_file_filter_add_suffix (logs, "mpysession");
+      gtk_file_filter_add_mime_type (logs, "application/x-mpymemmap-session");
       gtk_file_filter_add_mime_type (logs, "text/plain");
       gtk_file_filter_add_suffix (logs, "log");
       gtk_file_filter_add_suffix (logs, "txt");
