@@ -23,6 +23,7 @@ struct _MpyRawRepl
   guint               connect_ms;
   guint               idle_ms;
   gboolean            in_raw;       /* at the raw prompt '>' with an empty line */
+  gboolean            resync;       /* an exchange broke off: stale output may follow */
   MpyRawPaste         paste;
   guint16             paste_window;
   char               *banner;
@@ -201,18 +202,22 @@ static void
 lost_sync (MpyRawRepl *self)
 {
   self->in_raw = FALSE;
+  self->resync = TRUE;
   g_byte_array_set_size (self->pending, 0);
 }
 
 /* Waits for the raw-REPL banner at the end of the input, under the overall deadline. */
+/* With @settle_ms, the banner must also be followed by that much silence: after a broken
+ * exchange the tail of an older reply (even an older banner) may arrive before ours. */
 static gboolean
 wait_for_banner (MpyRawRepl    *self,
                  gint64         deadline,
                  gboolean       resend,
+                 int            settle_ms,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  static const char interrupt[] = "\r\x03\x03\x02\r\x01";
+  static const char interrupt[] = "\x03\r\x03\x03\x02\r\x01";
   gint64 last_rx = g_get_monotonic_time ();
   guint64 received_before = self->received - self->pending->len;
   gboolean resent = FALSE;
@@ -224,7 +229,17 @@ wait_for_banner (MpyRawRepl    *self,
       gssize n;
 
       if (ends_with_raw_banner (self->pending->data, self->pending->len))
-        break;
+        {
+          if (settle_ms <= 0)
+            break;
+          n = fill (self, settle_ms, cancellable, error);
+          if (n < 0)
+            return FALSE;
+          if (n == 0)
+            break;
+          last_rx = g_get_monotonic_time ();
+          continue;
+        }
       if (now >= deadline)
         {
           if (self->received == received_before)
@@ -283,15 +298,19 @@ mpy_raw_repl_enter (MpyRawRepl    *self,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  /* Ctrl-C stops a running program (and clears a raw line); Ctrl-B from either REPL makes
+  /* Ctrl-C stops a running program and clears a raw or friendly line (so the Enter that
+   * follows runs nothing typed before); Ctrl-B from either REPL makes
    * the friendly REPL print the firmware banner without touching the heap; Ctrl-A on the
    * empty line enters the raw REPL (or re-prints its banner if already there). */
-  static const char with_banner[] = "\r\x03\x02\r\x01";
-  static const char plain[] = "\r\x03\r\x01";
+  static const char with_banner[] = "\x03\r\x03\x02\r\x01";
+  static const char plain[] = "\x03\r\x03\r\x01";
   gint64 deadline;
+  int settle_ms;
 
   if (self->in_raw)
     return TRUE;
+
+  settle_ms = self->resync ? 30 : 0;
 
   mpy_transport_flush (self->transport);
   g_byte_array_set_size (self->pending, 0);
@@ -304,8 +323,10 @@ mpy_raw_repl_enter (MpyRawRepl    *self,
   else if (!write_bytes (self, plain, sizeof plain - 1, cancellable, error))
     return FALSE;
 
+  /* From here on, a failure leaves replies in flight. */
+  self->resync = TRUE;
   deadline = g_get_monotonic_time () + (gint64) self->connect_ms * 1000;
-  if (!wait_for_banner (self, deadline, TRUE, cancellable, error))
+  if (!wait_for_banner (self, deadline, TRUE, settle_ms, cancellable, error))
     return FALSE;
 
   if (self->banner == NULL)
@@ -315,11 +336,12 @@ mpy_raw_repl_enter (MpyRawRepl    *self,
       static const char again[] = "\r\x02\r\x01";
 
       if (!write_bytes (self, again, sizeof again - 1, cancellable, error)
-          || !wait_for_banner (self, deadline, TRUE, cancellable, error))
+          || !wait_for_banner (self, deadline, TRUE, 0, cancellable, error))
         return FALSE;
     }
 
   self->in_raw = TRUE;
+  self->resync = FALSE;
   return TRUE;
 }
 
@@ -395,6 +417,7 @@ read_until_byte (MpyRawRepl    *self,
 static gboolean
 start_raw_paste (MpyRawRepl    *self,
                  gboolean      *supported,
+                 gboolean      *not_raw,
                  GCancellable  *cancellable,
                  GError       **error)
 {
@@ -427,9 +450,11 @@ start_raw_paste (MpyRawRepl    *self,
       gint64 deadline = g_get_monotonic_time () + (gint64) self->idle_ms * 1000;
 
       g_byte_array_prepend (self->pending, reply, 2);
-      return wait_for_banner (self, deadline, FALSE, cancellable, error);
+      return wait_for_banner (self, deadline, FALSE, 0, cancellable, error);
     }
 
+  /* e.g. "\r\npaste mode; …": the board was not in the raw REPL after all */
+  *not_raw = TRUE;
   g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
                "Unexpected answer 0x%02x 0x%02x to the raw-paste request", reply[0], reply[1]);
   return FALSE;
@@ -502,6 +527,7 @@ static gboolean
 send_chunked (MpyRawRepl    *self,
               const char    *code,
               gsize          len,
+              gboolean      *not_raw,
               GCancellable  *cancellable,
               GError       **error)
 {
@@ -525,11 +551,62 @@ send_chunked (MpyRawRepl    *self,
     return FALSE;
   if (ok[0] != 'O' || ok[1] != 'K')
     {
+      /* The friendly REPL echoes what it is typed: the board left the raw REPL behind our
+       * back (reset button, another program). Nothing ran: the line is still unsent. */
+      if (len >= 2 && ok[0] == (guint8) code[0] && ok[1] == (guint8) code[1])
+        *not_raw = TRUE;
       g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
                    "The board did not acknowledge the code (expected \"OK\", got 0x%02x 0x%02x): "
                    "it may have dropped bytes; try again", ok[0], ok[1]);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* One exchange from the raw prompt. *not_raw is set when the failure shows the board
+ * was not in the raw REPL, before any code could run. */
+static gboolean
+exec_once (MpyRawRepl    *self,
+           const char    *code,
+           GString       *out,
+           GString       *err,
+           gboolean      *not_raw,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  gboolean paste = FALSE;
+  guint8 prompt;
+
+  self->in_raw = FALSE;  /* until the closing '>' is seen */
+
+  if (self->paste != MPY_RAW_PASTE_NO)
+    {
+      if (!start_raw_paste (self, &paste, not_raw, cancellable, error))
+        return FALSE;
+      if (self->paste == MPY_RAW_PASTE_UNKNOWN)
+        self->paste = paste ? MPY_RAW_PASTE_YES : MPY_RAW_PASTE_NO;
+    }
+
+  if (paste)
+    {
+      if (!send_raw_paste (self, code, strlen (code), cancellable, error))
+        return FALSE;
+    }
+  else if (!send_chunked (self, code, strlen (code), not_raw, cancellable, error))
+    return FALSE;
+
+  if (!read_until_byte (self, 0x04, out, cancellable, error)
+      || !read_until_byte (self, 0x04, err, cancellable, error)
+      || !read_exact (self, 1, &prompt, cancellable, error))
+    return FALSE;
+  if (prompt != '>')
+    {
+      g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
+                   "Expected the raw prompt '>' after the reply, got 0x%02x", prompt);
+      return FALSE;
+    }
+
+  self->in_raw = TRUE;
   return TRUE;
 }
 
@@ -544,8 +621,6 @@ mpy_raw_repl_exec (MpyRawRepl    *self,
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GString) err = g_string_new (NULL);
   gsize len;
-  gboolean paste = FALSE;
-  guint8 prompt;
 
   g_return_val_if_fail (code != NULL, FALSE);
 
@@ -561,48 +636,38 @@ mpy_raw_repl_exec (MpyRawRepl    *self,
   if (len == 0)
     code = "pass";  /* never \x04 on an empty raw line: that is a soft reset */
 
-  if (!mpy_raw_repl_enter (self, cancellable, error))
-    return FALSE;
-
-  self->in_raw = FALSE;  /* until the closing '>' is seen */
-
-  if (self->paste != MPY_RAW_PASTE_NO)
+  for (guint attempt = 0; ; attempt++)
     {
-      if (!start_raw_paste (self, &paste, cancellable, error))
-        goto failed;
-      if (self->paste == MPY_RAW_PASTE_UNKNOWN)
-        self->paste = paste ? MPY_RAW_PASTE_YES : MPY_RAW_PASTE_NO;
+      g_autoptr(GError) local_error = NULL;
+      gboolean not_raw = FALSE;
+
+      if (!mpy_raw_repl_enter (self, cancellable, error))
+        return FALSE;
+      if (exec_once (self, code, out, err, &not_raw, cancellable, &local_error))
+        break;
+
+      lost_sync (self);
+      if (not_raw && attempt == 0
+          && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* We only believed we were in the raw REPL (it was left behind our back, or an
+           * older reply's banner fooled us); the code did not run. Cancel what the
+           * friendly REPL has on its line, enter properly and send it once more. */
+          if (!write_bytes (self, "\x03", 1, cancellable, error))
+            return FALSE;
+          g_string_truncate (out, 0);
+          g_string_truncate (err, 0);
+          continue;
+        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
 
-  if (paste)
-    {
-      if (!send_raw_paste (self, code, strlen (code), cancellable, error))
-        goto failed;
-    }
-  else if (!send_chunked (self, code, strlen (code), cancellable, error))
-    goto failed;
-
-  if (!read_until_byte (self, 0x04, out, cancellable, error)
-      || !read_until_byte (self, 0x04, err, cancellable, error)
-      || !read_exact (self, 1, &prompt, cancellable, error))
-    goto failed;
-  if (prompt != '>')
-    {
-      g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-                   "Expected the raw prompt '>' after the reply, got 0x%02x", prompt);
-      goto failed;
-    }
-
-  self->in_raw = TRUE;
   if (stdout_text != NULL)
     *stdout_text = g_string_free (g_steal_pointer (&out), FALSE);
   if (stderr_text != NULL)
     *stderr_text = g_string_free (g_steal_pointer (&err), FALSE);
   return TRUE;
-
-failed:
-  lost_sync (self);
-  return FALSE;
 }
 
 static gboolean
@@ -654,7 +719,7 @@ mpy_raw_repl_soft_reset (MpyRawRepl    *self,
    * "MPY: soft reboot"; boot.py may print anything before the banner. */
   if (!write_bytes (self, "\x04", 1, cancellable, error)
       || !wait_for_text (self, "soft reboot", deadline, cancellable, error)
-      || !wait_for_banner (self, deadline, FALSE, cancellable, error))
+      || !wait_for_banner (self, deadline, FALSE, 0, cancellable, error))
     {
       lost_sync (self);
       return FALSE;

@@ -336,6 +336,38 @@ test_qemu_cancel_mid_reply (void)
 }
 
 static void
+test_qemu_cancel_at_first_bytes (void)
+{
+  NEED_QEMU (qemu_board);
+
+  /* Cancelled while entering the raw REPL (the first bytes back are the banners), on a
+   * fresh connection each time: the stale rest of those replies must not fool the next
+   * capture. */
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autoptr(MpyConnection) conn = qemu_connection ();
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr(MpySnapshot) first = NULL;
+      g_autoptr(MpySnapshot) second = NULL;
+      g_autoptr(GError) error = NULL;
+      gulong handler;
+
+      handler = g_signal_connect (conn, "progress", G_CALLBACK (cancel_on_progress), cancellable);
+      first = capture_sync (conn, MPY_CAPTURE_NONE, cancellable, &error);
+      if (first == NULL)
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+      g_signal_handler_disconnect (conn, handler);
+
+      second = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+      g_assert_no_error (error);
+      assert_consistent_microbit (second);
+      g_assert_nonnull (mpy_snapshot_get_banner (second));
+      close_sync (conn);
+    }
+}
+
+static void
 test_qemu_busy (void)
 {
   g_autoptr(MpyConnection) first = qemu_connection ();
@@ -435,6 +467,66 @@ test_qemu_close_returns_to_friendly_repl (void)
     }
   close (fd);
   g_assert_cmpstr (reply->str, ==, "\r\n>>> ");
+}
+
+/* Another program (or the reset button) puts the board back in the friendly REPL while
+ * our connection holds the port and believes it is in the raw REPL. */
+static void
+leave_raw_behind_our_back (void)
+{
+  g_autoptr(GString) reply = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  int fd = open (qemu_board->link, O_RDWR | O_NOCTTY | O_NONBLOCK);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, "\r\x02", 2), ==, 2);
+  while (!g_str_has_suffix (reply->str, ">>> ") && g_get_monotonic_time () < deadline)
+    {
+      char buf[256];
+      ssize_t n = read (fd, buf, sizeof buf);
+
+      if (n > 0)
+        g_string_append_len (reply, buf, n);
+      else
+        g_usleep (5000);
+    }
+  close (fd);
+  g_assert_true (g_str_has_suffix (reply->str, ">>> "));
+}
+
+static void
+test_qemu_recovers_when_board_left_raw_repl (void)
+{
+  g_autoptr(MpyConnection) conn = qemu_connection ();
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  NEED_QEMU (conn);
+
+  g_assert_true (exec_sync (conn, "count = 0", &out, &err, &error));
+  g_assert_no_error (error);
+
+  /* the capture notices the echo, cancels the typed line, re-enters and goes on */
+  leave_raw_behind_our_back ();
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent_microbit (snapshot);
+
+  /* the user's statement runs exactly once */
+  leave_raw_behind_our_back ();
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_true (exec_sync (conn, "count += 1", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_true (exec_sync (conn, "print(count)", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "1\r\n");
+  close_sync (conn);
 }
 
 static void
@@ -1111,7 +1203,9 @@ main (int argc, char **argv)
   g_test_add_func ("/device/qemu/alloc-and-gc", test_qemu_alloc_and_gc);
   g_test_add_func ("/device/qemu/soft-reset", test_qemu_soft_reset);
   g_test_add_func ("/device/qemu/cancel-mid-reply", test_qemu_cancel_mid_reply);
+  g_test_add_func ("/device/qemu/cancel-at-first-bytes", test_qemu_cancel_at_first_bytes);
   g_test_add_func ("/device/qemu/busy", test_qemu_busy);
+  g_test_add_func ("/device/qemu/recovers-when-board-left-raw-repl", test_qemu_recovers_when_board_left_raw_repl);
   g_test_add_func ("/device/qemu/heap-drift", test_qemu_heap_drift);
   g_test_add_func ("/device/qemu/close-returns-to-friendly-repl", test_qemu_close_returns_to_friendly_repl);
   if (g_getenv ("MPY_PTY_SHIM_LOG") != NULL)
