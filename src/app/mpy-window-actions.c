@@ -85,12 +85,22 @@ capture_done_cb (GObject      *object,
       self->n_captures++;
       label = g_strdup_printf (_("Capture %u, before gc.collect()"), self->n_captures);
       data->before = label_capture (self, snapshot, label);
+      if (self->device_sidebar == NULL)
+        {
+          /* The window closed meanwhile: keep the first half (it goes to the journal). */
+          added = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+          g_ptr_array_add (added, g_steal_pointer (&data->before));
+          mpy_window_add_snapshots (self, added, FALSE);
+          capture_data_free (data);
+          return;
+        }
       mpy_device_sidebar_capture_async (self->device_sidebar, MPY_SIDEBAR_CAPTURE_GC,
                                         NULL, capture_done_cb, data);
       return;
     }
 
-  _mpy_window_remember_port (self);
+  if (self->device_sidebar != NULL)
+    _mpy_window_remember_port (self);
 
   added = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
   if (data->before != NULL)
@@ -111,7 +121,8 @@ capture_done_cb (GObject      *object,
   g_ptr_array_add (added, label_capture (self, snapshot, label));
 
   /* Selecting the pair shows it as a diff at once. */
-  gtk_selection_model_unselect_all (mpy_window_get_selection (self));
+  if (self->selection != NULL)
+    gtk_selection_model_unselect_all (mpy_window_get_selection (self));
   mpy_window_add_snapshots (self, added, TRUE);
 
   capture_data_free (data);
@@ -272,7 +283,8 @@ export_done_cb (GObject      *object,
   MpyWindow *self = MPY_WINDOW (object);
   g_autoptr(GError) error = NULL;
 
-  if (!mpy_window_export_png_finish (self, result, &error))
+  if (!mpy_window_export_png_finish (self, result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     mpy_window_show_error (self, _("The image could not be exported"), error);
 }
 
@@ -612,6 +624,8 @@ paste_done_cb (GObject      *object,
   g_autofree char *text = NULL;
 
   text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (text == NULL)
     {
       mpy_window_show_error (self, _("The clipboard holds no text: copy the output of micropython.mem_info(1) and paste again"), error);

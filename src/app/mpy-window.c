@@ -526,7 +526,10 @@ mpy_window_close_request (GtkWindow *window)
 {
   MpyWindow *self = MPY_WINDOW (window);
 
-  /* Unsaved snapshots stay in the journal: the next start offers them back. */
+  /* Closing ends a board operation too, so the port is released at once; whatever was
+   * captured before stays in the journal, which the next start offers back. */
+  if (self->device_sidebar != NULL)
+    mpy_device_sidebar_cancel (self->device_sidebar);
   if (self->autosave != NULL)
     mpy_autosave_flush (self->autosave);
 
@@ -539,6 +542,9 @@ mpy_window_dispose (GObject *object)
   MpyWindow *self = (MpyWindow *) object;
 
   g_cancellable_cancel (self->cancellable);
+  /* Closing the window ends a board operation too: the port is released at once. */
+  if (self->device_sidebar != NULL)
+    mpy_device_sidebar_cancel (self->device_sidebar);
 
   if (self->snapshots != NULL)
     g_signal_handlers_disconnect_by_data (self->snapshots, self);
@@ -926,6 +932,18 @@ mpy_window_add_snapshots (MpyWindow *self,
   if (snapshots->len == 0)
     return;
 
+  if (self->snapshots == NULL)
+    {
+      /* The window closed while a capture ran: the journal still keeps what it brought. */
+      g_autofree char *path = mpy_autosave_get_default_path ();
+      g_autoptr(MpyAutosave) journal = mpy_autosave_new (path);
+
+      for (guint i = 0; i < snapshots->len; i++)
+        mpy_autosave_add (journal, g_ptr_array_index (snapshots, i));
+      mpy_autosave_flush (journal);
+      return;
+    }
+
   /* The first real snapshot replaces the untouched sample. */
   if (self->showing_sample)
     {
@@ -1228,6 +1246,10 @@ mpy_window_show_error (MpyWindow    *self,
 
   g_return_if_fail (MPY_IS_WINDOW (self));
   g_return_if_fail (what != NULL);
+
+  /* A late result for a window already closed: nobody to tell. */
+  if (self->error_label == NULL)
+    return;
 
   markup = g_markup_printf_escaped ("<b>%s</b>%s%s", what,
                                     error ? "\n" : "",

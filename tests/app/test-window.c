@@ -1390,6 +1390,49 @@ test_capture_cancel (void)
   fake_board_free (board);
 }
 
+static gboolean
+journal_has_snapshots (gpointer data)
+{
+  g_autoptr(GPtrArray) journal = mpy_autosave_load (data, NULL);
+
+  return journal != NULL && journal->len > 0;
+}
+
+static gboolean
+second_dump_requested (gpointer data)
+{
+  return ((FakeBoard *) data)->n_mem_info >= 2;
+}
+
+static void
+test_close_during_capture_keeps_first_half (void)
+{
+  FakeBoard *board = fake_board_new ("unix-heap256k-after-alloc.txt");
+  g_autofree char *journal_path = mpy_autosave_get_default_path ();
+  g_autoptr(GPtrArray) journal = NULL;
+  g_autoptr(GError) error = NULL;
+  MpyWindow *window = new_window (TRUE);
+
+  mpy_device_sidebar_set_path (mpy_window_get_device_sidebar (window), board->slave_name);
+
+  /* Before and after gc.collect(): the user closes the window while the second dump streams in. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.capture-before-after", NULL));
+  g_assert_true (run_until (second_dump_requested, board, 30000));
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (run_until (journal_has_snapshots, journal_path, 15000));
+
+  /* The first capture is not lost: it is in the journal the next start offers back. */
+  journal = mpy_autosave_load (journal_path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (journal);
+  /* (The second half is there too only if it finished before the cancel reached the board.) */
+  g_assert_cmpuint (journal->len, >=, 1);
+  g_assert_nonnull (strstr (mpy_snapshot_get_label (g_ptr_array_index (journal, 0)), "before gc.collect()"));
+  g_test_message ("%u snapshot(s) in the journal", journal->len);
+
+  fake_board_free (board);
+}
+
 static void
 test_capture_error_is_shown (void)
 {
@@ -1419,6 +1462,7 @@ skip_without_device (void)
 #define test_capture_cancel skip_without_device
 #define test_capture_from_emulated_microbit skip_without_device
 #define test_capture_error_is_shown skip_without_device
+#define test_close_during_capture_keeps_first_half skip_without_device
 
 #endif /* HAVE_DEVICE */
 
@@ -1463,6 +1507,7 @@ main (int   argc,
   g_test_add_func ("/app/window/capture-from-fake-board", test_capture_from_fake_board);
   g_test_add_func ("/app/window/capture-from-emulated-microbit", test_capture_from_emulated_microbit);
   g_test_add_func ("/app/window/capture-cancel", test_capture_cancel);
+  g_test_add_func ("/app/window/close-during-capture-keeps-first-half", test_close_during_capture_keeps_first_half);
   g_test_add_func ("/app/window/capture-error-is-shown", test_capture_error_is_shown);
 
   ret = g_test_run ();
