@@ -967,7 +967,8 @@ test_keyboard_shortcuts_window (void)
   GtkWindow *overlay;
 
   /* Main menu → Keyboard Shortcuts has a shortcuts window, built from our resources, to show.
-   * (It is not shown here: its search icon is an SVG that Xvfb test runs cannot always load.) */
+   * (It is not shown here: G_TEST_OPTION_ISOLATE_DIRS hides the MIME database from
+   * gdk-pixbuf, which then cannot load the SVG of its search icon.) */
   overlay = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
   g_assert_nonnull (overlay);
   g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
