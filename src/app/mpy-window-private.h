@@ -50,6 +50,7 @@ struct _MpyWindow
   GtkLabel             *view_message_label;
   GtkScrolledWindow    *canvas_scroller;
   GtkScrolledWindow    *figures_scroller;
+  GMenu                *recent_section;
 
   GtkWidget            *heap_view;
   GtkWidget            *figures_panel;
@@ -78,5 +79,6 @@ void       _mpy_window_restore_folder    (MpyWindow      *self,
 void       _mpy_window_remember_recent   (MpyWindow      *self,
                                           GFile          *file);
 void       _mpy_window_remember_port     (MpyWindow      *self);
+void       _mpy_window_update_recent_menu (MpyWindow     *self);
 
 G_END_DECLS

@@ -595,6 +595,7 @@ mpy_window_class_init (MpyWindowClass *klass)
                                              G_STRUCT_OFFSET (MpyWindow, view_message_label));
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, canvas_scroller);
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, figures_scroller);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, recent_section);
   gtk_widget_class_bind_template_callback (widget_class, error_bar_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, restore_bar_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, device_error_cb);
@@ -708,6 +709,65 @@ _mpy_window_remember_recent (MpyWindow *self,
       recent = g_strv_builder_end (builder);
       g_settings_set_strv (self->settings, "recent-files", (const char * const *) recent);
     }
+
+  _mpy_window_update_recent_menu (self);
+}
+
+/* The main menu's Open Recent: the sessions and logs of the "recent-files" setting, else (no
+ * schema installed) what GtkRecentManager remembers for this program. */
+void
+_mpy_window_update_recent_menu (MpyWindow *self)
+{
+  g_auto(GStrv) paths = NULL;
+  guint n = 0;
+
+  if (self->recent_section == NULL)
+    return;
+
+  g_menu_remove_all (self->recent_section);
+
+  if (_mpy_window_has_setting (self, "recent-files"))
+    paths = g_settings_get_strv (self->settings, "recent-files");
+  else
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      GList *items = gtk_recent_manager_get_items (gtk_recent_manager_get_default ());
+
+      for (GList *l = items; l != NULL; l = l->next)
+        {
+          GtkRecentInfo *info = l->data;
+          g_autofree char *path = NULL;
+
+          if (g_get_prgname () == NULL || !gtk_recent_info_has_application (info, g_get_prgname ()))
+            continue;
+          path = g_filename_from_uri (gtk_recent_info_get_uri (info), NULL, NULL);
+          if (path != NULL)
+            g_strv_builder_add (builder, path);
+        }
+      g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+      paths = g_strv_builder_end (builder);
+    }
+
+  for (guint i = 0; paths[i] != NULL && n < 8; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GMenuItem) item = NULL;
+
+      if (!g_file_test (paths[i], G_FILE_TEST_IS_REGULAR))
+        continue;
+      name = g_filename_display_basename (paths[i]);
+      item = g_menu_item_new (name, NULL);
+      g_menu_item_set_action_and_target (item, "win.open-recent", "s", paths[i]);
+      g_menu_append_item (self->recent_section, item);
+      n++;
+    }
+
+  if (n == 0)
+    {
+      /* Without an action the item shows greyed out. */
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("No recent files"), NULL);
+      g_menu_append_item (self->recent_section, item);
+    }
 }
 
 void
@@ -804,6 +864,7 @@ mpy_window_init (MpyWindow *self)
   if (_mpy_window_has_setting (self, "baud"))
     mpy_device_sidebar_set_baud (self->device_sidebar, g_settings_get_uint (self->settings, "baud"));
 
+  _mpy_window_update_recent_menu (self);
   mpy_window_update_view (self);
   _mpy_window_update_title (self);
 }

@@ -8,7 +8,8 @@
  * few seconds, so that a screenshot can be taken for the README. With --diff the first two
  * sample snapshots after the first (allocations, then del and gc.collect()) are
  * selected and the canvas shows their diff. The screen is twice as wide as
- * the window so that Xvfb's pointer, in the middle of the screen, raises no tooltip:
+ * the window so that Xvfb's pointer, in the middle of the screen, raises no tooltip
+ * (--menu opens the main menu, to check it):
  *
  *   xvfb-run -a -s "-screen 0 2800x900x24" sh -c \
  *     '_build/tests/app/mpymemmap-screenshot --diff 6 & sleep 4; \
@@ -29,6 +30,23 @@ wake_up_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static GtkWidget *
+find_primary_menu_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget)))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_primary_menu_button (child);
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 run_for (guint ms)
 {
@@ -46,6 +64,7 @@ main (int   argc,
 {
   g_autoptr(MpyApplication) app = NULL;
   gboolean diff = FALSE;
+  gboolean menu = FALSE;
   guint hold_ms = 6000;
   MpyWindow *window;
 
@@ -53,11 +72,13 @@ main (int   argc,
     {
       if (strcmp (argv[i], "--diff") == 0)
         diff = TRUE;
+      else if (strcmp (argv[i], "--menu") == 0)
+        menu = TRUE;
       else if (g_ascii_isdigit (argv[i][0]))
         hold_ms = (guint) atoi (argv[i]) * 1000;
       else
         {
-          g_printerr ("usage: %s [--diff] [SECONDS]\n", argv[0]);
+          g_printerr ("usage: %s [--diff] [--menu] [SECONDS]\n", argv[0]);
           return EXIT_FAILURE;
         }
     }
@@ -76,6 +97,15 @@ main (int   argc,
   if (diff)
     {
       gtk_selection_model_select_range (mpy_window_get_selection (window), 1, 2, TRUE);
+      run_for (500);
+    }
+
+  if (menu)
+    {
+      GtkWidget *button = find_primary_menu_button (gtk_window_get_titlebar (GTK_WINDOW (window)));
+
+      if (button != NULL)
+        gtk_menu_button_popup (GTK_MENU_BUTTON (button));
       run_for (500);
     }
 

@@ -598,6 +598,19 @@ test_save_round_trip (void)
                      mpy_snapshot_get_raw_text (row_snapshot (window, i)));
 
   gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Main menu → Open Recent brings the saved session back into a new window. */
+  {
+    MpyWindow *again = new_window (FALSE);
+    RowCount count = { again, reread->len };
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (again), "win.open-recent", "s", path));
+    g_assert_true (run_until (has_rows, &count, 10000));
+    g_assert_cmpuint (n_rows (again), ==, reread->len);
+    g_assert_true (g_file_equal (mpy_window_get_file (again), file));
+    gtk_window_destroy (GTK_WINDOW (again));
+  }
+
   g_unlink (path);
   g_rmdir (dir);
 }
