@@ -191,6 +191,8 @@ typedef struct
 {
   GTask    *task;
   gint64    last;
+  guint64   latest;
+  guint64   emitted;
 } ProgressState;
 
 static gboolean
@@ -202,23 +204,40 @@ deliver_progress (gpointer data)
 }
 
 static void
-on_progress (guint64  received,
-             gpointer user_data)
+emit_progress (ProgressState *ps,
+               guint64        received)
 {
-  ProgressState *ps = user_data;
-  gint64 now = g_get_monotonic_time ();
   Update *u;
 
-  /* At most one signal per 20 ms: a large dump must not flood the main loop. */
-  if (now - ps->last < 20000)
-    return;
-  ps->last = now;
-
+  ps->emitted = received;
   u = g_new0 (Update, 1);
   u->self = g_object_ref (g_task_get_source_object (ps->task));
   u->is_progress = TRUE;
   u->progress = received;
   g_main_context_invoke (g_task_get_context (ps->task), deliver_progress, u);
+}
+
+static void
+on_progress (guint64  received,
+             gpointer user_data)
+{
+  ProgressState *ps = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  /* At most one signal per 20 ms: a large dump must not flood the main loop. The last
+   * count is sent when the operation ends. */
+  ps->latest = received;
+  if (now - ps->last < 20000)
+    return;
+  ps->last = now;
+  emit_progress (ps, received);
+}
+
+static void
+flush_progress (ProgressState *ps)
+{
+  if (ps->latest > ps->emitted)
+    emit_progress (ps, ps->latest);
 }
 
 /* ---- the worker ---- */
@@ -398,7 +417,7 @@ run_op (Worker *worker,
   GTask *task = op->task;
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
-  ProgressState ps = { task, 0 };
+  ProgressState ps = { task, 0, 0, 0 };
 
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     {
@@ -420,6 +439,7 @@ run_op (Worker *worker,
           }
         if (worker->repl != NULL)
           mpy_raw_repl_set_progress (worker->repl, NULL, NULL);
+        flush_progress (&ps);
         if (snapshot == NULL)
           after_error (worker, error);
         post_update (worker, task);
@@ -443,6 +463,7 @@ run_op (Worker *worker,
           }
         if (worker->repl != NULL)
           mpy_raw_repl_set_progress (worker->repl, NULL, NULL);
+        flush_progress (&ps);
         if (!ok)
           after_error (worker, error);
         post_update (worker, task);
