@@ -1038,7 +1038,7 @@ fake_reply (FakeBoard  *board,
       for (gsize off = 0; off < board->dump_len; off += 64)
         {
           fake_write (board, board->dump + off, MIN (64, board->dump_len - off));
-          g_usleep (15000);
+          g_usleep (25000);
         }
       fake_write (board, "\x04\x04>", 3);
     }
@@ -1235,6 +1235,7 @@ test_capture_from_fake_board (void)
   gboolean seen_busy = FALSE;
   Ticks ticks = { 0 };
   guint tick_id;
+  gint64 capture_time;
   RowCount count = { window, 1 };
   MpySnapshot *captured;
 
@@ -1246,17 +1247,22 @@ test_capture_from_fake_board (void)
   tick_id = g_timeout_add (5, count_tick_cb, &ticks);
 
   /* Ctrl+R: the capture replaces the sample and is shown at once. */
+  capture_time = g_get_monotonic_time ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.capture", NULL));
   g_assert_true (run_until (not_busy, sidebar, 30000));
+  capture_time = g_get_monotonic_time () - capture_time;
   g_assert_null (mpy_window_get_error_message (window));
   g_assert_cmpuint (n_rows (window), ==, 1);
   g_source_remove (tick_id);
+  /* The fake board streams the dump over about a second. */
+  g_assert_cmpint (capture_time, >, 500 * 1000);
 
   /* The window stayed responsive: the main loop ran many times while the dump streamed in,
    * and the sidebar showed an operation in progress (with Cancel). */
   g_assert_true (seen_busy);
+  /* (A blocked main loop would show one gap as long as the whole capture.) */
   g_assert_cmpuint (ticks.n, >=, 5);
-  g_assert_cmpint (ticks.max_gap, <, 400 * 1000);
+  g_assert_cmpint (ticks.max_gap, <, capture_time / 2);
   g_assert_cmpuint (board->n_mem_info, ==, 1);
 
   captured = row_snapshot (window, 0);
@@ -1321,8 +1327,6 @@ test_capture_from_emulated_microbit (void)
   g_autoptr(GError) error = NULL;
   MpyWindow *window;
   MpyDeviceSidebar *sidebar;
-  Ticks ticks = { 0 };
-  guint tick_id;
   MpySnapshot *captured;
   guint64 total;
 
@@ -1337,17 +1341,13 @@ test_capture_from_emulated_microbit (void)
   window = new_window (FALSE);
   sidebar = mpy_window_get_device_sidebar (window);
   mpy_device_sidebar_set_path (sidebar, board->link);
-  tick_id = g_timeout_add (5, count_tick_cb, &ticks);
 
-  /* Real MicroPython 1.9.2 firmware: the capture arrives while the main loop keeps running. */
+  /* Real MicroPython 1.9.2 firmware (its 10 KB heap arrives too fast to time the main loop:
+   * the fake board's slow stream does that above). */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.capture", NULL));
   g_assert_true (run_until (not_busy, sidebar, 60000));
-  g_source_remove (tick_id);
   g_assert_cmpstr (mpy_window_get_error_message (window), ==, NULL);
   g_assert_cmpuint (n_rows (window), ==, 1);
-  /* A small heap arrives fast: no freeze while it did is what counts. */
-  g_assert_cmpuint (ticks.n, >=, 1);
-  g_assert_cmpint (ticks.max_gap, <, 400 * 1000);
 
   /* The micro:bit's heap: 16-byte blocks that add up to the GC total it printed. */
   captured = row_snapshot (window, 0);
