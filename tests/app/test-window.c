@@ -200,6 +200,63 @@ texture_has_color (const guint32 *pixels,
       return TRUE;
   return FALSE;
 }
+
+static gboolean
+same_block_at (MpyHeapView *view,
+               double       x,
+               double       y,
+               gsize        block)
+{
+  gsize other;
+
+  return mpy_heap_view_get_block_at (view, x, y, &other) && other == block;
+}
+
+/* Renders the canvas as the window shows it and checks the colour inside every block it can
+ * see against the palette: the kind of the block for a map, its diff state for a diff. */
+static void
+check_canvas_colours (MpyWindow *window)
+{
+  MpyHeapView *view = MPY_HEAP_VIEW (mpy_window_get_heap_view (window));
+  MpySnapshot *snapshot = mpy_heap_view_get_snapshot (view);
+  MpyDiff *diff = mpy_heap_view_get_diff (view);
+  const guint8 *kinds = mpy_snapshot_get_kinds (snapshot);
+  const guint8 *states = diff ? mpy_diff_get_states (diff) : NULL;
+  MpyRenderOptions options;
+  g_autofree guint32 *pixels = NULL;
+  guint checked = 0, matched = 0;
+  int width, height;
+
+  mpy_heap_view_get_options (view, &options);
+  g_assert_false (options.rainbow);
+  pixels = render_widget (GTK_WIDGET (view), &width, &height);
+
+  for (int y = 1; y + 1 < height; y += 2)
+    for (int x = 1; x + 1 < width; x += 2)
+      {
+        gsize block;
+        guint32 expected;
+
+        /* Only pixels well inside a block: no grid line, outline or edge blur. */
+        if (!mpy_heap_view_get_block_at (view, x + 0.5, y + 0.5, &block)
+            || !same_block_at (view, x - 0.5, y + 0.5, block)
+            || !same_block_at (view, x + 1.5, y + 0.5, block)
+            || !same_block_at (view, x + 0.5, y - 0.5, block)
+            || !same_block_at (view, x + 0.5, y + 1.5, block))
+          continue;
+
+        expected = states != NULL
+          ? mpy_palette_get_diff_color (states[block], options.dark)
+          : mpy_palette_get_kind_color ((char) kinds[block], options.dark);
+        checked++;
+        if ((pixels[(gsize) y * width + x] & 0xffffff) == expected)
+          matched++;
+      }
+
+  g_test_message ("%u of %u block pixels in the palette colour", matched, checked);
+  g_assert_cmpuint (checked, >, 1000);
+  g_assert_cmpuint (matched, >=, checked * 9 / 10);
+}
 #endif
 
 /* Tests ------------------------------------------------------------------------------------- */
@@ -240,6 +297,8 @@ test_sample_session (void)
     pixels = render_widget (mpy_window_get_heap_view (window), &width, &height);
     g_assert_true (texture_has_color (pixels, (gsize) width * height, mpy_palette_get_kind_color (MPY_KIND_HEAD, FALSE))
                    || texture_has_color (pixels, (gsize) width * height, mpy_palette_get_kind_color (MPY_KIND_HEAD, TRUE)));
+    /* And every visible block in the colour of its kind. */
+    check_canvas_colours (window);
   }
 #endif
 
@@ -289,6 +348,8 @@ test_select_two_shows_diff (void)
     pixels = render_widget (mpy_window_get_heap_view (window), &width, &height);
     g_assert_true (texture_has_color (pixels, (gsize) width * height, mpy_palette_get_diff_color (MPY_DIFF_ALLOCATED, FALSE))
                    || texture_has_color (pixels, (gsize) width * height, mpy_palette_get_diff_color (MPY_DIFF_ALLOCATED, TRUE)));
+    /* And every visible block in the colour of its diff state. */
+    check_canvas_colours (window);
   }
 #endif
 
@@ -914,6 +975,8 @@ test_zoom_actions_and_accels (void)
       g_object_get (view, "columns", &columns, NULL);
       g_assert_cmpuint (columns, ==, 2);
       g_action_group_activate_action (G_ACTION_GROUP (window), "columns", g_variant_new_uint32 (1));
+      /* (Settings live on through the whole run: leave them as they were.) */
+      g_action_group_activate_action (G_ACTION_GROUP (window), "rainbow", NULL);
     }
 
     /* 1:1 is 8 px per block. */
