@@ -58,6 +58,10 @@ typedef struct
 {
   GAsyncQueue  *queue;
   MpyRawRepl   *repl;
+  /* the settings the port is open with */
+  guint         baud;
+  MpyLineMode   dtr;
+  MpyLineMode   rts;
 } Worker;
 
 struct _MpyConnection
@@ -255,6 +259,13 @@ ensure_open (Worker  *worker,
 {
   MpyTransport *transport;
 
+  if (worker->repl != NULL
+      && (worker->baud != op->baud || worker->dtr != op->dtr || worker->rts != op->rts))
+    {
+      /* New baud rate or line settings: hand the board back and open the port again. */
+      mpy_raw_repl_leave (worker->repl, NULL, NULL);
+      drop_port (worker);
+    }
   if (worker->repl != NULL)
     {
       mpy_raw_repl_set_timeouts (worker->repl, op->connect_ms, op->idle_ms);
@@ -264,6 +275,9 @@ ensure_open (Worker  *worker,
   transport = mpy_transport_open (op->path, op->baud, op->dtr, op->rts, MPY_TRANSPORT_AUTO, error);
   if (transport == NULL)
     return FALSE;
+  worker->baud = op->baud;
+  worker->dtr = op->dtr;
+  worker->rts = op->rts;
   worker->repl = mpy_raw_repl_new (transport);
   mpy_raw_repl_set_timeouts (worker->repl, op->connect_ms, op->idle_ms);
   return TRUE;
@@ -713,7 +727,7 @@ mpy_connection_get_baud (MpyConnection *self)
   return self->baud;
 }
 
-/* Takes effect the next time the port is opened. */
+/* Takes effect with the next operation (the port is reopened then). */
 void
 mpy_connection_set_baud (MpyConnection *self,
                          guint          baud)
