@@ -1051,6 +1051,24 @@ test_keyboard_shortcuts_window (void)
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "show-help-overlay"));
 
+  /* Main menu → About shows the about dialog with our version. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  run_for (100);
+  {
+    GtkAboutDialog *about = NULL;
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+        if (GTK_IS_ABOUT_DIALOG (toplevel))
+          about = GTK_ABOUT_DIALOG (toplevel);
+      }
+    g_assert_nonnull (about);
+    g_assert_cmpstr (gtk_about_dialog_get_version (about), ==, PACKAGE_VERSION);
+    gtk_window_destroy (GTK_WINDOW (about));
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
