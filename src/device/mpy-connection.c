@@ -445,11 +445,25 @@ run_op (Worker *worker,
     case OP_CAPTURE:
       {
         MpySnapshot *snapshot = NULL;
+        gboolean was_open = worker->repl != NULL;
 
         if (ensure_open (worker, op, &error))
           {
             mpy_raw_repl_set_progress (worker->repl, on_progress, &ps);
             snapshot = do_capture (worker, op, cancellable, &error);
+          }
+        if (snapshot == NULL && was_open
+            && g_error_matches (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DISCONNECTED))
+          {
+            /* The port we held went away (a reset board re-enumerates on USB, a bridge
+             * restarted): open the path again, once. A capture is safe to repeat. */
+            g_clear_error (&error);
+            drop_port (worker);
+            if (ensure_open (worker, op, &error))
+              {
+                mpy_raw_repl_set_progress (worker->repl, on_progress, &ps);
+                snapshot = do_capture (worker, op, cancellable, &error);
+              }
           }
         if (worker->repl != NULL)
           mpy_raw_repl_set_progress (worker->repl, NULL, NULL);

@@ -70,14 +70,39 @@ board_new (void)
   return board;
 }
 
+static gboolean
+start_bridge (MpyTestBoard  *board,
+              GError       **error)
+{
+  g_autofree char *sock = g_build_filename (board->dir, "serial.sock", NULL);
+  g_autofree char *pty = g_strdup_printf ("pty,link=%s,raw,echo=0", board->link);
+  g_autofree char *connect = g_strdup_printf ("unix-connect:%s", sock);
+  g_autofree char *socat = g_find_program_in_path ("socat");
+
+  board->socat = spawn (G_SUBPROCESS_FLAGS_NONE, error,
+                        (const char * const[]) { socat, pty, connect, NULL });
+  return board->socat != NULL && wait_for_path (board->link, board->socat, 10000, error);
+}
+
+static void stop_process (GSubprocess *process);
+
+gboolean
+mpy_test_board_restart_bridge (MpyTestBoard  *board,
+                               GError       **error)
+{
+  stop_process (board->socat);
+  g_clear_object (&board->socat);
+  /* socat removes its link on exit; make sure it is gone before the new one appears */
+  g_unlink (board->link);
+  return start_bridge (board, error);
+}
+
 MpyTestBoard *
 mpy_test_board_start_qemu (GError **error)
 {
   g_autoptr(MpyTestBoard) board = board_new ();
   g_autofree char *sock = g_build_filename (board->dir, "serial.sock", NULL);
   g_autofree char *serial = g_strdup_printf ("unix:%s,server=on,wait=off", sock);
-  g_autofree char *pty = g_strdup_printf ("pty,link=%s,raw,echo=0", board->link);
-  g_autofree char *connect = g_strdup_printf ("unix-connect:%s", sock);
   g_autofree char *qemu = g_find_program_in_path ("qemu-system-arm");
   g_autofree char *socat = g_find_program_in_path ("socat");
 
@@ -96,9 +121,7 @@ mpy_test_board_start_qemu (GError **error)
   if (board->qemu == NULL || !wait_for_path (sock, board->qemu, 10000, error))
     return NULL;
 
-  board->socat = spawn (G_SUBPROCESS_FLAGS_NONE, error,
-                        (const char * const[]) { socat, pty, connect, NULL });
-  if (board->socat == NULL || !wait_for_path (board->link, board->socat, 10000, error))
+  if (!start_bridge (board, error))
     return NULL;
 
   return g_steal_pointer (&board);

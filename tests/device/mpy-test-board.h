@@ -27,6 +27,9 @@ MpyTestBoard *mpy_test_board_start_qemu (GError **error);
 MpyTestBoard *mpy_test_board_start_fake (const char  *mode,
                                          const char  *dump_file,
                                          GError     **error);
+/* Restarts socat: a new pty behind the same link, as when a USB board re-enumerates. */
+gboolean      mpy_test_board_restart_bridge (MpyTestBoard  *board,
+                                             GError       **error);
 void          mpy_test_board_stop       (MpyTestBoard *board);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpyTestBoard, mpy_test_board_stop)

@@ -554,6 +554,46 @@ test_qemu_recovers_when_board_left_raw_repl (void)
 }
 
 static void
+test_qemu_reopens_after_disconnect (void)
+{
+  g_autoptr(MpyConnection) conn = qemu_connection ();
+  g_autoptr(MpySnapshot) before = NULL;
+  g_autoptr(MpySnapshot) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  NEED_QEMU (conn);
+
+  before = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The port we hold disappears and a new one comes up at the same path, as when a
+   * reset board re-enumerates on USB: an exec reports the disconnect and drops the port… */
+  g_assert_true (mpy_test_board_restart_bridge (qemu_board, &error));
+  g_assert_no_error (error);
+  g_assert_false (exec_sync (conn, "print(1)", &out, &err, &error));
+  g_assert_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DISCONNECTED);
+  g_assert_nonnull (strstr (error->message, "disconnected"));
+  g_assert_cmpint (mpy_connection_get_state (conn), ==, MPY_CONNECTION_DISCONNECTED);
+  g_clear_error (&error);
+
+  /* …the next operation opens the path again */
+  after = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent_microbit (after);
+
+  /* and a capture on a port that went away reopens it by itself, once */
+  g_clear_pointer (&after, mpy_snapshot_unref);
+  g_assert_true (mpy_test_board_restart_bridge (qemu_board, &error));
+  after = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent_microbit (after);
+  g_assert_cmpint (mpy_connection_get_state (conn), ==, MPY_CONNECTION_READY);
+  close_sync (conn);
+}
+
+static void
 test_qemu_lines_released_rts_first (void)
 {
   g_autoptr(MpyConnection) conn = qemu_connection ();
@@ -1239,6 +1279,7 @@ main (int argc, char **argv)
   g_test_add_func ("/device/qemu/cancel-mid-reply", test_qemu_cancel_mid_reply);
   g_test_add_func ("/device/qemu/cancel-at-first-bytes", test_qemu_cancel_at_first_bytes);
   g_test_add_func ("/device/qemu/busy", test_qemu_busy);
+  g_test_add_func ("/device/qemu/reopens-after-disconnect", test_qemu_reopens_after_disconnect);
   g_test_add_func ("/device/qemu/recovers-when-board-left-raw-repl", test_qemu_recovers_when_board_left_raw_repl);
   g_test_add_func ("/device/qemu/heap-drift", test_qemu_heap_drift);
   g_test_add_func ("/device/qemu/close-returns-to-friendly-repl", test_qemu_close_returns_to_friendly_repl);
