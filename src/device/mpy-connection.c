@@ -199,14 +199,6 @@ typedef struct
   guint64   emitted;
 } ProgressState;
 
-static gboolean
-deliver_progress (gpointer data)
-{
-  Update *u = data;
-
-  return apply_update (u);
-}
-
 static void
 emit_progress (ProgressState *ps,
                guint64        received)
@@ -218,7 +210,7 @@ emit_progress (ProgressState *ps,
   u->self = g_object_ref (g_task_get_source_object (ps->task));
   u->is_progress = TRUE;
   u->progress = received;
-  g_main_context_invoke (g_task_get_context (ps->task), deliver_progress, u);
+  g_main_context_invoke (g_task_get_context (ps->task), apply_update, u);
 }
 
 static void
