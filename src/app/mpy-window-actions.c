@@ -160,6 +160,9 @@ capture_action (GtkWidget  *widget,
     _mpy_window_capture (self, MPY_SIDEBAR_CAPTURE_SOFT_RESET, FALSE);
   else if (g_str_equal (action_name, "win.capture-before-after"))
     _mpy_window_capture (self, MPY_SIDEBAR_CAPTURE_PLAIN, TRUE);
+  else if (_mpy_window_has_setting (self, "gc-before-capture")
+           && g_settings_get_boolean (self->settings, "gc-before-capture"))
+    _mpy_window_capture (self, MPY_SIDEBAR_CAPTURE_GC, FALSE);
   else
     _mpy_window_capture (self, MPY_SIDEBAR_CAPTURE_PLAIN, FALSE);
 }

@@ -863,6 +863,12 @@ mpy_window_init (MpyWindow *self)
     }
   if (_mpy_window_has_setting (self, "baud"))
     mpy_device_sidebar_set_baud (self->device_sidebar, g_settings_get_uint (self->settings, "baud"));
+  if (_mpy_window_has_setting (self, "gc-before-capture"))
+    {
+      /* A check item in the Capture menu; a soft reset is never remembered. */
+      g_autoptr(GAction) action = g_settings_create_action (self->settings, "gc-before-capture");
+      g_action_map_add_action (G_ACTION_MAP (self), action);
+    }
 
   _mpy_window_update_recent_menu (self);
   mpy_window_update_view (self);

@@ -140,6 +140,14 @@ has_rows (gpointer data)
 }
 
 static gboolean
+has_exactly_rows (gpointer data)
+{
+  RowCount *count = data;
+
+  return n_rows (count->window) == count->n;
+}
+
+static gboolean
 error_shown (gpointer data)
 {
   return mpy_window_get_error_message (MPY_WINDOW (data)) != NULL;
@@ -513,7 +521,7 @@ test_open_console_log (void)
   /* The log's dumps replace the untouched sample. */
   count.window = window;
   count.n = expected->len;
-  g_assert_true (run_until (has_rows, &count, 10000));
+  g_assert_true (run_until (has_exactly_rows, &count, 10000));
   run_for (50);
   g_assert_cmpuint (n_rows (window), ==, expected->len);
   g_assert_null (mpy_window_get_error_message (window));
@@ -885,7 +893,8 @@ test_drop_files (void)
   g_value_unset (&value);
   g_assert_true (accepted);
 
-  g_assert_true (run_until (has_rows, &count, 10000));
+  /* (The sample's rows already satisfy "at least one": wait for exactly one.) */
+  g_assert_true (run_until (has_exactly_rows, &count, 10000));
   run_for (20);
   g_assert_cmpuint (n_rows (window), ==, 1);
   g_assert_nonnull (strstr (mpy_snapshot_get_label (row_snapshot (window, 0)), "unix-heap256k-fragmented.txt"));
@@ -1085,6 +1094,8 @@ typedef struct {
   GThread     *thread;
   volatile int stop;
   guint        n_mem_info;
+  guint        n_gc;
+  gulong       chunk_delay_us;  /* between 64-byte chunks of a dump */
 } FakeBoard;
 
 static void
@@ -1112,6 +1123,9 @@ static void
 fake_reply (FakeBoard  *board,
             GString    *code)
 {
+  if (strstr (code->str, "gc.collect()") != NULL)
+    board->n_gc++;
+
   if (strstr (code->str, "mem_info") != NULL)
     {
       board->n_mem_info++;
@@ -1119,7 +1133,7 @@ fake_reply (FakeBoard  *board,
       for (gsize off = 0; off < board->dump_len; off += 64)
         {
           fake_write (board, board->dump + off, MIN (64, board->dump_len - off));
-          g_usleep (25000);
+          g_usleep (board->chunk_delay_us);
         }
       fake_write (board, "\x04\x04>", 3);
     }
@@ -1219,7 +1233,8 @@ fake_board_thread (gpointer data)
 }
 
 static FakeBoard *
-fake_board_new (const char *fixture)
+fake_board_new (const char *fixture,
+                gulong      chunk_delay_us)
 {
   FakeBoard *board = g_new0 (FakeBoard, 1);
   g_autofree char *path = fixture_path (fixture);
@@ -1239,6 +1254,7 @@ fake_board_new (const char *fixture)
   cfmakeraw (&tio);
   g_assert_cmpint (tcsetattr (board->slave, TCSANOW, &tio), ==, 0);
 
+  board->chunk_delay_us = chunk_delay_us;
   board->thread = g_thread_new ("fake-board", fake_board_thread, board);
 
   return board;
@@ -1307,7 +1323,8 @@ output_has (gpointer data)
 static void
 test_capture_from_fake_board (void)
 {
-  FakeBoard *board = fake_board_new ("unix-heap256k-after-alloc.txt");
+  /* About a second per dump, as a board at a low baud rate. */
+  FakeBoard *board = fake_board_new ("unix-heap256k-after-alloc.txt", 25000);
   MpyWindow *window = new_window (TRUE);
   MpyDeviceSidebar *sidebar = mpy_window_get_device_sidebar (window);
   g_autofree char *path = fixture_path ("unix-heap256k-after-alloc.txt");
@@ -1332,6 +1349,8 @@ test_capture_from_fake_board (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.capture", NULL));
   g_assert_true (run_until (not_busy, sidebar, 30000));
   capture_time = g_get_monotonic_time () - capture_time;
+  /* (The capture replaces the sample's rows.) */
+  g_assert_true (run_until (has_exactly_rows, &count, 5000));
   g_assert_null (mpy_window_get_error_message (window));
   g_assert_cmpuint (n_rows (window), ==, 1);
   g_source_remove (tick_id);
@@ -1357,7 +1376,7 @@ test_capture_from_fake_board (void)
   /* Before and after gc.collect(): two more snapshots, shown as a diff. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.capture-before-after", NULL));
   count.n = 3;
-  g_assert_true (run_until (has_rows, &count, 30000));
+  g_assert_true (run_until (has_exactly_rows, &count, 30000));
   g_assert_true (run_until (not_busy, sidebar, 30000));
   g_assert_null (mpy_window_get_error_message (window));
   g_assert_cmpuint (n_rows (window), ==, 3);
@@ -1449,7 +1468,7 @@ test_capture_from_emulated_microbit (void)
 static void
 test_capture_cancel (void)
 {
-  FakeBoard *board = fake_board_new ("unix-heap256k-after-alloc.txt");
+  FakeBoard *board = fake_board_new ("unix-heap256k-after-alloc.txt", 25000);
   MpyWindow *window = new_window (FALSE);
   MpyDeviceSidebar *sidebar = mpy_window_get_device_sidebar (window);
   RowCount count = { window, 1 };
@@ -1502,7 +1521,7 @@ second_dump_requested (gpointer data)
 static void
 test_close_during_capture_keeps_first_half (void)
 {
-  FakeBoard *board = fake_board_new ("unix-heap256k-after-alloc.txt");
+  FakeBoard *board = fake_board_new ("unix-heap256k-after-alloc.txt", 15000);
   g_autofree char *journal_path = mpy_autosave_get_default_path ();
   g_autoptr(GPtrArray) journal = NULL;
   g_autoptr(GError) error = NULL;
@@ -1525,6 +1544,49 @@ test_close_during_capture_keeps_first_half (void)
   g_assert_nonnull (strstr (mpy_snapshot_get_label (g_ptr_array_index (journal, 0)), "before gc.collect()"));
   g_test_message ("%u snapshot(s) in the journal", journal->len);
 
+  fake_board_free (board);
+}
+
+static void
+test_capture_gc_setting (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, "com.example.MpyMemMap", TRUE) : NULL;
+  FakeBoard *board;
+  MpyWindow *window;
+  RowCount count;
+
+  if (schema == NULL)
+    {
+      g_test_skip ("The GSettings schema is not compiled in this build (GSETTINGS_SCHEMA_DIR)");
+      return;
+    }
+
+  board = fake_board_new ("unix-heap256k-after-alloc.txt", 1000);
+  window = new_window (FALSE);
+  count.window = window;
+  count.n = 1;
+  mpy_device_sidebar_set_path (mpy_window_get_device_sidebar (window), board->slave_name);
+
+  /* Capture menu → Always Run gc.collect() First: a plain Capture (Ctrl+R) collects first. */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "gc-before-capture"));
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "gc-before-capture", g_variant_new_boolean (TRUE));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.capture", NULL));
+  g_assert_true (run_until (has_rows, &count, 30000));
+  g_assert_true (run_until (not_busy, mpy_window_get_device_sidebar (window), 30000));
+  g_assert_cmpuint (board->n_gc, ==, 1);
+  g_assert_nonnull (strstr (mpy_snapshot_get_label (row_snapshot (window, 0)), "gc.collect()"));
+
+  /* Off again: no collection. */
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "gc-before-capture", g_variant_new_boolean (FALSE));
+  count.n = 2;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.capture", NULL));
+  g_assert_true (run_until (has_rows, &count, 30000));
+  g_assert_true (run_until (not_busy, mpy_window_get_device_sidebar (window), 30000));
+  g_assert_cmpuint (board->n_gc, ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  run_for (200);
   fake_board_free (board);
 }
 
@@ -1557,6 +1619,7 @@ skip_without_device (void)
 #define test_capture_cancel skip_without_device
 #define test_capture_from_emulated_microbit skip_without_device
 #define test_capture_error_is_shown skip_without_device
+#define test_capture_gc_setting skip_without_device
 #define test_close_during_capture_keeps_first_half skip_without_device
 
 #endif /* HAVE_DEVICE */
@@ -1603,6 +1666,7 @@ main (int   argc,
   g_test_add_func ("/app/window/capture-from-emulated-microbit", test_capture_from_emulated_microbit);
   g_test_add_func ("/app/window/capture-cancel", test_capture_cancel);
   g_test_add_func ("/app/window/close-during-capture-keeps-first-half", test_close_during_capture_keeps_first_half);
+  g_test_add_func ("/app/window/capture-gc-setting", test_capture_gc_setting);
   g_test_add_func ("/app/window/capture-error-is-shown", test_capture_error_is_shown);
 
   ret = g_test_run ();
