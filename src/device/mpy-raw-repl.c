@@ -15,6 +15,7 @@
 #define CHUNK_PAUSE_US 5000
 #define RESEND_IDLE_MS 1000    /* no answer for this long: interrupt and ask again */
 #define WRITE_TIMEOUT  2000
+#define MAX_REPLY      (64u << 20)  /* a 4 MiB heap's dump is ~311 KB */
 
 struct _MpyRawRepl
 {
@@ -397,6 +398,14 @@ read_until_byte (MpyRawRepl    *self,
           return TRUE;
         }
       scanned = self->pending->len;
+      if (scanned > MAX_REPLY)
+        {
+          /* A program printing forever; the next operation's Ctrl-C stops it. */
+          g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
+                       "The board sent more than %u MiB without finishing: stopped reading",
+                       MAX_REPLY >> 20);
+          return FALSE;
+        }
 
       r = fill (self, (int) self->idle_ms, cancellable, error);
       if (r < 0)

@@ -899,6 +899,58 @@ test_fake_chunked_long_code (void)
   g_assert_cmpstr (out, ==, expect);
 }
 
+/* A consistent dump of a 4 MiB heap (the largest the reference notes meet: 4,096 lines,
+ * about 311 KB), every line a 2-block object and 62 free blocks. */
+static char *
+write_big_dump (const char *dir)
+{
+  const guint lines = 4096;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, "big-dump.txt", NULL);
+
+  g_string_append_printf (text,
+                          "stack: 528 out of 1800\r\n"
+                          "GC: total: %u, used: %u, free: %u\r\n"
+                          " No. of 1-blocks: 0, 2-blocks: %u, max blk sz: 2, max free sz: 62\r\n"
+                          "GC memory layout; from 3f800000:\r\n",
+                          lines * 64 * 16, lines * 2 * 16, lines * 62 * 16, lines);
+  for (guint i = 0; i < lines; i++)
+    g_string_append_printf (text, "%08x: h=%s\r\n", i * 64 * 16,
+                            "..............................................................");
+  g_assert_true (g_file_set_contents (path, text->str, text->len, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+test_fake_large_dump (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mpy-big-XXXXXX", NULL);
+  g_autofree char *dump = write_big_dump (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MpyTestBoard) board = mpy_test_board_start_fake ("normal", dump, &error);
+  g_autoptr(MpyConnection) conn = NULL;
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  guint64 progress = 0;
+
+  g_assert_no_error (error);
+  conn = fake_connection (board, 3000, 1000);
+  g_signal_connect (conn, "progress", G_CALLBACK (count_progress), &progress);
+
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (mpy_snapshot_get_damage_reason (snapshot), ==, NULL);
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (snapshot), ==, 4096 * 64);
+  g_assert_cmpuint (mpy_snapshot_get_bytes_per_block (snapshot), ==, 16);
+  g_assert_cmpuint (figure (snapshot, MPY_FIGURE_GC_TOTAL), ==, 4 << 20);
+  g_assert_cmpuint (progress, >=, mpy_snapshot_get_raw_length (snapshot));
+  g_assert_cmpuint (mpy_snapshot_get_raw_length (snapshot), >, 300000);
+  close_sync (conn);
+  g_unlink (dump);
+  g_rmdir (dir);
+}
+
 static void
 test_fake_busy (void)
 {
@@ -1304,6 +1356,7 @@ main (int argc, char **argv)
       g_test_add_func ("/device/fake/cancel-mid-dump", test_fake_cancel_mid_dump);
       g_test_add_func ("/device/fake/busy", test_fake_busy);
       g_test_add_func ("/device/fake/raw-paste", test_fake_raw_paste);
+      g_test_add_func ("/device/fake/large-dump", test_fake_large_dump);
       g_test_add_func ("/device/fake/chunked-long-code", test_fake_chunked_long_code);
       g_test_add_func ("/device/errors/no-such-port", test_no_such_port);
       g_test_add_func ("/device/errors/not-a-tty", test_not_a_tty);
