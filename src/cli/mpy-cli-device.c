@@ -239,7 +239,9 @@ mpy_cli_capture (int    argc,
   g_option_context_set_summary (context,
     "Interrupts the board, enters the raw REPL, runs each --exec in order (printing its output\n"
     "and any traceback), then captures micropython.mem_info(1). Without -o and --json the raw\n"
-    "dump is printed. The board is soft-reset only with --soft-reset.");
+    "dump is printed; with --json the board's own output goes to stderr. The board is\n"
+    "soft-reset only with --soft-reset. Exit status: 0 success, 1 device failure or a dump\n"
+    "damaged even after a retry (still written with -o), 2 usage error.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage (context, "%s", error->message);
   if (port == NULL && argc >= 2)

@@ -106,14 +106,61 @@ mpy_port_info_init (MpyPortInfo *self)
 {
 }
 
-const char *mpy_port_info_get_name (MpyPortInfo *self) { g_return_val_if_fail (MPY_IS_PORT_INFO (self), NULL); return self->name; }
-const char *mpy_port_info_get_description (MpyPortInfo *self) { g_return_val_if_fail (MPY_IS_PORT_INFO (self), NULL); return self->description; }
-guint mpy_port_info_get_vid (MpyPortInfo *self) { g_return_val_if_fail (MPY_IS_PORT_INFO (self), 0); return self->vid; }
-guint mpy_port_info_get_pid (MpyPortInfo *self) { g_return_val_if_fail (MPY_IS_PORT_INFO (self), 0); return self->pid; }
-const char *mpy_port_info_get_manufacturer (MpyPortInfo *self) { g_return_val_if_fail (MPY_IS_PORT_INFO (self), NULL); return self->manufacturer; }
-const char *mpy_port_info_get_product (MpyPortInfo *self) { g_return_val_if_fail (MPY_IS_PORT_INFO (self), NULL); return self->product; }
-const char *mpy_port_info_get_serial (MpyPortInfo *self) { g_return_val_if_fail (MPY_IS_PORT_INFO (self), NULL); return self->serial; }
-guint mpy_port_info_get_likelihood (MpyPortInfo *self) { g_return_val_if_fail (MPY_IS_PORT_INFO (self), 0); return self->likelihood; }
+const char *
+mpy_port_info_get_name (MpyPortInfo *self)
+{
+  g_return_val_if_fail (MPY_IS_PORT_INFO (self), NULL);
+  return self->name;
+}
+
+const char *
+mpy_port_info_get_description (MpyPortInfo *self)
+{
+  g_return_val_if_fail (MPY_IS_PORT_INFO (self), NULL);
+  return self->description;
+}
+
+guint
+mpy_port_info_get_vid (MpyPortInfo *self)
+{
+  g_return_val_if_fail (MPY_IS_PORT_INFO (self), 0);
+  return self->vid;
+}
+
+guint
+mpy_port_info_get_pid (MpyPortInfo *self)
+{
+  g_return_val_if_fail (MPY_IS_PORT_INFO (self), 0);
+  return self->pid;
+}
+
+const char *
+mpy_port_info_get_manufacturer (MpyPortInfo *self)
+{
+  g_return_val_if_fail (MPY_IS_PORT_INFO (self), NULL);
+  return self->manufacturer;
+}
+
+const char *
+mpy_port_info_get_product (MpyPortInfo *self)
+{
+  g_return_val_if_fail (MPY_IS_PORT_INFO (self), NULL);
+  return self->product;
+}
+
+const char *
+mpy_port_info_get_serial (MpyPortInfo *self)
+{
+  g_return_val_if_fail (MPY_IS_PORT_INFO (self), NULL);
+  return self->serial;
+}
+
+guint
+mpy_port_info_get_likelihood (MpyPortInfo *self)
+{
+  g_return_val_if_fail (MPY_IS_PORT_INFO (self), 0);
+  return self->likelihood;
+}
 
 static gboolean
 contains_ci (const char *haystack,
