@@ -873,6 +873,18 @@ mpy_connection_capture_finish (MpyConnection  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/**
+ * mpy_connection_exec_async:
+ * @self: a #MpyConnection
+ * @code: the user's statements (no bytes 0x01–0x05)
+ * @cancellable: (nullable): cancels at any point; the board is interrupted on the next
+ *   operation
+ * @callback: called in the caller's thread-default main context
+ * @user_data: data for @callback
+ *
+ * Runs @code in the raw REPL, after the operations already queued. A traceback from the
+ * board is a result here (see mpy_connection_exec_finish()), not an error.
+ */
 void
 mpy_connection_exec_async (MpyConnection       *self,
                            const char          *code,
@@ -917,6 +929,17 @@ mpy_connection_exec_finish (MpyConnection  *self,
   return TRUE;
 }
 
+/**
+ * mpy_connection_close_async:
+ * @self: a #MpyConnection
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called in the caller's thread-default main context
+ * @user_data: data for @callback
+ *
+ * After the operations already queued (cancel them first for a prompt close): `\r\x02`
+ * back to the friendly REPL, RTS then DTR released, port closed. The next operation
+ * opens it again.
+ */
 void
 mpy_connection_close_async (MpyConnection       *self,
                             GCancellable        *cancellable,
