@@ -548,6 +548,8 @@ mpy_transport_close (MpyTransport *self)
         sp_set_rts (self->sp, SP_RTS_OFF);
       if (self->dtr_mode != MPY_LINE_ON)
         sp_set_dtr (self->sp, SP_DTR_OFF);
+      /* A pty slave keeps its exclusive flag while the master lives: clear it. */
+      (void) ioctl (self->fd, TIOCNXCL);
       sp_close (self->sp);
       sp_free_port (self->sp);
     }
@@ -559,6 +561,7 @@ mpy_transport_close (MpyTransport *self)
         (void) ioctl (self->fd, TIOCMBIC, &rts);
       if (self->dtr_mode != MPY_LINE_ON)
         (void) ioctl (self->fd, TIOCMBIC, &dtr);
+      (void) ioctl (self->fd, TIOCNXCL);
       close (self->fd);
     }
   g_free (self->path);
