@@ -94,7 +94,7 @@ int
 mpy_cli_ports (int    argc,
                char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GOptionContext) context = g_option_context_new ("— list serial ports and likely boards");
   g_autoptr(GPtrArray) ports = NULL;
   g_autoptr(GError) error = NULL;
   gboolean json = FALSE;
@@ -209,7 +209,7 @@ int
 mpy_cli_capture (int    argc,
                  char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("[PORT]");
+  g_autoptr(GOptionContext) context = g_option_context_new ("[PORT] — capture a dump from a board");
   g_autoptr(GMainContext) main_context = g_main_context_new ();
   g_autoptr(MpyConnection) conn = NULL;
   g_autoptr(MpySnapshot) snapshot = NULL;
