@@ -12,93 +12,17 @@
 
 #include <malloc.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "mpy-bench.h"
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
 #include "mpy-stats.h"
 
-#define N_BLOCKS   (1024 * 1024)
-#define N_LINES    (N_BLOCKS / 64)
-#define BPB        16
+#define N_BLOCKS   MPY_BENCH_N_BLOCKS
+#define N_LINES    MPY_BENCH_N_LINES
 #define ROUNDS     41
-
-/* The full (64-block) map lines of a fixture, in order. */
-static GPtrArray *
-fixture_lines (const char *dir,
-               const char *name)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
-
-  if (!g_file_get_contents (path, &text, NULL, &error))
-    g_error ("%s", error->message);
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    {
-      g_strchomp (lines[i]);
-      if (strlen (lines[i]) == 8 + 2 + 64 && lines[i][8] == ':')
-        g_ptr_array_add (out, g_strdup (lines[i] + 10));
-    }
-  g_assert (out->len > 0);
-  return out;
-}
-
-static GString *
-build_map (GPtrArray *src)
-{
-  GString *map = g_string_sized_new ((gsize) N_LINES * 76);
-
-  g_string_append (map, "GC memory layout; from 20000000:\r\n");
-  for (guint l = 0; l < N_LINES; l++)
-    g_string_append_printf (map, "%08x: %s\r\n", l * 64 * BPB,
-                            (const char *) g_ptr_array_index (src, l % src->len));
-  return map;
-}
-
-/* A consistent dump: read the map once with a placeholder header, then print
- * the header the firmware would have printed for it. */
-static char *
-build_dump (GPtrArray *src)
-{
-  g_autoptr(GString) map = build_map (src);
-  g_autofree char *draft = g_strconcat ("stack: 508 out of 15360\r\n"
-                                        "GC: total: 0, used: 0, free: 0\r\n", map->str, NULL);
-  g_autoptr(MpySnapshot) s = mpy_dump_reader_read_one (draft, -1, NULL);
-  MpyStats st;
-
-  mpy_stats_compute (s, &st);
-  return g_strdup_printf ("mem: total=1000000, current=500000, peak=600000\r\n"
-                          "stack: 508 out of 15360\r\n"
-                          "GC: total: %zu, used: %zu, free: %zu\r\n"
-                          " No. of 1-blocks: %zu, 2-blocks: %zu, max blk sz: %zu, max free sz: %zu\r\n"
-                          "%s",
-                          st.n_blocks * BPB, st.used_blocks * BPB, st.free_blocks * BPB,
-                          st.one_block_objects, st.two_block_objects, st.largest_object,
-                          st.largest_free_run, map->str);
-}
-
-static int
-cmp_double (const void *a,
-            const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v,
-        guint   n)
-{
-  qsort (v, n, sizeof *v, cmp_double);
-  return v[n / 2];
-}
 
 /* Thread CPU time: on a shared machine it shows the code's own cost. */
 static double
@@ -123,10 +47,8 @@ main (int   argc,
       char *argv[])
 {
   const char *dir = argc > 1 ? argv[1] : "tests/fixtures";
-  g_autoptr(GPtrArray) lines_a = fixture_lines (dir, "qemu-mps2-an385-after-alloc.txt");
-  g_autoptr(GPtrArray) lines_b = fixture_lines (dir, "qemu-mps2-an385-fragmented.txt");
-  g_autofree char *dump_a = build_dump (lines_a);
-  g_autofree char *dump_b = build_dump (lines_b);
+  g_autofree char *dump_a = mpy_bench_build_dump (dir, "qemu-mps2-an385-after-alloc.txt");
+  g_autofree char *dump_b = mpy_bench_build_dump (dir, "qemu-mps2-an385-fragmented.txt");
   gsize len_a = strlen (dump_a);
   double t_read[ROUNDS], t_diff[ROUNDS], c_read[ROUNDS], c_diff[ROUNDS];
   g_autoptr(MpySnapshot) a = NULL;
@@ -175,9 +97,9 @@ main (int   argc,
   printf ("core benchmark: %d blocks (%d lines, %zu bytes of dump text), %d rounds\n",
           N_BLOCKS, N_LINES, len_a, ROUNDS);
   printf ("read + stats: median %.2f ms (target <= 3 ms); CPU time median %.2f ms\n",
-          median (t_read, ROUNDS), median (c_read, ROUNDS));
+          mpy_bench_median (t_read, ROUNDS), mpy_bench_median (c_read, ROUNDS));
   printf ("diff:         median %.2f ms (target <= 3 ms); CPU time median %.2f ms\n",
-          median (t_diff, ROUNDS), median (c_diff, ROUNDS));
+          mpy_bench_median (t_diff, ROUNDS), mpy_bench_median (c_diff, ROUNDS));
   printf ("memory:       %.3f bytes per block besides the raw text (target <= 2)\n", per_block);
   printf ("dump:         %zu objects, %zu free blocks, fragmentation %.3f\n",
           st.n_objects, st.free_blocks, st.fragmentation);

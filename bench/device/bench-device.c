@@ -23,6 +23,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "mpy-bench.h"
 #include "mpy-connection.h"
 #include "mpy-test-board.h"
 
@@ -56,23 +57,6 @@ close_conn (MpyConnection *conn)
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   mpy_connection_close_finish (conn, result, NULL);
-}
-
-static int
-cmp_double (const void *a,
-            const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v,
-        guint   n)
-{
-  qsort (v, n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static long
@@ -141,7 +125,7 @@ raw_exchange_ms (const char *path,
   tcflush (fd, TCIOFLUSH);
   close (fd);
   g_string_free (buf, TRUE);
-  return median (times, G_N_ELEMENTS (times));
+  return mpy_bench_median (times, G_N_ELEMENTS (times));
 }
 
 static gboolean
@@ -261,7 +245,7 @@ main (int argc, char **argv)
 
     {
       double total_s = (double) (g_get_monotonic_time () - t0) / G_USEC_PER_SEC;
-      double med = median (times, n_captures);
+      double med = mpy_bench_median (times, n_captures);
 
       printf ("in-app capture, port held open (median of %u): %.2f ms (min %.2f, max %.2f); "
               "%.1f s in all\n", n_captures, med, times[0], times[n_captures - 1], total_s);
@@ -270,7 +254,7 @@ main (int argc, char **argv)
             n_captures, failures, damaged, rss_before, rss_after);
     printf ("heap left on the board per capture, one connection: median %.0f B over %u pairs "
             "(the board collected garbage by itself %u times)\n",
-            deltas->len ? median ((double *) (void *) deltas->data, deltas->len) : -1.0,
+            deltas->len ? mpy_bench_median ((double *) (void *) deltas->data, deltas->len) : -1.0,
             deltas->len, collections);
     g_free (times);
     close_conn (conn);
@@ -308,13 +292,13 @@ main (int argc, char **argv)
         }
       if (ok > 0)
         {
-          double med = median (times, ok);
+          double med = mpy_bench_median (times, ok);
 
           printf ("whole-process `mpymemmap-cli capture --json` (median of %u): %.1f ms "
                   "(min %.1f, max %.1f)\n", ok, med * 1000, times[0] * 1000, times[ok - 1] * 1000);
         }
       printf ("heap left on the board per CLI capture (new connection each): median %.0f B\n",
-              deltas->len ? median ((double *) (void *) deltas->data, deltas->len) : -1.0);
+              deltas->len ? mpy_bench_median ((double *) (void *) deltas->data, deltas->len) : -1.0);
     }
 
   return 0;

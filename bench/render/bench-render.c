@@ -10,94 +10,28 @@
  */
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <glib/gstdio.h>
 
+#include "mpy-bench.h"
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
 #include "mpy-renderer.h"
-#include "mpy-stats.h"
 
-#define N_BLOCKS (1024 * 1024)
-#define N_LINES  (N_BLOCKS / 64)
-#define BPB      16
+#define N_BLOCKS MPY_BENCH_N_BLOCKS
 #define ROUNDS   31
 
-static GPtrArray *
-fixture_lines (const char *dir,
-               const char *name)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
-
-  if (!g_file_get_contents (path, &text, NULL, &error))
-    g_error ("%s", error->message);
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    {
-      g_strchomp (lines[i]);
-      if (strlen (lines[i]) == 8 + 2 + 64 && lines[i][8] == ':')
-        g_ptr_array_add (out, g_strdup (lines[i] + 10));
-    }
-  g_assert (out->len > 0);
-  return out;
-}
-
-/* Reads the tiled map once with a placeholder header, then re-reads it with the header the
- * firmware would have printed, so the snapshot is consistent (not damaged). */
 static MpySnapshot *
 build_snapshot (const char *dir,
                 const char *name)
 {
-  g_autoptr(GPtrArray) src = fixture_lines (dir, name);
-  g_autoptr(GString) map = g_string_sized_new ((gsize) N_LINES * 76);
-  g_autofree char *draft = NULL;
-  g_autofree char *dump = NULL;
-  g_autoptr(MpySnapshot) s = NULL;
-  MpySnapshot *snapshot;
-  MpyStats st;
+  g_autofree char *dump = mpy_bench_build_dump (dir, name);
+  MpySnapshot *snapshot = mpy_dump_reader_read_one (dump, -1, NULL);
 
-  g_string_append (map, "GC memory layout; from 20000000:\r\n");
-  for (guint l = 0; l < N_LINES; l++)
-    g_string_append_printf (map, "%08x: %s\r\n", l * 64 * BPB,
-                            (const char *) g_ptr_array_index (src, l % src->len));
-  draft = g_strconcat ("stack: 508 out of 15360\r\nGC: total: 0, used: 0, free: 0\r\n", map->str, NULL);
-  s = mpy_dump_reader_read_one (draft, -1, NULL);
-  g_assert (s != NULL);
-  mpy_stats_compute (s, &st);
-  dump = g_strdup_printf ("stack: 508 out of 15360\r\n"
-                          "GC: total: %zu, used: %zu, free: %zu\r\n"
-                          " No. of 1-blocks: %zu, 2-blocks: %zu, max blk sz: %zu, max free sz: %zu\r\n%s",
-                          st.n_blocks * BPB, st.used_blocks * BPB, st.free_blocks * BPB,
-                          st.one_block_objects, st.two_block_objects, st.largest_object,
-                          st.largest_free_run, map->str);
-  snapshot = mpy_dump_reader_read_one (dump, -1, NULL);
   g_assert (snapshot != NULL);
   if (mpy_snapshot_is_damaged (snapshot))
     g_error ("the benchmark dump is damaged: %s", mpy_snapshot_get_damage_reason (snapshot));
   g_assert_cmpuint (mpy_snapshot_get_n_blocks (snapshot), ==, N_BLOCKS);
   return snapshot;
-}
-
-static int
-cmp_double (const void *a,
-            const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v,
-        guint   n)
-{
-  qsort (v, n, sizeof *v, cmp_double);
-  return v[n / 2];
 }
 
 static double
@@ -116,7 +50,7 @@ time_block_image (MpySnapshot            *snapshot,
       g_assert (cairo_surface_status (image) == CAIRO_STATUS_SUCCESS);
       cairo_surface_destroy (image);
     }
-  return median (t, ROUNDS);
+  return mpy_bench_median (t, ROUNDS);
 }
 
 /* The whole picture (header, map, legend) drawn by mpy_renderer_draw() into a surface of
@@ -157,7 +91,7 @@ time_full (MpySnapshot            *snapshot,
     }
   if (kept != NULL)
     cairo_surface_destroy (kept);
-  return median (t, ROUNDS);
+  return mpy_bench_median (t, ROUNDS);
 }
 
 /* Grid and outlines for a zoomed-in 1920 × 1080 canvas at 8 px per block, 1024 blocks per
@@ -186,7 +120,7 @@ time_outlines (MpySnapshot *snapshot)
       cairo_destroy (cr);
     }
   cairo_surface_destroy (surface);
-  return median (t, ROUNDS);
+  return mpy_bench_median (t, ROUNDS);
 }
 
 int
