@@ -721,22 +721,6 @@ print_usage (FILE *out)
                 "diff, device failure), 2 usage error.\n", index_help, prgname);
 }
 
-/* Under LeakSanitizer (the ASan build of the tests): fontconfig keeps its parsed configuration
- * for the life of the process by design. Inert in other builds. */
-const char *__lsan_default_options (void);
-const char *
-__lsan_default_options (void)
-{
-  return "print_suppressions=0";
-}
-
-const char *__lsan_default_suppressions (void);
-const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
-
 int
 main (int    argc,
       char **argv)

@@ -924,21 +924,6 @@ test_help (void)
   }
 }
 
-/* Under LeakSanitizer: fontconfig keeps its configuration for the life of the process. */
-const char *__lsan_default_options (void);
-const char *
-__lsan_default_options (void)
-{
-  return "print_suppressions=0";
-}
-
-const char *__lsan_default_suppressions (void);
-const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
-
 int
 main (int    argc,
       char **argv)
