@@ -1149,14 +1149,20 @@ picture_layout (Picture                *p,
   p->height = ceil (p->height);
 }
 
-static cairo_t *
-measure_context (void)
+/* The layout of the picture without drawing it: text is measured on a 1 px surface. */
+static void
+picture_measure (Picture                *p,
+                 MpySnapshot            *snapshot,
+                 MpyDiff                *diff,
+                 const MpyRenderOptions *options,
+                 double                  scale)
 {
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, 1);
   cairo_t *cr = cairo_create (surface);
 
+  picture_layout (p, cr, snapshot, diff, options, scale);
+  cairo_destroy (cr);
   cairo_surface_destroy (surface);
-  return cr;
 }
 
 /**
@@ -1180,15 +1186,12 @@ mpy_renderer_get_size (MpySnapshot            *snapshot,
 {
   MpyRenderOptions defaults = MPY_RENDER_OPTIONS_INIT;
   Picture p;
-  cairo_t *cr;
 
   if (options == NULL)
     options = &defaults;
   g_return_if_fail (layout_snapshot (snapshot, diff) != NULL);
 
-  cr = measure_context ();
-  picture_layout (&p, cr, snapshot, diff, options, scale);
-  cairo_destroy (cr);
+  picture_measure (&p, snapshot, diff, options, scale);
 
   *width = (int) MIN (p.width, (double) G_MAXINT);
   *height = (int) MIN (p.height, (double) G_MAXINT);
@@ -1217,15 +1220,12 @@ mpy_renderer_get_map_origin (MpySnapshot            *snapshot,
 {
   MpyRenderOptions defaults = MPY_RENDER_OPTIONS_INIT;
   Picture p;
-  cairo_t *cr;
 
   if (options == NULL)
     options = &defaults;
   g_return_if_fail (layout_snapshot (snapshot, diff) != NULL);
 
-  cr = measure_context ();
-  picture_layout (&p, cr, snapshot, diff, options, scale);
-  cairo_destroy (cr);
+  picture_measure (&p, snapshot, diff, options, scale);
   *x = MARGIN;
   *y = MARGIN + p.header_height + SECTION_GAP;
   picture_clear (&p);
