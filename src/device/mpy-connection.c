@@ -275,14 +275,35 @@ ensure_open (Worker  *worker,
   return TRUE;
 }
 
-/* After a failure: a vanished board closes the port (the next operation reopens it);
- * anything else keeps it open and the raw-REPL client resyncs on its own. */
-static void
-after_error (Worker       *worker,
-             const GError *error)
+/* The start of an operation that talks to the board: the port open, progress reported. */
+static gboolean
+begin_op (Worker         *worker,
+          Op             *op,
+          ProgressState  *ps,
+          GError        **error)
 {
+  if (!ensure_open (worker, op, error))
+    return FALSE;
+  mpy_raw_repl_set_progress (worker->repl, on_progress, ps);
+  return TRUE;
+}
+
+/* The end of it, before the task returns: progress stopped and its last count sent, the
+ * state posted. After a failure (@error set) a vanished board closes the port (the next
+ * operation reopens it); anything else keeps it open and the raw-REPL client resyncs on
+ * its own. */
+static void
+end_op (Worker        *worker,
+        GTask         *task,
+        ProgressState *ps,
+        const GError  *error)
+{
+  if (worker->repl != NULL)
+    mpy_raw_repl_set_progress (worker->repl, NULL, NULL);
+  flush_progress (ps);
   if (g_error_matches (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DISCONNECTED))
     drop_port (worker);
+  post_update (worker, task);
 }
 
 static gboolean
@@ -439,11 +460,8 @@ run_op (Worker *worker,
         MpySnapshot *snapshot = NULL;
         gboolean was_open = worker->repl != NULL;
 
-        if (ensure_open (worker, op, &error))
-          {
-            mpy_raw_repl_set_progress (worker->repl, on_progress, &ps);
-            snapshot = do_capture (worker, op, cancellable, &error);
-          }
+        if (begin_op (worker, op, &ps, &error))
+          snapshot = do_capture (worker, op, cancellable, &error);
         if (snapshot == NULL && was_open
             && g_error_matches (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DISCONNECTED))
           {
@@ -451,18 +469,10 @@ run_op (Worker *worker,
              * restarted): open the path again, once. A capture is safe to repeat. */
             g_clear_error (&error);
             drop_port (worker);
-            if (ensure_open (worker, op, &error))
-              {
-                mpy_raw_repl_set_progress (worker->repl, on_progress, &ps);
-                snapshot = do_capture (worker, op, cancellable, &error);
-              }
+            if (begin_op (worker, op, &ps, &error))
+              snapshot = do_capture (worker, op, cancellable, &error);
           }
-        if (worker->repl != NULL)
-          mpy_raw_repl_set_progress (worker->repl, NULL, NULL);
-        flush_progress (&ps);
-        if (snapshot == NULL)
-          after_error (worker, error);
-        post_update (worker, task);
+        end_op (worker, task, &ps, snapshot == NULL ? error : NULL);
         if (snapshot != NULL)
           g_task_return_pointer (task, snapshot, (GDestroyNotify) mpy_snapshot_unref);
         else
@@ -475,18 +485,9 @@ run_op (Worker *worker,
         ExecResult *r = g_new0 (ExecResult, 1);
         gboolean ok;
 
-        ok = ensure_open (worker, op, &error);
-        if (ok)
-          {
-            mpy_raw_repl_set_progress (worker->repl, on_progress, &ps);
-            ok = mpy_raw_repl_exec (worker->repl, op->code, &r->out, &r->err, cancellable, &error);
-          }
-        if (worker->repl != NULL)
-          mpy_raw_repl_set_progress (worker->repl, NULL, NULL);
-        flush_progress (&ps);
-        if (!ok)
-          after_error (worker, error);
-        post_update (worker, task);
+        ok = begin_op (worker, op, &ps, &error)
+             && mpy_raw_repl_exec (worker->repl, op->code, &r->out, &r->err, cancellable, &error);
+        end_op (worker, task, &ps, ok ? NULL : error);
         if (ok)
           g_task_return_pointer (task, r, (GDestroyNotify) exec_result_free);
         else
