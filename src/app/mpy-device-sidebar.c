@@ -22,8 +22,7 @@ struct _MpyDeviceSidebar
   MpyPortList    *ports;
   MpyConnection  *connection;
 #endif
-  GCancellable   *op_cancellable;
-  guint           busy : 1;
+  GCancellable   *op_cancellable;   /* set while an operation runs: the sidebar is busy */
 
   GtkListView    *port_view;
   GtkWidget      *port_scroller;
@@ -65,14 +64,10 @@ static const guint baud_rates[] = { 9600, 19200, 38400, 57600, 115200, 230400, 4
 
 #ifdef HAVE_DEVICE
 static void
-mpy_device_sidebar_set_busy (MpyDeviceSidebar *self,
-                             gboolean          busy)
+update_busy (MpyDeviceSidebar *self)
 {
-  busy = !!busy;
-  if (self->busy == busy)
-    return;
+  gboolean busy = self->op_cancellable != NULL;
 
-  self->busy = busy;
   gtk_widget_set_visible (self->progress_box, busy);
   gtk_widget_set_sensitive (self->run_button, !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->path_entry), !busy);
@@ -85,6 +80,26 @@ mpy_device_sidebar_set_busy (MpyDeviceSidebar *self,
       gtk_progress_bar_set_text (self->progress_bar, _("Waiting for the board…"));
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* An operation starts; Cancel cancels @cancellable (or a new one). */
+static void
+begin_operation (MpyDeviceSidebar *self,
+                 GCancellable     *cancellable)
+{
+  g_assert (self->op_cancellable == NULL);
+  self->op_cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
+  update_busy (self);
+}
+
+/* Also reached after dispose, which has dropped the cancellable and the widgets. */
+static void
+end_operation (MpyDeviceSidebar *self)
+{
+  if (self->op_cancellable == NULL)
+    return;
+  g_clear_object (&self->op_cancellable);
+  update_busy (self);
 }
 #endif
 
@@ -225,8 +240,7 @@ capture_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   MpySnapshot *snapshot;
 
-  mpy_device_sidebar_set_busy (self, FALSE);
-  g_clear_object (&self->op_cancellable);
+  end_operation (self);
 
   snapshot = mpy_connection_capture_finish (MPY_CONNECTION (object), result, &error);
   if (snapshot == NULL)
@@ -245,8 +259,7 @@ exec_done_cb (GObject      *object,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  mpy_device_sidebar_set_busy (self, FALSE);
-  g_clear_object (&self->op_cancellable);
+  end_operation (self);
 
   if (!mpy_connection_exec_finish (MPY_CONNECTION (object), result, &out, &err, &error))
     {
@@ -306,7 +319,7 @@ run_activate_cb (MpyDeviceSidebar *self,
 {
   const char *code = gtk_editable_get_text (GTK_EDITABLE (self->code_entry));
 
-  if (code == NULL || *code == '\0' || self->busy)
+  if (code == NULL || *code == '\0' || self->op_cancellable != NULL)
     return;
 
   mpy_device_sidebar_run (self, code);
@@ -434,7 +447,7 @@ mpy_device_sidebar_get_property (GObject    *object,
       g_value_set_uint (value, mpy_device_sidebar_get_baud (self));
       break;
     case PROP_BUSY:
-      g_value_set_boolean (value, self->busy);
+      g_value_set_boolean (value, mpy_device_sidebar_get_busy (self));
       break;
     case PROP_DTR:
       g_value_set_uint (value, mpy_device_sidebar_get_dtr (self));
@@ -661,7 +674,7 @@ mpy_device_sidebar_get_busy (MpyDeviceSidebar *self)
 {
   g_return_val_if_fail (MPY_IS_DEVICE_SIDEBAR (self), FALSE);
 
-  return self->busy;
+  return self->op_cancellable != NULL;
 }
 
 void
@@ -695,7 +708,7 @@ mpy_device_sidebar_capture_async (MpyDeviceSidebar       *self,
   g_task_set_source_tag (task, mpy_device_sidebar_capture_async);
 
 #ifdef HAVE_DEVICE
-  if (self->busy)
+  if (self->op_cancellable != NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
                                _("The board is still busy with the previous operation: wait for it or press Cancel."));
@@ -710,8 +723,7 @@ mpy_device_sidebar_capture_async (MpyDeviceSidebar       *self,
     }
 
   /* The operation uses the caller's cancellable when given, so Cancel here cancels it too. */
-  self->op_cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
-  mpy_device_sidebar_set_busy (self, TRUE);
+  begin_operation (self, cancellable);
   mpy_connection_capture_async (connection, (MpyCaptureFlags) flags, self->op_cancellable,
                                 capture_done_cb, g_steal_pointer (&task));
 #else
@@ -745,7 +757,7 @@ mpy_device_sidebar_run (MpyDeviceSidebar *self,
   g_return_if_fail (code != NULL);
 
 #ifdef HAVE_DEVICE
-  if (self->busy)
+  if (self->op_cancellable != NULL)
     return;
 
   connection = ensure_connection (self, &error);
@@ -760,8 +772,7 @@ mpy_device_sidebar_run (MpyDeviceSidebar *self,
   echo = g_strdup_printf (">>> %s\n", code);
   append_output (self, echo, "input");
 
-  self->op_cancellable = g_cancellable_new ();
-  mpy_device_sidebar_set_busy (self, TRUE);
+  begin_operation (self, NULL);
   mpy_connection_exec_async (connection, code, self->op_cancellable,
                              exec_done_cb, g_object_ref (self));
 #else
