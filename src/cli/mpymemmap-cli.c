@@ -49,9 +49,8 @@ fail (const char *format,
   fprintf (stderr, "%s: %s\n", prgname, message);
 }
 
-G_GNUC_PRINTF (2, 3) static int
-usage_error (GOptionContext *context,
-             const char     *format,
+G_GNUC_PRINTF (1, 2) static int
+usage_error (const char *format,
              ...)
 {
   va_list args;
@@ -63,8 +62,22 @@ usage_error (GOptionContext *context,
 
   /* The prgname is "mpymemmap-cli COMMAND" while a command runs. */
   fprintf (stderr, "%s: %s\nTry “%s --help”.\n", g_get_prgname (), message, g_get_prgname ());
-  (void) context;
   return EXIT_USAGE;
+}
+
+/* A command's options; @parameter_string is its usage line after “[OPTION…]”. */
+static GOptionContext *
+command_context (const char         *parameter_string,
+                 const GOptionEntry *entries,
+                 const char         *summary,
+                 const char         *description)
+{
+  GOptionContext *context = g_option_context_new (parameter_string);
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_description (context, description);
+  return context;
 }
 
 /* Every dump in @path: session files keep their labels and times, any other text goes
@@ -158,6 +171,7 @@ load_dump_ref (const char *arg)
   {
     MpySnapshot *snapshot = g_ptr_array_index (dumps, index);
     g_autofree char *base = NULL;
+    g_autofree char *label = NULL;
 
     /* Never pass a damaged dump off as whole: the result stands, with a warning. */
     if (mpy_snapshot_is_damaged (snapshot))
@@ -165,7 +179,6 @@ load_dump_ref (const char *arg)
                prgname, file, index,
                mpy_snapshot_get_damage_reason (snapshot) ? mpy_snapshot_get_damage_reason (snapshot)
                                                          : "map and header disagree");
-    g_autofree char *label = NULL;
 
     /* Pictures say what they show: a dump without a label is named after its file. */
     if (mpy_snapshot_get_label (snapshot) != NULL)
@@ -174,6 +187,22 @@ load_dump_ref (const char *arg)
     label = dumps->len > 1 ? g_strdup_printf ("%s:%u", base, index) : g_steal_pointer (&base);
     return mpy_snapshot_with_label (snapshot, label);
   }
+}
+
+/* The diff from @before (named @before_arg) to @after; prints the message and returns NULL
+ * when the two cannot be compared. */
+static MpyDiff *
+compare_dumps (MpySnapshot *before,
+               MpySnapshot *after,
+               const char  *before_arg,
+               const char  *after_arg)
+{
+  g_autoptr(GError) error = NULL;
+  MpyDiff *diff = mpy_diff_new (before, after, &error);
+
+  if (diff == NULL)
+    fail ("cannot compare %s with %s: %s", after_arg, before_arg, describe_error (error));
+  return diff;
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -334,27 +363,25 @@ cmd_stats (int    argc,
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("FILE… — figures and statistics of every dump");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(GPtrArray) summary = g_ptr_array_new_with_free_func (g_free);
-  int status = EXIT_OK;
-
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_summary (context,
+  g_autoptr(GOptionContext) context = command_context (
+    "FILE… — figures and statistics of every dump", entries,
     "Prints the header figures and the map statistics of every mem_info dump in every FILE\n"
-    "(a dump, a raw-REPL reply, a console log or a session file).");
-  g_option_context_set_description (context,
+    "(a dump, a raw-REPL reply, a console log or a session file).",
     "With --json the fields are: file, index (0-based within the file), label, time, mem_total,\n"
     "mem_current, mem_peak, stack_used, stack_limit, gc_total, gc_used, gc_free, max_new_split,\n"
     "one_blocks, two_blocks, max_block, max_free, has_map, bytes_per_block, areas [{base, blocks}],\n"
     "block_count, kind_blocks {kind character: blocks}, objects, largest_free_run (blocks),\n"
     "free_holes, fragmentation (0–1), damaged, damage_reason. A figure the dump does not print is\n"
     "null; the map figures are null for a dump without a map.\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GPtrArray) summary = g_ptr_array_new_with_free_func (g_free);
+  int status = EXIT_OK;
+
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (context, "%s", error->message);
+    return usage_error ("%s", error->message);
   if (files == NULL || files[0] == NULL)
-    return usage_error (context, "give at least one FILE");
+    return usage_error ("give at least one FILE");
 
   if (json)
     {
@@ -563,22 +590,21 @@ cmd_diff (int    argc,
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("A B — compare dump B (after) with dump A (before)");
+  g_autoptr(GOptionContext) context = command_context (
+    "A B — compare dump B (after) with dump A (before)", entries,
+    "Counts the blocks allocated, freed, changed (another object) and unchanged from A to B,\n"
+    "the objects new, freed and kept, and the change of every figure (B − A).\n"
+    "Both dumps must come from the same heap layout (same areas and block size).",
+    index_help);
   g_autoptr(GError) error = NULL;
   g_autoptr(MpySnapshot) a = NULL;
   g_autoptr(MpySnapshot) b = NULL;
   g_autoptr(MpyDiff) diff = NULL;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_summary (context,
-    "Counts the blocks allocated, freed, changed (another object) and unchanged from A to B,\n"
-    "the objects new, freed and kept, and the change of every figure (B − A).\n"
-    "Both dumps must come from the same heap layout (same areas and block size).");
-  g_option_context_set_description (context, index_help);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (context, "%s", error->message);
+    return usage_error ("%s", error->message);
   if (args == NULL || g_strv_length (args) != 2)
-    return usage_error (context, "give exactly two dumps, A (before) and B (after)");
+    return usage_error ("give exactly two dumps, A (before) and B (after)");
 
   a = load_dump_ref (args[0]);
   if (a == NULL)
@@ -587,12 +613,9 @@ cmd_diff (int    argc,
   if (b == NULL)
     return EXIT_INPUT;
 
-  diff = mpy_diff_new (a, b, &error);
+  diff = compare_dumps (a, b, args[0], args[1]);
   if (diff == NULL)
-    {
-      fail ("cannot compare %s with %s: %s", args[1], args[0], describe_error (error));
-      return EXIT_INPUT;
-    }
+    return EXIT_INPUT;
 
   if (json)
     print_diff_json (diff, args[0], args[1]);
@@ -627,28 +650,27 @@ cmd_render (int    argc,
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("FILE[:N] -o OUT.png — draw a dump (or a diff) as a PNG");
+  g_autoptr(GOptionContext) context = command_context (
+    "FILE[:N] -o OUT.png — draw a dump (or a diff) as a PNG", entries,
+    "Draws the heap map with a header of figures and a legend. With --diff-with, the picture\n"
+    "shows FILE compared with FILE2: unchanged, allocated, freed and changed blocks.",
+    index_help);
   g_autoptr(GError) error = NULL;
   g_autoptr(MpySnapshot) snapshot = NULL;
   g_autoptr(MpySnapshot) before = NULL;
   g_autoptr(MpyDiff) diff = NULL;
   MpyRenderOptions options = MPY_RENDER_OPTIONS_INIT;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_summary (context,
-    "Draws the heap map with a header of figures and a legend. With --diff-with, the picture\n"
-    "shows FILE compared with FILE2: unchanged, allocated, freed and changed blocks.");
-  g_option_context_set_description (context, index_help);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (context, "%s", error->message);
+    return usage_error ("%s", error->message);
   if (args == NULL || g_strv_length (args) != 1)
-    return usage_error (context, "give exactly one dump to draw");
+    return usage_error ("give exactly one dump to draw");
   if (output == NULL || *output == '\0')
-    return usage_error (context, "give the PNG file to write with -o OUT.png");
+    return usage_error ("give the PNG file to write with -o OUT.png");
   if (columns < 1 || columns > 1024)
-    return usage_error (context, "--columns must be between 1 and 1024, not %d", columns);
+    return usage_error ("--columns must be between 1 and 1024, not %d", columns);
   if (scale != -1 && (!(scale > 0) || scale > 32767))
-    return usage_error (context, "--scale must be a number of pixels per block above 0, not %g", scale);
+    return usage_error ("--scale must be a number of pixels per block above 0, not %g", scale);
 
   snapshot = load_dump_ref (args[0]);
   if (snapshot == NULL)
@@ -658,12 +680,9 @@ cmd_render (int    argc,
       before = load_dump_ref (diff_with);
       if (before == NULL)
         return EXIT_INPUT;
-      diff = mpy_diff_new (before, snapshot, &error);
+      diff = compare_dumps (before, snapshot, diff_with, args[0]);
       if (diff == NULL)
-        {
-          fail ("cannot compare %s with %s: %s", args[0], diff_with, describe_error (error));
-          return EXIT_INPUT;
-        }
+        return EXIT_INPUT;
     }
 
   options.columns = (guint) columns;
