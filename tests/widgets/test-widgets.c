@@ -90,6 +90,26 @@ map_lines (const char *text)
   return g_strv_builder_end (builder);
 }
 
+/* Column and row of the first free block in @text's map. Only for a dump without abbreviated
+ * free lines, where dump line n is block row n. */
+static void
+first_free_cell (const char *text,
+                 guint      *column,
+                 guint      *row)
+{
+  g_auto(GStrv) lines = map_lines (text);
+  const char *dot = NULL;
+  guint r;
+
+  for (r = 0; lines[r] != NULL; r++)
+    if ((dot = strchr (lines[r], '.')) != NULL)
+      break;
+  g_assert_nonnull (dot);
+  g_assert_null (strstr (text, "lines all free"));
+  *column = dot - lines[r];
+  *row = r;
+}
+
 static guint64
 map_base (const char *text)
 {
@@ -304,23 +324,15 @@ test_heap_view_map_pixels (gconstpointer data)
   settle ();
   pixels_grab (&px, GTK_WIDGET (c.view));
   {
-    /* The first dump line with a free block (no abbreviated free lines come before it in
-     * this fixture, so dump line n is block row n). */
-    g_auto(GStrv) lines = map_lines (text);
-    const char *dot = NULL;
-    guint row;
+    guint column, row;
 
-    for (row = 0; lines[row] != NULL; row++)
-      if ((dot = strchr (lines[row], '.')) != NULL)
-        break;
-    g_assert_nonnull (dot);
-    g_assert_null (strstr (text, "lines all free"));
+    first_free_cell (text, &column, &row);
     mpy_heap_view_zoom_to (c.view, 10, 0, 0);
     gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (c.view)), 0);
     settle ();
     pixels_clear (&px);
     pixels_grab (&px, GTK_WIDGET (c.view));
-    g_assert_cmphex (pixel_at_cell (&px, c.view, dot - lines[row], row), ==,
+    g_assert_cmphex (pixel_at_cell (&px, c.view, column, row), ==,
                      mpy_palette_get_background (FALSE));
     g_assert_cmphex (pixel_at_cell (&px, c.view, 0, 0), ==,
                      mpy_palette_get_kind_color (line[0], FALSE));
@@ -637,16 +649,10 @@ test_heap_view_describe_block (void)
 
   /* A free block reports its free run. */
   {
-    g_auto(GStrv) lines = map_lines (text);
-    const char *dot = NULL;
-    guint row;
+    guint column, row;
 
-    for (row = 0; lines[row] != NULL; row++)
-      if ((dot = strchr (lines[row], '.')) != NULL)
-        break;
-    g_assert_nonnull (dot);
-    g_assert_null (strstr (text, "lines all free"));
-    description = mpy_heap_view_describe_block (view, row * 64 + (dot - lines[row]));
+    first_free_cell (text, &column, &row);
+    description = mpy_heap_view_describe_block (view, row * 64 + column);
     g_test_message ("%s", description);
     g_assert_nonnull (strstr (description, "Kind: free"));
     g_assert_nonnull (strstr (description, "Free run:"));
