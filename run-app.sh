@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 build-aux/setup.sh
+# Run from the build tree: the app's settings schema and translations live there.
+export GSETTINGS_SCHEMA_DIR="$PWD/_build/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}"
 if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   echo "run-app: no display; starting under Xvfb (screenshot with: import -window root shot.png)" >&2
   exec xvfb-run -a -s "-screen 0 1400x900x24" _build/src/app/mpymemmap "$@"
