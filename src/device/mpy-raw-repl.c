@@ -16,6 +16,15 @@
 #define RESEND_IDLE_MS 1000    /* no answer for this long: interrupt and ask again */
 #define WRITE_TIMEOUT  2000
 #define MAX_REPLY      (64u << 20)  /* a 4 MiB heap's dump is ~311 KB */
+#define USER_KEEP      (8u << 20)   /* user exec: the last this many bytes of stdout are kept */
+#define USER_POLL_MS   250          /* user exec: how often the deadline is checked */
+
+/* Whether the firmware takes raw-paste mode (v1.14+): asked on the first exec. */
+typedef enum {
+  MPY_RAW_PASTE_UNKNOWN,
+  MPY_RAW_PASTE_YES,
+  MPY_RAW_PASTE_NO,
+} MpyRawPaste;
 
 struct _MpyRawRepl
 {
@@ -31,6 +40,12 @@ struct _MpyRawRepl
   MpyRawReplProgress  progress;
   gpointer            progress_data;
   guint64             received;     /* in the current operation */
+  /* while the user's own statements run (mpy_raw_repl_exec_user) */
+  gboolean            user;         /* no idle limit on the reply */
+  gint64              user_deadline;/* monotonic µs; 0: none */
+  guint               user_timeout_ms;
+  MpyRawReplOutput    output;
+  gpointer            output_data;
 };
 
 MpyRawRepl *
@@ -81,18 +96,6 @@ mpy_raw_repl_set_progress (MpyRawRepl         *self,
   self->progress = progress;
   self->progress_data = user_data;
   self->received = 0;
-}
-
-gboolean
-mpy_raw_repl_is_raw (MpyRawRepl *self)
-{
-  return self->in_raw;
-}
-
-MpyRawPaste
-mpy_raw_repl_get_raw_paste (MpyRawRepl *self)
-{
-  return self->paste;
 }
 
 const char *
@@ -373,44 +376,85 @@ read_exact (MpyRawRepl    *self,
   return TRUE;
 }
 
-/* Reads up to (and consumes) the next @stop byte; the bytes before it go to @out. */
+/* Appends the stdout of the user's statements, keeping only the last USER_KEEP bytes of
+ * a program that prints without end (it is streamed to the output callback anyway). */
+static void
+append_user (GString      *out,
+             const guint8 *data,
+             gsize         n)
+{
+  g_string_append_len (out, (const char *) data, (gssize) n);
+  if (out->len > USER_KEEP)
+    g_string_erase (out, 0, (gssize) (out->len - USER_KEEP / 2));
+}
+
+/* Reads up to (and consumes) the next @stop byte; the bytes before it go to @out (and,
+ * with @stream, to the output callback as they arrive). While the user's statements run
+ * there is no idle limit, only the overall deadline when one is set. */
 static gboolean
 read_until_byte (MpyRawRepl    *self,
                  guint8         stop,
                  GString       *out,
+                 gboolean       stream,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  gsize scanned = 0;
-
   for (;;)
     {
       const guint8 *hit;
+      gsize n;
       gssize r;
+      int wait_ms = (int) self->idle_ms;
 
-      hit = memchr (self->pending->data + scanned, stop, self->pending->len - scanned);
+      hit = memchr (self->pending->data, stop, self->pending->len);
+      n = hit != NULL ? (gsize) (hit - self->pending->data) : self->pending->len;
+      if (n > 0)
+        {
+          if (stream && self->output != NULL)
+            self->output ((const char *) self->pending->data, n, self->output_data);
+          if (self->user)
+            append_user (out, self->pending->data, n);
+          else
+            g_string_append_len (out, (const char *) self->pending->data, (gssize) n);
+          consume (self, n);
+        }
       if (hit != NULL)
         {
-          gsize n = (gsize) (hit - self->pending->data);
-
-          g_string_append_len (out, (const char *) self->pending->data, (gssize) n);
-          consume (self, n + 1);
+          consume (self, 1);
           return TRUE;
         }
-      scanned = self->pending->len;
-      if (scanned > MAX_REPLY)
+      if (!self->user && out->len > MAX_REPLY)
         {
-          /* A program printing forever; the next operation's Ctrl-C stops it. */
+          /* A capture that never ends; the next operation's Ctrl-C stops it. */
           g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
                        "The board sent more than %u MiB without finishing: stopped reading",
                        MAX_REPLY >> 20);
           return FALSE;
         }
 
-      r = fill (self, (int) self->idle_ms, cancellable, error);
+      if (self->user)
+        {
+          wait_ms = USER_POLL_MS;
+          if (self->user_deadline != 0)
+            {
+              gint64 left = self->user_deadline - g_get_monotonic_time ();
+
+              if (left <= 0)
+                {
+                  g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
+                               "The code was still running after %u s, the time allowed: "
+                               "interrupted it (allow more time, or make it finish sooner)",
+                               (self->user_timeout_ms + 999) / 1000);
+                  return FALSE;
+                }
+              wait_ms = (int) MIN (left / 1000 + 1, USER_POLL_MS);
+            }
+        }
+
+      r = fill (self, wait_ms, cancellable, error);
       if (r < 0)
         return FALSE;
-      if (r == 0)
+      if (r == 0 && !self->user)
         {
           g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
                        "The board stopped sending mid-reply (silent for %u ms after %"
@@ -604,8 +648,8 @@ exec_once (MpyRawRepl    *self,
   else if (!send_chunked (self, code, strlen (code), not_raw, cancellable, error))
     return FALSE;
 
-  if (!read_until_byte (self, 0x04, out, cancellable, error)
-      || !read_until_byte (self, 0x04, err, cancellable, error)
+  if (!read_until_byte (self, 0x04, out, TRUE, cancellable, error)
+      || !read_until_byte (self, 0x04, err, FALSE, cancellable, error)
       || !read_exact (self, 1, &prompt, cancellable, error))
     return FALSE;
   if (prompt != '>')
@@ -619,16 +663,18 @@ exec_once (MpyRawRepl    *self,
   return TRUE;
 }
 
-gboolean
-mpy_raw_repl_exec (MpyRawRepl    *self,
-                   const char    *code,
-                   char         **stdout_text,
-                   char         **stderr_text,
-                   GCancellable  *cancellable,
-                   GError       **error)
+/* Runs @code; *stdout_text and *stderr_text get what arrived, even on failure. */
+static gboolean
+exec_common (MpyRawRepl    *self,
+             const char    *code,
+             char         **stdout_text,
+             char         **stderr_text,
+             GCancellable  *cancellable,
+             GError       **error)
 {
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GString) err = g_string_new (NULL);
+  gboolean ok = FALSE;
   gsize len;
 
   g_return_val_if_fail (code != NULL, FALSE);
@@ -640,7 +686,7 @@ mpy_raw_repl_exec (MpyRawRepl    *self,
         g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
                      "The code contains the control byte 0x%02x, which the raw REPL "
                      "treats as a command: remove it", code[i]);
-        return FALSE;
+        goto out;
       }
   if (len == 0)
     code = "pass";  /* never \x04 on an empty raw line: that is a soft reset */
@@ -651,7 +697,7 @@ mpy_raw_repl_exec (MpyRawRepl    *self,
       gboolean not_raw = FALSE;
 
       if (!mpy_raw_repl_enter (self, cancellable, error))
-        return FALSE;
+        goto out;
       if (exec_once (self, code, out, err, &not_raw, cancellable, &local_error))
         break;
 
@@ -663,20 +709,82 @@ mpy_raw_repl_exec (MpyRawRepl    *self,
            * older reply's banner fooled us); the code did not run. Cancel what the
            * friendly REPL has on its line, enter properly and send it once more. */
           if (!write_bytes (self, "\x03", 1, cancellable, error))
-            return FALSE;
+            goto out;
           g_string_truncate (out, 0);
           g_string_truncate (err, 0);
           continue;
         }
       g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
+      goto out;
     }
+  ok = TRUE;
 
+out:
   if (stdout_text != NULL)
     *stdout_text = g_string_free (g_steal_pointer (&out), FALSE);
   if (stderr_text != NULL)
     *stderr_text = g_string_free (g_steal_pointer (&err), FALSE);
+  return ok;
+}
+
+gboolean
+mpy_raw_repl_exec (MpyRawRepl    *self,
+                   const char    *code,
+                   char         **stdout_text,
+                   char         **stderr_text,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (!exec_common (self, code, &out, &err, cancellable, error))
+    return FALSE;
+  if (stdout_text != NULL)
+    *stdout_text = g_steal_pointer (&out);
+  if (stderr_text != NULL)
+    *stderr_text = g_steal_pointer (&err);
   return TRUE;
+}
+
+gboolean
+mpy_raw_repl_exec_user (MpyRawRepl        *self,
+                        const char        *code,
+                        guint              timeout_ms,
+                        MpyRawReplOutput   output,
+                        gpointer           output_data,
+                        char             **stdout_text,
+                        char             **stderr_text,
+                        GCancellable      *cancellable,
+                        GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
+
+  self->user = TRUE;
+  self->user_timeout_ms = timeout_ms;
+  self->user_deadline = timeout_ms > 0
+                        ? g_get_monotonic_time () + (gint64) timeout_ms * 1000 : 0;
+  self->output = output;
+  self->output_data = output_data;
+
+  ok = exec_common (self, code, stdout_text, stderr_text, cancellable, &local_error);
+
+  self->user = FALSE;
+  self->user_deadline = 0;
+  self->output = NULL;
+  self->output_data = NULL;
+
+  if (!ok)
+    {
+      /* Cancelled or out of time while the code may still run: stop it now, so it does
+       * not keep printing into the port until the next operation. */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          || g_error_matches (local_error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT))
+        write_bytes (self, "\x03", 1, NULL, NULL);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+  return ok;
 }
 
 static gboolean

@@ -22,12 +22,8 @@ G_BEGIN_DECLS
 typedef struct _MpyRawRepl MpyRawRepl;
 
 typedef void (*MpyRawReplProgress) (guint64 received, gpointer user_data);
-
-typedef enum {
-  MPY_RAW_PASTE_UNKNOWN,
-  MPY_RAW_PASTE_YES,
-  MPY_RAW_PASTE_NO,
-} MpyRawPaste;
+/* A piece of the running code's stdout, as it arrives (not NUL-terminated). */
+typedef void (*MpyRawReplOutput)   (const char *data, gsize len, gpointer user_data);
 
 /* Takes ownership of @transport. */
 MpyRawRepl   *mpy_raw_repl_new           (MpyTransport *transport);
@@ -54,6 +50,20 @@ gboolean      mpy_raw_repl_exec          (MpyRawRepl    *self,
                                           char         **stderr_text,
                                           GCancellable  *cancellable,
                                           GError       **error);
+/* Runs the user's own @code: unlike mpy_raw_repl_exec(), with no limit on silence (a
+ * statement may sleep or compute for long), only @timeout_ms overall (0: none), and its
+ * stdout handed to @output (on this thread) as it arrives. *stdout_text (the last 8 MiB
+ * at most) and *stderr_text are set even on failure: on a cancel or timeout they hold
+ * what arrived, and the code still running on the board is interrupted (Ctrl-C). */
+gboolean      mpy_raw_repl_exec_user     (MpyRawRepl        *self,
+                                          const char        *code,
+                                          guint              timeout_ms,
+                                          MpyRawReplOutput   output,
+                                          gpointer           output_data,
+                                          char             **stdout_text,
+                                          char             **stderr_text,
+                                          GCancellable      *cancellable,
+                                          GError           **error);
 /* Ctrl-D on an empty raw line: wipes the heap. Only when the user asks for it. */
 gboolean      mpy_raw_repl_soft_reset    (MpyRawRepl    *self,
                                           GCancellable  *cancellable,
@@ -63,8 +73,6 @@ gboolean      mpy_raw_repl_leave         (MpyRawRepl    *self,
                                           GCancellable  *cancellable,
                                           GError       **error);
 
-gboolean      mpy_raw_repl_is_raw        (MpyRawRepl   *self);
-MpyRawPaste   mpy_raw_repl_get_raw_paste (MpyRawRepl   *self);
 /* The firmware banner ("MicroPython v1.9.2-34-gd64154c73 on 2017-09-01; micro:bit v1.0.1
  * with nRF51822"), once seen; NULL before. */
 const char   *mpy_raw_repl_get_banner    (MpyRawRepl   *self);

@@ -508,32 +508,6 @@ mpy_transport_flush (MpyTransport *self)
     tcflush (self->fd, TCIOFLUSH);
 }
 
-gboolean
-mpy_transport_set_lines (MpyTransport  *self,
-                         gboolean       dtr,
-                         gboolean       rts,
-                         GError       **error)
-{
-  g_return_val_if_fail (self != NULL, FALSE);
-
-  if (self->sp != NULL)
-    {
-      if (sp_set_dtr (self->sp, dtr ? SP_DTR_ON : SP_DTR_OFF) != SP_OK
-          || sp_set_rts (self->sp, rts ? SP_RTS_ON : SP_RTS_OFF) != SP_OK)
-        {
-          set_errno_error (error, sp_last_error_code (), self->path, "set DTR/RTS on");
-          return FALSE;
-        }
-      return TRUE;
-    }
-  if (!termios_set_lines (self->fd, dtr, rts))
-    {
-      set_errno_error (error, errno, self->path, "set DTR/RTS on");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 void
 mpy_transport_close (MpyTransport *self)
 {

@@ -55,10 +55,6 @@ gboolean          mpy_transport_write_all (MpyTransport      *self,
                                            GError           **error);
 /* Discards what the OS has buffered in both directions. */
 void              mpy_transport_flush     (MpyTransport      *self);
-gboolean          mpy_transport_set_lines (MpyTransport      *self,
-                                           gboolean           dtr,
-                                           gboolean           rts,
-                                           GError           **error);
 /* Releases the lines (RTS cleared before DTR, for the ESP auto-reset circuit, unless the
  * line mode says otherwise) and closes the port. NULL-safe. */
 void              mpy_transport_close     (MpyTransport      *self);
