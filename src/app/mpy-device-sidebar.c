@@ -164,7 +164,7 @@ progress_cb (MpyDeviceSidebar *self,
              guint64           bytes,
              MpyConnection    *connection)
 {
-  g_autofree char *size = g_format_size (bytes);
+  g_autofree char *size = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
   g_autofree char *text = g_strdup_printf (_("Received %s"), size);
 
   gtk_progress_bar_set_text (self->progress_bar, text);

@@ -242,8 +242,8 @@ mpy_snapshot_item_dup_summary (MpySnapshotItem *self)
   have_used = mpy_snapshot_get_figure (self->snapshot, MPY_FIGURE_GC_USED, &used);
   have_free = mpy_snapshot_get_figure (self->snapshot, MPY_FIGURE_GC_FREE, &free_bytes);
 
-  used_text = have_used ? g_format_size (used) : g_strdup ("?");
-  free_text = have_free ? g_format_size (free_bytes) : g_strdup ("?");
+  used_text = have_used ? g_format_size_full (used, G_FORMAT_SIZE_IEC_UNITS) : g_strdup ("?");
+  free_text = have_free ? g_format_size_full (free_bytes, G_FORMAT_SIZE_IEC_UNITS) : g_strdup ("?");
 
   if (!mpy_snapshot_has_map (self->snapshot))
     /* Translators: a snapshot taken with mem_info() without argument has no block map */
