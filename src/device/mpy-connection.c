@@ -51,6 +51,7 @@ typedef struct
   MpyLineMode      rts;
   guint            connect_ms;
   guint            idle_ms;
+  guint            exec_ms;
 } Op;
 
 /* Everything the worker thread owns. Freed by the worker when it quits. */
@@ -74,6 +75,7 @@ struct _MpyConnection
   MpyLineMode         rts;
   guint               connect_ms;
   guint               idle_ms;
+  guint               exec_ms;
   MpyConnectionState  state;
   char               *banner;
   const char         *transport;
@@ -95,12 +97,14 @@ enum {
   PROP_BANNER,
   PROP_CONNECT_TIMEOUT,
   PROP_IDLE_TIMEOUT,
+  PROP_EXEC_TIMEOUT,
   PROP_TRANSPORT,
   N_PROPS
 };
 
 enum {
   SIGNAL_PROGRESS,
+  SIGNAL_EXEC_OUTPUT,
   N_SIGNALS
 };
 
@@ -234,6 +238,123 @@ flush_progress (ProgressState *ps)
 {
   if (ps->latest > ps->emitted)
     emit_progress (ps, ps->latest);
+}
+
+/* ---- exec output, streamed to the caller's main context ---- */
+
+/* Shared by the worker (which appends) and the caller's context (which emits). Pieces that
+ * arrive while an emission is pending join it: a chatty program cannot flood the main loop. */
+typedef struct
+{
+  GMutex          lock;
+  GString        *pending;   /* appended by the worker, not emitted yet */
+  gboolean        scheduled;
+  gboolean        closed;    /* the exec ended: emit everything, hold nothing back */
+  MpyConnection  *self;
+  GMainContext   *context;
+  GString        *carry;     /* caller's context only: an incomplete UTF-8 character */
+} OutputStream;
+
+static void
+output_stream_clear (gpointer data)
+{
+  OutputStream *os = data;
+
+  g_mutex_clear (&os->lock);
+  g_string_free (os->pending, TRUE);
+  g_string_free (os->carry, TRUE);
+  g_object_unref (os->self);
+  g_main_context_unref (os->context);
+}
+
+static OutputStream *
+output_stream_new (GTask *task)
+{
+  OutputStream *os = g_atomic_rc_box_new0 (OutputStream);
+
+  g_mutex_init (&os->lock);
+  os->pending = g_string_new (NULL);
+  os->carry = g_string_new (NULL);
+  os->self = g_object_ref (g_task_get_source_object (task));
+  os->context = g_main_context_ref (g_task_get_context (task));
+  return os;
+}
+
+static void
+output_stream_unref (OutputStream *os)
+{
+  g_atomic_rc_box_release_full (os, output_stream_clear);
+}
+
+static gboolean
+output_stream_dispatch (gpointer data)
+{
+  OutputStream *os = data;
+  g_autoptr(GString) text = NULL;
+  gboolean closed;
+  const char *valid_end;
+
+  g_mutex_lock (&os->lock);
+  text = g_steal_pointer (&os->pending);
+  os->pending = g_string_new (NULL);
+  os->scheduled = FALSE;
+  closed = os->closed;
+  g_mutex_unlock (&os->lock);
+
+  g_string_prepend_len (text, os->carry->str, (gssize) os->carry->len);
+  g_string_truncate (os->carry, 0);
+
+  /* A character split between two reads waits for its other bytes (unless nothing more
+   * will come), so every emission is as valid as the board's output. */
+  if (!closed && !g_utf8_validate_len (text->str, text->len, &valid_end))
+    {
+      gsize rest = text->len - (gsize) (valid_end - text->str);
+
+      if (rest < 4 && g_utf8_get_char_validated (valid_end, (gssize) rest) == (gunichar) -2)
+        {
+          g_string_append_len (os->carry, valid_end, (gssize) rest);
+          g_string_truncate (text, text->len - rest);
+        }
+    }
+  if (text->len > 0)
+    g_signal_emit (os->self, signals[SIGNAL_EXEC_OUTPUT], 0, text->str);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+output_stream_schedule_locked (OutputStream *os)
+{
+  if (os->scheduled)
+    return;
+  os->scheduled = TRUE;
+  g_main_context_invoke_full (os->context, G_PRIORITY_DEFAULT, output_stream_dispatch,
+                              g_atomic_rc_box_acquire (os),
+                              (GDestroyNotify) output_stream_unref);
+}
+
+/* Worker thread: a piece of stdout arrived. */
+static void
+on_exec_output (const char *data,
+                gsize       len,
+                gpointer    user_data)
+{
+  OutputStream *os = user_data;
+
+  g_mutex_lock (&os->lock);
+  g_string_append_len (os->pending, data, (gssize) len);
+  output_stream_schedule_locked (os);
+  g_mutex_unlock (&os->lock);
+}
+
+/* Worker thread, before the task returns: whatever is held back goes out, ahead of the
+ * result (same context, same priority, queued first). */
+static void
+output_stream_close (OutputStream *os)
+{
+  g_mutex_lock (&os->lock);
+  os->closed = TRUE;
+  output_stream_schedule_locked (os);
+  g_mutex_unlock (&os->lock);
 }
 
 /* ---- the worker ---- */
@@ -429,6 +550,9 @@ typedef struct
   char *err;
 } ExecResult;
 
+/* The stdout received before a failed exec, kept for mpy_connection_exec_finish(). */
+#define PARTIAL_OUTPUT_KEY "mpy-partial-output"
+
 static void
 exec_result_free (ExecResult *r)
 {
@@ -483,15 +607,25 @@ run_op (Worker *worker,
     case OP_EXEC:
       {
         ExecResult *r = g_new0 (ExecResult, 1);
+        OutputStream *os = output_stream_new (task);
         gboolean ok;
 
+        /* The user's code may run silently for long (no idle limit) or print forever
+         * (streamed as it arrives); only the exec timeout, a disconnect or a cancel ends it. */
         ok = begin_op (worker, op, &ps, &error)
-             && mpy_raw_repl_exec (worker->repl, op->code, &r->out, &r->err, cancellable, &error);
+             && mpy_raw_repl_exec_user (worker->repl, op->code, op->exec_ms,
+                                        on_exec_output, os, &r->out, &r->err,
+                                        cancellable, &error);
+        output_stream_close (os);
+        output_stream_unref (os);
         end_op (worker, task, &ps, ok ? NULL : error);
         if (ok)
           g_task_return_pointer (task, r, (GDestroyNotify) exec_result_free);
         else
           {
+            if (r->out != NULL)
+              g_object_set_data_full (G_OBJECT (task), PARTIAL_OUTPUT_KEY,
+                                      g_steal_pointer (&r->out), g_free);
             exec_result_free (r);
             g_task_return_error (task, g_steal_pointer (&error));
           }
@@ -561,6 +695,7 @@ submit (MpyConnection *self,
   op->rts = self->rts;
   op->connect_ms = self->connect_ms;
   op->idle_ms = self->idle_ms;
+  op->exec_ms = self->exec_ms;
 
   self->n_ops++;
   set_state (self, self->state == MPY_CONNECTION_DISCONNECTED ? MPY_CONNECTION_CONNECTING
@@ -622,6 +757,7 @@ mpy_connection_get_property (GObject    *object,
     case PROP_BANNER: g_value_set_string (value, self->banner); break;
     case PROP_CONNECT_TIMEOUT: g_value_set_uint (value, self->connect_ms); break;
     case PROP_IDLE_TIMEOUT: g_value_set_uint (value, self->idle_ms); break;
+    case PROP_EXEC_TIMEOUT: g_value_set_uint (value, self->exec_ms); break;
     case PROP_TRANSPORT: g_value_set_string (value, self->transport); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -643,6 +779,7 @@ mpy_connection_set_property (GObject      *object,
     case PROP_RTS: mpy_connection_set_lines (self, self->dtr, g_value_get_enum (value)); break;
     case PROP_CONNECT_TIMEOUT: mpy_connection_set_connect_timeout (self, g_value_get_uint (value)); break;
     case PROP_IDLE_TIMEOUT: mpy_connection_set_idle_timeout (self, g_value_get_uint (value)); break;
+    case PROP_EXEC_TIMEOUT: mpy_connection_set_exec_timeout (self, g_value_get_uint (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -681,6 +818,9 @@ mpy_connection_class_init (MpyConnectionClass *klass)
   properties[PROP_IDLE_TIMEOUT] =
     g_param_spec_uint ("idle-timeout", NULL, NULL, 50, G_MAXUINT, 3000,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EXEC_TIMEOUT] =
+    g_param_spec_uint ("exec-timeout", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_TRANSPORT] =
     g_param_spec_string ("transport", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -693,6 +833,17 @@ mpy_connection_class_init (MpyConnectionClass *klass)
   signals[SIGNAL_PROGRESS] =
     g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
+
+  /**
+   * MpyConnection::exec-output:
+   * @text: the next piece of the running exec's stdout, as the board sent it
+   *
+   * Emitted in the exec caller's main context while mpy_connection_exec_async() runs, before
+   * its callback; pieces that arrive close together come as one.
+   */
+  signals[SIGNAL_EXEC_OUTPUT] =
+    g_signal_new ("exec-output", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -818,6 +969,26 @@ mpy_connection_set_idle_timeout (MpyConnection *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE_TIMEOUT]);
 }
 
+guint
+mpy_connection_get_exec_timeout (MpyConnection *self)
+{
+  g_return_val_if_fail (MPY_IS_CONNECTION (self), 0);
+  return self->exec_ms;
+}
+
+/* Limits how long the user's statements may run (0, the default: no limit). */
+void
+mpy_connection_set_exec_timeout (MpyConnection *self,
+                                 guint          ms)
+{
+  g_return_if_fail (MPY_IS_CONNECTION (self));
+
+  if (self->exec_ms == ms)
+    return;
+  self->exec_ms = ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXEC_TIMEOUT]);
+}
+
 const char *
 mpy_connection_get_transport (MpyConnection *self)
 {
@@ -884,7 +1055,9 @@ mpy_connection_capture_finish (MpyConnection  *self,
  * @user_data: data for @callback
  *
  * Runs @code in the raw REPL, after the operations already queued. A traceback from the
- * board is a result here (see mpy_connection_exec_finish()), not an error.
+ * board is a result here (see mpy_connection_exec_finish()), not an error. The code may
+ * run silently for any time (see "exec-timeout"); its stdout comes as it arrives in the
+ * "exec-output" signal, and a cancel interrupts it on the board.
  */
 void
 mpy_connection_exec_async (MpyConnection       *self,
@@ -921,7 +1094,12 @@ mpy_connection_exec_finish (MpyConnection  *self,
 
   r = g_task_propagate_pointer (G_TASK (result), error);
   if (r == NULL)
-    return FALSE;
+    {
+      /* What the code printed before the cancel, timeout or disconnect. */
+      if (stdout_text != NULL)
+        *stdout_text = g_strdup (g_object_get_data (G_OBJECT (result), PARTIAL_OUTPUT_KEY));
+      return FALSE;
+    }
   if (stdout_text != NULL)
     *stdout_text = g_steal_pointer (&r->out);
   if (stderr_text != NULL)

@@ -68,8 +68,10 @@ G_DECLARE_FINAL_TYPE (MpyConnection, mpy_connection, MPY, CONNECTION, GObject)
  * Properties: "path" (construct-only), "baud" (default 115200), "dtr", "rts" (MpyLineMode),
  * "state" (MpyConnectionState, read-only), "banner" (firmware banner once known, read-only),
  * "connect-timeout" (ms to reach the raw REPL, default 10000),
- * "idle-timeout" (ms of silence tolerated while a reply streams, default 3000),
+ * "idle-timeout" (ms of silence tolerated while a capture's reply streams, default 3000),
+ * "exec-timeout" (ms the user's statements may run, default 0: no limit),
  * "transport" (read-only: "libserialport" or "termios" once open, NULL before).
+ * The "exec-output" signal (const char *text) streams an exec's stdout as it arrives.
  */
 MpyConnection     *mpy_connection_new              (const char *path);
 const char        *mpy_connection_get_path         (MpyConnection *self);
@@ -82,6 +84,8 @@ guint              mpy_connection_get_connect_timeout (MpyConnection *self);
 void               mpy_connection_set_connect_timeout (MpyConnection *self, guint ms);
 guint              mpy_connection_get_idle_timeout (MpyConnection *self);
 void               mpy_connection_set_idle_timeout (MpyConnection *self, guint ms);
+guint              mpy_connection_get_exec_timeout (MpyConnection *self);
+void               mpy_connection_set_exec_timeout (MpyConnection *self, guint ms);
 /* "libserialport" or "termios": which transport opened the port (NULL until open). */
 const char        *mpy_connection_get_transport    (MpyConnection *self);
 
@@ -95,7 +99,9 @@ MpySnapshot       *mpy_connection_capture_finish   (MpyConnection  *self,
                                                     GError        **error);
 
 /* Runs the user's statements. On success *stdout_text and *stderr_text (the traceback, empty
- * when none) are set; a traceback is not a GError here. */
+ * when none) are set; a traceback is not a GError here. On failure (cancel, exec timeout,
+ * disconnect) *stdout_text is set to the output received before it (maybe NULL) and
+ * *stderr_text is left alone. */
 void               mpy_connection_exec_async       (MpyConnection       *self,
                                                     const char          *code,
                                                     GCancellable        *cancellable,
