@@ -924,6 +924,28 @@ test_help (void)
   }
 }
 
+/* Each command's usage line names its arguments once (GOption puts a G_OPTION_REMAINING
+ * arg_description in front of the parameter string). */
+static void
+test_help_usage_line (void)
+{
+  static const struct { const char *command; const char *usage; } cases[] = {
+    { "stats", "stats [OPTION…] FILE… — " },
+    { "diff", "diff [OPTION…] A B — " },
+    { "render", "render [OPTION…] FILE[:N] -o OUT.png — " },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(Run) run = run_cli (cases[i].command, "--help", NULL);
+
+      g_assert_cmpint (run->status, ==, 0);
+      if (strstr (run->out, cases[i].usage) == NULL)
+        g_error ("“%s --help” does not show the usage “%s”:\n%s", cases[i].command,
+                 cases[i].usage, run->out);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -961,6 +983,7 @@ main (int    argc,
   g_test_add_func ("/cli/bad-input-exits-1", test_bad_input_exit_1);
   g_test_add_func ("/cli/usage-error-exits-2", test_usage_exit_2);
   g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/help/usage-names-arguments-once", test_help_usage_line);
 
   status = g_test_run ();
   cairo_debug_reset_static_data ();
