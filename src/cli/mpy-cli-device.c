@@ -7,8 +7,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <glib.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
 
 #include "mpy-cli-device.h"
 
@@ -19,6 +22,7 @@
 #include "mpy-connection.h"
 #include "mpy-port-list.h"
 #include "mpy-session.h"
+#include "mpy-session-private.h"  /* mpy_session_open_for_append(): the -o check up front */
 
 #define EXIT_OK    0
 #define EXIT_FAIL  1
@@ -185,6 +189,43 @@ close_connection (GMainContext  *context,
   mpy_connection_close_finish (conn, wait_result (context, &result), NULL);
 }
 
+/* "exec-output": the board's output as it arrives. */
+static void
+print_exec_output (MpyConnection *conn,
+                   const char    *text,
+                   gpointer       data)
+{
+  FILE *stream = data;
+
+  fputs (text, stream);
+  fflush (stream);
+}
+
+/* Ctrl-C: stop the running statement on the board (not just this process), then exit. */
+static gboolean
+cancel_on_signal (gpointer data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (data));
+  return G_SOURCE_CONTINUE;
+}
+
+/* -o FILE must be a session file (or new, or empty): find out before the board is touched,
+ * not after the capture. */
+static gboolean
+check_output_file (const char  *path,
+                   GError     **error)
+{
+  int fd;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  fd = mpy_session_open_for_append (path, 0666, error);
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  return TRUE;
+}
+
 static void
 print_summary (FILE        *out,
                MpySnapshot *snapshot,
@@ -211,6 +252,8 @@ mpy_cli_capture (int    argc,
 {
   g_autoptr(GOptionContext) context = g_option_context_new ("[PORT] — capture a dump from a board");
   g_autoptr(GMainContext) main_context = g_main_context_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GSource) sigint = NULL;
   g_autoptr(MpyConnection) conn = NULL;
   g_autoptr(MpySnapshot) snapshot = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -221,6 +264,7 @@ mpy_cli_capture (int    argc,
   gboolean soft_reset = FALSE, gc = FALSE, json = FALSE;
   int baud = 115200;
   double timeout = 10.0;
+  double exec_timeout = 0.0;
   MpyCaptureFlags flags = MPY_CAPTURE_NONE;
   int status = EXIT_OK;
   const GOptionEntry entries[] = {
@@ -232,16 +276,19 @@ mpy_cli_capture (int    argc,
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Append the snapshot to session FILE", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the capture's stats object, as `stats --json`", NULL },
     { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout, "Seconds to reach the raw REPL (default 10)", "S" },
+    { "exec-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &exec_timeout, "Seconds each --exec may run (default: no limit)", "S" },
     { NULL }
   };
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context,
     "Interrupts the board, enters the raw REPL, runs each --exec in order (printing its output\n"
-    "and any traceback), then captures micropython.mem_info(1). Without -o and --json the raw\n"
-    "dump is printed; with --json the board's own output goes to stderr. The board is\n"
-    "soft-reset only with --soft-reset. Exit status: 0 success, 1 device failure or a dump\n"
-    "damaged even after a retry (still written with -o), 2 usage error.");
+    "as it arrives), then captures micropython.mem_info(1). A traceback from an --exec is\n"
+    "printed and stops there: no capture, exit status 1. Ctrl-C interrupts the running code\n"
+    "on the board too. Without -o and --json the raw dump is printed; with --json the board's\n"
+    "own output goes to stderr. The board is soft-reset only with --soft-reset. Exit status:\n"
+    "0 success, 1 device failure, a traceback, or a dump damaged even after a retry (still\n"
+    "written with -o), 2 usage error.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage (context, "%s", error->message);
   if (port == NULL && argc >= 2)
@@ -256,8 +303,14 @@ mpy_cli_capture (int    argc,
     return usage (context, "give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)");
   if (baud <= 0)
     return usage (context, "--baud must be a positive number, not %d", baud);
-  if (!(timeout > 0 && timeout < 3600))
-    return usage (context, "--timeout must be between 0 and 3600 seconds, not %g", timeout);
+  if (!(timeout >= 1 && timeout <= 3600))
+    return usage (context, "--timeout must be between 1 and 3600 seconds, not %g", timeout);
+  if (!(exec_timeout >= 0 && exec_timeout <= 86400))
+    return usage (context, "--exec-timeout must be between 1 and 86400 seconds (or 0 for no "
+                  "limit), not %g", exec_timeout);
+
+  if (output != NULL && !check_output_file (output, &error))
+    return fail (error->message);
 
   if (soft_reset)
     flags |= MPY_CAPTURE_SOFT_RESET;
@@ -266,30 +319,49 @@ mpy_cli_capture (int    argc,
 
   g_main_context_push_thread_default (main_context);
 
+  sigint = g_unix_signal_source_new (SIGINT);
+  g_source_set_callback (sigint, cancel_on_signal, cancellable, NULL);
+  g_source_attach (sigint, main_context);
+
   conn = mpy_connection_new (port);
   mpy_connection_set_baud (conn, (guint) baud);
   mpy_connection_set_connect_timeout (conn, (guint) (timeout * 1000));
+  mpy_connection_set_exec_timeout (conn, (guint) (exec_timeout * 1000));
+  /* The board's output is the user's: on stdout as it arrives, unless stdout carries JSON. */
+  g_signal_connect (conn, "exec-output", G_CALLBACK (print_exec_output), json ? stderr : stdout);
 
   for (guint i = 0; execs != NULL && execs[i] != NULL; i++)
     {
       g_autoptr(GAsyncResult) exec_result = NULL;
-      g_autofree char *out = NULL;
       g_autofree char *err = NULL;
 
-      mpy_connection_exec_async (conn, execs[i], NULL, store_result, &exec_result);
+      mpy_connection_exec_async (conn, execs[i], cancellable, store_result, &exec_result);
       if (!mpy_connection_exec_finish (conn, wait_result (main_context, &exec_result),
-                                       &out, &err, &error))
+                                       NULL, &err, &error))
         {
-          status = fail (error->message);
+          g_autofree char *message = NULL;
+
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            message = g_strdup_printf ("interrupted --exec “%s” (the output so far is above)",
+                                       execs[i]);
+          else
+            message = g_strdup_printf ("--exec “%s”: %s", execs[i], error->message);
+          status = fail (message);
           goto out;
         }
-      /* The board's output is the user's: on stdout, unless stdout carries JSON. */
-      fputs (out, json ? stderr : stdout);
-      fputs (err, stderr);
-      fflush (stdout);
+      if (err[0] != '\0')
+        {
+          g_autofree char *message =
+            g_strdup_printf ("--exec “%s” raised an exception (traceback above): stopped "
+                             "there, nothing captured", execs[i]);
+
+          fputs (err, stderr);
+          status = fail (message);
+          goto out;
+        }
     }
 
-  mpy_connection_capture_async (conn, flags, NULL, store_result, &result);
+  mpy_connection_capture_async (conn, flags, cancellable, store_result, &result);
   snapshot = mpy_connection_capture_finish (conn, wait_result (main_context, &result), &error);
   if (snapshot == NULL)
     {
@@ -325,7 +397,10 @@ mpy_cli_capture (int    argc,
     }
 
 out:
-  close_connection (main_context, conn);
+  if (conn != NULL)
+    close_connection (main_context, conn);
+  if (sigint != NULL)
+    g_source_destroy (sigint);
   g_main_context_pop_thread_default (main_context);
   return status;
 }

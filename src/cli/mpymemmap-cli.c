@@ -102,6 +102,13 @@ fail_file (const char *file,
 {
   const char *message = describe_error (error);
 
+  if (g_error_matches (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY))
+    {
+      /* The reader, given only the contents, calls them “the text”: name the file. */
+      fail ("%s is not text (it contains NUL bytes or other binary data); open a serial log "
+            "or a saved mem_info() dump instead", file);
+      return;
+    }
   if (strstr (message, file) != NULL)
     fail ("%s", message);
   else
@@ -201,8 +208,33 @@ compare_dumps (MpySnapshot *before,
   MpyDiff *diff = mpy_diff_new (before, after, &error);
 
   if (diff == NULL)
-    fail ("cannot compare %s with %s: %s", after_arg, before_arg, describe_error (error));
+    {
+      static const char redundant[] = "the snapshots cannot be compared: ";
+      const char *reason = describe_error (error);
+
+      if (g_str_has_prefix (reason, redundant))
+        reason += strlen (redundant);
+      fail ("%s (before) and %s (after) cannot be compared: %s", before_arg, after_arg, reason);
+    }
   return diff;
+}
+
+/* The PNG is written to a temporary “OUT.XXXXXX” beside OUT and renamed; a failure names
+ * that temporary file, which the user never asked for: name OUT instead. */
+static char *
+name_target_not_temp (const char *message,
+                      const char *output)
+{
+  g_autofree char *display = g_filename_display_name (output);
+  g_autofree char *escaped = g_regex_escape_string (display, -1);
+  g_autofree char *pattern = g_strdup_printf ("%s\\.[A-Za-z0-9]{6}(?=”)", escaped);
+  g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+  char *replaced;
+
+  if (regex == NULL)
+    return g_strdup (message);
+  replaced = g_regex_replace_literal (regex, message, -1, 0, display, 0, NULL);
+  return replaced != NULL ? replaced : g_strdup (message);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -702,7 +734,11 @@ cmd_render (int    argc,
   if (!mpy_renderer_write_png (snapshot, diff, &options, scale, output, &error))
     {
       if (g_error_matches (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE))
-        fail ("%s: %s", output, describe_error (error));
+        {
+          g_autofree char *message = name_target_not_temp (describe_error (error), output);
+
+          fail ("%s: %s", output, message);
+        }
       else
         fail ("%s: %s", args[0], describe_error (error));
       return EXIT_INPUT;
