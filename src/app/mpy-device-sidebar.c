@@ -23,6 +23,7 @@ struct _MpyDeviceSidebar
   MpyConnection  *connection;
 #endif
   GCancellable   *op_cancellable;   /* set while an operation runs: the sidebar is busy */
+  gboolean        running;          /* the running operation is the user's statement */
 
   GtkListView    *port_view;
   GtkWidget      *port_scroller;
@@ -134,7 +135,9 @@ update_state (MpyDeviceSidebar *self)
 
   if (self->connection != NULL)
     {
-      switch (mpy_connection_get_state (self->connection))
+      MpyConnectionState state = mpy_connection_get_state (self->connection);
+
+      switch (state)
         {
         case MPY_CONNECTION_DISCONNECTED:
           text = _("Not connected");
@@ -151,7 +154,12 @@ update_state (MpyDeviceSidebar *self)
         default:
           break;
         }
-      banner = mpy_connection_get_banner (self->connection);
+      /* The user's statement may run for long: say so, not “Connecting…” throughout. */
+      if (self->running && state != MPY_CONNECTION_DISCONNECTED && state != MPY_CONNECTION_READY)
+        text = _("Running…");
+      /* The banner describes the board we talk to: gone once the port is closed. */
+      if (state != MPY_CONNECTION_DISCONNECTED)
+        banner = mpy_connection_get_banner (self->connection);
     }
 
   gtk_label_set_text (self->state_label, text);
@@ -169,6 +177,18 @@ progress_cb (MpyDeviceSidebar *self,
 
   gtk_progress_bar_set_text (self->progress_bar, text);
   gtk_progress_bar_pulse (self->progress_bar);
+}
+
+/* The statement's output as it arrives; a cancel keeps what came. */
+static void
+exec_output_cb (MpyDeviceSidebar *self,
+                const char       *text,
+                MpyConnection    *connection)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+  if (self->running)
+    append_output (self, valid, NULL);
 }
 
 static void
@@ -216,6 +236,8 @@ ensure_connection (MpyDeviceSidebar  *self,
       self->connection = mpy_connection_new (path);
       g_signal_connect_object (self->connection, "progress", G_CALLBACK (progress_cb),
                                self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->connection, "exec-output", G_CALLBACK (exec_output_cb),
+                               self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (update_state),
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->connection, "notify::banner", G_CALLBACK (update_state),
@@ -256,12 +278,13 @@ exec_done_cb (GObject      *object,
 {
   g_autoptr(MpyDeviceSidebar) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
+  /* stdout came already, piece by piece, in "exec-output". */
+  self->running = FALSE;
   end_operation (self);
 
-  if (!mpy_connection_exec_finish (MPY_CONNECTION (object), result, &out, &err, &error))
+  if (!mpy_connection_exec_finish (MPY_CONNECTION (object), result, NULL, &err, &error))
     {
       append_output (self, error->message, "error");
       append_output (self, "\n", NULL);
@@ -270,8 +293,11 @@ exec_done_cb (GObject      *object,
       return;
     }
 
-  append_output (self, out, NULL);
-  append_output (self, err, "error");
+  {
+    g_autofree char *valid = g_utf8_make_valid (err, -1);
+
+    append_output (self, valid, "error");
+  }
 }
 
 #endif /* HAVE_DEVICE */
@@ -772,7 +798,10 @@ mpy_device_sidebar_run (MpyDeviceSidebar *self,
   echo = g_strdup_printf (">>> %s\n", code);
   append_output (self, echo, "input");
 
+  self->running = TRUE;
   begin_operation (self, NULL);
+  update_state (self);
+  gtk_progress_bar_set_text (self->progress_bar, _("Running…"));
   mpy_connection_exec_async (connection, code, self->op_cancellable,
                              exec_done_cb, g_object_ref (self));
 #else
