@@ -62,6 +62,10 @@ void      _mpy_window_update_actions     (MpyWindow      *self);
 
 /* mpy-window.c */
 GPtrArray *_mpy_window_collect_snapshots (MpyWindow      *self);
+void       _mpy_window_add_snapshots_full (MpyWindow     *self,
+                                           GPtrArray     *snapshots,
+                                           gboolean       select,
+                                           gboolean       on_disk);
 void       _mpy_window_sync_autosave     (MpyWindow      *self);
 void       _mpy_window_update_title      (MpyWindow      *self);
 void       _mpy_window_capture           (MpyWindow      *self,

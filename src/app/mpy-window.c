@@ -112,11 +112,32 @@ show_on_canvas (MpyWindow   *self,
 }
 
 static void
-clear_figures (MpyWindow *self)
+set_figures_note (MpyWindow  *self,
+                  const char *note)
 {
 #ifdef HAVE_WIDGETS
+  mpy_figures_panel_set_note (MPY_FIGURES_PANEL (self->figures_panel), note);
+#endif
+}
+
+static void
+clear_figures (MpyWindow  *self,
+               const char *note)
+{
+#ifdef HAVE_WIDGETS
+  mpy_figures_panel_set_note (MPY_FIGURES_PANEL (self->figures_panel), note);
   mpy_figures_panel_set_snapshot (MPY_FIGURES_PANEL (self->figures_panel), NULL);
 #endif
+}
+
+/* The diff's reason without its own "the snapshots cannot be compared: " lead, which the
+ * window's sentence already says. */
+static const char *
+incompatible_reason (const GError *error)
+{
+  const char *lead = strstr (error->message, "cannot be compared: ");
+
+  return lead != NULL ? lead + strlen ("cannot be compared: ") : error->message;
 }
 
 /* The heading over the canvas; a damaged dump says so there, never shown as if whole. */
@@ -159,7 +180,7 @@ mpy_window_update_view (MpyWindow *self)
     {
       set_title_for (self, NULL, "");
       show_on_canvas (self, NULL, NULL);
-      clear_figures (self);
+      clear_figures (self, NULL);
       set_view_message (self, MPY_VIEW_EMPTY,
                         _("No snapshots yet.\n\nPick your board on the left and press Capture, open a session or a console log (Ctrl+O), drop a file here, or paste a mem_info(1) dump (Ctrl+V)."));
     }
@@ -167,7 +188,7 @@ mpy_window_update_view (MpyWindow *self)
     {
       set_title_for (self, NULL, "");
       show_on_canvas (self, NULL, NULL);
-      clear_figures (self);
+      clear_figures (self, NULL);
       set_view_message (self, MPY_VIEW_EMPTY,
                         _("Select a snapshot to see its map, or two to compare them."));
     }
@@ -179,6 +200,7 @@ mpy_window_update_view (MpyWindow *self)
       item = g_list_model_get_item (G_LIST_MODEL (self->snapshots), gtk_bitset_get_nth (selected, 0));
       snapshot = mpy_snapshot_item_get_snapshot (item);
       set_title_for (self, snapshot, item_label (item));
+      set_figures_note (self, NULL);
       show_on_canvas (self, snapshot, NULL);
 
       if (!mpy_snapshot_has_map (snapshot))
@@ -228,14 +250,20 @@ mpy_window_update_view (MpyWindow *self)
       if (diff == NULL)
         {
           g_autofree char *message = NULL;
+          g_autofree char *note = NULL;
 
+          /* Translators: over the figures when two selected snapshots cannot be compared */
+          note = g_strdup_printf (_("These two cannot be compared; the figures below are of “%s” only."),
+                                  item_label (second));
+          set_figures_note (self, note);
           show_on_canvas (self, after, NULL);
           message = g_strdup_printf (_("These two snapshots cannot be compared: %s\n\nA diff needs two snapshots of the same board and heap layout. Select one to see its map."),
-                                     error->message);
+                                     incompatible_reason (error));
           set_view_message (self, MPY_VIEW_MESSAGE, message);
         }
       else
         {
+          set_figures_note (self, NULL);
           show_on_canvas (self, after, diff);
           self->view_mode = MPY_VIEW_DIFF;
           g_clear_pointer (&self->view_message, g_free);
@@ -245,10 +273,15 @@ mpy_window_update_view (MpyWindow *self)
   else
     {
       g_autofree char *message = NULL;
+      g_autofree char *note = NULL;
 
       set_title_for (self, NULL, "");
       show_on_canvas (self, NULL, NULL);
-      clear_figures (self);
+      note = g_strdup_printf (ngettext ("%u snapshot selected: select two to compare",
+                                        "%u snapshots selected: select two to compare",
+                                        (gulong) n_selected),
+                              (guint) n_selected);
+      clear_figures (self, note);
       message = g_strdup_printf (ngettext ("%u snapshot selected.\n\nSelect one snapshot to see its map, or exactly two to compare them: click one, then Ctrl+click the other, or drag over two neighbours.",
                                            "%u snapshots selected.\n\nSelect one snapshot to see its map, or exactly two to compare them: click one, then Ctrl+click the other, or drag over two neighbours.",
                                            (gulong) n_selected),
@@ -306,12 +339,21 @@ snapshot_unbind_cb (GtkSignalListItemFactory *factory,
   mpy_snapshot_row_set_item (row, NULL);
 }
 
+/* Items whose snapshot was read from a file the user has: the journal leaves them out. */
+static GQuark
+on_disk_quark (void)
+{
+  return g_quark_from_static_string ("mpy-window-on-disk");
+}
+
 static void
 item_notify_cb (MpyWindow       *self,
                 GParamSpec      *pspec,
                 MpySnapshotItem *item)
 {
-  /* A rename: journal it and refresh the title. */
+  /* A rename: journal it (a renamed snapshot from a file is no longer what the file holds)
+   * and refresh the title. */
+  g_object_set_qdata (G_OBJECT (item), on_disk_quark (), NULL);
   self->dirty = TRUE;
   self->showing_sample = FALSE;
   _mpy_window_sync_autosave (self);
@@ -490,9 +532,19 @@ _mpy_window_sync_autosave (MpyWindow *self)
     return;
 
   /* The sample needs no journal; a journal not yet restored must survive. */
-  all = self->showing_sample
-    ? g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref)
-    : _mpy_window_collect_snapshots (self);
+  all = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  if (!self->showing_sample)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->snapshots));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(MpySnapshotItem) item = g_list_model_get_item (G_LIST_MODEL (self->snapshots), i);
+
+          if (g_object_get_qdata (G_OBJECT (item), on_disk_quark ()) == NULL)
+            g_ptr_array_add (all, mpy_snapshot_ref (mpy_snapshot_item_get_snapshot (item)));
+        }
+    }
   if (self->pending_restore != NULL)
     for (guint i = 0; i < self->pending_restore->len; i++)
       g_ptr_array_add (all, mpy_snapshot_ref (g_ptr_array_index (self->pending_restore, i)));
@@ -990,6 +1042,15 @@ mpy_window_add_snapshots (MpyWindow *self,
                           GPtrArray *snapshots,
                           gboolean   select)
 {
+  _mpy_window_add_snapshots_full (self, snapshots, select, FALSE);
+}
+
+void
+_mpy_window_add_snapshots_full (MpyWindow *self,
+                                GPtrArray *snapshots,
+                                gboolean   select,
+                                gboolean   on_disk)
+{
   g_autoptr(GPtrArray) items = NULL;
   guint position;
 
@@ -997,6 +1058,9 @@ mpy_window_add_snapshots (MpyWindow *self,
   g_return_if_fail (snapshots != NULL);
 
   if (snapshots->len == 0)
+    return;
+
+  if (self->snapshots == NULL && on_disk)
     return;
 
   if (self->snapshots == NULL)
@@ -1027,7 +1091,9 @@ mpy_window_add_snapshots (MpyWindow *self,
 
       connect_item (self, item);
       g_ptr_array_add (items, item);
-      if (self->autosave != NULL)
+      if (on_disk)
+        g_object_set_qdata (G_OBJECT (item), on_disk_quark (), GINT_TO_POINTER (TRUE));
+      else if (self->autosave != NULL)
         mpy_autosave_add (self->autosave, snapshot);
     }
 
@@ -1110,17 +1176,45 @@ mpy_window_add_text (MpyWindow  *self,
   mpy_window_add_snapshots (self, labelled, TRUE);
 }
 
+/* Several files open in the order given, whatever order their reads finish in, and every
+ * failure is reported in one banner once the last read is done. */
+typedef struct {
+  GFile     *file;
+  GPtrArray *found;
+  GError    *error;
+  gboolean   done;
+} OpenSlot;
+
 typedef struct {
   MpyWindow *self;
-  GFile     *file;
+  OpenSlot  *slots;
+  guint      n_slots;
+  guint      n_pending;
+  guint      next;       /* first slot not yet added to the list */
+  GString   *failures;   /* "name: reason" lines */
+  char      *first_failed;
+  guint      n_failed;
+} OpenBatch;
+
+typedef struct {
+  OpenBatch *batch;
+  guint      index;
 } OpenData;
 
 static void
-open_data_free (OpenData *data)
+open_batch_free (OpenBatch *batch)
 {
-  g_clear_object (&data->self);
-  g_clear_object (&data->file);
-  g_free (data);
+  for (guint i = 0; i < batch->n_slots; i++)
+    {
+      g_clear_object (&batch->slots[i].file);
+      g_clear_pointer (&batch->slots[i].found, g_ptr_array_unref);
+      g_clear_error (&batch->slots[i].error);
+    }
+  g_free (batch->slots);
+  g_string_free (batch->failures, TRUE);
+  g_free (batch->first_failed);
+  g_clear_object (&batch->self);
+  g_free (batch);
 }
 
 static gboolean
@@ -1132,59 +1226,104 @@ is_session_file (GFile *file)
 }
 
 static void
+open_batch_note_failure (OpenBatch    *batch,
+                         const char   *name,
+                         const GError *error)
+{
+  if (batch->n_failed == 0)
+    batch->first_failed = g_strdup (name);
+  batch->n_failed++;
+  if (batch->failures->len > 0)
+    g_string_append_c (batch->failures, '\n');
+  if (batch->n_slots > 1)
+    g_string_append_printf (batch->failures, "%s: ", name);
+  g_string_append (batch->failures, error != NULL ? error->message : _("It holds no heap dump."));
+}
+
+static void
+open_batch_add_slot (OpenBatch *batch,
+                     OpenSlot  *slot)
+{
+  MpyWindow *self = batch->self;
+  g_autofree char *name = g_file_get_basename (slot->file);
+  g_autoptr(GPtrArray) labelled = NULL;
+  gboolean becomes_current;
+
+  if (g_error_matches (slot->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (slot->found == NULL || slot->found->len == 0)
+    {
+      open_batch_note_failure (batch, name, slot->error);
+      return;
+    }
+
+  /* The window closed meanwhile: the file is still on disk, nothing to keep. */
+  if (self->snapshots == NULL)
+    return;
+
+  labelled = label_snapshots (slot->found, name);
+
+  /* A session opened into an empty window (or over the sample) becomes the file Save writes. */
+  becomes_current = is_session_file (slot->file)
+    && (self->showing_sample || g_list_model_get_n_items (G_LIST_MODEL (self->snapshots)) == 0);
+
+  /* Snapshots read from a file are on disk already: they need no journal, and a journal of
+   * them would offer a restore on every start. */
+  _mpy_window_add_snapshots_full (self, labelled, TRUE, TRUE);
+
+  if (becomes_current)
+    {
+      g_set_object (&self->file, slot->file);
+      self->dirty = FALSE;
+    }
+
+  _mpy_window_remember_recent (self, slot->file);
+  _mpy_window_update_title (self);
+}
+
+static void
+open_batch_flush (OpenBatch *batch)
+{
+  while (batch->next < batch->n_slots && batch->slots[batch->next].done)
+    open_batch_add_slot (batch, &batch->slots[batch->next++]);
+
+  if (batch->n_pending > 0)
+    return;
+
+  if (batch->n_failed > 0)
+    {
+      g_autofree char *what = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (batch->n_failed == 1)
+        what = g_strdup_printf (_("Could not open “%s”"), batch->first_failed);
+      else
+        what = g_strdup_printf (ngettext ("%u file could not be opened",
+                                          "%u files could not be opened",
+                                          batch->n_failed),
+                                batch->n_failed);
+      error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, batch->failures->str);
+      mpy_window_show_error (batch->self, what, error);
+    }
+
+  open_batch_free (batch);
+}
+
+static void
 open_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
   OpenData *data = user_data;
-  MpyWindow *self = data->self;
-  g_autoptr(GPtrArray) found = NULL;
-  g_autoptr(GPtrArray) labelled = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = NULL;
-  gboolean becomes_current;
+  OpenBatch *batch = data->batch;
+  OpenSlot *slot = &batch->slots[data->index];
 
-  found = mpy_session_read_file_finish (result, &error);
-  name = g_file_get_basename (data->file);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      open_data_free (data);
-      return;
-    }
-
-  if (found == NULL || found->len == 0)
-    {
-      g_autofree char *what = g_strdup_printf (_("Could not open “%s”"), name);
-
-      mpy_window_show_error (self, what, error);
-      open_data_free (data);
-      return;
-    }
-
-  labelled = label_snapshots (found, name);
-
-  /* A session opened into an empty window (or over the sample) becomes the file Save writes;
-   * its snapshots are on disk already, so they need no journal. */
-  becomes_current = is_session_file (data->file)
-    && (self->showing_sample || g_list_model_get_n_items (G_LIST_MODEL (self->snapshots)) == 0);
-
-  if (becomes_current)
-    {
-      MpyAutosave *autosave = g_steal_pointer (&self->autosave);
-
-      mpy_window_add_snapshots (self, labelled, TRUE);
-      self->autosave = autosave;
-      g_set_object (&self->file, data->file);
-      self->dirty = FALSE;
-    }
-  else
-    mpy_window_add_snapshots (self, labelled, TRUE);
-
-  _mpy_window_remember_recent (self, data->file);
-
-  _mpy_window_update_title (self);
-  open_data_free (data);
+  g_free (data);
+  slot->found = mpy_session_read_file_finish (result, &slot->error);
+  slot->done = TRUE;
+  batch->n_pending--;
+  open_batch_flush (batch);
 }
 
 void
@@ -1192,28 +1331,51 @@ mpy_window_open_files (MpyWindow  *self,
                        GFile     **files,
                        guint       n_files)
 {
+  OpenBatch *batch;
+
   g_return_if_fail (MPY_IS_WINDOW (self));
+
+  if (n_files == 0)
+    return;
+
+  batch = g_new0 (OpenBatch, 1);
+  batch->self = g_object_ref (self);
+  batch->slots = g_new0 (OpenSlot, n_files);
+  batch->n_slots = n_files;
+  batch->failures = g_string_new (NULL);
+
+  /* Every slot is set up before any read starts, so no callback sees a half-made batch. */
+  for (guint i = 0; i < n_files; i++)
+    {
+      batch->slots[i].file = g_object_ref (files[i]);
+      batch->n_pending++;
+    }
 
   for (guint i = 0; i < n_files; i++)
     {
-      g_autofree char *path = g_file_get_path (files[i]);
+      OpenSlot *slot = &batch->slots[i];
+      g_autofree char *path = g_file_get_path (slot->file);
       OpenData *data;
 
       if (path == NULL)
         {
-          g_autofree char *uri = g_file_get_uri (files[i]);
-          g_autofree char *what = g_strdup_printf (_("Could not open “%s”"), uri);
-          g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                                                         _("Only local files can be opened: copy the file to this computer first."));
-          mpy_window_show_error (self, what, error);
+          slot->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                             _("Only local files can be opened: copy the file to this computer first."));
+          slot->done = TRUE;
+          batch->n_pending--;
           continue;
         }
 
       data = g_new0 (OpenData, 1);
-      data->self = g_object_ref (self);
-      data->file = g_object_ref (files[i]);
+      data->batch = batch;
+      data->index = i;
       mpy_session_read_file_async (path, self->cancellable, open_done_cb, data);
     }
+
+  /* Only non-local files: nothing async runs, so report now. An async read always calls
+   * back later, never from here. */
+  if (batch->n_pending == 0)
+    open_batch_flush (batch);
 }
 
 GListModel *

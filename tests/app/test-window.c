@@ -402,6 +402,44 @@ test_incompatible_pair_is_explained (void)
   g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_MESSAGE);
   g_assert_null (mpy_window_get_shown_diff (window));
   g_assert_nonnull (strstr (mpy_window_get_view_message (window), "cannot be compared"));
+  /* Said once, not "cannot be compared: the snapshots cannot be compared". */
+  g_assert_null (strstr (strstr (mpy_window_get_view_message (window), "cannot be compared") + 1,
+                         "cannot be compared"));
+#ifdef HAVE_WIDGETS
+  {
+    MpyFiguresPanel *panel = MPY_FIGURES_PANEL (mpy_window_get_figures_panel (window));
+    const char *note = mpy_figures_panel_get_value_text (panel, "note");
+
+    g_autoptr(MpySnapshotItem) first = g_list_model_get_item (mpy_window_get_snapshots (window), 0);
+    g_autoptr(MpySnapshotItem) second = g_list_model_get_item (mpy_window_get_snapshots (window), 1);
+
+    /* The figures shown are of one of the two (the later, here the second): the panel says which. */
+    mpy_snapshot_item_set_label (first, "Unix port");
+    mpy_snapshot_item_set_label (second, "QEMU board");
+    run_for (20);
+    note = mpy_figures_panel_get_value_text (panel, "note");
+    g_assert_nonnull (note);
+    g_assert_nonnull (strstr (note, "QEMU board"));
+    g_assert_null (strstr (note, "Unix port"));
+    g_assert_true (mpy_window_get_shown_snapshot (window) == mpy_snapshot_item_get_snapshot (second));
+    g_assert_nonnull (mpy_figures_panel_get_value_text (panel, "gc_used"));
+
+    /* Three selected: the panel says so and how to compare, not "No snapshot selected". */
+    mpy_window_add_snapshots (window, a, FALSE);
+    gtk_selection_model_select_all (mpy_window_get_selection (window));
+    run_for (20);
+    note = mpy_figures_panel_get_value_text (panel, "note");
+    g_assert_nonnull (note);
+    g_assert_nonnull (strstr (note, "3 snapshots selected"));
+    g_assert_nonnull (strstr (note, "select two to compare"));
+    g_assert_null (mpy_figures_panel_get_value_text (panel, "gc_used"));
+
+    /* One selected again: no note over its own figures. */
+    gtk_selection_model_select_item (mpy_window_get_selection (window), 0, TRUE);
+    run_for (20);
+    g_assert_null (mpy_figures_panel_get_value_text (panel, "note"));
+  }
+#endif
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -562,6 +600,134 @@ test_open_bad_file_shows_error (void)
   g_unlink (path);
   g_rmdir (dir);
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+open_batch_finished (gpointer data)
+{
+  RowCount *count = data;
+
+  return n_rows (count->window) == count->n && mpy_window_get_error_message (count->window) != NULL;
+}
+
+static void
+test_open_several_keeps_order_and_reports_each_failure (void)
+{
+  MpyWindow *window = new_window (TRUE);
+  g_autofree char *dir = g_dir_make_tmp ("mpy-several-XXXXXX", NULL);
+  g_autofree char *fixture = fixture_path ("unix-heap256k-after-alloc.txt");
+  g_autofree char *small_fixture = fixture_path ("microbit-v1.0.1-after-alloc.txt");
+  g_autofree char *dump = NULL;
+  g_autofree char *small_dump = NULL;
+  const char *names[] = { "big.txt", "small.txt", "junk.bin", "empty.txt", "missing.txt", "adir" };
+  GFile *files[G_N_ELEMENTS (names)];
+  g_autoptr(GString) big = g_string_new (NULL);
+  const char *message;
+  const guint n_big = 40;
+  RowCount count;
+
+  g_assert_true (g_file_get_contents (fixture, &dump, NULL, NULL));
+  g_assert_true (g_file_get_contents (small_fixture, &small_dump, NULL, NULL));
+  /* The first file takes much longer to read than the second. */
+  for (guint i = 0; i < n_big; i++)
+    g_string_append (big, dump);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+
+      files[i] = g_file_new_for_path (path);
+      if (i == 0)
+        g_assert_true (g_file_set_contents (path, big->str, big->len, NULL));
+      else if (i == 1)
+        g_assert_true (g_file_set_contents (path, small_dump, -1, NULL));
+      else if (i == 2)
+        g_assert_true (g_file_set_contents (path, "\x7f" "ELF\x01\x02\x00\xff\xfe binary", 16, NULL));
+      else if (i == 3)
+        g_assert_true (g_file_set_contents (path, "", 0, NULL));
+      else if (i == 5)
+        g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+    }
+
+  mpy_window_open_files (window, files, G_N_ELEMENTS (files));
+  count.window = window;
+  count.n = n_big + 1;
+  g_assert_true (run_until (open_batch_finished, &count, 30000));
+  run_for (100);
+
+  /* The list is in the order given, not the order the reads finished. */
+  g_assert_cmpuint (n_rows (window), ==, n_big + 1);
+  for (guint i = 0; i < n_big; i++)
+    g_assert_nonnull (strstr (mpy_snapshot_get_label (row_snapshot (window, i)), "big.txt"));
+  g_assert_nonnull (strstr (mpy_snapshot_get_label (row_snapshot (window, n_big)), "small.txt"));
+
+  /* One banner names every file that failed, each with its reason. */
+  message = mpy_window_get_error_message (window);
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, "4 files could not be opened"));
+  for (guint i = 2; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *line = g_strdup_printf ("%s: ", names[i]);
+
+      g_assert_nonnull (strstr (message, line));
+    }
+  g_assert_null (strstr (message, "big.txt"));
+  g_assert_null (strstr (message, "small.txt"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_file_get_path (files[i]);
+
+      if (i == 5)
+        g_rmdir (path);
+      else
+        g_unlink (path);
+      g_object_unref (files[i]);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_opened_files_are_not_journaled (void)
+{
+  g_autofree char *journal_path = mpy_autosave_get_default_path ();
+  g_autofree char *opened = fixture_path ("unix-heap256k-after-alloc.txt");
+  g_autofree char *pasted = fixture_path ("qemu-mps2-an385-fragmented.txt");
+  g_autoptr(GFile) file = g_file_new_for_path (opened);
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) journal = NULL;
+  MpyWindow *window;
+  RowCount count;
+  gint64 start;
+
+  g_unlink (journal_path);
+  window = new_window (TRUE);
+
+  /* An opened file is on disk already: a journal of it would offer a restore on every start. */
+  mpy_window_open_files (window, &file, 1);
+  count.window = window;
+  count.n = 1;
+  g_assert_true (run_until (has_exactly_rows, &count, 10000));
+
+  /* A pasted dump is on disk nowhere else: it is journaled, alone. */
+  g_assert_true (g_file_get_contents (pasted, &text, NULL, NULL));
+  mpy_window_add_text (window, text);
+  g_assert_cmpuint (n_rows (window), ==, 2);
+  start = g_get_monotonic_time ();
+  while ((journal == NULL || journal->len == 0) && g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC)
+    {
+      g_clear_pointer (&journal, g_ptr_array_unref);
+      run_for (20);
+      journal = mpy_autosave_load (journal_path, NULL);
+    }
+  g_assert_nonnull (journal);
+  g_assert_cmpuint (journal->len, ==, 1);
+  g_assert_cmpstr (mpy_snapshot_get_raw_text (g_ptr_array_index (journal, 0)), ==,
+                   mpy_snapshot_get_raw_text (row_snapshot (window, 1)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  run_for (100);
+  g_unlink (journal_path);
 }
 
 static void
@@ -1650,6 +1816,9 @@ main (int   argc,
   g_test_add_func ("/app/window/export-png", test_export_png);
   g_test_add_func ("/app/window/open-console-log", test_open_console_log);
   g_test_add_func ("/app/window/open-bad-file-shows-error", test_open_bad_file_shows_error);
+  g_test_add_func ("/app/window/open-several-keeps-order-and-reports-each-failure",
+                   test_open_several_keeps_order_and_reports_each_failure);
+  g_test_add_func ("/app/window/opened-files-are-not-journaled", test_opened_files_are_not_journaled);
   g_test_add_func ("/app/window/paste-text", test_paste_text);
   g_test_add_func ("/app/window/save-round-trip", test_save_round_trip);
   g_test_add_func ("/app/window/autosave-restore", test_autosave_restore);

@@ -16,7 +16,8 @@
  *   "fragmentation", "free_holes", "largest_free_run", "largest_free_address", "objects",
  *   "kind_<name>" (e.g. "kind_list": objects and blocks), "histogram_<i>" (objects of
  *   [2^i, 2^(i+1)) blocks), and in diff mode "diff_blocks_allocated", "diff_blocks_freed",
- *   "diff_blocks_changed", "diff_objects_new", "diff_objects_freed", "diff_objects_kept".
+ *   "diff_blocks_changed", "diff_objects_new", "diff_objects_freed", "diff_objects_kept",
+ *   "note" (the text set by mpy_figures_panel_set_note(), or the placeholder when empty).
  * In diff mode a figure known on both sides reads "value (Δ +n)". */
 
 struct _MpyFiguresPanel
@@ -29,6 +30,7 @@ struct _MpyFiguresPanel
 
   MpySnapshot *snapshot;
   MpyDiff     *diff;
+  char        *note;       /* what is shown and why, over the figures; or the placeholder */
 };
 
 G_DEFINE_FINAL_TYPE (MpyFiguresPanel, mpy_figures_panel, GTK_TYPE_WIDGET)
@@ -279,11 +281,27 @@ rebuild (MpyFiguresPanel *self)
 
   if (snapshot == NULL)
     {
-      GtkWidget *label = gtk_label_new (_("No snapshot selected"));
+      const char *text = self->note ? self->note : _("No snapshot selected");
+      GtkWidget *label = gtk_label_new (text);
 
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_widget_add_css_class (label, "dim-label");
       gtk_grid_attach (GTK_GRID (self->grid), label, 0, 0, 3, 1);
+      g_hash_table_insert (self->values, g_strdup ("note"), g_strdup (text));
       return;
+    }
+
+  if (self->note != NULL)
+    {
+      GtkWidget *label = gtk_label_new (self->note);
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_add_css_class (label, "warning");
+      gtk_widget_set_margin_bottom (label, 6);
+      gtk_grid_attach (GTK_GRID (self->grid), label, 0, self->row++, 3, 1);
+      g_hash_table_insert (self->values, g_strdup ("note"), g_strdup (self->note));
     }
 
   bpb = mpy_snapshot_get_bytes_per_block (snapshot);
@@ -293,8 +311,15 @@ rebuild (MpyFiguresPanel *self)
       const char *reason = mpy_snapshot_get_damage_reason (snapshot);
       GtkWidget *label;
 
-      label = add_row (self, "damage", _("Damaged"),
-                       g_strdup (reason ? reason : _("the map disagrees with the header")), 2);
+      if (reason == NULL)
+        reason = _("the map disagrees with the header");
+      /* One line: a long reason would fill the column; the whole of it is in the tooltip. */
+      label = add_row (self, "damage", _("Damaged"), g_strdup (reason), 2);
+      gtk_label_set_wrap (GTK_LABEL (label), FALSE);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), 12);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
+      gtk_widget_set_tooltip_text (label, reason);
       gtk_widget_add_css_class (label, "error");
     }
 
@@ -451,6 +476,7 @@ mpy_figures_panel_finalize (GObject *object)
   MpyFiguresPanel *self = MPY_FIGURES_PANEL (object);
 
   g_clear_pointer (&self->values, g_hash_table_unref);
+  g_clear_pointer (&self->note, g_free);
 
   G_OBJECT_CLASS (mpy_figures_panel_parent_class)->finalize (object);
 }
@@ -530,6 +556,27 @@ mpy_figures_panel_set_diff (MpyFiguresPanel *self,
     mpy_diff_ref (diff);
   g_clear_pointer (&self->diff, mpy_diff_unref);
   self->diff = diff;
+  rebuild (self);
+}
+
+/**
+ * mpy_figures_panel_set_note:
+ * @note: (nullable): a line over the figures saying what they are of (e.g. when a pair that
+ *   cannot be compared shows one side), or, with no snapshot, the text shown instead of
+ *   "No snapshot selected"; %NULL for none
+ *
+ * The note stays until it is set again.
+ */
+void
+mpy_figures_panel_set_note (MpyFiguresPanel *self,
+                            const char      *note)
+{
+  g_return_if_fail (MPY_IS_FIGURES_PANEL (self));
+
+  if (g_strcmp0 (note, self->note) == 0)
+    return;
+  g_free (self->note);
+  self->note = g_strdup (note);
   rebuild (self);
 }
 

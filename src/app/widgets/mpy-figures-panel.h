@@ -22,6 +22,9 @@ G_DECLARE_FINAL_TYPE (MpyFiguresPanel, mpy_figures_panel, MPY, FIGURES_PANEL, Gt
 GtkWidget *mpy_figures_panel_new          (void);
 void       mpy_figures_panel_set_snapshot (MpyFiguresPanel *self, MpySnapshot *snapshot);
 void       mpy_figures_panel_set_diff     (MpyFiguresPanel *self, MpyDiff *diff);
+/* A line over the figures saying what they are of, or with no snapshot the text shown
+ * instead of "No snapshot selected"; NULL for none. Stays until set again. */
+void       mpy_figures_panel_set_note     (MpyFiguresPanel *self, const char *note);
 /* The displayed value text of a figure row by key ("gc_used", "fragmentation", …), for tests. */
 const char *mpy_figures_panel_get_value_text (MpyFiguresPanel *self, const char *key);
 
