@@ -116,13 +116,13 @@ append_output (MpyDeviceSidebar *self,
     return;
 
   gtk_text_buffer_get_end_iter (buffer, &end);
-  if (tag != NULL)
-    gtk_text_buffer_insert_with_tags_by_name (buffer, &end, text, -1, tag, NULL);
-  else
-    gtk_text_buffer_insert (buffer, &end, text, -1);
+  /* Code wraps at any character but never gets a hyphen ("ran-ge(30)" is not what ran). */
+  gtk_text_buffer_insert_with_tags_by_name (buffer, &end, text, -1, "no-hyphens", tag, NULL);
 
-  gtk_text_buffer_get_end_iter (buffer, &end);
-  gtk_text_view_scroll_to_iter (self->output_view, &end, 0.0, FALSE, 0.0, 0.0);
+  /* The end mark moves with the text; scrolling to a mark waits until the new lines are laid
+   * out, where scrolling to an iter now would stop at the old end. */
+  gtk_text_view_scroll_mark_onscreen (self->output_view,
+                                      gtk_text_buffer_get_mark (buffer, "output-end"));
 }
 
 #ifdef HAVE_DEVICE
@@ -581,6 +581,13 @@ mpy_device_sidebar_init (MpyDeviceSidebar *self)
   buffer = gtk_text_view_get_buffer (self->output_view);
   gtk_text_buffer_create_tag (buffer, "error", "foreground", "#c01c28", NULL);
   gtk_text_buffer_create_tag (buffer, "input", "weight", PANGO_WEIGHT_BOLD, NULL);
+  gtk_text_buffer_create_tag (buffer, "no-hyphens", "insert-hyphens", FALSE, NULL);
+  {
+    GtkTextIter end;
+
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    gtk_text_buffer_create_mark (buffer, "output-end", &end, FALSE);
+  }
 
 #ifdef HAVE_DEVICE
   {
