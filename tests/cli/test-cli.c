@@ -553,8 +553,13 @@ test_diff_incompatible (void)
   g_autofree char *b = tm_fixture ("qemu-mps2-an385-after-alloc.txt");
   g_autoptr(Run) run = run_cli ("diff", a, b, NULL);
 
+  g_autofree char *names_in_order = g_strdup_printf ("%s (before) and %s (after) cannot be compared: ", a, b);
+
   g_assert_cmpint (run->status, ==, 1);
-  assert_one_line_message (run, "cannot compare");
+  /* the two files in the order given, and the reason once */
+  assert_one_line_message (run, names_in_order);
+  g_assert_nonnull (strstr (run->err, "cannot be compared: heap area 1 is 628 blocks"));
+  g_assert_null (strstr (run->err, "the snapshots cannot be compared"));
   g_assert_cmpstr (run->out, ==, "");
 }
 
@@ -815,12 +820,18 @@ test_render_errors (void)
   {
     g_autoptr(Run) run = run_cli ("render", map, "--diff-with", other, "-o", png, NULL);
     g_assert_cmpint (run->status, ==, 1);
-    assert_one_line_message (run, "cannot compare");
+    assert_one_line_message (run, "cannot be compared");
   }
   {
     g_autoptr(Run) run = run_cli ("render", map, "-o", bad_out, NULL);
+    g_autofree char *quoted = g_strdup_printf ("“%s”", bad_out);
+    g_autofree char *temp_prefix = g_strdup_printf ("%s.", bad_out);
+
     g_assert_cmpint (run->status, ==, 1);
     assert_one_line_message (run, "missing");
+    /* the file the user named, not the temporary file it is written through */
+    g_assert_nonnull (strstr (run->err, quoted));
+    g_assert_null (strstr (run->err, temp_prefix));
   }
   g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
   remove_dir (dir);
@@ -851,6 +862,13 @@ test_bad_input_exit_1 (void)
 
       g_assert_cmpint (stats->status, ==, 1);
       assert_one_line_message (stats, file);
+      if (file == binary)
+        {
+          g_autofree char *named = g_strdup_printf ("%s is not text", binary);
+
+          assert_one_line_message (stats, named);
+          g_assert_null (strstr (stats->err, "the text"));
+        }
       g_assert_cmpint (json->status, ==, 1);
       assert_one_line_message (json, file);
       g_assert_cmpint (render->status, ==, 1);
@@ -868,6 +886,32 @@ test_bad_input_exit_1 (void)
     g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
   }
   remove_dir (dir);
+}
+
+/* `capture -t 0`: the message gives the range that is accepted. */
+static void
+test_capture_timeout_range (void)
+{
+  const char *const bad[] = { "0", "0.5", "3601", "-1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(Run) run = run_cli ("capture", "-t", bad[i], "/dev/ttyMPYNONE", NULL);
+
+      if (run->status == 1 && strstr (run->err, "no device support") != NULL)
+        {
+          g_test_skip ("built without the device layer");
+          return;
+        }
+      g_assert_cmpint (run->status, ==, 2);
+      g_assert_nonnull (strstr (run->err, "--timeout must be between 1 and 3600 seconds"));
+    }
+  {
+    g_autoptr(Run) run = run_cli ("capture", "--exec-timeout", "-2", "/dev/ttyMPYNONE", NULL);
+
+    g_assert_cmpint (run->status, ==, 2);
+    g_assert_nonnull (strstr (run->err, "--exec-timeout must be"));
+  }
 }
 
 static void
@@ -982,6 +1026,7 @@ main (int    argc,
   g_test_add_func ("/cli/render/errors-exit-1", test_render_errors);
   g_test_add_func ("/cli/bad-input-exits-1", test_bad_input_exit_1);
   g_test_add_func ("/cli/usage-error-exits-2", test_usage_exit_2);
+  g_test_add_func ("/cli/capture/timeout-range", test_capture_timeout_range);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/help/usage-names-arguments-once", test_help_usage_line);
 
