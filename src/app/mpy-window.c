@@ -1227,6 +1227,7 @@ is_session_file (GFile *file)
 
 static void
 open_batch_note_failure (OpenBatch    *batch,
+                         GFile        *file,
                          const char   *name,
                          const GError *error)
 {
@@ -1235,9 +1236,27 @@ open_batch_note_failure (OpenBatch    *batch,
   batch->n_failed++;
   if (batch->failures->len > 0)
     g_string_append_c (batch->failures, '\n');
+  const char *reason = error != NULL ? error->message : _("It holds no heap dump.");
+
   if (batch->n_slots > 1)
-    g_string_append_printf (batch->failures, "%s: ", name);
-  g_string_append (batch->failures, error != NULL ? error->message : _("It holds no heap dump."));
+    {
+      g_autofree char *path = g_file_get_path (file);
+      g_autofree char *display = path ? g_filename_display_name (path) : NULL;
+
+      g_autoptr(GString) text = NULL;
+
+      /* The reader's reasons name the full path, often first; the line starts with the file's
+       * name, which is enough. */
+      if (display != NULL && g_str_has_prefix (reason, display)
+          && g_str_has_prefix (reason + strlen (display), ": "))
+        reason += strlen (display) + 2;
+      text = g_string_new (reason);
+      if (display != NULL)
+        g_string_replace (text, display, name, 0);
+      g_string_append_printf (batch->failures, "%s: %s", name, text->str);
+    }
+  else
+    g_string_append (batch->failures, reason);
 }
 
 static void
@@ -1254,7 +1273,7 @@ open_batch_add_slot (OpenBatch *batch,
 
   if (slot->found == NULL || slot->found->len == 0)
     {
-      open_batch_note_failure (batch, name, slot->error);
+      open_batch_note_failure (batch, slot->file, name, slot->error);
       return;
     }
 
