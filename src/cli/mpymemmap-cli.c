@@ -324,8 +324,11 @@ print_stats_text (MpySnapshot *snapshot,
       printf ("\n");
       printf ("  %-18s %" G_GSIZE_FORMAT "\n", "Objects", stats.n_objects);
       printf ("  %-18s %" G_GSIZE_FORMAT "\n", "Free holes", stats.free_holes);
-      printf ("  %-18s %" G_GSIZE_FORMAT " blocks at 0x%" G_GINT64_MODIFIER "x\n",
-              "Largest free run", stats.largest_free_run, stats.largest_free_run_address);
+      if (stats.largest_free_run == 0)
+        printf ("  %-18s %s\n", "Largest free run", "no free block");
+      else
+        printf ("  %-18s %" G_GSIZE_FORMAT " blocks at 0x%" G_GINT64_MODIFIER "x\n",
+                "Largest free run", stats.largest_free_run, stats.largest_free_run_address);
       printf ("  %-18s %.1f%%\n", "Fragmentation", 100.0 * stats.fragmentation);
       printf ("  %-10s %5s %10s %9s %12s\n", "Kind", "char", "blocks", "objects", "bytes");
       for (guint k = 0; k < MPY_N_KINDS; k++)
