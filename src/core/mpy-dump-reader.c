@@ -18,15 +18,20 @@ G_DEFINE_QUARK (mpy-reader-error-quark, mpy_reader_error)
 #define MAX_TOTAL_BLOCKS    ((gsize) 1 << 28)   /* per read: bounds what abbreviations may expand to */
 #define MAX_DUMPS           100000   /* bounds memory on adversarial input */
 #define MAX_GAP_REPORTS     3
+#define MAX_UNCHECKED_GAP   65536    /* blocks a gap may span when no GC total bounds it */
 #define MAX_REASONS         8
 #define MASK_5              0xfffffu
 
+/* One block line, or one `(N lines all free)` (digits 0), in reading order. */
 typedef struct {
   guint64 offset;       /* as printed */
   gsize   index;        /* block index inside its area, counted from the lines */
+  gsize   src;          /* index of its first block in Reader.kinds as read */
+  gsize   n;            /* blocks it holds */
+  gsize   target;       /* block index inside its area, placed by the offset */
   guint   line;         /* 1-based line number in the input */
   guint   area;
-  guint8  digits;       /* 5 or 8 */
+  guint8  digits;       /* 5 or 8; 0 for an abbreviation */
 } LineRec;
 
 typedef struct {
@@ -63,6 +68,7 @@ typedef struct {
   guint       prev_short_chars;
   GPtrArray  *reasons;        /* char*, reasons for the damage verdict */
   guint       n_extra_reasons;
+  GArray     *missing;        /* MpyBlockRange: lines not received, filled with free blocks */
 } Reader;
 
 static const guint8 hex_value[256] = {
@@ -265,6 +271,7 @@ reset_dump (Reader *r)
   r->prev_short = FALSE;
   g_ptr_array_set_size (r->reasons, 0);
   r->n_extra_reasons = 0;
+  g_array_set_size (r->missing, 0);
 }
 
 static void
@@ -321,33 +328,32 @@ format_offset (char    *buf,
 }
 
 /* Bytes per block from the offset steps: the smallest step per counted block
- * between two lines of an area (a lost line only makes a step larger). */
+ * between two block lines of an area (a lost line only makes a step larger). */
 static guint
 bpb_from_offsets (Reader *r)
 {
   guint64 best = 0;
+  const LineRec *prev = NULL;
 
-  for (guint k = 1; k < r->lines->len; k++)
+  for (guint k = 0; k < r->lines->len; k++)
     {
-      const LineRec *prev = &g_array_index (r->lines, LineRec, k - 1);
       const LineRec *cur = &g_array_index (r->lines, LineRec, k);
       guint64 d, b;
 
-      if (prev->area != cur->area || cur->index <= prev->index || prev->digits != cur->digits)
+      if (cur->digits == 0)
         continue;
+      if (prev == NULL || prev->area != cur->area || cur->index <= prev->index
+          || prev->digits != cur->digits)
+        {
+          prev = cur;
+          continue;
+        }
       b = cur->index - prev->index;
       if (cur->digits == 5)
-        {
-          if (b > 16384)   /* the step could have wrapped at 1 MiB */
-            continue;
-          d = (cur->offset - prev->offset) & MASK_5;
-        }
+        d = b > 16384 ? 0 : (cur->offset - prev->offset) & MASK_5;   /* the step could have wrapped at 1 MiB */
       else
-        {
-          if (cur->offset <= prev->offset)
-            continue;
-          d = cur->offset - prev->offset;
-        }
+        d = cur->offset > prev->offset ? cur->offset - prev->offset : 0;
+      prev = cur;
       if (d == 0 || d % b != 0)
         continue;
       if (best == 0 || d / b < best)
@@ -356,82 +362,208 @@ bpb_from_offsets (Reader *r)
   return best > 0 && best <= 4096 ? (guint) best : 0;
 }
 
-static void
-check_offsets (Reader *r,
-               guint   bpb)
+/* Where a block line's printed offset puts it in its area, given that the
+ * lines before it end at block @pos. Returns FALSE if the offset cannot be a
+ * block boundary. 5-digit offsets are compared modulo 1 MiB, so a skipped line
+ * is found even where they wrap. */
+static gboolean
+target_of_line (const LineRec *rec,
+                gsize          pos,
+                guint64        origin,
+                guint          bpb,
+                gsize         *target,
+                guint64       *expected)
 {
-  guint n_gaps = 0;
-  const MpyArea *areas = (const MpyArea *) (gpointer) r->areas->data;
-
-  for (guint k = 0; k < r->lines->len; k++)
+  if (rec->digits == 8)
     {
-      const LineRec *cur = &g_array_index (r->lines, LineRec, k);
-      const LineRec *prev = k > 0 ? &g_array_index (r->lines, LineRec, k - 1) : NULL;
-      guint64 expected, actual;
-      char exp_s[24], act_s[24], last_s[24];
-      g_autofree char *where = NULL;
-
-      if (prev && prev->area != cur->area)
-        prev = NULL;
-
-      if (cur->digits == 5)
-        {
-          if (prev == NULL)
-            {
-              guint64 rel = ((guint64) cur->index * bpb) & MASK_5;
-              guint64 abs = (areas[cur->area].base + (guint64) cur->index * bpb) & MASK_5;
-
-              /* Before v1.8.1 the prefix was the absolute address & 0xfffff. */
-              if (cur->offset == rel || cur->offset == abs)
-                continue;
-              expected = rel;
-            }
-          else
-            expected = prev->offset + (guint64) (cur->index - prev->index) * bpb;
-          expected &= MASK_5;
-          actual = cur->offset;
-          if (actual == expected)
-            continue;
-          /* Compare modulo 1 MiB: how far ahead the printed offset is. */
-          if (((actual - expected) & MASK_5) < MASK_5 / 2)
-            actual = expected + ((actual - expected) & MASK_5);
-          else if (((expected - actual) & MASK_5) <= expected)
-            actual = expected - ((expected - actual) & MASK_5);
-        }
-      else
-        {
-          expected = prev == NULL ? (guint64) cur->index * bpb
-                                  : prev->offset + (guint64) (cur->index - prev->index) * bpb;
-          actual = cur->offset;
-          if (actual == expected)
-            continue;
-        }
-
-      n_gaps++;
-      if (n_gaps > MAX_GAP_REPORTS)
-        continue;
-      where = r->areas->len > 1
-        ? g_strdup_printf (" in the area from %" G_GINT64_MODIFIER "x", areas[cur->area].base)
-        : g_strdup ("");
-      format_offset (exp_s, sizeof exp_s, expected, cur->digits);
-      format_offset (act_s, sizeof act_s, actual, cur->digits);
-      if (actual > expected)
-        {
-          guint64 first_block = expected / bpb;
-          guint64 last_block = (actual - 1) / bpb;
-
-          format_offset (last_s, sizeof last_s, actual - 1, cur->digits);
-          add_reason (r, "blocks 0x%04" G_GINT64_MODIFIER "x–0x%04" G_GINT64_MODIFIER "x%s missing "
-                      "(lines at offsets %s–%s not received, line %u continues at %s)",
-                      first_block, last_block, where, exp_s, last_s, cur->line, act_s);
-        }
-      else
-        add_reason (r, "line %u: offset %s is out of order%s (expected %s after the lines before it)",
-                    cur->line, act_s, where, exp_s);
+      *expected = (guint64) pos * bpb;
+      if (rec->offset % bpb != 0)
+        return FALSE;
+      *target = (gsize) (rec->offset / bpb);
+      return TRUE;
     }
-  if (n_gaps > MAX_GAP_REPORTS)
+  else
+    {
+      guint64 e = (origin + (guint64) pos * bpb) & MASK_5;
+      guint64 d = (rec->offset - e) & MASK_5;
+
+      *expected = e;
+      if (d % bpb != 0)
+        return FALSE;
+      if (d < (MASK_5 + 1) / 2)
+        {
+          *target = pos + (gsize) (d / bpb);
+          return TRUE;
+        }
+      d = (MASK_5 + 1 - d) / bpb;   /* behind by d blocks */
+      if (d > pos)
+        return FALSE;
+      *target = pos - (gsize) d;
+      return TRUE;
+    }
+}
+
+/* Places every block line at the index its offset gives (a lost line leaves a
+ * gap, filled with free blocks and recorded in r->missing), names each gap and
+ * each line out of order in the reasons, and rebuilds r->kinds and r->areas if
+ * anything moved. @limit is the block count the header allows (0: unknown). */
+static void
+place_blocks (Reader *r,
+              guint   bpb,
+              guint64 limit)
+{
+  MpyArea *areas = (MpyArea *) (gpointer) r->areas->data;
+  guint n_problems = 0, k = 0;
+  gboolean moved = FALSE;
+  gsize out_first = 0;
+
+  for (guint a = 0; a < r->areas->len; a++)
+    {
+      gsize pos = 0;
+      gboolean first = TRUE;
+      guint64 origin = 0;   /* 5-digit offsets before v1.8.1 count from address 0 */
+
+      for (; k < r->lines->len; k++)
+        {
+          LineRec *rec = &g_array_index (r->lines, LineRec, k);
+          gsize target;
+          guint64 expected;
+          gboolean ok;
+          char exp_s[24], act_s[24], last_s[24];
+          g_autofree char *where = NULL;
+
+          if (rec->area != a)
+            break;
+          rec->target = pos;
+          if (rec->digits == 0)
+            {
+              pos += rec->n;
+              continue;
+            }
+          if (first && rec->digits == 5)
+            {
+              guint64 d_rel = (rec->offset - (guint64) pos * bpb) & MASK_5;
+              guint64 d_abs = (rec->offset - areas[a].base - (guint64) pos * bpb) & MASK_5;
+
+              /* Before v1.8.1 the prefix was the address & 0xfffff: taken when the
+               * first line matches it, or is nearer to it on firmware older than
+               * v1.8.2 (no “max free sz”) whose first line was lost. */
+              if (d_rel != 0 && (d_abs == 0 || (!(r->figures_set & (1u << MPY_FIGURE_MAX_FREE))
+                                                && d_abs < d_rel)))
+                origin = areas[a].base;
+            }
+          first = FALSE;
+          ok = target_of_line (rec, pos, origin, bpb, &target, &expected);
+          if (ok && target == pos)
+            {
+              pos += rec->n;
+              continue;
+            }
+          if (ok && target > pos)
+            {
+              gsize gap = target - pos;
+              gsize later = r->n_kinds - rec->src;   /* blocks read from here on */
+
+              if (limit > 0)
+                ok = (guint64) out_first + pos + gap + later <= limit;
+              else
+                ok = gap <= MAX_UNCHECKED_GAP;
+              ok = ok && gap <= r->blocks_budget;
+            }
+
+          n_problems++;
+          where = r->areas->len > 1
+            ? g_strdup_printf (" in the area from %" G_GINT64_MODIFIER "x", areas[a].base)
+            : g_strdup ("");
+          format_offset (exp_s, sizeof exp_s, expected, rec->digits);
+          format_offset (act_s, sizeof act_s, rec->offset, rec->digits);
+          if (!ok)
+            {
+              /* A garbled offset: keep the line where the counting puts it. */
+              if (n_problems <= MAX_GAP_REPORTS)
+                add_reason (r, "line %u: offset %s does not fit%s (expected %s after the lines before it)",
+                            rec->line, act_s, where, exp_s);
+              pos += rec->n;
+              continue;
+            }
+          moved = TRUE;
+          if (target > pos)
+            {
+              gsize gap = target - pos, gap_at = pos;
+              MpyBlockRange range;
+              guint64 first_addr;
+
+              /* `(N lines all free)` follows the line printed before it: lines
+               * lost just before it are missing in front of it. */
+              for (guint j = k; j > 0; j--)
+                {
+                  LineRec *abbr = &g_array_index (r->lines, LineRec, j - 1);
+
+                  if (abbr->area != a || abbr->digits != 0)
+                    break;
+                  gap_at = abbr->target;
+                  abbr->target += gap;
+                }
+              expected -= (guint64) (pos - gap_at) * bpb;
+              if (rec->digits == 5)
+                expected &= MASK_5;
+              format_offset (exp_s, sizeof exp_s, expected, rec->digits);
+              range.first_block = out_first + gap_at;
+              range.n_blocks = gap;
+              first_addr = areas[a].base + (guint64) gap_at * bpb;
+
+              r->blocks_budget -= range.n_blocks;
+              g_array_append_val (r->missing, range);
+              format_offset (last_s, sizeof last_s, expected + (guint64) range.n_blocks * bpb - 1,
+                             rec->digits);
+              if (n_problems <= MAX_GAP_REPORTS)
+                add_reason (r, "blocks 0x%04zx–0x%04zx%s missing (lines at offsets %s–%s not received, "
+                            "line %u continues at %s), shown as free blocks at 0x%" G_GINT64_MODIFIER
+                            "x–0x%" G_GINT64_MODIFIER "x so that later addresses stay right",
+                            gap_at, gap_at + gap - 1, where, exp_s, last_s, rec->line, act_s,
+                            first_addr, first_addr + (guint64) range.n_blocks * bpb - 1);
+            }
+          else if (n_problems <= MAX_GAP_REPORTS)
+            add_reason (r, "line %u: offset %s is out of order%s (expected %s after the lines before it)",
+                        rec->line, act_s, where, exp_s);
+          rec->target = target;
+          pos = MAX (pos, target + rec->n);
+        }
+      areas[a].n_blocks = pos;   /* unchanged unless a line moved */
+      out_first += pos;
+    }
+  if (n_problems > MAX_GAP_REPORTS)
     add_reason (r, "%u more places where lines are missing or out of order",
-                n_gaps - MAX_GAP_REPORTS);
+                n_problems - MAX_GAP_REPORTS);
+  if (!moved)
+    return;
+
+  /* Copy every line to its place; gaps are free. */
+  {
+    guint8 *kinds = g_malloc (MAX (out_first, 1));
+    gsize first_block = 0;
+
+    memset (kinds, MPY_KIND_FREE, out_first);
+    k = 0;
+    for (guint a = 0; a < r->areas->len; a++)
+      {
+        areas[a].first_block = first_block;
+        for (; k < r->lines->len; k++)
+          {
+            const LineRec *rec = &g_array_index (r->lines, LineRec, k);
+
+            if (rec->area != a)
+              break;
+            if (rec->digits != 0)   /* (abbreviations are free already) */
+              memcpy (kinds + first_block + rec->target, r->kinds + rec->src, rec->n);
+          }
+        first_block += areas[a].n_blocks;
+      }
+    g_free (r->kinds);
+    r->kinds = kinds;
+    r->n_kinds = out_first;
+    r->kinds_cap = MAX (out_first, 1);
+  }
 }
 
 static guint
@@ -463,13 +595,7 @@ finish_dump (Reader *r)
   memcpy (data->figures, r->figures, sizeof data->figures);
   data->figures_set = r->figures_set;
   data->has_map = r->areas->len > 0;
-  data->n_areas = r->areas->len;
-  data->areas = (MpyArea *) (gpointer) g_array_free (g_array_copy (r->areas), FALSE);
   n_blocks = r->n_kinds;
-  if (r->kinds != NULL && r->kinds_cap > n_blocks + n_blocks / 4 + 4096)
-    r->kinds = g_realloc (r->kinds, MAX (n_blocks, 1));
-  data->kinds = r->kinds ? g_bytes_new_take (r->kinds, n_blocks) : g_bytes_new (NULL, 0);
-  r->kinds = NULL;
 
   {
     gsize len = r->dump_end - r->dump_start;
@@ -491,17 +617,24 @@ finish_dump (Reader *r)
 
   if (data->has_map)
     {
-      const MpyArea *areas = data->areas;
+      const MpyArea *areas = (const MpyArea *) (gpointer) r->areas->data;
 
-      for (guint a = 0; a < data->n_areas; a++)
+      for (guint a = 0; a < r->areas->len; a++)
         if (areas[a].n_blocks == 0)
           add_reason (r, "the area from %" G_GINT64_MODIFIER "x has no block lines (dump cut off?)",
                       areas[a].base);
 
+      /* GC total / blocks read, cross-checked with the offset steps: a lost
+       * line changes the count but not the steps between the lines left. */
       bpb_off = bpb_from_offsets (r);
-      if (have_total && n_blocks > 0 && total % n_blocks == 0)
-        bpb_hdr = total / n_blocks;
-      bpb = bpb_off ? bpb_off : bpb_hdr;
+      if (have_total && n_blocks > 0 && total % n_blocks == 0 && total / n_blocks <= 4096)
+        bpb_hdr = (guint) (total / n_blocks);
+      if (bpb_hdr != 0 && (bpb_off == 0 || bpb_off == bpb_hdr))
+        bpb = bpb_hdr;
+      else if (bpb_off != 0 && (!have_total || total % bpb_off == 0 || bpb_hdr == 0))
+        bpb = bpb_off;
+      else
+        bpb = bpb_hdr;
       if (bpb == 0)
         {
           bpb = have_total && n_blocks > 0 ? round_pow2 (total / n_blocks) : 16;
@@ -509,9 +642,21 @@ finish_dump (Reader *r)
         }
       if (r->area_missing_header)
         add_reason (r, "the “GC memory layout; from …” line is missing, so block addresses are unknown");
-      check_offsets (r, bpb);
+      place_blocks (r, bpb, have_total ? total / bpb : 0);
+      n_blocks = r->n_kinds;
     }
   data->bytes_per_block = bpb;
+  data->n_areas = r->areas->len;
+  data->areas = (MpyArea *) (gpointer) g_array_free (g_array_copy (r->areas), FALSE);
+  if (r->kinds != NULL && r->kinds_cap > n_blocks + n_blocks / 4 + 4096)
+    r->kinds = g_realloc (r->kinds, MAX (n_blocks, 1));
+  data->kinds = r->kinds ? g_bytes_new_take (r->kinds, n_blocks) : g_bytes_new (NULL, 0);
+  r->kinds = NULL;
+  if (r->missing->len > 0)
+    {
+      data->n_missing = r->missing->len;
+      data->missing = g_memdup2 (r->missing->data, r->missing->len * sizeof (MpyBlockRange));
+    }
 
   st = &data->stats;
   _mpy_stats_compute_map (g_bytes_get_data (data->kinds, NULL), data->areas, data->n_areas, bpb, st);
@@ -522,8 +667,11 @@ finish_dump (Reader *r)
 
       if (have_total && (guint64) n_blocks * bpb != total)
         {
-          const LineRec *last = r->lines->len
-            ? &g_array_index (r->lines, LineRec, r->lines->len - 1) : NULL;
+          const LineRec *last = NULL;
+
+          for (guint k = r->lines->len; k > 0 && last == NULL; k--)
+            if (g_array_index (r->lines, LineRec, k - 1).digits != 0)
+              last = &g_array_index (r->lines, LineRec, k - 1);
 
           /* With one area, blocks short of the total were lost at its end. */
           if (data->n_areas == 1 && (guint64) n_blocks * bpb < total
@@ -674,8 +822,41 @@ try_block_line (Reader     *r,
     for (gsize i = 0; i < n_chars; i++)
       flags |= char_flags[(guchar) s[i]];
     if (G_UNLIKELY (flags & CHAR_INVALID))
-      return FALSE;
-    if (G_UNLIKELY (flags & CHAR_NORMALISE))
+      {
+        /* Mostly kind characters: a block line with a corrupted character
+         * (keep its blocks in place, read the bad one as a head). Mostly
+         * other text (`cafe0: hello`): not a block line. */
+        gsize n_bad = 0, first_bad = 0;
+
+        for (gsize i = 0; i < n_chars; i++)
+          if (_mpy_kind_from_char[(guchar) s[i]] == 0 && n_bad++ == 0)
+            first_bad = i;
+        if (n_chars - n_bad < 2 * n_bad)
+          return FALSE;
+        for (gsize i = 0; i < n_chars; i++)
+          {
+            guint8 k = _mpy_kind_from_char[(guchar) s[i]];
+
+            out[i] = k != 0 ? k : MPY_KIND_HEAD;
+          }
+        {
+          guchar c = (guchar) s[first_bad];
+          char shown[8];
+
+          if (c >= 0x20 && c < 0x7f)
+            g_snprintf (shown, sizeof shown, "%c", c);
+          else
+            g_snprintf (shown, sizeof shown, "\\x%02x", c);
+          if (n_bad == 1)
+            add_reason (r, "line %u, column %zu: unknown block kind '%s' (read as a head block)",
+                        line_no, digits + 2 + first_bad + 1, shown);
+          else
+            add_reason (r, "line %u, column %zu: unknown block kind '%s' and %zu more unknown "
+                        "characters on the line (read as head blocks)",
+                        line_no, digits + 2 + first_bad + 1, shown, n_bad - 1);
+        }
+      }
+    else if (G_UNLIKELY (flags & CHAR_NORMALISE))
       for (gsize i = 0; i < n_chars; i++)
         out[i] = _mpy_kind_from_char[(guchar) s[i]];
     else
@@ -692,6 +873,9 @@ try_block_line (Reader     *r,
 
   rec.offset = offset;
   rec.index = current_area (r)->n_blocks;
+  rec.src = r->n_kinds;
+  rec.n = n_chars;
+  rec.target = 0;
   rec.line = line_no;
   rec.area = r->areas->len - 1;
   rec.digits = (guint8) digits;
@@ -746,6 +930,12 @@ try_free_lines (Reader     *r,
                   i - digits_start > 20 ? "…" : "");
       return TRUE;
     }
+  {
+    LineRec rec = { 0, current_area (r)->n_blocks, r->n_kinds, lines * 64, 0, line_no,
+                    r->areas->len - 1, 0 };
+
+    g_array_append_val (r->lines, rec);
+  }
   r->blocks_budget -= lines * 64;
   ensure_kinds (r, lines * 64);
   memset (r->kinds + r->n_kinds, MPY_KIND_FREE, lines * 64);
@@ -969,6 +1159,7 @@ read_text (const char  *text,
   r.areas = g_array_new (FALSE, FALSE, sizeof (MpyArea));
   r.lines = g_array_new (FALSE, FALSE, sizeof (LineRec));
   r.reasons = g_ptr_array_new_with_free_func (g_free);
+  r.missing = g_array_new (FALSE, FALSE, sizeof (MpyBlockRange));
 
   while (pos < length)
     {
@@ -999,6 +1190,7 @@ read_text (const char  *text,
   g_array_unref (r.areas);
   g_array_unref (r.lines);
   g_ptr_array_unref (r.reasons);
+  g_array_unref (r.missing);
 
   if (r.dumps->len >= MAX_DUMPS)
     {

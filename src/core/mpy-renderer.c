@@ -10,6 +10,7 @@
 
 #include "mpy-renderer.h"
 #include "mpy-stats.h"
+#include "mpy-snapshot-private.h"
 
 G_DEFINE_QUARK (mpy-render-error-quark, mpy_render_error)
 
@@ -908,21 +909,22 @@ header_lines (MpySnapshot *snapshot,
     {
       g_autofree char *frag = NULL;
 
+      g_autofree char *run = _mpy_stats_describe_largest_free_run (&stats, diff == NULL);
+
       if (diff != NULL)
         {
           MpyStats before_stats;
           mpy_stats_compute (mpy_diff_get_before (diff), &before_stats);
           frag = g_strdup_printf ("Fragmentation: %.1f%% (%+.1f)   free holes: %" G_GSIZE_FORMAT
-                                  "   largest free run: %" G_GSIZE_FORMAT " blocks",
+                                  "   largest free run: %s",
                                   100.0 * stats.fragmentation,
                                   100.0 * (stats.fragmentation - before_stats.fragmentation),
-                                  stats.free_holes, stats.largest_free_run);
+                                  stats.free_holes, run);
         }
       else
         frag = g_strdup_printf ("Fragmentation: %.1f%%   free holes: %" G_GSIZE_FORMAT
-                                "   largest free run: %" G_GSIZE_FORMAT " blocks at 0x%" G_GINT64_MODIFIER "x",
-                                100.0 * stats.fragmentation, stats.free_holes,
-                                stats.largest_free_run, stats.largest_free_run_address);
+                                "   largest free run: %s",
+                                100.0 * stats.fragmentation, stats.free_holes, run);
       add_line (lines, TEXT_SIZE, FALSE, g_steal_pointer (&frag));
     }
   else

@@ -12,6 +12,25 @@
 
 G_BEGIN_DECLS
 
+/**
+ * MpyBlockRange:
+ * @first_block: index into mpy_snapshot_get_kinds()
+ * @n_blocks: length of the range
+ *
+ * A run of blocks whose lines were not received. The reader fills them with
+ * free blocks so that every later block keeps its true address, and names
+ * them in the damage reason.
+ */
+typedef struct {
+  gsize first_block;
+  gsize n_blocks;
+} MpyBlockRange;
+
+/* The ranges of lost lines, in block order; NULL with *n_ranges = 0 when none.
+ * (Candidate for mpy-snapshot.h.) */
+const MpyBlockRange *mpy_snapshot_get_missing_ranges (MpySnapshot *self,
+                                                      guint       *n_ranges);
+
 /* Everything the reader computes once, shared (refcounted) by all snapshots
  * made from one dump with mpy_snapshot_with_label()/with_metadata(). */
 typedef struct {
@@ -24,6 +43,8 @@ typedef struct {
   GBytes   *kinds;                     /* n_blocks bytes, areas back to back */
   GBytes   *raw;                       /* raw text + a trailing NUL (not counted) */
   char     *damage_reason;             /* NULL when consistent */
+  guint          n_missing;
+  MpyBlockRange *missing;              /* lines not received, filled with free blocks */
   MpyStats  stats;                     /* computed once from the map */
 } MpySnapshotData;
 
@@ -39,6 +60,11 @@ void _mpy_stats_compute_map (const guint8  *kinds,
                              guint          n_areas,
                              guint          bytes_per_block,
                              MpyStats      *stats);
+
+/* "235 blocks at 0x20001d30" (or without the address), or "no free block"
+ * for a full heap; for the renderer's header and the CLI. */
+char *_mpy_stats_describe_largest_free_run (const MpyStats *stats,
+                                            gboolean        with_address);
 
 /* Kind lookup: 0 for a character that is not a block character, else the
  * normalised kind ('t' → '=', 'Q'/'q' → 'h'). */

@@ -112,6 +112,7 @@ snapshot_data_clear (MpySnapshotData *data)
   g_clear_pointer (&data->kinds, g_bytes_unref);
   g_clear_pointer (&data->raw, g_bytes_unref);
   g_clear_pointer (&data->damage_reason, g_free);
+  g_clear_pointer (&data->missing, g_free);
 }
 
 MpySnapshotData *
@@ -392,6 +393,28 @@ mpy_snapshot_is_damaged (MpySnapshot *self)
   g_return_val_if_fail (self != NULL, TRUE);
 
   return self->data->damage_reason != NULL;
+}
+
+/**
+ * mpy_snapshot_get_missing_ranges:
+ * @self: a snapshot
+ * @n_ranges: (out): return location for the number of ranges
+ *
+ * The blocks whose lines were lost in transfer (found from the printed
+ * offsets). They are in the map as free blocks so that later blocks keep their
+ * addresses; a snapshot with missing ranges is always damaged.
+ *
+ * Returns: (array length=n_ranges) (nullable): the ranges in block order, or %NULL.
+ */
+const MpyBlockRange *
+mpy_snapshot_get_missing_ranges (MpySnapshot *self,
+                                 guint       *n_ranges)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (n_ranges != NULL, NULL);
+
+  *n_ranges = self->data->n_missing;
+  return self->data->missing;
 }
 
 /**

@@ -12,6 +12,7 @@
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
 #include "mpy-snapshot.h"
+#include "mpy-snapshot-private.h"
 #include "mpy-stats.h"
 
 /* ---------- helpers ---------- */
@@ -399,6 +400,58 @@ static const char *map_fixtures[] = {
   "unix-heap256k-heap-full.txt",
 };
 
+/* The 1-based number of the last line of @text that looks like a block line. */
+static guint
+last_block_line (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint last = 0;
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      guint d = 0;
+
+      while (g_ascii_isxdigit (lines[i][d]))
+        d++;
+      if ((d == 5 || d == 8) && lines[i][d] == ':')
+        last = i + 1;
+    }
+  return last;
+}
+
+/* @s is @whole with the blocks of one lost line (or abbreviation) free:
+ * every other block is the same at the same address. */
+static void
+assert_same_but_one_range (MpySnapshot *whole,
+                           MpySnapshot *s,
+                           gsize       *range_start,
+                           gsize       *range_length)
+{
+  const guint8 *k0 = mpy_snapshot_get_kinds (whole);
+  const guint8 *k1 = mpy_snapshot_get_kinds (s);
+  const MpyBlockRange *ranges;
+  guint n_ranges = 0;
+  gsize n = mpy_snapshot_get_n_blocks (whole);
+
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, n);
+  g_assert_cmpuint (mpy_snapshot_get_bytes_per_block (s), ==, mpy_snapshot_get_bytes_per_block (whole));
+  ranges = mpy_snapshot_get_missing_ranges (s, &n_ranges);
+  g_assert_cmpuint (n_ranges, ==, 1);
+  g_assert_cmpuint (ranges[0].n_blocks, >, 0);
+  g_assert_cmpuint (ranges[0].first_block + ranges[0].n_blocks, <=, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i >= ranges[0].first_block && i < ranges[0].first_block + ranges[0].n_blocks)
+        g_assert_cmpint (k1[i], ==, MPY_KIND_FREE);
+      else if (k0[i] != k1[i])
+        g_error ("block %zu is '%c', should be '%c'", i, k1[i], k0[i]);
+      g_assert_cmpuint (mpy_snapshot_get_block_address (s, i), ==,
+                        mpy_snapshot_get_block_address (whole, i));
+    }
+  *range_start = ranges[0].first_block;
+  *range_length = ranges[0].n_blocks;
+}
+
 static void
 test_damage_deleted_line (void)
 {
@@ -406,25 +459,211 @@ test_damage_deleted_line (void)
     {
       g_autofree char *text = load_file ("fixtures", map_fixtures[i], NULL);
       guint first = line_of (text, "GC memory layout") + 1;
+      guint last = last_block_line (text);
       g_autoptr(MpySnapshot) whole = read_one_ok (text);
-      guint n_lines = count_substrings (text, strlen (text), "\n");
+      guint n_missing = 0;
 
       assert_consistent (whole);
-      /* Delete each middle block line in turn; every variant must be damaged. */
-      for (guint line = first + 1; line < n_lines - 1; line++)
+      g_assert_cmpuint (last, >, first);
+      /* Delete each block line in turn; every variant must be damaged. */
+      for (guint line = first; line <= last; line++)
         {
           g_autofree char *cut = delete_line (text, line);
           g_autoptr(MpySnapshot) s = read_one_ok (cut);
+          const char *reason;
+          gsize start = 0, length = 0;
 
-          if (strstr (strstr (text, "GC memory layout"), "lines all free")
-              && line == line_of (text, "lines all free"))
-            assert_damaged (s, NULL);
-          else
-            assert_damaged (s, "missing");
-          /* Damaged dumps are returned as received, not padded. */
-          g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), <, mpy_snapshot_get_n_blocks (whole));
+          g_test_message ("%s without line %u", map_fixtures[i], line);
+          assert_damaged (s, "missing");
+          reason = mpy_snapshot_get_damage_reason (s);
+          if (line == last)
+            {
+              /* Lost at the end: nothing tells where the map ends but the total. */
+              assert_damaged (s, "at the end of the map missing");
+              g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), <, mpy_snapshot_get_n_blocks (whole));
+              continue;
+            }
+          /* Placed by their offsets: the lost blocks are free, all others
+           * keep their addresses, and the loss is named once. */
+          assert_same_but_one_range (whole, s, &start, &length);
+          g_assert_cmpuint (count_substrings (reason, strlen (reason), "missing"), ==, 1);
+          g_assert_null (strstr (reason, "at the end"));
+          g_assert_nonnull (strstr (reason, "shown as free blocks"));
+          n_missing++;
         }
+      g_assert_cmpuint (n_missing, ==, last - first);
     }
+}
+
+/* The reviewer's case: the second block line of a fragmented micro:bit heap lost. */
+static void
+test_damage_lost_line_keeps_addresses (void)
+{
+  g_autofree char *text = load_file ("fixtures", "microbit-v1.0.1-fragmented.txt", NULL);
+  guint first = line_of (text, "GC memory layout") + 1;
+  g_autofree char *cut = delete_line (text, first + 1);
+  g_autoptr(MpySnapshot) whole = read_one_ok (text);
+  g_autoptr(MpySnapshot) s = read_one_ok (cut);
+  const char *reason;
+  gsize start = 0, length = 0;
+  MpyStats st0, st1;
+
+  assert_consistent (whole);
+  assert_same_but_one_range (whole, s, &start, &length);
+  g_assert_cmpuint (start, ==, 0x40);
+  g_assert_cmpuint (length, ==, 64);
+  mpy_stats_compute (whole, &st0);
+  mpy_stats_compute (s, &st1);
+  g_assert_cmphex (st0.largest_free_run_address, ==, 0x20001d30);
+  g_assert_cmphex (st1.largest_free_run_address, ==, 0x20001d30);
+  g_assert_cmpuint (st1.largest_free_run, ==, 235);
+  assert_damaged (s, "blocks 0x0040–0x007f missing (lines at offsets 00400–007ff not received, "
+                  "line 6 continues at 00800), shown as free blocks at 0x200008a0–0x20000c9f");
+  reason = mpy_snapshot_get_damage_reason (s);
+  g_assert_null (strstr (reason, "at the end"));
+  g_assert_null (strstr (reason, "map has 628 blocks"));   /* the size is right now */
+  g_assert_cmpuint (count_substrings (reason, strlen (reason), "0x0040"), ==, 1);
+
+  /* A whole dump has no missing range. */
+  {
+    guint n = 99;
+
+    g_assert_null (mpy_snapshot_get_missing_ranges (whole, &n));
+    g_assert_cmpuint (n, ==, 0);
+  }
+
+  /* Two separate losses: two ranges, each in its place. */
+  {
+    g_autofree char *cut2 = delete_line (cut, first + 4);   /* the line at 01400 */
+    g_autoptr(MpySnapshot) s2 = read_one_ok (cut2);
+    const MpyBlockRange *r;
+    guint n = 0;
+
+    r = mpy_snapshot_get_missing_ranges (s2, &n);
+    g_assert_cmpuint (n, ==, 2);
+    g_assert_cmpuint (r[0].first_block, ==, 0x40);
+    g_assert_cmpuint (r[0].n_blocks, ==, 64);
+    g_assert_cmpuint (r[1].first_block, ==, 0x140);
+    g_assert_cmpuint (r[1].n_blocks, ==, 64);
+    g_assert_cmpuint (mpy_snapshot_get_n_blocks (s2), ==, mpy_snapshot_get_n_blocks (whole));
+    assert_damaged (s2, "blocks 0x0140–0x017f missing");
+  }
+}
+
+/* A line repeated (interleaved serial data) is placed at its own offset and
+ * named; the lines after it stay where they belong. */
+static void
+test_damage_repeated_line (void)
+{
+  g_autofree char *text = load_file ("fixtures", "qemu-mps2-an385-after-alloc.txt", NULL);
+  g_autoptr(MpySnapshot) whole = read_one_ok (text);
+  const char *line = strstr (text, "\n00000400: ") + 1;
+  const char *eol = strchr (line, '\n') + 1;
+  const char *next_eol = strchr (eol, '\n') + 1;
+  g_autofree char *head = g_strndup (text, next_eol - text);
+  g_autofree char *again = g_strndup (line, eol - line);
+  g_autofree char *twice = g_strconcat (head, again, next_eol, NULL);
+  g_autoptr(MpySnapshot) s = read_one_ok (twice);
+
+  assert_damaged (s, "offset 00000400 is out of order (expected 00000c00 after the lines before it)");
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, mpy_snapshot_get_n_blocks (whole));
+  g_assert_cmpmem (mpy_snapshot_get_kinds (s), mpy_snapshot_get_n_blocks (s),
+                   mpy_snapshot_get_kinds (whole), mpy_snapshot_get_n_blocks (whole));
+}
+
+/* A garbled offset far past the heap is not taken for a huge loss. */
+static void
+test_damage_garbled_offset (void)
+{
+  g_autofree char *text = load_file ("fixtures", "qemu-mps2-an385-after-alloc.txt", NULL);
+  g_autoptr(MpySnapshot) whole = read_one_ok (text);
+  char *p = strstr (text, "\n00000800: ") + 1;
+  g_autoptr(MpySnapshot) s = NULL;
+  guint n = 0;
+
+  p[1] = '9';   /* 09000800 */
+  s = read_one_ok (text);
+  assert_damaged (s, "line ");
+  assert_damaged (s, "offset 09000800 does not fit (expected 00000800");
+  g_assert_null (mpy_snapshot_get_missing_ranges (s, &n));
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, mpy_snapshot_get_n_blocks (whole));
+  g_assert_cmpmem (mpy_snapshot_get_kinds (s), mpy_snapshot_get_n_blocks (s),
+                   mpy_snapshot_get_kinds (whole), mpy_snapshot_get_n_blocks (whole));
+}
+
+/* `h=B` received as `hXB`: named with line and column, the line kept in place. */
+static void
+test_damage_unknown_kind (void)
+{
+  g_autofree char *text = load_file ("fixtures", "microbit-v1.0.1-fragmented.txt", NULL);
+  g_autoptr(MpySnapshot) whole = read_one_ok (text);
+  guint first = line_of (text, "GC memory layout") + 1;
+  char *p = strstr (text, "\n00000: ") + 1;
+  const guint8 *k0, *k1;
+  g_autoptr(MpySnapshot) s = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_true (g_str_has_prefix (p, "00000: h=B"));
+  p[8] = 'X';
+  s = read_one_ok (text);
+  expected = g_strdup_printf ("line %u, column 9: unknown block kind 'X'", first);
+  assert_damaged (s, expected);
+  g_assert_null (strstr (mpy_snapshot_get_damage_reason (s), "not received"));
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, mpy_snapshot_get_n_blocks (whole));
+  k0 = mpy_snapshot_get_kinds (whole);
+  k1 = mpy_snapshot_get_kinds (s);
+  g_assert_cmpint (k1[1], ==, MPY_KIND_HEAD);
+  g_assert_cmpmem (k1 + 2, mpy_snapshot_get_n_blocks (s) - 2, k0 + 2, mpy_snapshot_get_n_blocks (whole) - 2);
+
+  /* A control character is shown escaped; several on a line are counted. */
+  p[8] = '\x01';
+  p[12] = '?';
+  {
+    g_autoptr(MpySnapshot) s2 = read_one_ok (text);
+    g_autofree char *expected2 = g_strdup_printf ("line %u, column 9: unknown block kind '\\x01' "
+                                                  "and 1 more unknown", first);
+
+    assert_damaged (s2, expected2);
+    g_assert_cmpuint (mpy_snapshot_get_n_blocks (s2), ==, mpy_snapshot_get_n_blocks (whole));
+  }
+
+  /* Program output in the middle of a dump is still not a block line. */
+  {
+    g_autofree char *clean = load_file ("fixtures", "microbit-v1.0.1-fragmented.txt", NULL);
+    char *at = strstr (clean, "\n00800: ") + 1;
+    g_autofree char *head = g_strndup (clean, at - clean);
+    g_autofree char *noisy = g_strconcat (head, "add: 1\ncafe0: hello\nbeef0: hxyz\n", at, NULL);
+    g_autoptr(MpySnapshot) s3 = read_one_ok (noisy);
+
+    assert_consistent (s3);
+    g_assert_cmpmem (mpy_snapshot_get_kinds (s3), mpy_snapshot_get_n_blocks (s3),
+                     mpy_snapshot_get_kinds (whole), mpy_snapshot_get_n_blocks (whole));
+  }
+}
+
+/* A full heap says so instead of "0 blocks at 0x0". */
+static void
+test_stats_no_free_block (void)
+{
+  g_autofree char *full = load_file ("fixtures", "microbit-v1.0.1-heap-full.txt", NULL);
+  g_autofree char *frag = load_file ("fixtures", "microbit-v1.0.1-fragmented.txt", NULL);
+  g_autoptr(MpySnapshot) s_full = read_one_ok (full);
+  g_autoptr(MpySnapshot) s_frag = read_one_ok (frag);
+  g_autofree char *t_full = NULL, *t_full_short = NULL, *t_frag = NULL, *t_frag_short = NULL;
+  MpyStats st;
+
+  mpy_stats_compute (s_full, &st);
+  g_assert_cmpuint (st.free_blocks, ==, 0);
+  t_full = _mpy_stats_describe_largest_free_run (&st, TRUE);
+  t_full_short = _mpy_stats_describe_largest_free_run (&st, FALSE);
+  g_assert_cmpstr (t_full, ==, "no free block");
+  g_assert_cmpstr (t_full_short, ==, "no free block");
+
+  mpy_stats_compute (s_frag, &st);
+  t_frag = _mpy_stats_describe_largest_free_run (&st, TRUE);
+  t_frag_short = _mpy_stats_describe_largest_free_run (&st, FALSE);
+  g_assert_cmpstr (t_frag, ==, "235 blocks at 0x20001d30");
+  g_assert_cmpstr (t_frag_short, ==, "235 blocks");
 }
 
 static void
@@ -434,9 +673,15 @@ test_damage_missing_range_named (void)
   g_autofree char *cut = delete_line (text, line_of (text, "\n00001000: ") + 1);
   g_autoptr(MpySnapshot) s = read_one_ok (cut);
 
+  g_autoptr(MpySnapshot) whole = read_one_ok (text);
+  gsize start = 0, length = 0;
+
   /* 16-byte blocks: the line at 0x1000 holds blocks 0x100–0x13f. */
   assert_damaged (s, "blocks 0x0100–0x013f missing (lines at offsets 00001000–000013ff not received");
   assert_damaged (s, "header says");
+  assert_same_but_one_range (whole, s, &start, &length);
+  g_assert_cmpuint (start, ==, 0x100);
+  g_assert_cmpuint (length, ==, 64);
 }
 
 static void
@@ -845,7 +1090,19 @@ test_reader_five_digit_wrap (void)
   cut = delete_line (text->str, 4 + 1050);
   {
     g_autoptr(MpySnapshot) d = read_one_ok (cut);
-    assert_damaged (d, "missing");
+    const MpyBlockRange *r;
+    guint n = 0;
+
+    assert_damaged (d, "blocks 0x10640–0x1067f missing (lines at offsets 06400–067ff not received");
+    /* Resynchronised on the offset modulo 1 MiB: the later lines are in place. */
+    r = mpy_snapshot_get_missing_ranges (d, &n);
+    g_assert_cmpuint (n, ==, 1);
+    g_assert_cmpuint (r[0].first_block, ==, 1049 * 64);
+    g_assert_cmpuint (r[0].n_blocks, ==, 64);
+    g_assert_cmpuint (mpy_snapshot_get_n_blocks (d), ==, n_lines * 64);
+    g_assert_cmpint (mpy_snapshot_get_kinds (d)[1050 * 64], ==, MPY_KIND_STR);
+    g_assert_cmpint (mpy_snapshot_get_kinds (d)[1049 * 64], ==, MPY_KIND_FREE);
+    g_assert_cmpuint (mpy_snapshot_get_block_address (d, 1099 * 64), ==, 0x20002cf0 + 1099 * 1024);
   }
 }
 
@@ -1599,6 +1856,10 @@ main (int   argc,
   g_test_add_func ("/core/fixtures/console-transcripts", test_fixtures_transcripts);
   g_test_add_func ("/core/damage/deleted-line", test_damage_deleted_line);
   g_test_add_func ("/core/damage/missing-range-named", test_damage_missing_range_named);
+  g_test_add_func ("/core/damage/lost-line-keeps-addresses", test_damage_lost_line_keeps_addresses);
+  g_test_add_func ("/core/damage/repeated-line", test_damage_repeated_line);
+  g_test_add_func ("/core/damage/garbled-offset", test_damage_garbled_offset);
+  g_test_add_func ("/core/damage/unknown-kind", test_damage_unknown_kind);
   g_test_add_func ("/core/damage/truncated", test_damage_truncated);
   g_test_add_func ("/core/damage/flipped-char", test_damage_flipped_char);
   g_test_add_func ("/core/damage/cut-off-end-named", test_damage_cut_off_end_named);
@@ -1628,6 +1889,7 @@ main (int   argc,
   g_test_add_func ("/core/snapshot/kinds", test_snapshot_kinds);
   g_test_add_func ("/core/stats/hand-computed", test_stats_hand_computed);
   g_test_add_func ("/core/stats/edge-cases", test_stats_edge_cases);
+  g_test_add_func ("/core/stats/no-free-block", test_stats_no_free_block);
   g_test_add_func ("/core/stats/match-reference", test_stats_match_reference);
   g_test_add_func ("/core/diff/hand-computed", test_diff_hand_computed);
   g_test_add_func ("/core/diff/objects-kept", test_diff_objects_kept);
