@@ -10,11 +10,14 @@
  */
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <gio/gunixinputstream.h>
 
 #include <json-glib/json-glib.h>
 
@@ -206,6 +209,120 @@ test_qemu_exec_output_and_traceback (void)
   close_sync (conn);
 }
 
+/* The user's statement may stay silent longer than the idle timeout (which is for a
+ * streaming dump): it is waited for. Only the exec timeout, when set, limits it. */
+static void
+test_qemu_exec_silent_longer_than_idle_timeout (void)
+{
+  g_autoptr(MpyConnection) conn = qemu_connection ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  gint64 started;
+
+  NEED_QEMU (conn);
+  mpy_connection_set_idle_timeout (conn, 500);
+
+  g_assert_true (exec_sync (conn, "import microbit\nmicrobit.sleep(1500)\nprint('done')",
+                            &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "done\r\n");
+  g_assert_cmpstr (err, ==, "");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* with an exec timeout: stopped in time, the output so far returned */
+  mpy_connection_set_exec_timeout (conn, 1000);
+  started = g_get_monotonic_time ();
+  g_assert_false (exec_sync (conn, "print('start')\nmicrobit.sleep(20000)", &out, &err, &error));
+  g_assert_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (error->message, "still running after 1 s"));
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpstr (out, ==, "start\r\n");
+  g_assert_null (err);
+  g_clear_pointer (&out, g_free);
+  g_clear_error (&error);
+
+  /* and the board answers right away */
+  mpy_connection_set_exec_timeout (conn, 0);
+  g_assert_true (exec_sync (conn, "print('after')", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "after\r\n");
+  close_sync (conn);
+}
+
+typedef struct
+{
+  GString      *text;
+  guint         pieces;
+  GCancellable *cancellable;  /* cancelled once this much has come */
+  gsize         cancel_after;
+} Streamed;
+
+static void
+collect_exec_output (MpyConnection *conn,
+                     const char    *text,
+                     gpointer       data)
+{
+  Streamed *s = data;
+
+  /* delivered in the caller's main context, not on the worker */
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  g_assert_cmpstr (text, !=, "");
+  g_string_append (s->text, text);
+  s->pieces++;
+  if (s->cancellable != NULL && s->text->len >= s->cancel_after)
+    g_cancellable_cancel (s->cancellable);
+}
+
+/* A statement that prints forever: its output streams while it runs, Cancel stops it on
+ * the board and keeps what came, and the board is usable afterwards. */
+static void
+test_qemu_exec_streams_and_cancel_keeps_output (void)
+{
+  g_autoptr(MpyConnection) conn = qemu_connection ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  Streamed streamed = { g_string_new (NULL), 0, cancellable, 200 };
+  gulong handler;
+
+  NEED_QEMU (conn);
+  handler = g_signal_connect (conn, "exec-output", G_CALLBACK (collect_exec_output), &streamed);
+
+  mpy_connection_exec_async (conn, "while True:\n    print('spam')", cancellable,
+                             store_result, &result);
+  g_assert_false (mpy_connection_exec_finish (conn, wait_result (&result), &out, &err, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* everything returned came in the signal first, before the result */
+  g_assert_cmpuint (streamed.text->len, >=, 200);
+  g_assert_true (g_str_has_prefix (streamed.text->str, "spam\r\nspam\r\n"));
+  g_assert_cmpstr (out, ==, streamed.text->str);
+  g_clear_pointer (&out, g_free);
+
+  /* the loop was interrupted: a capture and an exec work, and only their output comes */
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent_microbit (snapshot);
+
+  g_string_truncate (streamed.text, 0);
+  streamed.cancellable = NULL;
+  g_assert_true (exec_sync (conn, "for i in range(3):\n    print(i)", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "0\r\n1\r\n2\r\n");
+  g_assert_cmpstr (streamed.text->str, ==, out);
+
+  g_signal_handler_disconnect (conn, handler);
+  g_string_free (streamed.text, TRUE);
+  close_sync (conn);
+}
+
 static void
 test_qemu_alloc_and_gc (void)
 {
@@ -325,6 +442,9 @@ test_qemu_cancel_mid_reply (void)
   g_assert_cmpint (g_get_monotonic_time () - started, <, 3 * G_USEC_PER_SEC);
   g_signal_handler_disconnect (conn, handler);
   g_clear_error (&error);
+  /* what came before the cancel is returned */
+  g_assert_nonnull (out);
+  g_clear_pointer (&out, g_free);
 
   /* the board is interrupted and the next operations work */
   snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
@@ -1084,12 +1204,11 @@ test_cli_capture_qemu (void)
       return;
     }
 
-  /* --exec output goes to stderr with --json (stdout is the JSON), tracebacks too */
+  /* --exec output goes to stderr with --json (stdout is the JSON) */
   run_cli (&run, (const char * const[]) { "--port", qemu_board->link, "--exec", "print('hello')",
-                                           "--exec", "1/0", "--gc", "--json", NULL });
+                                           "--gc", "--json", NULL });
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.err, "hello"));
-  g_assert_nonnull (strstr (run.err, "ZeroDivisionError"));
   g_assert_true (json_parser_load_from_data (parser, run.out, -1, &error));
   g_assert_no_error (error);
   object = json_node_get_object (json_parser_get_root (parser));
@@ -1176,6 +1295,146 @@ test_cli_capture_faults (void)
 
   run_cli (&run, (const char * const[]) { "--timeout", "1", NULL });
   g_assert_cmpint (run.status, ==, 2);
+}
+
+#define NEED_CLI_QEMU() \
+  G_STMT_START { \
+    NEED_CLI (); \
+    if (qemu_board == NULL) \
+      { \
+        g_test_fail_printf ("the emulated micro:bit did not start"); \
+        return; \
+      } \
+  } G_STMT_END
+
+/* A traceback in an --exec: printed, the following statements and the capture skipped,
+ * exit status 1 naming the statement. */
+static void
+test_cli_capture_exec_traceback_exits_1 (void)
+{
+  g_auto(CliRun) run = { 0 };
+
+  NEED_CLI_QEMU ();
+  run_cli (&run, (const char * const[]) { qemu_board->link, "-e", "print('first')", "-e", "1/0",
+                                           "-e", "print('third')", NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.out, ==, "first\r\n");
+  g_assert_nonnull (strstr (run.err, "ZeroDivisionError"));
+  g_assert_nonnull (strstr (run.err, "mpymemmap-cli capture: --exec “1/0” raised an exception"));
+  g_assert_null (strstr (run.err, "third"));
+}
+
+/* The review's case: a statement silent for 4 s (longer than the 3 s idle timeout) runs
+ * to its end; --exec-timeout limits it when asked. */
+static void
+test_cli_capture_exec_silent_and_exec_timeout (void)
+{
+  g_auto(CliRun) run = { 0 };
+
+  NEED_CLI_QEMU ();
+  run_cli (&run, (const char * const[]) { qemu_board->link, "-e",
+                                           "import microbit; microbit.sleep(4000); print(\"done\")",
+                                           NULL });
+  if (run.status != 0)
+    g_test_message ("stderr: %s", run.err);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "done\r\n"));
+  g_assert_cmpfloat (run.seconds, >=, 3.5);
+  cli_run_clear (&run);
+
+  run_cli (&run, (const char * const[]) { qemu_board->link, "--exec-timeout", "1", "-e",
+                                           "import microbit; microbit.sleep(20000)", NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "still running after 1 s"));
+  g_assert_cmpfloat (run.seconds, <, 5.0);
+  cli_run_clear (&run);
+
+  /* interrupted on the board: the next capture works */
+  run_cli (&run, (const char * const[]) { qemu_board->link, NULL });
+  g_assert_cmpint (run.status, ==, 0);
+}
+
+/* Reads from @fd until @want appears or @timeout_ms passes; returns what was read. */
+static char *
+read_until (int         fd,
+            const char *want,
+            int         timeout_ms)
+{
+  GString *text = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (strstr (text->str, want) == NULL && g_get_monotonic_time () < deadline)
+    {
+      struct pollfd pfd = { fd, POLLIN, 0 };
+      char buf[4096];
+      ssize_t n;
+
+      if (poll (&pfd, 1, 100) <= 0)
+        continue;
+      n = read (fd, buf, sizeof buf);
+      if (n <= 0)
+        break;
+      g_string_append_len (text, buf, n);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* `-e 'while True: print("spam")'`: the output shows while it runs; Ctrl-C stops the
+ * board's loop too, and the command exits 1. */
+static void
+test_cli_capture_exec_streams_and_ctrl_c (void)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *early = NULL;
+  g_autofree char *rest = NULL;
+  g_autofree char *err = NULL;
+  g_auto(CliRun) run = { 0 };
+  GInputStream *stdout_pipe;
+
+  NEED_CLI_QEMU ();
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, g_getenv ("MPY_CLI"), "capture", qemu_board->link, "-e",
+                              "while True: print('spam')", NULL);
+  g_assert_no_error (error);
+  stdout_pipe = g_subprocess_get_stdout_pipe (process);
+
+  early = read_until (g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (stdout_pipe)),
+                      "spam\r\nspam\r\n", 10000);
+  g_assert_nonnull (strstr (early, "spam\r\nspam\r\n"));
+
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &rest, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  g_assert_nonnull (strstr (err, "interrupted --exec"));
+
+  /* the loop on the board was stopped: the next capture works */
+  run_cli (&run, (const char * const[]) { qemu_board->link, NULL });
+  g_assert_cmpint (run.status, ==, 0);
+}
+
+/* -o naming a file that is not a session: refused before the board is touched (here a
+ * port that does not exist: the message is about the file, not the port). */
+static void
+test_cli_capture_output_checked_first (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mpy-cli-XXXXXX", NULL);
+  g_autofree char *notes = g_build_filename (dir, "notes.txt", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(CliRun) run = { 0 };
+
+  NEED_CLI ();
+  g_assert_true (g_file_set_contents (notes, "my notes\n", -1, NULL));
+  run_cli (&run, (const char * const[]) { "/dev/ttyMPYDOESNOTEXIST", "-o", notes, NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "is not a MpyMemMap session file"));
+  g_assert_null (strstr (run.err, "No such port"));
+  g_assert_true (g_file_get_contents (notes, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "my notes\n");
+  g_unlink (notes);
+  g_rmdir (dir);
 }
 
 static void
@@ -1338,6 +1597,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/device/qemu/capture-after-boot", test_qemu_capture_after_boot);
   g_test_add_func ("/device/qemu/exec-output-and-traceback", test_qemu_exec_output_and_traceback);
+  g_test_add_func ("/device/qemu/exec-silent-longer-than-idle-timeout", test_qemu_exec_silent_longer_than_idle_timeout);
+  g_test_add_func ("/device/qemu/exec-streams-and-cancel-keeps-output", test_qemu_exec_streams_and_cancel_keeps_output);
   g_test_add_func ("/device/qemu/alloc-and-gc", test_qemu_alloc_and_gc);
   g_test_add_func ("/device/qemu/soft-reset", test_qemu_soft_reset);
   g_test_add_func ("/device/qemu/cancel-mid-reply", test_qemu_cancel_mid_reply);
@@ -1376,6 +1637,10 @@ main (int argc, char **argv)
       g_test_add_func ("/device/cli/capture-appends-session", test_cli_capture_appends_session);
       g_test_add_func ("/device/cli/capture-faults", test_cli_capture_faults);
       g_test_add_func ("/device/cli/capture-busy", test_cli_capture_busy);
+      g_test_add_func ("/device/cli/capture-exec-traceback-exits-1", test_cli_capture_exec_traceback_exits_1);
+      g_test_add_func ("/device/cli/capture-exec-silent-and-exec-timeout", test_cli_capture_exec_silent_and_exec_timeout);
+      g_test_add_func ("/device/cli/capture-exec-streams-and-ctrl-c", test_cli_capture_exec_streams_and_ctrl_c);
+      g_test_add_func ("/device/cli/capture-output-checked-first", test_cli_capture_output_checked_first);
       g_test_add_func ("/device/cli/capture-permission-denied", test_cli_capture_permission_denied);
       g_test_add_func ("/device/cli/ports-json", test_cli_ports_json);
       g_test_add_func ("/device/ports/likelihood", test_port_likelihood);
