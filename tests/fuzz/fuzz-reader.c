@@ -14,6 +14,7 @@
 
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
+#include "mpy-snapshot-private.h"
 #include "mpy-stats.h"
 
 #define CHECK(cond) do { if (!(cond)) __builtin_trap (); } while (0)
@@ -46,6 +47,22 @@ check_snapshot (MpySnapshot *s,
   CHECK (mpy_snapshot_has_map (s) == (mpy_snapshot_get_n_areas (s) > 0));
   for (gsize i = 0; i < n_blocks; i++)
     CHECK (mpy_kind_get_index ((char) kinds[i]) >= 0);
+
+  /* Lost lines: ordered, inside the map, free, and only in a damaged dump. */
+  {
+    guint n_ranges = 0;
+    const MpyBlockRange *ranges = mpy_snapshot_get_missing_ranges (s, &n_ranges);
+    gsize end = 0;
+
+    CHECK ((ranges == NULL) == (n_ranges == 0));
+    CHECK (n_ranges == 0 || mpy_snapshot_is_damaged (s));
+    for (guint r = 0; r < n_ranges; r++)
+      {
+        CHECK (ranges[r].n_blocks > 0 && ranges[r].first_block >= end);
+        end = ranges[r].first_block + ranges[r].n_blocks;
+        CHECK (end <= n_blocks);
+      }
+  }
 
   mpy_stats_compute (s, &st);
   CHECK (st.n_blocks == n_blocks);
