@@ -604,6 +604,94 @@ test_heap_view_columns (void)
   canvas_close (&c);
 }
 
+/* Zooming in from the fitted view, where the map is narrower than the view and centred: the
+ * block under the pointer stays under it at every step (it drifted by blocks when each step
+ * re-centred the map). */
+static void
+test_heap_view_zoom_from_fit_keeps_anchor (void)
+{
+  g_autoptr(MpySnapshot) snapshot = load_fixture ("unix-heap256k-after-alloc.txt");
+  Canvas c;
+  double x, y, cw, scale;
+  gsize anchor_block, block;
+
+  canvas_open (&c, 400, 300);
+  mpy_heap_view_set_snapshot (c.view, snapshot);
+  mpy_heap_view_zoom_fit (c.view);
+  settle ();
+  scale = mpy_heap_view_get_scale (c.view);
+  cw = 64 * scale;
+  g_assert_cmpfloat (cw, <, gtk_widget_get_width (GTK_WIDGET (c.view)));
+
+  cell_centre (c.view, 40, 100, &x, &y);
+  g_assert_true (block_at (c.view, x, y, &anchor_block));
+  g_assert_cmpuint (anchor_block, ==, 100 * 64 + 40);
+
+  for (int step = 0; step < 4; step++)
+    {
+      mpy_heap_view_zoom_to (c.view, mpy_heap_view_get_scale (c.view) * 1.15, x, y);
+      settle ();
+      g_assert_cmpfloat (mpy_heap_view_get_scale (c.view), >, scale);
+      g_assert_true (block_at (c.view, x, y, &block));
+      g_assert_cmpuint (block, ==, anchor_block);
+    }
+  /* Still narrower than the view, and still wholly inside it. */
+  {
+    double ox, oy;
+
+    mpy_heap_view_get_origin (c.view, &ox, &oy);
+    g_assert_cmpfloat (64 * mpy_heap_view_get_scale (c.view), <, gtk_widget_get_width (GTK_WIDGET (c.view)));
+    g_assert_cmpfloat (ox, >=, 0);
+    g_assert_cmpfloat (ox + 64 * mpy_heap_view_get_scale (c.view), <=, gtk_widget_get_width (GTK_WIDGET (c.view)));
+  }
+
+  /* Fit again: centred again. */
+  mpy_heap_view_zoom_fit (c.view);
+  settle ();
+  {
+    double ox, oy;
+
+    mpy_heap_view_get_origin (c.view, &ox, &oy);
+    g_assert_cmpfloat (fabs (ox - floor ((gtk_widget_get_width (GTK_WIDGET (c.view)) - cw) / 2)), <, 1e-6);
+  }
+  canvas_close (&c);
+}
+
+/* A fitted map stays fitted when its width changes (a large heap at 64 blocks per row fits as
+ * a hairline; at 1024 per row it fills the view); a zoomed one keeps its zoom. */
+static void
+test_heap_view_columns_refit (void)
+{
+  g_autoptr(MpySnapshot) snapshot = load_fixture ("unix-heap256k-after-alloc.txt");
+  MpyRenderOptions options;
+  Canvas c;
+  double width, height, rows, expected;
+
+  canvas_open (&c, 400, 300);
+  mpy_heap_view_set_snapshot (c.view, snapshot);
+  mpy_heap_view_zoom_fit (c.view);
+  settle ();
+
+  g_object_set (c.view, "columns", 16, NULL);
+  settle ();
+  mpy_heap_view_get_options (c.view, &options);
+  g_assert_cmpuint (options.columns, ==, 16);
+  width = gtk_widget_get_width (GTK_WIDGET (c.view));
+  height = gtk_widget_get_height (GTK_WIDGET (c.view)) - mpy_heap_view_get_legend_height (c.view);
+  rows = mpy_layout_get_n_rows (snapshot, &options);
+  expected = MIN (width / 1024, height / rows);
+  g_test_message ("fit at 1024 per row: %g (view %g × %g, %g rows)", mpy_heap_view_get_scale (c.view),
+                  width, height, rows);
+  g_assert_cmpfloat (fabs (mpy_heap_view_get_scale (c.view) - expected), <, 1e-9);
+
+  /* Zoomed by the user: a new width keeps the zoom. */
+  mpy_heap_view_zoom_to (c.view, 8, 0, 0);
+  g_object_set (c.view, "columns", 2, NULL);
+  settle ();
+  g_assert_cmpfloat (mpy_heap_view_get_scale (c.view), ==, 8.0);
+  canvas_close (&c);
+}
+
 static void
 test_heap_view_describe_block (void)
 {
@@ -1132,6 +1220,8 @@ main (int   argc,
   g_test_add_func ("/widgets/heap-view/diff-pixels", test_heap_view_diff_pixels);
   g_test_add_func ("/widgets/heap-view/dark-theme", test_heap_view_dark_theme);
   g_test_add_func ("/widgets/heap-view/zoom-keeps-anchor", test_heap_view_zoom_keeps_anchor);
+  g_test_add_func ("/widgets/heap-view/zoom-from-fit-keeps-anchor", test_heap_view_zoom_from_fit_keeps_anchor);
+  g_test_add_func ("/widgets/heap-view/columns-refit", test_heap_view_columns_refit);
   g_test_add_func ("/widgets/heap-view/columns", test_heap_view_columns);
   g_test_add_func ("/widgets/heap-view/describe-block", test_heap_view_describe_block);
   g_test_add_func ("/widgets/heap-view/hover-outlines-object", test_heap_view_hover);

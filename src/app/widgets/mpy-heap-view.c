@@ -44,6 +44,10 @@ struct _MpyHeapView
   guint                  hscroll_policy : 1;
   guint                  vscroll_policy : 1;
   guint                  fit_pending : 1;
+  guint                  centred : 1;       /* a map smaller than the view sits in the middle */
+  guint                  at_fit : 1;        /* zoomed to fit and not zoomed since */
+  double                 free_x;            /* else where a zoom left it: origin when smaller */
+  double                 free_y;
   guint                  pointer_inside : 1;
 
   double                 pointer_x;
@@ -153,14 +157,21 @@ mpy_heap_view_get_origin (MpyHeapView *self,
   double cw, ch;
   int width = gtk_widget_get_width (GTK_WIDGET (self));
 
+  int height = viewport_height (self);
+
   content_size (self, &cw, &ch);
-  /* A map narrower than the view is centred; otherwise the scroll offset applies. The offset
+  /* A map narrower than the view is centred after a fit, and stays where a zoom about an
+   * anchor put it (inside the view) until the next fit: re-centring after each zoom step
+   * would move the block under the pointer. Otherwise the scroll offset applies. The offset
    * is not rounded: zooming about an anchor must not drift by half pixels. */
   if (cw < width)
-    *x = floor ((width - cw) / 2);
+    *x = self->centred ? floor ((width - cw) / 2) : CLAMP (self->free_x, 0, width - cw);
   else
     *x = -adjustment_value (self->hadjustment);
-  *y = -adjustment_value (self->vadjustment);
+  if (ch < height)
+    *y = self->centred ? 0 : CLAMP (self->free_y, 0, height - ch);
+  else
+    *y = -adjustment_value (self->vadjustment);
 }
 
 static void
@@ -1226,6 +1237,8 @@ mpy_heap_view_init (MpyHeapView *self)
   GtkEventController *controller;
   GtkGesture *gesture;
 
+  self->centred = TRUE;
+
   self->options = (MpyRenderOptions) MPY_RENDER_OPTIONS_INIT;
   self->scale = SCALE_RESET;
   self->hovered_block = -1;
@@ -1395,6 +1408,13 @@ mpy_heap_view_zoom_to (MpyHeapView *self,
   self->scale = scale;
   self->fit_pending = FALSE;
 
+  /* Where the map's origin must be for the anchor to stay on the same point; used as it is
+   * when the map is smaller than the view, else through the scroll offset. */
+  self->free_x = anchor_x - cx * scale;
+  self->free_y = anchor_y - cy * scale;
+  self->centred = FALSE;
+  self->at_fit = FALSE;
+
   if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
     configure_adjustments (self, cx * scale - anchor_x, cy * scale - anchor_y);
   else
@@ -1419,6 +1439,8 @@ mpy_heap_view_zoom_fit (MpyHeapView *self)
 
   g_return_if_fail (MPY_IS_HEAP_VIEW (self));
 
+  self->centred = TRUE;
+  self->at_fit = TRUE;
   if (gtk_widget_get_width (GTK_WIDGET (self)) <= 0 || !have_map (self))
     {
       self->fit_pending = TRUE;
@@ -1467,7 +1489,12 @@ mpy_heap_view_set_options (MpyHeapView            *self,
     return;
 
   if (old.columns != self->options.columns)
-    layout_changed (self);
+    {
+      layout_changed (self);
+      /* A map that was fitted stays fitted in its new shape. */
+      if (self->at_fit)
+        mpy_heap_view_zoom_fit (self);
+    }
   else
     invalidate_image (self);
   /* The legend depends on rainbow and show-free and may change height. */
