@@ -660,6 +660,8 @@ finish_dump (Reader *r)
 
   st = &data->stats;
   _mpy_stats_compute_map (g_bytes_get_data (data->kinds, NULL), data->areas, data->n_areas, bpb, st);
+  _mpy_stats_exclude_missing (g_bytes_get_data (data->kinds, NULL), data->areas, data->n_areas, bpb,
+                              data->missing, data->n_missing, st);
 
   if (data->has_map && r->have_gc_line)
     {

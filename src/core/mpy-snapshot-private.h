@@ -61,6 +61,17 @@ void _mpy_stats_compute_map (const guint8  *kinds,
                              guint          bytes_per_block,
                              MpyStats      *stats);
 
+/* Redoes the free-run figures of @stats (holes, largest free run, fragmentation)
+ * without the blocks of lost lines, which are free in the map only as filler:
+ * they neither make nor lengthen a free run. */
+void _mpy_stats_exclude_missing (const guint8        *kinds,
+                                 const MpyArea       *areas,
+                                 guint                n_areas,
+                                 guint                bytes_per_block,
+                                 const MpyBlockRange *missing,
+                                 guint                n_missing,
+                                 MpyStats            *stats);
+
 /* "235 blocks at 0x20001d30" (or without the address), or "no free block"
  * for a full heap; for the renderer's header and the CLI. */
 char *_mpy_stats_describe_largest_free_run (const MpyStats *stats,

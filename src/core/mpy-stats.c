@@ -110,6 +110,64 @@ _mpy_stats_compute_map (const guint8  *kinds,
     stats->fragmentation = 1.0 - (double) run_max / (double) free_blocks;
 }
 
+void
+_mpy_stats_exclude_missing (const guint8        *kinds,
+                            const MpyArea       *areas,
+                            guint                n_areas,
+                            guint                bytes_per_block,
+                            const MpyBlockRange *missing,
+                            guint                n_missing,
+                            MpyStats            *stats)
+{
+  gsize holes = 0, run_max = 0, run_start = 0, known_free = 0;
+  guint64 run_address = 0;
+  guint m = 0;
+
+  if (n_missing == 0)
+    return;
+  for (guint a = 0; a < n_areas; a++)
+    {
+      gsize first = areas[a].first_block, end = first + areas[a].n_blocks;
+      gsize i = first;
+
+      while (i < end)
+        {
+          gsize j, stop = end;
+
+          while (m < n_missing && missing[m].first_block + missing[m].n_blocks <= i)
+            m++;
+          if (m < n_missing && missing[m].first_block <= i)
+            {
+              i = MIN (missing[m].first_block + missing[m].n_blocks, end);   /* not received */
+              continue;
+            }
+          if (m < n_missing && missing[m].first_block < end)
+            stop = missing[m].first_block;
+          if (kinds[i] != MPY_KIND_FREE)
+            {
+              i++;
+              continue;
+            }
+          for (j = i + 1; j < stop && kinds[j] == MPY_KIND_FREE; j++)
+            ;
+          known_free += j - i;
+          holes++;
+          if (j - i > run_max)
+            {
+              run_max = j - i;
+              run_start = i;
+              run_address = areas[a].base + (guint64) (i - first) * bytes_per_block;
+            }
+          i = j;
+        }
+    }
+  stats->free_holes = holes;
+  stats->largest_free_run = run_max;
+  stats->largest_free_run_start = run_start;
+  stats->largest_free_run_address = run_address;
+  stats->fragmentation = known_free > 0 ? 1.0 - (double) run_max / (double) known_free : 0.0;
+}
+
 /**
  * mpy_stats_compute:
  * @snapshot: a snapshot

@@ -448,6 +448,18 @@ assert_same_but_one_range (MpySnapshot *whole,
       g_assert_cmpuint (mpy_snapshot_get_block_address (s, i), ==,
                         mpy_snapshot_get_block_address (whole, i));
     }
+  /* The filler is not free space: it neither makes nor lengthens a free run. */
+  {
+    MpyStats st0, st1;
+
+    mpy_stats_compute (whole, &st0);
+    mpy_stats_compute (s, &st1);
+    g_assert_cmpuint (st1.largest_free_run, <=, st0.largest_free_run);
+    g_assert_cmpuint (st1.free_holes, <=, st0.free_holes + 1);
+    if (st1.largest_free_run > 0)
+      g_assert_true (st1.largest_free_run_start + st1.largest_free_run <= ranges[0].first_block
+                     || st1.largest_free_run_start >= ranges[0].first_block + ranges[0].n_blocks);
+  }
   *range_start = ranges[0].first_block;
   *range_length = ranges[0].n_blocks;
 }
