@@ -1009,14 +1009,46 @@ test_damaged_dump (void)
   g_assert_nonnull (notice);
   g_test_message ("%s", notice);
   g_assert_nonnull (strstr (notice, mpy_snapshot_get_damage_reason (snapshot)));
-  /* The warning band covers the top-left cell. */
+  /* The warning is one line at the top, in a strip of its own: it never covers the map, so
+   * the first row's cells show in their colours below it. */
   pixels_grab (&px, GTK_WIDGET (c.view));
   {
     g_autofree char *line = first_map_line (text);
+    double ox, oy, x, y;
 
+    mpy_heap_view_get_origin (c.view, &ox, &oy);
+    g_test_message ("map origin %g, %g", ox, oy);
+    g_assert_cmpfloat (oy, >, 8);
+    g_assert_cmpfloat (oy, <, 48);
     g_assert_cmphex (pixels_get (&px, 2, 2), !=, mpy_palette_get_kind_color (line[0], FALSE));
+    for (guint col = 0; col < 4; col++)
+      {
+        cell_centre (c.view, col, 0, &x, &y);
+        g_assert_cmphex (pixels_get (&px, (int) x, (int) y), ==,
+                         mpy_palette_get_kind_color (line[col], FALSE));
+      }
+    /* Over the line there is no block: the pointer there shows the whole reason instead. */
+    g_assert_false (mpy_heap_view_get_block_at (c.view, 2, 2, &(gsize) { 0 }));
   }
   pixels_clear (&px);
+  canvas_close (&c);
+
+  /* A small heap in a small view: still one line, the map still shown whole under it. */
+  canvas_open (&c, 300, 200);
+  mpy_heap_view_set_snapshot (c.view, snapshot);
+  mpy_heap_view_zoom_fit (c.view);
+  settle ();
+  {
+    double ox, oy;
+    MpyRenderOptions options;
+    int view_h = gtk_widget_get_height (GTK_WIDGET (c.view)) - mpy_heap_view_get_legend_height (c.view);
+
+    mpy_heap_view_get_options (c.view, &options);
+    mpy_heap_view_get_origin (c.view, &ox, &oy);
+    g_assert_cmpfloat (oy, <, 48);
+    g_assert_cmpfloat (oy + mpy_layout_get_n_rows (snapshot, &options) * mpy_heap_view_get_scale (c.view),
+                       <=, view_h + 1e-6);
+  }
   canvas_close (&c);
 
   panel = MPY_FIGURES_PANEL (mpy_figures_panel_new ());

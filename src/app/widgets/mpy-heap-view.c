@@ -56,6 +56,7 @@ struct _MpyHeapView
   double                 drag_start_v;
   double                 gesture_start_scale;
   int                    legend_height;
+  int                    notice_height;     /* the damaged-dump line over the map, or 0 */
 
   MpyHeapViewDrawMethod  draw_method;
 };
@@ -119,7 +120,7 @@ content_size (MpyHeapView *self,
 static int
 viewport_height (MpyHeapView *self)
 {
-  return MAX (0, gtk_widget_get_height (GTK_WIDGET (self)) - self->legend_height);
+  return MAX (0, gtk_widget_get_height (GTK_WIDGET (self)) - self->legend_height - self->notice_height);
 }
 
 static double
@@ -172,6 +173,8 @@ mpy_heap_view_get_origin (MpyHeapView *self,
     *y = self->centred ? 0 : CLAMP (self->free_y, 0, height - ch);
   else
     *y = -adjustment_value (self->vadjustment);
+  /* The map starts below the damaged-dump line, which never covers it. */
+  *y += self->notice_height;
 }
 
 static void
@@ -563,7 +566,7 @@ mpy_heap_view_snapshot (GtkWidget   *widget,
   MpyHeapView *self = MPY_HEAP_VIEW (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  int view_h = viewport_height (self);
+  int view_h = self->notice_height + viewport_height (self);   /* bottom of the map area */
   guint32 bg_rgb;
   GdkRGBA bg, fg;
   double ox, oy, cw, ch;
@@ -602,7 +605,7 @@ mpy_heap_view_snapshot (GtkWidget   *widget,
   /* Whole-pixel node bounds: a renderer that turns the node into a texture then draws it
    * without resampling, so the cells stay crisp even at a fractional scroll offset. */
   x0 = floor (MAX (0, ox));
-  y0 = floor (MAX (0, oy));
+  y0 = floor (MAX (self->notice_height, oy));
   x1 = ceil (MIN (width, ox + cw));
   y1 = ceil (MIN (view_h, oy + ch));
 
@@ -676,23 +679,24 @@ mpy_heap_view_snapshot (GtkWidget   *widget,
       cairo_destroy (cr);
     }
 
-  /* A damaged dump is never shown as if it were whole: say so over the top of the map. */
+  /* A damaged dump is never shown as if it were whole: one line over the map says so (the
+   * whole reason is in its tooltip), in a strip of its own that never covers the map. */
   {
     g_autofree char *notice = mpy_heap_view_get_notice (self);
 
-    if (notice != NULL)
+    if (notice != NULL && self->notice_height > 0)
       {
         g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, notice);
-        GdkRGBA band = self->options.dark ? (GdkRGBA) { 0.45, 0.10, 0.10, 0.92 }
-                                          : (GdkRGBA) { 0.98, 0.86, 0.86, 0.92 };
+        GdkRGBA band = self->options.dark ? (GdkRGBA) { 0.45, 0.10, 0.10, 1 }
+                                          : (GdkRGBA) { 0.98, 0.86, 0.86, 1 };
         GdkRGBA ink = self->options.dark ? (GdkRGBA) { 1, 0.9, 0.9, 1 }
                                          : (GdkRGBA) { 0.55, 0.05, 0.05, 1 };
-        int th;
 
+        pango_layout_set_single_paragraph_mode (layout, TRUE);
         pango_layout_set_width (layout, MAX (1, width - 16) * PANGO_SCALE);
-        pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-        pango_layout_get_pixel_size (layout, NULL, &th);
-        gtk_snapshot_append_color (snapshot, &band, &GRAPHENE_RECT_INIT (0, 0, width, th + 8));
+        pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+        gtk_snapshot_append_color (snapshot, &band,
+                                   &GRAPHENE_RECT_INIT (0, 0, width, self->notice_height));
         gtk_snapshot_save (snapshot);
         gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (8, 4));
         gtk_snapshot_append_layout (snapshot, layout, &ink);
@@ -742,6 +746,22 @@ mpy_heap_view_measure (GtkWidget      *widget,
     }
 }
 
+/* One line of the damaged-dump notice with a margin, or 0 without a notice. */
+static int
+notice_strip_height (MpyHeapView *self)
+{
+  g_autofree char *notice = mpy_heap_view_get_notice (self);
+  g_autoptr(PangoLayout) layout = NULL;
+  int th;
+
+  if (notice == NULL)
+    return 0;
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), notice);
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+  pango_layout_get_pixel_size (layout, NULL, &th);
+  return th + 8;
+}
+
 static void
 mpy_heap_view_size_allocate (GtkWidget *widget,
                              int        width,
@@ -751,6 +771,7 @@ mpy_heap_view_size_allocate (GtkWidget *widget,
   MpyHeapView *self = MPY_HEAP_VIEW (widget);
 
   self->legend_height = legend_layout (self, NULL, width, NULL);
+  self->notice_height = notice_strip_height (self);
   if (self->fit_pending && have_map (self))
     {
       self->fit_pending = FALSE;
@@ -782,6 +803,13 @@ mpy_heap_view_query_tooltip (GtkWidget  *widget,
   g_autofree char *text = NULL;
   gsize block;
 
+  if (!keyboard_mode && y < self->notice_height)
+    {
+      g_autofree char *notice = mpy_heap_view_get_notice (self);
+
+      gtk_tooltip_set_text (tooltip, notice);
+      return notice != NULL;
+    }
   if (keyboard_mode || !mpy_heap_view_get_block_at (self, x, y, &block))
     return FALSE;
   text = mpy_heap_view_describe_block (self, block);
@@ -848,7 +876,8 @@ zoom_anchor (MpyHeapView *self,
              double      *x,
              double      *y)
 {
-  if (self->pointer_inside && self->pointer_y < viewport_height (self))
+  if (self->pointer_inside && self->pointer_y >= self->notice_height
+      && self->pointer_y < self->notice_height + viewport_height (self))
     {
       *x = self->pointer_x;
       *y = self->pointer_y;
@@ -856,7 +885,7 @@ zoom_anchor (MpyHeapView *self,
   else
     {
       *x = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
-      *y = viewport_height (self) / 2.0;
+      *y = self->notice_height + viewport_height (self) / 2.0;
     }
 }
 
@@ -1293,6 +1322,8 @@ mpy_heap_view_new (void)
 static void
 layout_changed (MpyHeapView *self)
 {
+  /* Before anything measures the view: a damaged dump's line takes room from the map. */
+  self->notice_height = notice_strip_height (self);
   update_stats (self);
   invalidate_image (self);
   self->hovered_block = -1;
@@ -1411,12 +1442,13 @@ mpy_heap_view_zoom_to (MpyHeapView *self,
   /* Where the map's origin must be for the anchor to stay on the same point; used as it is
    * when the map is smaller than the view, else through the scroll offset. */
   self->free_x = anchor_x - cx * scale;
-  self->free_y = anchor_y - cy * scale;
+  self->free_y = anchor_y - self->notice_height - cy * scale;
   self->centred = FALSE;
   self->at_fit = FALSE;
 
   if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
-    configure_adjustments (self, cx * scale - anchor_x, cy * scale - anchor_y);
+    configure_adjustments (self, cx * scale - anchor_x,
+                           cy * scale - (anchor_y - self->notice_height));
   else
     configure_adjustments (self, old_h, old_v);
 
@@ -1530,8 +1562,9 @@ mpy_heap_view_get_block_at (MpyHeapView *self,
 
   g_return_val_if_fail (MPY_IS_HEAP_VIEW (self), FALSE);
 
-  if (!have_map (self) || x < 0 || y < 0 ||
-      x >= gtk_widget_get_width (GTK_WIDGET (self)) || y >= viewport_height (self))
+  if (!have_map (self) || x < 0 || y < self->notice_height ||
+      x >= gtk_widget_get_width (GTK_WIDGET (self)) ||
+      y >= self->notice_height + viewport_height (self))
     return FALSE;
 
   mpy_heap_view_get_origin (self, &ox, &oy);
