@@ -932,6 +932,8 @@ try_free_lines (Reader     *r,
                   i - digits_start > 20 ? "…" : "");
       return TRUE;
     }
+  if (lines == 0)   /* (firmware prints it for 2 lines or more) */
+    return TRUE;
   {
     LineRec rec = { 0, current_area (r)->n_blocks, r->n_kinds, lines * 64, 0, line_no,
                     r->areas->len - 1, 0 };
