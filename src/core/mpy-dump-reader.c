@@ -32,6 +32,7 @@ typedef struct {
   guint   line;         /* 1-based line number in the input */
   guint   area;
   guint8  digits;       /* 5 or 8; 0 for an abbreviation */
+  gboolean cut_short;   /* < 64 blocks, and not the last line of its area */
 } LineRec;
 
 typedef struct {
@@ -64,8 +65,7 @@ typedef struct {
   gsize       kinds_cap;
   GArray     *lines;          /* LineRec */
   gboolean    prev_short;     /* the area's previous line had < 64 blocks */
-  guint       prev_short_line;
-  guint       prev_short_chars;
+  guint       prev_short_rec;   /* its index in lines */
   GPtrArray  *reasons;        /* char*, reasons for the damage verdict */
   guint       n_extra_reasons;
   GArray     *missing;        /* MpyBlockRange: lines not received, filled with free blocks */
@@ -492,6 +492,8 @@ place_blocks (Reader *r,
               gsize gap = target - pos, gap_at = pos;
               MpyBlockRange range;
               guint64 first_addr;
+              LineRec *before = NULL;
+              g_autofree char *cause = NULL;
 
               /* `(N lines all free)` follows the line printed before it: lines
                * lost just before it are missing in front of it. */
@@ -499,10 +501,21 @@ place_blocks (Reader *r,
                 {
                   LineRec *abbr = &g_array_index (r->lines, LineRec, j - 1);
 
-                  if (abbr->area != a || abbr->digits != 0)
+                  if (abbr->area != a)
                     break;
+                  if (abbr->digits != 0)
+                    {
+                      before = abbr;
+                      break;
+                    }
                   gap_at = abbr->target;
                   abbr->target += gap;
+                }
+              /* A line cut short: its end is (part of) the gap. */
+              if (before != NULL && before->cut_short && before->target + before->n == gap_at)
+                {
+                  before->cut_short = FALSE;
+                  cause = g_strdup_printf ("line %u has only %zu blocks, ", before->line, before->n);
                 }
               expected -= (guint64) (pos - gap_at) * bpb;
               if (rec->digits == 5)
@@ -517,10 +530,11 @@ place_blocks (Reader *r,
               format_offset (last_s, sizeof last_s, expected + (guint64) range.n_blocks * bpb - 1,
                              rec->digits);
               if (n_problems <= MAX_GAP_REPORTS)
-                add_reason (r, "blocks 0x%04zx–0x%04zx%s missing (lines at offsets %s–%s not received, "
+                add_reason (r, "blocks 0x%04zx–0x%04zx%s missing (%soffsets %s–%s not received, "
                             "line %u continues at %s), shown as free blocks at 0x%" G_GINT64_MODIFIER
                             "x–0x%" G_GINT64_MODIFIER "x so that later addresses stay right",
-                            gap_at, gap_at + gap - 1, where, exp_s, last_s, rec->line, act_s,
+                            gap_at, gap_at + gap - 1, where, cause ? cause : "lines at ",
+                            exp_s, last_s, rec->line, act_s,
                             first_addr, first_addr + (guint64) range.n_blocks * bpb - 1);
             }
           else if (n_problems <= MAX_GAP_REPORTS)
@@ -535,6 +549,14 @@ place_blocks (Reader *r,
   if (n_problems > MAX_GAP_REPORTS)
     add_reason (r, "%u more places where lines are missing or out of order",
                 n_problems - MAX_GAP_REPORTS);
+  for (k = 0; k < r->lines->len; k++)
+    {
+      const LineRec *rec = &g_array_index (r->lines, LineRec, k);
+
+      if (rec->cut_short)
+        add_reason (r, "line %u has only %zu blocks but is not the last line of its area (line cut short)",
+                    rec->line, rec->n);
+    }
   if (!moved)
     return;
 
@@ -780,9 +802,9 @@ open_area (Reader  *r,
 static void
 check_prev_short (Reader *r)
 {
+  /* Named when the blocks are placed: with the gap it leaves, if the next offset shows one. */
   if (r->prev_short)
-    add_reason (r, "line %u has only %u blocks but is not the last line of its area (line cut short)",
-                r->prev_short_line, r->prev_short_chars);
+    g_array_index (r->lines, LineRec, r->prev_short_rec).cut_short = TRUE;
   r->prev_short = FALSE;
 }
 
@@ -881,6 +903,7 @@ try_block_line (Reader     *r,
   rec.line = line_no;
   rec.area = r->areas->len - 1;
   rec.digits = (guint8) digits;
+  rec.cut_short = FALSE;
   g_array_append_val (r->lines, rec);
 
   r->n_kinds += n_chars;
@@ -888,8 +911,7 @@ try_block_line (Reader     *r,
   if (n_chars < 64)
     {
       r->prev_short = TRUE;
-      r->prev_short_line = line_no;
-      r->prev_short_chars = (guint) n_chars;
+      r->prev_short_rec = r->lines->len - 1;
     }
   return TRUE;
 }
@@ -936,7 +958,7 @@ try_free_lines (Reader     *r,
     return TRUE;
   {
     LineRec rec = { 0, current_area (r)->n_blocks, r->n_kinds, lines * 64, 0, line_no,
-                    r->areas->len - 1, 0 };
+                    r->areas->len - 1, 0, FALSE };
 
     g_array_append_val (r->lines, rec);
   }

@@ -793,11 +793,43 @@ test_damage_short_line_in_middle (void)
   g_autofree char *cut = NULL;
   g_autoptr(MpySnapshot) s = NULL;
 
-  /* Drop the last 4 characters of a middle line. */
+  g_autoptr(MpySnapshot) whole = read_one_ok (text);
+  g_autofree char *expected = NULL;
+  gsize start = 0, length = 0;
+  guint line_no = line_of (text, "\n00001000: ") + 1;
+
+  /* Drop the last 4 characters of a middle line: the next line's offset shows
+   * where its blocks belong, and the 4 lost blocks are named once. */
   head = g_strndup (text, eol - 4 - text);
   cut = g_strconcat (head, eol, NULL);
   s = read_one_ok (cut);
-  assert_damaged (s, "not the last line of its area");
+  expected = g_strdup_printf ("blocks 0x00bc–0x00bf missing (line %u has only 60 blocks, "
+                              "offsets 00001780–000017ff not received, line %u continues at 00001800)",
+                              line_no, line_no + 1);
+  assert_damaged (s, expected);
+  g_assert_null (strstr (mpy_snapshot_get_damage_reason (s), "line cut short"));
+  assert_same_but_one_range (whole, s, &start, &length);
+  g_assert_cmpuint (start, ==, 0xbc);
+  g_assert_cmpuint (length, ==, 4);
+
+  /* Cut short before `(N lines all free)` at the end of the map: no offset
+   * follows, so only the short line itself tells. */
+  {
+    g_autofree char *text2 = g_strdup (text);
+    char *abbr = strstr (text2, "\n       (96 lines all free)");
+    char *last_line = strchr (abbr + 1, '\n') + 1;
+    g_autofree char *head2 = NULL;
+    g_autofree char *cut2 = NULL;
+    g_autoptr(MpySnapshot) s2 = NULL;
+
+    *last_line = '\0';   /* the line after the abbreviation is lost */
+    while (abbr[-1] == '\r')
+      abbr--;
+    head2 = g_strndup (text2, abbr - 4 - text2);
+    cut2 = g_strconcat (head2, abbr, NULL);
+    s2 = read_one_ok (cut2);
+    assert_damaged (s2, "has only 60 blocks but is not the last line of its area (line cut short)");
+  }
 }
 
 static void
