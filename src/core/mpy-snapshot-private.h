@@ -12,25 +12,6 @@
 
 G_BEGIN_DECLS
 
-/**
- * MpyBlockRange:
- * @first_block: index into mpy_snapshot_get_kinds()
- * @n_blocks: length of the range
- *
- * A run of blocks whose lines were not received. The reader fills them with
- * free blocks so that every later block keeps its true address, and names
- * them in the damage reason.
- */
-typedef struct {
-  gsize first_block;
-  gsize n_blocks;
-} MpyBlockRange;
-
-/* The ranges of lost lines, in block order; NULL with *n_ranges = 0 when none.
- * (Candidate for mpy-snapshot.h.) */
-const MpyBlockRange *mpy_snapshot_get_missing_ranges (MpySnapshot *self,
-                                                      guint       *n_ranges);
-
 /* Everything the reader computes once, shared (refcounted) by all snapshots
  * made from one dump with mpy_snapshot_with_label()/with_metadata(). */
 typedef struct {

@@ -109,6 +109,24 @@ gsize             mpy_snapshot_get_raw_length   (MpySnapshot *self);
 gboolean          mpy_snapshot_is_damaged       (MpySnapshot *self);
 const char       *mpy_snapshot_get_damage_reason (MpySnapshot *self); /* NULL when consistent */
 
+/**
+ * MpyBlockRange:
+ * @first_block: index into mpy_snapshot_get_kinds()
+ * @n_blocks: length of the range
+ *
+ * A run of blocks whose lines were not received. The reader fills them with
+ * free blocks so that every later block keeps its true address, and names
+ * them in the damage reason.
+ */
+typedef struct {
+  gsize first_block;
+  gsize n_blocks;
+} MpyBlockRange;
+
+/* The ranges of lost lines, in block order; NULL with *n_ranges = 0 when none. */
+const MpyBlockRange *mpy_snapshot_get_missing_ranges (MpySnapshot *self,
+                                                      guint       *n_ranges);
+
 /* Metadata; all may be NULL/0. */
 GDateTime        *mpy_snapshot_get_time         (MpySnapshot *self);
 const char       *mpy_snapshot_get_label        (MpySnapshot *self);
