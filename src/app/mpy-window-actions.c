@@ -8,6 +8,7 @@
  * accelerators and tests all go through these.
  */
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -202,22 +203,64 @@ export_thread (GTask        *task,
 {
   ExportData *data = task_data;
   GError *error = NULL;
-  int width = 0, height = 0;
-
-  /* Cairo image surfaces stop at 32767 px a side: halve the scale until the picture fits. */
-  while (data->scale > 1.0)
-    {
-      mpy_renderer_get_size (data->snapshot, data->diff, &data->options, data->scale, &width, &height);
-      if (width <= 32767 && height <= 32767)
-        break;
-      data->scale = MAX (1.0, data->scale / 2.0);
-    }
 
   if (!mpy_renderer_write_png (data->snapshot, data->diff, &data->options, data->scale,
                                data->path, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
+}
+
+static void
+export_options (MpyWindow        *self,
+                MpyRenderOptions *options)
+{
+  *options = (MpyRenderOptions) MPY_RENDER_OPTIONS_INIT;
+#ifdef HAVE_WIDGETS
+  mpy_heap_view_get_options (MPY_HEAP_VIEW (self->heap_view), options);
+#endif
+  /* An image file is read on white paper and screens alike: always the light palette. */
+  options->dark = FALSE;
+}
+
+static double
+export_scale_for (MpySnapshot            *snapshot,
+                  MpyDiff                *diff,
+                  const MpyRenderOptions *options)
+{
+  guint longer = MAX (mpy_layout_get_row_width (options), mpy_layout_get_n_rows (snapshot, options));
+  guint max_scale = mpy_renderer_get_max_scale (snapshot, diff, options);
+  double scale;
+
+  /* The map, not the header text, is the picture: at least ~1000 px on its longer side. */
+  scale = MAX (MPY_WINDOW_EXPORT_SCALE,
+               ceil ((double) MPY_WINDOW_EXPORT_MAP_SIZE / MAX (longer, 1)));
+  /* Within the largest picture Cairo can hold (0: not even 1 px per block fits; writing then
+   * fails with the columns that would). */
+  if (max_scale > 0)
+    scale = MIN (scale, max_scale);
+  else
+    scale = 1;
+  return scale;
+}
+
+/**
+ * mpy_window_get_export_scale:
+ *
+ * Returns: the pixels per block an export of the shown map or diff uses, or 0 when nothing
+ *   with a map is shown
+ */
+double
+mpy_window_get_export_scale (MpyWindow *self)
+{
+  MpyRenderOptions options;
+
+  g_return_val_if_fail (MPY_IS_WINDOW (self), 0);
+
+  if (self->shown_snapshot == NULL || !mpy_snapshot_has_map (self->shown_snapshot))
+    return 0;
+  export_options (self, &options);
+  return export_scale_for (self->shown_snapshot, self->shown_diff, &options);
 }
 
 void
@@ -247,13 +290,8 @@ mpy_window_export_png_async (MpyWindow           *self,
   data = g_new0 (ExportData, 1);
   data->snapshot = mpy_snapshot_ref (self->shown_snapshot);
   data->diff = self->shown_diff ? mpy_diff_ref (self->shown_diff) : NULL;
-  data->options = (MpyRenderOptions) MPY_RENDER_OPTIONS_INIT;
-#ifdef HAVE_WIDGETS
-  mpy_heap_view_get_options (MPY_HEAP_VIEW (self->heap_view), &data->options);
-#endif
-  /* An image file is read on white paper and screens alike: always the light palette. */
-  data->options.dark = FALSE;
-  data->scale = MPY_WINDOW_EXPORT_SCALE;
+  export_options (self, &data->options);
+  data->scale = export_scale_for (data->snapshot, data->diff, &data->options);
   data->path = g_file_get_path (file);
   if (data->path == NULL)
     {
@@ -362,6 +400,14 @@ export_chooser_response_cb (GtkNativeDialog *native,
   g_object_unref (native);
 }
 
+static const char *
+label_or_untitled (MpySnapshot *snapshot)
+{
+  const char *label = mpy_snapshot_get_label (snapshot);
+
+  return label != NULL && *label != '\0' ? label : _("Untitled snapshot");
+}
+
 static void
 export_png_action (GtkWidget  *widget,
                    const char *action_name,
@@ -371,8 +417,20 @@ export_png_action (GtkWidget  *widget,
   GtkFileChooserNative *native;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *name = suggest_png_name (self);
+  g_autofree char *title = NULL;
 
-  native = gtk_file_chooser_native_new (_("Export PNG"), GTK_WINDOW (self),
+  /* The title says what the image will show. */
+  if (self->shown_diff != NULL)
+    title = g_strdup_printf (_("Export the Diff “%s → %s” as PNG"),
+                             label_or_untitled (mpy_diff_get_before (self->shown_diff)),
+                             label_or_untitled (mpy_diff_get_after (self->shown_diff)));
+  else if (self->shown_snapshot != NULL)
+    title = g_strdup_printf (_("Export the Map of “%s” as PNG"),
+                             label_or_untitled (self->shown_snapshot));
+  else
+    title = g_strdup (_("Export PNG"));
+
+  native = gtk_file_chooser_native_new (title, GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_SAVE,
                                         _("_Export"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("PNG images"));

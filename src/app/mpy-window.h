@@ -15,8 +15,10 @@
 
 G_BEGIN_DECLS
 
-/* Pixels per block of an exported PNG (reduced for heaps that would exceed Cairo's limit). */
+/* The least pixels per block of an exported PNG; small heaps get more, so that the map is at
+ * least MPY_WINDOW_EXPORT_MAP_SIZE px on its longer side (within mpy_renderer_get_max_scale()). */
 #define MPY_WINDOW_EXPORT_SCALE 4.0
+#define MPY_WINDOW_EXPORT_MAP_SIZE 1000
 
 typedef enum {
   MPY_VIEW_EMPTY,    /* nothing selected, or an empty list */
@@ -95,5 +97,8 @@ void               mpy_window_save_to_async     (MpyWindow           *self,
 gboolean           mpy_window_save_to_finish    (MpyWindow     *self,
                                                  GAsyncResult  *result,
                                                  GError       **error);
+
+/* Pixels per block an export of the shown map or diff uses (at the canvas's columns). */
+double             mpy_window_get_export_scale  (MpyWindow           *self);
 
 G_END_DECLS

@@ -476,6 +476,9 @@ check_export (MpyWindow  *window,
   MpyRenderOptions options = MPY_RENDER_OPTIONS_INIT;
   cairo_surface_t *png;
   int width, height;
+  double scale = mpy_window_get_export_scale (window);
+  guint max_scale;
+  double map_w, map_h;
 
   mpy_window_export_png_async (window, file, NULL, export_done_cb, &done);
   g_assert_true (run_until (is_done, &done, 20000));
@@ -487,15 +490,25 @@ check_export (MpyWindow  *window,
 #endif
   options.dark = FALSE;
   mpy_renderer_get_size (mpy_window_get_shown_snapshot (window), mpy_window_get_shown_diff (window),
-                         &options, MPY_WINDOW_EXPORT_SCALE, &width, &height);
+                         &options, scale, &width, &height);
+  /* The map is the picture, at the canvas's columns: at least ~1000 px on its longer side
+   * (a strip under large text was not), unless that would pass Cairo's limit. */
+  max_scale = mpy_renderer_get_max_scale (mpy_window_get_shown_snapshot (window),
+                                          mpy_window_get_shown_diff (window), &options);
+  map_w = mpy_layout_get_row_width (&options) * scale;
+  map_h = mpy_layout_get_n_rows (mpy_window_get_shown_snapshot (window), &options) * scale;
+  g_test_message ("export at %g px per block: map %g × %g, picture %d × %d", scale, map_w, map_h,
+                  width, height);
+  g_assert_cmpfloat (scale, >=, MPY_WINDOW_EXPORT_SCALE);
+  g_assert_true (MAX (map_w, map_h) >= MPY_WINDOW_EXPORT_MAP_SIZE || scale == max_scale);
 
   png = cairo_image_surface_create_from_png (path);
   g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
   g_assert_cmpint (cairo_image_surface_get_width (png), ==, width);
   g_assert_cmpint (cairo_image_surface_get_height (png), ==, height);
   /* At least the map itself: a row of blocks at the export scale, every row of the heap. */
-  g_assert_cmpint (width, >=, (int) (mpy_layout_get_row_width (&options) * MPY_WINDOW_EXPORT_SCALE));
-  g_assert_cmpint (height, >=, (int) (mpy_layout_get_n_rows (mpy_window_get_shown_snapshot (window), &options) * MPY_WINDOW_EXPORT_SCALE));
+  g_assert_cmpint (width, >=, (int) map_w);
+  g_assert_cmpint (height, >=, (int) map_h);
   cairo_surface_destroy (png);
 }
 
@@ -514,6 +527,15 @@ test_export_png (void)
   run_for (20);
   g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_DIFF);
   check_export (window, diff_path);
+
+#ifdef HAVE_WIDGETS
+  /* At the view's columns: a wider map is exported wider. */
+  g_object_set (mpy_window_get_heap_view (window), "columns", 4, NULL);
+  run_for (20);
+  check_export (window, diff_path);
+  /* (The column count is a setting: back to the default for the tests after this one.) */
+  g_object_set (mpy_window_get_heap_view (window), "columns", 1, NULL);
+#endif
 
   g_unlink (map_path);
   g_unlink (diff_path);
