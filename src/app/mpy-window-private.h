@@ -8,6 +8,7 @@
 #pragma once
 
 #include "mpy-autosave.h"
+#include "mpy-journal-lock.h"
 #include "mpy-window.h"
 
 G_BEGIN_DECLS
@@ -20,7 +21,10 @@ struct _MpyWindow
   GtkMultiSelection    *selection;
   GFile                *file;
   MpyAutosave          *autosave;
+  char                 *journal_path;     /* this window's own journal */
+  MpyJournalLock       *journal_lock;     /* held while the window lives */
   GPtrArray            *pending_restore;  /* journal of a crashed run, until Restore/Discard */
+  GPtrArray            *restore_claims;   /* the MpyJournalLocks of those journals */
   GCancellable         *cancellable;      /* file operations; cancelled in dispose */
   GSettings            *settings;         /* NULL when the schema is not installed */
 

@@ -386,17 +386,24 @@ restore_bar_response_cb (MpyWindow  *self,
                          GtkInfoBar *bar)
 {
   g_autoptr(GPtrArray) pending = g_steal_pointer (&self->pending_restore);
+  g_autoptr(GPtrArray) claims = g_steal_pointer (&self->restore_claims);
 
   gtk_info_bar_set_revealed (bar, FALSE);
 
+  /* Restored snapshots go to this window's journal, and are on disk before the journals they
+   * came from are deleted. */
   if (response == RESTORE_RESPONSE_RESTORE && pending != NULL)
     {
-      /* Already in the journal: add them without journaling them twice. */
-      MpyAutosave *autosave = g_steal_pointer (&self->autosave);
-
       mpy_window_add_snapshots (self, pending, TRUE);
-      self->autosave = autosave;
+      if (self->autosave != NULL)
+        mpy_autosave_flush (self->autosave);
     }
+
+  /* Restore or Discard: the journals of the ended runs are done with. Only those this window
+   * claimed: a running instance's journal is never touched. */
+  if (claims != NULL && (response == RESTORE_RESPONSE_RESTORE || response == RESTORE_RESPONSE_DISCARD))
+    for (guint i = 0; i < claims->len; i++)
+      mpy_journal_lock_discard (g_steal_pointer (&claims->pdata[i]));
 
   _mpy_window_sync_autosave (self);
 }
@@ -531,7 +538,7 @@ _mpy_window_sync_autosave (MpyWindow *self)
   if (self->autosave == NULL)
     return;
 
-  /* The sample needs no journal; a journal not yet restored must survive. */
+  /* The sample needs no journal; a journal of an ended run is a file of its own. */
   all = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
   if (!self->showing_sample)
     {
@@ -545,9 +552,6 @@ _mpy_window_sync_autosave (MpyWindow *self)
             g_ptr_array_add (all, mpy_snapshot_ref (mpy_snapshot_item_get_snapshot (item)));
         }
     }
-  if (self->pending_restore != NULL)
-    for (guint i = 0; i < self->pending_restore->len; i++)
-      g_ptr_array_add (all, mpy_snapshot_ref (g_ptr_array_index (self->pending_restore, i)));
 
   if (all->len == 0)
     mpy_autosave_clear (self->autosave);
@@ -611,14 +615,28 @@ mpy_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->pending_restore, g_ptr_array_unref);
+  /* Not answered: the journals stay for the next start. */
+  g_clear_pointer (&self->restore_claims, g_ptr_array_unref);
   g_clear_pointer (&self->shown_snapshot, mpy_snapshot_unref);
   g_clear_pointer (&self->shown_diff, mpy_diff_unref);
   g_clear_pointer (&self->view_message, g_free);
   if (self->autosave != NULL)
     mpy_autosave_flush (self->autosave);
   g_clear_object (&self->autosave);
+  /* From now on the journal (if any) is one the next start offers back. */
+  g_clear_pointer (&self->journal_lock, mpy_journal_lock_free);
 
   G_OBJECT_CLASS (mpy_window_parent_class)->dispose (object);
+}
+
+static void
+mpy_window_finalize (GObject *object)
+{
+  MpyWindow *self = (MpyWindow *) object;
+
+  g_free (self->journal_path);
+
+  G_OBJECT_CLASS (mpy_window_parent_class)->finalize (object);
 }
 
 static void
@@ -629,6 +647,7 @@ mpy_window_class_init (MpyWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = mpy_window_dispose;
+  object_class->finalize = mpy_window_finalize;
   window_class->close_request = mpy_window_close_request;
 
   g_type_ensure (MPY_TYPE_DEVICE_SIDEBAR);
@@ -838,7 +857,7 @@ mpy_window_init (MpyWindow *self)
 {
   GtkListItemFactory *factory;
   GtkDropTarget *drop;
-  g_autofree char *autosave_path = NULL;
+  g_autoptr(GError) lock_error = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -895,8 +914,13 @@ mpy_window_init (MpyWindow *self)
   g_signal_connect_object (drop, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
-  autosave_path = mpy_autosave_get_default_path ();
-  self->autosave = mpy_autosave_new (autosave_path);
+  /* A journal of this window's own, locked while it lives: another instance never offers it
+   * for restore nor deletes it. */
+  self->journal_path = mpy_journal_lock_new_own_path ();
+  self->journal_lock = mpy_journal_lock_try (self->journal_path, &lock_error);
+  if (self->journal_lock == NULL)
+    g_warning ("%s", lock_error->message);
+  self->autosave = mpy_autosave_new (self->journal_path);
 
   bind_setting (self, "window-width", self, "default-width");
   bind_setting (self, "window-height", self, "default-height");
@@ -992,20 +1016,45 @@ mpy_window_load_sample (MpyWindow *self)
 gboolean
 mpy_window_offer_restore (MpyWindow *self)
 {
-  g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) claims = NULL;
   g_autoptr(GPtrArray) journal = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
   g_return_val_if_fail (MPY_IS_WINDOW (self), FALSE);
 
-  path = mpy_autosave_get_default_path ();
-  journal = mpy_autosave_load (path, &error);
-  if (error != NULL)
-    mpy_window_show_error (self, _("The autosave of an earlier run could not be read; it is kept as it is"), error);
+  if (self->restore_claims != NULL)
+    return self->pending_restore != NULL;
 
-  if (journal == NULL || journal->len == 0)
-    return FALSE;
+  /* Only journals of runs that ended: a running instance holds the lock of its own. */
+  claims = mpy_journal_lock_claim_orphans (NULL);
+  journal = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  for (guint i = 0; i < claims->len; )
+    {
+      MpyJournalLock *lock = g_ptr_array_index (claims, i);
+      g_autoptr(GPtrArray) found = NULL;
+      g_autoptr(GError) error = NULL;
+
+      found = mpy_autosave_load (mpy_journal_lock_get_journal_path (lock), &error);
+      if (error != NULL)
+        {
+          /* Kept as it is, and not claimed: nothing deletes it. */
+          mpy_window_show_error (self, _("The autosave of an earlier run could not be read; it is kept as it is"), error);
+          g_ptr_array_remove_index (claims, i);
+          continue;
+        }
+      if (found != NULL)
+        for (guint j = 0; j < found->len; j++)
+          g_ptr_array_add (journal, mpy_snapshot_ref (g_ptr_array_index (found, j)));
+      i++;
+    }
+
+  if (journal->len == 0)
+    {
+      /* Empty journals of ended runs: nothing to offer, nothing to keep. */
+      for (guint i = 0; i < claims->len; i++)
+        mpy_journal_lock_discard (g_steal_pointer (&claims->pdata[i]));
+      return FALSE;
+    }
 
   message = g_strdup_printf (ngettext ("%u snapshot of an earlier run was not saved. Restore it?",
                                        "%u snapshots of an earlier run were not saved. Restore them?",
@@ -1014,9 +1063,23 @@ mpy_window_offer_restore (MpyWindow *self)
   gtk_label_set_text (self->restore_label, message);
   g_clear_pointer (&self->pending_restore, g_ptr_array_unref);
   self->pending_restore = g_steal_pointer (&journal);
+  self->restore_claims = g_steal_pointer (&claims);
   gtk_info_bar_set_revealed (self->restore_bar, TRUE);
 
   return TRUE;
+}
+
+/**
+ * mpy_window_get_autosave_path:
+ *
+ * Returns: the journal this window writes its unsaved snapshots to
+ */
+const char *
+mpy_window_get_autosave_path (MpyWindow *self)
+{
+  g_return_val_if_fail (MPY_IS_WINDOW (self), NULL);
+
+  return self->journal_path;
 }
 
 void
@@ -1065,9 +1128,9 @@ _mpy_window_add_snapshots_full (MpyWindow *self,
 
   if (self->snapshots == NULL)
     {
-      /* The window closed while a capture ran: the journal still keeps what it brought. */
-      g_autofree char *path = mpy_autosave_get_default_path ();
-      g_autoptr(MpyAutosave) journal = mpy_autosave_new (path);
+      /* The window closed while a capture ran: its journal (no longer locked, so the next start
+       * offers it) still keeps what it brought. */
+      g_autoptr(MpyAutosave) journal = mpy_autosave_new (self->journal_path);
 
       for (guint i = 0; i < snapshots->len; i++)
         mpy_autosave_add (journal, g_ptr_array_index (snapshots, i));

@@ -101,4 +101,7 @@ gboolean           mpy_window_save_to_finish    (MpyWindow     *self,
 /* Pixels per block an export of the shown map or diff uses (at the canvas's columns). */
 double             mpy_window_get_export_scale  (MpyWindow           *self);
 
+/* The journal this window writes its unsaved snapshots to (its own, locked while it lives). */
+const char        *mpy_window_get_autosave_path (MpyWindow           *self);
+
 G_END_DECLS

@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -24,6 +27,7 @@
 #include "mpy-application.h"
 #include "mpy-autosave.h"
 #include "mpy-dump-reader.h"
+#include "mpy-journal-lock.h"
 #include "mpy-renderer.h"
 #include "mpy-session.h"
 #include "mpy-snapshot-item.h"
@@ -714,7 +718,7 @@ test_open_several_keeps_order_and_reports_each_failure (void)
 static void
 test_opened_files_are_not_journaled (void)
 {
-  g_autofree char *journal_path = mpy_autosave_get_default_path ();
+  g_autofree char *journal_path = NULL;
   g_autofree char *opened = fixture_path ("unix-heap256k-after-alloc.txt");
   g_autofree char *pasted = fixture_path ("qemu-mps2-an385-fragmented.txt");
   g_autoptr(GFile) file = g_file_new_for_path (opened);
@@ -724,8 +728,8 @@ test_opened_files_are_not_journaled (void)
   RowCount count;
   gint64 start;
 
-  g_unlink (journal_path);
   window = new_window (TRUE);
+  journal_path = g_strdup (mpy_window_get_autosave_path (window));
 
   /* An opened file is on disk already: a journal of it would offer a restore on every start. */
   mpy_window_open_files (window, &file, 1);
@@ -882,6 +886,7 @@ test_autosave_restore (void)
   g_autoptr(GPtrArray) dumps = NULL;
   g_autoptr(GPtrArray) journal = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *own_path = NULL;
   MpyWindow *window;
 
   /* A crashed run left two captures in the journal. */
@@ -925,10 +930,13 @@ test_autosave_restore (void)
   gtk_selection_model_select_item (mpy_window_get_selection (window), 0, TRUE);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.delete-snapshots", NULL);
   g_assert_cmpuint (n_rows (window), ==, 1);
+  /* The ended run's journal is gone once restored: its snapshots are in this window's. */
+  g_assert_false (g_file_test (journal_path, G_FILE_TEST_EXISTS));
+  own_path = g_strdup (mpy_window_get_autosave_path (window));
   gtk_window_destroy (GTK_WINDOW (window));  /* flushes the journal */
   run_for (50);
 
-  journal = mpy_autosave_load (journal_path, &error);
+  journal = mpy_autosave_load (own_path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (journal);
   g_assert_cmpuint (journal->len, ==, 1);
@@ -938,7 +946,7 @@ test_autosave_restore (void)
 static void
 test_pasted_snapshot_is_journaled (void)
 {
-  g_autofree char *journal_path = mpy_autosave_get_default_path ();
+  const char *journal_path;
   g_autofree char *path = fixture_path ("qemu-mps2-an385-fragmented.txt");
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) journal = NULL;
@@ -946,6 +954,7 @@ test_pasted_snapshot_is_journaled (void)
   MpyWindow *window = new_window (TRUE);
   gint64 start;
 
+  journal_path = mpy_window_get_autosave_path (window);
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   start = g_get_monotonic_time ();
   mpy_window_add_text (window, text);
@@ -964,6 +973,105 @@ test_pasted_snapshot_is_journaled (void)
                    mpy_snapshot_get_raw_text (row_snapshot (window, 0)));
 
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static GtkInfoBar *
+revealed_restore_bar (MpyWindow *window)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (gtk_window_get_child (GTK_WINDOW (window)));
+       w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_INFO_BAR (w) && gtk_info_bar_get_revealed (GTK_INFO_BAR (w)))
+      return GTK_INFO_BAR (w);
+  return NULL;
+}
+
+static gboolean
+journal_file_has_snapshots (gpointer data)
+{
+  g_autoptr(GPtrArray) journal = mpy_autosave_load (data, NULL);
+
+  return journal != NULL && journal->len > 0;
+}
+
+/* Two instances (no session bus: two processes) each journal to a file of their own, locked
+ * while they run: neither offers nor deletes the other's live journal; a journal whose process
+ * ended is offered, and Discard deletes only that one. */
+static void
+test_journals_of_running_instances_are_not_offered (void)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *dump_path = fixture_path ("qemu-mps2-an385-fragmented.txt");
+  g_autofree char *live_path = NULL;
+  g_autofree char *other_path = mpy_journal_lock_new_own_path ();
+  g_autofree char *other_dir = g_path_get_dirname (other_path);
+  g_autofree char *foreign_path = g_build_filename (other_dir, "autosave-4000000-1.mpysession", NULL);
+  g_autofree char *foreign_lock = g_strconcat (foreign_path, ".lock", NULL);
+  g_autoptr(GPtrArray) dumps = NULL;
+  g_autoptr(GError) error = NULL;
+  MpyWindow *a, *b;
+  int ready[2];
+  pid_t child;
+  int status;
+  char byte;
+
+  /* Instance A runs and has an unsaved paste in its journal. */
+  a = new_window (TRUE);
+  live_path = g_strdup (mpy_window_get_autosave_path (a));
+  g_assert_true (g_file_get_contents (dump_path, &text, NULL, NULL));
+  mpy_window_add_text (a, text);
+  g_assert_true (run_until (journal_file_has_snapshots, live_path, 5000));
+
+  /* Another process (instance C, running) holds its journal locked. */
+  dumps = mpy_dump_reader_read_file (dump_path, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(MpyAutosave) autosave = mpy_autosave_new (foreign_path);
+    g_autoptr(MpySnapshot) lost = mpy_snapshot_with_label (g_ptr_array_index (dumps, 0), "C's capture");
+
+    mpy_autosave_add (autosave, lost);
+    mpy_autosave_flush (autosave);
+  }
+  /* The child only makes async-signal-safe calls: take the lock, say so, wait to be killed. */
+  g_assert_cmpint (pipe (ready), ==, 0);
+  child = fork ();
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    {
+      int fd = open (foreign_lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+      if (fd < 0 || flock (fd, LOCK_EX) != 0 || write (ready[1], "x", 1) != 1)
+        _exit (1);
+      for (;;)
+        pause ();
+    }
+  close (ready[1]);
+  g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
+  close (ready[0]);
+  g_assert_null (mpy_journal_lock_try (foreign_path, NULL));
+
+  /* Instance B starts: nothing to offer, A and C are alive. */
+  b = mpy_window_new (GTK_APPLICATION (app));
+  g_assert_false (mpy_window_offer_restore (b));
+  g_assert_true (g_file_test (live_path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (foreign_path, G_FILE_TEST_EXISTS));
+
+  /* C dies without saving: its journal is offered now. */
+  kill (child, SIGKILL);
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_assert_true (mpy_window_offer_restore (b));
+  g_assert_nonnull (revealed_restore_bar (b));
+
+  /* Discard deletes C's journal, and only it: A's keeps its snapshot. */
+  gtk_info_bar_response (revealed_restore_bar (b), 1 /* Discard */);
+  run_for (50);
+  g_assert_false (g_file_test (foreign_path, G_FILE_TEST_EXISTS));
+  g_assert_true (run_until (journal_file_has_snapshots, live_path, 1000));
+  g_assert_false (mpy_window_offer_restore (b));
+
+  gtk_window_destroy (GTK_WINDOW (b));
+  gtk_window_destroy (GTK_WINDOW (a));
+  run_for (50);
+  g_unlink (foreign_lock);
 }
 
 static void
@@ -1712,11 +1820,12 @@ static void
 test_close_during_capture_keeps_first_half (void)
 {
   FakeBoard *board = fake_board_new ("unix-heap256k-after-alloc.txt", 15000);
-  g_autofree char *journal_path = mpy_autosave_get_default_path ();
+  g_autofree char *journal_path = NULL;
   g_autoptr(GPtrArray) journal = NULL;
   g_autoptr(GError) error = NULL;
   MpyWindow *window = new_window (TRUE);
 
+  journal_path = g_strdup (mpy_window_get_autosave_path (window));
   mpy_device_sidebar_set_path (mpy_window_get_device_sidebar (window), board->slave_name);
 
   /* Before and after gc.collect(): the user closes the window while the second dump streams in. */
@@ -1733,6 +1842,14 @@ test_close_during_capture_keeps_first_half (void)
   g_assert_cmpuint (journal->len, >=, 1);
   g_assert_nonnull (strstr (mpy_snapshot_get_label (g_ptr_array_index (journal, 0)), "before gc.collect()"));
   g_test_message ("%u snapshot(s) in the journal", journal->len);
+  /* The closed window no longer holds its journal: the next start may claim it. */
+  {
+    g_autoptr(MpyJournalLock) lock = mpy_journal_lock_try (journal_path, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (lock);
+    mpy_journal_lock_discard (g_steal_pointer (&lock));
+  }
 
   fake_board_free (board);
 }
@@ -1847,6 +1964,8 @@ main (int   argc,
   g_test_add_func ("/app/window/save-round-trip", test_save_round_trip);
   g_test_add_func ("/app/window/autosave-restore", test_autosave_restore);
   g_test_add_func ("/app/window/pasted-snapshot-is-journaled", test_pasted_snapshot_is_journaled);
+  g_test_add_func ("/app/window/journals-of-running-instances-are-not-offered",
+                   test_journals_of_running_instances_are_not_offered);
   g_test_add_func ("/app/window/rename-and-delete", test_rename_and_delete);
   g_test_add_func ("/app/window/rename-inline", test_rename_inline);
   g_test_add_func ("/app/window/damaged-dump-is-marked", test_damaged_dump_is_marked);
