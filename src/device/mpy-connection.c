@@ -132,6 +132,24 @@ typedef struct
   gboolean            is_progress;
 } Update;
 
+/* Queues @func in @context. Never g_main_context_invoke(): when nobody holds the default
+ * context at that moment it runs @func right here, on the worker (signals emitted on the
+ * wrong thread, and a deadlock where the worker holds a lock @func takes). Sources of one
+ * priority dispatch in the order queued, so these come before the task's own result. */
+static void
+deliver (GMainContext   *context,
+         GSourceFunc     func,
+         gpointer        data,
+         GDestroyNotify  destroy)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, "mpy-connection delivery");
+  g_source_attach (source, context);
+}
+
 static void
 set_state (MpyConnection      *self,
            MpyConnectionState  state)
@@ -192,7 +210,7 @@ post_update (Worker *worker,
     }
   else
     u->state = MPY_CONNECTION_DISCONNECTED;
-  g_main_context_invoke (g_task_get_context (task), apply_update, u);
+  deliver (g_task_get_context (task), apply_update, u, NULL);
 }
 
 typedef struct
@@ -214,7 +232,7 @@ emit_progress (ProgressState *ps,
   u->self = g_object_ref (g_task_get_source_object (ps->task));
   u->is_progress = TRUE;
   u->progress = received;
-  g_main_context_invoke (g_task_get_context (ps->task), apply_update, u);
+  deliver (g_task_get_context (ps->task), apply_update, u, NULL);
 }
 
 static void
@@ -327,9 +345,8 @@ output_stream_schedule_locked (OutputStream *os)
   if (os->scheduled)
     return;
   os->scheduled = TRUE;
-  g_main_context_invoke_full (os->context, G_PRIORITY_DEFAULT, output_stream_dispatch,
-                              g_atomic_rc_box_acquire (os),
-                              (GDestroyNotify) output_stream_unref);
+  deliver (os->context, output_stream_dispatch, g_atomic_rc_box_acquire (os),
+           (GDestroyNotify) output_stream_unref);
 }
 
 /* Worker thread: a piece of stdout arrived. */
