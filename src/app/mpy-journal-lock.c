@@ -183,6 +183,22 @@ mpy_journal_lock_claim_orphans (const char *dir)
       g_autofree char *path = NULL;
       MpyJournalLock *lock;
 
+      if (g_str_has_prefix (name, "autosave") && g_str_has_suffix (name, ".mpysession.lock"))
+        {
+          g_autofree char *lock_path = g_build_filename (dir ? dir : default_dir, name, NULL);
+          g_autofree char *journal = g_strndup (lock_path, strlen (lock_path) - strlen (".lock"));
+
+          /* The lock of a run that ended with nothing unsaved: tidy it away. */
+          if (!g_file_test (journal, G_FILE_TEST_EXISTS))
+            {
+              lock = mpy_journal_lock_try (journal, NULL);
+              if (lock != NULL && !g_file_test (journal, G_FILE_TEST_EXISTS))
+                mpy_journal_lock_discard (lock);
+              else
+                mpy_journal_lock_free (lock);
+            }
+          continue;
+        }
       if (!g_str_has_prefix (name, "autosave") || !g_str_has_suffix (name, ".mpysession"))
         continue;
       path = g_build_filename (dir ? dir : default_dir, name, NULL);

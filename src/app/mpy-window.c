@@ -623,7 +623,10 @@ mpy_window_dispose (GObject *object)
   if (self->autosave != NULL)
     mpy_autosave_flush (self->autosave);
   g_clear_object (&self->autosave);
-  /* From now on the journal (if any) is one the next start offers back. */
+  /* From now on the journal (if any) is one the next start offers back; without one, the
+   * lock file goes too. */
+  if (self->journal_lock != NULL && !g_file_test (self->journal_path, G_FILE_TEST_EXISTS))
+    mpy_journal_lock_discard (g_steal_pointer (&self->journal_lock));
   g_clear_pointer (&self->journal_lock, mpy_journal_lock_free);
 
   G_OBJECT_CLASS (mpy_window_parent_class)->dispose (object);
@@ -917,7 +920,12 @@ mpy_window_init (MpyWindow *self)
   /* A journal of this window's own, locked while it lives: another instance never offers it
    * for restore nor deletes it. */
   self->journal_path = mpy_journal_lock_new_own_path ();
-  self->journal_lock = mpy_journal_lock_try (self->journal_path, &lock_error);
+  /* (A start tidying away a lock file just as it is made here makes one try fail.) */
+  for (int i = 0; i < 3 && self->journal_lock == NULL; i++)
+    {
+      g_clear_error (&lock_error);
+      self->journal_lock = mpy_journal_lock_try (self->journal_path, &lock_error);
+    }
   if (self->journal_lock == NULL)
     g_warning ("%s", lock_error->message);
   self->autosave = mpy_autosave_new (self->journal_path);

@@ -1068,7 +1068,15 @@ test_journals_of_running_instances_are_not_offered (void)
   g_assert_true (run_until (journal_file_has_snapshots, live_path, 1000));
   g_assert_false (mpy_window_offer_restore (b));
 
-  gtk_window_destroy (GTK_WINDOW (b));
+  /* A window that ends with nothing unsaved leaves neither journal nor lock file behind. */
+  {
+    g_autofree char *b_lock = g_strconcat (mpy_window_get_autosave_path (b), ".lock", NULL);
+
+    g_assert_true (g_file_test (b_lock, G_FILE_TEST_EXISTS));
+    gtk_window_destroy (GTK_WINDOW (b));
+    run_for (50);
+    g_assert_false (g_file_test (b_lock, G_FILE_TEST_EXISTS));
+  }
   gtk_window_destroy (GTK_WINDOW (a));
   run_for (50);
   g_unlink (foreign_lock);
