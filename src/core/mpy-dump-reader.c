@@ -660,7 +660,8 @@ finish_dump (Reader *r)
       if (bpb == 0)
         {
           bpb = have_total && n_blocks > 0 ? round_pow2 (total / n_blocks) : 16;
-          add_reason (r, "the block size cannot be worked out from the map; assuming %u bytes per block", bpb);
+          add_reason (r, "the block size cannot be worked out from the map; assuming %u byte%s per block",
+                      bpb, bpb == 1 ? "" : "s");
         }
       if (r->area_missing_header)
         add_reason (r, "the “GC memory layout; from …” line is missing, so block addresses are unknown");
