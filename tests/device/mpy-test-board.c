@@ -147,13 +147,32 @@ mpy_test_board_start_fake (const char  *mode,
   return g_steal_pointer (&board);
 }
 
+static gpointer
+cancel_later (gpointer data)
+{
+  g_usleep (5 * G_USEC_PER_SEC);
+  g_cancellable_cancel (data);
+  g_object_unref (data);
+  return NULL;
+}
+
+/* SIGTERM, then SIGKILL if the helper is still there after 5 s, so a stuck helper (or a lost
+ * child-exit notification) never hangs a test. */
 static void
 stop_process (GSubprocess *process)
 {
+  g_autoptr(GCancellable) cancellable = NULL;
+
   if (process == NULL)
     return;
+  cancellable = g_cancellable_new ();
   g_subprocess_send_signal (process, SIGTERM);
-  g_subprocess_wait (process, NULL, NULL);
+  g_thread_unref (g_thread_new ("stop-process", cancel_later, g_object_ref (cancellable)));
+  if (!g_subprocess_wait (process, cancellable, NULL))
+    {
+      g_subprocess_force_exit (process);
+      g_subprocess_wait (process, NULL, NULL);
+    }
 }
 
 void

@@ -39,11 +39,26 @@ store_result (GObject      *source,
   *(GAsyncResult **) data = g_object_ref (result);
 }
 
+static gboolean
+flag_timed_out (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Every operation ends within its own timeouts; the 60 s bound only turns a lost result
+ * into a test failure that names itself instead of a hung test. */
 static GAsyncResult *
 wait_result (GAsyncResult **slot)
 {
-  while (*slot == NULL)
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (60, flag_timed_out, &timed_out);
+
+  while (*slot == NULL && !timed_out)
     g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("no result from the connection within 60 s");
+  g_source_remove (id);
   return *slot;
 }
 
@@ -698,6 +713,8 @@ test_qemu_reopens_after_disconnect (void)
    * reset board re-enumerates on USB: an exec reports the disconnect and drops the port… */
   g_assert_true (mpy_test_board_restart_bridge (qemu_board, &error));
   g_assert_no_error (error);
+  /* user statements have no idle limit: bound this one so a missed hang-up fails, not hangs */
+  mpy_connection_set_exec_timeout (conn, 10000);
   g_assert_false (exec_sync (conn, "print(1)", &out, &err, &error));
   g_assert_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DISCONNECTED);
   g_assert_nonnull (strstr (error->message, "disconnected"));
