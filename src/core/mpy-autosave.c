@@ -139,7 +139,14 @@ report_failure (MpyAutosave *self,
   g_message ("Autosave: %s", error->message);
   failure->shared = g_atomic_rc_box_acquire (self->shared);
   failure->message = g_strdup (error->message);
-  g_main_context_invoke (self->context, emit_failure, failure);
+  /* An idle source, not g_main_context_invoke(): when no thread holds the owner's context,
+   * invoke would run emit_failure right here on the worker thread. */
+  {
+    g_autoptr(GSource) source = g_idle_source_new ();
+
+    g_source_set_callback (source, emit_failure, failure, NULL);
+    g_source_attach (source, self->context);
+  }
 }
 
 static void
