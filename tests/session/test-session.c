@@ -1053,6 +1053,8 @@ on_write_failed (MpyAutosave *autosave,
 {
   char **out = user_data;
 
+  /* On the thread that owns the main context, never on the worker. */
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
   g_free (*out);
   *out = g_strdup (message);
 }
@@ -1244,6 +1246,8 @@ test_autosave_write_failed (void)
   g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "Autosave:*not-a-folder*");
   mpy_autosave_add (autosave, dump);
   mpy_autosave_flush (autosave);
+  /* Nobody iterates the main context until now: the failure must wait for it. */
+  g_assert_null (message);
   deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   while (message == NULL && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
