@@ -855,6 +855,17 @@ _mpy_window_remember_port (MpyWindow *self)
                          mpy_device_sidebar_get_baud (self->device_sidebar));
 }
 
+
+/* The journal could not be written: say so, so the user saves before anything can be lost. */
+static void
+autosave_write_failed_cb (MpyWindow  *self,
+                          const char *message)
+{
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, message);
+
+  mpy_window_show_error (self, _("Captures are not being autosaved: save the session now"), error);
+}
+
 static void
 mpy_window_init (MpyWindow *self)
 {
@@ -929,6 +940,8 @@ mpy_window_init (MpyWindow *self)
   if (self->journal_lock == NULL)
     g_warning ("%s", lock_error->message);
   self->autosave = mpy_autosave_new (self->journal_path);
+  g_signal_connect_object (self->autosave, "write-failed",
+                           G_CALLBACK (autosave_write_failed_cb), self, G_CONNECT_SWAPPED);
 
   bind_setting (self, "window-width", self, "default-width");
   bind_setting (self, "window-height", self, "default-height");

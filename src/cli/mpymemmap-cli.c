@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <locale.h>
+
+#include <glib/gi18n.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -784,6 +786,9 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+  /* The core's messages (session and reader errors) are translated. */
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 
   if (argc < 2)
     {
