@@ -19,11 +19,9 @@
 #include "mpy-dump-reader.h"
 #include "mpy-renderer.h"
 #include "mpy-test-map.h"
+#include "mpy-test-dirs.h"
 
 static char *cli_path;
-
-static char *temp_dir (void);
-static void  remove_dir (const char *dir);
 
 typedef struct {
   int   status;
@@ -361,7 +359,7 @@ test_json_object_without_file (void)
 static void
 test_stats_damaged (void)
 {
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
   g_autofree char *src = tm_fixture ("qemu-mps2-an385-fragmented.txt");
   g_autofree char *path = g_build_filename (dir, "lost-line.txt", NULL);
   g_autofree char *png = g_build_filename (dir, "lost-line.png", NULL);
@@ -412,7 +410,7 @@ test_stats_damaged (void)
     assert_one_line_message (run, "damaged");
     g_assert_true (g_file_test (png, G_FILE_TEST_EXISTS));
   }
-  remove_dir (dir);
+  mpy_test_remove_tree (dir);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -584,36 +582,10 @@ two_dump_log (const char *dir)
   return path;
 }
 
-static char *
-temp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("mpy-cli-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  if (d != NULL)
-    g_dir_close (d);
-  g_rmdir (dir);
-}
-
 static void
 test_file_index (void)
 {
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
   g_autofree char *log = two_dump_log (dir);
   g_autofree char *ref0 = g_strconcat (log, ":0", NULL);
   g_autofree char *ref1 = g_strconcat (log, ":1", NULL);
@@ -679,7 +651,7 @@ test_file_index (void)
     g_assert_nonnull (strstr (run->err, "2 dumps"));
   }
 
-  remove_dir (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static void
@@ -715,7 +687,7 @@ read_fixture (const char *path)
 static void
 test_render_png (void)
 {
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
   g_autofree char *png = g_build_filename (dir, "out.png", NULL);
   g_autofree char *a = tm_fixture ("unix-heap256k-after-alloc.txt");
   g_autofree char *b = tm_fixture ("unix-heap256k-fragmented.txt");
@@ -747,14 +719,14 @@ test_render_png (void)
     g_assert_cmpint (run->status, ==, 0);
     check_png (png, NULL, diff, &options, 2);
   }
-  remove_dir (dir);
+  mpy_test_remove_tree (dir);
 }
 
 /* 600,000 blocks: 9375 rows, too tall for an image at the default 4 px per block. */
 static void
 test_render_default_scale_fits (void)
 {
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
   g_autofree char *dump = g_build_filename (dir, "big.txt", NULL);
   g_autofree char *png = g_build_filename (dir, "big.png", NULL);
   const gsize n_lines = 9375, n = n_lines * 64;
@@ -792,13 +764,13 @@ test_render_default_scale_fits (void)
     g_assert_cmpint (run->status, ==, 1);
     assert_one_line_message (run, "--scale 3");
   }
-  remove_dir (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static void
 test_render_errors (void)
 {
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
   g_autofree char *png = g_build_filename (dir, "out.png", NULL);
   g_autofree char *noarg = tm_fixture ("qemu-mps2-an385-meminfo-noarg.txt");
   g_autofree char *map = tm_fixture ("qemu-mps2-an385-fragmented.txt");
@@ -834,7 +806,7 @@ test_render_errors (void)
     g_assert_null (strstr (run->err, temp_prefix));
   }
   g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
-  remove_dir (dir);
+  mpy_test_remove_tree (dir);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -844,7 +816,7 @@ test_render_errors (void)
 static void
 test_bad_input_exit_1 (void)
 {
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
   g_autofree char *missing = g_build_filename (dir, "no-such-dump.txt", NULL);
   g_autofree char *binary = g_build_filename (dir, "junk.bin", NULL);
   g_autofree char *nodump = g_build_filename (dir, "notes.txt", NULL);
@@ -885,7 +857,7 @@ test_bad_input_exit_1 (void)
     root = parse_json (run->out);
     g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
   }
-  remove_dir (dir);
+  mpy_test_remove_tree (dir);
 }
 
 /* `capture -t 0`: the message gives the range that is accepted. */

@@ -22,6 +22,7 @@
 #include <gio/gio.h>
 #include <gio/gdesktopappinfo.h>
 #include <glib/gstdio.h>
+#include "mpy-test-dirs.h"
 
 #define APP_ID "com.example.MpyMemMap"
 #define SESSION_TYPE "application/x-mpymemmap-session"
@@ -453,25 +454,6 @@ test_open_from_desktop_file (void)
   g_assert_true (child.exited);
 }
 
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          rm_rf (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -512,6 +494,6 @@ main (int   argc,
   g_test_add_func ("/data/install/open-from-desktop-file", test_open_from_desktop_file);
 
   status = g_test_run ();
-  rm_rf (tmp_dir);
+  mpy_test_remove_tree (tmp_dir);
   return status;
 }

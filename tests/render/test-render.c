@@ -15,6 +15,7 @@
 #include "mpy-dump-reader.h"
 #include "mpy-renderer.h"
 #include "mpy-test-map.h"
+#include "mpy-test-dirs.h"
 
 /* ------------------------------------------------------------------------------------------
  * Helpers
@@ -759,32 +760,6 @@ test_outlines_clipped (void)
  * Whole picture and PNG
  */
 
-static char *
-temp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("mpy-render-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  if (d != NULL)
-    g_dir_close (d);
-  g_rmdir (dir);
-}
-
 static guint
 count_files (const char *dir)
 {
@@ -804,7 +779,7 @@ test_png_written (void)
   g_autoptr(MpySnapshot) snapshot = read_fixture ("qemu-mps2-an385-fragmented.txt");
   g_autoptr(MpySnapshot) before = read_fixture ("qemu-mps2-an385-after-soft-reset.txt");
   g_autoptr(MpyDiff) diff = mpy_diff_new (before, snapshot, NULL);
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-render");
   g_autofree char *path = g_build_filename (dir, "map.png", NULL);
   MpyRenderOptions options = { 1, FALSE, TRUE, FALSE };
   guint rows = mpy_layout_get_n_rows (snapshot, &options);
@@ -862,7 +837,7 @@ test_png_written (void)
       g_assert_cmpuint (count_files (dir), ==, 1);
     }
 
-  remove_dir (dir);
+  mpy_test_remove_tree (dir);
 }
 
 /* The picture says what it shows: capture metadata and a damage verdict each add a header
@@ -918,14 +893,14 @@ test_png_write_error (void)
 {
   g_autoptr(MpySnapshot) snapshot = read_fixture ("microbit-v1.0.1-after-alloc.txt");
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-render");
   g_autofree char *path = g_build_filename (dir, "no-such-folder", "map.png", NULL);
 
   g_assert_false (mpy_renderer_write_png (snapshot, NULL, NULL, 2, path, &error));
   g_assert_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE);
   /* The message names the file the user asked for. */
   g_assert_nonnull (strstr (error->message, "no-such-folder"));
-  remove_dir (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static void
@@ -933,7 +908,7 @@ test_png_no_map (void)
 {
   g_autoptr(MpySnapshot) snapshot = read_fixture ("qemu-mps2-an385-meminfo-noarg.txt");
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-render");
   g_autofree char *path = g_build_filename (dir, "map.png", NULL);
   cairo_surface_t *image;
   int w, h;
@@ -952,7 +927,7 @@ test_png_no_map (void)
   g_assert_false (mpy_renderer_write_png (snapshot, NULL, NULL, 4, path, &error));
   g_assert_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_NO_MAP);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  remove_dir (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static gboolean
@@ -991,7 +966,7 @@ test_png_too_large (void)
   g_autoptr(MpySnapshot) snapshot = big_snapshot ();
   g_autoptr(MpySnapshot) small = read_fixture ("qemu-mps2-an385-fragmented.txt");
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = temp_dir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-render");
   g_autofree char *path = g_build_filename (dir, "map.png", NULL);
   MpyRenderOptions options = { 1, FALSE, TRUE, FALSE };
   guint rows = mpy_layout_get_n_rows (snapshot, &options);
@@ -1039,7 +1014,7 @@ test_png_too_large (void)
   g_assert_nonnull (strstr (error->message, scale_hint));
   g_assert_null (strstr (error->message, "--columns"));
 
-  remove_dir (dir);
+  mpy_test_remove_tree (dir);
 }
 
 int

@@ -20,6 +20,7 @@
 #include "mpy-autosave.h"
 #include "mpy-dump-reader.h"
 #include "mpy-session.h"
+#include "mpy-test-dirs.h"
 
 /* Helpers */
 
@@ -48,37 +49,6 @@ first_dump_of (const char *name)
   g_autoptr(GPtrArray) snapshots = read_fixture (name);
 
   return mpy_snapshot_ref (g_ptr_array_index (snapshots, 0));
-}
-
-static char *
-make_tmpdir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("mpy-session-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            rm_rf (child);
-          else
-            g_unlink (child);
-        }
-    }
-  g_rmdir (path);
 }
 
 static guint
@@ -321,7 +291,7 @@ test_round_trip_line_ends (void)
 static void
 test_round_trip_file (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-session");
   g_autofree char *path = g_build_filename (dir, "my session.mpysession", NULL);
   g_autoptr(GPtrArray) list = make_rich_list ();
   g_autoptr(GPtrArray) back = NULL;
@@ -351,7 +321,7 @@ test_round_trip_file (void)
   g_assert_no_error (error);
   g_assert_cmpuint (back->len, ==, 0);
 
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static void
@@ -503,7 +473,7 @@ test_open_console_log (void)
                                          "Type \"help()\" for more information.\r\n>>> import micropython\r\n>>> micropython.mem_info(1)\r\n");
   g_autoptr(GPtrArray) back = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-session");
   g_autofree char *path = g_build_filename (dir, "picocom.log", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -527,7 +497,7 @@ test_open_console_log (void)
       assert_same_snapshot (alone, g_ptr_array_index (back, i));
     }
 
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static void
@@ -582,7 +552,7 @@ test_error_file_untouched (void)
   /* Reading a bad file never changes it. */
   gsize length = 0;
   g_autofree char *text = rich_session_text (&length);
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-session");
   g_autofree char *path = g_build_filename (dir, "cut.mpysession", NULL);
   g_autofree char *after = NULL;
   g_autoptr(GPtrArray) back = NULL;
@@ -603,7 +573,7 @@ test_error_file_untouched (void)
   g_assert_cmpint (before_st.st_mtime, ==, after_st.st_mtime);
   g_assert_cmpuint (count_dir_entries (dir), ==, 1);
 
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static void
@@ -691,7 +661,7 @@ static void
 test_error_huge (void)
 {
   /* A sparse 257 MiB file is refused from its size, before any reading. */
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-session");
   g_autofree char *path = g_build_filename (dir, "huge.mpysession", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) back = NULL;
@@ -712,7 +682,7 @@ test_error_huge (void)
   /* Reading 257 MiB would take far longer than this. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC / 10);
 
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static void
@@ -778,7 +748,7 @@ static void
 test_error_not_a_file (void)
 {
   /* Directories and FIFOs are refused without reading (a FIFO would block forever). */
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-session");
   g_autofree char *fifo = g_build_filename (dir, "fifo.mpysession", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.mpysession", NULL);
   g_autoptr(GError) error = NULL;
@@ -815,7 +785,7 @@ test_error_not_a_file (void)
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
   g_assert_nonnull (strstr (error->message, "missing.mpysession"));
 
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 /* Atomic writes */
@@ -846,7 +816,7 @@ test_atomic_write_failure (void)
       return;
     }
 
-  dir = make_tmpdir ();
+  dir = mpy_test_make_dir ("mpy-session");
   path = g_build_filename (dir, "keep.mpysession", NULL);
   g_ptr_array_add (small, first_dump_of ("microbit-v1.0.1-meminfo-noarg.txt"));
   g_assert_true (mpy_session_write_file (path, small, &error));
@@ -884,7 +854,7 @@ test_atomic_write_failure (void)
       g_assert_cmpmem (before, before_length, after, after_length);
     }
 
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 /* Append */
@@ -892,7 +862,7 @@ test_atomic_write_failure (void)
 static void
 test_append (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-session");
   g_autofree char *path = g_build_filename (dir, "capture.mpysession", NULL);
   g_autoptr(GPtrArray) list = make_rich_list ();
   g_autoptr(GPtrArray) back = NULL;
@@ -918,13 +888,13 @@ test_append (void)
     g_assert_cmpmem (text, length, whole, whole_length);
   }
 
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static void
 test_append_refuses_other_files (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-session");
   g_autofree char *log = g_build_filename (dir, "console.log", NULL);
   g_autofree char *newer = g_build_filename (dir, "newer.mpysession", NULL);
   g_autofree char *ragged = g_build_filename (dir, "ragged.mpysession", NULL);
@@ -963,7 +933,7 @@ test_append_refuses_other_files (void)
   g_assert_cmpuint (back->len, ==, 1);
   assert_same_snapshot (dump, g_ptr_array_index (back, 0));
 
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 /* Async */
@@ -1000,7 +970,7 @@ write_done (GObject      *source,
 static void
 test_async (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-session");
   g_autofree char *path = g_build_filename (dir, "async.mpysession", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.mpysession", NULL);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
@@ -1041,7 +1011,7 @@ test_async (void)
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&r.error);
 
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 /* Autosave */
@@ -1062,7 +1032,7 @@ on_write_failed (MpyAutosave *autosave,
 static void
 test_autosave_journal (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-session");
   g_autofree char *path = g_build_filename (dir, "state", "mpymemmap", "autosave.mpysession", NULL);
   g_autoptr(GPtrArray) list = make_rich_list ();
   g_autoptr(GPtrArray) back = NULL;
@@ -1109,14 +1079,14 @@ test_autosave_journal (void)
   g_assert_no_error (error);
 
   g_clear_object (&autosave);
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static void
 test_autosave_dispose_writes_queue (void)
 {
   /* Dropping the object (clean shutdown) writes everything queued first. */
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-session");
   g_autofree char *path = g_build_filename (dir, "autosave.mpysession", NULL);
   g_autoptr(GPtrArray) list = make_rich_list ();
   g_autoptr(GPtrArray) back = NULL;
@@ -1131,7 +1101,7 @@ test_autosave_dispose_writes_queue (void)
   g_assert_no_error (error);
   assert_same_list (list, back);
 
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static void
@@ -1139,7 +1109,7 @@ test_autosave_truncated_tail (void)
 {
   /* A crash in the middle of a write leaves half a record: the complete ones are restored,
    * and the next run's records follow them cleanly. */
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-session");
   g_autofree char *path = g_build_filename (dir, "autosave.mpysession", NULL);
   g_autoptr(GPtrArray) list = make_rich_list ();
   g_autoptr(GPtrArray) first_three = new_list ();
@@ -1179,7 +1149,7 @@ test_autosave_truncated_tail (void)
   assert_same_list (first_three, back);
 
   g_clear_object (&autosave);
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static void
@@ -1187,7 +1157,7 @@ test_autosave_foreign_file_kept (void)
 {
   /* Something else at the journal's path (a newer version's journal, a stray file) is
    * moved aside, never overwritten or appended to. */
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-session");
   g_autofree char *path = g_build_filename (dir, "autosave.mpysession", NULL);
   g_autofree char *aside = g_strconcat (path, ".damaged", NULL);
   g_autoptr(MpySnapshot) dump = first_dump_of ("microbit-v1.0.1-after-alloc.txt");
@@ -1223,7 +1193,7 @@ test_autosave_foreign_file_kept (void)
   assert_same_snapshot (dump, g_ptr_array_index (back, 0));
 
   g_clear_object (&autosave);
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static void
@@ -1231,7 +1201,7 @@ test_autosave_write_failed (void)
 {
   /* A journal that cannot be written (its folder would be inside a regular file) is
    * reported on the main context, with the file named. */
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-session");
   g_autofree char *blocker = g_build_filename (dir, "not-a-folder", NULL);
   g_autofree char *path = g_build_filename (blocker, "autosave.mpysession", NULL);
   g_autoptr(MpySnapshot) dump = first_dump_of ("microbit-v1.0.1-after-alloc.txt");
@@ -1257,7 +1227,7 @@ test_autosave_write_failed (void)
   g_assert_nonnull (strstr (message, "not-a-folder"));
 
   g_clear_object (&autosave);
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static GSubprocess *
@@ -1290,7 +1260,7 @@ test_autosave_kill9 (void)
 {
   /* The real thing: a process adds snapshots and is killed with SIGKILL one second after
    * its last add() returned, without flush or shutdown. All of them are back. */
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-session");
   g_autofree char *path = g_build_filename (dir, "autosave.mpysession", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) helper = spawn_helper (path, "20", &error);
@@ -1326,7 +1296,7 @@ test_autosave_kill9 (void)
       g_assert_false (mpy_snapshot_is_damaged (g_ptr_array_index (back, i)));
     }
 
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static void
@@ -1334,7 +1304,7 @@ test_autosave_kill9_busy (void)
 {
   /* Killed while still adding: everything whose add() returned a second before the kill is
    * there, in order, and the journal stays readable (a record cut off by the kill is dropped). */
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-session");
   g_autofree char *path = g_build_filename (dir, "autosave.mpysession", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) helper = spawn_helper (path, "forever", &error);
@@ -1366,7 +1336,7 @@ test_autosave_kill9_busy (void)
       g_assert_cmpstr (mpy_snapshot_get_label (g_ptr_array_index (back, i)), ==, label);
     }
 
-  rm_rf (dir);
+  mpy_test_remove_tree (dir);
 }
 
 static void
