@@ -79,14 +79,21 @@ on_board_output (int          fd,
       soup_websocket_connection_close (client->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
       return G_SOURCE_REMOVE;
     }
-  send_text (client, buffer, (gsize) n);
-
   if (cut_at != NULL)
     {
+      gsize before = client->recent->len;
+      const char *hit;
+
       g_string_append_len (client->recent, buffer, n);
-      if (strstr (client->recent->str, cut_at) != NULL)
+      hit = strstr (client->recent->str, cut_at);
+      if (hit != NULL)
         {
-          /* gone without a close frame, like a board losing power */
+          /* the board's output up to the end of TEXT, then gone without a close frame,
+           * like a board losing power */
+          gsize end = (gsize) (hit - client->recent->str) + strlen (cut_at);
+
+          if (end > before)
+            send_text (client, buffer, end - before);
           client->watch = 0;
           g_io_stream_close (soup_websocket_connection_get_io_stream (client->ws), NULL, NULL);
           return G_SOURCE_REMOVE;
@@ -94,6 +101,7 @@ on_board_output (int          fd,
       if (client->recent->len > 4096)
         g_string_erase (client->recent, 0, (gssize) client->recent->len - 256);
     }
+  send_text (client, buffer, (gsize) n);
   return G_SOURCE_CONTINUE;
 }
 
