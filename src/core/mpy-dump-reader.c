@@ -6,6 +6,7 @@
  */
 
 #include "mpy-dump-reader.h"
+#include "mpy-file-loader.h"
 #include "mpy-snapshot-private.h"
 #include "mpy-stats.h"
 
@@ -1173,9 +1174,15 @@ read_text (const char  *text,
   init_char_flags ();
   if (looks_binary (text, length))
     {
-      g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY,
-                   "%s is not text (it contains NUL bytes or other binary data); "
-                   "open a serial log or a saved mem_info() dump instead", source);
+      /* Text without a name is not called “the text” here: “the text is not text”. */
+      if (source == NULL)
+        g_set_error_literal (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY,
+                             "not text: it contains NUL bytes or other binary data; "
+                             "open a serial log or a saved mem_info() dump instead");
+      else
+        g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY,
+                     "%s is not text (it contains NUL bytes or other binary data); "
+                     "open a serial log or a saved mem_info() dump instead", source);
       return NULL;
     }
 
@@ -1205,7 +1212,7 @@ read_text (const char  *text,
         {
           g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
                        "%s holds more than %u dumps; split it into smaller files",
-                       source, MAX_DUMPS);
+                       source ? source : "the text", MAX_DUMPS);
           break;
         }
     }
@@ -1229,7 +1236,7 @@ read_text (const char  *text,
       g_ptr_array_unref (r.dumps);
       g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_NO_DUMP,
                    "no micropython.mem_info() output found in %s; capture one with "
-                   "“import micropython; micropython.mem_info(1)”", source);
+                   "“import micropython; micropython.mem_info(1)”", source ? source : "the text");
       return NULL;
     }
   return r.dumps;
@@ -1262,7 +1269,7 @@ mpy_dump_reader_read (const char  *text,
                    "cut the part with the dumps out of it", (gsize) length >> 20, MAX_FILE_SIZE >> 20);
       return NULL;
     }
-  return read_text (text ? text : "", length, "the text", error);
+  return read_text (text ? text : "", length, NULL, error);
 }
 
 /**
@@ -1270,8 +1277,9 @@ mpy_dump_reader_read (const char  *text,
  * @path: a file name
  * @error: return location for a #GError
  *
- * Reads a file of at most 256 MiB (the size is checked before reading) and
- * returns every dump in it.
+ * Reads a regular file of at most 256 MiB with mpy_file_load_contents() (type and size
+ * are checked before reading; a FIFO is refused without blocking) and returns every dump
+ * in it.
  *
  * Returns: (transfer full) (element-type MpySnapshot): the dumps, or %NULL.
  */
@@ -1279,8 +1287,6 @@ GPtrArray *
 mpy_dump_reader_read_file (const char  *path,
                            GError     **error)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileInfo) info = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *display = NULL;
   g_autofree char *source = NULL;
@@ -1289,58 +1295,9 @@ mpy_dump_reader_read_file (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  file = g_file_new_for_path (path);
-  display = g_filename_display_name (path);
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, NULL, error);
-  if (info == NULL)
+  if (!mpy_file_load_contents (path, MAX_FILE_SIZE, NULL, &contents, &length, error))
     return NULL;
-  if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR
-      && (guint64) g_file_info_get_size (info) > MAX_FILE_SIZE)
-    {
-      g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
-                   "“%s” is %" G_GUINT64_FORMAT " MiB, more than the %u MiB limit for dump files; "
-                   "cut the part with the dumps out of it",
-                   display, (guint64) g_file_info_get_size (info) >> 20, MAX_FILE_SIZE >> 20);
-      return NULL;
-    }
-  /* Read at most one byte past the limit: a pipe or a device has no size to check first. */
-  {
-    g_autoptr(GFileInputStream) in = g_file_read (file, NULL, error);
-    gsize cap;
-
-    if (in == NULL)
-      return NULL;
-    cap = g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR
-      ? (gsize) g_file_info_get_size (info) + 1 : 65536;
-    contents = g_malloc (cap + 1);
-    for (;;)
-      {
-        gssize got;
-
-        if (length == cap)
-          {
-            cap = MIN (cap * 2, (gsize) MAX_FILE_SIZE + 1);
-            contents = g_realloc (contents, cap + 1);
-          }
-        got = g_input_stream_read (G_INPUT_STREAM (in), contents + length, cap - length, NULL, error);
-        if (got < 0)
-          return NULL;
-        if (got == 0)
-          break;
-        length += got;
-        if (length > MAX_FILE_SIZE)
-          break;
-      }
-    contents[length] = '\0';
-  }
-  if (length > MAX_FILE_SIZE)
-    {
-      g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
-                   "“%s” is more than the %u MiB limit for dump files; cut the part with the dumps out of it",
-                   display, MAX_FILE_SIZE >> 20);
-      return NULL;
-    }
+  display = g_filename_display_name (path);
   source = g_strdup_printf ("“%s”", display);
   return read_text (contents, length, source, error);
 }
