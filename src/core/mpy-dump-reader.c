@@ -17,6 +17,7 @@ G_DEFINE_QUARK (mpy-reader-error-quark, mpy_reader_error)
 #define MAX_FILE_SIZE       (256u * 1024 * 1024)
 #define MAX_NUMBER          (G_GUINT64_CONSTANT (1) << 48)
 #define MAX_TOTAL_BLOCKS    ((gsize) 1 << 28)   /* per read: bounds what abbreviations may expand to */
+#define MAX_DUMP_BLOCKS     ((gsize) 1 << 26)   /* per dump: 64 Mi blocks, 1 GiB of heap at 16 bytes */
 #define MAX_DUMPS           100000   /* bounds memory on adversarial input */
 #define MAX_GAP_REPORTS     3
 #define MAX_UNCHECKED_GAP   65536    /* blocks a gap may span when no GC total bounds it */
@@ -64,6 +65,7 @@ typedef struct {
   guint8     *kinds;
   gsize       n_kinds;
   gsize       kinds_cap;
+  gboolean    over_block_limit;   /* block lines past MAX_DUMP_BLOCKS were dropped */
   GArray     *lines;          /* LineRec */
   gboolean    prev_short;     /* the area's previous line had < 64 blocks */
   guint       prev_short_rec;   /* its index in lines */
@@ -268,6 +270,7 @@ reset_dump (Reader *r)
   r->kinds = NULL;
   r->n_kinds = 0;
   r->kinds_cap = 0;
+  r->over_block_limit = FALSE;
   g_array_set_size (r->lines, 0);
   r->prev_short = FALSE;
   g_ptr_array_set_size (r->reasons, 0);
@@ -304,9 +307,12 @@ ensure_kinds (Reader *r,
       r->kinds = g_realloc (r->kinds, r->kinds_cap);
       return;
     }
+  /* Doubling, but never past what a dump may hold: a large abbreviation costs one byte per
+   * block and no more. */
   r->kinds_cap = MAX (r->kinds_cap * 2, 4096);
   while (r->kinds_cap < need)
     r->kinds_cap *= 2;
+  r->kinds_cap = MAX (MIN (r->kinds_cap, MAX_DUMP_BLOCKS + 64), need);
   r->kinds = g_realloc (r->kinds, r->kinds_cap);
 }
 
@@ -837,6 +843,15 @@ try_block_line (Reader     *r,
   /* Only block lines inside a dump count; `cafe0: hello` anywhere is noise. */
   if (!r->in_dump)
     return FALSE;
+  if (G_UNLIKELY (r->n_kinds + n_chars > MAX_DUMP_BLOCKS))
+    {
+      if (!r->over_block_limit)
+        add_reason (r, "line %u: the map goes on past %" G_GSIZE_FORMAT " blocks (64 Mi, 1 GiB of "
+                    "heap at 16 bytes per block), more than MpyMemMap reads of one dump; the "
+                    "lines from here on are not read", line_no, MAX_DUMP_BLOCKS);
+      r->over_block_limit = TRUE;
+      return TRUE;
+    }
   ensure_kinds (r, 64);
   out = r->kinds + r->n_kinds;
   s += digits + 2;
@@ -944,16 +959,21 @@ try_free_lines (Reader     *r,
 
   clear_pending_mem (r);
   check_prev_short (r);
-  if (res == NUM_ABSURD || lines * 64 > r->blocks_budget)
+  if (res == NUM_ABSURD || lines * 64 > r->blocks_budget
+      || lines * 64 > MAX_DUMP_BLOCKS - MIN (r->n_kinds, MAX_DUMP_BLOCKS))
     {
       gsize digits_start = 0;
 
       while (s[digits_start] != '(')
         digits_start++;
       digits_start++;
-      add_reason (r, "line %u, column %zu: “(%.*s%s lines all free)” is too large to be real; not expanded",
+      /* Checked before anything is allocated: the 40 bytes of this line must not cost a
+       * byte per block they claim (issue 8.11). */
+      add_reason (r, "line %u, column %zu: “(%.*s%s lines all free)” would make the map larger "
+                  "than %" G_GSIZE_FORMAT " blocks (64 Mi, 1 GiB of heap at 16 bytes per block), "
+                  "more than MpyMemMap reads of one dump: too large to be real; not expanded",
                   line_no, digits_start + 1, (int) MIN (i - digits_start, 20), s + digits_start,
-                  i - digits_start > 20 ? "…" : "");
+                  i - digits_start > 20 ? "…" : "", MAX_DUMP_BLOCKS);
       return TRUE;
     }
   if (lines == 0)   /* (firmware prints it for 2 lines or more) */

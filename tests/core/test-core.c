@@ -6,6 +6,7 @@
  */
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -883,6 +884,66 @@ test_damage_absurd_numbers (void)
   assert_damaged (b, "line 5, column 9");
   g_assert_cmpuint (mpy_snapshot_get_n_blocks (b), ==, 0);
   assert_damaged (c, "line 4, column 24");
+}
+
+/* A 300-byte dump claiming `(4194302 lines all free)` (268 Mi blocks) cost 268 MB: a dump's
+ * map is bounded by 64 Mi blocks (1 GiB of heap), checked before anything is allocated, and
+ * at the bound an abbreviation costs one byte per block (issue 8.11). Run in a subprocess so
+ * that its peak memory can be measured. */
+static void
+test_reader_block_limit (void)
+{
+  static const char header[] =
+    "stack: 1000 out of 7936\n"
+    "GC: total: %" G_GUINT64_FORMAT ", used: 0, free: %" G_GUINT64_FORMAT "\n"
+    " No. of 1-blocks: 0, 2-blocks: 0, max blk sz: 0, max free sz: %" G_GUINT64_FORMAT "\n"
+    "GC memory layout; from 20000000:\n"
+    "00000: ................................................................\n"
+    "       (%" G_GUINT64_FORMAT " lines all free)\n";
+
+  if (g_test_subprocess ())
+    {
+      guint64 lines = g_ascii_strtoull (g_getenv ("MPY_TEST_LINES"), NULL, 10);
+      guint64 blocks = 64 + lines * 64;
+      g_autofree char *text = g_strdup_printf (header, blocks * 16, blocks * 16, blocks, lines);
+      g_autoptr(MpySnapshot) s = read_one_ok (text);
+      g_autofree char *status = NULL;
+      const char *hwm;
+      long peak_kib;
+
+      /* The peak of this process image (getrusage() would count the parent's, from before
+       * the exec). */
+      g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+      hwm = strstr (status, "VmHWM:");
+      g_assert_nonnull (hwm);
+      peak_kib = strtol (hwm + 6, NULL, 10);
+      g_test_message ("%" G_GUINT64_FORMAT " blocks: peak RSS %ld KiB", blocks, peak_kib);
+      if (blocks <= 64 * 1024 * 1024)
+        {
+          assert_consistent (s);
+          g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, blocks);
+          /* One byte per block, plus the program itself. */
+          g_assert_cmpint (peak_kib, <, (long) (blocks / 1024) + 60 * 1024);
+        }
+      else
+        {
+          assert_damaged (s, "line 6, column 9");
+          assert_damaged (s, "larger than 67108864 blocks (64 Mi, 1 GiB of heap");
+          g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, 64);
+          g_assert_cmpint (peak_kib, <, 60 * 1024);
+        }
+      return;
+    }
+  /* Far over the bound (the issue's dump), one line over, and exactly at it. */
+  g_setenv ("MPY_TEST_LINES", "4194302", TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_setenv ("MPY_TEST_LINES", "1048576", TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_setenv ("MPY_TEST_LINES", "1048575", TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
 }
 
 static void
@@ -1982,6 +2043,7 @@ main (int   argc,
   g_test_add_func ("/core/reader/fifo-refused-without-blocking", test_reader_pipe);
   g_test_add_func ("/core/file-loader/limits", test_file_loader_limits);
   g_test_add_func ("/core/reader/too-many-dumps", test_reader_too_many_dumps);
+  g_test_add_func ("/core/reader/block-limit", test_reader_block_limit);
   g_test_add_func ("/core/reader/missing-file", test_reader_missing_file);
   g_test_add_func ("/core/snapshot/with-metadata", test_snapshot_with_metadata);
   g_test_add_func ("/core/snapshot/objects", test_snapshot_objects);
