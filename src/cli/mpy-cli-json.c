@@ -79,7 +79,12 @@ mpy_cli_snapshot_to_json (MpySnapshot *snapshot,
 
   json_builder_begin_object (builder);
 
-  add_string_or_null (builder, "file", file);
+  {
+    /* A file name is bytes; JSON is UTF-8 (U+FFFD for what is not). */
+    g_autofree char *file_text = file != NULL ? g_utf8_make_valid (file, -1) : NULL;
+
+    add_string_or_null (builder, "file", file_text);
+  }
   json_builder_set_member_name (builder, "index");
   json_builder_add_int_value (builder, index);
   add_string_or_null (builder, "label", mpy_snapshot_get_label (snapshot));

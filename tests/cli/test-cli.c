@@ -902,6 +902,48 @@ test_fifo_refused (void)
   mpy_test_remove_tree (dir);
 }
 
+/* A session whose label and port are not UTF-8 (written by hand, or serial noise): stats
+ * --json is valid UTF-8 with U+FFFD for the bad bytes, and render draws it (issue 8.7). */
+static char *
+write_hostile_session (const char *dir)
+{
+  g_autofree char *fixture = tm_fixture ("microbit-v1.0.1-after-alloc.txt");
+  g_autofree char *dump = NULL;
+  g_autofree char *text = NULL;
+  char *path = g_build_filename (dir, "hostile.mpysession", NULL);
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (fixture, &dump, &length, NULL));
+  text = g_strdup_printf ("# MpyMemMap session 1\n"
+                          "@snapshot port=\"/dev/tty\\xff\\x1b]0;owned\\x07\" bytes=%" G_GSIZE_FORMAT
+                          " label=bad \\xc3\\x28 label\\x1b[2J\n%s\n", length, dump);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static void
+test_invalid_utf8_label (void)
+{
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
+  g_autofree char *session = write_hostile_session (dir);
+  g_autofree char *png = g_build_filename (dir, "out.png", NULL);
+  g_autoptr(Run) json = run_cli ("stats", "--json", session, NULL);
+  g_autoptr(Run) render = run_cli ("render", session, "-o", png, NULL);
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+
+  g_assert_cmpint (json->status, ==, 0);
+  g_assert_true (g_utf8_validate (json->out, -1, NULL));
+  root = parse_json (json->out);
+  o = json_array_get_object_element (json_node_get_array (root), 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "label"), ==, "bad \xef\xbf\xbd( label\x1b[2J");
+
+  if (render->status != 0)
+    g_error ("render failed: %s", render->err);
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  mpy_test_remove_tree (dir);
+}
+
 /* `capture -t 0`: the message gives the range that is accepted. */
 static void
 test_capture_timeout_range (void)
@@ -1040,6 +1082,7 @@ main (int    argc,
   g_test_add_func ("/cli/render/errors-exit-1", test_render_errors);
   g_test_add_func ("/cli/bad-input-exits-1", test_bad_input_exit_1);
   g_test_add_func ("/cli/fifo-refused-without-blocking", test_fifo_refused);
+  g_test_add_func ("/cli/invalid-utf8-label-is-replaced", test_invalid_utf8_label);
   g_test_add_func ("/cli/usage-error-exits-2", test_usage_exit_2);
   g_test_add_func ("/cli/capture/timeout-range", test_capture_timeout_range);
   g_test_add_func ("/cli/help", test_help);
