@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "mpy-cli-json.h"
+#include "mpy-cli-text.h"
 #include "mpy-stats.h"
 
 static void
@@ -188,7 +189,12 @@ mpy_cli_print_json (JsonNode *node)
   json_generator_set_indent (generator, 2);
   json_generator_set_root (generator, node);
   text = json_generator_to_data (generator, NULL);
-  fputs (text, stdout);
-  fputc ('\n', stdout);
-  fflush (stdout);
+  {
+    /* JSON escapes control characters itself: not through the text escaping. */
+    FILE *out = mpy_cli_text_get_raw_stdout ();
+
+    fputs (text, out);
+    fputc ('\n', out);
+    fflush (out);
+  }
 }

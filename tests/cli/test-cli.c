@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "mpy-cli-json.h"
+#include "mpy-cli-text.h"
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
 #include "mpy-renderer.h"
@@ -944,6 +945,74 @@ test_invalid_utf8_label (void)
   mpy_test_remove_tree (dir);
 }
 
+static void
+assert_no_control_bytes (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if (*p < 0x20 && *p != '\n' && *p != '\t' && !(*p == '\r' && p[1] == '\n'))
+      g_error ("control byte 0x%02x in “%s”", *p, text);
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+}
+
+/* Terminal escapes in a label, a file name or a dump reach the terminal visibly escaped,
+ * never raw (issue 8.6); --json escapes them its own way. */
+static void
+test_text_output_escapes_controls (void)
+{
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
+  g_autofree char *session = write_hostile_session (dir);
+  g_autofree char *evil_name = g_build_filename (dir, "log\x1b]0;owned\x07.txt", NULL);
+  g_autoptr(Run) stats = NULL;
+  g_autoptr(Run) missing = NULL;
+  g_autoptr(Run) json = NULL;
+
+  stats = run_cli ("stats", session, NULL);
+  g_assert_cmpint (stats->status, ==, 0);
+  assert_no_control_bytes (stats->out);
+  g_assert_nonnull (strstr (stats->out, "label\\x1b[2J"));
+
+  missing = run_cli ("stats", evil_name, NULL);
+  g_assert_cmpint (missing->status, ==, 1);
+  assert_no_control_bytes (missing->err);
+  g_assert_nonnull (strstr (missing->err, "log\\x1b]0;owned\\x07.txt"));
+
+  json = run_cli ("stats", "--json", session, NULL);
+  assert_no_control_bytes (json->out);
+  g_assert_nonnull (strstr (json->out, "label\\u001b[2J"));
+  mpy_test_remove_tree (dir);
+}
+
+/* The escaping itself, across writes: a `\r\n` split over two writes stays a line end, a
+ * UTF-8 character split over two writes stays whole, C1 controls and bad bytes are shown. */
+static void
+test_escape_text_streaming (void)
+{
+  static const struct {
+    const char *in[3];
+    const char *out;
+  } cases[] = {
+    { { "ok\r", "\nnext\n", NULL }, "ok\r\nnext\n" },
+    { { "bar\r", "50%", NULL }, "bar\\x0d50%" },
+    { { "\x1b[2J", "\x07", "\x7f" }, "\\x1b[2J\\x07\\x7f" },
+    { { "gr\xc3", "\xbc\xc3\x9f", "e\t\n" }, "gr\xc3\xbc\xc3\x9f" "e\t\n" },
+    { { "csi\xc2\x9b" "31m", "\xff\xfe", NULL }, "csi\\xc2\\x9b31m\\xff\\xfe" },
+    { { "cut \xe2\x82", NULL, NULL }, "cut \\xe2\\x82" },
+    { { "end\r", NULL, NULL }, "end\\x0d" },
+    { { "\r\r\n", NULL, NULL }, "\r\r\n" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      MpyCliEscaper escaper = { 0 };
+      g_autoptr(GString) out = g_string_new (NULL);
+
+      for (guint k = 0; k < 3 && cases[c].in[k] != NULL; k++)
+        mpy_cli_escape_text (&escaper, cases[c].in[k], strlen (cases[c].in[k]), FALSE, out);
+      mpy_cli_escape_text (&escaper, "", 0, TRUE, out);
+      g_assert_cmpstr (out->str, ==, cases[c].out);
+    }
+}
+
 /* `capture -t 0`: the message gives the range that is accepted. */
 static void
 test_capture_timeout_range (void)
@@ -1083,6 +1152,8 @@ main (int    argc,
   g_test_add_func ("/cli/bad-input-exits-1", test_bad_input_exit_1);
   g_test_add_func ("/cli/fifo-refused-without-blocking", test_fifo_refused);
   g_test_add_func ("/cli/invalid-utf8-label-is-replaced", test_invalid_utf8_label);
+  g_test_add_func ("/cli/text-output-escapes-control-characters", test_text_output_escapes_controls);
+  g_test_add_func ("/cli/escape-text-across-writes", test_escape_text_streaming);
   g_test_add_func ("/cli/usage-error-exits-2", test_usage_exit_2);
   g_test_add_func ("/cli/capture/timeout-range", test_capture_timeout_range);
   g_test_add_func ("/cli/help", test_help);
