@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cairo.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <json-glib/json-glib.h>
 
 #include "mpy-cli-json.h"
@@ -41,7 +42,8 @@ run_free (Run *run)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
 
-/* Runs the CLI with NULL-terminated arguments. */
+/* Runs the CLI with NULL-terminated arguments, killed after 60 s so that a CLI that hangs
+ * fails the test instead of stalling it (the status is then 137). */
 static Run *
 run_cli (const char *first,
          ...)
@@ -52,6 +54,9 @@ run_cli (const char *first,
   int wait_status;
   va_list args;
 
+  g_ptr_array_add (argv, (gpointer) "timeout");
+  g_ptr_array_add (argv, (gpointer) "--signal=KILL");
+  g_ptr_array_add (argv, (gpointer) "60");
   g_ptr_array_add (argv, cli_path);
   va_start (args, first);
   for (const char *a = first; a != NULL; a = va_arg (args, const char *))
@@ -59,7 +64,7 @@ run_cli (const char *first,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
                 &run->out, &run->err, &wait_status, &error);
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (wait_status));
@@ -240,7 +245,7 @@ test_stats_json_matches_headers (void)
       g_ptr_array_add (argv, path);
     }
   g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
                 &out, &err, &wait_status, &error);
   g_assert_no_error (error);
   if (!WIFEXITED (wait_status) || WEXITSTATUS (wait_status) != 0)
@@ -957,6 +962,43 @@ test_bad_input_exit_1 (void)
   mpy_test_remove_tree (dir);
 }
 
+/* A FIFO (no writer ever comes) is refused at once by stats, diff and render, with a message
+ * that says what it is; before, open() waited for a writer forever (issue 8.5). */
+static void
+test_fifo_refused (void)
+{
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
+  g_autofree char *fifo = g_build_filename (dir, "console.fifo", NULL);
+  g_autofree char *good = tm_fixture ("qemu-mps2-an385-after-alloc.txt");
+  g_autofree char *png = g_build_filename (dir, "out.png", NULL);
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  {
+    g_autoptr(Run) stats = run_cli ("stats", fifo, NULL);
+    g_autoptr(Run) json = run_cli ("stats", "--json", good, fifo, NULL);
+    g_autoptr(Run) diff = run_cli ("diff", good, fifo, NULL);
+    g_autoptr(Run) render = run_cli ("render", fifo, "-o", png, NULL);
+    g_autoptr(JsonNode) root = NULL;
+
+    g_assert_cmpint (stats->status, ==, 1);
+    assert_one_line_message (stats, "not a regular file");
+    assert_one_line_message (stats, fifo);
+    /* The good file is still reported. */
+    g_assert_cmpint (json->status, ==, 1);
+    root = parse_json (json->out);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
+    g_assert_cmpint (diff->status, ==, 1);
+    assert_one_line_message (diff, "not a regular file");
+    g_assert_cmpint (render->status, ==, 1);
+    assert_one_line_message (render, "not a regular file");
+    g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  }
+  /* Four runs of a CLI that never waits: far below the 60 s kill. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+  mpy_test_remove_tree (dir);
+}
+
 /* `capture -t 0`: the message gives the range that is accepted. */
 static void
 test_capture_timeout_range (void)
@@ -1095,6 +1137,7 @@ main (int    argc,
   g_test_add_func ("/cli/render/default-scale-fits-big-heaps", test_render_default_scale_fits);
   g_test_add_func ("/cli/render/errors-exit-1", test_render_errors);
   g_test_add_func ("/cli/bad-input-exits-1", test_bad_input_exit_1);
+  g_test_add_func ("/cli/fifo-refused-without-blocking", test_fifo_refused);
   g_test_add_func ("/cli/usage-error-exits-2", test_usage_exit_2);
   g_test_add_func ("/cli/capture/timeout-range", test_capture_timeout_range);
   g_test_add_func ("/cli/help", test_help);
