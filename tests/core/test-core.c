@@ -12,6 +12,7 @@
 
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
+#include "mpy-metric.h"
 #include "mpy-file-loader.h"
 #include "mpy-snapshot.h"
 #include "mpy-snapshot-private.h"
@@ -1552,8 +1553,10 @@ test_snapshot_kinds (void)
   g_assert_true (mpy_kind_is_head ('M'));
   g_assert_false (mpy_kind_is_head ('='));
   g_assert_false (mpy_kind_is_head ('.'));
-  g_assert_cmpstr (mpy_figure_get_key (MPY_FIGURE_GC_TOTAL), ==, "gc_total");
-  g_assert_cmpstr (mpy_figure_get_key (MPY_FIGURE_ONE_BLOCKS), ==, "one_blocks");
+  g_assert_cmpstr (mpy_metric_get_key (mpy_metric_from_figure (MPY_FIGURE_GC_TOTAL)), ==, "gc_total");
+  g_assert_cmpstr (mpy_metric_get_key (mpy_metric_from_figure (MPY_FIGURE_ONE_BLOCKS)), ==, "one_blocks");
+  g_assert_cmpstr (mpy_metric_get_key (mpy_metric_from_figure (MPY_FIGURE_GC_MAX_NEW_SPLIT)), ==,
+                   "max_new_split");
 
   {
     g_autoptr(MpySnapshot) s = read_one_ok ("stack: 1\n"
@@ -2005,6 +2008,75 @@ test_diff_incompatible (void)
   g_assert_nonnull (strstr (error->message, "mem_info(1)"));
 }
 
+/* The figure table: each figure once, one key each, every header figure in it, and map
+ * figures absent from a dump without a map. */
+static void
+test_metric_table (void)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(MpySnapshot) noarg = read_one_ok ("stack: 960 out of 80000\n"
+                                              "GC: total: 80, used: 64, free: 16\n"
+                                              " No. of 1-blocks: 2, 2-blocks: 1, max blk sz: 2, max free sz: 1\n");
+  g_autoptr(MpySnapshot) map = read_one_ok ("stack: 1\n"
+                                            "GC: total: 80, used: 64, free: 16\n"
+                                            " No. of 1-blocks: 2, 2-blocks: 1, max blk sz: 2, max free sz: 1\n"
+                                            "GC memory layout; from 20000a00:\n"
+                                            "00000000: h=h.h\n");
+  MpyStats stats;
+  double value;
+
+  for (guint m = 0; m < MPY_N_METRICS; m++)
+    {
+      const char *key = mpy_metric_get_key ((MpyMetric) m);
+      MpyMetric back;
+
+      g_assert_nonnull (key);
+      g_assert_false (g_hash_table_contains (keys, key));
+      g_hash_table_add (keys, (gpointer) key);
+      for (const char *p = key; *p != '\0'; p++)
+        g_assert_true (g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == '_');
+      g_assert_true (mpy_metric_from_key (key, &back));
+      g_assert_cmpint (back, ==, m);
+      g_assert_cmpstr (mpy_metric_get_title ((MpyMetric) m), !=, "");
+      g_assert_nonnull (mpy_metric_group_get_title (mpy_metric_get_group ((MpyMetric) m)));
+    }
+  g_assert_false (mpy_metric_from_key ("gc_max_new_split", NULL));
+  for (guint f = 0; f < MPY_N_FIGURES; f++)
+    g_assert_cmpuint (mpy_metric_get_group (mpy_metric_from_figure ((MpyFigure) f)), !=, MPY_METRIC_GROUP_MAP);
+
+  /* A figures-only dump has its header figures and none of the map's. */
+  mpy_stats_compute (noarg, &stats);
+  g_assert_true (mpy_metric_get_value (MPY_METRIC_GC_USED, noarg, &stats, &value));
+  g_assert_cmpfloat (value, ==, 64);
+  g_assert_true (mpy_metric_get_value (MPY_METRIC_GC_FREE_SHARE, noarg, &stats, &value));
+  g_assert_cmpfloat (value, ==, 0.2);
+  g_assert_true (mpy_metric_get_value (MPY_METRIC_STACK_FREE_SHARE, noarg, &stats, &value));
+  g_assert_cmpfloat (value, ==, 1.0 - 960.0 / 80000.0);
+  g_assert_false (mpy_metric_get_value (MPY_METRIC_MEM_TOTAL, noarg, &stats, &value));
+  for (guint m = 0; m < MPY_N_METRICS; m++)
+    if (mpy_metric_get_group ((MpyMetric) m) == MPY_METRIC_GROUP_MAP)
+      g_assert_false (mpy_metric_get_value ((MpyMetric) m, noarg, &stats, &value));
+
+  /* A map: the map figures, formatted for a human and as a number. */
+  g_assert_false (mpy_snapshot_is_damaged (map));
+  mpy_stats_compute (map, &stats);
+  g_assert_true (mpy_metric_get_value (MPY_METRIC_FREE_HOLES, map, &stats, &value));
+  g_assert_cmpfloat (value, ==, 1);
+  g_assert_true (mpy_metric_get_value (MPY_METRIC_LARGEST_FREE_RUN_ADDRESS, map, &stats, &value));
+  g_assert_cmpfloat (value, ==, (double) 0x20000a00 + 3 * 16);
+  {
+    g_autofree char *address = mpy_metric_format_number (MPY_METRIC_LARGEST_FREE_RUN_ADDRESS, value);
+    g_autofree char *blocks = mpy_metric_describe (MPY_METRIC_MAX_BLOCK, map, &stats, NULL);
+    g_autofree char *share = mpy_metric_format_number (MPY_METRIC_GC_FREE_SHARE, 0.4);
+
+    g_assert_cmpstr (address, ==, "0x20000a30");
+    g_assert_cmpstr (blocks, ==, "2\u00a0blocks, 32\u00a0bytes");
+    g_assert_cmpstr (share, ==, "40.0%");
+  }
+  g_assert_false (mpy_metric_has_delta (MPY_METRIC_LARGEST_FREE_RUN_ADDRESS));
+  g_assert_false (mpy_metric_is_integer (MPY_METRIC_FRAGMENTATION));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2057,6 +2129,7 @@ main (int   argc,
   g_test_add_func ("/core/diff/fixtures", test_diff_fixtures);
   g_test_add_func ("/core/diff/matches-reference", test_diff_matches_reference);
   g_test_add_func ("/core/diff/incompatible", test_diff_incompatible);
+  g_test_add_func ("/core/metric/table", test_metric_table);
 
   return g_test_run ();
 }
