@@ -121,10 +121,12 @@ mpy_test_peer_start_socket (const char  *board_path,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "needs socat");
       return NULL;
     }
-  /* fork: one bridge per connection, the pty opened each time (as a board's USB port) */
+  /* fork: one bridge per connection, the pty opened each time (as a board's USB port);
+   * -t 0.05: a closed connection's bridge lets go of the pty at once (by default it
+   * keeps reading it for 0.5 s, stealing the next connection's first answer) */
   listen = g_strdup_printf ("tcp-listen:%u,bind=127.0.0.1,reuseaddr,fork", peer->port);
   peer->process = spawn (G_SUBPROCESS_FLAGS_STDERR_SILENCE, error,
-                         (const char * const[]) { socat, listen, file, NULL });
+                         (const char * const[]) { socat, "-t", "0.05", listen, file, NULL });
   if (peer->process == NULL || !wait_listening (peer, error))
     return NULL;
   return g_steal_pointer (&peer);
