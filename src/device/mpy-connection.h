@@ -26,6 +26,7 @@ typedef enum {
   MPY_DEVICE_ERROR_NO_MEM_INFO,    /* the firmware has no micropython.mem_info */
   MPY_DEVICE_ERROR_PROTOCOL,       /* unexpected bytes (no OK, garbage) */
   MPY_DEVICE_ERROR_DAMAGED,        /* the dump came back damaged twice */
+  MPY_DEVICE_ERROR_UNSUPPORTED,    /* this firmware cannot do that (e.g. soft reset on unix) */
 } MpyDeviceError;
 
 GQuark mpy_device_error_quark (void);
@@ -35,6 +36,11 @@ typedef enum {
   MPY_LINE_ON,
   MPY_LINE_OFF,
 } MpyLineMode;
+
+typedef enum {
+  MPY_RAW_PASTE_AUTO, /* raw-paste where the firmware takes it; plain raw mode elsewhere */
+  MPY_RAW_PASTE_OFF,  /* plain raw mode only */
+} MpyRawPasteMode;
 
 typedef enum {
   MPY_CAPTURE_NONE       = 0,
@@ -52,6 +58,8 @@ typedef enum {
 GType mpy_line_mode_get_type (void);
 #define MPY_TYPE_LINE_MODE (mpy_line_mode_get_type ())
 GType mpy_connection_state_get_type (void);
+#define MPY_TYPE_RAW_PASTE_MODE (mpy_raw_paste_mode_get_type ())
+GType mpy_raw_paste_mode_get_type (void);
 #define MPY_TYPE_CONNECTION_STATE (mpy_connection_state_get_type ())
 
 #define MPY_TYPE_CONNECTION (mpy_connection_get_type ())
@@ -70,7 +78,8 @@ G_DECLARE_FINAL_TYPE (MpyConnection, mpy_connection, MPY, CONNECTION, GObject)
  * "connect-timeout" (ms to reach the raw REPL, default 10000),
  * "idle-timeout" (ms of silence tolerated while a capture's reply streams, default 3000),
  * "exec-timeout" (ms the user's statements may run, default 0: no limit),
- * "transport" (read-only: "libserialport" or "termios" once open, NULL before).
+ * "transport" (read-only: "libserialport" or "termios" once open, NULL before),
+ * "raw-paste" (MpyRawPasteMode, default auto).
  * The "exec-output" signal (const char *text) streams an exec's stdout as it arrives.
  */
 MpyConnection     *mpy_connection_new              (const char *path);
@@ -86,6 +95,8 @@ guint              mpy_connection_get_idle_timeout (MpyConnection *self);
 void               mpy_connection_set_idle_timeout (MpyConnection *self, guint ms);
 guint              mpy_connection_get_exec_timeout (MpyConnection *self);
 void               mpy_connection_set_exec_timeout (MpyConnection *self, guint ms);
+MpyRawPasteMode    mpy_connection_get_raw_paste    (MpyConnection *self);
+void               mpy_connection_set_raw_paste    (MpyConnection *self, MpyRawPasteMode mode);
 /* "libserialport" or "termios": which transport opened the port (NULL until open). */
 const char        *mpy_connection_get_transport    (MpyConnection *self);
 
