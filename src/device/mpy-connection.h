@@ -9,38 +9,12 @@
 
 #include <gio/gio.h>
 
+#include "mpy-device-error.h"
+#include "mpy-raw-repl-quirks.h"
 #include "mpy-snapshot.h"
+#include "mpy-transport.h"
 
 G_BEGIN_DECLS
-
-#define MPY_DEVICE_ERROR (mpy_device_error_quark ())
-
-typedef enum {
-  MPY_DEVICE_ERROR_NO_SUCH_PORT,   /* "No such port …: is the board plugged in?" */
-  MPY_DEVICE_ERROR_PERMISSION,     /* "…add yourself to the dialout group…" */
-  MPY_DEVICE_ERROR_BUSY,           /* "…another program (screen, Thonny, mpremote) has it open…" */
-  MPY_DEVICE_ERROR_TIMEOUT,        /* the board did not answer within N s */
-  MPY_DEVICE_ERROR_NO_BANNER,      /* it answered, but never showed the raw-REPL banner */
-  MPY_DEVICE_ERROR_DISCONNECTED,   /* EIO / ENXIO / hang-up */
-  MPY_DEVICE_ERROR_TRACEBACK,      /* the board raised; message holds the whole traceback */
-  MPY_DEVICE_ERROR_NO_MEM_INFO,    /* the firmware has no micropython.mem_info */
-  MPY_DEVICE_ERROR_PROTOCOL,       /* unexpected bytes (no OK, garbage) */
-  MPY_DEVICE_ERROR_DAMAGED,        /* the dump came back damaged twice */
-  MPY_DEVICE_ERROR_UNSUPPORTED,    /* this firmware cannot do that (e.g. soft reset on unix) */
-} MpyDeviceError;
-
-GQuark mpy_device_error_quark (void);
-
-typedef enum {
-  MPY_LINE_DEFAULT, /* asserted on open, RTS cleared before DTR on close */
-  MPY_LINE_ON,
-  MPY_LINE_OFF,
-} MpyLineMode;
-
-typedef enum {
-  MPY_RAW_PASTE_AUTO, /* raw-paste where the firmware takes it; plain raw mode elsewhere */
-  MPY_RAW_PASTE_OFF,  /* plain raw mode only */
-} MpyRawPasteMode;
 
 typedef enum {
   MPY_CAPTURE_NONE       = 0,

@@ -11,6 +11,11 @@
 
 G_BEGIN_DECLS
 
+typedef enum {
+  MPY_RAW_PASTE_AUTO, /* raw-paste where the firmware takes it; plain raw mode elsewhere */
+  MPY_RAW_PASTE_OFF,  /* plain raw mode only */
+} MpyRawPasteMode;
+
 /* The statement a capture runs where the table says nothing better. `__import__` leaves the
  * user's globals alone (no `micropython` name, no dict growth). */
 #define MPY_CAPTURE_STMT_DEFAULT "__import__('micropython').mem_info(1)"
