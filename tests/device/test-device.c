@@ -1482,7 +1482,7 @@ test_cli_capture_exec_output_escaped (void)
   g_auto(CliRun) run = { 0 };
 
   NEED_CLI_QEMU ();
-  run_cli (&run, (const char * const[]) { qemu_board->link, "-e", "print('\\x1b]0;owned\\x07hi')",
+  run_cli (&run, (const char * const[]) { microbit->board->link, "-e", "print('\\x1b]0;owned\\x07hi')",
                                            "-e", "raise ValueError('\\x1b[2J')", NULL });
   g_assert_cmpint (run.status, ==, 1);
   g_assert_cmpstr (run.out, ==, "\\x1b]0;owned\\x07hi\r\n");
