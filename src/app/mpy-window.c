@@ -1054,8 +1054,12 @@ mpy_window_offer_restore (MpyWindow *self)
       MpyJournalLock *lock = g_ptr_array_index (claims, i);
       g_autoptr(GPtrArray) found = NULL;
       g_autoptr(GError) error = NULL;
+      g_autoptr(GError) warning = NULL;
 
-      found = mpy_autosave_load (mpy_journal_lock_get_journal_path (lock), &error);
+      found = mpy_autosave_load_full (mpy_journal_lock_get_journal_path (lock), &warning, &error);
+      /* Damaged records were skipped; their bytes are kept in a copy the message names. */
+      if (warning != NULL)
+        mpy_window_show_error (self, _("Part of the autosave of an earlier run could not be read"), warning);
       if (error != NULL)
         {
           /* Kept as it is, and not claimed: nothing deletes it. */
@@ -1266,6 +1270,7 @@ typedef struct {
   GFile     *file;
   GPtrArray *found;
   GError    *error;
+  GError    *warning;   /* a truncated or damaged session: what was cut */
   gboolean   done;
 } OpenSlot;
 
@@ -1293,6 +1298,7 @@ open_batch_free (OpenBatch *batch)
       g_clear_object (&batch->slots[i].file);
       g_clear_pointer (&batch->slots[i].found, g_ptr_array_unref);
       g_clear_error (&batch->slots[i].error);
+      g_clear_error (&batch->slots[i].warning);
     }
   g_free (batch->slots);
   g_string_free (batch->failures, TRUE);
@@ -1357,7 +1363,8 @@ open_batch_add_slot (OpenBatch *batch,
 
   if (slot->found == NULL || slot->found->len == 0)
     {
-      open_batch_note_failure (batch, slot->file, name, slot->error);
+      open_batch_note_failure (batch, slot->file, name,
+                               slot->error != NULL ? slot->error : slot->warning);
       return;
     }
 
@@ -1383,6 +1390,13 @@ open_batch_add_slot (OpenBatch *batch,
 
   _mpy_window_remember_recent (self, slot->file);
   _mpy_window_update_title (self);
+
+  if (slot->warning != NULL)
+    {
+      g_autofree char *what = g_strdup_printf (_("Part of “%s” could not be opened"), name);
+
+      mpy_window_show_error (self, what, slot->warning);
+    }
 }
 
 static void
@@ -1423,7 +1437,7 @@ open_done_cb (GObject      *object,
   OpenSlot *slot = &batch->slots[data->index];
 
   g_free (data);
-  slot->found = mpy_session_read_file_finish (result, &slot->error);
+  slot->found = mpy_session_read_file_finish_full (result, &slot->warning, &slot->error);
   slot->done = TRUE;
   batch->n_pending--;
   open_batch_flush (batch);
