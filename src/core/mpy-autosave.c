@@ -15,6 +15,7 @@
  */
 
 #include "mpy-autosave.h"
+#include "mpy-file-loader.h"
 #include "mpy-session-private.h"
 
 #include <errno.h>
@@ -174,7 +175,7 @@ repair_journal (MpyAutosave *self)
 
   if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
     return;
-  if (!mpy_session_load_contents (self->path, &contents, &length, NULL) || length == 0)
+  if (!mpy_file_load_contents (self->path, MPY_SESSION_MAX_SIZE, NULL, &contents, &length, NULL) || length == 0)
     return;
 
   if (!mpy_session_parse (contents, length, &parse, NULL))
@@ -692,7 +693,7 @@ mpy_autosave_load_full (const char  *path,
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return NULL;
-  if (!mpy_session_load_contents (path, &contents, &length, error))
+  if (!mpy_file_load_contents (path, MPY_SESSION_MAX_SIZE, NULL, &contents, &length, error))
     return NULL;
   if (length == 0)
     return NULL;

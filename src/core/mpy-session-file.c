@@ -10,6 +10,7 @@
 
 #define _GNU_SOURCE   /* O_TMPFILE, linkat (AT_EMPTY_PATH), fallocate */
 
+#include "mpy-file-loader.h"
 #include "mpy-session-private.h"
 
 #include <errno.h>
@@ -21,101 +22,32 @@
 
 #include <glib/gstdio.h>
 
-gboolean
-mpy_session_load_contents (const char  *path,
-                           char       **contents,
-                           gsize       *length,
-                           GError     **error)
+static GPtrArray *
+read_file (const char    *path,
+           GCancellable  *cancellable,
+           GError       **warning,
+           GError       **error)
 {
-  g_autofree char *display = g_filename_display_name (path);
-  g_autofree char *data = NULL;
-  GStatBuf st;
-  gsize capacity;
-  gsize n = 0;
-  int fd;
+  g_autofree char *contents = NULL;
+  g_autofree char *display = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) local_warning = NULL;
+  GPtrArray *snapshots;
+  gsize length = 0;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
+  if (!mpy_file_load_contents (path, MPY_SESSION_MAX_SIZE, cancellable, &contents, &length, error))
+    return NULL;
 
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Could not open “%s”: %s"), display, g_strerror (saved_errno));
-      return FALSE;
-    }
+  display = g_filename_display_name (path);
+  snapshots = mpy_session_read_text_full (contents, length,
+                                          warning != NULL ? &local_warning : NULL,
+                                          &local_error);
+  if (snapshots == NULL)
+    g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", display);
+  else if (local_warning != NULL)
+    g_propagate_prefixed_error (warning, g_steal_pointer (&local_warning), "%s: ", display);
 
-  /* Size and type are checked before anything is read: a FIFO or a device could block or
-   * never end, and a huge file must not be pulled into memory. */
-  if (fstat (fd, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      close (fd);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
-      return FALSE;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      close (fd);
-      g_set_error (error, G_FILE_ERROR, S_ISDIR (st.st_mode) ? G_FILE_ERROR_ISDIR : G_FILE_ERROR_INVAL,
-                   _("“%s” is not a regular file"), display);
-      return FALSE;
-    }
-  if (st.st_size > MPY_SESSION_MAX_SIZE)
-    {
-      close (fd);
-      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TOO_LARGE,
-                   _("“%s” is too large (%lld MiB); MpyMemMap opens files of at most %d MiB"),
-                   display, (long long) st.st_size >> 20,
-                   MPY_SESSION_MAX_SIZE >> 20);
-      return FALSE;
-    }
-
-  /* Read up to one byte more than the limit, in case the file grew since fstat(). */
-  capacity = (gsize) st.st_size;
-  data = g_malloc (capacity + 1);
-  for (;;)
-    {
-      gssize r;
-
-      if (n == capacity)
-        {
-          if (capacity > MPY_SESSION_MAX_SIZE)
-            break;
-          capacity = MIN (MAX (capacity * 2, 4096), (gsize) MPY_SESSION_MAX_SIZE + 1);
-          data = g_realloc (data, capacity + 1);
-        }
-      r = read (fd, data + n, capacity - n);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r < 0)
-        {
-          int saved_errno = errno;
-
-          close (fd);
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                       _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
-          return FALSE;
-        }
-      if (r == 0)
-        break;
-      n += r;
-    }
-  close (fd);
-
-  if (n > MPY_SESSION_MAX_SIZE)
-    {
-      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TOO_LARGE,
-                   _("“%s” is too large; MpyMemMap opens files of at most %d MiB"),
-                   display, MPY_SESSION_MAX_SIZE >> 20);
-      return FALSE;
-    }
-
-  data[n] = '\0';
-  *contents = g_steal_pointer (&data);
-  *length = n;
-  return TRUE;
+  return snapshots;
 }
 
 /**
@@ -124,7 +56,8 @@ mpy_session_load_contents (const char  *path,
  * @error: return location for a #GError
  *
  * Reads a session file or any text file, as mpy_session_read_text(). The size (at most
- * 256 MiB) and the file type are checked before reading.
+ * 256 MiB) and the file type are checked before reading (mpy_file_load_contents()): a FIFO,
+ * a socket or a device is refused without blocking.
  *
  * Returns: (transfer full) (element-type MpySnapshot): the snapshots, or %NULL with @error
  */
@@ -132,7 +65,10 @@ GPtrArray *
 mpy_session_read_file (const char  *path,
                        GError     **error)
 {
-  return mpy_session_read_file_full (path, NULL, error);
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return read_file (path, NULL, NULL, error);
 }
 
 /**
@@ -150,30 +86,11 @@ mpy_session_read_file_full (const char  *path,
                             GError     **warning,
                             GError     **error)
 {
-  g_autofree char *contents = NULL;
-  g_autofree char *display = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GError) local_warning = NULL;
-  GPtrArray *snapshots;
-  gsize length = 0;
-
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (warning == NULL || *warning == NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!mpy_session_load_contents (path, &contents, &length, error))
-    return NULL;
-
-  display = g_filename_display_name (path);
-  snapshots = mpy_session_read_text_full (contents, length,
-                                          warning != NULL ? &local_warning : NULL,
-                                          &local_error);
-  if (snapshots == NULL)
-    g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", display);
-  else if (local_warning != NULL)
-    g_propagate_prefixed_error (warning, g_steal_pointer (&local_warning), "%s: ", display);
-
-  return snapshots;
+  return read_file (path, NULL, warning, error);
 }
 
 /**
@@ -652,7 +569,7 @@ read_file_thread (GTask        *task,
     return;
 
   result = g_new0 (ReadResult, 1);
-  result->snapshots = mpy_session_read_file_full (task_data, &result->warning, &error);
+  result->snapshots = read_file (task_data, cancellable, &result->warning, &error);
   if (result->snapshots == NULL)
     {
       read_result_free (result);

@@ -68,12 +68,6 @@ void        mpy_session_parse_clear      (MpySessionParse  *result);
 /* The message for the user: the first problem and how many records were opened. */
 GError     *mpy_session_parse_warning    (MpySessionParse  *result);
 
-/* Reads a regular file of at most MPY_SESSION_MAX_SIZE bytes, checked before reading. */
-gboolean    mpy_session_load_contents    (const char  *path,
-                                          char       **contents,
-                                          gsize       *length,
-                                          GError     **error);
-
 /* Atomic replace (temporary file, fsync, rename); the old file stays when it fails. */
 gboolean    mpy_session_replace_contents (const char  *path,
                                           const char  *text,
