@@ -837,8 +837,11 @@ test_render_png (void)
   g_autofree char *png = g_build_filename (dir, "out.png", NULL);
   g_autofree char *a = tm_fixture ("unix-heap256k-after-alloc.txt");
   g_autofree char *b = tm_fixture ("unix-heap256k-fragmented.txt");
-  g_autoptr(MpySnapshot) sa = read_fixture (a);
-  g_autoptr(MpySnapshot) sb = read_fixture (b);
+  g_autoptr(MpySnapshot) read_a = read_fixture (a);
+  g_autoptr(MpySnapshot) read_b = read_fixture (b);
+  /* The CLI names an unlabelled dump after its file, and the title is part of the picture. */
+  g_autoptr(MpySnapshot) sa = mpy_snapshot_with_label (read_a, "unix-heap256k-after-alloc.txt");
+  g_autoptr(MpySnapshot) sb = mpy_snapshot_with_label (read_b, "unix-heap256k-fragmented.txt");
   g_autoptr(MpyDiff) diff = mpy_diff_new (sa, sb, NULL);
 
   {
