@@ -143,3 +143,13 @@ mpy_test_find_dialog (GtkWindow *parent)
     }
   return NULL;
 }
+
+GtkInfoBar *
+mpy_test_revealed_info_bar (MpyWindow *window)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (gtk_window_get_child (GTK_WINDOW (window)));
+       w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_INFO_BAR (w) && gtk_info_bar_get_revealed (GTK_INFO_BAR (w)))
+      return GTK_INFO_BAR (w);
+  return NULL;
+}

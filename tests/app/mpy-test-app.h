@@ -40,5 +40,7 @@ MpySnapshot *mpy_test_row         (MpyWindow       *window,
 GList       *mpy_test_windows     (GtkApplication  *app);
 /* The dialog (a GtkMessageDialog) shown for @parent, or NULL. */
 GtkDialog   *mpy_test_find_dialog (GtkWindow       *parent);
+/* The first banner (GtkInfoBar) the window shows, or NULL. */
+GtkInfoBar  *mpy_test_revealed_info_bar (MpyWindow *window);
 
 G_END_DECLS

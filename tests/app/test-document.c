@@ -330,16 +330,6 @@ test_delete_and_rename_can_be_undone (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static GtkInfoBar *
-revealed_info_bar (MpyWindow *window)
-{
-  for (GtkWidget *w = gtk_widget_get_first_child (gtk_window_get_child (GTK_WINDOW (window)));
-       w != NULL; w = gtk_widget_get_next_sibling (w))
-    if (GTK_IS_INFO_BAR (w) && gtk_info_bar_get_revealed (GTK_INFO_BAR (w)))
-      return GTK_INFO_BAR (w);
-  return NULL;
-}
-
 /* After a crash every unsaved document comes back as it was: each in its own window, with
  * every snapshot however it arrived (opened, renamed, imported, pasted), in order, with the
  * file it belongs to. */
@@ -407,8 +397,8 @@ test_crash_restores_every_document (void)
   mpy_window_load_initial (window);
   gtk_window_present (GTK_WINDOW (window));
   mpy_test_run_for (100);
-  g_assert_nonnull (revealed_info_bar (window));
-  gtk_info_bar_response (revealed_info_bar (window), 2 /* Restore */);
+  g_assert_nonnull (mpy_test_revealed_info_bar (window));
+  gtk_info_bar_response (mpy_test_revealed_info_bar (window), 2 /* Restore */);
   g_assert_true (mpy_test_run_until (has_n_windows, GUINT_TO_POINTER (2), 5000));
 
   windows = mpy_test_windows (GTK_APPLICATION (app));

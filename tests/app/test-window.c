@@ -52,6 +52,7 @@ static MpyApplication *app;
 #define fixture_path(name) mpy_test_fixture (name)
 #define n_rows(window) mpy_test_n_rows (window)
 #define row_snapshot(window, position) mpy_test_row ((window), (position))
+#define revealed_restore_bar(window) mpy_test_revealed_info_bar (window)
 
 typedef struct {
   MpyWindow *window;
@@ -961,16 +962,6 @@ test_pasted_snapshot_is_journaled (void)
                    mpy_snapshot_get_raw_text (row_snapshot (window, 0)));
 
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static GtkInfoBar *
-revealed_restore_bar (MpyWindow *window)
-{
-  for (GtkWidget *w = gtk_widget_get_first_child (gtk_window_get_child (GTK_WINDOW (window)));
-       w != NULL; w = gtk_widget_get_next_sibling (w))
-    if (GTK_IS_INFO_BAR (w) && gtk_info_bar_get_revealed (GTK_INFO_BAR (w)))
-      return GTK_INFO_BAR (w);
-  return NULL;
 }
 
 static gboolean
