@@ -1292,6 +1292,38 @@ assert_cli_fails (const char *mode,
   g_assert_nonnull (strstr (run.err, in_message));
 }
 
+/* A capture that stopped the user's program says so (issue 8.10); one that found the board
+ * idle does not. The session records it as a flag. */
+static void
+test_cli_capture_interrupted_program (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mpy-cli-XXXXXX", NULL);
+  g_autofree char *session = g_build_filename (dir, "board.mpysession", NULL);
+  g_autoptr(GPtrArray) snapshots = NULL;
+  g_autoptr(GError) error = NULL;
+
+  NEED_CLI ();
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(MpyTestBoard) board = fake (i == 0 ? "running" : "normal");
+      g_auto(CliRun) run = { 0 };
+
+      run_cli (&run, (const char * const[]) { "--port", board->link, "-o", session, NULL });
+      g_assert_cmpint (run.status, ==, 0);
+      if (i == 0)
+        g_assert_nonnull (strstr (run.err, "the board was running a program; it was interrupted"));
+      else
+        g_assert_null (strstr (run.err, "interrupted"));
+    }
+  snapshots = mpy_session_read_file (session, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (snapshots->len, ==, 2);
+  g_assert_true (mpy_snapshot_get_flags (g_ptr_array_index (snapshots, 0)) & MPY_SNAPSHOT_FLAG_INTERRUPTED);
+  g_assert_false (mpy_snapshot_get_flags (g_ptr_array_index (snapshots, 1)) & MPY_SNAPSHOT_FLAG_INTERRUPTED);
+  g_unlink (session);
+  g_rmdir (dir);
+}
+
 static void
 test_cli_capture_faults (void)
 {
@@ -1693,6 +1725,7 @@ main (int argc, char **argv)
       g_test_add_func ("/device/cli/capture-qemu", test_cli_capture_qemu);
       g_test_add_func ("/device/cli/capture-appends-session", test_cli_capture_appends_session);
       g_test_add_func ("/device/cli/capture-faults", test_cli_capture_faults);
+      g_test_add_func ("/device/cli/capture-says-it-interrupted-a-program", test_cli_capture_interrupted_program);
       g_test_add_func ("/device/cli/capture-busy", test_cli_capture_busy);
       g_test_add_func ("/device/cli/capture-exec-traceback-exits-1", test_cli_capture_exec_traceback_exits_1);
       g_test_add_func ("/device/cli/capture-exec-output-escaped", test_cli_capture_exec_output_escaped);
