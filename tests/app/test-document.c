@@ -309,6 +309,9 @@ test_delete_and_rename_can_be_undone (void)
   g_assert_cmpuint (mpy_test_n_rows (window), ==, before - 2);
   g_assert_nonnull (mpy_window_get_undo_message (window));
   g_assert_nonnull (strstr (mpy_window_get_undo_message (window), "2 snapshots deleted"));
+  /* The one after the first deleted is selected, for the next Delete. */
+  g_assert_true (gtk_selection_model_is_selected (selection, 1));
+  g_assert_true (mpy_test_row (window, 1) == g_ptr_array_index (kept, 2));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
   g_assert_cmpuint (mpy_test_n_rows (window), ==, before);
