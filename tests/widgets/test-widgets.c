@@ -161,14 +161,13 @@ typedef struct {
   MpyLegend     *legend;
 } Canvas;
 
-/* The canvas as the window puts it together: the damage band over the scrolled view, the
- * legend under it, both bound to the view. */
+/* The canvas as the window puts it together: the damage band over the scrolled view (bound
+ * to its "notice"), the legend under it (following the view). */
 static void
 canvas_open (Canvas *c,
              int     width,
              int     height)
 {
-  static const char *follow[] = { "snapshot", "diff", "show-free", "rainbow", "highlight-largest-free" };
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
   c->window = gtk_window_new ();
@@ -179,8 +178,7 @@ canvas_open (Canvas *c,
   c->band = MPY_DAMAGE_BAND (mpy_damage_band_new ());
   c->legend = MPY_LEGEND (mpy_legend_new ());
   g_object_bind_property (c->view, "notice", c->band, "text", G_BINDING_SYNC_CREATE);
-  for (guint i = 0; i < G_N_ELEMENTS (follow); i++)
-    g_object_bind_property (c->view, follow[i], c->legend, follow[i], G_BINDING_SYNC_CREATE);
+  mpy_legend_set_view (c->legend, c->view);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (c->scrolled), GTK_WIDGET (c->view));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (c->band));
   gtk_box_append (GTK_BOX (box), c->scrolled);

@@ -30,10 +30,9 @@ G_DECLARE_FINAL_TYPE (MpyHeapView, mpy_heap_view, MPY, HEAP_VIEW, GtkWidget)
  * double), "columns" (guint), "rainbow", "show-free", "highlight-largest-free" (gboolean),
  * "hovered-block" (gint64, -1 for none), "notice" (string, read-only).
  *
- * The view paints the map only. Its legend is an MpyLegend and the band that says a dump is
- * damaged an MpyDamageBand, placed around it (bind the legend's "snapshot", "diff",
- * "show-free", "rainbow" and "highlight-largest-free" and the band's "text" to the view's
- * "snapshot", "diff", … and "notice"). The palette follows the theme: a light text
+ * The view paints the map only. Its legend is an MpyLegend (whose "view" is this view) and
+ * the band that says a dump is damaged an MpyDamageBand (bind its "text" to the view's
+ * "notice"), placed around it. The palette follows the theme: a light text
  * colour selects the renderer's dark palette, so the "dark" field of the options is ignored by
  * mpy_heap_view_set_options() and reports the current choice in mpy_heap_view_get_options().
  * The zoom actions are widget actions: from outside the canvas (a header bar button, a window

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mpy-heap-view.h"
 #include "mpy-legend.h"
 #include "mpy-palette.h"
 #include "mpy-theme.h"
@@ -27,14 +28,11 @@ typedef struct {
 
 struct _MpyLegend
 {
-  GtkWidget    parent_instance;
+  GtkWidget     parent_instance;
 
-  MpySnapshot *snapshot;
-  MpyDiff     *diff;
-  gboolean     show_free;
-  gboolean     rainbow;
-  gboolean     highlight_largest_free;
-  gboolean     dark;
+  MpyHeapView  *view;
+  GSignalGroup *view_signals;   /* what the view shows, and how */
+  gboolean      dark;
 
   GArray      *items;        /* Item; rebuilt on a property or style change */
   int          line_height;
@@ -44,11 +42,7 @@ G_DEFINE_FINAL_TYPE (MpyLegend, mpy_legend, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
-  PROP_SNAPSHOT,
-  PROP_DIFF,
-  PROP_SHOW_FREE,
-  PROP_RAINBOW,
-  PROP_HIGHLIGHT_LARGEST_FREE,
+  PROP_VIEW,
   N_PROPS
 };
 
@@ -83,20 +77,26 @@ rebuild (MpyLegend *self)
   MpyRenderOptions options = MPY_RENDER_OPTIONS_INIT;
   MpyLegendEntry entries[MPY_LEGEND_MAX_ENTRIES];
   g_autoptr(PangoLayout) probe = gtk_widget_create_pango_layout (GTK_WIDGET (self), "Ag");
+  gboolean highlight = FALSE;
   guint n;
 
-  options.show_free = self->show_free;
-  options.rainbow = self->rainbow;
+  if (self->view != NULL)
+    {
+      mpy_heap_view_get_options (self->view, &options);
+      g_object_get (self->view, "highlight-largest-free", &highlight, NULL);
+    }
   options.dark = self->dark;
   g_array_set_size (self->items, 0);
-  n = mpy_palette_get_legend (self->snapshot, self->diff, &options, entries);
+  n = mpy_palette_get_legend (self->view ? mpy_heap_view_get_snapshot (self->view) : NULL,
+                              self->view ? mpy_heap_view_get_diff (self->view) : NULL,
+                              &options, entries);
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *text = mpy_legend_entry_get_text (&entries[i]);
 
       add_item (self, text, entries[i].color, FALSE);
     }
-  if (self->highlight_largest_free)
+  if (highlight)
     add_item (self, _("largest free run"),
               mpy_palette_get_highlight (self->dark), TRUE);
 
@@ -236,34 +236,9 @@ mpy_legend_css_changed (GtkWidget         *widget,
 }
 
 static void
-set_boxed (MpyLegend  *self,
-           gpointer   *field,
-           gpointer    value,
-           GBoxedCopyFunc copy,
-           GDestroyNotify free_func,
-           guint       prop_id)
+on_view_notify (MpyLegend *self)
 {
-  if (*field == value)
-    return;
-  if (*field != NULL)
-    free_func (*field);
-  *field = value != NULL ? copy (value) : NULL;
   rebuild (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
-}
-
-static void
-set_flag (MpyLegend *self,
-          gboolean  *field,
-          gboolean   value,
-          guint      prop_id)
-{
-  value = !!value;
-  if (*field == value)
-    return;
-  *field = value;
-  rebuild (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
 static void
@@ -276,20 +251,8 @@ mpy_legend_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SNAPSHOT:
-      g_value_set_boxed (value, self->snapshot);
-      break;
-    case PROP_DIFF:
-      g_value_set_boxed (value, self->diff);
-      break;
-    case PROP_SHOW_FREE:
-      g_value_set_boolean (value, self->show_free);
-      break;
-    case PROP_RAINBOW:
-      g_value_set_boolean (value, self->rainbow);
-      break;
-    case PROP_HIGHLIGHT_LARGEST_FREE:
-      g_value_set_boolean (value, self->highlight_largest_free);
+    case PROP_VIEW:
+      g_value_set_object (value, self->view);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -306,22 +269,8 @@ mpy_legend_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SNAPSHOT:
-      set_boxed (self, (gpointer *) &self->snapshot, g_value_get_boxed (value),
-                 (GBoxedCopyFunc) mpy_snapshot_ref, (GDestroyNotify) mpy_snapshot_unref, prop_id);
-      break;
-    case PROP_DIFF:
-      set_boxed (self, (gpointer *) &self->diff, g_value_get_boxed (value),
-                 (GBoxedCopyFunc) mpy_diff_ref, (GDestroyNotify) mpy_diff_unref, prop_id);
-      break;
-    case PROP_SHOW_FREE:
-      set_flag (self, &self->show_free, g_value_get_boolean (value), prop_id);
-      break;
-    case PROP_RAINBOW:
-      set_flag (self, &self->rainbow, g_value_get_boolean (value), prop_id);
-      break;
-    case PROP_HIGHLIGHT_LARGEST_FREE:
-      set_flag (self, &self->highlight_largest_free, g_value_get_boolean (value), prop_id);
+    case PROP_VIEW:
+      mpy_legend_set_view (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -333,8 +282,8 @@ mpy_legend_dispose (GObject *object)
 {
   MpyLegend *self = MPY_LEGEND (object);
 
-  g_clear_pointer (&self->snapshot, mpy_snapshot_unref);
-  g_clear_pointer (&self->diff, mpy_diff_unref);
+  g_signal_group_set_target (self->view_signals, NULL);
+  g_clear_object (&self->view);
 
   G_OBJECT_CLASS (mpy_legend_parent_class)->dispose (object);
 }
@@ -345,6 +294,7 @@ mpy_legend_finalize (GObject *object)
   MpyLegend *self = MPY_LEGEND (object);
 
   g_clear_pointer (&self->items, g_array_unref);
+  g_clear_object (&self->view_signals);
 
   G_OBJECT_CLASS (mpy_legend_parent_class)->finalize (object);
 }
@@ -366,26 +316,10 @@ mpy_legend_class_init (MpyLegendClass *klass)
   widget_class->snapshot = mpy_legend_snapshot;
   widget_class->css_changed = mpy_legend_css_changed;
 
-  properties[PROP_SNAPSHOT] =
-    g_param_spec_boxed ("snapshot", NULL, "The snapshot whose kinds are listed",
-                        MPY_TYPE_SNAPSHOT,
-                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DIFF] =
-    g_param_spec_boxed ("diff", NULL, "The diff whose states are listed instead, or NULL",
-                        MPY_TYPE_DIFF,
-                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SHOW_FREE] =
-    g_param_spec_boolean ("show-free", NULL, "Free blocks are drawn in a visible colour",
-                          TRUE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_RAINBOW] =
-    g_param_spec_boolean ("rainbow", NULL, "Tails take their object's colour",
-                          FALSE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_HIGHLIGHT_LARGEST_FREE] =
-    g_param_spec_boolean ("highlight-largest-free", NULL, "List the largest free run's outline",
-                          FALSE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VIEW] =
+    g_param_spec_object ("view", NULL, "The heap view whose map the legend explains",
+                         MPY_TYPE_HEAP_VIEW,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "heaplegend");
@@ -394,9 +328,16 @@ mpy_legend_class_init (MpyLegendClass *klass)
 static void
 mpy_legend_init (MpyLegend *self)
 {
-  self->show_free = TRUE;
+  static const char *followed[] = {
+    "notify::snapshot", "notify::diff", "notify::columns", "notify::show-free",
+    "notify::rainbow", "notify::highlight-largest-free",
+  };
+
   self->items = g_array_new (FALSE, TRUE, sizeof (Item));
   g_array_set_clear_func (self->items, item_clear);
+  self->view_signals = g_signal_group_new (MPY_TYPE_HEAP_VIEW);
+  for (guint i = 0; i < G_N_ELEMENTS (followed); i++)
+    g_signal_group_connect_swapped (self->view_signals, followed[i], G_CALLBACK (on_view_notify), self);
   rebuild (self);
 }
 
@@ -409,6 +350,26 @@ GtkWidget *
 mpy_legend_new (void)
 {
   return g_object_new (MPY_TYPE_LEGEND, NULL);
+}
+
+/**
+ * mpy_legend_set_view:
+ * @view: (nullable): the heap view to follow
+ *
+ * Lists the entries for what @view shows, and follows it.
+ */
+void
+mpy_legend_set_view (MpyLegend   *self,
+                     MpyHeapView *view)
+{
+  g_return_if_fail (MPY_IS_LEGEND (self));
+  g_return_if_fail (view == NULL || MPY_IS_HEAP_VIEW (view));
+
+  if (!g_set_object (&self->view, view))
+    return;
+  g_signal_group_set_target (self->view_signals, view);
+  rebuild (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
 }
 
 /**
