@@ -143,11 +143,12 @@ row (const char *firmware,
 {
   g_autoptr(GError) error = NULL;
   const char *only = g_getenv ("MPY_BENCH_LINKS");
+  g_autofree char *scheme = g_strndup (link, strcspn (link, ": "));
   double capture_ms, raw_ms;
   gsize bytes;
 
   /* MPY_BENCH_LINKS=rfc2217,ws: only those rows */
-  if (only != NULL && strstr (only, g_strndup (link, strcspn (link, ": "))) == NULL)
+  if (only != NULL && strstr (only, scheme) == NULL)
     return;
 
   if (!measure (address, rounds, &capture_ms, &raw_ms, &bytes, &error))
