@@ -7,6 +7,7 @@
 
 #include "mpy-dump-reader.h"
 #include "mpy-file-loader.h"
+#include "mpy-named-log-private.h"
 #include "mpy-snapshot-private.h"
 #include "mpy-stats.h"
 
@@ -1260,6 +1261,8 @@ read_text (const char  *text,
                    "“import micropython; micropython.mem_info(1)”", source ? source : "the text");
       return NULL;
     }
+  if (check_text)
+    _mpy_named_log_annotate (text, length, r.dumps);
   return r.dumps;
 }
 
