@@ -72,6 +72,11 @@ typedef struct {
   GPtrArray  *reasons;        /* char*, reasons for the damage verdict */
   guint       n_extra_reasons;
   GArray     *missing;        /* MpyBlockRange: lines not received, filled with free blocks */
+  /* text that is not the dump's, inside it (a program printing while the dump streamed) */
+  guint       foreign_line;   /* line number, 0: none */
+  char       *foreign_text;   /* the start of that text */
+  guint       maybe_foreign_line;   /* a line not read, foreign once a dump line follows */
+  char       *maybe_foreign_text;
 } Reader;
 
 static const guint8 hex_value[256] = {
@@ -276,6 +281,40 @@ reset_dump (Reader *r)
   g_ptr_array_set_size (r->reasons, 0);
   r->n_extra_reasons = 0;
   g_array_set_size (r->missing, 0);
+  r->foreign_line = r->maybe_foreign_line = 0;
+  g_clear_pointer (&r->foreign_text, g_free);
+  g_clear_pointer (&r->maybe_foreign_text, g_free);
+}
+
+/* Printable text: what a program prints, unlike the odd bytes of line noise. */
+static gboolean
+is_printed_text (const char *s,
+                 gsize       n)
+{
+  gboolean letter = FALSE;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if ((guchar) s[i] < 0x20 || (guchar) s[i] > 0x7e)
+        return FALSE;
+      letter |= g_ascii_isalpha (s[i]);
+    }
+  return letter;
+}
+
+/* Text a program printed, found in a dump at @line_no; only the first is kept. */
+static void
+note_foreign (Reader     *r,
+              guint      *line_slot,
+              char      **text_slot,
+              const char *s,
+              gsize       n,
+              guint       line_no)
+{
+  if (*line_slot != 0)
+    return;
+  *line_slot = line_no;
+  *text_slot = g_strndup (s, MIN (n, 24));
 }
 
 static void
@@ -757,6 +796,9 @@ finish_dump (Reader *r)
   if (structural->len > 0 || r->reasons->len > 0)
     {
       reason = g_string_new (NULL);
+      if (r->foreign_line != 0)
+        g_string_append_printf (reason, "text printed by the board's program interrupted the "
+                                "dump (line %u: “%s”)", r->foreign_line, r->foreign_text);
       for (guint k = 0; k < structural->len; k++)
         {
           if (reason->len)
@@ -888,6 +930,16 @@ try_block_line (Reader     *r,
             g_snprintf (shown, sizeof shown, "%c", c);
           else
             g_snprintf (shown, sizeof shown, "\\x%02x", c);
+          if (g_ascii_isalpha (c) && is_printed_text (s, n_chars))
+            {
+              /* the printed word may begin with letters that are block kinds ("tick") */
+              gsize from = first_bad;
+
+              while (from > 0 && g_ascii_isalpha (s[from - 1]))
+                from--;
+              note_foreign (r, &r->foreign_line, &r->foreign_text, s + from, n_chars - from,
+                            line_no);
+            }
           if (n_bad == 1)
             add_reason (r, "line %u, column %zu: unknown block kind '%s' (read as a head block)",
                         line_no, digits + 2 + first_bad + 1, shown);
@@ -1158,7 +1210,19 @@ handle_line (Reader *r,
     }
 
   if (taken && r->in_dump)
-    r->dump_end = line_end;
+    {
+      r->dump_end = line_end;
+      /* a line that is not the dump's between two that are: printed into the dump */
+      if (r->maybe_foreign_line != 0 && r->foreign_line == 0)
+        {
+          r->foreign_line = r->maybe_foreign_line;
+          r->foreign_text = g_steal_pointer (&r->maybe_foreign_text);
+        }
+      r->maybe_foreign_line = 0;
+      g_clear_pointer (&r->maybe_foreign_text, g_free);
+    }
+  else if (!taken && r->in_dump && r->areas->len > 0 && is_printed_text (s, n))
+    note_foreign (r, &r->maybe_foreign_line, &r->maybe_foreign_text, s, n, line_no);
 }
 
 /* NUL bytes, or mostly control characters, mean this is not text. */
@@ -1246,6 +1310,8 @@ read_text (const char  *text,
   g_array_unref (r.lines);
   g_ptr_array_unref (r.reasons);
   g_array_unref (r.missing);
+  g_free (r.foreign_text);
+  g_free (r.maybe_foreign_text);
 
   if (r.dumps->len >= MAX_DUMPS)
     {
