@@ -266,9 +266,18 @@ capture_done_cb (GObject      *object,
 
   snapshot = mpy_connection_capture_finish (MPY_CONNECTION (object), result, &error);
   if (snapshot == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, snapshot, (GDestroyNotify) mpy_snapshot_unref);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* A program of the user's was stopped by the capture: say so where the board talks. */
+  if ((mpy_snapshot_get_flags (snapshot) & MPY_SNAPSHOT_FLAG_INTERRUPTED) && self->output_view != NULL)
+    {
+      append_output (self, _("The board was running a program; it was interrupted to capture."),
+                     "error");
+      append_output (self, "\n", NULL);
+    }
+  g_task_return_pointer (task, snapshot, (GDestroyNotify) mpy_snapshot_unref);
 }
 
 static void

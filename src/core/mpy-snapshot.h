@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
@@ -78,9 +78,15 @@ typedef enum {
   MPY_SNAPSHOT_FLAG_SOFT_RESET = 1 << 0,  /* soft reset before the capture */
   MPY_SNAPSHOT_FLAG_GC         = 1 << 1,  /* gc.collect() before the capture */
   MPY_SNAPSHOT_FLAG_RETRIED    = 1 << 2,  /* first attempt was damaged, this is the retry */
+  MPY_SNAPSHOT_FLAG_INTERRUPTED = 1 << 3, /* the board was running a program; it was interrupted */
 } MpySnapshotFlags;
 
 typedef struct _MpySnapshot MpySnapshot;
+
+/* A boxed type (copy = ref), so that GObject properties, GValues, .ui files and
+ * GtkExpressions can hold snapshots. */
+#define MPY_TYPE_SNAPSHOT (mpy_snapshot_get_type ())
+GType             mpy_snapshot_get_type         (void) G_GNUC_CONST;
 
 /* Immutable once built, reference counted, safe to share between threads. */
 MpySnapshot      *mpy_snapshot_ref              (MpySnapshot *self);

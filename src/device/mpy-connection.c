@@ -17,17 +17,15 @@ G_DEFINE_ENUM_TYPE (MpyLineMode, mpy_line_mode,
   G_DEFINE_ENUM_VALUE (MPY_LINE_ON, "on"),
   G_DEFINE_ENUM_VALUE (MPY_LINE_OFF, "off"))
 
+G_DEFINE_ENUM_TYPE (MpyRawPasteMode, mpy_raw_paste_mode,
+  G_DEFINE_ENUM_VALUE (MPY_RAW_PASTE_AUTO, "auto"),
+  G_DEFINE_ENUM_VALUE (MPY_RAW_PASTE_OFF, "off"))
+
 G_DEFINE_ENUM_TYPE (MpyConnectionState, mpy_connection_state,
   G_DEFINE_ENUM_VALUE (MPY_CONNECTION_DISCONNECTED, "disconnected"),
   G_DEFINE_ENUM_VALUE (MPY_CONNECTION_CONNECTING, "connecting"),
   G_DEFINE_ENUM_VALUE (MPY_CONNECTION_READY, "ready"),
   G_DEFINE_ENUM_VALUE (MPY_CONNECTION_BUSY, "busy"))
-
-/* The statement a capture runs. `__import__` leaves the user's globals alone (no
- * `micropython` name, no dict growth), and the statement leaves the least garbage we
- * measured on the micro:bit: 128 B per capture (mpremote's `import micropython;
- * micropython.mem_info(1)` leaves 144 B). */
-#define CAPTURE_STMT "__import__('micropython').mem_info(1)"
 
 typedef enum {
   OP_CAPTURE,
@@ -44,12 +42,14 @@ typedef struct
   char            *code;
   /* settings copied at submission, so the worker never reads the GObject */
   char            *path;
+  char            *password;
   guint            baud;
   MpyLineMode      dtr;
   MpyLineMode      rts;
   guint            connect_ms;
   guint            idle_ms;
   guint            exec_ms;
+  MpyRawPasteMode  raw_paste;
 } Op;
 
 /* Everything the worker thread owns. Freed by the worker when it quits. */
@@ -68,12 +68,14 @@ struct _MpyConnection
   GObject             parent_instance;
 
   char               *path;
+  char               *password;
   guint               baud;
   MpyLineMode         dtr;
   MpyLineMode         rts;
   guint               connect_ms;
   guint               idle_ms;
   guint               exec_ms;
+  MpyRawPasteMode     raw_paste;
   MpyConnectionState  state;
   char               *banner;
   const char         *transport;
@@ -97,6 +99,7 @@ enum {
   PROP_IDLE_TIMEOUT,
   PROP_EXEC_TIMEOUT,
   PROP_TRANSPORT,
+  PROP_RAW_PASTE,
   N_PROPS
 };
 
@@ -115,6 +118,7 @@ op_free (Op *op)
   g_clear_object (&op->task);
   g_free (op->code);
   g_free (op->path);
+  g_free (op->password);
   g_free (op);
 }
 
@@ -397,6 +401,7 @@ ensure_open (Worker  *worker,
   if (worker->repl != NULL)
     {
       mpy_raw_repl_set_timeouts (worker->repl, op->connect_ms, op->idle_ms);
+      mpy_raw_repl_set_raw_paste (worker->repl, op->raw_paste);
       return TRUE;
     }
 
@@ -405,6 +410,7 @@ ensure_open (Worker  *worker,
   options.dtr = op->dtr;
   options.rts = op->rts;
   options.connect_timeout_ms = op->connect_ms;
+  options.password = op->password;
   transport = mpy_transport_open (op->path, &options,
                                   op->task != NULL ? g_task_get_cancellable (op->task) : NULL,
                                   error);
@@ -415,6 +421,7 @@ ensure_open (Worker  *worker,
   worker->rts = op->rts;
   worker->repl = mpy_raw_repl_new (transport);
   mpy_raw_repl_set_timeouts (worker->repl, op->connect_ms, op->idle_ms);
+  mpy_raw_repl_set_raw_paste (worker->repl, op->raw_paste);
   return TRUE;
 }
 
@@ -467,7 +474,11 @@ capture_once (Worker        *worker,
   g_autofree char *err = NULL;
   g_autoptr(GError) read_error = NULL;
 
-  if (!mpy_raw_repl_exec (worker->repl, CAPTURE_STMT, &out, &err, cancellable, error))
+  /* the banner, and so the statement that leaves the least heap on this firmware, is known
+   * once in the raw REPL */
+  if (!mpy_raw_repl_enter (worker->repl, cancellable, error)
+      || !mpy_raw_repl_exec (worker->repl, mpy_raw_repl_get_quirks (worker->repl)->capture_stmt,
+                             &out, &err, cancellable, error))
     return FALSE;
 
   if (err[0] != '\0')
@@ -562,6 +573,8 @@ do_capture (Worker        *worker,
         }
     }
 
+  if (mpy_raw_repl_take_interrupted (worker->repl))
+    flags |= MPY_SNAPSHOT_FLAG_INTERRUPTED;
   return mpy_snapshot_with_metadata (snapshot, now, NULL, op->path,
                                      mpy_raw_repl_get_banner (worker->repl), flags);
 }
@@ -712,12 +725,14 @@ submit (MpyConnection *self,
         Op            *op)
 {
   op->path = g_strdup (self->path);
+  op->password = g_strdup (self->password);
   op->baud = self->baud;
   op->dtr = self->dtr;
   op->rts = self->rts;
   op->connect_ms = self->connect_ms;
   op->idle_ms = self->idle_ms;
   op->exec_ms = self->exec_ms;
+  op->raw_paste = self->raw_paste;
 
   self->n_ops++;
   set_state (self, self->state == MPY_CONNECTION_DISCONNECTED ? MPY_CONNECTION_CONNECTING
@@ -743,6 +758,7 @@ mpy_connection_finalize (GObject *object)
     g_thread_join (self->thread);
 
   g_free (self->path);
+  g_free (self->password);
   g_free (self->banner);
 
   G_OBJECT_CLASS (mpy_connection_parent_class)->finalize (object);
@@ -781,6 +797,7 @@ mpy_connection_get_property (GObject    *object,
     case PROP_IDLE_TIMEOUT: g_value_set_uint (value, self->idle_ms); break;
     case PROP_EXEC_TIMEOUT: g_value_set_uint (value, self->exec_ms); break;
     case PROP_TRANSPORT: g_value_set_string (value, self->transport); break;
+    case PROP_RAW_PASTE: g_value_set_enum (value, self->raw_paste); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -802,6 +819,7 @@ mpy_connection_set_property (GObject      *object,
     case PROP_CONNECT_TIMEOUT: mpy_connection_set_connect_timeout (self, g_value_get_uint (value)); break;
     case PROP_IDLE_TIMEOUT: mpy_connection_set_idle_timeout (self, g_value_get_uint (value)); break;
     case PROP_EXEC_TIMEOUT: mpy_connection_set_exec_timeout (self, g_value_get_uint (value)); break;
+    case PROP_RAW_PASTE: mpy_connection_set_raw_paste (self, g_value_get_enum (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -846,6 +864,9 @@ mpy_connection_class_init (MpyConnectionClass *klass)
   properties[PROP_TRANSPORT] =
     g_param_spec_string ("transport", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RAW_PASTE] =
+    g_param_spec_enum ("raw-paste", NULL, NULL, MPY_TYPE_RAW_PASTE_MODE, MPY_RAW_PASTE_AUTO,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1009,6 +1030,44 @@ mpy_connection_set_exec_timeout (MpyConnection *self,
     return;
   self->exec_ms = ms;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXEC_TIMEOUT]);
+}
+
+/**
+ * mpy_connection_set_password:
+ * @self: a #MpyConnection
+ * @password: (nullable): the WebREPL password for a `ws://` address
+ *
+ * Used when the link is opened next; kept in memory only.
+ */
+void
+mpy_connection_set_password (MpyConnection *self,
+                             const char    *password)
+{
+  g_return_if_fail (MPY_IS_CONNECTION (self));
+
+  g_free (self->password);
+  self->password = g_strdup (password);
+}
+
+MpyRawPasteMode
+mpy_connection_get_raw_paste (MpyConnection *self)
+{
+  g_return_val_if_fail (MPY_IS_CONNECTION (self), MPY_RAW_PASTE_AUTO);
+  return self->raw_paste;
+}
+
+/* %MPY_RAW_PASTE_OFF keeps to plain raw mode on this board; %MPY_RAW_PASTE_AUTO (the
+ * default) asks for raw-paste where the firmware quirk table allows it. */
+void
+mpy_connection_set_raw_paste (MpyConnection   *self,
+                              MpyRawPasteMode  mode)
+{
+  g_return_if_fail (MPY_IS_CONNECTION (self));
+
+  if (self->raw_paste == mode)
+    return;
+  self->raw_paste = mode;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RAW_PASTE]);
 }
 
 const char *
