@@ -41,6 +41,7 @@ const MpySnapshotData *_mpy_snapshot_get_data (MpySnapshot *self);
 const char *_mpy_snapshot_get_raw_label  (MpySnapshot *self);
 const char *_mpy_snapshot_get_raw_port   (MpySnapshot *self);
 const char *_mpy_snapshot_get_raw_banner (MpySnapshot *self);
+const char *_mpy_snapshot_get_raw_console (MpySnapshot *self);
 
 /* Fills @stats from a map (no snapshot needed); used by the reader for the verdict. */
 void _mpy_stats_compute_map (const guint8  *kinds,
@@ -59,11 +60,6 @@ void _mpy_stats_exclude_missing (const guint8        *kinds,
                                  const MpyBlockRange *missing,
                                  guint                n_missing,
                                  MpyStats            *stats);
-
-/* "235 blocks at 0x20001d30" (or without the address), or "no free block"
- * for a full heap; for the renderer's header and the CLI. */
-char *_mpy_stats_describe_largest_free_run (const MpyStats *stats,
-                                            gboolean        with_address);
 
 /* Kind lookup: 0 for a character that is not a block character, else the
  * normalised kind ('t' → '=', 'Q'/'q' → 'h'). */
