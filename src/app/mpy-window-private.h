@@ -72,9 +72,6 @@ void       _mpy_window_add_snapshots_full (MpyWindow     *self,
                                            gboolean       on_disk);
 void       _mpy_window_sync_autosave     (MpyWindow      *self);
 void       _mpy_window_update_title      (MpyWindow      *self);
-void       _mpy_window_capture           (MpyWindow      *self,
-                                          guint           flags,
-                                          gboolean        before_after);
 
 gboolean   _mpy_window_has_setting       (MpyWindow      *self,
                                           const char     *key);

@@ -203,8 +203,10 @@ post_update (Worker *worker,
   u->self = g_object_ref (self);
   if (worker->repl != NULL)
     {
-      u->state = MPY_CONNECTION_READY;
+      /* Ready only once the raw REPL answered on this port: an open port whose board never
+       * showed the banner (silent, cancelled while connecting) is not a connection. */
       u->banner = g_strdup (mpy_raw_repl_get_banner (worker->repl));
+      u->state = u->banner != NULL ? MPY_CONNECTION_READY : MPY_CONNECTION_DISCONNECTED;
       u->transport = mpy_transport_kind_to_string (
           mpy_transport_get_kind (mpy_raw_repl_get_transport (worker->repl)));
     }
