@@ -22,7 +22,6 @@
 #include "mpy-connection.h"
 #include "mpy-port-list.h"
 #include "mpy-session.h"
-#include "mpy-session-private.h"  /* mpy_session_open_for_append(): the -o check up front */
 
 #define EXIT_OK    0
 #define EXIT_FAIL  1
@@ -209,23 +208,6 @@ cancel_on_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* -o FILE must be a session file (or new, or empty): find out before the board is touched,
- * not after the capture. */
-static gboolean
-check_output_file (const char  *path,
-                   GError     **error)
-{
-  int fd;
-
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return TRUE;
-  fd = mpy_session_open_for_append (path, 0666, error);
-  if (fd < 0)
-    return FALSE;
-  close (fd);
-  return TRUE;
-}
-
 static void
 print_summary (FILE        *out,
                MpySnapshot *snapshot,
@@ -309,7 +291,7 @@ mpy_cli_capture (int    argc,
     return usage (context, "--exec-timeout must be between 1 and 86400 seconds (or 0 for no "
                   "limit), not %g", exec_timeout);
 
-  if (output != NULL && !check_output_file (output, &error))
+  if (output != NULL && !mpy_session_check_appendable (output, &error))
     return fail (error->message);
 
   if (soft_reset)

@@ -13,7 +13,31 @@
 
 G_BEGIN_DECLS
 
-/* Shared by the session file code and the autosave journal (mpy-autosave.c). */
+/* Shared by the session file code (mpy-session-writer.c, -reader.c, -file.c) and the autosave
+ * journal (mpy-autosave.c). */
+
+#define MPY_SESSION_MAGIC "# MpyMemMap session"
+#define MPY_SESSION_COMMENT_LINE \
+  "# Each @snapshot line is followed by exactly \"bytes\" bytes of mem_info(1) output.\n"
+
+typedef struct {
+  MpySnapshotFlags flag;
+  const char *name;
+} MpySessionFlagName;
+
+#define MPY_SESSION_N_FLAG_NAMES 3
+extern const MpySessionFlagName mpy_session_flag_names[MPY_SESSION_N_FLAG_NAMES];
+
+/* The version line and the comment line. */
+void        mpy_session_append_file_header (GString   *out);
+/* Whether @text starts with the magic of a session file. */
+gboolean    mpy_session_is_session_text  (const char  *text,
+                                          gsize        length);
+/* Parses the version line; returns the format number or 0 with @error. */
+guint       mpy_session_parse_version_line (const char *line,
+                                            gsize       length,
+                                            GError    **error);
+int         mpy_session_hex_value        (char         c);
 
 char       *mpy_session_format_time      (GDateTime   *time);
 GDateTime  *mpy_session_parse_time       (const char  *text);

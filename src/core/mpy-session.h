@@ -47,8 +47,13 @@ GPtrArray  *mpy_session_read_file   (const char *path, GError **error);
 char       *mpy_session_to_text     (GPtrArray *snapshots, gsize *length);
 /* Atomic: temporary file, then rename. */
 gboolean    mpy_session_write_file  (const char *path, GPtrArray *snapshots, GError **error);
-/* Appends one snapshot record, creating the file with its header if needed (capture -o). */
+/* Appends one snapshot record, creating the file with its header if needed (capture -o).
+ * The record lands whole or not at all: on a failed write (a full disk) the file is cut back
+ * to its old length, so every earlier snapshot stays readable. */
 gboolean    mpy_session_append_file (const char *path, MpySnapshot *snapshot, GError **error);
+/* Whether mpy_session_append_file() would add to @path: TRUE when it does not exist yet, is
+ * empty or is a session file of a format this version writes; checks before a capture. */
+gboolean    mpy_session_check_appendable (const char *path, GError **error);
 
 /* The same on a worker thread (GTask), for the UI. */
 void        mpy_session_read_file_async   (const char *path, GCancellable *cancellable,

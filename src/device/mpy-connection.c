@@ -12,8 +12,6 @@
 #include "mpy-raw-repl.h"
 #include "mpy-transport.h"
 
-G_DEFINE_QUARK (mpy-device-error-quark, mpy_device_error)
-
 G_DEFINE_ENUM_TYPE (MpyLineMode, mpy_line_mode,
   G_DEFINE_ENUM_VALUE (MPY_LINE_DEFAULT, "default"),
   G_DEFINE_ENUM_VALUE (MPY_LINE_ON, "on"),
@@ -207,8 +205,7 @@ post_update (Worker *worker,
        * showed the banner (silent, cancelled while connecting) is not a connection. */
       u->banner = g_strdup (mpy_raw_repl_get_banner (worker->repl));
       u->state = u->banner != NULL ? MPY_CONNECTION_READY : MPY_CONNECTION_DISCONNECTED;
-      u->transport = mpy_transport_kind_to_string (
-          mpy_transport_get_kind (mpy_raw_repl_get_transport (worker->repl)));
+      u->transport = mpy_transport_get_kind (mpy_raw_repl_get_transport (worker->repl));
     }
   else
     u->state = MPY_CONNECTION_DISCONNECTED;
@@ -389,6 +386,7 @@ ensure_open (Worker  *worker,
              Op      *op,
              GError **error)
 {
+  MpyTransportOptions options;
   MpyTransport *transport;
 
   if (worker->repl != NULL
@@ -404,7 +402,14 @@ ensure_open (Worker  *worker,
       return TRUE;
     }
 
-  transport = mpy_transport_open (op->path, op->baud, op->dtr, op->rts, MPY_TRANSPORT_AUTO, error);
+  mpy_transport_options_init (&options);
+  options.baud = op->baud;
+  options.dtr = op->dtr;
+  options.rts = op->rts;
+  options.connect_timeout_ms = op->connect_ms;
+  transport = mpy_transport_open (op->path, &options,
+                                  op->task != NULL ? g_task_get_cancellable (op->task) : NULL,
+                                  error);
   if (transport == NULL)
     return FALSE;
   worker->baud = op->baud;

@@ -9,32 +9,11 @@
 
 #include <gio/gio.h>
 
+#include "mpy-device-error.h"
 #include "mpy-snapshot.h"
+#include "mpy-transport.h"
 
 G_BEGIN_DECLS
-
-#define MPY_DEVICE_ERROR (mpy_device_error_quark ())
-
-typedef enum {
-  MPY_DEVICE_ERROR_NO_SUCH_PORT,   /* "No such port …: is the board plugged in?" */
-  MPY_DEVICE_ERROR_PERMISSION,     /* "…add yourself to the dialout group…" */
-  MPY_DEVICE_ERROR_BUSY,           /* "…another program (screen, Thonny, mpremote) has it open…" */
-  MPY_DEVICE_ERROR_TIMEOUT,        /* the board did not answer within N s */
-  MPY_DEVICE_ERROR_NO_BANNER,      /* it answered, but never showed the raw-REPL banner */
-  MPY_DEVICE_ERROR_DISCONNECTED,   /* EIO / ENXIO / hang-up */
-  MPY_DEVICE_ERROR_TRACEBACK,      /* the board raised; message holds the whole traceback */
-  MPY_DEVICE_ERROR_NO_MEM_INFO,    /* the firmware has no micropython.mem_info */
-  MPY_DEVICE_ERROR_PROTOCOL,       /* unexpected bytes (no OK, garbage) */
-  MPY_DEVICE_ERROR_DAMAGED,        /* the dump came back damaged twice */
-} MpyDeviceError;
-
-GQuark mpy_device_error_quark (void);
-
-typedef enum {
-  MPY_LINE_DEFAULT, /* asserted on open, RTS cleared before DTR on close */
-  MPY_LINE_ON,
-  MPY_LINE_OFF,
-} MpyLineMode;
 
 typedef enum {
   MPY_CAPTURE_NONE       = 0,

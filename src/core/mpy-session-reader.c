@@ -1,0 +1,726 @@
+/* mpy-session-reader.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Reading session files (format: mpy-session-writer.c), and any other text through the dump
+ * reader (console logs, capture transcripts). */
+
+#include "mpy-session-private.h"
+
+#include <string.h>
+
+#include "mpy-dump-reader.h"
+
+G_DEFINE_QUARK (mpy-session-error-quark, mpy_session_error)
+
+GDateTime *
+mpy_session_parse_time (const char *text)
+{
+  g_autoptr(GString) whole = g_string_new (NULL);
+  g_autoptr(GDateTime) seconds = NULL;
+  const char *p = text;
+  gint64 usec = 0;
+
+  /* g_date_time_new_from_iso8601() goes through a double for the fraction, which can be off
+   * by a microsecond: take the fraction off and add it back exactly. */
+  while (*p && *p != '.' && *p != ',')
+    p++;
+  g_string_append_len (whole, text, p - text);
+  if (*p == '.' || *p == ',')
+    {
+      int digits = 0;
+
+      p++;
+      if (!g_ascii_isdigit (*p))
+        return NULL;
+      while (g_ascii_isdigit (*p))
+        {
+          if (digits < 6)
+            {
+              usec = usec * 10 + (*p - '0');
+              digits++;
+            }
+          p++;
+        }
+      for (; digits < 6; digits++)
+        usec *= 10;
+    }
+  g_string_append (whole, p);
+
+  seconds = g_date_time_new_from_iso8601 (whole->str, NULL);
+  if (seconds == NULL)
+    return NULL;
+
+  return g_date_time_add (seconds, usec);
+}
+
+typedef struct {
+  const char *text;
+  gsize length;
+  gsize pos;
+  guint line;   /* 1-based number of the line at pos */
+} Scanner;
+
+static gboolean
+scanner_at_end (Scanner *s)
+{
+  return s->pos >= s->length;
+}
+
+/* The current line without its line end; advances past it. FALSE when the line has no '\n'
+ * (the text ends inside it). */
+static gboolean
+scanner_next_line (Scanner     *s,
+                   const char **line,
+                   gsize       *line_length)
+{
+  const char *start = s->text + s->pos;
+  const char *nl = memchr (start, '\n', s->length - s->pos);
+  gsize len = nl != NULL ? (gsize) (nl - start) : s->length - s->pos;
+
+  *line = start;
+  *line_length = len;
+  if (len > 0 && start[len - 1] == '\r')
+    (*line_length)--;
+
+  s->pos += len + (nl != NULL ? 1 : 0);
+  s->line++;
+  return nl != NULL;
+}
+
+static guint
+count_lines (const char *text,
+             gsize       length)
+{
+  guint n = 0;
+  const char *p = text;
+  const char *end = text + length;
+
+  while ((p = memchr (p, '\n', end - p)) != NULL)
+    {
+      n++;
+      p++;
+    }
+  return n;
+}
+
+gboolean
+mpy_session_is_session_text (const char *text,
+                 gsize       length)
+{
+  return length >= strlen (MPY_SESSION_MAGIC) && memcmp (text, MPY_SESSION_MAGIC, strlen (MPY_SESSION_MAGIC)) == 0;
+}
+
+/* Parses the version line; returns the format number or 0 with @error. */
+guint
+mpy_session_parse_version_line (const char  *line,
+                    gsize        length,
+                    GError     **error)
+{
+  g_autofree char *copy = g_strndup (line, length);
+  const char *p = copy + strlen (MPY_SESSION_MAGIC);
+  guint64 version = 0;
+  char *end = NULL;
+
+  while (*p == ' ' || *p == '\t')
+    p++;
+  if (g_ascii_isdigit (*p))
+    version = g_ascii_strtoull (p, &end, 10);
+  if (version == 0 || version > G_MAXINT || (*end != '\0' && *end != ' ' && *end != '\t'))
+    {
+      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
+                   _("Line 1: expected a format number after “%s”"), MPY_SESSION_MAGIC);
+      return 0;
+    }
+  if (version > MPY_SESSION_FORMAT_VERSION)
+    {
+      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_NEWER_VERSION,
+                   _("This session file was written by a newer MpyMemMap (format %u); this "
+                     "version reads format %d — update MpyMemMap to open it"),
+                   (guint) version, MPY_SESSION_FORMAT_VERSION);
+      return 0;
+    }
+
+  return version;
+}
+
+typedef struct {
+  GDateTime *time;
+  char *port;
+  char *banner;
+  char *label;
+  MpySnapshotFlags flags;
+  gboolean has_bytes;
+  guint64 bytes;
+} RecordHeader;
+
+static void
+record_header_clear (RecordHeader *h)
+{
+  g_clear_pointer (&h->time, g_date_time_unref);
+  g_clear_pointer (&h->port, g_free);
+  g_clear_pointer (&h->banner, g_free);
+  g_clear_pointer (&h->label, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RecordHeader, record_header_clear)
+
+int
+mpy_session_hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* Unescapes @text[0..length) into a new string; NULL on a bad escape. @quote ends the value
+ * when non-zero (stores the consumed length in @consumed). */
+static char *
+unescape (const char *text,
+          gsize       length,
+          char        quote,
+          gsize      *consumed)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  gsize i = 0;
+
+  while (i < length)
+    {
+      char c = text[i];
+
+      if (quote != '\0' && c == quote)
+        {
+          if (consumed != NULL)
+            *consumed = i + 1;
+          return g_string_free (g_steal_pointer (&out), FALSE);
+        }
+      if (c != '\\')
+        {
+          g_string_append_c (out, c);
+          i++;
+          continue;
+        }
+      if (i + 1 >= length)
+        return NULL;
+      switch (text[i + 1])
+        {
+        case '\\': g_string_append_c (out, '\\'); break;
+        case 'n': g_string_append_c (out, '\n'); break;
+        case 'r': g_string_append_c (out, '\r'); break;
+        case 't': g_string_append_c (out, '\t'); break;
+        case '"': g_string_append_c (out, '"'); break;
+        case 'x':
+          {
+            int hi = i + 2 < length ? mpy_session_hex_value (text[i + 2]) : -1;
+            int lo = i + 3 < length ? mpy_session_hex_value (text[i + 3]) : -1;
+
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+              return NULL;
+            g_string_append_c (out, (char) (hi * 16 + lo));
+            i += 2;
+          }
+          break;
+        default:
+          return NULL;
+        }
+      i += 2;
+    }
+
+  if (quote != '\0')
+    return NULL;   /* no closing quote */
+  if (consumed != NULL)
+    *consumed = i;
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+parse_header_line (const char    *line,
+                   gsize          length,
+                   guint          line_number,
+                   RecordHeader  *h,
+                   GError       **error)
+{
+  gsize i = strlen ("@snapshot");
+
+  if (!g_utf8_validate_len (line, length, NULL))
+    {
+      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_BINARY,
+                   _("Line %u: the snapshot header is not UTF-8 text"), line_number);
+      return FALSE;
+    }
+
+  for (;;)
+    {
+      g_autofree char *key = NULL;
+      g_autofree char *value = NULL;
+      gsize key_start;
+
+      while (i < length && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+      if (i >= length)
+        break;
+
+      key_start = i;
+      while (i < length && line[i] != '=' && line[i] != ' ' && line[i] != '\t')
+        i++;
+      if (i >= length || line[i] != '=' || i == key_start)
+        {
+          g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
+                       _("Line %u, column %u: expected key=value in the snapshot header"),
+                       line_number, (guint) key_start + 1);
+          return FALSE;
+        }
+      key = g_strndup (line + key_start, i - key_start);
+      i++;   /* '=' */
+
+      if (g_str_equal (key, "label"))
+        {
+          /* The label runs to the end of the line. */
+          value = unescape (line + i, length - i, '\0', NULL);
+          i = length;
+        }
+      else if (i < length && line[i] == '"')
+        {
+          gsize consumed = 0;
+
+          value = unescape (line + i + 1, length - i - 1, '"', &consumed);
+          if (value != NULL)
+            i += 1 + consumed;
+        }
+      else
+        {
+          gsize start = i;
+
+          while (i < length && line[i] != ' ' && line[i] != '\t')
+            i++;
+          value = g_strndup (line + start, i - start);
+        }
+
+      if (value == NULL)
+        {
+          g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
+                       _("Line %u: the value of “%s” has a bad escape or no closing quote"),
+                       line_number, key);
+          return FALSE;
+        }
+
+      if (g_str_equal (key, "bytes"))
+        {
+          if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &h->bytes, NULL))
+            {
+              g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
+                           _("Line %u: “bytes=%s” is not a byte count"), line_number, value);
+              return FALSE;
+            }
+          h->has_bytes = TRUE;
+        }
+      else if (g_str_equal (key, "time"))
+        {
+          g_clear_pointer (&h->time, g_date_time_unref);
+          h->time = mpy_session_parse_time (value);
+          if (h->time == NULL)
+            {
+              g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
+                           _("Line %u: “time=%s” is not an ISO 8601 time with a time zone"),
+                           line_number, value);
+              return FALSE;
+            }
+        }
+      else if (g_str_equal (key, "port"))
+        {
+          g_free (h->port);
+          h->port = g_steal_pointer (&value);
+        }
+      else if (g_str_equal (key, "banner"))
+        {
+          g_free (h->banner);
+          h->banner = g_steal_pointer (&value);
+        }
+      else if (g_str_equal (key, "label"))
+        {
+          g_free (h->label);
+          h->label = g_steal_pointer (&value);
+        }
+      else if (g_str_equal (key, "flags"))
+        {
+          g_auto(GStrv) names = g_strsplit (value, ",", -1);
+
+          h->flags = 0;
+          for (guint n = 0; names[n] != NULL; n++)
+            for (guint f = 0; f < MPY_SESSION_N_FLAG_NAMES; f++)
+              if (g_str_equal (names[n], mpy_session_flag_names[f].name))
+                h->flags |= mpy_session_flag_names[f].flag;
+          /* Flags this version does not know are skipped: they only describe the capture. */
+        }
+      /* Other keys: written by a later format-1 writer; skipped. */
+    }
+
+  if (!h->has_bytes)
+    {
+      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
+                   _("Line %u: the snapshot header has no “bytes=” count"), line_number);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+GPtrArray *
+mpy_session_parse (const char  *text,
+                   gsize        length,
+                   gboolean     salvage,
+                   gsize       *complete_end,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  Scanner s = { text, length, 0, 0 };
+  const char *line;
+  gsize line_length;
+  guint record = 0;
+  guint64 last_bytes = 0;
+
+  if (complete_end != NULL)
+    *complete_end = 0;
+
+  /* A UTF-8 byte order mark, as some editors add. */
+  if (length >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
+    s.pos = 3;
+
+  if (!salvage && memchr (text, '\0', length) != NULL)
+    {
+      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_BINARY,
+                   _("The file starts like a session file but contains binary data (NUL bytes); "
+                     "it is damaged"));
+      return NULL;
+    }
+
+  if (!mpy_session_is_session_text (text + s.pos, length - s.pos))
+    {
+      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
+                   _("Line 1: expected “%s” and a format number"), MPY_SESSION_MAGIC);
+      return NULL;
+    }
+  scanner_next_line (&s, &line, &line_length);
+  if (mpy_session_parse_version_line (line, line_length, error) == 0)
+    return NULL;
+  if (complete_end != NULL)
+    *complete_end = s.pos;
+
+  while (!scanner_at_end (&s))
+    {
+      g_auto(RecordHeader) h = { 0 };
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(MpySnapshot) parsed = NULL;
+      guint header_line;
+      const char *raw;
+      gboolean complete_line;
+
+      complete_line = scanner_next_line (&s, &line, &line_length);
+      header_line = s.line;
+
+      /* Comments only before the first record: after a record, anything but the next header
+       * means its byte count does not match its dump (edited by hand). */
+      if (record == 0 && line_length > 0 && line[0] == '#')
+        {
+          if (complete_end != NULL && complete_line)
+            *complete_end = s.pos;
+          continue;
+        }
+
+      if (!(line_length >= strlen ("@snapshot")
+            && memcmp (line, "@snapshot", strlen ("@snapshot")) == 0
+            && (line_length == strlen ("@snapshot") || line[strlen ("@snapshot")] == ' ')))
+        {
+          if (memchr (line, '\0', line_length) != NULL)
+            g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_BINARY,
+                         _("Line %u: binary data where a snapshot header should be; the file "
+                           "is damaged"), header_line);
+          else if (record > 0)
+            g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
+                         _("Line %u: the dump text of snapshot %u does not end where its "
+                           "header says (bytes=%llu); was the file edited?"),
+                         header_line, record, (unsigned long long) last_bytes);
+          else
+            g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
+                         _("Line %u: expected a “@snapshot” header (was the file edited?)"),
+                         header_line);
+          goto failed;
+        }
+
+      record++;
+      if (!complete_line)
+        {
+          g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TRUNCATED,
+                       _("The session file is truncated: it ends inside the header of snapshot "
+                         "%u (line %u)"), record, header_line);
+          goto failed;
+        }
+
+      if (!parse_header_line (line, line_length, header_line, &h, &local_error))
+        goto failed;
+      last_bytes = h.bytes;
+
+      if (h.bytes > length - s.pos)
+        {
+          g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TRUNCATED,
+                       _("The session file is truncated: snapshot %u (line %u) should have "
+                         "%llu bytes of dump text but the file ends after %zu"),
+                       record, header_line, (unsigned long long) h.bytes, length - s.pos);
+          goto failed;
+        }
+
+      raw = text + s.pos;
+      s.pos += h.bytes;
+      s.line += count_lines (raw, h.bytes);
+
+      /* The record ends with a newline; a missing one at the very end is tolerated. */
+      if (!scanner_at_end (&s))
+        {
+          if (text[s.pos] != '\n')
+            {
+              g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
+                           _("Line %u: the dump text of snapshot %u does not end where its "
+                             "header says (bytes=%llu); was the file edited?"),
+                           s.line + 1, record, (unsigned long long) h.bytes);
+              goto failed;
+            }
+          s.pos++;
+          s.line++;
+        }
+
+      parsed = mpy_dump_reader_read_one (raw, h.bytes, &local_error);
+      if (parsed == NULL)
+        {
+          g_prefix_error (&local_error, _("Snapshot %u (line %u): "), record, header_line);
+          goto failed;
+        }
+
+      g_ptr_array_add (snapshots,
+                       mpy_snapshot_with_metadata (parsed, h.time, h.label, h.port, h.banner,
+                                                   h.flags));
+      if (complete_end != NULL)
+        *complete_end = s.pos;
+      continue;
+
+    failed:
+      if (salvage)
+        return g_steal_pointer (&snapshots);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  return g_steal_pointer (&snapshots);
+}
+
+/* Capture transcripts (tests/fixtures/\*-capture-log.txt, and logs made the same way):
+ *
+ *   # comment
+ *      8.412 >> import micropython; micropython.mem_info(1)\x04
+ *      8.412 << OKstack: 528 out of 1800\r\n
+ *
+ * One line per read() or write(), bytes escaped as \r \n \t \\ \xNN. The board's side is
+ * unescaped and joined; raw-REPL framing (the "OK" after submitted code, the \x04 ends of
+ * output) becomes line breaks so that the dump reader sees plain console text. */
+static gboolean
+parse_transcript_line (const char  *line,
+                       gsize        length,
+                       gboolean    *from_board,
+                       const char **payload,
+                       gsize       *payload_length)
+{
+  gsize i = 0;
+  gsize digits = 0;
+
+  while (i < length && line[i] == ' ')
+    i++;
+  while (i < length && g_ascii_isdigit (line[i]))
+    i++, digits++;
+  if (digits == 0 || i >= length || line[i] != '.')
+    return FALSE;
+  i++;
+  digits = 0;
+  while (i < length && g_ascii_isdigit (line[i]))
+    i++, digits++;
+  if (digits == 0 || length - i < 3 || line[i] != ' ')
+    return FALSE;
+  i++;
+  if (memcmp (line + i, "<<", 2) == 0)
+    *from_board = TRUE;
+  else if (memcmp (line + i, ">>", 2) == 0)
+    *from_board = FALSE;
+  else
+    return FALSE;
+  i += 2;
+  if (i < length && line[i] == ' ')
+    i++;
+  *payload = line + i;
+  *payload_length = length - i;
+  return TRUE;
+}
+
+static gboolean
+looks_like_transcript (const char *text,
+                       gsize       length)
+{
+  Scanner s = { text, length, 0, 0 };
+  guint n_lines = 0;
+
+  while (!scanner_at_end (&s) && n_lines < 64)
+    {
+      const char *line, *payload;
+      gsize line_length, payload_length;
+      gboolean from_board;
+
+      scanner_next_line (&s, &line, &line_length);
+      if (line_length == 0 || line[0] == '#')
+        continue;
+      if (!parse_transcript_line (line, line_length, &from_board, &payload, &payload_length))
+        return FALSE;
+      n_lines++;
+    }
+
+  return n_lines > 0;
+}
+
+static char *
+decode_transcript (const char *text,
+                   gsize       length,
+                   gsize      *out_length)
+{
+  GString *out = g_string_new (NULL);
+  Scanner s = { text, length, 0, 0 };
+  gboolean code_sent = FALSE;
+
+  while (!scanner_at_end (&s))
+    {
+      g_autoptr(GString) chunk = g_string_new (NULL);
+      const char *line, *payload;
+      gsize line_length, payload_length;
+      gboolean from_board;
+      const char *p;
+
+      scanner_next_line (&s, &line, &line_length);
+      if (line_length == 0 || line[0] == '#'
+          || !parse_transcript_line (line, line_length, &from_board, &payload, &payload_length))
+        continue;
+
+      /* Only a '\r' of the file's own line end was cut by the scanner; payload bytes are
+       * escaped, so none is lost. */
+      for (p = payload; p < payload + payload_length; p++)
+        {
+          int hi, lo;
+
+          if (*p != '\\' || p + 1 >= payload + payload_length)
+            {
+              g_string_append_c (chunk, *p);
+              continue;
+            }
+          p++;
+          switch (*p)
+            {
+            case 'r': g_string_append_c (chunk, '\r'); break;
+            case 'n': g_string_append_c (chunk, '\n'); break;
+            case 't': g_string_append_c (chunk, '\t'); break;
+            case '\\': g_string_append_c (chunk, '\\'); break;
+            case 'x':
+              hi = p + 1 < payload + payload_length ? mpy_session_hex_value (p[1]) : -1;
+              lo = p + 2 < payload + payload_length ? mpy_session_hex_value (p[2]) : -1;
+              if (hi >= 0 && lo >= 0)
+                {
+                  char c = (char) (hi * 16 + lo);
+
+                  /* Control bytes of the REPL protocol end the current output line. */
+                  g_string_append_c (chunk, (c == '\r' || c == '\n' || c == '\t' || (guchar) c >= ' ') ? c : '\n');
+                  p += 2;
+                }
+              else
+                g_string_append (chunk, "\\x");
+              break;
+            default:
+              g_string_append_c (chunk, '\\');
+              g_string_append_c (chunk, *p);
+            }
+        }
+
+      if (!from_board)
+        {
+          /* Code is submitted with \x04; the board answers "OK" glued to its output. */
+          code_sent = payload_length >= 4 && memcmp (payload + payload_length - 4, "\\x04", 4) == 0;
+          continue;
+        }
+      if (code_sent && g_str_has_prefix (chunk->str, "OK"))
+        {
+          g_string_erase (chunk, 0, 2);
+          g_string_append_c (out, '\n');
+        }
+      code_sent = FALSE;
+      g_string_append_len (out, chunk->str, chunk->len);
+    }
+
+  *out_length = out->len;
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * mpy_session_read_text:
+ * @text: a session file, or any text
+ * @length: the length of @text, or -1 when it is NUL-terminated
+ * @error: return location for a #GError
+ *
+ * Reads a session file; any other text (a console log, the notebook's printout, one dump)
+ * goes through mpy_dump_reader_read(), so every dump in it becomes a snapshot.
+ *
+ * Errors are in %MPY_SESSION_ERROR for session files and over-large input, and in
+ * %MPY_READER_ERROR for other text (e.g. %MPY_READER_ERROR_NO_DUMP).
+ *
+ * Returns: (transfer full) (element-type MpySnapshot): the snapshots, possibly none for a
+ *   session file without records, or %NULL with @error set
+ */
+GPtrArray *
+mpy_session_read_text (const char  *text,
+                       gssize       length,
+                       GError     **error)
+{
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (length < 0)
+    length = strlen (text);
+
+  if ((gsize) length > MPY_SESSION_MAX_SIZE)
+    {
+      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TOO_LARGE,
+                   _("The text is too large (%zd MiB); MpyMemMap reads at most %d MiB"),
+                   length >> 20, MPY_SESSION_MAX_SIZE >> 20);
+      return NULL;
+    }
+
+  {
+    const char *start = text;
+    gsize n = length;
+
+    if (n >= 3 && memcmp (start, "\xef\xbb\xbf", 3) == 0)
+      {
+        start += 3;
+        n -= 3;
+      }
+    if (mpy_session_is_session_text (start, n))
+      return mpy_session_parse (text, length, FALSE, NULL, error);
+    if (looks_like_transcript (start, n))
+      {
+        gsize decoded_length = 0;
+        g_autofree char *decoded = decode_transcript (start, n, &decoded_length);
+
+        return mpy_dump_reader_read (decoded, decoded_length, error);
+      }
+  }
+
+  return mpy_dump_reader_read (text, length, error);
+}
