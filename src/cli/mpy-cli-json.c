@@ -8,21 +8,68 @@
 #include <stdio.h>
 
 #include "mpy-cli-json.h"
+#include "mpy-metric.h"
 #include "mpy-stats.h"
 
+/* A figure of the table as a JSON number: an integer for whole numbers, null when absent. */
 static void
-add_figure (JsonBuilder *builder,
-            MpySnapshot *snapshot,
-            const char  *member,
-            MpyFigure    figure)
+add_number_or_null (JsonBuilder *builder,
+                    MpyMetric    metric,
+                    gboolean     have,
+                    double       value)
 {
-  guint64 value;
-
-  json_builder_set_member_name (builder, member);
-  if (mpy_snapshot_get_figure (snapshot, figure, &value))
+  json_builder_set_member_name (builder, mpy_metric_get_key (metric));
+  if (!have)
+    json_builder_add_null_value (builder);
+  else if (mpy_metric_is_integer (metric))
     json_builder_add_int_value (builder, (gint64) value);
   else
-    json_builder_add_null_value (builder);
+    json_builder_add_double_value (builder, value);
+}
+
+/**
+ * mpy_cli_add_metrics:
+ * @builder: a builder inside an object
+ * @snapshot: a snapshot
+ *
+ * Adds one member per figure of the table (mpy-metric.h), by its key: its value, or null
+ * when @snapshot does not have it.
+ */
+void
+mpy_cli_add_metrics (JsonBuilder *builder,
+                     MpySnapshot *snapshot)
+{
+  MpyStats stats;
+
+  mpy_stats_compute (snapshot, &stats);
+  for (guint m = 0; m < MPY_N_METRICS; m++)
+    {
+      double value = 0;
+      gboolean have = mpy_metric_get_value ((MpyMetric) m, snapshot, &stats, &value);
+
+      add_number_or_null (builder, (MpyMetric) m, have, value);
+    }
+}
+
+/**
+ * mpy_cli_add_metric_deltas:
+ * @builder: a builder inside an object
+ * @diff: a diff
+ *
+ * Adds one member per figure of the table, by its key: after − before, or null when either
+ * side lacks the figure or it has no delta (an address).
+ */
+void
+mpy_cli_add_metric_deltas (JsonBuilder *builder,
+                           MpyDiff     *diff)
+{
+  for (guint m = 0; m < MPY_N_METRICS; m++)
+    {
+      double delta = 0;
+      gboolean have = mpy_metric_get_delta ((MpyMetric) m, diff, &delta);
+
+      add_number_or_null (builder, (MpyMetric) m, have, delta);
+    }
 }
 
 static void
@@ -37,28 +84,16 @@ add_string_or_null (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
-static void
-add_count_or_null (JsonBuilder *builder,
-                   const char  *member,
-                   gboolean     has_map,
-                   gsize        value)
-{
-  json_builder_set_member_name (builder, member);
-  if (has_map)
-    json_builder_add_int_value (builder, (gint64) value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /**
  * mpy_cli_snapshot_to_json:
  * @snapshot: a snapshot
  * @file: (nullable): the file it was read from (%NULL prints null, e.g. for a capture)
  * @index: its 0-based position among the dumps of @file
  *
- * The object `stats --json` prints for one dump. Header figures the dump did not print are
- * null; map figures (block_count, kind_blocks, objects, largest_free_run, free_holes,
- * fragmentation) are null for a figures-only dump (mem_info() without argument).
+ * The object `stats --json` prints for one dump: every figure of the table by its key
+ * (mpy_cli_add_metrics()), the areas, the blocks per kind and the damage verdict. Header
+ * figures the dump did not print are null; map figures and kind_blocks are null for a
+ * figures-only dump (mem_info() without argument).
  *
  * Returns: (transfer full): a JSON object node
  */
@@ -92,26 +127,10 @@ mpy_cli_snapshot_to_json (MpySnapshot *snapshot,
   else
     add_string_or_null (builder, "time", NULL);
 
-  add_figure (builder, snapshot, "mem_total", MPY_FIGURE_MEM_TOTAL);
-  add_figure (builder, snapshot, "mem_current", MPY_FIGURE_MEM_CURRENT);
-  add_figure (builder, snapshot, "mem_peak", MPY_FIGURE_MEM_PEAK);
-  add_figure (builder, snapshot, "stack_used", MPY_FIGURE_STACK_USED);
-  add_figure (builder, snapshot, "stack_limit", MPY_FIGURE_STACK_LIMIT);
-  add_figure (builder, snapshot, "gc_total", MPY_FIGURE_GC_TOTAL);
-  add_figure (builder, snapshot, "gc_used", MPY_FIGURE_GC_USED);
-  add_figure (builder, snapshot, "gc_free", MPY_FIGURE_GC_FREE);
-  add_figure (builder, snapshot, "max_new_split", MPY_FIGURE_GC_MAX_NEW_SPLIT);
-  add_figure (builder, snapshot, "one_blocks", MPY_FIGURE_ONE_BLOCKS);
-  add_figure (builder, snapshot, "two_blocks", MPY_FIGURE_TWO_BLOCKS);
-  add_figure (builder, snapshot, "max_block", MPY_FIGURE_MAX_BLOCK);
-  add_figure (builder, snapshot, "max_free", MPY_FIGURE_MAX_FREE);
+  mpy_cli_add_metrics (builder, snapshot);
 
   json_builder_set_member_name (builder, "has_map");
   json_builder_add_boolean_value (builder, has_map);
-
-  add_count_or_null (builder, "bytes_per_block",
-                     mpy_snapshot_get_bytes_per_block (snapshot) > 0,
-                     mpy_snapshot_get_bytes_per_block (snapshot));
 
   json_builder_set_member_name (builder, "areas");
   json_builder_begin_array (builder);
@@ -128,8 +147,6 @@ mpy_cli_snapshot_to_json (MpySnapshot *snapshot,
     }
   json_builder_end_array (builder);
 
-  add_count_or_null (builder, "block_count", has_map, mpy_snapshot_get_n_blocks (snapshot));
-
   json_builder_set_member_name (builder, "kind_blocks");
   if (has_map)
     {
@@ -143,16 +160,6 @@ mpy_cli_snapshot_to_json (MpySnapshot *snapshot,
         }
       json_builder_end_object (builder);
     }
-  else
-    json_builder_add_null_value (builder);
-
-  add_count_or_null (builder, "objects", has_map, stats.n_objects);
-  add_count_or_null (builder, "largest_free_run", has_map, stats.largest_free_run);
-  add_count_or_null (builder, "free_holes", has_map, stats.free_holes);
-
-  json_builder_set_member_name (builder, "fragmentation");
-  if (has_map)
-    json_builder_add_double_value (builder, stats.fragmentation);
   else
     json_builder_add_null_value (builder);
 

@@ -20,6 +20,7 @@
 #include "mpy-cli-json.h"
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
+#include "mpy-metric.h"
 #include "mpy-renderer.h"
 #include "mpy-session.h"
 #include "mpy-stats.h"
@@ -243,31 +244,30 @@ name_target_not_temp (const char *message,
  * stats
  */
 
+/* A figure of the table as a plain number for a table cell, "-" when absent. */
 static char *
-figure_text (MpySnapshot *snapshot,
-             MpyFigure    figure)
+metric_cell (MpyMetric       metric,
+             MpySnapshot    *snapshot,
+             const MpyStats *stats)
 {
-  guint64 value;
+  double value;
 
-  if (mpy_snapshot_get_figure (snapshot, figure, &value))
-    return g_strdup_printf ("%" G_GUINT64_FORMAT, value);
-  return g_strdup ("–");
+  if (!mpy_metric_get_value (metric, snapshot, stats, &value))
+    return g_strdup ("-");
+  return mpy_metric_format_number (metric, value);
 }
 
-static char *
-percent_free (MpySnapshot *snapshot,
-              MpyFigure    part,
-              MpyFigure    total,
-              gboolean     part_is_used)
+/* "  Title   value", titles padded by characters (they are translated), and the
+ * non-breaking spaces of the human format made plain for terminals and grep. */
+static void
+print_row (const char *title,
+           const char *value)
 {
-  guint64 p, t;
+  g_auto(GStrv) parts = g_strsplit (value, "\u00a0", -1);
+  g_autofree char *plain = g_strjoinv (" ", parts);
+  glong pad = 24 - g_utf8_strlen (title, -1);
 
-  if (!mpy_snapshot_get_figure (snapshot, part, &p) ||
-      !mpy_snapshot_get_figure (snapshot, total, &t) || t == 0 || p > t)
-    return g_strdup ("");
-  if (part_is_used)
-    p = t - p;
-  return g_strdup_printf (" (%.1f%% free)", 100.0 * (double) p / (double) t);
+  printf ("  %s%*s %s\n", title, (int) MAX (pad, 0), "", plain);
 }
 
 static void
@@ -277,61 +277,35 @@ print_stats_text (MpySnapshot *snapshot,
 {
   MpyStats stats;
   const char *label = mpy_snapshot_get_label (snapshot);
-  g_autofree char *su = figure_text (snapshot, MPY_FIGURE_STACK_USED);
-  g_autofree char *sl = figure_text (snapshot, MPY_FIGURE_STACK_LIMIT);
-  g_autofree char *sp = percent_free (snapshot, MPY_FIGURE_STACK_USED, MPY_FIGURE_STACK_LIMIT, TRUE);
-  g_autofree char *gu = figure_text (snapshot, MPY_FIGURE_GC_USED);
-  g_autofree char *gt = figure_text (snapshot, MPY_FIGURE_GC_TOTAL);
-  g_autofree char *gf = figure_text (snapshot, MPY_FIGURE_GC_FREE);
-  g_autofree char *gp = percent_free (snapshot, MPY_FIGURE_GC_FREE, MPY_FIGURE_GC_TOTAL, FALSE);
-  g_autofree char *b1 = figure_text (snapshot, MPY_FIGURE_ONE_BLOCKS);
-  g_autofree char *b2 = figure_text (snapshot, MPY_FIGURE_TWO_BLOCKS);
-  g_autofree char *mb = figure_text (snapshot, MPY_FIGURE_MAX_BLOCK);
-  g_autofree char *mf = figure_text (snapshot, MPY_FIGURE_MAX_FREE);
-  guint64 value;
 
   mpy_stats_compute (snapshot, &stats);
 
   printf ("%s:%u%s%s%s\n", file, index,
           label != NULL ? "  “" : "", label != NULL ? label : "", label != NULL ? "”" : "");
-  if (mpy_snapshot_get_figure (snapshot, MPY_FIGURE_MEM_TOTAL, &value))
+  /* Every figure of the table the dump has, in the table's order. */
+  for (guint m = 0; m < MPY_N_METRICS; m++)
     {
-      g_autofree char *mc = figure_text (snapshot, MPY_FIGURE_MEM_CURRENT);
-      g_autofree char *mp = figure_text (snapshot, MPY_FIGURE_MEM_PEAK);
-      printf ("  %-18s total %" G_GUINT64_FORMAT ", current %s, peak %s\n", "mem", value, mc, mp);
+      g_autofree char *value = mpy_metric_describe ((MpyMetric) m, snapshot, &stats, NULL);
+
+      if (value != NULL)
+        print_row (mpy_metric_get_title ((MpyMetric) m), value);
     }
-  printf ("  %-18s %s of %s%s\n", "Stack used", su, sl, sp);
-  printf ("  %-18s %s of %s bytes, free %s%s\n", "Heap used", gu, gt, gf, gp);
-  if (mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_MAX_NEW_SPLIT, &value))
-    printf ("  %-18s %" G_GUINT64_FORMAT "\n", "Max new split", value);
-  printf ("  %-18s %s\n", "1-blocks", b1);
-  printf ("  %-18s %s\n", "2-blocks", b2);
-  printf ("  %-18s %s blocks\n", "Max block", mb);
-  printf ("  %-18s %s blocks\n", "Max free", mf);
 
   if (!mpy_snapshot_has_map (snapshot))
-    printf ("  %-18s none (mem_info() without argument)\n", "Block map");
+    print_row ("Block map", "none (mem_info() without argument)");
   else
     {
-      guint n_areas = mpy_snapshot_get_n_areas (snapshot);
+      GString *areas = g_string_new (NULL);
 
-      printf ("  %-18s %" G_GSIZE_FORMAT " × %u bytes in %u area%s:", "Blocks",
-              stats.n_blocks, stats.bytes_per_block, n_areas, n_areas == 1 ? "" : "s");
-      for (guint a = 0; a < n_areas; a++)
+      for (guint a = 0; a < mpy_snapshot_get_n_areas (snapshot); a++)
         {
           const MpyArea *area = mpy_snapshot_get_area (snapshot, a);
-          printf ("%s 0x%" G_GINT64_MODIFIER "x (%" G_GSIZE_FORMAT ")", a > 0 ? "," : "",
-                  area->base, area->n_blocks);
+
+          g_string_append_printf (areas, "%s0x%" G_GINT64_MODIFIER "x (%" G_GSIZE_FORMAT " blocks)",
+                                  a > 0 ? ", " : "", area->base, area->n_blocks);
         }
-      printf ("\n");
-      printf ("  %-18s %" G_GSIZE_FORMAT "\n", "Objects", stats.n_objects);
-      printf ("  %-18s %" G_GSIZE_FORMAT "\n", "Free holes", stats.free_holes);
-      if (stats.largest_free_run == 0)
-        printf ("  %-18s %s\n", "Largest free run", "no free block");
-      else
-        printf ("  %-18s %" G_GSIZE_FORMAT " blocks at 0x%" G_GINT64_MODIFIER "x\n",
-                "Largest free run", stats.largest_free_run, stats.largest_free_run_address);
-      printf ("  %-18s %.1f%%\n", "Fragmentation", 100.0 * stats.fragmentation);
+      print_row ("Areas", areas->str);
+      g_string_free (areas, TRUE);
       printf ("  %-10s %5s %10s %9s %12s\n", "Kind", "char", "blocks", "objects", "bytes");
       for (guint k = 0; k < MPY_N_KINDS; k++)
         {
@@ -343,10 +317,10 @@ print_stats_text (MpySnapshot *snapshot,
         }
     }
   if (mpy_snapshot_is_damaged (snapshot))
-    printf ("  %-18s DAMAGED: %s\n", "Status",
+    printf ("  %-24s DAMAGED: %s\n", "Status",
             mpy_snapshot_get_damage_reason (snapshot) ? mpy_snapshot_get_damage_reason (snapshot) : "");
   else
-    printf ("  %-18s consistent\n", "Status");
+    printf ("  %-24s consistent\n", "Status");
 }
 
 static char *
@@ -354,37 +328,47 @@ summary_row (MpySnapshot *snapshot,
              const char  *file,
              guint        index)
 {
-  guint64 f, t;
   g_autofree char *base = g_path_get_basename (file);
   g_autofree char *name = g_strdup_printf ("%s:%u", base, index);
+  g_autofree char *used = NULL, *free_bytes = NULL, *pct = NULL, *objects = NULL, *frag = NULL;
+  MpyStats stats;
+  double share;
+
+  mpy_stats_compute (snapshot, &stats);
   /* ASCII only: printf pads by bytes. */
-  g_autofree char *used = mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_USED, &t) ?
-                          g_strdup_printf ("%" G_GUINT64_FORMAT, t) : g_strdup ("-");
-  g_autofree char *free_bytes = mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_FREE, &t) ?
-                                g_strdup_printf ("%" G_GUINT64_FORMAT, t) : g_strdup ("-");
-  g_autofree char *pct = g_strdup ("-");
-  g_autofree char *objects = g_strdup ("-");
-  g_autofree char *frag = g_strdup ("-");
-
-  if (mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_FREE, &f) &&
-      mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_TOTAL, &t) && t > 0 && f <= t)
-    {
-      g_free (pct);
-      pct = g_strdup_printf ("%.1f", 100.0 * (double) f / (double) t);
-    }
-  if (mpy_snapshot_has_map (snapshot))
-    {
-      MpyStats stats;
-
-      mpy_stats_compute (snapshot, &stats);
-      g_free (objects);
-      g_free (frag);
-      objects = g_strdup_printf ("%" G_GSIZE_FORMAT, stats.n_objects);
-      frag = g_strdup_printf ("%.1f%%", 100.0 * stats.fragmentation);
-    }
+  used = metric_cell (MPY_METRIC_GC_USED, snapshot, &stats);
+  free_bytes = metric_cell (MPY_METRIC_GC_FREE, snapshot, &stats);
+  pct = mpy_metric_get_value (MPY_METRIC_GC_FREE_SHARE, snapshot, &stats, &share)
+        ? g_strdup_printf ("%.1f", 100.0 * share) : g_strdup ("-");
+  objects = metric_cell (MPY_METRIC_OBJECTS, snapshot, &stats);
+  frag = metric_cell (MPY_METRIC_FRAGMENTATION, snapshot, &stats);
   return g_strdup_printf ("%-40s %10s %10s %7s %8s %6s  %s", name, used, free_bytes, pct, objects,
                           frag, mpy_snapshot_is_damaged (snapshot) ? "DAMAGED" :
                           mpy_snapshot_has_map (snapshot) ? "consistent" : "no map");
+}
+
+/* The --json fields of `stats --help`: the figure keys come from the table. */
+static const char *
+json_fields_help (void)
+{
+  static char *help;
+
+  if (help == NULL)
+    {
+      GString *keys = g_string_new (NULL);
+
+      for (guint m = 0; m < MPY_N_METRICS; m++)
+        g_string_append_printf (keys, "%s%s", m > 0 ? ", " : "", mpy_metric_get_key ((MpyMetric) m));
+      help = g_strdup_printf (
+        "With --json the fields are: file, index (0-based within the file), label, time, the\n"
+        "figures (%s; byte and block counts are integers, fragmentation and the *_share\n"
+        "figures 0–1), has_map, areas [{base, blocks}], kind_blocks {kind character: blocks},\n"
+        "damaged, damage_reason. A figure the dump does not print is null; the map figures are\n"
+        "null for a dump without a map. `diff --json` gives the change of each under \"deltas\".\n",
+        keys->str);
+      g_string_free (keys, TRUE);
+    }
+  return help;
 }
 
 static int
@@ -404,12 +388,7 @@ cmd_stats (int    argc,
     "FILE… — figures and statistics of every dump", entries,
     "Prints the header figures and the map statistics of every mem_info dump in every FILE\n"
     "(a dump, a raw-REPL reply, a console log or a session file).",
-    "With --json the fields are: file, index (0-based within the file), label, time, mem_total,\n"
-    "mem_current, mem_peak, stack_used, stack_limit, gc_total, gc_used, gc_free, max_new_split,\n"
-    "one_blocks, two_blocks, max_block, max_free, has_map, bytes_per_block, areas [{base, blocks}],\n"
-    "block_count, kind_blocks {kind character: blocks}, objects, largest_free_run (blocks),\n"
-    "free_holes, fragmentation (0–1), damaged, damage_reason. A figure the dump does not print is\n"
-    "null; the map figures are null for a dump without a map.\n");
+    json_fields_help ());
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(GPtrArray) summary = g_ptr_array_new_with_free_func (g_free);
@@ -478,13 +457,6 @@ cmd_stats (int    argc,
  * diff
  */
 
-static const MpyFigure diff_figures[] = {
-  MPY_FIGURE_MEM_TOTAL, MPY_FIGURE_MEM_CURRENT, MPY_FIGURE_MEM_PEAK,
-  MPY_FIGURE_STACK_USED, MPY_FIGURE_STACK_LIMIT,
-  MPY_FIGURE_GC_TOTAL, MPY_FIGURE_GC_USED, MPY_FIGURE_GC_FREE, MPY_FIGURE_GC_MAX_NEW_SPLIT,
-  MPY_FIGURE_ONE_BLOCKS, MPY_FIGURE_TWO_BLOCKS, MPY_FIGURE_MAX_BLOCK, MPY_FIGURE_MAX_FREE,
-};
-
 static void
 add_dump_ref (JsonBuilder *builder,
               const char  *member,
@@ -511,12 +483,6 @@ print_diff_json (MpyDiff    *diff,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  MpySnapshot *before = mpy_diff_get_before (diff);
-  MpySnapshot *after = mpy_diff_get_after (diff);
-  MpyStats sa, sb;
-
-  mpy_stats_compute (before, &sa);
-  mpy_stats_compute (after, &sb);
 
   json_builder_begin_object (builder);
   add_dump_ref (builder, "before", arg_a);
@@ -543,24 +509,7 @@ print_diff_json (MpyDiff    *diff,
 
   json_builder_set_member_name (builder, "deltas");
   json_builder_begin_object (builder);
-  for (guint i = 0; i < G_N_ELEMENTS (diff_figures); i++)
-    {
-      gint64 delta;
-
-      json_builder_set_member_name (builder, mpy_figure_get_key (diff_figures[i]));
-      if (mpy_diff_get_figure_delta (diff, diff_figures[i], &delta))
-        json_builder_add_int_value (builder, delta);
-      else
-        json_builder_add_null_value (builder);
-    }
-  json_builder_set_member_name (builder, "objects");
-  json_builder_add_int_value (builder, (gint64) sb.n_objects - (gint64) sa.n_objects);
-  json_builder_set_member_name (builder, "free_holes");
-  json_builder_add_int_value (builder, (gint64) sb.free_holes - (gint64) sa.free_holes);
-  json_builder_set_member_name (builder, "largest_free_run");
-  json_builder_add_int_value (builder, (gint64) sb.largest_free_run - (gint64) sa.largest_free_run);
-  json_builder_set_member_name (builder, "fragmentation");
-  json_builder_add_double_value (builder, sb.fragmentation - sa.fragmentation);
+  mpy_cli_add_metric_deltas (builder, diff);
   json_builder_end_object (builder);
 
   json_builder_end_object (builder);
@@ -589,31 +538,21 @@ print_diff_text (MpyDiff    *diff,
   printf ("  %-12s %" G_GSIZE_FORMAT " new, %" G_GSIZE_FORMAT " freed, %" G_GSIZE_FORMAT " kept\n",
           "Objects", mpy_diff_get_objects_new (diff), mpy_diff_get_objects_freed (diff),
           mpy_diff_get_objects_kept (diff));
-  printf ("\n  %-18s %12s %12s %12s\n", "Figure", "before", "after", "delta");
-  for (guint i = 0; i < G_N_ELEMENTS (diff_figures); i++)
+  printf ("\n  %-26s %12s %12s %12s\n", "Figure", "before", "after", "delta");
+  for (guint m = 0; m < MPY_N_METRICS; m++)
     {
-      g_autofree char *a = figure_text (before, diff_figures[i]);
-      g_autofree char *b = figure_text (after, diff_figures[i]);
-      g_autofree char *d = NULL;
-      gint64 delta;
-      guint64 unused;
+      g_autofree char *a = NULL, *b = NULL, *d = NULL;
+      double delta;
 
-      if (mpy_diff_get_figure_delta (diff, diff_figures[i], &delta))
-        d = g_strdup_printf ("%+" G_GINT64_FORMAT, delta);
-      else if (!mpy_snapshot_get_figure (before, diff_figures[i], &unused) &&
-               !mpy_snapshot_get_figure (after, diff_figures[i], &unused))
-        continue;  /* printed by neither dump */
-      else
-        d = g_strdup ("–");
-      printf ("  %-18s %12s %12s %12s\n", mpy_figure_get_key (diff_figures[i]), a, b, d);
+      if (!mpy_metric_get_value ((MpyMetric) m, before, &sa, NULL) &&
+          !mpy_metric_get_value ((MpyMetric) m, after, &sb, NULL))
+        continue;  /* had by neither dump */
+      a = metric_cell ((MpyMetric) m, before, &sa);
+      b = metric_cell ((MpyMetric) m, after, &sb);
+      d = mpy_metric_get_delta ((MpyMetric) m, diff, &delta)
+          ? mpy_metric_format_delta ((MpyMetric) m, delta) : g_strdup ("-");
+      printf ("  %-26s %12s %12s %12s\n", mpy_metric_get_key ((MpyMetric) m), a, b, d);
     }
-  printf ("  %-18s %12" G_GSIZE_FORMAT " %12" G_GSIZE_FORMAT " %+12" G_GINT64_FORMAT "\n", "objects",
-          sa.n_objects, sb.n_objects, (gint64) sb.n_objects - (gint64) sa.n_objects);
-  printf ("  %-18s %12" G_GSIZE_FORMAT " %12" G_GSIZE_FORMAT " %+12" G_GINT64_FORMAT "\n", "free_holes",
-          sa.free_holes, sb.free_holes, (gint64) sb.free_holes - (gint64) sa.free_holes);
-  printf ("  %-18s %11.1f%% %11.1f%% %+11.1f%%\n", "fragmentation",
-          100.0 * sa.fragmentation, 100.0 * sb.fragmentation,
-          100.0 * (sb.fragmentation - sa.fragmentation));
 }
 
 static int

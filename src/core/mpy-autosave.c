@@ -14,6 +14,7 @@
  */
 
 #include "mpy-autosave.h"
+#include "mpy-file-loader.h"
 #include "mpy-session-private.h"
 
 #include <errno.h>
@@ -172,7 +173,7 @@ repair_journal (MpyAutosave *self)
 
   if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
     return;
-  if (!mpy_session_load_contents (self->path, &contents, &length, NULL) || length == 0)
+  if (!mpy_file_load_contents (self->path, MPY_SESSION_MAX_SIZE, NULL, &contents, &length, NULL) || length == 0)
     return;
 
   snapshots = mpy_session_parse (contents, length, TRUE, &complete_end, NULL);
@@ -644,7 +645,7 @@ mpy_autosave_load (const char  *path,
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return NULL;
-  if (!mpy_session_load_contents (path, &contents, &length, error))
+  if (!mpy_file_load_contents (path, MPY_SESSION_MAX_SIZE, NULL, &contents, &length, error))
     return NULL;
   if (length == 0)
     return NULL;

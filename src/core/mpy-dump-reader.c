@@ -6,6 +6,7 @@
  */
 
 #include "mpy-dump-reader.h"
+#include "mpy-file-loader.h"
 #include "mpy-snapshot-private.h"
 #include "mpy-stats.h"
 
@@ -16,6 +17,7 @@ G_DEFINE_QUARK (mpy-reader-error-quark, mpy_reader_error)
 #define MAX_FILE_SIZE       (256u * 1024 * 1024)
 #define MAX_NUMBER          (G_GUINT64_CONSTANT (1) << 48)
 #define MAX_TOTAL_BLOCKS    ((gsize) 1 << 28)   /* per read: bounds what abbreviations may expand to */
+#define MAX_DUMP_BLOCKS     ((gsize) 1 << 26)   /* per dump: 64 Mi blocks, 1 GiB of heap at 16 bytes */
 #define MAX_DUMPS           100000   /* bounds memory on adversarial input */
 #define MAX_GAP_REPORTS     3
 #define MAX_UNCHECKED_GAP   65536    /* blocks a gap may span when no GC total bounds it */
@@ -63,6 +65,7 @@ typedef struct {
   guint8     *kinds;
   gsize       n_kinds;
   gsize       kinds_cap;
+  gboolean    over_block_limit;   /* block lines past MAX_DUMP_BLOCKS were dropped */
   GArray     *lines;          /* LineRec */
   gboolean    prev_short;     /* the area's previous line had < 64 blocks */
   guint       prev_short_rec;   /* its index in lines */
@@ -267,6 +270,7 @@ reset_dump (Reader *r)
   r->kinds = NULL;
   r->n_kinds = 0;
   r->kinds_cap = 0;
+  r->over_block_limit = FALSE;
   g_array_set_size (r->lines, 0);
   r->prev_short = FALSE;
   g_ptr_array_set_size (r->reasons, 0);
@@ -303,9 +307,12 @@ ensure_kinds (Reader *r,
       r->kinds = g_realloc (r->kinds, r->kinds_cap);
       return;
     }
+  /* Doubling, but never past what a dump may hold: a large abbreviation costs one byte per
+   * block and no more. */
   r->kinds_cap = MAX (r->kinds_cap * 2, 4096);
   while (r->kinds_cap < need)
     r->kinds_cap *= 2;
+  r->kinds_cap = MAX (MIN (r->kinds_cap, MAX_DUMP_BLOCKS + 64), need);
   r->kinds = g_realloc (r->kinds, r->kinds_cap);
 }
 
@@ -836,6 +843,15 @@ try_block_line (Reader     *r,
   /* Only block lines inside a dump count; `cafe0: hello` anywhere is noise. */
   if (!r->in_dump)
     return FALSE;
+  if (G_UNLIKELY (r->n_kinds + n_chars > MAX_DUMP_BLOCKS))
+    {
+      if (!r->over_block_limit)
+        add_reason (r, "line %u: the map goes on past %" G_GSIZE_FORMAT " blocks (64 Mi, 1 GiB of "
+                    "heap at 16 bytes per block), more than MpyMemMap reads of one dump; the "
+                    "lines from here on are not read", line_no, MAX_DUMP_BLOCKS);
+      r->over_block_limit = TRUE;
+      return TRUE;
+    }
   ensure_kinds (r, 64);
   out = r->kinds + r->n_kinds;
   s += digits + 2;
@@ -943,16 +959,21 @@ try_free_lines (Reader     *r,
 
   clear_pending_mem (r);
   check_prev_short (r);
-  if (res == NUM_ABSURD || lines * 64 > r->blocks_budget)
+  if (res == NUM_ABSURD || lines * 64 > r->blocks_budget
+      || lines * 64 > MAX_DUMP_BLOCKS - MIN (r->n_kinds, MAX_DUMP_BLOCKS))
     {
       gsize digits_start = 0;
 
       while (s[digits_start] != '(')
         digits_start++;
       digits_start++;
-      add_reason (r, "line %u, column %zu: “(%.*s%s lines all free)” is too large to be real; not expanded",
+      /* Checked before anything is allocated: the 40 bytes of this line must not cost a
+       * byte per block they claim (issue 8.11). */
+      add_reason (r, "line %u, column %zu: “(%.*s%s lines all free)” would make the map larger "
+                  "than %" G_GSIZE_FORMAT " blocks (64 Mi, 1 GiB of heap at 16 bytes per block), "
+                  "more than MpyMemMap reads of one dump: too large to be real; not expanded",
                   line_no, digits_start + 1, (int) MIN (i - digits_start, 20), s + digits_start,
-                  i - digits_start > 20 ? "…" : "");
+                  i - digits_start > 20 ? "…" : "", MAX_DUMP_BLOCKS);
       return TRUE;
     }
   if (lines == 0)   /* (firmware prints it for 2 lines or more) */
@@ -1173,9 +1194,15 @@ read_text (const char  *text,
   init_char_flags ();
   if (looks_binary (text, length))
     {
-      g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY,
-                   "%s is not text (it contains NUL bytes or other binary data); "
-                   "open a serial log or a saved mem_info() dump instead", source);
+      /* Text without a name is not called “the text” here: “the text is not text”. */
+      if (source == NULL)
+        g_set_error_literal (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY,
+                             "not text: it contains NUL bytes or other binary data; "
+                             "open a serial log or a saved mem_info() dump instead");
+      else
+        g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY,
+                     "%s is not text (it contains NUL bytes or other binary data); "
+                     "open a serial log or a saved mem_info() dump instead", source);
       return NULL;
     }
 
@@ -1205,7 +1232,7 @@ read_text (const char  *text,
         {
           g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
                        "%s holds more than %u dumps; split it into smaller files",
-                       source, MAX_DUMPS);
+                       source ? source : "the text", MAX_DUMPS);
           break;
         }
     }
@@ -1229,7 +1256,7 @@ read_text (const char  *text,
       g_ptr_array_unref (r.dumps);
       g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_NO_DUMP,
                    "no micropython.mem_info() output found in %s; capture one with "
-                   "“import micropython; micropython.mem_info(1)”", source);
+                   "“import micropython; micropython.mem_info(1)”", source ? source : "the text");
       return NULL;
     }
   return r.dumps;
@@ -1262,7 +1289,7 @@ mpy_dump_reader_read (const char  *text,
                    "cut the part with the dumps out of it", (gsize) length >> 20, MAX_FILE_SIZE >> 20);
       return NULL;
     }
-  return read_text (text ? text : "", length, "the text", error);
+  return read_text (text ? text : "", length, NULL, error);
 }
 
 /**
@@ -1270,8 +1297,9 @@ mpy_dump_reader_read (const char  *text,
  * @path: a file name
  * @error: return location for a #GError
  *
- * Reads a file of at most 256 MiB (the size is checked before reading) and
- * returns every dump in it.
+ * Reads a regular file of at most 256 MiB with mpy_file_load_contents() (type and size
+ * are checked before reading; a FIFO is refused without blocking) and returns every dump
+ * in it.
  *
  * Returns: (transfer full) (element-type MpySnapshot): the dumps, or %NULL.
  */
@@ -1279,8 +1307,6 @@ GPtrArray *
 mpy_dump_reader_read_file (const char  *path,
                            GError     **error)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileInfo) info = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *display = NULL;
   g_autofree char *source = NULL;
@@ -1289,58 +1315,9 @@ mpy_dump_reader_read_file (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  file = g_file_new_for_path (path);
-  display = g_filename_display_name (path);
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, NULL, error);
-  if (info == NULL)
+  if (!mpy_file_load_contents (path, MAX_FILE_SIZE, NULL, &contents, &length, error))
     return NULL;
-  if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR
-      && (guint64) g_file_info_get_size (info) > MAX_FILE_SIZE)
-    {
-      g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
-                   "“%s” is %" G_GUINT64_FORMAT " MiB, more than the %u MiB limit for dump files; "
-                   "cut the part with the dumps out of it",
-                   display, (guint64) g_file_info_get_size (info) >> 20, MAX_FILE_SIZE >> 20);
-      return NULL;
-    }
-  /* Read at most one byte past the limit: a pipe or a device has no size to check first. */
-  {
-    g_autoptr(GFileInputStream) in = g_file_read (file, NULL, error);
-    gsize cap;
-
-    if (in == NULL)
-      return NULL;
-    cap = g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR
-      ? (gsize) g_file_info_get_size (info) + 1 : 65536;
-    contents = g_malloc (cap + 1);
-    for (;;)
-      {
-        gssize got;
-
-        if (length == cap)
-          {
-            cap = MIN (cap * 2, (gsize) MAX_FILE_SIZE + 1);
-            contents = g_realloc (contents, cap + 1);
-          }
-        got = g_input_stream_read (G_INPUT_STREAM (in), contents + length, cap - length, NULL, error);
-        if (got < 0)
-          return NULL;
-        if (got == 0)
-          break;
-        length += got;
-        if (length > MAX_FILE_SIZE)
-          break;
-      }
-    contents[length] = '\0';
-  }
-  if (length > MAX_FILE_SIZE)
-    {
-      g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
-                   "“%s” is more than the %u MiB limit for dump files; cut the part with the dumps out of it",
-                   display, MAX_FILE_SIZE >> 20);
-      return NULL;
-    }
+  display = g_filename_display_name (path);
   source = g_strdup_printf ("“%s”", display);
   return read_text (contents, length, source, error);
 }

@@ -8,6 +8,7 @@
 /* Session files on disk: bounded reading, atomic saving, appending records whole or not at
  * all, and the GTask variants for the UI. */
 
+#include "mpy-file-loader.h"
 #include "mpy-session-private.h"
 
 #include <errno.h>
@@ -18,126 +19,17 @@
 
 #include <glib/gstdio.h>
 
-gboolean
-mpy_session_load_contents (const char  *path,
-                           char       **contents,
-                           gsize       *length,
-                           GError     **error)
-{
-  g_autofree char *display = g_filename_display_name (path);
-  g_autofree char *data = NULL;
-  GStatBuf st;
-  gsize capacity;
-  gsize n = 0;
-  int fd;
-
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Could not open “%s”: %s"), display, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  /* Size and type are checked before anything is read: a FIFO or a device could block or
-   * never end, and a huge file must not be pulled into memory. */
-  if (fstat (fd, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      close (fd);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
-      return FALSE;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      close (fd);
-      g_set_error (error, G_FILE_ERROR, S_ISDIR (st.st_mode) ? G_FILE_ERROR_ISDIR : G_FILE_ERROR_INVAL,
-                   _("“%s” is not a regular file"), display);
-      return FALSE;
-    }
-  if (st.st_size > MPY_SESSION_MAX_SIZE)
-    {
-      close (fd);
-      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TOO_LARGE,
-                   _("“%s” is too large (%lld MiB); MpyMemMap opens files of at most %d MiB"),
-                   display, (long long) st.st_size >> 20,
-                   MPY_SESSION_MAX_SIZE >> 20);
-      return FALSE;
-    }
-
-  /* Read up to one byte more than the limit, in case the file grew since fstat(). */
-  capacity = (gsize) st.st_size;
-  data = g_malloc (capacity + 1);
-  for (;;)
-    {
-      gssize r;
-
-      if (n == capacity)
-        {
-          if (capacity > MPY_SESSION_MAX_SIZE)
-            break;
-          capacity = MIN (MAX (capacity * 2, 4096), (gsize) MPY_SESSION_MAX_SIZE + 1);
-          data = g_realloc (data, capacity + 1);
-        }
-      r = read (fd, data + n, capacity - n);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r < 0)
-        {
-          int saved_errno = errno;
-
-          close (fd);
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                       _("Could not read “%s”: %s"), display, g_strerror (saved_errno));
-          return FALSE;
-        }
-      if (r == 0)
-        break;
-      n += r;
-    }
-  close (fd);
-
-  if (n > MPY_SESSION_MAX_SIZE)
-    {
-      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TOO_LARGE,
-                   _("“%s” is too large; MpyMemMap opens files of at most %d MiB"),
-                   display, MPY_SESSION_MAX_SIZE >> 20);
-      return FALSE;
-    }
-
-  data[n] = '\0';
-  *contents = g_steal_pointer (&data);
-  *length = n;
-  return TRUE;
-}
-
-/**
- * mpy_session_read_file:
- * @path: a file name
- * @error: return location for a #GError
- *
- * Reads a session file or any text file, as mpy_session_read_text(). The size (at most
- * 256 MiB) and the file type are checked before reading.
- *
- * Returns: (transfer full) (element-type MpySnapshot): the snapshots, or %NULL with @error
- */
-GPtrArray *
-mpy_session_read_file (const char  *path,
-                       GError     **error)
+static GPtrArray *
+read_file (const char    *path,
+           GCancellable  *cancellable,
+           GError       **error)
 {
   g_autofree char *contents = NULL;
   g_autoptr(GError) local_error = NULL;
   GPtrArray *snapshots;
   gsize length = 0;
 
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!mpy_session_load_contents (path, &contents, &length, error))
+  if (!mpy_file_load_contents (path, MPY_SESSION_MAX_SIZE, cancellable, &contents, &length, error))
     return NULL;
 
   snapshots = mpy_session_read_text (contents, length, &local_error);
@@ -149,6 +41,27 @@ mpy_session_read_file (const char  *path,
     }
 
   return snapshots;
+}
+
+/**
+ * mpy_session_read_file:
+ * @path: a file name
+ * @error: return location for a #GError
+ *
+ * Reads a session file or any text file, as mpy_session_read_text(). The size (at most
+ * 256 MiB) and the file type are checked before reading (mpy_file_load_contents()): a FIFO,
+ * a socket or a device is refused without blocking.
+ *
+ * Returns: (transfer full) (element-type MpySnapshot): the snapshots, or %NULL with @error
+ */
+GPtrArray *
+mpy_session_read_file (const char  *path,
+                       GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return read_file (path, NULL, error);
 }
 
 /**
@@ -448,7 +361,7 @@ read_file_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  snapshots = mpy_session_read_file (task_data, &error);
+  snapshots = read_file (task_data, cancellable, &error);
   if (snapshots == NULL)
     g_task_return_error (task, error);
   else

@@ -56,12 +56,6 @@ GPtrArray  *mpy_session_parse            (const char  *text,
                                           gsize       *complete_end,
                                           GError     **error);
 
-/* Reads a regular file of at most MPY_SESSION_MAX_SIZE bytes, checked before reading. */
-gboolean    mpy_session_load_contents    (const char  *path,
-                                          char       **contents,
-                                          gsize       *length,
-                                          GError     **error);
-
 /* Atomic replace (temporary file, fsync, rename); the old file stays when it fails. */
 gboolean    mpy_session_replace_contents (const char  *path,
                                           const char  *text,

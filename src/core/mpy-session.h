@@ -27,13 +27,14 @@ GQuark      mpy_session_error_quark (void);
 
 /* The format this version writes and the newest it reads ("# MpyMemMap session 1"). */
 #define MPY_SESSION_FORMAT_VERSION 1
-/* Files and texts larger than this are refused (MPY_SESSION_ERROR_TOO_LARGE) before reading. */
+/* Files and texts larger than this are refused before reading. */
 #define MPY_SESSION_MAX_SIZE (256 * 1024 * 1024)
 /* The file name extension of session files (MIME type application/x-mpymemmap-session). */
 #define MPY_SESSION_SUFFIX ".mpysession"
 
 /* Errors: MPY_SESSION_ERROR for session files and over-large input, MPY_READER_ERROR for
- * other text (e.g. MPY_READER_ERROR_NO_DUMP), G_FILE_ERROR when the file cannot be read.
+ * other text (e.g. MPY_READER_ERROR_NO_DUMP), G_IO_ERROR when the file cannot be read (a
+ * FIFO or device is G_IO_ERROR_NOT_REGULAR_FILE, over 256 MiB G_IO_ERROR_MESSAGE_TOO_LARGE).
  * Messages name the file, the line and what to do.
  *
  * Parses a session file's text, or — when @text is not a session file — any text (a console

@@ -34,12 +34,6 @@ const guint8 _mpy_kind_class[256] = {
 };
 #undef K
 
-static const char *figure_keys[MPY_N_FIGURES] = {
-  "mem_total", "mem_current", "mem_peak", "stack_used", "stack_limit",
-  "gc_total", "gc_used", "gc_free", "gc_max_new_split",
-  "one_blocks", "two_blocks", "max_block", "max_free",
-};
-
 struct _MpySnapshot
 {
   MpySnapshotData  *data;
@@ -89,20 +83,6 @@ gboolean
 mpy_kind_is_head (char kind)
 {
   return (_mpy_kind_class[(guchar) kind] & MPY_KIND_CLASS_HEAD) != 0;
-}
-
-/**
- * mpy_figure_get_key:
- * @figure: a figure
- *
- * Returns: the figure's key as used in JSON and session files ("gc_total", …).
- */
-const char *
-mpy_figure_get_key (MpyFigure figure)
-{
-  g_return_val_if_fail (figure < MPY_N_FIGURES, NULL);
-
-  return figure_keys[figure];
 }
 
 static void

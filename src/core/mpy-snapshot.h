@@ -45,7 +45,8 @@ gboolean    mpy_kind_is_head   (char kind);   /* any head kind: h T L D S A F B 
  * MpyFigure:
  *
  * The header figures of a dump. Every one is optional: a figure the dump did not print
- * is absent (see mpy_snapshot_get_figure()).
+ * is absent (see mpy_snapshot_get_figure()). mpy_metric_from_figure() gives the figure
+ * table's entry (key, title, unit) for each.
  */
 typedef enum {
   MPY_FIGURE_MEM_TOTAL,       /* mem: total=  */
@@ -64,7 +65,7 @@ typedef enum {
   MPY_N_FIGURES
 } MpyFigure;
 
-const char *mpy_figure_get_key (MpyFigure figure);  /* "mem_total", "stack_used", "gc_total", "one_blocks", "max_free", … */
+/* Their keys, titles and formatting are in the figure table (mpy-metric.h). */
 
 typedef struct {
   guint64 base;          /* address printed after "GC memory layout; from" */

@@ -645,7 +645,9 @@ test_open_several_keeps_order_and_reports_each_failure (void)
   g_autofree char *small_fixture = fixture_path ("microbit-v1.0.1-after-alloc.txt");
   g_autofree char *dump = NULL;
   g_autofree char *small_dump = NULL;
-  const char *names[] = { "big.txt", "small.txt", "junk.bin", "empty.txt", "missing.txt", "adir" };
+  /* A FIFO with no writer: opening it must fail at once, not stall the batch (issue 8.5). */
+  const char *names[] = { "big.txt", "small.txt", "junk.bin", "empty.txt", "missing.txt", "adir",
+                          "pipe" };
   GFile *files[G_N_ELEMENTS (names)];
   g_autoptr(GString) big = g_string_new (NULL);
   const char *message;
@@ -672,6 +674,8 @@ test_open_several_keeps_order_and_reports_each_failure (void)
         g_assert_true (g_file_set_contents (path, "", 0, NULL));
       else if (i == 5)
         g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+      else if (i == 6)
+        g_assert_cmpint (mkfifo (path, 0600), ==, 0);
     }
 
   mpy_window_open_files (window, files, G_N_ELEMENTS (files));
@@ -689,7 +693,8 @@ test_open_several_keeps_order_and_reports_each_failure (void)
   /* One banner names every file that failed, each with its reason. */
   message = mpy_window_get_error_message (window);
   g_test_message ("%s", message);
-  g_assert_nonnull (strstr (message, "4 files could not be opened"));
+  g_assert_nonnull (strstr (message, "5 files could not be opened"));
+  g_assert_nonnull (strstr (message, "not a regular file"));
   for (guint i = 2; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *line = g_strdup_printf ("%s: ", names[i]);

@@ -12,11 +12,14 @@
 #include <string.h>
 #include <cairo.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <json-glib/json-glib.h>
 
 #include "mpy-cli-json.h"
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
+#include "mpy-metric.h"
+#include "mpy-stats.h"
 #include "mpy-renderer.h"
 #include "mpy-test-map.h"
 #include "mpy-test-dirs.h"
@@ -39,7 +42,8 @@ run_free (Run *run)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
 
-/* Runs the CLI with NULL-terminated arguments. */
+/* Runs the CLI with NULL-terminated arguments, killed after 60 s so that a CLI that hangs
+ * fails the test instead of stalling it (the status is then 137). */
 static Run *
 run_cli (const char *first,
          ...)
@@ -50,6 +54,9 @@ run_cli (const char *first,
   int wait_status;
   va_list args;
 
+  g_ptr_array_add (argv, (gpointer) "timeout");
+  g_ptr_array_add (argv, (gpointer) "--signal=KILL");
+  g_ptr_array_add (argv, (gpointer) "60");
   g_ptr_array_add (argv, cli_path);
   va_start (args, first);
   for (const char *a = first; a != NULL; a = va_arg (args, const char *))
@@ -57,7 +64,7 @@ run_cli (const char *first,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
                 &run->out, &run->err, &wait_status, &error);
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (wait_status));
@@ -238,7 +245,7 @@ test_stats_json_matches_headers (void)
       g_ptr_array_add (argv, path);
     }
   g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
                 &out, &err, &wait_status, &error);
   g_assert_no_error (error);
   if (!WIFEXITED (wait_status) || WEXITSTATUS (wait_status) != 0)
@@ -317,13 +324,16 @@ test_stats_text (void)
   g_autoptr(TmDump) dump = tm_dump_parse_file (path);
   g_autoptr(Run) run = run_cli ("stats", path, NULL);
   g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT, dump->figures[TM_GC_TOTAL]);
-  g_autofree char *stack = g_strdup_printf ("Stack used         %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT,
-                                            dump->figures[TM_STACK_USED], dump->figures[TM_STACK_LIMIT]);
+  g_autofree char *stack = g_strdup_printf ("  Stack used               %" G_GINT64_FORMAT " bytes\n",
+                                            dump->figures[TM_STACK_USED]);
+  g_autofree char *limit = g_strdup_printf ("  Stack limit              %" G_GINT64_FORMAT " bytes",
+                                            dump->figures[TM_STACK_LIMIT]);
 
   g_assert_cmpint (run->status, ==, 0);
   g_assert_nonnull (strstr (run->out, path));
   g_assert_nonnull (strstr (run->out, total));
   g_assert_nonnull (strstr (run->out, stack));
+  g_assert_nonnull (strstr (run->out, limit));
   g_assert_nonnull (strstr (run->out, "Fragmentation"));
   g_assert_nonnull (strstr (run->out, "consistent"));
   g_assert_cmpstr (run->err, ==, "");
@@ -542,6 +552,98 @@ test_diff_text (void)
   g_assert_cmpint (run->status, ==, 0);
   g_assert_nonnull (strstr (run->out, "allocated"));
   g_assert_nonnull (strstr (run->out, "gc_used"));
+}
+
+/* Every figure of the table appears under the same key in `stats --json` (its value, as the
+ * core computes it) and in the deltas of `diff --json` (after − before), and no figure
+ * travels under a second key. A dump with `max new split` (modern firmware) is written
+ * for the purpose: no fixture has one. */
+static void
+test_figures_one_key_everywhere (void)
+{
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
+  g_autofree char *a = g_build_filename (dir, "a.txt", NULL);
+  g_autofree char *b = tm_fixture ("unix-heap256k-fragmented.txt");
+  g_autofree char *b_text = NULL;
+  g_autofree char *a_text = NULL;
+  g_autoptr(GRegex) gc_line = g_regex_new ("^(GC: total: .*)$", G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GPtrArray) dumps_a = NULL;
+  g_autoptr(GPtrArray) dumps_b = NULL;
+  g_autoptr(Run) stats = NULL;
+  g_autoptr(Run) diff = NULL;
+  g_autoptr(JsonNode) stats_root = NULL;
+  g_autoptr(JsonNode) diff_root = NULL;
+  JsonObject *deltas;
+
+  g_assert_true (g_file_get_contents (b, &b_text, NULL, NULL));
+  a_text = g_regex_replace (gc_line, b_text, -1, 0, "\\1, max new split: 4096", 0, NULL);
+  g_assert_nonnull (strstr (a_text, "max new split: 4096"));
+  g_assert_true (g_file_set_contents (a, a_text, -1, NULL));
+  dumps_a = mpy_dump_reader_read_file (a, NULL);
+  dumps_b = mpy_dump_reader_read_file (b, NULL);
+  g_assert_nonnull (dumps_a);
+  g_assert_nonnull (dumps_b);
+
+  stats = run_cli ("stats", "--json", a, b, NULL);
+  diff = run_cli ("diff", "--json", a, b, NULL);
+  g_assert_cmpint (stats->status, ==, 0);
+  g_assert_cmpint (diff->status, ==, 0);
+  stats_root = parse_json (stats->out);
+  diff_root = parse_json (diff->out);
+  deltas = json_object_get_object_member (json_node_get_object (diff_root), "deltas");
+  g_assert_nonnull (deltas);
+
+  for (guint m = 0; m < MPY_N_METRICS; m++)
+    {
+      const char *key = mpy_metric_get_key ((MpyMetric) m);
+      double va = 0, vb = 0;
+      gboolean have_a, have_b;
+      MpyStats sa, sb;
+
+      mpy_stats_compute (g_ptr_array_index (dumps_a, 0), &sa);
+      mpy_stats_compute (g_ptr_array_index (dumps_b, 0), &sb);
+      have_a = mpy_metric_get_value ((MpyMetric) m, g_ptr_array_index (dumps_a, 0), &sa, &va);
+      have_b = mpy_metric_get_value ((MpyMetric) m, g_ptr_array_index (dumps_b, 0), &sb, &vb);
+
+      for (guint i = 0; i < 2; i++)
+        {
+          JsonObject *o = json_array_get_object_element (json_node_get_array (stats_root), i);
+          JsonNode *node = json_object_get_member (o, key);
+          gboolean have = i == 0 ? have_a : have_b;
+          double want = i == 0 ? va : vb;
+
+          if (node == NULL)
+            g_error ("stats --json has no member %s", key);
+          if (!have)
+            g_assert_true (JSON_NODE_HOLDS_NULL (node));
+          else if (mpy_metric_is_integer ((MpyMetric) m))
+            g_assert_cmpint (json_node_get_int (node), ==, (gint64) want);
+          else
+            g_assert_cmpfloat_with_epsilon (json_node_get_double (node), want, 1e-12);
+        }
+
+      if (!json_object_has_member (deltas, key))
+        g_error ("diff --json deltas have no member %s", key);
+      if (have_a && have_b && mpy_metric_has_delta ((MpyMetric) m))
+        {
+          if (mpy_metric_is_integer ((MpyMetric) m))
+            g_assert_cmpint (json_object_get_int_member (deltas, key), ==, (gint64) (vb - va));
+          else
+            g_assert_cmpfloat_with_epsilon (json_object_get_double_member (deltas, key), vb - va, 1e-12);
+        }
+      else
+        g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (deltas, key)));
+    }
+
+  /* The figure both files disagree on: present in one, absent in the other. */
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (
+                     json_node_get_array (stats_root), 0), "max_new_split"), ==, 4096);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (deltas, "max_new_split")));
+  /* The old diff key is gone: one key per figure. */
+  g_assert_false (json_object_has_member (deltas, "gc_max_new_split"));
+  g_assert_cmpuint (json_object_get_size (deltas), ==, MPY_N_METRICS);
+
+  mpy_test_remove_tree (dir);
 }
 
 static void
@@ -860,6 +962,43 @@ test_bad_input_exit_1 (void)
   mpy_test_remove_tree (dir);
 }
 
+/* A FIFO (no writer ever comes) is refused at once by stats, diff and render, with a message
+ * that says what it is; before, open() waited for a writer forever (issue 8.5). */
+static void
+test_fifo_refused (void)
+{
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
+  g_autofree char *fifo = g_build_filename (dir, "console.fifo", NULL);
+  g_autofree char *good = tm_fixture ("qemu-mps2-an385-after-alloc.txt");
+  g_autofree char *png = g_build_filename (dir, "out.png", NULL);
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  {
+    g_autoptr(Run) stats = run_cli ("stats", fifo, NULL);
+    g_autoptr(Run) json = run_cli ("stats", "--json", good, fifo, NULL);
+    g_autoptr(Run) diff = run_cli ("diff", good, fifo, NULL);
+    g_autoptr(Run) render = run_cli ("render", fifo, "-o", png, NULL);
+    g_autoptr(JsonNode) root = NULL;
+
+    g_assert_cmpint (stats->status, ==, 1);
+    assert_one_line_message (stats, "not a regular file");
+    assert_one_line_message (stats, fifo);
+    /* The good file is still reported. */
+    g_assert_cmpint (json->status, ==, 1);
+    root = parse_json (json->out);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
+    g_assert_cmpint (diff->status, ==, 1);
+    assert_one_line_message (diff, "not a regular file");
+    g_assert_cmpint (render->status, ==, 1);
+    assert_one_line_message (render, "not a regular file");
+    g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  }
+  /* Four runs of a CLI that never waits: far below the 60 s kill. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+  mpy_test_remove_tree (dir);
+}
+
 /* `capture -t 0`: the message gives the range that is accepted. */
 static void
 test_capture_timeout_range (void)
@@ -992,11 +1131,13 @@ main (int    argc,
   g_test_add_func ("/cli/diff/numbers-computed-independently", test_diff_numbers);
   g_test_add_func ("/cli/diff/table", test_diff_text);
   g_test_add_func ("/cli/diff/incompatible-exits-1", test_diff_incompatible);
+  g_test_add_func ("/cli/figures/one-key-in-stats-and-diff-json", test_figures_one_key_everywhere);
   g_test_add_func ("/cli/file-index", test_file_index);
   g_test_add_func ("/cli/render/png-of-expected-size", test_render_png);
   g_test_add_func ("/cli/render/default-scale-fits-big-heaps", test_render_default_scale_fits);
   g_test_add_func ("/cli/render/errors-exit-1", test_render_errors);
   g_test_add_func ("/cli/bad-input-exits-1", test_bad_input_exit_1);
+  g_test_add_func ("/cli/fifo-refused-without-blocking", test_fifo_refused);
   g_test_add_func ("/cli/usage-error-exits-2", test_usage_exit_2);
   g_test_add_func ("/cli/capture/timeout-range", test_capture_timeout_range);
   g_test_add_func ("/cli/help", test_help);

@@ -6,11 +6,14 @@
  */
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
+#include "mpy-metric.h"
+#include "mpy-file-loader.h"
 #include "mpy-snapshot.h"
 #include "mpy-snapshot-private.h"
 #include "mpy-stats.h"
@@ -884,6 +887,66 @@ test_damage_absurd_numbers (void)
   assert_damaged (c, "line 4, column 24");
 }
 
+/* A 300-byte dump claiming `(4194302 lines all free)` (268 Mi blocks) cost 268 MB: a dump's
+ * map is bounded by 64 Mi blocks (1 GiB of heap), checked before anything is allocated, and
+ * at the bound an abbreviation costs one byte per block (issue 8.11). Run in a subprocess so
+ * that its peak memory can be measured. */
+static void
+test_reader_block_limit (void)
+{
+  static const char header[] =
+    "stack: 1000 out of 7936\n"
+    "GC: total: %" G_GUINT64_FORMAT ", used: 0, free: %" G_GUINT64_FORMAT "\n"
+    " No. of 1-blocks: 0, 2-blocks: 0, max blk sz: 0, max free sz: %" G_GUINT64_FORMAT "\n"
+    "GC memory layout; from 20000000:\n"
+    "00000: ................................................................\n"
+    "       (%" G_GUINT64_FORMAT " lines all free)\n";
+
+  if (g_test_subprocess ())
+    {
+      guint64 lines = g_ascii_strtoull (g_getenv ("MPY_TEST_LINES"), NULL, 10);
+      guint64 blocks = 64 + lines * 64;
+      g_autofree char *text = g_strdup_printf (header, blocks * 16, blocks * 16, blocks, lines);
+      g_autoptr(MpySnapshot) s = read_one_ok (text);
+      g_autofree char *status = NULL;
+      const char *hwm;
+      long peak_kib;
+
+      /* The peak of this process image (getrusage() would count the parent's, from before
+       * the exec). */
+      g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+      hwm = strstr (status, "VmHWM:");
+      g_assert_nonnull (hwm);
+      peak_kib = strtol (hwm + 6, NULL, 10);
+      g_test_message ("%" G_GUINT64_FORMAT " blocks: peak RSS %ld KiB", blocks, peak_kib);
+      if (blocks <= 64 * 1024 * 1024)
+        {
+          assert_consistent (s);
+          g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, blocks);
+          /* One byte per block, plus the program itself. */
+          g_assert_cmpint (peak_kib, <, (long) (blocks / 1024) + 60 * 1024);
+        }
+      else
+        {
+          assert_damaged (s, "line 6, column 9");
+          assert_damaged (s, "larger than 67108864 blocks (64 Mi, 1 GiB of heap");
+          g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, 64);
+          g_assert_cmpint (peak_kib, <, 60 * 1024);
+        }
+      return;
+    }
+  /* Far over the bound (the issue's dump), one line over, and exactly at it. */
+  g_setenv ("MPY_TEST_LINES", "4194302", TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_setenv ("MPY_TEST_LINES", "1048576", TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_setenv ("MPY_TEST_LINES", "1048575", TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 static void
 test_damage_malformed_figures_line (void)
 {
@@ -1187,6 +1250,9 @@ test_reader_binary (void)
 
   g_assert_error (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY);
   g_assert_null (d1);
+  /* Not “the text is not text” (issue 8.10): a caller prefixes the file name. */
+  g_assert_null (strstr (error->message, "the text"));
+  g_assert_true (g_str_has_prefix (error->message, "not text: "));
   g_clear_error (&error);
 
   for (guint i = 0; i < sizeof random_bytes; i++)
@@ -1243,7 +1309,7 @@ test_reader_too_large_file (void)
   fclose (f);
   t0 = g_get_monotonic_time ();
   dumps = mpy_dump_reader_read_file (path, &error);
-  g_assert_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
   g_assert_nonnull (strstr (error->message, "huge.log"));
   g_assert_null (dumps);
   g_assert_cmpint (g_get_monotonic_time () - t0, <, G_USEC_PER_SEC / 2);
@@ -1251,37 +1317,87 @@ test_reader_too_large_file (void)
   g_rmdir (dir);
 }
 
-static gpointer
-write_fifo (gpointer data)
-{
-  char **args = data;   /* path, text */
-  FILE *f = fopen (args[0], "w");
-
-  g_assert_nonnull (f);
-  fputs (args[1], f);
-  fclose (f);
-  return NULL;
-}
-
+/* A FIFO, with or without a writer, is refused at once: before the one loader opened it with
+ * O_NONBLOCK, open() waited for a writer forever (issue 8.5). The subprocess is killed after
+ * 10 s, so a regression fails instead of hanging. */
 static void
 test_reader_pipe (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("mpy-core-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "fifo", NULL);
-  g_autofree char *text = load_file ("fixtures", "unix-heap256k-after-alloc.txt", NULL);
-  char *args[] = { path, text };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) dumps = NULL;
-  GThread *writer;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
 
-  /* A pipe has no size to check up front; it is read up to the limit. */
+  if (g_test_subprocess ())
+    {
+      const char *fifo = g_getenv ("MPY_TEST_FIFO");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) dumps = mpy_dump_reader_read_file (fifo, &error);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      g_assert_null (dumps);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+      g_assert_nonnull (strstr (error->message, "fifo"));
+      g_assert_nonnull (strstr (error->message, "not a regular file"));
+      g_clear_error (&error);
+
+      g_assert_false (mpy_file_load_contents (fifo, 1024, NULL, &contents, &length, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+      g_clear_error (&error);
+
+      /* A character device too (reading /dev/zero would never end). */
+      g_assert_false (mpy_file_load_contents ("/dev/zero", 1024, NULL, &contents, &length, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+      g_clear_error (&error);
+
+      /* A folder says so. */
+      g_assert_false (mpy_file_load_contents (g_get_tmp_dir (), 1024, NULL, &contents, &length, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+      return;
+    }
+  dir = g_dir_make_tmp ("mpy-core-XXXXXX", NULL);
+  path = g_build_filename (dir, "fifo", NULL);
   g_assert_cmpint (mkfifo (path, 0600), ==, 0);
-  writer = g_thread_new ("fifo-writer", write_fifo, args);
-  dumps = mpy_dump_reader_read_file (path, &error);
-  g_thread_join (writer);
+  g_setenv ("MPY_TEST_FIFO", path, TRUE);
+  g_test_trap_subprocess (NULL, 10 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The loader: the size limit holds for a file that grows while it is read, and a cancelled
+ * read returns G_IO_ERROR_CANCELLED. */
+static void
+test_file_loader_limits (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mpy-core-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "some.txt", NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_set_contents (path, "0123456789", 10, NULL));
+  g_assert_true (mpy_file_load_contents (path, 10, NULL, &contents, &length, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (dumps->len, ==, 1);
-  check_fixture_dump ("unix-heap256k-after-alloc.txt", text, g_ptr_array_index (dumps, 0));
+  g_assert_cmpmem (contents, length, "0123456789", 10);
+  g_assert_cmpint (contents[length], ==, '\0');
+  g_clear_pointer (&contents, g_free);
+
+  g_assert_false (mpy_file_load_contents (path, 9, NULL, &contents, &length, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "some.txt"));
+  g_clear_error (&error);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (mpy_file_load_contents (path, 10, cancellable, &contents, &length, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* /proc files say size 0 and are read to their end. */
+  g_assert_true (mpy_file_load_contents ("/proc/self/status", 1 << 20, NULL, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (contents, "Name:"));
+
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -1437,8 +1553,10 @@ test_snapshot_kinds (void)
   g_assert_true (mpy_kind_is_head ('M'));
   g_assert_false (mpy_kind_is_head ('='));
   g_assert_false (mpy_kind_is_head ('.'));
-  g_assert_cmpstr (mpy_figure_get_key (MPY_FIGURE_GC_TOTAL), ==, "gc_total");
-  g_assert_cmpstr (mpy_figure_get_key (MPY_FIGURE_ONE_BLOCKS), ==, "one_blocks");
+  g_assert_cmpstr (mpy_metric_get_key (mpy_metric_from_figure (MPY_FIGURE_GC_TOTAL)), ==, "gc_total");
+  g_assert_cmpstr (mpy_metric_get_key (mpy_metric_from_figure (MPY_FIGURE_ONE_BLOCKS)), ==, "one_blocks");
+  g_assert_cmpstr (mpy_metric_get_key (mpy_metric_from_figure (MPY_FIGURE_GC_MAX_NEW_SPLIT)), ==,
+                   "max_new_split");
 
   {
     g_autoptr(MpySnapshot) s = read_one_ok ("stack: 1\n"
@@ -1890,6 +2008,75 @@ test_diff_incompatible (void)
   g_assert_nonnull (strstr (error->message, "mem_info(1)"));
 }
 
+/* The figure table: each figure once, one key each, every header figure in it, and map
+ * figures absent from a dump without a map. */
+static void
+test_metric_table (void)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(MpySnapshot) noarg = read_one_ok ("stack: 960 out of 80000\n"
+                                              "GC: total: 80, used: 64, free: 16\n"
+                                              " No. of 1-blocks: 2, 2-blocks: 1, max blk sz: 2, max free sz: 1\n");
+  g_autoptr(MpySnapshot) map = read_one_ok ("stack: 1\n"
+                                            "GC: total: 80, used: 64, free: 16\n"
+                                            " No. of 1-blocks: 2, 2-blocks: 1, max blk sz: 2, max free sz: 1\n"
+                                            "GC memory layout; from 20000a00:\n"
+                                            "00000000: h=h.h\n");
+  MpyStats stats;
+  double value;
+
+  for (guint m = 0; m < MPY_N_METRICS; m++)
+    {
+      const char *key = mpy_metric_get_key ((MpyMetric) m);
+      MpyMetric back;
+
+      g_assert_nonnull (key);
+      g_assert_false (g_hash_table_contains (keys, key));
+      g_hash_table_add (keys, (gpointer) key);
+      for (const char *p = key; *p != '\0'; p++)
+        g_assert_true (g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == '_');
+      g_assert_true (mpy_metric_from_key (key, &back));
+      g_assert_cmpint (back, ==, m);
+      g_assert_cmpstr (mpy_metric_get_title ((MpyMetric) m), !=, "");
+      g_assert_nonnull (mpy_metric_group_get_title (mpy_metric_get_group ((MpyMetric) m)));
+    }
+  g_assert_false (mpy_metric_from_key ("gc_max_new_split", NULL));
+  for (guint f = 0; f < MPY_N_FIGURES; f++)
+    g_assert_cmpuint (mpy_metric_get_group (mpy_metric_from_figure ((MpyFigure) f)), !=, MPY_METRIC_GROUP_MAP);
+
+  /* A figures-only dump has its header figures and none of the map's. */
+  mpy_stats_compute (noarg, &stats);
+  g_assert_true (mpy_metric_get_value (MPY_METRIC_GC_USED, noarg, &stats, &value));
+  g_assert_cmpfloat (value, ==, 64);
+  g_assert_true (mpy_metric_get_value (MPY_METRIC_GC_FREE_SHARE, noarg, &stats, &value));
+  g_assert_cmpfloat (value, ==, 0.2);
+  g_assert_true (mpy_metric_get_value (MPY_METRIC_STACK_FREE_SHARE, noarg, &stats, &value));
+  g_assert_cmpfloat (value, ==, 1.0 - 960.0 / 80000.0);
+  g_assert_false (mpy_metric_get_value (MPY_METRIC_MEM_TOTAL, noarg, &stats, &value));
+  for (guint m = 0; m < MPY_N_METRICS; m++)
+    if (mpy_metric_get_group ((MpyMetric) m) == MPY_METRIC_GROUP_MAP)
+      g_assert_false (mpy_metric_get_value ((MpyMetric) m, noarg, &stats, &value));
+
+  /* A map: the map figures, formatted for a human and as a number. */
+  g_assert_false (mpy_snapshot_is_damaged (map));
+  mpy_stats_compute (map, &stats);
+  g_assert_true (mpy_metric_get_value (MPY_METRIC_FREE_HOLES, map, &stats, &value));
+  g_assert_cmpfloat (value, ==, 1);
+  g_assert_true (mpy_metric_get_value (MPY_METRIC_LARGEST_FREE_RUN_ADDRESS, map, &stats, &value));
+  g_assert_cmpfloat (value, ==, (double) 0x20000a00 + 3 * 16);
+  {
+    g_autofree char *address = mpy_metric_format_number (MPY_METRIC_LARGEST_FREE_RUN_ADDRESS, value);
+    g_autofree char *blocks = mpy_metric_describe (MPY_METRIC_MAX_BLOCK, map, &stats, NULL);
+    g_autofree char *share = mpy_metric_format_number (MPY_METRIC_GC_FREE_SHARE, 0.4);
+
+    g_assert_cmpstr (address, ==, "0x20000a30");
+    g_assert_cmpstr (blocks, ==, "2\u00a0blocks, 32\u00a0bytes");
+    g_assert_cmpstr (share, ==, "40.0%");
+  }
+  g_assert_false (mpy_metric_has_delta (MPY_METRIC_LARGEST_FREE_RUN_ADDRESS));
+  g_assert_false (mpy_metric_is_integer (MPY_METRIC_FRAGMENTATION));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1925,8 +2112,10 @@ main (int   argc,
   g_test_add_func ("/core/reader/huge-line", test_reader_huge_line);
   g_test_add_func ("/core/reader/too-large-file", test_reader_too_large_file);
   g_test_add_func ("/core/reader/raw-text-round-trip", test_reader_raw_text_round_trip);
-  g_test_add_func ("/core/reader/pipe", test_reader_pipe);
+  g_test_add_func ("/core/reader/fifo-refused-without-blocking", test_reader_pipe);
+  g_test_add_func ("/core/file-loader/limits", test_file_loader_limits);
   g_test_add_func ("/core/reader/too-many-dumps", test_reader_too_many_dumps);
+  g_test_add_func ("/core/reader/block-limit", test_reader_block_limit);
   g_test_add_func ("/core/reader/missing-file", test_reader_missing_file);
   g_test_add_func ("/core/snapshot/with-metadata", test_snapshot_with_metadata);
   g_test_add_func ("/core/snapshot/objects", test_snapshot_objects);
@@ -1940,6 +2129,7 @@ main (int   argc,
   g_test_add_func ("/core/diff/fixtures", test_diff_fixtures);
   g_test_add_func ("/core/diff/matches-reference", test_diff_matches_reference);
   g_test_add_func ("/core/diff/incompatible", test_diff_incompatible);
+  g_test_add_func ("/core/metric/table", test_metric_table);
 
   return g_test_run ();
 }

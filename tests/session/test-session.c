@@ -677,7 +677,7 @@ test_error_huge (void)
   start = g_get_monotonic_time ();
   back = mpy_session_read_file (path, &error);
   g_assert_null (back);
-  g_assert_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TOO_LARGE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
   g_assert_nonnull (strstr (error->message, "256 MiB"));
   /* Reading 257 MiB would take far longer than this. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC / 10);
@@ -756,7 +756,7 @@ test_error_not_a_file (void)
 
   back = mpy_session_read_file (dir, &error);
   g_assert_null (back);
-  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
   g_clear_error (&error);
 
   g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
@@ -773,7 +773,7 @@ test_error_not_a_file (void)
       }
     back = mpy_session_read_file (fifo, &error);
     g_assert_null (back);
-    g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
     g_assert_nonnull (strstr (error->message, "not a regular file"));
     g_clear_error (&error);
     kill (pid, SIGKILL);
@@ -782,7 +782,7 @@ test_error_not_a_file (void)
 
   back = mpy_session_read_file (missing, &error);
   g_assert_null (back);
-  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "missing.mpysession"));
 
   mpy_test_remove_tree (dir);
@@ -1001,7 +1001,7 @@ test_async (void)
   mpy_session_read_file_async (missing, NULL, read_done, &r);
   g_main_loop_run (loop);
   g_assert_null (r.snapshots);
-  g_assert_error (r.error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_clear_error (&r.error);
 
   g_cancellable_cancel (cancelled);

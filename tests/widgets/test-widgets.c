@@ -16,6 +16,7 @@
 #include "mpy-figures-panel.h"
 #include "mpy-heap-view.h"
 #include "mpy-heap-view-private.h"
+#include "mpy-metric.h"
 #include "mpy-renderer.h"
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -1121,21 +1122,80 @@ test_figures_panel_header (void)
         g_assert_nonnull (strstr (mpy_figures_panel_get_value_text (panel, "gc_total"), "KiB"));
 
       percent = g_strdup_printf ("%.1f %%", 100.0 * free_bytes / total);
-      g_assert_cmpstr (mpy_figures_panel_get_value_text (panel, "gc_free_percent"), ==, percent);
+      g_assert_cmpstr (mpy_figures_panel_get_value_text (panel, "gc_free_share"), ==, percent);
       g_clear_pointer (&percent, g_free);
       percent = g_strdup_printf ("%.1f %%", 100.0 * (stack_limit - stack_used) / stack_limit);
-      g_assert_cmpstr (mpy_figures_panel_get_value_text (panel, "stack_free_percent"), ==, percent);
+      g_assert_cmpstr (mpy_figures_panel_get_value_text (panel, "stack_free_share"), ==, percent);
 
       /* The map's figures: the largest free run agrees with the header's max free. */
       assert_value_starts (panel, "largest_free_run", text_number (text, "max free sz: (\\d+)"));
       g_assert_nonnull (mpy_figures_panel_get_value_text (panel, "fragmentation"));
       g_assert_nonnull (mpy_figures_panel_get_value_text (panel, "free_holes"));
-      g_assert_true (g_str_has_prefix (mpy_figures_panel_get_value_text (panel, "largest_free_address"), "0x"));
+      g_assert_true (g_str_has_prefix (mpy_figures_panel_get_value_text (panel, "largest_free_run_address"), "0x"));
       g_assert_nonnull (mpy_figures_panel_get_value_text (panel, "kind_free"));
       g_assert_nonnull (mpy_figures_panel_get_value_text (panel, "histogram_0"));
       /* One-block objects are histogram bucket 0. */
       assert_value_starts (panel, "histogram_0", text_number (text, "No. of 1-blocks: (\\d+)"));
 
+      g_object_unref (panel);
+    }
+}
+
+/* How many labels of the panel read @text. */
+static guint
+count_labels (GtkWidget  *widget,
+              const char *text)
+{
+  guint n = 0;
+
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    n++;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_labels (child, text);
+  return n;
+}
+
+/* The panel iterates the figure table: one row (its title, once) for every figure the
+ * snapshot has, with the table's text for it, and none for a figure it lacks. */
+static void
+test_figures_panel_one_row_per_figure (void)
+{
+  const char *fixtures[] = {
+    "unix-heap256k-fragmented.txt",        /* mem: line and a map */
+    "microbit-v1.0.1-after-alloc.txt",     /* no mem: line */
+    "qemu-mps2-an385-meminfo-noarg.txt",   /* no map */
+  };
+
+  for (guint f = 0; f < G_N_ELEMENTS (fixtures); f++)
+    {
+      g_autoptr(MpySnapshot) snapshot = load_fixture (fixtures[f]);
+      MpyFiguresPanel *panel = MPY_FIGURES_PANEL (mpy_figures_panel_new ());
+      guint shown = 0, missing = 0;
+      MpyStats stats;
+
+      g_object_ref_sink (panel);
+      mpy_figures_panel_set_snapshot (panel, snapshot);
+      mpy_stats_compute (snapshot, &stats);
+      for (guint m = 0; m < MPY_N_METRICS; m++)
+        {
+          const char *key = mpy_metric_get_key ((MpyMetric) m);
+          const char *title = mpy_metric_get_title ((MpyMetric) m);
+          g_autofree char *want = mpy_metric_describe ((MpyMetric) m, snapshot, &stats, NULL);
+
+          g_assert_cmpstr (mpy_figures_panel_get_value_text (panel, key), ==, want);
+          g_assert_cmpuint (count_labels (GTK_WIDGET (panel), title), ==, want != NULL ? 1 : 0);
+          if (want != NULL)
+            g_assert_cmpuint (count_labels (GTK_WIDGET (panel), want), >=, 1);
+          if (want != NULL)
+            shown++;
+          else
+            missing++;
+        }
+      g_test_message ("%s: %u figures shown, %u absent", fixtures[f], shown, missing);
+      g_assert_cmpuint (shown, >, 10);
+      if (f > 0)
+        g_assert_cmpuint (missing, >, 0);
       g_object_unref (panel);
     }
 }
@@ -1262,6 +1322,7 @@ main (int   argc,
   g_test_add_func ("/widgets/heap-view/figures-only", test_heap_view_figures_only);
   g_test_add_func ("/widgets/damaged-dump-is-flagged", test_damaged_dump);
   g_test_add_func ("/widgets/figures-panel/header", test_figures_panel_header);
+  g_test_add_func ("/widgets/figures-panel/one-row-per-figure", test_figures_panel_one_row_per_figure);
   g_test_add_func ("/widgets/figures-panel/diff-deltas", test_figures_panel_diff);
   g_test_add_func ("/widgets/figures-panel/no-map", test_figures_panel_no_map);
   g_test_add_func ("/widgets/figures-panel/capture-details", test_figures_panel_capture_details);

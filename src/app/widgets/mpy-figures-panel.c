@@ -8,12 +8,13 @@
 #include <glib/gi18n.h>
 
 #include "mpy-figures-panel.h"
+#include "mpy-metric.h"
 #include "mpy-stats.h"
 
-/* Figures the panel can show, each with a key for mpy_figures_panel_get_value_text():
- *   the header figures by mpy_figure_get_key() ("stack_used", "gc_used", "max_free", …),
- *   "stack_free_percent", "gc_free_percent", "damage", "time", "port", "banner", "flags",
- *   "fragmentation", "free_holes", "largest_free_run", "largest_free_address", "objects",
+/* Rows the panel can show, each with a key for mpy_figures_panel_get_value_text():
+ *   one row per figure of the figure table (mpy-metric.h) that the snapshot has, under the
+ *   figure's key ("stack_used", "gc_used", "fragmentation", …), in the table's order under
+ *   one heading per group; and "damage", "time", "port", "banner", "flags",
  *   "kind_<name>" (e.g. "kind_list": objects and blocks), "histogram_<i>" (objects of
  *   [2^i, 2^(i+1)) blocks), and in diff mode "diff_blocks_allocated", "diff_blocks_freed",
  *   "diff_blocks_changed", "diff_objects_new", "diff_objects_freed", "diff_objects_kept",
@@ -35,55 +36,10 @@ struct _MpyFiguresPanel
 
 G_DEFINE_FINAL_TYPE (MpyFiguresPanel, mpy_figures_panel, GTK_TYPE_WIDGET)
 
-typedef enum {
-  UNIT_BYTES,
-  UNIT_BLOCKS,
-  UNIT_COUNT,
-} Unit;
-
 static char *
 number (guint64 value)
 {
   return g_strdup_printf ("%" G_GUINT64_FORMAT, value);
-}
-
-/* Non-breaking spaces keep a number with its unit when a narrow panel wraps the value. */
-static char *
-format_bytes (guint64 bytes)
-{
-  g_autofree char *n = number (bytes);
-  g_autofree char *human = NULL;
-
-  if (bytes < 1024)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s\u00a0byte", "%s\u00a0bytes", bytes), n);
-  human = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
-  return g_strdup_printf (_("%s\u00a0bytes (%s)"), n, human);
-}
-
-static char *
-format_value (guint64 value,
-              Unit    unit,
-              guint   bytes_per_block)
-{
-  g_autofree char *n = number (value);
-
-  switch (unit)
-    {
-    case UNIT_BYTES:
-      return format_bytes (value);
-    case UNIT_BLOCKS:
-      if (bytes_per_block > 0)
-        {
-          g_autofree char *bytes = format_bytes (value * bytes_per_block);
-
-          return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s\u00a0block, %s",
-                                               "%s\u00a0blocks, %s", value), n, bytes);
-        }
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s\u00a0block", "%s\u00a0blocks", value), n);
-    case UNIT_COUNT:
-    default:
-      return g_steal_pointer (&n);
-    }
 }
 
 static char *
@@ -95,16 +51,6 @@ with_delta (char   *text,
 
   g_free (text);
   return result;
-}
-
-static char *
-percent_text (double   value,
-              gboolean have_delta,
-              double   delta)
-{
-  if (have_delta)
-    return g_strdup_printf (_("%.1f %% (Δ\u00a0%+.1f)"), value, delta);
-  return g_strdup_printf (_("%.1f %%"), value);
 }
 
 static void
@@ -144,76 +90,39 @@ add_row (MpyFiguresPanel *self,
   return label;
 }
 
+/* One row per figure of the table that @snapshot has, under one heading per group. */
 static void
-add_figure (MpyFiguresPanel *self,
-            MpySnapshot     *snapshot,
-            MpyFigure        figure,
-            const char      *title,
-            Unit             unit)
-{
-  guint64 value;
-  gint64 delta;
-  char *text;
-
-  if (!mpy_snapshot_get_figure (snapshot, figure, &value))
-    return;
-  text = format_value (value, unit, mpy_snapshot_get_bytes_per_block (snapshot));
-  if (self->diff != NULL && mpy_diff_get_figure_delta (self->diff, figure, &delta))
-    text = with_delta (text, delta);
-  add_row (self, mpy_figure_get_key (figure), title, text, 2);
-}
-
-/* A figure derived from the map, with its delta against @before_value in diff mode. */
-static void
-add_stat (MpyFiguresPanel *self,
-          const char      *key,
-          const char      *title,
-          guint64          value,
-          const guint64   *before_value,
-          Unit             unit,
-          guint            bytes_per_block)
-{
-  char *text = format_value (value, unit, bytes_per_block);
-
-  if (before_value != NULL)
-    text = with_delta (text, (gint64) value - (gint64) *before_value);
-  add_row (self, key, title, text, 2);
-}
-
-static gboolean
-free_percent (MpySnapshot *snapshot,
-              MpyFigure    used_or_free,
-              MpyFigure    total_figure,
-              gboolean     from_used,
-              double      *percent)
-{
-  guint64 a, total;
-
-  if (snapshot == NULL ||
-      !mpy_snapshot_get_figure (snapshot, used_or_free, &a) ||
-      !mpy_snapshot_get_figure (snapshot, total_figure, &total) || total == 0)
-    return FALSE;
-  *percent = 100.0 * (from_used ? (double) (total - MIN (a, total)) : (double) a) / total;
-  return TRUE;
-}
-
-static void
-add_percent (MpyFiguresPanel *self,
-             const char      *key,
-             const char      *title,
+add_metrics (MpyFiguresPanel *self,
              MpySnapshot     *snapshot,
-             MpySnapshot     *before,
-             MpyFigure        figure,
-             MpyFigure        total_figure,
-             gboolean         from_used)
+             const MpyStats  *stats)
 {
-  double now, then;
-  gboolean have_then;
+  int group = -1;
 
-  if (!free_percent (snapshot, figure, total_figure, from_used, &now))
-    return;
-  have_then = free_percent (before, figure, total_figure, from_used, &then);
-  add_row (self, key, title, percent_text (now, have_then, now - then), 2);
+  for (guint m = 0; m < MPY_N_METRICS; m++)
+    {
+      char *text = mpy_metric_describe ((MpyMetric) m, snapshot, stats, self->diff);
+
+      if (text == NULL)
+        continue;
+      if ((int) mpy_metric_get_group ((MpyMetric) m) != group)
+        {
+          group = mpy_metric_get_group ((MpyMetric) m);
+          add_heading (self, mpy_metric_group_get_title ((MpyMetricGroup) group));
+        }
+      add_row (self, mpy_metric_get_key ((MpyMetric) m), mpy_metric_get_title ((MpyMetric) m), text, 2);
+    }
+}
+
+/* A count from the diff: blocks with their bytes, or objects. */
+static void
+add_change (MpyFiguresPanel *self,
+            const char      *key,
+            const char      *title,
+            gsize            value,
+            MpyMetricUnit    unit,
+            guint            bytes_per_block)
+{
+  add_row (self, key, title, mpy_metric_unit_format_value (unit, value, bytes_per_block), 2);
 }
 
 static char *
@@ -326,42 +235,26 @@ rebuild (MpyFiguresPanel *self)
   if (self->diff != NULL)
     {
       add_heading (self, _("Changes"));
-      add_stat (self, "diff_objects_new", _("New objects"),
-                mpy_diff_get_objects_new (self->diff), NULL, UNIT_COUNT, bpb);
-      add_stat (self, "diff_objects_freed", _("Freed objects"),
-                mpy_diff_get_objects_freed (self->diff), NULL, UNIT_COUNT, bpb);
-      add_stat (self, "diff_objects_kept", _("Kept objects"),
-                mpy_diff_get_objects_kept (self->diff), NULL, UNIT_COUNT, bpb);
-      add_stat (self, "diff_blocks_allocated", _("Allocated"),
-                mpy_diff_count_blocks (self->diff, MPY_DIFF_ALLOCATED), NULL, UNIT_BLOCKS, bpb);
-      add_stat (self, "diff_blocks_freed", _("Freed"),
-                mpy_diff_count_blocks (self->diff, MPY_DIFF_FREED), NULL, UNIT_BLOCKS, bpb);
-      add_stat (self, "diff_blocks_changed", _("Reused by another object"),
-                mpy_diff_count_blocks (self->diff, MPY_DIFF_CHANGED), NULL, UNIT_BLOCKS, bpb);
+      add_change (self, "diff_objects_new", _("New objects"),
+                  mpy_diff_get_objects_new (self->diff), MPY_METRIC_UNIT_COUNT, bpb);
+      add_change (self, "diff_objects_freed", _("Freed objects"),
+                  mpy_diff_get_objects_freed (self->diff), MPY_METRIC_UNIT_COUNT, bpb);
+      add_change (self, "diff_objects_kept", _("Kept objects"),
+                  mpy_diff_get_objects_kept (self->diff), MPY_METRIC_UNIT_COUNT, bpb);
+      add_change (self, "diff_blocks_allocated", _("Allocated"),
+                  mpy_diff_count_blocks (self->diff, MPY_DIFF_ALLOCATED), MPY_METRIC_UNIT_BLOCKS, bpb);
+      add_change (self, "diff_blocks_freed", _("Freed"),
+                  mpy_diff_count_blocks (self->diff, MPY_DIFF_FREED), MPY_METRIC_UNIT_BLOCKS, bpb);
+      add_change (self, "diff_blocks_changed", _("Reused by another object"),
+                  mpy_diff_count_blocks (self->diff, MPY_DIFF_CHANGED), MPY_METRIC_UNIT_BLOCKS, bpb);
     }
 
   add_capture_details (self, snapshot);
 
-  add_heading (self, _("Stack"));
-  add_figure (self, snapshot, MPY_FIGURE_STACK_USED, _("Used"), UNIT_BYTES);
-  add_figure (self, snapshot, MPY_FIGURE_STACK_LIMIT, _("Limit"), UNIT_BYTES);
-  add_percent (self, "stack_free_percent", _("Free"), snapshot, before,
-               MPY_FIGURE_STACK_USED, MPY_FIGURE_STACK_LIMIT, TRUE);
-
-  add_heading (self, _("Heap"));
-  add_figure (self, snapshot, MPY_FIGURE_GC_TOTAL, _("Total"), UNIT_BYTES);
-  add_figure (self, snapshot, MPY_FIGURE_GC_USED, _("Used"), UNIT_BYTES);
-  add_figure (self, snapshot, MPY_FIGURE_GC_FREE, _("Free"), UNIT_BYTES);
-  add_percent (self, "gc_free_percent", _("Free share"), snapshot, before,
-               MPY_FIGURE_GC_FREE, MPY_FIGURE_GC_TOTAL, FALSE);
-  add_figure (self, snapshot, MPY_FIGURE_GC_MAX_NEW_SPLIT, _("Max new split"), UNIT_BYTES);
-  add_figure (self, snapshot, MPY_FIGURE_ONE_BLOCKS, _("1-block objects"), UNIT_COUNT);
-  add_figure (self, snapshot, MPY_FIGURE_TWO_BLOCKS, _("2-block objects"), UNIT_COUNT);
-  add_figure (self, snapshot, MPY_FIGURE_MAX_BLOCK, _("Largest object"), UNIT_BLOCKS);
-  add_figure (self, snapshot, MPY_FIGURE_MAX_FREE, _("Largest free block"), UNIT_BLOCKS);
-  add_figure (self, snapshot, MPY_FIGURE_MEM_TOTAL, _("Allocated in total"), UNIT_BYTES);
-  add_figure (self, snapshot, MPY_FIGURE_MEM_CURRENT, _("Allocated now"), UNIT_BYTES);
-  add_figure (self, snapshot, MPY_FIGURE_MEM_PEAK, _("Allocation peak"), UNIT_BYTES);
+  mpy_stats_compute (snapshot, &stats);
+  if (before != NULL)
+    mpy_stats_compute (before, &before_stats);
+  add_metrics (self, snapshot, &stats);
 
   if (!mpy_snapshot_has_map (snapshot))
     {
@@ -376,32 +269,13 @@ rebuild (MpyFiguresPanel *self)
       return;
     }
 
-  mpy_stats_compute (snapshot, &stats);
-  if (before != NULL)
-    mpy_stats_compute (before, &before_stats);
-
-#define BEFORE(field) (before != NULL ? &(guint64) { before_stats.field } : NULL)
-
-  add_heading (self, _("Fragmentation"));
-  add_row (self, "fragmentation", _("Fragmentation"),
-           percent_text (100.0 * stats.fragmentation, before != NULL,
-                         100.0 * (stats.fragmentation - (before ? before_stats.fragmentation : 0))),
-           2);
-  add_stat (self, "free_holes", _("Free holes"), stats.free_holes, BEFORE (free_holes),
-            UNIT_COUNT, bpb);
-  add_stat (self, "largest_free_run", _("Largest free run"), stats.largest_free_run,
-            BEFORE (largest_free_run), UNIT_BLOCKS, bpb);
-  if (stats.largest_free_run > 0)
-    add_row (self, "largest_free_address", _("Largest free run at"),
-             g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", stats.largest_free_run_address), 2);
-  add_stat (self, "objects", _("Objects"), stats.n_objects, BEFORE (n_objects), UNIT_COUNT, bpb);
-
   add_heading (self, _("Kinds"));
   for (guint i = 0; i < MPY_N_KINDS; i++)
     {
       const char *name = mpy_kind_get_name (mpy_kinds[i]);
       g_autofree char *key = g_strdup_printf ("kind_%s", name);
-      g_autofree char *blocks = format_value (stats.kind_blocks[i], UNIT_BLOCKS, bpb);
+      g_autofree char *blocks = mpy_metric_unit_format_value (MPY_METRIC_UNIT_BLOCKS,
+                                                              stats.kind_blocks[i], bpb);
       char *text;
 
       if (stats.kind_blocks[i] == 0 && (before == NULL || before_stats.kind_blocks[i] == 0))
@@ -438,7 +312,7 @@ rebuild (MpyFiguresPanel *self)
           continue;
         key = g_strdup_printf ("histogram_%u", i);
         title = histogram_title (i);
-        text = format_value (stats.histogram[i], UNIT_COUNT, bpb);
+        text = number (stats.histogram[i]);
         if (before != NULL)
           text = with_delta (text, (gint64) stats.histogram[i] - (gint64) before_stats.histogram[i]);
         add_row (self, key, title, text, 1);
@@ -455,7 +329,6 @@ rebuild (MpyFiguresPanel *self)
         gtk_grid_attach (GTK_GRID (self->grid), bar, 2, self->row - 1, 1, 1);
       }
   }
-#undef BEFORE
 }
 
 static void
