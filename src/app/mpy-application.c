@@ -103,30 +103,12 @@ static const GActionEntry app_actions[] = {
 static void
 mpy_application_startup (GApplication *app)
 {
-  static const struct {
-    const char *action;
-    const char *accels[4];
-  } accels[] = {
-    { "app.quit", { "<Control>q", NULL } },
-    { "win.capture", { "<Control>r", NULL } },
-    { "win.capture-gc", { "<Control><Shift>r", NULL } },
-    { "win.export-png", { "<Control>e", NULL } },
-    { "win.open", { "<Control>o", NULL } },
-    { "win.save", { "<Control>s", NULL } },
-    { "win.save-as", { "<Control><Shift>s", NULL } },
-    { "win.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
-    { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
-    { "win.zoom-reset", { "<Control>0", "<Control>KP_0", NULL } },
-    { "win.zoom-fit", { "<Control>f", NULL } },
-    { "win.cancel", { "<Control>period", NULL } },
-  };
   g_autoptr(GtkCssProvider) css = NULL;
 
   G_APPLICATION_CLASS (mpy_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
-  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
-    gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
+  mpy_window_install_accels (GTK_APPLICATION (app));
 
   css = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (css, "/com/example/MpyMemMap/style.css");

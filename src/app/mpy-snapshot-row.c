@@ -11,17 +11,16 @@
 
 struct _MpySnapshotRow
 {
-  GtkWidget        parent_instance;
+  GtkWidget         parent_instance;
 
-  MpySnapshotItem *item;
-  gulong           notify_handler;
-  gulong           rename_handler;
+  MpySnapshotItem  *item;
+  gulong            notify_handler;
+  gulong            rename_handler;
+  gboolean          dropping_edit;
 
-  GtkImage        *damaged_icon;
-  GtkStack        *label_stack;
-  GtkLabel        *label;
-  GtkEntry        *entry;
-  GtkLabel        *details;
+  GtkImage         *damaged_icon;
+  GtkEditableLabel *label;
+  GtkLabel         *details;
 };
 
 G_DEFINE_FINAL_TYPE (MpySnapshotRow, mpy_snapshot_row, GTK_TYPE_WIDGET)
@@ -36,7 +35,7 @@ mpy_snapshot_row_update (MpySnapshotRow *self)
 
   if (self->item == NULL)
     {
-      gtk_label_set_text (self->label, "");
+      gtk_editable_set_text (GTK_EDITABLE (self->label), "");
       gtk_label_set_text (self->details, "");
       gtk_widget_set_visible (GTK_WIDGET (self->damaged_icon), FALSE);
       return;
@@ -46,7 +45,8 @@ mpy_snapshot_row_update (MpySnapshotRow *self)
   summary = mpy_snapshot_item_dup_summary (self->item);
   details = g_strdup_printf ("%s\n%s", time_text, summary);
 
-  gtk_label_set_text (self->label, mpy_snapshot_item_get_label (self->item));
+  if (!gtk_editable_label_get_editing (self->label))
+    gtk_editable_set_text (GTK_EDITABLE (self->label), mpy_snapshot_item_get_label (self->item));
   gtk_label_set_text (self->details, details);
 
   reason = mpy_snapshot_item_get_damage_reason (self->item);
@@ -73,47 +73,27 @@ mpy_snapshot_row_stop_editing (MpySnapshotRow *self,
 {
   g_return_if_fail (MPY_IS_SNAPSHOT_ROW (self));
 
-  if (!mpy_snapshot_row_get_editing (self))
+  if (mpy_snapshot_row_get_editing (self))
+    gtk_editable_label_stop_editing (self->label, commit);
+}
+
+/* Editing ended (Enter, Escape, the focus left): a committed name goes to the item, which
+ * keeps the old one when the new is empty. */
+static void
+editing_cb (MpySnapshotRow   *self,
+            GParamSpec       *pspec,
+            GtkEditableLabel *label)
+{
+  if (gtk_editable_label_get_editing (label) || self->dropping_edit)
     return;
 
-  gtk_stack_set_visible_child_name (self->label_stack, "label");
-
-  if (commit && self->item != NULL)
-    mpy_snapshot_item_set_label (self->item, gtk_editable_get_text (GTK_EDITABLE (self->entry)));
+  if (self->item != NULL)
+    mpy_snapshot_item_set_label (self->item, gtk_editable_get_text (GTK_EDITABLE (label)));
+  mpy_snapshot_row_update (self);
 
   /* Hand the focus back to the list so keyboard navigation continues. */
   if (gtk_widget_get_parent (GTK_WIDGET (self)) != NULL)
     gtk_widget_grab_focus (gtk_widget_get_parent (GTK_WIDGET (self)));
-}
-
-static void
-entry_activate_cb (MpySnapshotRow *self,
-                   GtkEntry       *entry)
-{
-  mpy_snapshot_row_stop_editing (self, TRUE);
-}
-
-static gboolean
-entry_key_pressed_cb (MpySnapshotRow        *self,
-                      guint                  keyval,
-                      guint                  keycode,
-                      GdkModifierType        state,
-                      GtkEventControllerKey *controller)
-{
-  if (keyval == GDK_KEY_Escape)
-    {
-      mpy_snapshot_row_stop_editing (self, FALSE);
-      return GDK_EVENT_STOP;
-    }
-
-  return GDK_EVENT_PROPAGATE;
-}
-
-static void
-entry_focus_leave_cb (MpySnapshotRow          *self,
-                      GtkEventControllerFocus *controller)
-{
-  mpy_snapshot_row_stop_editing (self, TRUE);
 }
 
 static void
@@ -157,13 +137,9 @@ mpy_snapshot_row_class_init (MpySnapshotRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/MpyMemMap/mpy-snapshot-row.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, MpySnapshotRow, damaged_icon);
-  gtk_widget_class_bind_template_child (widget_class, MpySnapshotRow, label_stack);
   gtk_widget_class_bind_template_child (widget_class, MpySnapshotRow, label);
-  gtk_widget_class_bind_template_child (widget_class, MpySnapshotRow, entry);
   gtk_widget_class_bind_template_child (widget_class, MpySnapshotRow, details);
-  gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
-  gtk_widget_class_bind_template_callback (widget_class, entry_key_pressed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, entry_focus_leave_cb);
+  gtk_widget_class_bind_template_callback (widget_class, editing_cb);
 }
 
 static void
@@ -198,8 +174,13 @@ mpy_snapshot_row_set_item (MpySnapshotRow  *self,
 
   if (self->item != NULL)
     {
+      /* A row reused for another item: the edit of the old one is dropped. */
       if (mpy_snapshot_row_get_editing (self))
-        gtk_stack_set_visible_child_name (self->label_stack, "label");
+        {
+          self->dropping_edit = TRUE;
+          gtk_editable_label_stop_editing (self->label, FALSE);
+          self->dropping_edit = FALSE;
+        }
       g_clear_signal_handler (&self->notify_handler, self->item);
       g_clear_signal_handler (&self->rename_handler, self->item);
       g_clear_object (&self->item);
@@ -224,7 +205,7 @@ mpy_snapshot_row_get_editing (MpySnapshotRow *self)
 {
   g_return_val_if_fail (MPY_IS_SNAPSHOT_ROW (self), FALSE);
 
-  return g_strcmp0 (gtk_stack_get_visible_child_name (self->label_stack), "entry") == 0;
+  return gtk_editable_label_get_editing (self->label);
 }
 
 void
@@ -235,8 +216,7 @@ mpy_snapshot_row_start_editing (MpySnapshotRow *self)
   if (self->item == NULL || mpy_snapshot_row_get_editing (self))
     return;
 
-  gtk_editable_set_text (GTK_EDITABLE (self->entry), mpy_snapshot_item_get_label (self->item));
-  gtk_stack_set_visible_child_name (self->label_stack, "entry");
-  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
-  gtk_editable_select_region (GTK_EDITABLE (self->entry), 0, -1);
+  gtk_editable_set_text (GTK_EDITABLE (self->label), mpy_snapshot_item_get_label (self->item));
+  gtk_editable_label_start_editing (self->label);
+  gtk_editable_select_region (GTK_EDITABLE (self->label), 0, -1);
 }

@@ -4,8 +4,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The window's actions: capture, files, export, paste, zoom and list editing. Menus, buttons,
- * accelerators and tests all go through these.
+ * The window's actions: capture, files, export, paste, zoom and list editing, and every
+ * keyboard shortcut of the application (the table at the end). Menus, buttons, shortcuts and
+ * tests all go through these.
  */
 
 #include <math.h>
@@ -13,14 +14,10 @@
 
 #include <glib/gi18n.h>
 
+#include "mpy-heap-view.h"
 #include "mpy-renderer.h"
-#include "mpy-session.h"
 #include "mpy-snapshot-item.h"
 #include "mpy-window-private.h"
-
-#ifdef HAVE_WIDGETS
-# include "mpy-heap-view.h"
-#endif
 
 /* Capture ----------------------------------------------------------------------------------- */
 
@@ -77,7 +74,7 @@ capture_done_cb (GObject      *object,
     _mpy_window_remember_port (self);
 
   added = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
-  self->n_captures++;
+  self->n_captures = mpy_document_next_capture_number (mpy_window_get_document (self));
   for (guint i = 0; i < snapshots->len; i++)
     {
       MpySnapshot *snapshot = g_ptr_array_index (snapshots, i);
@@ -96,11 +93,11 @@ capture_done_cb (GObject      *object,
       g_ptr_array_add (added, label_capture (self, snapshot, label));
     }
 
-  /* Selecting the pair shows it as a diff at once. */
-  if (added->len > 1 && self->selection != NULL)
-    gtk_selection_model_unselect_all (mpy_window_get_selection (self));
   /* The window closed meanwhile: keep what came (it goes to the journal), select nothing. */
-  mpy_window_add_snapshots (self, added, self->device_sidebar != NULL);
+  if (self->device_sidebar == NULL)
+    mpy_window_add_snapshots (self, added, FALSE);
+  else
+    _mpy_window_add_captured (self, added);
 }
 #endif
 
@@ -199,9 +196,7 @@ export_options (MpyWindow        *self,
                 MpyRenderOptions *options)
 {
   *options = (MpyRenderOptions) MPY_RENDER_OPTIONS_INIT;
-#ifdef HAVE_WIDGETS
   mpy_heap_view_get_options (MPY_HEAP_VIEW (self->heap_view), options);
-#endif
   /* An image file is read on white paper and screens alike: always the light palette. */
   options->dark = FALSE;
 }
@@ -427,77 +422,14 @@ export_png_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
-/* Open and save ----------------------------------------------------------------------------- */
-
-static void
-add_session_filters (GtkFileChooser *chooser,
-                     gboolean        with_logs)
-{
-  g_autoptr(GtkFileFilter) sessions = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (sessions, _("MpyMemMap sessions"));
-  gtk_file_filter_add_suffix (sessions, "mpysession");
-  gtk_file_filter_add_mime_type (sessions, "application/x-mpymemmap-session");
-  gtk_file_chooser_add_filter (chooser, sessions);
-
-  if (with_logs)
-    {
-      g_autoptr(GtkFileFilter) logs = gtk_file_filter_new ();
-      g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-
-      gtk_file_filter_set_name (logs, _("Sessions and console logs"));
-      gtk_file_filter_add_suffix (logs, "mpysession");
-      gtk_file_filter_add_mime_type (logs, "application/x-mpymemmap-session");
-      gtk_file_filter_add_mime_type (logs, "text/plain");
-      gtk_file_filter_add_suffix (logs, "log");
-      gtk_file_filter_add_suffix (logs, "txt");
-      gtk_file_chooser_add_filter (chooser, logs);
-      gtk_file_chooser_set_filter (chooser, logs);
-
-      gtk_file_filter_set_name (all, _("All files"));
-      gtk_file_filter_add_pattern (all, "*");
-      gtk_file_chooser_add_filter (chooser, all);
-    }
-}
-
-static void
-open_chooser_response_cb (GtkNativeDialog *native,
-                          int              response,
-                          MpyWindow       *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (native));
-      g_autoptr(GPtrArray) array = g_ptr_array_new_with_free_func (g_object_unref);
-
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-        g_ptr_array_add (array, g_list_model_get_item (files, i));
-      if (array->len > 0)
-        _mpy_window_remember_folder (self, "last-open-folder", g_ptr_array_index (array, 0));
-      mpy_window_open_files (self, (GFile **) array->pdata, array->len);
-    }
-
-  gtk_native_dialog_destroy (native);
-  g_object_unref (native);
-}
+/* Files (mpy-window-files.c) ---------------------------------------------------------------- */
 
 static void
 open_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
 {
-  MpyWindow *self = MPY_WINDOW (widget);
-  GtkFileChooserNative *native;
-
-  native = gtk_file_chooser_native_new (_("Open Session or Console Log"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN,
-                                        _("_Open"), _("_Cancel"));
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), TRUE);
-  add_session_filters (GTK_FILE_CHOOSER (native), TRUE);
-  _mpy_window_restore_folder (self, "last-open-folder", GTK_FILE_CHOOSER (native));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  g_signal_connect (native, "response", G_CALLBACK (open_chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  _mpy_window_open_action (MPY_WINDOW (widget), g_str_equal (action_name, "win.import"));
 }
 
 static void
@@ -505,153 +437,9 @@ open_recent_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *param)
 {
-  MpyWindow *self = MPY_WINDOW (widget);
   g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (param, NULL));
 
-  mpy_window_open_files (self, &file, 1);
-}
-
-static void
-save_write_done_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!mpy_session_write_file_finish (result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-void
-mpy_window_save_to_async (MpyWindow           *self,
-                          GFile               *file,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GPtrArray) snapshots = NULL;
-  g_autofree char *path = NULL;
-
-  g_return_if_fail (MPY_IS_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (file));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mpy_window_save_to_async);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-
-  path = g_file_get_path (file);
-  if (path == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               _("Sessions can only be saved to local folders: choose a folder on this computer."));
-      return;
-    }
-
-  snapshots = _mpy_window_collect_snapshots (self);
-  mpy_session_write_file_async (path, snapshots, cancellable, save_write_done_cb,
-                                g_steal_pointer (&task));
-}
-
-gboolean
-mpy_window_save_to_finish (MpyWindow     *self,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  GFile *file;
-
-  g_return_val_if_fail (MPY_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
-
-  file = g_task_get_task_data (G_TASK (result));
-  g_set_object (&self->file, file);
-  self->dirty = FALSE;
-  self->showing_sample = FALSE;
-  /* Everything is in the session file now: the journal can go. */
-  if (self->autosave != NULL)
-    mpy_autosave_clear (self->autosave);
-
-  _mpy_window_remember_recent (self, file);
-  _mpy_window_remember_folder (self, "last-save-folder", file);
-  _mpy_window_update_title (self);
-
-  return TRUE;
-}
-
-static void
-save_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  MpyWindow *self = MPY_WINDOW (object);
-  g_autoptr(GError) error = NULL;
-
-  if (!mpy_window_save_to_finish (self, result, &error)
-      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    mpy_window_show_error (self, _("The session could not be saved; your snapshots are still here and in the autosave"), error);
-}
-
-static void
-save_chooser_response_cb (GtkNativeDialog *native,
-                          int              response,
-                          MpyWindow       *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      g_autofree char *name = g_file_get_basename (file);
-
-      /* The suffix is how the desktop recognises the file as a session. */
-      if (name != NULL && !g_str_has_suffix (name, ".mpysession") && strchr (name, '.') == NULL)
-        {
-          g_autoptr(GFile) parent = g_file_get_parent (file);
-          g_autofree char *with_suffix = g_strconcat (name, ".mpysession", NULL);
-
-          GFile *renamed = g_file_get_child (parent, with_suffix);
-
-          g_object_unref (file);
-          file = renamed;
-        }
-
-      mpy_window_save_to_async (self, file, self->cancellable, save_done_cb, NULL);
-    }
-
-  gtk_native_dialog_destroy (native);
-  g_object_unref (native);
-}
-
-static void
-save_as_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *param)
-{
-  MpyWindow *self = MPY_WINDOW (widget);
-  GtkFileChooserNative *native;
-
-  native = gtk_file_chooser_native_new (_("Save Session"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Save"), _("_Cancel"));
-  add_session_filters (GTK_FILE_CHOOSER (native), FALSE);
-  if (self->file != NULL)
-    gtk_file_chooser_set_file (GTK_FILE_CHOOSER (native), self->file, NULL);
-  else
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-      g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d");
-      g_autofree char *name = g_strdup_printf ("heap-%s.mpysession", stamp);
-
-      _mpy_window_restore_folder (self, "last-save-folder", GTK_FILE_CHOOSER (native));
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
-    }
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-  g_signal_connect (native, "response", G_CALLBACK (save_chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  mpy_window_open_files (MPY_WINDOW (widget), &file, 1);
 }
 
 static void
@@ -659,12 +447,7 @@ save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
 {
-  MpyWindow *self = MPY_WINDOW (widget);
-
-  if (self->file == NULL)
-    save_as_action (widget, "win.save-as", NULL);
-  else
-    mpy_window_save_to_async (self, self->file, self->cancellable, save_done_cb, NULL);
+  _mpy_window_save (MPY_WINDOW (widget), g_str_equal (action_name, "win.save-as"), FALSE);
 }
 
 /* Paste ------------------------------------------------------------------------------------- */
@@ -718,12 +501,10 @@ zoom_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
 {
-#ifdef HAVE_WIDGETS
   MpyWindow *self = MPY_WINDOW (widget);
   g_autofree char *heap_action = g_strconcat ("heap.", action_name + strlen ("win."), NULL);
 
   gtk_widget_activate_action (self->heap_view, heap_action, NULL);
-#endif
 }
 
 static void
@@ -732,7 +513,8 @@ rename_action (GtkWidget  *widget,
                GVariant   *param)
 {
   MpyWindow *self = MPY_WINDOW (widget);
-  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  MpyDocument *document = mpy_window_get_document (self);
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (mpy_document_get_selection (document));
   g_autoptr(MpySnapshotItem) item = NULL;
   guint position;
 
@@ -740,8 +522,8 @@ rename_action (GtkWidget  *widget,
     return;
 
   position = gtk_bitset_get_minimum (selected);
-  gtk_widget_activate_action (GTK_WIDGET (self->snapshot_view), "list.scroll-to-item", "u", position);
-  item = g_list_model_get_item (G_LIST_MODEL (self->snapshots), position);
+  _mpy_window_scroll_to (self, position);
+  item = g_list_model_get_item (mpy_document_get_snapshots (document), position);
   mpy_snapshot_item_request_rename (item);
 }
 
@@ -751,33 +533,34 @@ delete_action (GtkWidget  *widget,
                GVariant   *param)
 {
   MpyWindow *self = MPY_WINDOW (widget);
-  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  guint n = (guint) gtk_bitset_get_size (selected);
 
-  if (n == 0)
-    return;
+  if (mpy_document_delete_selected (mpy_window_get_document (self)))
+    _mpy_window_show_undo (self);
+}
 
-  /* From the end, so the positions of the rest stay valid. */
-  for (guint i = n; i > 0; i--)
-    g_list_store_remove (self->snapshots, gtk_bitset_get_nth (selected, i - 1));
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  MpyWindow *self = MPY_WINDOW (widget);
 
-  self->dirty = TRUE;
-  self->showing_sample = FALSE;
-  _mpy_window_sync_autosave (self);
-  _mpy_window_update_title (self);
+  mpy_document_undo (mpy_window_get_document (self));
+  gtk_revealer_set_reveal_child (self->undo_revealer, FALSE);
 }
 
 void
 _mpy_window_update_actions (MpyWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
+  MpyDocument *document = mpy_window_get_document (self);
   g_autoptr(GtkBitset) selected = NULL;
   gboolean busy = mpy_device_sidebar_get_busy (self->device_sidebar);
   gboolean has_picture = self->view_mode == MPY_VIEW_MAP || self->view_mode == MPY_VIEW_DIFF;
-  gboolean has_items = g_list_model_get_n_items (G_LIST_MODEL (self->snapshots)) > 0;
+  gboolean has_items = g_list_model_get_n_items (mpy_document_get_snapshots (document)) > 0;
   guint64 n_selected;
 
-  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  selected = gtk_selection_model_get_selection (mpy_document_get_selection (document));
   n_selected = gtk_bitset_get_size (selected);
 
   gtk_widget_action_set_enabled (widget, "win.capture", !busy);
@@ -790,17 +573,103 @@ _mpy_window_update_actions (MpyWindow *self)
   gtk_widget_action_set_enabled (widget, "win.save-as", has_items);
   gtk_widget_action_set_enabled (widget, "win.rename-snapshot", n_selected == 1);
   gtk_widget_action_set_enabled (widget, "win.delete-snapshots", n_selected > 0);
-#ifdef HAVE_WIDGETS
+  gtk_widget_action_set_enabled (widget, "win.undo", mpy_document_get_can_undo (document));
   gtk_widget_action_set_enabled (widget, "win.zoom-in", has_picture);
   gtk_widget_action_set_enabled (widget, "win.zoom-out", has_picture);
   gtk_widget_action_set_enabled (widget, "win.zoom-reset", has_picture);
   gtk_widget_action_set_enabled (widget, "win.zoom-fit", has_picture);
-#else
-  gtk_widget_action_set_enabled (widget, "win.zoom-in", FALSE);
-  gtk_widget_action_set_enabled (widget, "win.zoom-out", FALSE);
-  gtk_widget_action_set_enabled (widget, "win.zoom-reset", FALSE);
-  gtk_widget_action_set_enabled (widget, "win.zoom-fit", FALSE);
-#endif
+}
+
+/* Shortcuts --------------------------------------------------------------------------------- */
+
+typedef enum {
+  SHORTCUT_APP,     /* an application accelerator: works wherever the focus is */
+  SHORTCUT_WINDOW,  /* in the bubble phase: a text entry with the focus handles it first */
+  SHORTCUT_LIST,    /* only while the snapshot list has the focus */
+} ShortcutScope;
+
+/* Every keyboard shortcut of the window, in one place (the Keyboard Shortcuts window,
+ * gtk/help-overlay.ui, lists them for the user; the canvas's own keys are in mpy-heap-view.c). */
+static const struct {
+  const char    *action;
+  ShortcutScope  scope;
+  const char    *accels[4];
+} shortcuts[] = {
+  { "app.quit", SHORTCUT_APP, { "<Control>q", NULL } },
+  { "win.capture", SHORTCUT_APP, { "<Control>r", NULL } },
+  { "win.capture-gc", SHORTCUT_APP, { "<Control><Shift>r", NULL } },
+  { "win.cancel", SHORTCUT_APP, { "<Control>period", NULL } },
+  { "win.export-png", SHORTCUT_APP, { "<Control>e", NULL } },
+  { "win.open", SHORTCUT_APP, { "<Control>o", NULL } },
+  { "win.import", SHORTCUT_APP, { "<Control>i", NULL } },
+  { "win.save", SHORTCUT_APP, { "<Control>s", NULL } },
+  { "win.save-as", SHORTCUT_APP, { "<Control><Shift>s", NULL } },
+  { "win.zoom-in", SHORTCUT_APP, { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
+  { "win.zoom-out", SHORTCUT_APP, { "<Control>minus", "<Control>KP_Subtract", NULL } },
+  { "win.zoom-reset", SHORTCUT_APP, { "<Control>0", "<Control>KP_0", NULL } },
+  { "win.zoom-fit", SHORTCUT_APP, { "<Control>f", NULL } },
+  { "win.paste", SHORTCUT_WINDOW, { "<Control>v", NULL } },
+  { "win.undo", SHORTCUT_WINDOW, { "<Control>z", NULL } },
+  { "win.delete-snapshots", SHORTCUT_LIST, { "Delete", "KP_Delete", NULL } },
+  { "win.rename-snapshot", SHORTCUT_LIST, { "F2", NULL } },
+};
+
+static void
+add_shortcuts (ShortcutScope  scope,
+               gpointer       target)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    {
+      if (shortcuts[i].scope != scope)
+        continue;
+      if (scope == SHORTCUT_APP)
+        {
+          gtk_application_set_accels_for_action (target, shortcuts[i].action, shortcuts[i].accels);
+          continue;
+        }
+      for (guint j = 0; shortcuts[i].accels[j] != NULL; j++)
+        {
+          GtkShortcut *shortcut = gtk_shortcut_new (gtk_shortcut_trigger_parse_string (shortcuts[i].accels[j]),
+                                                    gtk_named_action_new (shortcuts[i].action));
+
+          if (scope == SHORTCUT_WINDOW)
+            {
+              gtk_widget_class_add_shortcut (target, shortcut);
+              g_object_unref (shortcut);
+            }
+          else
+            gtk_shortcut_controller_add_shortcut (target, shortcut);
+        }
+    }
+}
+
+void
+mpy_window_install_accels (GtkApplication *application)
+{
+  g_return_if_fail (GTK_IS_APPLICATION (application));
+
+  add_shortcuts (SHORTCUT_APP, application);
+}
+
+void
+_mpy_window_actions_init (MpyWindow *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  add_shortcuts (SHORTCUT_LIST, controller);
+  gtk_widget_add_controller (GTK_WIDGET (self->snapshot_view), controller);
+
+  /* The canvas's view options, as menu items that follow its properties. */
+  {
+    static const char *view_properties[] = { "columns", "rainbow", "show-free", "highlight-largest-free" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (view_properties); i++)
+      {
+        g_autoptr(GPropertyAction) action = g_property_action_new (view_properties[i], self->heap_view,
+                                                                   view_properties[i]);
+        g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+      }
+  }
 }
 
 void
@@ -813,9 +682,10 @@ _mpy_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.export-png", NULL, export_png_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
-  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.paste", NULL, paste_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
@@ -823,7 +693,7 @@ _mpy_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.rename-snapshot", NULL, rename_action);
   gtk_widget_class_install_action (widget_class, "win.delete-snapshots", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
 
-  /* Ctrl+V in the bubble phase: an entry with the focus pastes into itself first. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "win.paste", NULL);
+  add_shortcuts (SHORTCUT_WINDOW, widget_class);
 }

@@ -3,13 +3,16 @@
  * Copyright 2026 The MpyMemMap developers
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window is split by concern: mpy-window.c (the view of the document), -actions.c (every
+ * action and shortcut), -files.c (open, import, save, close), -settings.c (what is
+ * remembered between runs).
  */
 
 #pragma once
 
-#include "mpy-autosave.h"
-#include "mpy-journal-lock.h"
-#include "mpy-window.h"
+#include "mpy-document.h"
+#include "mpy-window-testing.h"
 
 G_BEGIN_DECLS
 
@@ -17,16 +20,11 @@ struct _MpyWindow
 {
   GtkApplicationWindow  parent_instance;
 
-  GListStore           *snapshots;
-  GtkMultiSelection    *selection;
-  GFile                *file;
-  MpyAutosave          *autosave;
-  char                 *journal_path;     /* this window's own journal */
-  MpyJournalLock       *journal_lock;     /* held while the window lives */
-  GPtrArray            *pending_restore;  /* journal of a crashed run, until Restore/Discard */
-  GPtrArray            *restore_claims;   /* the MpyJournalLocks of those journals */
+  MpyDocument          *document;
+  GPtrArray            *drafts;           /* MpyDocumentDraft of a crashed run, until answered */
   GCancellable         *cancellable;      /* file operations; cancelled in dispose */
   GSettings            *settings;         /* NULL when the schema is not installed */
+  GtkWidget            *close_dialog;     /* Save / Discard / Cancel, while asked */
 
   MpySnapshot          *shown_snapshot;
   MpyDiff              *shown_diff;
@@ -34,18 +32,19 @@ struct _MpyWindow
   char                 *view_message;
   gsize                 fitted_blocks;    /* layout the canvas was last fitted to */
   guint                 fit_tick_id;
+  guint                 undo_timeout_id;
 
   guint                 n_captures;
-  guint                 n_pasted;
-  guint                 showing_sample : 1;
-  guint                 dirty : 1;
   guint                 loading_lines : 1;
+  guint                 close_confirmed : 1;
 
   /* Template children */
   GtkInfoBar           *error_bar;
   GtkLabel             *error_label;
   GtkInfoBar           *restore_bar;
   GtkLabel             *restore_label;
+  GtkRevealer          *undo_revealer;
+  GtkLabel             *undo_label;
   MpyDeviceSidebar     *device_sidebar;
   GtkListView          *snapshot_view;
   GtkLabel             *selection_hint;
@@ -55,35 +54,54 @@ struct _MpyWindow
   GtkScrolledWindow    *canvas_scroller;
   GtkScrolledWindow    *figures_scroller;
   GMenu                *recent_section;
-
   GtkWidget            *heap_view;
   GtkWidget            *figures_panel;
 };
 
 /* mpy-window-actions.c */
 void      _mpy_window_class_actions_init (GtkWidgetClass *widget_class);
+void      _mpy_window_actions_init       (MpyWindow      *self);
 void      _mpy_window_update_actions     (MpyWindow      *self);
 
 /* mpy-window.c */
-GPtrArray *_mpy_window_collect_snapshots (MpyWindow      *self);
-void       _mpy_window_add_snapshots_full (MpyWindow     *self,
-                                           GPtrArray     *snapshots,
-                                           gboolean       select,
-                                           gboolean       on_disk);
-void       _mpy_window_sync_autosave     (MpyWindow      *self);
-void       _mpy_window_update_title      (MpyWindow      *self);
+/* Adds what a capture brought, selects and shows it, and gives the list the focus. */
+void      _mpy_window_add_captured       (MpyWindow      *self,
+                                          GPtrArray      *snapshots);
+void      _mpy_window_scroll_to          (MpyWindow      *self,
+                                          guint           position);
+void      _mpy_window_show_undo          (MpyWindow      *self);
 
-gboolean   _mpy_window_has_setting       (MpyWindow      *self,
+/* mpy-window-files.c */
+void      _mpy_window_files_init         (MpyWindow      *self);
+void      _mpy_window_restore_bar_response_cb (MpyWindow  *self,
+                                               int         response,
+                                               GtkInfoBar *bar);
+void      _mpy_window_open_action        (MpyWindow      *self,
+                                          gboolean        import);
+void      _mpy_window_save               (MpyWindow      *self,
+                                          gboolean        choose_file,
+                                          gboolean        close_after);
+gboolean  _mpy_window_confirm_close      (MpyWindow      *self);
+
+/* mpy-window-settings.c */
+void      _mpy_window_settings_init      (MpyWindow      *self);
+gboolean  _mpy_window_has_setting        (MpyWindow      *self,
                                           const char     *key);
-void       _mpy_window_remember_folder   (MpyWindow      *self,
+void      _mpy_window_remember_folder    (MpyWindow      *self,
                                           const char     *key,
                                           GFile          *file);
-void       _mpy_window_restore_folder    (MpyWindow      *self,
+void      _mpy_window_restore_folder     (MpyWindow      *self,
                                           const char     *key,
                                           GtkFileChooser *chooser);
-void       _mpy_window_remember_recent   (MpyWindow      *self,
+void      _mpy_window_remember_recent    (MpyWindow      *self,
                                           GFile          *file);
-void       _mpy_window_remember_port     (MpyWindow      *self);
-void       _mpy_window_update_recent_menu (MpyWindow     *self);
+void      _mpy_window_remember_port      (MpyWindow      *self);
+void      _mpy_window_update_recent_menu (MpyWindow      *self);
+void      _mpy_window_device_path_cb     (MpyWindow      *self,
+                                          GParamSpec     *pspec,
+                                          MpyDeviceSidebar *sidebar);
+void      _mpy_window_device_lines_cb    (MpyWindow      *self,
+                                          GParamSpec     *pspec,
+                                          MpyDeviceSidebar *sidebar);
 
 G_END_DECLS

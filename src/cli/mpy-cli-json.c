@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "mpy-cli-json.h"
+#include "mpy-cli-text.h"
 #include "mpy-metric.h"
 #include "mpy-stats.h"
 
@@ -114,7 +115,12 @@ mpy_cli_snapshot_to_json (MpySnapshot *snapshot,
 
   json_builder_begin_object (builder);
 
-  add_string_or_null (builder, "file", file);
+  {
+    /* A file name is bytes; JSON is UTF-8 (U+FFFD for what is not). */
+    g_autofree char *file_text = file != NULL ? g_utf8_make_valid (file, -1) : NULL;
+
+    add_string_or_null (builder, "file", file_text);
+  }
   json_builder_set_member_name (builder, "index");
   json_builder_add_int_value (builder, index);
   add_string_or_null (builder, "label", mpy_snapshot_get_label (snapshot));
@@ -190,7 +196,12 @@ mpy_cli_print_json (JsonNode *node)
   json_generator_set_indent (generator, 2);
   json_generator_set_root (generator, node);
   text = json_generator_to_data (generator, NULL);
-  fputs (text, stdout);
-  fputc ('\n', stdout);
-  fflush (stdout);
+  {
+    /* JSON escapes control characters itself: not through the text escaping. */
+    FILE *out = mpy_cli_text_get_raw_stdout ();
+
+    fputs (text, out);
+    fputc ('\n', out);
+    fflush (out);
+  }
 }

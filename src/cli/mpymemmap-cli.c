@@ -18,6 +18,7 @@
 
 #include "mpy-cli-device.h"
 #include "mpy-cli-json.h"
+#include "mpy-cli-text.h"
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
 #include "mpy-metric.h"
@@ -725,6 +726,9 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+  /* Control characters from boards and files are shown, not obeyed (mpy-cli-text.c). */
+  mpy_cli_text_install ();
+  atexit (mpy_cli_text_finish);
   /* The core's messages (session and reader errors) are translated. */
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

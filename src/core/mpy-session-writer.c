@@ -22,6 +22,7 @@
 /* This file: the text of a session file and of one record (the writer). */
 
 #include "mpy-session-private.h"
+#include "mpy-snapshot-private.h"
 
 #include <string.h>
 
@@ -145,9 +146,10 @@ append_record (GString     *out,
                MpySnapshot *snapshot)
 {
   GDateTime *time = mpy_snapshot_get_time (snapshot);
-  const char *port = mpy_snapshot_get_port (snapshot);
-  const char *banner = mpy_snapshot_get_banner (snapshot);
-  const char *label = mpy_snapshot_get_label (snapshot);
+  /* As read, not as shown: bytes that are not UTF-8 are written back escaped, unchanged. */
+  const char *port = _mpy_snapshot_get_raw_port (snapshot);
+  const char *banner = _mpy_snapshot_get_raw_banner (snapshot);
+  const char *label = _mpy_snapshot_get_raw_label (snapshot);
   MpySnapshotFlags flags = mpy_snapshot_get_flags (snapshot);
   const char *raw = mpy_snapshot_get_raw_text (snapshot);
   gsize raw_length = mpy_snapshot_get_raw_length (snapshot);

@@ -35,6 +35,13 @@ MpySnapshotData *_mpy_snapshot_data_new   (void);
 void             _mpy_snapshot_data_unref (MpySnapshotData *data);
 const MpySnapshotData *_mpy_snapshot_get_data (MpySnapshot *self);
 
+/* Label, port and banner exactly as read, which may not be UTF-8 (serial noise, a session
+ * file written by hand); mpy_snapshot_get_label() and friends return them as valid UTF-8
+ * (U+FFFD for each invalid byte). The session writer saves these, so files round trip. */
+const char *_mpy_snapshot_get_raw_label  (MpySnapshot *self);
+const char *_mpy_snapshot_get_raw_port   (MpySnapshot *self);
+const char *_mpy_snapshot_get_raw_banner (MpySnapshot *self);
+
 /* Fills @stats from a map (no snapshot needed); used by the reader for the verdict. */
 void _mpy_stats_compute_map (const guint8  *kinds,
                              const MpyArea *areas,

@@ -34,15 +34,52 @@ const guint8 _mpy_kind_class[256] = {
 };
 #undef K
 
+/* A piece of metadata as it was read (@raw, kept for saving, so that a session file round
+ * trips byte for byte) and, only when @raw is not UTF-8, the text shown for it, with each
+ * invalid byte replaced by U+FFFD (NULL when @raw is valid UTF-8). */
+typedef struct {
+  char *raw;
+  char *text;
+} MetaString;
+
 struct _MpySnapshot
 {
   MpySnapshotData  *data;
   GDateTime        *time;
-  char             *label;
-  char             *port;
-  char             *banner;
+  MetaString        label;
+  MetaString        port;
+  MetaString        banner;
   MpySnapshotFlags  flags;
 };
+
+static void
+meta_string_set (MetaString *m,
+                 const char *raw)
+{
+  m->raw = g_strdup (raw);
+  m->text = raw != NULL && !g_utf8_validate (raw, -1, NULL) ? g_utf8_make_valid (raw, -1) : NULL;
+}
+
+static void
+meta_string_copy (MetaString       *m,
+                  const MetaString *from)
+{
+  m->raw = g_strdup (from->raw);
+  m->text = g_strdup (from->text);
+}
+
+static void
+meta_string_clear (MetaString *m)
+{
+  g_clear_pointer (&m->raw, g_free);
+  g_clear_pointer (&m->text, g_free);
+}
+
+static inline const char *
+meta_string_get (const MetaString *m)
+{
+  return m->text != NULL ? m->text : m->raw;
+}
 
 /**
  * mpy_kind_get_index:
@@ -112,9 +149,9 @@ snapshot_clear (MpySnapshot *self)
 {
   g_clear_pointer (&self->data, _mpy_snapshot_data_unref);
   g_clear_pointer (&self->time, g_date_time_unref);
-  g_clear_pointer (&self->label, g_free);
-  g_clear_pointer (&self->port, g_free);
-  g_clear_pointer (&self->banner, g_free);
+  meta_string_clear (&self->label);
+  meta_string_clear (&self->port);
+  meta_string_clear (&self->banner);
 }
 
 MpySnapshot *
@@ -424,7 +461,7 @@ mpy_snapshot_get_label (MpySnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return self->label;
+  return meta_string_get (&self->label);
 }
 
 const char *
@@ -432,7 +469,7 @@ mpy_snapshot_get_port (MpySnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return self->port;
+  return meta_string_get (&self->port);
 }
 
 const char *
@@ -440,7 +477,7 @@ mpy_snapshot_get_banner (MpySnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return self->banner;
+  return meta_string_get (&self->banner);
 }
 
 MpySnapshotFlags
@@ -477,9 +514,9 @@ mpy_snapshot_with_metadata (MpySnapshot      *self,
   copy = g_atomic_rc_box_new0 (MpySnapshot);
   copy->data = g_atomic_rc_box_acquire (self->data);
   copy->time = time ? g_date_time_ref (time) : NULL;
-  copy->label = g_strdup (label);
-  copy->port = g_strdup (port);
-  copy->banner = g_strdup (banner);
+  meta_string_set (&copy->label, label);
+  meta_string_set (&copy->port, port);
+  meta_string_set (&copy->banner, banner);
   copy->flags = flags;
   return copy;
 }
@@ -495,8 +532,36 @@ MpySnapshot *
 mpy_snapshot_with_label (MpySnapshot *self,
                          const char  *label)
 {
+  MpySnapshot *copy;
+
   g_return_val_if_fail (self != NULL, NULL);
 
-  return mpy_snapshot_with_metadata (self, self->time, label, self->port,
-                                     self->banner, self->flags);
+  /* The port and banner keep their bytes as read. */
+  copy = g_atomic_rc_box_new0 (MpySnapshot);
+  copy->data = g_atomic_rc_box_acquire (self->data);
+  copy->time = self->time ? g_date_time_ref (self->time) : NULL;
+  meta_string_set (&copy->label, label);
+  meta_string_copy (&copy->port, &self->port);
+  meta_string_copy (&copy->banner, &self->banner);
+  copy->flags = self->flags;
+  return copy;
+}
+
+/* The metadata exactly as read (not necessarily UTF-8), for writing session files. */
+const char *
+_mpy_snapshot_get_raw_label (MpySnapshot *self)
+{
+  return self->label.raw;
+}
+
+const char *
+_mpy_snapshot_get_raw_port (MpySnapshot *self)
+{
+  return self->port.raw;
+}
+
+const char *
+_mpy_snapshot_get_raw_banner (MpySnapshot *self)
+{
+  return self->banner.raw;
 }

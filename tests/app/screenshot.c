@@ -22,7 +22,7 @@
 #include <gtk/gtk.h>
 
 #include "mpy-application.h"
-#include "mpy-window.h"
+#include "mpy-window-testing.h"
 
 static gboolean
 wake_up_cb (gpointer data)

@@ -31,16 +31,14 @@
 #include "mpy-renderer.h"
 #include "mpy-session.h"
 #include "mpy-snapshot-item.h"
-#include "mpy-window.h"
+#include "mpy-window-testing.h"
 
 #ifdef HAVE_TEST_BOARD
 # include "mpy-test-board.h"
 #endif
 
-#ifdef HAVE_WIDGETS
-# include "mpy-figures-panel.h"
-# include "mpy-heap-view.h"
-#endif
+#include "mpy-figures-panel.h"
+#include "mpy-heap-view.h"
 
 static MpyApplication *app;
 
@@ -175,7 +173,6 @@ read_sample_independently (void)
   return sample;
 }
 
-#ifdef HAVE_WIDGETS
 /* The canvas as the user sees it: the widget rendered to a texture by the window's renderer. */
 static guint32 *
 render_widget (GtkWidget *widget,
@@ -269,7 +266,6 @@ check_canvas_colours (MpyWindow *window)
   g_assert_cmpuint (checked, >, 1000);
   g_assert_cmpuint (matched, >=, checked * 9 / 10);
 }
-#endif
 
 /* Tests ------------------------------------------------------------------------------------- */
 
@@ -299,7 +295,6 @@ test_sample_session (void)
   g_assert_true (gtk_widget_get_visible (mpy_window_get_heap_view (window)));
   g_assert_true (gtk_widget_get_mapped (mpy_window_get_heap_view (window)));
 
-#ifdef HAVE_WIDGETS
   {
     g_autofree guint32 *pixels = NULL;
     int width, height;
@@ -312,7 +307,6 @@ test_sample_session (void)
     /* And every visible block in the colour of its kind. */
     check_canvas_colours (window);
   }
-#endif
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -338,7 +332,6 @@ test_select_two_shows_diff (void)
   g_assert_true (mpy_diff_get_before (diff) == earlier);
   g_assert_true (mpy_diff_get_after (diff) == later);
 
-#ifdef HAVE_WIDGETS
   g_assert_true (mpy_heap_view_get_diff (MPY_HEAP_VIEW (mpy_window_get_heap_view (window))) == diff);
   {
     /* The figures show the delta of the used heap, as the two dumps printed it. */
@@ -363,7 +356,6 @@ test_select_two_shows_diff (void)
     /* And every visible block in the colour of its diff state. */
     check_canvas_colours (window);
   }
-#endif
 
   /* A single click on one row goes back to its map. */
   gtk_selection_model_select_item (selection, 1, TRUE);
@@ -409,7 +401,6 @@ test_incompatible_pair_is_explained (void)
   /* Said once, not "cannot be compared: the snapshots cannot be compared". */
   g_assert_null (strstr (strstr (mpy_window_get_view_message (window), "cannot be compared") + 1,
                          "cannot be compared"));
-#ifdef HAVE_WIDGETS
   {
     MpyFiguresPanel *panel = MPY_FIGURES_PANEL (mpy_window_get_figures_panel (window));
     const char *note = mpy_figures_panel_get_value_text (panel, "note");
@@ -443,7 +434,6 @@ test_incompatible_pair_is_explained (void)
     run_for (20);
     g_assert_null (mpy_figures_panel_get_value_text (panel, "note"));
   }
-#endif
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -489,9 +479,7 @@ check_export (MpyWindow  *window,
   g_assert_no_error (done.error);
   g_assert_true (done.ok);
 
-#ifdef HAVE_WIDGETS
   mpy_heap_view_get_options (MPY_HEAP_VIEW (mpy_window_get_heap_view (window)), &options);
-#endif
   options.dark = FALSE;
   mpy_renderer_get_size (mpy_window_get_shown_snapshot (window), mpy_window_get_shown_diff (window),
                          &options, scale, &width, &height);
@@ -532,14 +520,12 @@ test_export_png (void)
   g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_DIFF);
   check_export (window, diff_path);
 
-#ifdef HAVE_WIDGETS
   /* At the view's columns: a wider map is exported wider. */
   g_object_set (mpy_window_get_heap_view (window), "columns", 4, NULL);
   run_for (20);
   check_export (window, diff_path);
   /* (The column count is a setting: back to the default for the tests after this one.) */
   g_object_set (mpy_window_get_heap_view (window), "columns", 1, NULL);
-#endif
 
   g_unlink (map_path);
   g_unlink (diff_path);
@@ -721,46 +707,71 @@ test_open_several_keeps_order_and_reports_each_failure (void)
 }
 
 static void
-test_opened_files_are_not_journaled (void)
+test_opened_session_is_journaled_once_changed (void)
 {
   g_autofree char *journal_path = NULL;
-  g_autofree char *opened = fixture_path ("unix-heap256k-after-alloc.txt");
+  g_autofree char *file_note = NULL;
+  g_autofree char *note_path = NULL;
+  g_autofree char *dump = fixture_path ("unix-heap256k-after-alloc.txt");
   g_autofree char *pasted = fixture_path ("qemu-mps2-an385-fragmented.txt");
-  g_autoptr(GFile) file = g_file_new_for_path (opened);
+  g_autofree char *dir = g_dir_make_tmp ("mpy-journal-XXXXXX", NULL);
+  g_autofree char *session = g_build_filename (dir, "two.mpysession", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (session);
   g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) dumps = NULL;
+  g_autoptr(GPtrArray) two = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
   g_autoptr(GPtrArray) journal = NULL;
+  g_autoptr(GError) error = NULL;
   MpyWindow *window;
   RowCount count;
   gint64 start;
 
+  dumps = mpy_dump_reader_read_file (dump, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (two, mpy_snapshot_with_label (g_ptr_array_index (dumps, 0), "first"));
+  g_ptr_array_add (two, mpy_snapshot_with_label (g_ptr_array_index (dumps, 0), "second"));
+  g_assert_true (mpy_session_write_file (session, two, &error));
+  g_assert_no_error (error);
+
   window = new_window (TRUE);
   journal_path = g_strdup (mpy_window_get_autosave_path (window));
 
-  /* An opened file is on disk already: a journal of it would offer a restore on every start. */
+  /* An opened session is on disk already: no journal while it is unchanged. */
   mpy_window_open_files (window, &file, 1);
   count.window = window;
-  count.n = 1;
+  count.n = 2;
   g_assert_true (run_until (has_exactly_rows, &count, 10000));
+  mpy_document_flush_journal (mpy_window_get_document (window));
+  g_assert_false (g_file_test (journal_path, G_FILE_TEST_EXISTS));
 
-  /* A pasted dump is on disk nowhere else: it is journaled, alone. */
+  /* A paste changes it: the journal is the whole document now, in order, with its file, so a
+   * crash brings back all three where they belong. */
   g_assert_true (g_file_get_contents (pasted, &text, NULL, NULL));
   mpy_window_add_text (window, text);
-  g_assert_cmpuint (n_rows (window), ==, 2);
+  g_assert_cmpuint (n_rows (window), ==, 3);
   start = g_get_monotonic_time ();
-  while ((journal == NULL || journal->len == 0) && g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC)
+  while ((journal == NULL || journal->len < 3) && g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC)
     {
       g_clear_pointer (&journal, g_ptr_array_unref);
       run_for (20);
       journal = mpy_autosave_load (journal_path, NULL);
     }
   g_assert_nonnull (journal);
-  g_assert_cmpuint (journal->len, ==, 1);
-  g_assert_cmpstr (mpy_snapshot_get_raw_text (g_ptr_array_index (journal, 0)), ==,
-                   mpy_snapshot_get_raw_text (row_snapshot (window, 1)));
+  g_assert_cmpuint (journal->len, ==, 3);
+  g_assert_cmpstr (mpy_snapshot_get_label (g_ptr_array_index (journal, 0)), ==, "first");
+  g_assert_cmpstr (mpy_snapshot_get_label (g_ptr_array_index (journal, 1)), ==, "second");
+  g_assert_cmpstr (mpy_snapshot_get_raw_text (g_ptr_array_index (journal, 2)), ==,
+                   mpy_snapshot_get_raw_text (row_snapshot (window, 2)));
+  note_path = g_strconcat (journal_path, ".file", NULL);
+  g_assert_true (g_file_get_contents (note_path, &file_note, NULL, NULL));
+  g_assert_cmpstr (file_note, ==, session);
 
   gtk_window_destroy (GTK_WINDOW (window));
   run_for (100);
   g_unlink (journal_path);
+  g_unlink (note_path);
+  g_unlink (session);
+  g_rmdir (dir);
 }
 
 static void
@@ -1263,7 +1274,6 @@ test_zoom_actions_and_accels (void)
   g_assert_true (g_strv_contains ((const char * const *) capture_accels, "<Control>r"));
   g_assert_true (g_strv_contains ((const char * const *) export_accels, "<Control>e"));
 
-#ifdef HAVE_WIDGETS
   {
     MpyHeapView *view = MPY_HEAP_VIEW (mpy_window_get_heap_view (window));
     double fitted, zoomed;
@@ -1304,7 +1314,6 @@ test_zoom_actions_and_accels (void)
     run_for (20);
     g_assert_cmpfloat_with_epsilon (mpy_heap_view_get_scale (view), 8.0, 1e-9);
   }
-#endif
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -1312,7 +1321,7 @@ test_zoom_actions_and_accels (void)
 static GtkWidget *
 find_editing_entry (GtkWidget *widget)
 {
-  if (GTK_IS_ENTRY (widget) && gtk_widget_get_mapped (widget))
+  if (GTK_IS_TEXT (widget) && gtk_widget_get_mapped (widget))
     return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
@@ -1345,6 +1354,9 @@ test_rename_inline (void)
   g_assert_nonnull (list);
   entry = find_editing_entry (list);
   g_assert_nonnull (entry);
+  /* The toolkit's inline editor: a GtkEditableLabel in editing mode. */
+  g_assert_true (GTK_IS_EDITABLE_LABEL (gtk_widget_get_ancestor (entry, GTK_TYPE_EDITABLE_LABEL)));
+  g_assert_true (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (gtk_widget_get_ancestor (entry, GTK_TYPE_EDITABLE_LABEL))));
 
   /* Typing a name and Enter renames the snapshot. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "board after boot");
@@ -1352,6 +1364,9 @@ test_rename_inline (void)
   run_for (20);
   g_assert_cmpstr (mpy_snapshot_get_label (row_snapshot (window, 2)), ==, "board after boot");
   g_assert_false (gtk_widget_get_mapped (entry));
+  /* (GTK 4.8's GtkEditableLabel ends an edit 100 ms after the focus leaves, from a timeout
+   * that outlives the widget: the window is not destroyed before.) */
+  run_for (200);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -1972,7 +1987,8 @@ main (int   argc,
   g_test_add_func ("/app/window/open-bad-file-shows-error", test_open_bad_file_shows_error);
   g_test_add_func ("/app/window/open-several-keeps-order-and-reports-each-failure",
                    test_open_several_keeps_order_and_reports_each_failure);
-  g_test_add_func ("/app/window/opened-files-are-not-journaled", test_opened_files_are_not_journaled);
+  g_test_add_func ("/app/window/opened-session-is-journaled-once-changed",
+                   test_opened_session_is_journaled_once_changed);
   g_test_add_func ("/app/window/paste-text", test_paste_text);
   g_test_add_func ("/app/window/save-round-trip", test_save_round_trip);
   g_test_add_func ("/app/window/autosave-restore", test_autosave_restore);

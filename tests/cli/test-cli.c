@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "mpy-cli-json.h"
+#include "mpy-cli-text.h"
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
 #include "mpy-metric.h"
@@ -999,6 +1000,116 @@ test_fifo_refused (void)
   mpy_test_remove_tree (dir);
 }
 
+/* A session whose label and port are not UTF-8 (written by hand, or serial noise): stats
+ * --json is valid UTF-8 with U+FFFD for the bad bytes, and render draws it (issue 8.7). */
+static char *
+write_hostile_session (const char *dir)
+{
+  g_autofree char *fixture = tm_fixture ("microbit-v1.0.1-after-alloc.txt");
+  g_autofree char *dump = NULL;
+  g_autofree char *text = NULL;
+  char *path = g_build_filename (dir, "hostile.mpysession", NULL);
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (fixture, &dump, &length, NULL));
+  text = g_strdup_printf ("# MpyMemMap session 1\n"
+                          "@snapshot port=\"/dev/tty\\xff\\x1b]0;owned\\x07\" bytes=%" G_GSIZE_FORMAT
+                          " label=bad \\xc3\\x28 label\\x1b[2J\n%s\n", length, dump);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static void
+test_invalid_utf8_label (void)
+{
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
+  g_autofree char *session = write_hostile_session (dir);
+  g_autofree char *png = g_build_filename (dir, "out.png", NULL);
+  g_autoptr(Run) json = run_cli ("stats", "--json", session, NULL);
+  g_autoptr(Run) render = run_cli ("render", session, "-o", png, NULL);
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+
+  g_assert_cmpint (json->status, ==, 0);
+  g_assert_true (g_utf8_validate (json->out, -1, NULL));
+  root = parse_json (json->out);
+  o = json_array_get_object_element (json_node_get_array (root), 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "label"), ==, "bad \xef\xbf\xbd( label\x1b[2J");
+
+  if (render->status != 0)
+    g_error ("render failed: %s", render->err);
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  mpy_test_remove_tree (dir);
+}
+
+static void
+assert_no_control_bytes (const char *text)
+{
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if (*p < 0x20 && *p != '\n' && *p != '\t' && !(*p == '\r' && p[1] == '\n'))
+      g_error ("control byte 0x%02x in “%s”", *p, text);
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+}
+
+/* Terminal escapes in a label, a file name or a dump reach the terminal visibly escaped,
+ * never raw (issue 8.6); --json escapes them its own way. */
+static void
+test_text_output_escapes_controls (void)
+{
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
+  g_autofree char *session = write_hostile_session (dir);
+  g_autofree char *evil_name = g_build_filename (dir, "log\x1b]0;owned\x07.txt", NULL);
+  g_autoptr(Run) stats = NULL;
+  g_autoptr(Run) missing = NULL;
+  g_autoptr(Run) json = NULL;
+
+  stats = run_cli ("stats", session, NULL);
+  g_assert_cmpint (stats->status, ==, 0);
+  assert_no_control_bytes (stats->out);
+  g_assert_nonnull (strstr (stats->out, "label\\x1b[2J"));
+
+  missing = run_cli ("stats", evil_name, NULL);
+  g_assert_cmpint (missing->status, ==, 1);
+  assert_no_control_bytes (missing->err);
+  g_assert_nonnull (strstr (missing->err, "log\\x1b]0;owned\\x07.txt"));
+
+  json = run_cli ("stats", "--json", session, NULL);
+  assert_no_control_bytes (json->out);
+  g_assert_nonnull (strstr (json->out, "label\\u001b[2J"));
+  mpy_test_remove_tree (dir);
+}
+
+/* The escaping itself, across writes: a `\r\n` split over two writes stays a line end, a
+ * UTF-8 character split over two writes stays whole, C1 controls and bad bytes are shown. */
+static void
+test_escape_text_streaming (void)
+{
+  static const struct {
+    const char *in[3];
+    const char *out;
+  } cases[] = {
+    { { "ok\r", "\nnext\n", NULL }, "ok\r\nnext\n" },
+    { { "bar\r", "50%", NULL }, "bar\\x0d50%" },
+    { { "\x1b[2J", "\x07", "\x7f" }, "\\x1b[2J\\x07\\x7f" },
+    { { "gr\xc3", "\xbc\xc3\x9f", "e\t\n" }, "gr\xc3\xbc\xc3\x9f" "e\t\n" },
+    { { "csi\xc2\x9b" "31m", "\xff\xfe", NULL }, "csi\\xc2\\x9b31m\\xff\\xfe" },
+    { { "cut \xe2\x82", NULL, NULL }, "cut \\xe2\\x82" },
+    { { "end\r", NULL, NULL }, "end\\x0d" },
+    { { "\r\r\n", NULL, NULL }, "\r\r\n" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      MpyCliEscaper escaper = { 0 };
+      g_autoptr(GString) out = g_string_new (NULL);
+
+      for (guint k = 0; k < 3 && cases[c].in[k] != NULL; k++)
+        mpy_cli_escape_text (&escaper, cases[c].in[k], strlen (cases[c].in[k]), FALSE, out);
+      mpy_cli_escape_text (&escaper, "", 0, TRUE, out);
+      g_assert_cmpstr (out->str, ==, cases[c].out);
+    }
+}
+
 /* `capture -t 0`: the message gives the range that is accepted. */
 static void
 test_capture_timeout_range (void)
@@ -1138,6 +1249,9 @@ main (int    argc,
   g_test_add_func ("/cli/render/errors-exit-1", test_render_errors);
   g_test_add_func ("/cli/bad-input-exits-1", test_bad_input_exit_1);
   g_test_add_func ("/cli/fifo-refused-without-blocking", test_fifo_refused);
+  g_test_add_func ("/cli/invalid-utf8-label-is-replaced", test_invalid_utf8_label);
+  g_test_add_func ("/cli/text-output-escapes-control-characters", test_text_output_escapes_controls);
+  g_test_add_func ("/cli/escape-text-across-writes", test_escape_text_streaming);
   g_test_add_func ("/cli/usage-error-exits-2", test_usage_exit_2);
   g_test_add_func ("/cli/capture/timeout-range", test_capture_timeout_range);
   g_test_add_func ("/cli/help", test_help);

@@ -1341,6 +1341,22 @@ test_cli_capture_exec_traceback_exits_1 (void)
   g_assert_null (strstr (run.err, "third"));
 }
 
+/* Board output and tracebacks with terminal escapes: shown as \x1b, never sent raw to the
+ * terminal (issue 8.6); the board's `\r\n` line ends stay. */
+static void
+test_cli_capture_exec_output_escaped (void)
+{
+  g_auto(CliRun) run = { 0 };
+
+  NEED_CLI_QEMU ();
+  run_cli (&run, (const char * const[]) { qemu_board->link, "-e", "print('\\x1b]0;owned\\x07hi')",
+                                           "-e", "raise ValueError('\\x1b[2J')", NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.out, ==, "\\x1b]0;owned\\x07hi\r\n");
+  g_assert_nonnull (strstr (run.err, "ValueError: \\x1b[2J"));
+  g_assert_null (strchr (run.err, '\x1b'));
+}
+
 /* The review's case: a statement silent for 4 s (longer than the 3 s idle timeout) runs
  * to its end; --exec-timeout limits it when asked. */
 static void
@@ -1655,6 +1671,7 @@ main (int argc, char **argv)
       g_test_add_func ("/device/cli/capture-faults", test_cli_capture_faults);
       g_test_add_func ("/device/cli/capture-busy", test_cli_capture_busy);
       g_test_add_func ("/device/cli/capture-exec-traceback-exits-1", test_cli_capture_exec_traceback_exits_1);
+      g_test_add_func ("/device/cli/capture-exec-output-escaped", test_cli_capture_exec_output_escaped);
       g_test_add_func ("/device/cli/capture-exec-silent-and-exec-timeout", test_cli_capture_exec_silent_and_exec_timeout);
       g_test_add_func ("/device/cli/capture-exec-streams-and-ctrl-c", test_cli_capture_exec_streams_and_ctrl_c);
       g_test_add_func ("/device/cli/capture-output-checked-first", test_cli_capture_output_checked_first);

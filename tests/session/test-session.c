@@ -251,6 +251,51 @@ test_round_trip_exact (void)
   g_assert_cmpmem (text, length, again, again_length);
 }
 
+/* A label, port or banner that is not UTF-8 (serial noise, a file edited by hand): shown with
+ * U+FFFD for each bad byte, saved back byte for byte (issue 8.7). */
+static void
+test_round_trip_invalid_utf8 (void)
+{
+  g_autoptr(MpySnapshot) dump = first_dump_of ("microbit-v1.0.1-after-alloc.txt");
+  g_autoptr(MpySnapshot) bad = mpy_snapshot_with_metadata (dump, NULL, "bad \xc3\x28 label\xff",
+                                                           "/dev/tty\xfe", "MicroPython \x80", 0);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *again = NULL;
+  gsize length = 0, again_length = 0;
+  MpySnapshot *read;
+
+  g_assert_cmpstr (mpy_snapshot_get_label (bad), ==, "bad \xef\xbf\xbd( label\xef\xbf\xbd");
+  g_assert_cmpstr (mpy_snapshot_get_port (bad), ==, "/dev/tty\xef\xbf\xbd");
+  g_assert_true (g_utf8_validate (mpy_snapshot_get_banner (bad), -1, NULL));
+
+  g_ptr_array_add (list, mpy_snapshot_ref (bad));
+  text = mpy_session_to_text (list, &length);
+  g_assert_true (g_utf8_validate (text, length, NULL));
+  g_assert_nonnull (strstr (text, "label=bad \\xc3( label\\xff"));
+  back = mpy_session_read_text (text, length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 1);
+  read = g_ptr_array_index (back, 0);
+  g_assert_cmpstr (mpy_snapshot_get_label (read), ==, mpy_snapshot_get_label (bad));
+  g_assert_cmpstr (mpy_snapshot_get_port (read), ==, mpy_snapshot_get_port (bad));
+  again = mpy_session_to_text (back, &again_length);
+  g_assert_cmpmem (text, length, again, again_length);
+
+  /* A rename keeps the port's bytes. */
+  {
+    g_autoptr(MpySnapshot) renamed = mpy_snapshot_with_label (read, "fine");
+    g_autoptr(GPtrArray) one = g_ptr_array_new ();
+    g_autofree char *renamed_text = NULL;
+
+    g_ptr_array_add (one, renamed);
+    renamed_text = mpy_session_to_text (one, NULL);
+    g_assert_nonnull (strstr (renamed_text, "/dev/tty\\xfe"));
+  }
+}
+
 static void
 test_round_trip_line_ends (void)
 {
@@ -1357,6 +1402,7 @@ main (int   argc,
 
   g_test_add_func ("/session/round-trip/exact", test_round_trip_exact);
   g_test_add_func ("/session/round-trip/line-ends", test_round_trip_line_ends);
+  g_test_add_func ("/session/round-trip/invalid-utf8-kept-shown-valid", test_round_trip_invalid_utf8);
   g_test_add_func ("/session/round-trip/file", test_round_trip_file);
   g_test_add_func ("/session/round-trip/time-precision", test_time_precision);
   g_test_add_func ("/session/format/human-readable", test_human_readable);

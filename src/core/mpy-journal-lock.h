@@ -29,6 +29,14 @@ const char     *mpy_journal_lock_get_journal_path (MpyJournalLock *lock);
 void            mpy_journal_lock_free             (MpyJournalLock *lock);
 /* Deletes the journal and its lock file, then releases the lock. */
 void            mpy_journal_lock_discard          (MpyJournalLock *lock);
+/* The file the journaled document was opened from or saved to, kept beside the journal in
+ * "<journal>.file" (written atomically), so a restore knows where the snapshots belong.
+ * @document_path NULL: the document has no file (the note is removed). */
+gboolean        mpy_journal_lock_set_document_file (MpyJournalLock *lock,
+                                                    const char     *document_path,
+                                                    GError        **error);
+/* That file, or NULL. */
+char           *mpy_journal_lock_dup_document_file (MpyJournalLock *lock);
 /* The journals ("autosave*.mpysession") in @dir whose lock is free, each now locked by the
  * caller; oldest first. @dir NULL: the folder of mpy_autosave_get_default_path(). */
 GPtrArray      *mpy_journal_lock_claim_orphans    (const char     *dir);

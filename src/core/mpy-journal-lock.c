@@ -133,13 +133,68 @@ mpy_journal_lock_free (MpyJournalLock *lock)
   g_free (lock);
 }
 
+static char *
+document_note_path (const char *journal_path)
+{
+  return g_strconcat (journal_path, ".file", NULL);
+}
+
+gboolean
+mpy_journal_lock_set_document_file (MpyJournalLock  *lock,
+                                    const char      *document_path,
+                                    GError         **error)
+{
+  g_autofree char *note = NULL;
+  g_autofree char *old = NULL;
+
+  g_return_val_if_fail (lock != NULL, FALSE);
+
+  note = document_note_path (lock->journal_path);
+  if (document_path == NULL)
+    {
+      g_unlink (note);
+      return TRUE;
+    }
+
+  /* Unchanged: no write (every capture syncs the journal). */
+  old = mpy_journal_lock_dup_document_file (lock);
+  if (g_strcmp0 (old, document_path) == 0)
+    return TRUE;
+
+  return g_file_set_contents_full (note, document_path, -1,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   0600, error);
+}
+
+char *
+mpy_journal_lock_dup_document_file (MpyJournalLock *lock)
+{
+  g_autofree char *note = NULL;
+  char *contents = NULL;
+
+  g_return_val_if_fail (lock != NULL, NULL);
+
+  note = document_note_path (lock->journal_path);
+  if (!g_file_get_contents (note, &contents, NULL, NULL) || *contents == '\0')
+    {
+      g_free (contents);
+      return NULL;
+    }
+
+  return contents;
+}
+
 void
 mpy_journal_lock_discard (MpyJournalLock *lock)
 {
+  g_autofree char *note = NULL;
+
   if (lock == NULL)
     return;
   /* The lock file goes while still held, so nobody takes a lock on a name about to vanish
    * unnoticed (mpy_journal_lock_try() checks the name still leads to what it locked). */
+  note = document_note_path (lock->journal_path);
+  g_unlink (note);
   g_unlink (lock->journal_path);
   g_unlink (lock->lock_path);
   mpy_journal_lock_free (lock);
