@@ -20,6 +20,7 @@
 #include "mpy-cli-json.h"
 #include "mpy-cli-text.h"
 #include "mpy-diff.h"
+#include "mpy-i18n.h"
 #include "mpy-dump-reader.h"
 #include "mpy-metric.h"
 #include "mpy-renderer.h"
@@ -729,9 +730,8 @@ main (int    argc,
   /* Control characters from boards and files are shown, not obeyed (mpy-cli-text.c). */
   mpy_cli_text_install ();
   atexit (mpy_cli_text_finish);
-  /* The core's messages (session and reader errors) are translated. */
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  /* The core's and device's messages are translated (from the build tree when run there). */
+  mpy_i18n_init ();
 
   if (argc < 2)
     {

@@ -44,6 +44,8 @@ struct _MpyBoard
 
   MpyConnection     *connection;     /* made on the first operation, for this address */
   GCancellable      *op_cancellable; /* set while an operation runs */
+  guint              n_closing;      /* closes not finished: the port may still be open */
+  GTask             *deferred;       /* the operation waiting for them */
 };
 
 G_DEFINE_FINAL_TYPE (MpyBoard, mpy_board, G_TYPE_OBJECT)
@@ -79,6 +81,7 @@ typedef struct
   MpyConnection   *connection;  /* the one it runs on (the address may change meanwhile) */
   MpyBoardCapture  kind;
   GPtrArray       *snapshots;   /* captures: what came so far, kept even on a failure */
+  char            *code;        /* exec: the statements */
   char            *out;         /* exec: stdout and traceback */
   char            *err;
 } OpData;
@@ -88,6 +91,7 @@ op_data_free (OpData *data)
 {
   g_clear_object (&data->connection);
   g_clear_pointer (&data->snapshots, g_ptr_array_unref);
+  g_free (data->code);
   g_free (data->out);
   g_free (data->err);
   g_free (data);
@@ -167,16 +171,35 @@ is_link_error (const GError *error,
     }
 }
 
+static void start_op (MpyBoard *self,
+                      GTask    *task);
+
 static void
 close_done_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
+  g_autoptr(MpyBoard) self = user_data;
   g_autoptr(GError) error = NULL;
 
   /* Closing a port that failed rarely succeeds in saying goodbye; nothing to tell the user. */
   if (!mpy_connection_close_finish (MPY_CONNECTION (object), result, &error))
     g_debug ("Closing the port: %s", error->message);
+
+  /* The port is free now: an operation that waited for it starts. */
+  g_assert (self->n_closing > 0);
+  if (--self->n_closing == 0 && self->deferred != NULL)
+    start_op (self, g_steal_pointer (&self->deferred));
+}
+
+/* Closes the port on @connection's own worker, after what it still has queued (cancelled).
+ * Until that is done no other connection opens a port: the same board may be behind it. */
+static void
+close_connection (MpyBoard      *self,
+                  MpyConnection *connection)
+{
+  self->n_closing++;
+  mpy_connection_close_async (connection, NULL, close_done_cb, g_object_ref (self));
 }
 
 /* ---- connection ---- */
@@ -220,8 +243,7 @@ drop_connection (MpyBoard *self)
     return;
 
   g_signal_handlers_disconnect_by_data (self->connection, self);
-  /* The close runs after the operation the connection still has, which was cancelled. */
-  mpy_connection_close_async (self->connection, NULL, close_done_cb, NULL);
+  close_connection (self, self->connection);
   g_clear_object (&self->connection);
 }
 
@@ -296,12 +318,11 @@ begin_op (MpyBoard          *self,
   return TRUE;
 }
 
-/* After a failure the port is closed on the connection's own worker, after what it still
- * has queued, so the next operation opens it afresh. */
+/* After a failure the port is closed, so the next operation opens it afresh. */
 static void
 close_port (MpyBoard *self)
 {
-  mpy_connection_close_async (self->connection, NULL, close_done_cb, NULL);
+  close_connection (self, self->connection);
 }
 
 /* The operation of @task ended with @error (NULL: success). The state tells what is known of
@@ -350,6 +371,9 @@ end_op (MpyBoard     *self,
 
 static void capture_step (MpyBoard *self,
                           GTask    *task);
+static void exec_done_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data);
 
 static void
 capture_done_cb (GObject      *object,
@@ -412,6 +436,27 @@ capture_step (MpyBoard *self,
                                 capture_done_cb, task);
 }
 
+/* Sends the operation of @task to its connection, or, while a port is still closing, when
+ * that is done. */
+static void
+start_op (MpyBoard *self,
+          GTask    *task)
+{
+  OpData *data = g_task_get_task_data (task);
+
+  if (self->n_closing > 0)
+    {
+      g_assert (self->deferred == NULL);
+      self->deferred = task;
+      return;
+    }
+  if (data->code != NULL)
+    mpy_connection_exec_async (data->connection, data->code, self->op_cancellable,
+                               exec_done_cb, task);
+  else
+    capture_step (self, task);
+}
+
 /**
  * mpy_board_capture_async:
  * @self: a #MpyBoard
@@ -447,7 +492,7 @@ mpy_board_capture_async (MpyBoard            *self,
   data->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
   if (!begin_op (self, task, MPY_BOARD_OPERATION_CAPTURE, cancellable, data))
     return;
-  capture_step (self, g_steal_pointer (&task));
+  start_op (self, g_steal_pointer (&task));
 }
 
 /**
@@ -529,10 +574,10 @@ mpy_board_exec_async (MpyBoard            *self,
   g_task_set_check_cancellable (task, FALSE);
 
   data = g_new0 (OpData, 1);
+  data->code = g_strdup (code);
   if (!begin_op (self, task, MPY_BOARD_OPERATION_EXEC, cancellable, data))
     return;
-  mpy_connection_exec_async (data->connection, code, self->op_cancellable,
-                             exec_done_cb, g_steal_pointer (&task));
+  start_op (self, g_steal_pointer (&task));
 }
 
 /**
