@@ -117,10 +117,15 @@ mpy_document_claim_drafts (GError **error)
       MpyJournalLock *lock = g_steal_pointer (&claims->pdata[i]);
       g_autoptr(GPtrArray) found = NULL;
       g_autoptr(GError) local_error = NULL;
+      g_autoptr(GError) warning = NULL;
       g_autofree char *file = NULL;
       MpyDocumentDraft *draft;
 
-      found = mpy_autosave_load (mpy_journal_lock_get_journal_path (lock), &local_error);
+      found = mpy_autosave_load_full (mpy_journal_lock_get_journal_path (lock), &warning,
+                                      &local_error);
+      /* Damaged records were skipped; the message names the copy that keeps their bytes. */
+      if (warning != NULL && error != NULL && *error == NULL)
+        g_propagate_error (error, g_steal_pointer (&warning));
       if (local_error != NULL)
         {
           /* Kept as it is, and not claimed: nothing deletes it. */

@@ -55,6 +55,7 @@ typedef struct {
   GFile     *file;
   GPtrArray *found;
   GError    *error;
+  GError    *warning;   /* a truncated or damaged session: what was cut */
   gboolean   done;
 } OpenSlot;
 
@@ -83,6 +84,7 @@ open_batch_free (OpenBatch *batch)
       g_clear_object (&batch->slots[i].file);
       g_clear_pointer (&batch->slots[i].found, g_ptr_array_unref);
       g_clear_error (&batch->slots[i].error);
+      g_clear_error (&batch->slots[i].warning);
     }
   g_free (batch->slots);
   g_string_free (batch->failures, TRUE);
@@ -179,7 +181,8 @@ open_batch_add_slot (OpenBatch *batch,
 
   if (slot->found == NULL || slot->found->len == 0)
     {
-      open_batch_note_failure (batch, slot->file, name, slot->error);
+      open_batch_note_failure (batch, slot->file, name,
+                               slot->error != NULL ? slot->error : slot->warning);
       return;
     }
 
@@ -193,6 +196,13 @@ open_batch_add_slot (OpenBatch *batch,
     }
 
   _mpy_window_remember_recent (self, slot->file);
+
+  if (slot->warning != NULL)
+    {
+      g_autofree char *what = g_strdup_printf (_("Part of “%s” could not be opened"), name);
+
+      mpy_window_show_error (self, what, slot->warning);
+    }
 }
 
 static void
@@ -233,7 +243,7 @@ open_done_cb (GObject      *object,
   OpenSlot *slot = &batch->slots[data->index];
 
   g_free (data);
-  slot->found = mpy_session_read_file_finish (result, &slot->error);
+  slot->found = mpy_session_read_file_finish_full (result, &slot->warning, &slot->error);
   slot->done = TRUE;
   batch->n_pending--;
   open_batch_flush (batch);

@@ -91,7 +91,18 @@ static GPtrArray *
 read_dumps (const char  *path,
             GError     **error)
 {
-  return mpy_session_read_file (path, error);
+  g_autoptr(GError) warning = NULL;
+  GPtrArray *dumps = mpy_session_read_file_full (path, &warning, error);
+
+  /* A truncated or damaged session: its whole records are used, and what was cut is said. */
+  if (warning != NULL)
+    {
+      g_autofree char *message = g_strdup (warning->message);
+
+      g_strdelimit (message, "\r\n", ' ');
+      fprintf (stderr, "%s: warning: %s\n", prgname, message);
+    }
+  return dumps;
 }
 
 static const char *

@@ -8,9 +8,10 @@
 /* The autosave journal is a session file that grows by one record per captured or imported
  * snapshot. One worker thread does all the file work in the order the calls were made, so
  * the main loop never waits for the disk; each record goes out in a single write() followed
- * by fdatasync(), so a kill -9 a moment after mpy_autosave_add() returns loses nothing, and a
- * crash in the middle of a write leaves at most a truncated last record, which loading skips
- * and the next write cuts off.
+ * by fdatasync(), so a kill -9 a moment after mpy_autosave_add() returns loses nothing. A
+ * write that fails (a full disk) is cut back to the old length, so it leaves nothing; a crash
+ * in the middle of one leaves at most a truncated last record, which loading skips and the
+ * next run's first write cuts off. Loading skips a damaged record anywhere and reads on.
  */
 
 #include "mpy-autosave.h"
@@ -162,22 +163,22 @@ close_journal (MpyAutosave *self)
 
 /* Before the first record of this run goes into a journal left by an earlier run, cut off a
  * truncated record a crash may have left at its end, so that the new records stay readable.
- * A file that is not a journal at all is moved aside rather than overwritten. */
+ * Only bytes that are not a whole record are cut: a record that is whole but cannot be read
+ * (a damaged dump) stays. A file that is not a journal at all is moved aside rather than
+ * overwritten. */
 static void
 repair_journal (MpyAutosave *self)
 {
   g_autofree char *contents = NULL;
-  g_autoptr(GPtrArray) snapshots = NULL;
+  MpySessionParse parse;
   gsize length = 0;
-  gsize complete_end = 0;
 
   if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
     return;
   if (!mpy_file_load_contents (self->path, MPY_SESSION_MAX_SIZE, NULL, &contents, &length, NULL) || length == 0)
     return;
 
-  snapshots = mpy_session_parse (contents, length, TRUE, &complete_end, NULL);
-  if (snapshots == NULL)
+  if (!mpy_session_parse (contents, length, &parse, NULL))
     {
       g_autofree char *aside = g_strconcat (self->path, ".damaged", NULL);
 
@@ -186,17 +187,18 @@ repair_journal (MpyAutosave *self)
       return;
     }
 
-  if (complete_end < length)
+  if (parse.structural_end < length)
     {
       int fd = g_open (self->path, O_WRONLY | O_CLOEXEC, 0);
 
       if (fd >= 0)
         {
-          if (ftruncate (fd, complete_end) == 0)
+          if (ftruncate (fd, parse.structural_end) == 0)
             fdatasync (fd);
           close (fd);
         }
     }
+  mpy_session_parse_clear (&parse);
 }
 
 static gboolean
@@ -622,22 +624,68 @@ mpy_autosave_get_path (MpyAutosave *self)
  * @path: (nullable): the journal, or %NULL for mpy_autosave_get_default_path()
  * @error: return location for a #GError
  *
- * Reads what a previous run left. A record cut off by a crash at the end of the journal is
- * skipped; every complete record before it is returned.
+ * mpy_autosave_load_full() without the warning.
  *
  * Returns: (transfer full) (nullable) (element-type MpySnapshot): the snapshots, or %NULL
- *   when there is no journal or it holds none (@error unset), or %NULL with @error when it
- *   cannot be read
  */
 GPtrArray *
 mpy_autosave_load (const char  *path,
                    GError     **error)
 {
+  g_autoptr(GError) warning = NULL;
+
+  return mpy_autosave_load_full (path, &warning, error);
+}
+
+/* Keeps the bytes of a journal with damaged records as "JOURNAL.damaged" (replacing an older
+ * copy: the journal only grows), for recovery by hand. Returns the copy's name or NULL. */
+static char *
+keep_damaged_copy (const char *path,
+                   const char *contents,
+                   gsize       length)
+{
+  g_autofree char *aside = g_strconcat (path, ".damaged", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!mpy_session_replace_contents (aside, contents, length, 0600, &error))
+    {
+      g_message ("Autosave: %s", error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&aside);
+}
+
+/**
+ * mpy_autosave_load_full:
+ * @path: (nullable): the journal, or %NULL for mpy_autosave_get_default_path()
+ * @warning: (optional): return location for what could not be restored
+ * @error: return location for a #GError
+ *
+ * Reads what a previous run left. A damaged record (a crash or a full disk in the middle of
+ * a write, a dump that cannot be read) is skipped and the records after it are read; then
+ * @warning says what was skipped, and the journal's bytes are also kept as
+ * "JOURNAL.damaged" (named in the message), so that deleting or rewriting the journal after
+ * a restore loses nothing that was not restored. A journal that holds records of which none
+ * can be read is an error, so that the caller keeps it.
+ *
+ * Returns: (transfer full) (nullable) (element-type MpySnapshot): the snapshots, or %NULL
+ *   when there is no journal or it holds no record (@error unset), or %NULL with @error
+ */
+GPtrArray *
+mpy_autosave_load_full (const char  *path,
+                        GError     **warning,
+                        GError     **error)
+{
   g_autofree char *default_path = NULL;
   g_autofree char *contents = NULL;
-  g_autoptr(GPtrArray) snapshots = NULL;
+  g_autofree char *display = NULL;
+  g_autofree char *kept = NULL;
+  g_autoptr(GError) problem = NULL;
+  MpySessionParse parse;
+  GPtrArray *snapshots;
   gsize length = 0;
 
+  g_return_val_if_fail (warning == NULL || *warning == NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (path == NULL)
@@ -650,16 +698,44 @@ mpy_autosave_load (const char  *path,
   if (length == 0)
     return NULL;
 
-  snapshots = mpy_session_parse (contents, length, TRUE, NULL, error);
-  if (snapshots == NULL)
+  display = g_filename_display_name (path);
+  if (!mpy_session_parse (contents, length, &parse, error))
     {
-      g_autofree char *display = g_filename_display_name (path);
-
       g_prefix_error (error, _("The autosave file “%s” cannot be restored: "), display);
       return NULL;
     }
-  if (snapshots->len == 0)
-    return NULL;
 
-  return g_steal_pointer (&snapshots);
+  if (parse.first_problem != NULL)
+    {
+      problem = mpy_session_parse_warning (&parse);
+      kept = keep_damaged_copy (path, contents, length);
+      if (parse.snapshots->len == 0)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&problem),
+                                      _("The autosave file “%s” cannot be restored: "), display);
+          mpy_session_parse_clear (&parse);
+          return NULL;
+        }
+      if (kept != NULL)
+        {
+          g_autofree char *kept_display = g_filename_display_name (kept);
+
+          g_prefix_error (&problem, _("Part of the autosave file “%s” could not be restored "
+                                      "(a copy is kept as “%s”): "), display, kept_display);
+        }
+      else
+        g_prefix_error (&problem, _("Part of the autosave file “%s” could not be restored: "),
+                        display);
+      g_propagate_error (warning, g_steal_pointer (&problem));
+    }
+
+  if (parse.snapshots->len == 0)
+    {
+      mpy_session_parse_clear (&parse);
+      return NULL;
+    }
+
+  snapshots = g_steal_pointer (&parse.snapshots);
+  mpy_session_parse_clear (&parse);
+  return snapshots;
 }

@@ -33,7 +33,13 @@ void         mpy_autosave_clear      (MpyAutosave *self);
 /* Blocks until every queued write is on disk (for tests and shutdown). */
 void         mpy_autosave_flush      (MpyAutosave *self);
 /* What a previous run left: NULL when nothing (or empty); the snapshots otherwise. A record
- * cut off by a crash at the end is skipped. @path NULL: the default path. */
+ * cut off by a crash or a full disk is skipped, the records after it are read. @path NULL:
+ * the default path. */
 GPtrArray   *mpy_autosave_load       (const char *path, GError **error);
+/* The same; a damaged record in the middle (a full disk, a crash) is skipped and the records
+ * after it are read, @warning says what could not be restored, and the journal's bytes are
+ * kept as "JOURNAL.damaged" for recovery by hand. A journal whose records all are damaged is
+ * an error (keep the file). */
+GPtrArray   *mpy_autosave_load_full  (const char *path, GError **warning, GError **error);
 
 G_END_DECLS

@@ -1185,6 +1185,7 @@ static GPtrArray *
 read_text (const char  *text,
            gsize        length,
            const char  *source,
+           gboolean     check_text,
            GError     **error)
 {
   Reader r = { 0 };
@@ -1192,7 +1193,7 @@ read_text (const char  *text,
   guint line_no = 0;
 
   init_char_flags ();
-  if (looks_binary (text, length))
+  if (check_text && looks_binary (text, length))
     {
       /* Text without a name is not called “the text” here: “the text is not text”. */
       if (source == NULL)
@@ -1289,7 +1290,7 @@ mpy_dump_reader_read (const char  *text,
                    "cut the part with the dumps out of it", (gsize) length >> 20, MAX_FILE_SIZE >> 20);
       return NULL;
     }
-  return read_text (text ? text : "", length, NULL, error);
+  return read_text (text ? text : "", length, NULL, TRUE, error);
 }
 
 /**
@@ -1319,7 +1320,7 @@ mpy_dump_reader_read_file (const char  *path,
     return NULL;
   display = g_filename_display_name (path);
   source = g_strdup_printf ("“%s”", display);
-  return read_text (contents, length, source, error);
+  return read_text (contents, length, source, TRUE, error);
 }
 
 /**
@@ -1337,6 +1338,40 @@ mpy_dump_reader_read_one (const char  *text,
 {
   g_autoptr(GPtrArray) dumps = mpy_dump_reader_read (text, length, error);
 
+  if (dumps == NULL)
+    return NULL;
+  return mpy_snapshot_ref (g_ptr_array_index (dumps, 0));
+}
+
+/**
+ * mpy_dump_reader_read_record:
+ * @text: the dump text of a session record
+ * @length: its length, which the record's header gave
+ * @error: return location for a #GError
+ *
+ * As mpy_dump_reader_read_one(), without the "is this text" check: the bytes are known to be
+ * dump text, and a noisy console's control bytes or NULs in it are kept, not refused.
+ *
+ * Returns: (transfer full): the first dump in @text, or %NULL with @error set.
+ */
+MpySnapshot *
+mpy_dump_reader_read_record (const char  *text,
+                             gsize        length,
+                             GError     **error)
+{
+  g_autoptr(GPtrArray) dumps = NULL;
+
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (length > MAX_FILE_SIZE)
+    {
+      g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
+                   "the text is %" G_GSIZE_FORMAT " MiB, more than the %u MiB limit; "
+                   "cut the part with the dumps out of it", length >> 20, MAX_FILE_SIZE >> 20);
+      return NULL;
+    }
+  dumps = read_text (text != NULL ? text : "", length, "the dump text", FALSE, error);
   if (dumps == NULL)
     return NULL;
   return mpy_snapshot_ref (g_ptr_array_index (dumps, 0));

@@ -51,4 +51,10 @@ MpySnapshot *mpy_dump_reader_read_one (const char  *text,
                                        gssize       length,
                                        GError     **error);
 
+/* The dump text of a session record (its header gave the length): as read_one, but without
+ * the "is this text" check, so control bytes and NULs of a noisy console are kept. */
+MpySnapshot *mpy_dump_reader_read_record (const char  *text,
+                                          gsize        length,
+                                          GError     **error);
+
 G_END_DECLS

@@ -9,6 +9,8 @@
  * one way of being formatted everywhere.
  */
 
+#include <math.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "mpy-metric.h"
@@ -450,7 +452,12 @@ mpy_metric_format_delta (MpyMetric metric,
                          double    delta)
 {
   if (mpy_metric_get_unit (metric) == MPY_METRIC_UNIT_RATIO)
-    return g_strdup_printf ("%+.1f", 100.0 * delta);
+    {
+      /* Rounded first, so that a tiny fall reads "+0.0", not "-0.0". */
+      double points = round (1000.0 * delta) / 10.0;
+
+      return g_strdup_printf ("%+.1f", points == 0 ? 0.0 : points);
+    }
   return g_strdup_printf ("%+" G_GINT64_FORMAT, (gint64) delta);
 }
 

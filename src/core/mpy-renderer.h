@@ -11,6 +11,8 @@
 #include <glib.h>
 
 #include "mpy-diff.h"
+#include "mpy-layout.h"
+#include "mpy-palette.h"
 #include "mpy-snapshot.h"
 
 G_BEGIN_DECLS
@@ -24,32 +26,6 @@ typedef enum {
 } MpyRenderError;
 
 GQuark mpy_render_error_quark (void);
-
-typedef struct {
-  guint    columns;     /* blocks per row = 64 × columns (the notebook's cols); ≥ 1 */
-  gboolean rainbow;     /* alternate two shades per object */
-  gboolean show_free;   /* draw free blocks with a visible colour instead of the background */
-  gboolean dark;        /* palette for a dark background */
-} MpyRenderOptions;
-
-#define MPY_RENDER_OPTIONS_INIT { 1, FALSE, TRUE, FALSE }
-
-/* Layout: block i of area a is placed row-major; every area starts on a new row. */
-guint    mpy_layout_get_row_width  (const MpyRenderOptions *options);          /* 64 × columns */
-guint    mpy_layout_get_n_rows     (MpySnapshot *snapshot, const MpyRenderOptions *options);
-void     mpy_layout_get_position   (MpySnapshot *snapshot, const MpyRenderOptions *options,
-                                    gsize block, guint *x, guint *y);
-/* FALSE when (x, y) holds no block. */
-gboolean mpy_layout_get_block_at   (MpySnapshot *snapshot, const MpyRenderOptions *options,
-                                    guint x, guint y, gsize *block);
-
-/* Colours as 0xRRGGBB. */
-guint32  mpy_palette_get_kind_color  (char kind, gboolean dark);
-guint32  mpy_palette_get_diff_color  (int /* MpyDiffState */ state, gboolean dark);
-guint32  mpy_palette_get_background  (gboolean dark);
-/* Rainbow's second shade of @color (every other object): darker for light colours,
- * lighter for dark ones. */
-guint32  mpy_palette_get_alternate   (guint32 color);
 
 /**
  * mpy_renderer_create_block_image:

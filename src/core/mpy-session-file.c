@@ -8,10 +8,13 @@
 /* Session files on disk: bounded reading, atomic saving, appending records whole or not at
  * all, and the GTask variants for the UI. */
 
+#define _GNU_SOURCE   /* O_TMPFILE, linkat (AT_EMPTY_PATH), fallocate */
+
 #include "mpy-file-loader.h"
 #include "mpy-session-private.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,23 +25,27 @@
 static GPtrArray *
 read_file (const char    *path,
            GCancellable  *cancellable,
+           GError       **warning,
            GError       **error)
 {
   g_autofree char *contents = NULL;
+  g_autofree char *display = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) local_warning = NULL;
   GPtrArray *snapshots;
   gsize length = 0;
 
   if (!mpy_file_load_contents (path, MPY_SESSION_MAX_SIZE, cancellable, &contents, &length, error))
     return NULL;
 
-  snapshots = mpy_session_read_text (contents, length, &local_error);
+  display = g_filename_display_name (path);
+  snapshots = mpy_session_read_text_full (contents, length,
+                                          warning != NULL ? &local_warning : NULL,
+                                          &local_error);
   if (snapshots == NULL)
-    {
-      g_autofree char *display = g_filename_display_name (path);
-
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", display);
-    }
+    g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", display);
+  else if (local_warning != NULL)
+    g_propagate_prefixed_error (warning, g_steal_pointer (&local_warning), "%s: ", display);
 
   return snapshots;
 }
@@ -61,7 +68,29 @@ mpy_session_read_file (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return read_file (path, NULL, error);
+  return read_file (path, NULL, NULL, error);
+}
+
+/**
+ * mpy_session_read_file_full:
+ * @path: a file name
+ * @warning: (optional): return location for what was cut or skipped
+ * @error: return location for a #GError
+ *
+ * As mpy_session_read_text_full() for the contents of @path; messages name the file.
+ *
+ * Returns: (transfer full) (element-type MpySnapshot): the snapshots, or %NULL with @error
+ */
+GPtrArray *
+mpy_session_read_file_full (const char  *path,
+                            GError     **warning,
+                            GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (warning == NULL || *warning == NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return read_file (path, NULL, warning, error);
 }
 
 /**
@@ -89,56 +118,6 @@ mpy_session_write_file (const char  *path,
 
   text = mpy_session_to_text (snapshots, &length);
   return mpy_session_replace_contents (path, text, length, 0666, error);
-}
-
-gboolean
-mpy_session_replace_contents (const char  *path,
-                              const char  *text,
-                              gsize        length,
-                              int          mode,
-                              GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (!g_file_set_contents_full (path, text, length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 mode, &local_error))
-    {
-      g_autofree char *display = g_filename_display_name (path);
-      const char *why = NULL;
-
-      /* GLib's message names the temporary file; say what the user can do instead. */
-      if (local_error->domain == G_FILE_ERROR)
-        switch (local_error->code)
-          {
-          case G_FILE_ERROR_NOSPC:
-            why = _("there is no room for the file; free some disk space or save elsewhere");
-            break;
-          case G_FILE_ERROR_ACCES:
-          case G_FILE_ERROR_PERM:
-            why = _("you may not write in that folder; choose another one");
-            break;
-          case G_FILE_ERROR_ROFS:
-            why = _("the disk is read-only; choose another folder");
-            break;
-          case G_FILE_ERROR_NOENT:
-          case G_FILE_ERROR_NOTDIR:
-            why = _("the folder does not exist");
-            break;
-          case G_FILE_ERROR_ISDIR:
-            why = _("that is a folder");
-            break;
-          default:
-            break;
-          }
-
-      g_set_error (error, local_error->domain, local_error->code,
-                   _("Could not save “%s”: %s"), display,
-                   why != NULL ? why : local_error->message);
-      return FALSE;
-    }
-
-  return TRUE;
 }
 
 static gboolean
@@ -186,6 +165,217 @@ sync_parent_dir (const char *path)
     }
 }
 
+/* Saving goes through a temporary file. Where the file system has O_TMPFILE it has no name
+ * until it is complete (a kill -9 in the middle leaves nothing behind); elsewhere it is
+ * ".NAME.mpymemmap-tmp-PID-XXXXXX" beside the file, and a later save removes those whose
+ * process is gone. */
+#define TEMP_TAG ".mpymemmap-tmp-"
+
+gboolean mpy_session_test_no_tmpfile = FALSE;
+
+static char *
+temp_prefix (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+
+  return g_strconcat (".", base, TEMP_TAG, NULL);
+}
+
+/* Removes the temporaries a killed save of @path left (their process no longer exists). */
+static void
+remove_stale_temporaries (const char *path)
+{
+  g_autofree char *dir_name = g_path_get_dirname (path);
+  g_autofree char *prefix = temp_prefix (path);
+  g_autoptr(GDir) dir = g_dir_open (dir_name, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      guint64 pid = 0;
+      char *end = NULL;
+
+      if (!g_str_has_prefix (name, prefix))
+        continue;
+      pid = g_ascii_strtoull (name + strlen (prefix), &end, 10);
+      if (end == NULL || *end != '-' || pid == 0 || pid > G_MAXINT || (pid_t) pid == getpid ())
+        continue;
+      if (kill ((pid_t) pid, 0) != 0 && errno == ESRCH)
+        {
+          g_autofree char *stale = g_build_filename (dir_name, name, NULL);
+
+          g_unlink (stale);
+        }
+    }
+}
+
+static gboolean
+write_temporary (int          fd,
+                 const char  *text,
+                 gsize        length)
+{
+  return write_all (fd, text, length) && fsync (fd) == 0;
+}
+
+/* Writes @text to a new, unnamed file in @path's folder, then gives it the name
+ * @link_name. Returns 1 when done, 0 when the folder has no O_TMPFILE (or the file cannot be
+ * linked), -1 with errno when the write failed. */
+static int
+replace_via_tmpfile (const char *path,
+                     const char *link_name,
+                     const char *text,
+                     gsize       length,
+                     int         mode)
+{
+#ifdef O_TMPFILE
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *proc = NULL;
+  int fd = mpy_session_test_no_tmpfile ? -1 : g_open (dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+  int saved_errno;
+
+  if (fd < 0)
+    return 0;   /* not supported here; a real problem shows again in the fallback */
+  if (!write_temporary (fd, text, length))
+    {
+      saved_errno = errno;
+      close (fd);
+      errno = saved_errno;
+      return -1;
+    }
+  proc = g_strdup_printf ("/proc/self/fd/%d", fd);
+  if (linkat (AT_FDCWD, proc, AT_FDCWD, link_name, AT_SYMLINK_FOLLOW) != 0
+      && linkat (fd, "", AT_FDCWD, link_name, AT_EMPTY_PATH) != 0)
+    {
+      close (fd);
+      return 0;
+    }
+  close (fd);
+  return 1;
+#else
+  return 0;
+#endif
+}
+
+static const char *
+explain_save_error (int saved_errno)
+{
+  switch (saved_errno)
+    {
+    case ENOSPC:
+    case EDQUOT:
+      return _("there is no room for the file; free some disk space or save elsewhere");
+    case EACCES:
+    case EPERM:
+      return _("you may not write in that folder; choose another one");
+    case EROFS:
+      return _("the disk is read-only; choose another folder");
+    case ENOENT:
+    case ENOTDIR:
+      return _("the folder does not exist");
+    case EISDIR:
+      return _("that is a folder");
+    default:
+      return g_strerror (saved_errno);
+    }
+}
+
+gboolean
+mpy_session_replace_contents (const char  *path,
+                              const char  *text,
+                              gsize        length,
+                              int          mode,
+                              GError     **error)
+{
+  g_autofree char *prefix = temp_prefix (path);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *temp = NULL;
+  int linked;
+  int saved_errno;
+  GStatBuf st;
+
+  if (g_stat (path, &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      errno = EISDIR;
+      goto failed;
+    }
+
+  remove_stale_temporaries (path);
+
+  /* The name the finished file has for a moment before it is renamed over @path; the
+   * fallback's temporary has it while it is written. */
+  temp = g_strdup_printf ("%s%c%s%d-%08x", dir, G_DIR_SEPARATOR, prefix, (int) getpid (),
+                          g_random_int ());
+
+  linked = replace_via_tmpfile (path, temp, text, length, mode);
+  if (linked < 0)
+    goto failed;
+  if (linked == 0)
+    {
+      int fd = g_open (temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+
+      if (fd < 0)
+        goto failed;
+      if (!write_temporary (fd, text, length))
+        {
+          saved_errno = errno;
+          close (fd);
+          g_unlink (temp);
+          errno = saved_errno;
+          goto failed;
+        }
+      close (fd);
+    }
+
+  if (g_rename (temp, path) != 0)
+    {
+      saved_errno = errno;
+      g_unlink (temp);
+      errno = saved_errno;
+      goto failed;
+    }
+  sync_parent_dir (path);
+  return TRUE;
+
+failed:
+  saved_errno = errno;
+  {
+    g_autofree char *display = g_filename_display_name (path);
+
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                 _("Could not save “%s”: %s"), display, explain_save_error (saved_errno));
+  }
+  return FALSE;
+}
+
+/* Writes @text at the end of @fd whole or not at all: the room is reserved first where the
+ * file system can, and a write that still fails is cut back to the old length. */
+static gboolean
+append_whole (int          fd,
+              const char  *text,
+              gsize        length)
+{
+  struct stat st;
+  int saved_errno;
+
+  if (fstat (fd, &st) != 0)
+    return FALSE;
+
+  if (fallocate (fd, FALLOC_FL_KEEP_SIZE, st.st_size, (off_t) length) != 0
+      && errno != EOPNOTSUPP && errno != ENOSYS && errno != EINVAL)
+    return FALSE;   /* no room: nothing written */
+
+  if (write_all (fd, text, length) && fdatasync (fd) == 0)
+    return TRUE;
+
+  saved_errno = errno;
+  if (ftruncate (fd, st.st_size) == 0)
+    fdatasync (fd);
+  errno = saved_errno;
+  return FALSE;
+}
+
 int
 mpy_session_open_for_append (const char  *path,
                              int          mode,
@@ -220,7 +410,7 @@ mpy_session_open_for_append (const char  *path,
       g_autoptr(GString) header = g_string_new (NULL);
 
       mpy_session_append_file_header (header);
-      if (!write_all (fd, header->str, header->len))
+      if (!append_whole (fd, header->str, header->len))
         {
           set_errno_error (error, _("Could not write to “%s”"), display);
           close (fd);
@@ -273,11 +463,15 @@ mpy_session_append_text (int          fd,
                          gsize        length,
                          GError     **error)
 {
-  if (!write_all (fd, text, length) || fdatasync (fd) != 0)
+  if (!append_whole (fd, text, length))
     {
+      int saved_errno = errno;
       g_autofree char *display = g_filename_display_name (path);
 
-      return set_errno_error (error, _("Could not write to “%s”"), display);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Could not add the snapshot to “%s” (the file is as it was): %s"),
+                   display, explain_save_error (saved_errno));
+      return FALSE;
     }
 
   return TRUE;
@@ -349,6 +543,19 @@ mpy_session_check_appendable (const char  *path,
 
 /* Async variants */
 
+typedef struct {
+  GPtrArray *snapshots;
+  GError *warning;
+} ReadResult;
+
+static void
+read_result_free (ReadResult *result)
+{
+  g_clear_pointer (&result->snapshots, g_ptr_array_unref);
+  g_clear_error (&result->warning);
+  g_free (result);
+}
+
 static void
 read_file_thread (GTask        *task,
                   gpointer      source_object,
@@ -356,16 +563,20 @@ read_file_thread (GTask        *task,
                   GCancellable *cancellable)
 {
   GError *error = NULL;
-  GPtrArray *snapshots;
+  ReadResult *result;
 
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  snapshots = read_file (task_data, cancellable, &error);
-  if (snapshots == NULL)
-    g_task_return_error (task, error);
+  result = g_new0 (ReadResult, 1);
+  result->snapshots = read_file (task_data, cancellable, &result->warning, &error);
+  if (result->snapshots == NULL)
+    {
+      read_result_free (result);
+      g_task_return_error (task, error);
+    }
   else
-    g_task_return_pointer (task, snapshots, (GDestroyNotify) g_ptr_array_unref);
+    g_task_return_pointer (task, result, (GDestroyNotify) read_result_free);
 }
 
 /**
@@ -404,10 +615,44 @@ GPtrArray *
 mpy_session_read_file_finish (GAsyncResult  *result,
                               GError       **error)
 {
+  return mpy_session_read_file_finish_full (result, NULL, error);
+}
+
+/**
+ * mpy_session_read_file_finish_full:
+ * @result: the #GAsyncResult
+ * @warning: (optional): return location for what was cut or skipped
+ * @error: return location for a #GError
+ *
+ * As mpy_session_read_file_full(); with @warning %NULL, damage is an error.
+ *
+ * Returns: (transfer full) (element-type MpySnapshot): the snapshots, or %NULL with @error
+ */
+GPtrArray *
+mpy_session_read_file_finish_full (GAsyncResult  *result,
+                                   GError       **warning,
+                                   GError       **error)
+{
+  ReadResult *read;
+  GPtrArray *snapshots;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mpy_session_read_file_async, NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  read = g_task_propagate_pointer (G_TASK (result), error);
+  if (read == NULL)
+    return NULL;
+  if (read->warning != NULL && warning == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&read->warning));
+      read_result_free (read);
+      return NULL;
+    }
+  if (read->warning != NULL)
+    g_propagate_error (warning, g_steal_pointer (&read->warning));
+  snapshots = g_steal_pointer (&read->snapshots);
+  read_result_free (read);
+  return snapshots;
 }
 
 typedef struct {

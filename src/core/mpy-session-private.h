@@ -47,14 +47,26 @@ char       *mpy_session_record_to_text   (MpySnapshot *snapshot,
                                           gboolean     with_file_header,
                                           gsize       *length);
 
-/* Parses session text. With @salvage, a damaged or truncated record ends the reading without
- * an error and the records before it are returned (the journal after a crash); @complete_end
- * is the offset just past the last complete record. */
-GPtrArray  *mpy_session_parse            (const char  *text,
-                                          gsize        length,
-                                          gboolean     salvage,
-                                          gsize       *complete_end,
-                                          GError     **error);
+/* What mpy_session_parse() found. */
+typedef struct {
+  GPtrArray *snapshots;    /* every record that could be read */
+  GError *first_problem;   /* the first damaged, truncated or unreadable record, or NULL */
+  guint n_skipped;         /* damaged parts skipped */
+  gsize complete_end;      /* the offset just past the last record read */
+  gsize structural_end;    /* just past the last record that is whole as bytes (its dump
+                            * may still be unreadable); at least complete_end */
+} MpySessionParse;
+
+/* Parses session text: every record that can be read; a damaged or truncated one is
+ * skipped and reading goes on at the next "@snapshot" line. FALSE with @error only when the
+ * text is not a session file of a format we read. Clear @result afterwards. */
+gboolean    mpy_session_parse            (const char       *text,
+                                          gsize             length,
+                                          MpySessionParse  *result,
+                                          GError          **error);
+void        mpy_session_parse_clear      (MpySessionParse  *result);
+/* The message for the user: the first problem and how many records were opened. */
+GError     *mpy_session_parse_warning    (MpySessionParse  *result);
 
 /* Atomic replace (temporary file, fsync, rename); the old file stays when it fails. */
 gboolean    mpy_session_replace_contents (const char  *path,
@@ -62,6 +74,9 @@ gboolean    mpy_session_replace_contents (const char  *path,
                                           gsize        length,
                                           int          mode,
                                           GError     **error);
+
+/* Tests only: TRUE makes saving use the named temporary file as where O_TMPFILE is missing. */
+extern gboolean mpy_session_test_no_tmpfile;
 
 /* Opens @path for appending records: creates it with the version line when missing or empty,
  * refuses a file that is not a session file of a format we can write. Returns an fd or -1. */

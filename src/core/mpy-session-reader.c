@@ -26,6 +26,16 @@ mpy_session_parse_time (const char *text)
 
   /* g_date_time_new_from_iso8601() goes through a double for the fraction, which can be off
    * by a microsecond: take the fraction off and add it back exactly. */
+  /* Older versions wrote years below 1000 with fewer digits ("226-11-25T…"): pad them. */
+  {
+    gsize digits = 0;
+
+    while (g_ascii_isdigit (text[digits]))
+      digits++;
+    if (digits >= 1 && digits < 4 && text[digits] == '-')
+      for (; digits < 4; digits++)
+        g_string_append_c (whole, '0');
+  }
   while (*p && *p != '.' && *p != ',')
     p++;
   g_string_append_len (whole, text, p - text);
@@ -372,151 +382,277 @@ parse_header_line (const char    *line,
   return TRUE;
 }
 
-GPtrArray *
-mpy_session_parse (const char  *text,
-                   gsize        length,
-                   gboolean     salvage,
-                   gsize       *complete_end,
-                   GError     **error)
+/* Whether @line (without its line end) is a record header. */
+static gboolean
+is_header_line (const char *line,
+                gsize       length)
 {
-  g_autoptr(GPtrArray) snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  gsize n = strlen ("@snapshot");
+
+  return length >= n && memcmp (line, "@snapshot", n) == 0 && (length == n || line[n] == ' ');
+}
+
+/* After a damaged record: the next record header at or after @from (a line start), or the
+ * end of the text. A header normally starts a line; after a write that stopped part-way
+ * (a full disk, in older versions), the next record may follow the partial one on the same
+ * line, so "@snapshot " inside a line counts too, unless the line is a header itself (whose
+ * label may hold those words). Lines are counted on the way. */
+static void
+scanner_resync (Scanner *s,
+                gsize    from)
+{
+  if (from > s->length)
+    from = s->length;
+  s->line += count_lines (s->text + s->pos, from > s->pos ? from - s->pos : 0);
+  if (from > s->pos)
+    s->pos = from;
+
+  while (!scanner_at_end (s))
+    {
+      const char *start = s->text + s->pos;
+      gsize rest = s->length - s->pos;
+      const char *nl = memchr (start, '\n', rest);
+      gsize len = nl != NULL ? (gsize) (nl - start) : rest;
+      const char *inside;
+
+      if (is_header_line (start, len > 0 && start[len - 1] == '\r' ? len - 1 : len))
+        return;
+      inside = len > 0 ? g_strstr_len (start, len, "@snapshot ") : NULL;
+      if (inside == NULL && len > 0 && memchr (start, '\0', len) != NULL)
+        {
+          /* g_strstr_len() stops at a NUL: look past it by hand. */
+          for (gsize i = 0; i + 10 <= len && inside == NULL; i++)
+            if (memcmp (start + i, "@snapshot ", 10) == 0)
+              inside = start + i;
+        }
+      if (inside != NULL)
+        {
+          s->pos += inside - start;
+          return;
+        }
+      s->pos += len + (nl != NULL ? 1 : 0);
+      s->line++;
+    }
+}
+
+static void
+note_problem (MpySessionParse *result,
+              GError         **problem)
+{
+  result->n_skipped++;
+  if (result->first_problem == NULL)
+    result->first_problem = g_steal_pointer (problem);
+  else
+    g_clear_error (problem);
+}
+
+/* One record at the scanner, which is at a "@snapshot" line. Returns the snapshot, or NULL
+ * with @error; *@structural is TRUE when the record is complete as bytes (its header, its
+ * dump text and the newline after it are all there) even if its dump cannot be read. On
+ * failure the scanner is left anywhere after the header line. */
+static MpySnapshot *
+parse_record (Scanner   *s,
+              guint      record,
+              gboolean  *structural,
+              GError   **error)
+{
+  g_auto(RecordHeader) h = { 0 };
+  g_autoptr(MpySnapshot) parsed = NULL;
+  const char *line;
+  gsize line_length;
+  guint header_line;
+  const char *raw;
+  gsize after_header;
+
+  *structural = FALSE;
+  if (!scanner_next_line (s, &line, &line_length))
+    {
+      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TRUNCATED,
+                   _("The session file is truncated: it ends inside the header of snapshot "
+                     "%u (line %u)"), record, s->line);
+      return NULL;
+    }
+  header_line = s->line;
+  after_header = s->pos;
+
+  if (!parse_header_line (line, line_length, header_line, &h, error))
+    return NULL;
+
+  if (h.bytes > s->length - s->pos)
+    {
+      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TRUNCATED,
+                   _("The session file is truncated: snapshot %u (line %u) should have "
+                     "%llu bytes of dump text but the file ends after %zu"),
+                   record, header_line, (unsigned long long) h.bytes, s->length - s->pos);
+      return NULL;
+    }
+
+  raw = s->text + s->pos;
+  s->pos += h.bytes;
+  s->line += count_lines (raw, h.bytes);
+
+  /* The record ends with a newline; a missing one at the very end is tolerated. */
+  if (!scanner_at_end (s))
+    {
+      if (s->text[s->pos] != '\n')
+        {
+          g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
+                       _("Line %u: the dump text of snapshot %u does not end where its "
+                         "header says (bytes=%llu); was the file edited?"),
+                       s->line + 1, record, (unsigned long long) h.bytes);
+          s->pos = after_header;
+          s->line = header_line;
+          return NULL;
+        }
+      s->pos++;
+      s->line++;
+    }
+  *structural = TRUE;
+
+  /* The header gave the length: the bytes are dump text, whatever they hold (a noisy
+   * console's control bytes, NULs); no guessing whether they look like text. */
+  parsed = mpy_dump_reader_read_record (raw, h.bytes, error);
+  if (parsed == NULL)
+    {
+      g_prefix_error (error, _("Snapshot %u (line %u): "), record, header_line);
+      return NULL;
+    }
+
+  return mpy_snapshot_with_metadata (parsed, h.time, h.label, h.port, h.banner, h.flags);
+}
+
+gboolean
+mpy_session_parse (const char       *text,
+                   gsize             length,
+                   MpySessionParse  *result,
+                   GError          **error)
+{
   Scanner s = { text, length, 0, 0 };
   const char *line;
   gsize line_length;
   guint record = 0;
-  guint64 last_bytes = 0;
 
-  if (complete_end != NULL)
-    *complete_end = 0;
+  memset (result, 0, sizeof *result);
+  result->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
 
   /* A UTF-8 byte order mark, as some editors add. */
   if (length >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
     s.pos = 3;
 
-  if (!salvage && memchr (text, '\0', length) != NULL)
-    {
-      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_BINARY,
-                   _("The file starts like a session file but contains binary data (NUL bytes); "
-                     "it is damaged"));
-      return NULL;
-    }
-
   if (!mpy_session_is_session_text (text + s.pos, length - s.pos))
     {
       g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
                    _("Line 1: expected “%s” and a format number"), MPY_SESSION_MAGIC);
-      return NULL;
+      mpy_session_parse_clear (result);
+      return FALSE;
     }
   scanner_next_line (&s, &line, &line_length);
   if (mpy_session_parse_version_line (line, line_length, error) == 0)
-    return NULL;
-  if (complete_end != NULL)
-    *complete_end = s.pos;
+    {
+      mpy_session_parse_clear (result);
+      return FALSE;
+    }
+  result->complete_end = s.pos;
+
+  /* Comments only before the first record. */
+  while (!scanner_at_end (&s) && text[s.pos] == '#')
+    {
+      if (scanner_next_line (&s, &line, &line_length))
+        result->complete_end = s.pos;
+    }
 
   while (!scanner_at_end (&s))
     {
-      g_auto(RecordHeader) h = { 0 };
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(MpySnapshot) parsed = NULL;
-      guint header_line;
-      const char *raw;
-      gboolean complete_line;
+      g_autoptr(GError) problem = NULL;
+      MpySnapshot *snapshot;
+      gsize end = memchr (text + s.pos, '\n', length - s.pos) != NULL
+        ? (gsize) ((const char *) memchr (text + s.pos, '\n', length - s.pos) - text)
+        : length;
+      gsize content = end > s.pos && text[end - 1] == '\r' ? end - 1 : end;
+      gboolean structural = FALSE;
 
-      complete_line = scanner_next_line (&s, &line, &line_length);
-      header_line = s.line;
-
-      /* Comments only before the first record: after a record, anything but the next header
-       * means its byte count does not match its dump (edited by hand). */
-      if (record == 0 && line_length > 0 && line[0] == '#')
+      if (!is_header_line (text + s.pos, content - s.pos))
         {
-          if (complete_end != NULL && complete_line)
-            *complete_end = s.pos;
+          /* After a record, anything but the next header means its byte count does not
+           * match its dump (edited by hand), or bytes were damaged. */
+          if (end == length && content - s.pos < strlen ("@snapshot ")
+              && memcmp (text + s.pos, "@snapshot ", content - s.pos) == 0)
+            g_set_error (&problem, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TRUNCATED,
+                         _("The session file is truncated: it ends inside the header of "
+                           "snapshot %u (line %u)"), record + 1, s.line + 1);
+          else if (memchr (text + s.pos, '\0', content - s.pos) != NULL)
+            g_set_error (&problem, MPY_SESSION_ERROR, MPY_SESSION_ERROR_BINARY,
+                         _("Line %u: binary data where a snapshot header should be; the file "
+                           "is damaged"), s.line + 1);
+          else if (record > 0)
+            g_set_error (&problem, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
+                         _("Line %u: the dump text of snapshot %u does not end where its "
+                           "header says; was the file edited?"),
+                         s.line + 1, record);
+          else
+            g_set_error (&problem, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
+                         _("Line %u: expected a “@snapshot” header (was the file edited?)"),
+                         s.line + 1);
+          note_problem (result, &problem);
+          scanner_resync (&s, end + 1);
           continue;
         }
 
-      if (!(line_length >= strlen ("@snapshot")
-            && memcmp (line, "@snapshot", strlen ("@snapshot")) == 0
-            && (line_length == strlen ("@snapshot") || line[strlen ("@snapshot")] == ' ')))
-        {
-          if (memchr (line, '\0', line_length) != NULL)
-            g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_BINARY,
-                         _("Line %u: binary data where a snapshot header should be; the file "
-                           "is damaged"), header_line);
-          else if (record > 0)
-            g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
-                         _("Line %u: the dump text of snapshot %u does not end where its "
-                           "header says (bytes=%llu); was the file edited?"),
-                         header_line, record, (unsigned long long) last_bytes);
-          else
-            g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
-                         _("Line %u: expected a “@snapshot” header (was the file edited?)"),
-                         header_line);
-          goto failed;
-        }
-
       record++;
-      if (!complete_line)
+      snapshot = parse_record (&s, record, &structural, &problem);
+      if (snapshot != NULL)
         {
-          g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TRUNCATED,
-                       _("The session file is truncated: it ends inside the header of snapshot "
-                         "%u (line %u)"), record, header_line);
-          goto failed;
+          g_ptr_array_add (result->snapshots, snapshot);
+          result->complete_end = s.pos;
+          result->structural_end = s.pos;
+          continue;
         }
 
-      if (!parse_header_line (line, line_length, header_line, &h, &local_error))
-        goto failed;
-      last_bytes = h.bytes;
-
-      if (h.bytes > length - s.pos)
+      if (structural)
         {
-          g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TRUNCATED,
-                       _("The session file is truncated: snapshot %u (line %u) should have "
-                         "%llu bytes of dump text but the file ends after %zu"),
-                       record, header_line, (unsigned long long) h.bytes, length - s.pos);
-          goto failed;
+          /* Whole as bytes, but its dump cannot be read: the next record follows it. */
+          result->structural_end = s.pos;
         }
-
-      raw = text + s.pos;
-      s.pos += h.bytes;
-      s.line += count_lines (raw, h.bytes);
-
-      /* The record ends with a newline; a missing one at the very end is tolerated. */
-      if (!scanner_at_end (&s))
+      else
         {
-          if (text[s.pos] != '\n')
-            {
-              g_set_error (&local_error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
-                           _("Line %u: the dump text of snapshot %u does not end where its "
-                             "header says (bytes=%llu); was the file edited?"),
-                           s.line + 1, record, (unsigned long long) h.bytes);
-              goto failed;
-            }
-          s.pos++;
-          s.line++;
+          /* A damaged header or byte count (parse_record() left the scanner just after the
+           * header line): the next record is the next header line. */
+          scanner_resync (&s, s.pos);
         }
-
-      parsed = mpy_dump_reader_read_one (raw, h.bytes, &local_error);
-      if (parsed == NULL)
-        {
-          g_prefix_error (&local_error, _("Snapshot %u (line %u): "), record, header_line);
-          goto failed;
-        }
-
-      g_ptr_array_add (snapshots,
-                       mpy_snapshot_with_metadata (parsed, h.time, h.label, h.port, h.banner,
-                                                   h.flags));
-      if (complete_end != NULL)
-        *complete_end = s.pos;
-      continue;
-
-    failed:
-      if (salvage)
-        return g_steal_pointer (&snapshots);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
+      note_problem (result, &problem);
     }
 
-  return g_steal_pointer (&snapshots);
+  if (result->structural_end < result->complete_end)
+    result->structural_end = result->complete_end;
+  return TRUE;
+}
+
+void
+mpy_session_parse_clear (MpySessionParse *result)
+{
+  g_clear_pointer (&result->snapshots, g_ptr_array_unref);
+  g_clear_error (&result->first_problem);
+}
+
+GError *
+mpy_session_parse_warning (MpySessionParse *result)
+{
+  GError *first = result->first_problem;
+  guint n = result->snapshots != NULL ? result->snapshots->len : 0;
+  g_autofree char *opened = NULL;
+  g_autofree char *others = NULL;
+
+  if (first == NULL)
+    return NULL;
+
+  opened = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u complete snapshot is opened",
+                                         "%u complete snapshots are opened", n), n);
+  if (result->n_skipped > 1)
+    others = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "; %u more damaged part was skipped",
+                                           "; %u more damaged parts were skipped",
+                                           result->n_skipped - 1), result->n_skipped - 1);
+  return g_error_new (first->domain, first->code, "%s (%s%s)", first->message, opened,
+                      others != NULL ? others : "");
 }
 
 /* Capture transcripts (tests/fixtures/\*-capture-log.txt, and logs made the same way):
@@ -668,6 +804,33 @@ decode_transcript (const char *text,
   return g_string_free (out, FALSE);
 }
 
+static GPtrArray *
+read_session (const char  *text,
+              gsize        length,
+              GError     **warning,
+              GError     **error)
+{
+  MpySessionParse parse;
+  GPtrArray *snapshots;
+
+  if (!mpy_session_parse (text, length, &parse, error))
+    return NULL;
+  if (parse.first_problem != NULL)
+    {
+      if (warning == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&parse.first_problem));
+          mpy_session_parse_clear (&parse);
+          return NULL;
+        }
+      g_propagate_error (warning, mpy_session_parse_warning (&parse));
+    }
+
+  snapshots = g_steal_pointer (&parse.snapshots);
+  mpy_session_parse_clear (&parse);
+  return snapshots;
+}
+
 /**
  * mpy_session_read_text:
  * @text: a session file, or any text
@@ -675,7 +838,9 @@ decode_transcript (const char *text,
  * @error: return location for a #GError
  *
  * Reads a session file; any other text (a console log, the notebook's printout, one dump)
- * goes through mpy_dump_reader_read(), so every dump in it becomes a snapshot.
+ * goes through mpy_dump_reader_read(), so every dump in it becomes a snapshot. A session
+ * file with a damaged or truncated record is an error; mpy_session_read_text_full() opens
+ * the records that are whole instead.
  *
  * Errors are in %MPY_SESSION_ERROR for session files and over-large input, and in
  * %MPY_READER_ERROR for other text (e.g. %MPY_READER_ERROR_NO_DUMP).
@@ -688,7 +853,33 @@ mpy_session_read_text (const char  *text,
                        gssize       length,
                        GError     **error)
 {
+  return mpy_session_read_text_full (text, length, NULL, error);
+}
+
+/**
+ * mpy_session_read_text_full:
+ * @text: a session file, or any text
+ * @length: the length of @text, or -1 when it is NUL-terminated
+ * @warning: (optional): return location for what was skipped
+ * @error: return location for a #GError
+ *
+ * As mpy_session_read_text(), but a session file that is truncated (cut at any byte) or
+ * holds damaged records gives every whole record, and @warning says what was cut or skipped
+ * (%MPY_SESSION_ERROR_TRUNCATED, %MPY_SESSION_ERROR_MALFORMED or %MPY_SESSION_ERROR_BINARY
+ * for the first problem; the message names the snapshot and line, and how many opened).
+ * With @warning %NULL, damage fails the read as in mpy_session_read_text().
+ *
+ * Returns: (transfer full) (element-type MpySnapshot): the snapshots (possibly none, then
+ *   @warning is usually set), or %NULL with @error set
+ */
+GPtrArray *
+mpy_session_read_text_full (const char  *text,
+                            gssize       length,
+                            GError     **warning,
+                            GError     **error)
+{
   g_return_val_if_fail (text != NULL || length == 0, NULL);
+  g_return_val_if_fail (warning == NULL || *warning == NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (length < 0)
@@ -712,7 +903,7 @@ mpy_session_read_text (const char  *text,
         n -= 3;
       }
     if (mpy_session_is_session_text (start, n))
-      return mpy_session_parse (text, length, FALSE, NULL, error);
+      return read_session (text, length, warning, error);
     if (looks_like_transcript (start, n))
       {
         gsize decoded_length = 0;

@@ -131,7 +131,12 @@ mpy_session_format_time (GDateTime *time)
 
   /* Written by hand rather than g_date_time_format_iso8601() so that the microseconds are
    * always there and parsed back exactly. */
-  base = g_date_time_format (time, "%Y-%m-%dT%H:%M:%S");
+  /* Always four digits for the year: "%Y" writes 226 for the year 226, which no ISO 8601
+   * reader takes. */
+  base = g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d",
+                          g_date_time_get_year (time), g_date_time_get_month (time),
+                          g_date_time_get_day_of_month (time), g_date_time_get_hour (time),
+                          g_date_time_get_minute (time), g_date_time_get_second (time));
   usec = g_date_time_get_microsecond (time);
   if (g_date_time_get_utc_offset (time) == 0)
     offset = g_strdup ("Z");

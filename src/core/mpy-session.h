@@ -44,6 +44,13 @@ GQuark      mpy_session_error_quark (void);
 GPtrArray  *mpy_session_read_text   (const char *text, gssize length, GError **error);
 GPtrArray  *mpy_session_read_file   (const char *path, GError **error);
 
+/* The same, but a truncated session (cut at any byte) or one with damaged records opens
+ * every whole record, and @warning names what was cut or skipped (show it to the user).
+ * With @warning NULL these fail on damage like the functions above. */
+GPtrArray  *mpy_session_read_text_full (const char *text, gssize length,
+                                        GError **warning, GError **error);
+GPtrArray  *mpy_session_read_file_full (const char *path, GError **warning, GError **error);
+
 /* The session file text for @snapshots (element-type MpySnapshot). */
 char       *mpy_session_to_text     (GPtrArray *snapshots, gsize *length);
 /* Atomic: temporary file, then rename. */
@@ -60,6 +67,8 @@ gboolean    mpy_session_check_appendable (const char *path, GError **error);
 void        mpy_session_read_file_async   (const char *path, GCancellable *cancellable,
                                            GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray  *mpy_session_read_file_finish  (GAsyncResult *result, GError **error);
+GPtrArray  *mpy_session_read_file_finish_full (GAsyncResult *result, GError **warning,
+                                               GError **error);
 void        mpy_session_write_file_async  (const char *path, GPtrArray *snapshots,
                                            GCancellable *cancellable,
                                            GAsyncReadyCallback callback, gpointer user_data);

@@ -623,6 +623,53 @@ open_batch_finished (gpointer data)
 }
 
 static void
+test_open_truncated_session_says_what_was_cut (void)
+{
+  /* A session cut off inside its third record: the two whole records open, and the banner
+   * names the file and the snapshot that was cut (issue 8, item 4). */
+  MpyWindow *window = new_window (TRUE);
+  g_autofree char *dir = g_dir_make_tmp ("mpy-cut-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "cut.mpysession", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  const char *names[] = { "qemu-mps2-an385-after-alloc.txt", "unix-heap256k-fragmented.txt",
+                          "microbit-v1.0.1-after-alloc.txt" };
+  g_autofree char *text = NULL;
+  const char *message;
+  gsize length = 0;
+  RowCount count;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *fixture = fixture_path (names[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) dumps = mpy_dump_reader_read_file (fixture, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (list, mpy_snapshot_ref (g_ptr_array_index (dumps, 0)));
+    }
+  text = mpy_session_to_text (list, &length);
+  g_assert_true (g_file_set_contents (path, text, length - 100, NULL));
+
+  mpy_window_open_files (window, &file, 1);
+  count.window = window;
+  count.n = 2;
+  g_assert_true (run_until (open_batch_finished, &count, 10000));
+  message = mpy_window_get_error_message (window);
+  g_assert_nonnull (strstr (message, "cut.mpysession"));
+  g_assert_nonnull (strstr (message, "truncated"));
+  g_assert_nonnull (strstr (message, "snapshot 3"));
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpstr (mpy_snapshot_get_raw_text (row_snapshot (window, i)), ==,
+                     mpy_snapshot_get_raw_text (g_ptr_array_index (list, i)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+
+static void
 test_open_several_keeps_order_and_reports_each_failure (void)
 {
   MpyWindow *window = new_window (TRUE);
@@ -1985,6 +2032,8 @@ main (int   argc,
   g_test_add_func ("/app/window/export-png", test_export_png);
   g_test_add_func ("/app/window/open-console-log", test_open_console_log);
   g_test_add_func ("/app/window/open-bad-file-shows-error", test_open_bad_file_shows_error);
+  g_test_add_func ("/app/window/open-truncated-session-says-what-was-cut",
+                   test_open_truncated_session_says_what_was_cut);
   g_test_add_func ("/app/window/open-several-keeps-order-and-reports-each-failure",
                    test_open_several_keeps_order_and_reports_each_failure);
   g_test_add_func ("/app/window/opened-session-is-journaled-once-changed",

@@ -22,6 +22,7 @@
 #include "mpy-metric.h"
 #include "mpy-stats.h"
 #include "mpy-renderer.h"
+#include "mpy-session.h"
 #include "mpy-test-map.h"
 #include "mpy-test-dirs.h"
 
@@ -686,6 +687,48 @@ two_dump_log (const char *dir)
 }
 
 static void
+test_truncated_session (void)
+{
+  /* A session cut off inside its third record: the two whole ones are used, and a warning
+   * names what was cut (issue 8, item 4). */
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
+  g_autofree char *path = g_build_filename (dir, "cut.mpysession", NULL);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  const char *names[] = { "qemu-mps2-an385-after-alloc.txt", "unix-heap256k-fragmented.txt",
+                          "microbit-v1.0.1-after-alloc.txt" };
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  gsize length = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *fixture = tm_fixture (names[i]);
+      g_autoptr(GPtrArray) dumps = mpy_dump_reader_read_file (fixture, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (list, mpy_snapshot_ref (g_ptr_array_index (dumps, 0)));
+    }
+  text = mpy_session_to_text (list, &length);
+  g_file_set_contents (path, text, length - 100, &error);
+  g_assert_no_error (error);
+
+  {
+    g_autoptr(Run) run = run_cli ("stats", "--json", path, NULL);
+
+    g_assert_cmpint (run->status, ==, 0);
+    root = parse_json (run->out);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 2);
+    g_assert_nonnull (strstr (run->err, "warning"));
+    g_assert_nonnull (strstr (run->err, "cut.mpysession"));
+    g_assert_nonnull (strstr (run->err, "truncated"));
+    g_assert_nonnull (strstr (run->err, "snapshot 3"));
+  }
+
+  mpy_test_remove_tree (dir);
+}
+
+static void
 test_file_index (void)
 {
   g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
@@ -794,8 +837,11 @@ test_render_png (void)
   g_autofree char *png = g_build_filename (dir, "out.png", NULL);
   g_autofree char *a = tm_fixture ("unix-heap256k-after-alloc.txt");
   g_autofree char *b = tm_fixture ("unix-heap256k-fragmented.txt");
-  g_autoptr(MpySnapshot) sa = read_fixture (a);
-  g_autoptr(MpySnapshot) sb = read_fixture (b);
+  g_autoptr(MpySnapshot) read_a = read_fixture (a);
+  g_autoptr(MpySnapshot) read_b = read_fixture (b);
+  /* The CLI names an unlabelled dump after its file, and the title is part of the picture. */
+  g_autoptr(MpySnapshot) sa = mpy_snapshot_with_label (read_a, "unix-heap256k-after-alloc.txt");
+  g_autoptr(MpySnapshot) sb = mpy_snapshot_with_label (read_b, "unix-heap256k-fragmented.txt");
   g_autoptr(MpyDiff) diff = mpy_diff_new (sa, sb, NULL);
 
   {
@@ -1244,6 +1290,7 @@ main (int    argc,
   g_test_add_func ("/cli/diff/incompatible-exits-1", test_diff_incompatible);
   g_test_add_func ("/cli/figures/one-key-in-stats-and-diff-json", test_figures_one_key_everywhere);
   g_test_add_func ("/cli/file-index", test_file_index);
+  g_test_add_func ("/cli/truncated-session-warns", test_truncated_session);
   g_test_add_func ("/cli/render/png-of-expected-size", test_render_png);
   g_test_add_func ("/cli/render/default-scale-fits-big-heaps", test_render_default_scale_fits);
   g_test_add_func ("/cli/render/errors-exit-1", test_render_errors);

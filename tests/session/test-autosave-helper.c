@@ -10,6 +10,12 @@
  * then "done" and waits to be killed. Mode "forever" keeps adding every 20 ms.
  *
  *   test-autosave-helper JOURNAL DUMP-FILE COUNT|forever
+ *
+ * With --save (and --save-named, which saves as where O_TMPFILE is missing) it saves a
+ * session of 400 copies of the dump to SESSION over and over, printing "saving N" before
+ * each save, until killed:
+ *
+ *   test-autosave-helper --save|--save-named SESSION DUMP-FILE
  */
 
 #include <stdio.h>
@@ -17,6 +23,7 @@
 
 #include "mpy-autosave.h"
 #include "mpy-dump-reader.h"
+#include "mpy-session-private.h"
 
 int
 main (int   argc,
@@ -32,6 +39,30 @@ main (int   argc,
     {
       g_printerr ("usage: %s JOURNAL DUMP-FILE COUNT|forever\n", argv[0]);
       return 2;
+    }
+  if (g_str_equal (argv[1], "--save") || g_str_equal (argv[1], "--save-named"))
+    {
+      g_autoptr(GPtrArray) dumps = mpy_dump_reader_read_file (argv[3], &error);
+      g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+
+      if (dumps == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      mpy_session_test_no_tmpfile = g_str_equal (argv[1], "--save-named");
+      for (guint i = 0; i < 400; i++)
+        g_ptr_array_add (list, mpy_snapshot_ref (g_ptr_array_index (dumps, 0)));
+      for (guint n = 0;; n++)
+        {
+          printf ("saving %u\n", n);
+          fflush (stdout);
+          if (!mpy_session_write_file (argv[2], list, &error))
+            {
+              g_printerr ("%s\n", error->message);
+              return 1;
+            }
+        }
     }
   forever = g_str_equal (argv[3], "forever");
   count = forever ? G_MAXUINT : (guint) atoi (argv[3]);
