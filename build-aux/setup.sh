@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # build-aux/setup.sh — installs the Debian 12 packages the build and the tests need (only the
-# missing ones), then configures and builds into _build/. Used by run-app.sh and run-tests.sh.
+# missing ones) and the test firmware from npm (tests/device/firmware: package.json and its lock
+# file), then configures and builds into _build/. Used by run-app.sh and run-tests.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,12 @@ packages=(
   clang libclang-rt-14-dev valgrind
 )
 
+# Node.js runs MicroPython's webassembly port for the device tests. A Node.js from elsewhere
+# (e.g. one that bundles npm) is used as it is; Debian's own packages otherwise.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
@@ -24,6 +31,16 @@ if ((${#missing[@]})); then
   "${sudo[@]}" apt-get update -q
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
     apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The firmware the device tests run (MicroPython 1.27 and 1.29 for webassembly), exactly as
+# the lock file pins it; only when the lock file changed since the last install. Nothing is
+# fetched while the tests run.
+firmware=tests/device/firmware
+if [ ! -f "$firmware/node_modules/.package-lock.json" ] \
+   || [ "$firmware/package-lock.json" -nt "$firmware/node_modules/.package-lock.json" ]; then
+  echo "setup: installing the test firmware (npm ci in $firmware)"
+  (cd "$firmware" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 if [ ! -f _build/build.ninja ]; then

@@ -12,6 +12,7 @@
 #include <string.h>
 
 G_DEFINE_QUARK (mpy-diff-error-quark, mpy_diff_error)
+G_DEFINE_BOXED_TYPE (MpyDiff, mpy_diff, mpy_diff_ref, mpy_diff_unref)
 
 struct _MpyDiff
 {

@@ -33,6 +33,10 @@ const char *mpy_diff_state_get_name (MpyDiffState state); /* "free", "unchanged"
 
 typedef struct _MpyDiff MpyDiff;
 
+/* A boxed type (copy = ref) for properties and GValues. */
+#define MPY_TYPE_DIFF (mpy_diff_get_type ())
+GType         mpy_diff_get_type       (void) G_GNUC_CONST;
+
 /* @after compared with @before. Returns NULL with @error when the layouts differ. */
 MpyDiff      *mpy_diff_new            (MpySnapshot  *before,
                                        MpySnapshot  *after,

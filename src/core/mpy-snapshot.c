@@ -173,6 +173,8 @@ _mpy_snapshot_get_data (MpySnapshot *self)
   return self->data;
 }
 
+G_DEFINE_BOXED_TYPE (MpySnapshot, mpy_snapshot, mpy_snapshot_ref, mpy_snapshot_unref)
+
 MpySnapshot *
 mpy_snapshot_ref (MpySnapshot *self)
 {

@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
@@ -81,6 +81,11 @@ typedef enum {
 } MpySnapshotFlags;
 
 typedef struct _MpySnapshot MpySnapshot;
+
+/* A boxed type (copy = ref), so that GObject properties, GValues, .ui files and
+ * GtkExpressions can hold snapshots. */
+#define MPY_TYPE_SNAPSHOT (mpy_snapshot_get_type ())
+GType             mpy_snapshot_get_type         (void) G_GNUC_CONST;
 
 /* Immutable once built, reference counted, safe to share between threads. */
 MpySnapshot      *mpy_snapshot_ref              (MpySnapshot *self);

@@ -33,6 +33,7 @@ typedef struct
   guint            connect_ms;
   guint            idle_ms;
   guint            exec_ms;
+  MpyRawPasteMode  raw_paste;
 } Op;
 
 /* Everything the worker thread owns. Freed by the worker when it quits. */

@@ -14,12 +14,6 @@
 #include "mpy-dump-reader.h"
 #include "mpy-transport.h"
 
-/* The statement a capture runs. `__import__` leaves the user's globals alone (no
- * `micropython` name, no dict growth), and the statement leaves the least garbage we
- * measured on the micro:bit: 128 B per capture (mpremote's `import micropython;
- * micropython.mem_info(1)` leaves 144 B). */
-#define CAPTURE_STMT "__import__('micropython').mem_info(1)"
-
 /* Runs in the worker before the task returns, so state, banner and transport are up to
  * date when the caller's callback runs (same context, same priority, queued first). */
 static void
@@ -230,6 +224,7 @@ ensure_open (Worker  *worker,
   if (worker->repl != NULL)
     {
       mpy_raw_repl_set_timeouts (worker->repl, op->connect_ms, op->idle_ms);
+      mpy_raw_repl_set_raw_paste (worker->repl, op->raw_paste);
       return TRUE;
     }
 
@@ -248,6 +243,7 @@ ensure_open (Worker  *worker,
   worker->rts = op->rts;
   worker->repl = mpy_raw_repl_new (transport);
   mpy_raw_repl_set_timeouts (worker->repl, op->connect_ms, op->idle_ms);
+  mpy_raw_repl_set_raw_paste (worker->repl, op->raw_paste);
   return TRUE;
 }
 
@@ -300,7 +296,11 @@ capture_once (Worker        *worker,
   g_autofree char *err = NULL;
   g_autoptr(GError) read_error = NULL;
 
-  if (!mpy_raw_repl_exec (worker->repl, CAPTURE_STMT, &out, &err, cancellable, error))
+  /* the banner, and so the statement that leaves the least heap on this firmware, is known
+   * once in the raw REPL */
+  if (!mpy_raw_repl_enter (worker->repl, cancellable, error)
+      || !mpy_raw_repl_exec (worker->repl, mpy_raw_repl_get_quirks (worker->repl)->capture_stmt,
+                             &out, &err, cancellable, error))
     return FALSE;
 
   if (err[0] != '\0')

@@ -15,6 +15,10 @@ G_DEFINE_ENUM_TYPE (MpyLineMode, mpy_line_mode,
   G_DEFINE_ENUM_VALUE (MPY_LINE_ON, "on"),
   G_DEFINE_ENUM_VALUE (MPY_LINE_OFF, "off"))
 
+G_DEFINE_ENUM_TYPE (MpyRawPasteMode, mpy_raw_paste_mode,
+  G_DEFINE_ENUM_VALUE (MPY_RAW_PASTE_AUTO, "auto"),
+  G_DEFINE_ENUM_VALUE (MPY_RAW_PASTE_OFF, "off"))
+
 G_DEFINE_ENUM_TYPE (MpyConnectionState, mpy_connection_state,
   G_DEFINE_ENUM_VALUE (MPY_CONNECTION_DISCONNECTED, "disconnected"),
   G_DEFINE_ENUM_VALUE (MPY_CONNECTION_CONNECTING, "connecting"),
@@ -33,6 +37,7 @@ struct _MpyConnection
   guint               connect_ms;
   guint               idle_ms;
   guint               exec_ms;
+  MpyRawPasteMode     raw_paste;
   MpyConnectionState  state;
   char               *banner;
   const char         *transport;
@@ -56,6 +61,7 @@ enum {
   PROP_IDLE_TIMEOUT,
   PROP_EXEC_TIMEOUT,
   PROP_TRANSPORT,
+  PROP_RAW_PASTE,
   N_PROPS
 };
 
@@ -149,6 +155,7 @@ submit (MpyConnection *self,
   op->connect_ms = self->connect_ms;
   op->idle_ms = self->idle_ms;
   op->exec_ms = self->exec_ms;
+  op->raw_paste = self->raw_paste;
 
   self->n_ops++;
   set_state (self, self->state == MPY_CONNECTION_DISCONNECTED ? MPY_CONNECTION_CONNECTING
@@ -220,6 +227,7 @@ mpy_connection_get_property (GObject    *object,
     case PROP_IDLE_TIMEOUT: g_value_set_uint (value, self->idle_ms); break;
     case PROP_EXEC_TIMEOUT: g_value_set_uint (value, self->exec_ms); break;
     case PROP_TRANSPORT: g_value_set_string (value, self->transport); break;
+    case PROP_RAW_PASTE: g_value_set_enum (value, self->raw_paste); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -241,6 +249,7 @@ mpy_connection_set_property (GObject      *object,
     case PROP_CONNECT_TIMEOUT: mpy_connection_set_connect_timeout (self, g_value_get_uint (value)); break;
     case PROP_IDLE_TIMEOUT: mpy_connection_set_idle_timeout (self, g_value_get_uint (value)); break;
     case PROP_EXEC_TIMEOUT: mpy_connection_set_exec_timeout (self, g_value_get_uint (value)); break;
+    case PROP_RAW_PASTE: mpy_connection_set_raw_paste (self, g_value_get_enum (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -285,6 +294,9 @@ mpy_connection_class_init (MpyConnectionClass *klass)
   properties[PROP_TRANSPORT] =
     g_param_spec_string ("transport", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RAW_PASTE] =
+    g_param_spec_enum ("raw-paste", NULL, NULL, MPY_TYPE_RAW_PASTE_MODE, MPY_RAW_PASTE_AUTO,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -448,6 +460,27 @@ mpy_connection_set_exec_timeout (MpyConnection *self,
     return;
   self->exec_ms = ms;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXEC_TIMEOUT]);
+}
+
+MpyRawPasteMode
+mpy_connection_get_raw_paste (MpyConnection *self)
+{
+  g_return_val_if_fail (MPY_IS_CONNECTION (self), MPY_RAW_PASTE_AUTO);
+  return self->raw_paste;
+}
+
+/* %MPY_RAW_PASTE_OFF keeps to plain raw mode on this board; %MPY_RAW_PASTE_AUTO (the
+ * default) asks for raw-paste where the firmware quirk table allows it. */
+void
+mpy_connection_set_raw_paste (MpyConnection   *self,
+                              MpyRawPasteMode  mode)
+{
+  g_return_if_fail (MPY_IS_CONNECTION (self));
+
+  if (self->raw_paste == mode)
+    return;
+  self->raw_paste = mode;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RAW_PASTE]);
 }
 
 const char *

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "mpy-device-error.h"
+#include "mpy-raw-repl-quirks.h"
 #include "mpy-snapshot.h"
 #include "mpy-transport.h"
 
@@ -31,6 +32,8 @@ typedef enum {
 GType mpy_line_mode_get_type (void);
 #define MPY_TYPE_LINE_MODE (mpy_line_mode_get_type ())
 GType mpy_connection_state_get_type (void);
+#define MPY_TYPE_RAW_PASTE_MODE (mpy_raw_paste_mode_get_type ())
+GType mpy_raw_paste_mode_get_type (void);
 #define MPY_TYPE_CONNECTION_STATE (mpy_connection_state_get_type ())
 
 #define MPY_TYPE_CONNECTION (mpy_connection_get_type ())
@@ -49,7 +52,8 @@ G_DECLARE_FINAL_TYPE (MpyConnection, mpy_connection, MPY, CONNECTION, GObject)
  * "connect-timeout" (ms to reach the raw REPL, default 10000),
  * "idle-timeout" (ms of silence tolerated while a capture's reply streams, default 3000),
  * "exec-timeout" (ms the user's statements may run, default 0: no limit),
- * "transport" (read-only: "libserialport" or "termios" once open, NULL before).
+ * "transport" (read-only: "libserialport" or "termios" once open, NULL before),
+ * "raw-paste" (MpyRawPasteMode, default auto).
  * The "exec-output" signal (const char *text) streams an exec's stdout as it arrives.
  */
 MpyConnection     *mpy_connection_new              (const char *path);
@@ -65,6 +69,8 @@ guint              mpy_connection_get_idle_timeout (MpyConnection *self);
 void               mpy_connection_set_idle_timeout (MpyConnection *self, guint ms);
 guint              mpy_connection_get_exec_timeout (MpyConnection *self);
 void               mpy_connection_set_exec_timeout (MpyConnection *self, guint ms);
+MpyRawPasteMode    mpy_connection_get_raw_paste    (MpyConnection *self);
+void               mpy_connection_set_raw_paste    (MpyConnection *self, MpyRawPasteMode mode);
 /* "libserialport" or "termios": which transport opened the port (NULL until open). */
 const char        *mpy_connection_get_transport    (MpyConnection *self);
 

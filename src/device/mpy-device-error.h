@@ -32,6 +32,7 @@ typedef enum {
   MPY_DEVICE_ERROR_DAMAGED,        /* the dump came back damaged twice */
   MPY_DEVICE_ERROR_BAD_ADDRESS,    /* "socket://host" without a port, an unknown scheme */
   MPY_DEVICE_ERROR_ACCESS_DENIED,  /* WebREPL: no password given, or the board refused it */
+  MPY_DEVICE_ERROR_UNSUPPORTED,    /* this firmware cannot do that (e.g. soft reset on unix) */
 } MpyDeviceError;
 
 GQuark mpy_device_error_quark (void);

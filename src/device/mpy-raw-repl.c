@@ -18,6 +18,10 @@
 #define MAX_REPLY      (64u << 20)  /* a 4 MiB heap's dump is ~311 KB */
 #define USER_KEEP      (8u << 20)   /* user exec: the last this many bytes of stdout are kept */
 #define USER_POLL_MS   250          /* user exec: how often the deadline is checked */
+#define STOP_WAIT_MS   1000         /* after the exec timeout's Ctrl-C: time to show it stopped */
+#define SWALLOW_MS     300          /* after a resent interrupt: a second banner may follow */
+/* Where no banner came: asked once, in plain raw mode, binding no name. */
+#define PLATFORM_STMT  "print(__import__('sys').platform)"
 
 /* Whether the firmware takes raw-paste mode (v1.14+): asked on the first exec. */
 typedef enum {
@@ -35,8 +39,11 @@ struct _MpyRawRepl
   gboolean            in_raw;       /* at the raw prompt '>' with an empty line */
   gboolean            resync;       /* an exchange broke off: stale output may follow */
   MpyRawPaste         paste;
+  MpyRawPasteMode     paste_mode;
   guint16             paste_window;
   char               *banner;
+  const MpyFirmwareQuirks *quirks;
+  gboolean            platform_asked;
   MpyRawReplProgress  progress;
   gpointer            progress_data;
   guint64             received;     /* in the current operation */
@@ -44,6 +51,7 @@ struct _MpyRawRepl
   gboolean            user;         /* no idle limit on the reply */
   gint64              user_deadline;/* monotonic µs; 0: none */
   guint               user_timeout_ms;
+  gboolean            user_timed_out;
   MpyRawReplOutput    output;
   gpointer            output_data;
 };
@@ -58,6 +66,8 @@ mpy_raw_repl_new (MpyTransport *transport)
   self->connect_ms = 10000;
   self->idle_ms = 3000;
   self->paste = MPY_RAW_PASTE_UNKNOWN;
+  self->paste_mode = MPY_RAW_PASTE_AUTO;
+  self->quirks = mpy_firmware_quirks_lookup (NULL);
   return self;
 }
 
@@ -102,6 +112,26 @@ const char *
 mpy_raw_repl_get_banner (MpyRawRepl *self)
 {
   return self->banner;
+}
+
+const MpyFirmwareQuirks *
+mpy_raw_repl_get_quirks (MpyRawRepl *self)
+{
+  return self->quirks;
+}
+
+void
+mpy_raw_repl_set_raw_paste (MpyRawRepl      *self,
+                            MpyRawPasteMode  mode)
+{
+  self->paste_mode = mode;
+}
+
+gboolean
+mpy_raw_repl_get_uses_raw_paste (MpyRawRepl *self)
+{
+  return self->paste == MPY_RAW_PASTE_YES && self->paste_mode == MPY_RAW_PASTE_AUTO
+         && self->quirks->raw_paste;
 }
 
 /* Reads whatever arrives within @timeout_ms into pending. Returns bytes read, 0 on
@@ -160,6 +190,18 @@ ends_with_raw_banner (const guint8 *data,
   return TRUE;
 }
 
+/* The end (just past its '>') of the last raw-REPL banner anywhere in @data, or -1: a board
+ * whose program prints in the background goes on printing after the banner. */
+static gssize
+find_raw_banner (const guint8 *data,
+                 gsize         len)
+{
+  for (gsize end = len; end > 0; end--)
+    if (data[end - 1] == '>' && ends_with_raw_banner (data, end))
+      return (gssize) end;
+  return -1;
+}
+
 static void
 remember_banner (MpyRawRepl   *self,
                  const guint8 *data,
@@ -188,6 +230,7 @@ remember_banner (MpyRawRepl   *self,
         {
           g_free (self->banner);
           self->banner = g_strndup (found, n);
+          self->quirks = mpy_firmware_quirks_lookup (self->banner);
         }
     }
 }
@@ -210,9 +253,11 @@ lost_sync (MpyRawRepl *self)
   g_byte_array_set_size (self->pending, 0);
 }
 
-/* Waits for the raw-REPL banner at the end of the input, under the overall deadline. */
-/* With @settle_ms, the banner must also be followed by that much silence: after a broken
- * exchange the tail of an older reply (even an older banner) may arrive before ours. */
+/* Waits for the raw-REPL banner anywhere in the input (a program printing in the
+ * background goes on after it), under the overall deadline. With @settle_ms, no later
+ * banner may follow within that time: after a broken exchange the tail of an older reply
+ * (even an older banner) may arrive before ours. What follows the banner is dropped: the
+ * board waits for input there, so it can only be such foreign text. */
 static gboolean
 wait_for_banner (MpyRawRepl    *self,
                  gint64         deadline,
@@ -225,26 +270,24 @@ wait_for_banner (MpyRawRepl    *self,
   gint64 last_rx = g_get_monotonic_time ();
   guint64 received_before = self->received - self->pending->len;
   gboolean resent = FALSE;
+  gssize found = -1;
+  gint64 found_at = 0;
 
   for (;;)
     {
       gint64 now = g_get_monotonic_time ();
+      gssize end = find_raw_banner (self->pending->data, self->pending->len);
       int wait_ms;
       gssize n;
 
-      if (ends_with_raw_banner (self->pending->data, self->pending->len))
+      if (end > found)
         {
-          if (settle_ms <= 0)
-            break;
-          n = fill (self, settle_ms, cancellable, error);
-          if (n < 0)
-            return FALSE;
-          if (n == 0)
-            break;
-          last_rx = g_get_monotonic_time ();
-          continue;
+          found = end;
+          found_at = now;
         }
-      if (now >= deadline)
+      if (found >= 0 && now - found_at >= (gint64) MAX (settle_ms, 0) * 1000)
+        break;
+      if (found < 0 && now >= deadline)
         {
           if (self->received == received_before)
             g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
@@ -261,7 +304,10 @@ wait_for_banner (MpyRawRepl    *self,
           return FALSE;
         }
 
-      wait_ms = (int) MIN ((deadline - now) / 1000 + 1, 100);
+      if (found >= 0)
+        wait_ms = (int) MAX (1, settle_ms - (now - found_at) / 1000);
+      else
+        wait_ms = (int) MIN ((deadline - now) / 1000 + 1, 100);
       n = fill (self, wait_ms, cancellable, error);
       if (n < 0)
         return FALSE;
@@ -269,11 +315,11 @@ wait_for_banner (MpyRawRepl    *self,
         {
           last_rx = g_get_monotonic_time ();
           /* Keep the tail only: a board that prints forever must not fill memory. */
-          if (self->pending->len > 65536)
+          if (found < 0 && self->pending->len > 65536)
             consume (self, self->pending->len - 4096);
           continue;
         }
-      if (resend && g_get_monotonic_time () - last_rx > RESEND_IDLE_MS * 1000)
+      if (found < 0 && resend && g_get_monotonic_time () - last_rx > RESEND_IDLE_MS * 1000)
         {
           /* A program that swallowed the first Ctrl-C, or bytes lost while booting. */
           if (!write_bytes (self, interrupt, sizeof interrupt - 1, cancellable, error))
@@ -283,16 +329,18 @@ wait_for_banner (MpyRawRepl    *self,
         }
     }
 
-  remember_banner (self, self->pending->data, self->pending->len);
+  remember_banner (self, self->pending->data, (gsize) found);
   g_byte_array_set_size (self->pending, 0);
 
   if (resent)
     {
-      /* A second banner may still be on its way: swallow it. */
-      while (fill (self, 50, cancellable, NULL) > 0)
+      /* A second banner may still be on its way: swallow it (and, on a board that prints
+       * all the time, whatever it printed meanwhile: nothing was sent since). */
+      gint64 until = g_get_monotonic_time () + SWALLOW_MS * 1000;
+
+      while (g_get_monotonic_time () < until && fill (self, 50, cancellable, NULL) > 0)
         ;
-      if (ends_with_raw_banner (self->pending->data, self->pending->len))
-        g_byte_array_set_size (self->pending, 0);
+      g_byte_array_set_size (self->pending, 0);
     }
   return TRUE;
 }
@@ -441,6 +489,7 @@ read_until_byte (MpyRawRepl    *self,
 
               if (left <= 0)
                 {
+                  self->user_timed_out = TRUE;
                   g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
                                "The code was still running after %u s, the time allowed: "
                                "interrupted it (allow more time, or make it finish sooner)",
@@ -517,6 +566,7 @@ static gboolean
 send_raw_paste (MpyRawRepl    *self,
                 const char    *code,
                 gsize          len,
+                gboolean      *sent_all,
                 GCancellable  *cancellable,
                 GError       **error)
 {
@@ -556,6 +606,7 @@ send_raw_paste (MpyRawRepl    *self,
     }
   if (!write_bytes (self, &end, 1, cancellable, error))
     return FALSE;
+  *sent_all = TRUE;
 
   /* The board answers \x04 once all is received and compiled; window grants may still
    * come before it. */
@@ -576,6 +627,64 @@ send_raw_paste (MpyRawRepl    *self,
     }
 }
 
+/* The board's "OK" for the code just sent, within the idle timeout. Text before it was
+ * printed by the board's own program (a thread, a timer) and is dropped. */
+static gboolean
+wait_for_ok (MpyRawRepl    *self,
+             const char    *code,
+             gsize          len,
+             gboolean      *not_raw,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) self->idle_ms * 1000;
+  gsize echo_len = MIN (MIN (strcspn (code, "\r\n"), len), 8);
+
+  for (;;)
+    {
+      const guint8 *data = self->pending->data;
+      gsize have = self->pending->len;
+      const guint8 *ok = memmem (data, have, "OK", 2);
+      const guint8 *echo = echo_len > 0 ? memmem (data, have, code, echo_len) : NULL;
+      gint64 now = g_get_monotonic_time ();
+      gssize n;
+
+      if (echo != NULL && (ok == NULL || echo < ok))
+        {
+          /* The friendly REPL echoes what it is typed: the board left the raw REPL behind
+           * our back (reset button, another program). Nothing ran: the line is unsent. */
+          *not_raw = TRUE;
+          g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
+                       "The board echoed the code instead of running it: it was not in the "
+                       "raw REPL");
+          return FALSE;
+        }
+      if (ok != NULL)
+        {
+          consume (self, (gsize) (ok - data) + 2);
+          return TRUE;
+        }
+      if (now >= deadline)
+        {
+          if (have >= 2)
+            g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
+                         "The board did not acknowledge the code (expected \"OK\", got 0x%02x "
+                         "0x%02x): it may have dropped bytes; try again", data[0], data[1]);
+          else
+            g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
+                         "The board did not acknowledge the code within %u ms (no \"OK\"): it "
+                         "may have dropped bytes; try again", self->idle_ms);
+          return FALSE;
+        }
+      /* a board printing forever must not fill memory; "OK" may straddle the cut */
+      if (have > 65536)
+        consume (self, have - 4096);
+      n = fill (self, (int) MIN ((deadline - now) / 1000 + 1, 100), cancellable, error);
+      if (n < 0)
+        return FALSE;
+    }
+}
+
 static gboolean
 send_chunked (MpyRawRepl    *self,
               const char    *code,
@@ -587,8 +696,6 @@ send_chunked (MpyRawRepl    *self,
   g_autofree char *framed = g_strdup_printf ("%s\x04", code);
   gsize total = len + 1;
   gsize sent = 0;
-  guint8 ok[2];
-
   while (sent < total)
     {
       gsize n = MIN (CHUNK_SIZE, total - sent);
@@ -600,30 +707,37 @@ send_chunked (MpyRawRepl    *self,
       sent += n;
     }
 
-  if (!read_exact (self, 2, ok, cancellable, error))
-    return FALSE;
-  if (ok[0] != 'O' || ok[1] != 'K')
-    {
-      /* The friendly REPL echoes what it is typed: the board left the raw REPL behind our
-       * back (reset button, another program). Nothing ran: the line is still unsent. */
-      if (len >= 2 && ok[0] == (guint8) code[0] && ok[1] == (guint8) code[1])
-        *not_raw = TRUE;
-      g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-                   "The board did not acknowledge the code (expected \"OK\", got 0x%02x 0x%02x): "
-                   "it may have dropped bytes; try again", ok[0], ok[1]);
-      return FALSE;
-    }
-  return TRUE;
+  return wait_for_ok (self, code, len, not_raw, cancellable, error);
 }
 
 /* One exchange from the raw prompt. *not_raw is set when the failure shows the board
  * was not in the raw REPL, before any code could run. */
+static gboolean
+is_cancel_or_disconnect (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+         || g_error_matches (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DISCONNECTED);
+}
+
+/* Whether to ask for raw-paste before the next exchange: never where the user switched it
+ * off or the quirk table forbids it, nor after it failed once on this connection. */
+static gboolean
+want_raw_paste (MpyRawRepl *self)
+{
+  return self->paste_mode == MPY_RAW_PASTE_AUTO && self->quirks->raw_paste
+         && self->paste != MPY_RAW_PASTE_NO;
+}
+
+/* One exchange from the raw prompt. *not_raw is set when the failure shows the board
+ * was not in the raw REPL, before any code could run; *paste_failed when raw-paste failed
+ * before the code could run (it is off for the rest of the connection from then on). */
 static gboolean
 exec_once (MpyRawRepl    *self,
            const char    *code,
            GString       *out,
            GString       *err,
            gboolean      *not_raw,
+           gboolean      *paste_failed,
            GCancellable  *cancellable,
            GError       **error)
 {
@@ -632,19 +746,31 @@ exec_once (MpyRawRepl    *self,
 
   self->in_raw = FALSE;  /* until the closing '>' is seen */
 
-  if (self->paste != MPY_RAW_PASTE_NO)
+  if (want_raw_paste (self))
     {
-      if (!start_raw_paste (self, &paste, not_raw, cancellable, error))
-        return FALSE;
+      g_autoptr(GError) local_error = NULL;
+      gboolean sent_all = FALSE;
+
+      if (!start_raw_paste (self, &paste, not_raw, cancellable, &local_error)
+          || (paste && !send_raw_paste (self, code, strlen (code), &sent_all, cancellable,
+                                        &local_error)))
+        {
+          /* Any raw-paste failure: plain raw mode from now on. Unless the whole code and
+           * its end went out (then it may have run), the caller may send it once more. */
+          if (!*not_raw && !is_cancel_or_disconnect (local_error))
+            {
+              self->paste = MPY_RAW_PASTE_NO;
+              *paste_failed = !sent_all;
+            }
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       if (self->paste == MPY_RAW_PASTE_UNKNOWN)
         self->paste = paste ? MPY_RAW_PASTE_YES : MPY_RAW_PASTE_NO;
     }
 
   if (paste)
-    {
-      if (!send_raw_paste (self, code, strlen (code), cancellable, error))
-        return FALSE;
-    }
+    ;
   else if (!send_chunked (self, code, strlen (code), not_raw, cancellable, error))
     return FALSE;
 
@@ -660,6 +786,39 @@ exec_once (MpyRawRepl    *self,
     }
 
   self->in_raw = TRUE;
+  return TRUE;
+}
+
+/* A board whose banner did not show (no "MicroPython …" line): before the first raw-paste
+ * request or soft reset, ask its platform once, in plain raw mode, so the quirk table can
+ * still keep it safe. Harmless: it binds no name and leaves a few bytes of garbage. */
+static gboolean
+know_firmware (MpyRawRepl    *self,
+               gboolean       for_soft_reset,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(GString) out = NULL;
+  g_autoptr(GString) err = NULL;
+  gboolean not_raw = FALSE, paste_failed = FALSE;
+  MpyRawPaste paste = self->paste;
+
+  if (self->banner != NULL || self->platform_asked || (!for_soft_reset && !want_raw_paste (self)))
+    return TRUE;
+  self->platform_asked = TRUE;
+  out = g_string_new (NULL);
+  err = g_string_new (NULL);
+  self->paste = MPY_RAW_PASTE_NO;
+  if (!exec_once (self, PLATFORM_STMT, out, err, &not_raw, &paste_failed, cancellable, error))
+    {
+      self->paste = paste;
+      lost_sync (self);
+      return FALSE;
+    }
+  self->paste = paste;
+  g_strstrip (out->str);
+  self->quirks = mpy_firmware_quirks_lookup_platform (out->str);
+  g_debug ("no banner; sys.platform is \"%s\": %s", out->str, self->quirks->name);
   return TRUE;
 }
 
@@ -695,13 +854,24 @@ exec_common (MpyRawRepl    *self,
     {
       g_autoptr(GError) local_error = NULL;
       gboolean not_raw = FALSE;
+      gboolean paste_failed = FALSE;
 
-      if (!mpy_raw_repl_enter (self, cancellable, error))
+      if (!mpy_raw_repl_enter (self, cancellable, error)
+          || !know_firmware (self, FALSE, cancellable, error))
         goto out;
-      if (exec_once (self, code, out, err, &not_raw, cancellable, &local_error))
+      if (exec_once (self, code, out, err, &not_raw, &paste_failed, cancellable, &local_error))
         break;
 
       lost_sync (self);
+      if (paste_failed && attempt == 0)
+        {
+          /* Raw-paste failed before the code ran: once more in plain raw mode (now the
+           * only mode on this connection), after interrupting whatever the board was in. */
+          g_debug ("raw-paste failed (%s): plain raw mode from now on", local_error->message);
+          g_string_truncate (out, 0);
+          g_string_truncate (err, 0);
+          continue;
+        }
       if (not_raw && attempt == 0
           && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -747,6 +917,31 @@ mpy_raw_repl_exec (MpyRawRepl    *self,
   return TRUE;
 }
 
+/* Ctrl-C to the running code; TRUE when the board shows it stopped (the end of its reply,
+ * "\x04>", within STOP_WAIT_MS). The reply's rest is dropped either way. */
+static gboolean
+interrupt_and_wait (MpyRawRepl *self)
+{
+  gint64 deadline = g_get_monotonic_time () + STOP_WAIT_MS * 1000;
+
+  if (!write_bytes (self, "\x03", 1, NULL, NULL))
+    return FALSE;
+  while (g_get_monotonic_time () < deadline)
+    {
+      const guint8 *hit = memmem (self->pending->data, self->pending->len, "\x04>", 2);
+
+      if (hit != NULL)
+        {
+          g_byte_array_set_size (self->pending, 0);
+          return TRUE;
+        }
+      if (fill (self, 50, NULL, NULL) < 0)
+        break;
+    }
+  g_byte_array_set_size (self->pending, 0);
+  return FALSE;
+}
+
 gboolean
 mpy_raw_repl_exec_user (MpyRawRepl        *self,
                         const char        *code,
@@ -762,6 +957,7 @@ mpy_raw_repl_exec_user (MpyRawRepl        *self,
   gboolean ok;
 
   self->user = TRUE;
+  self->user_timed_out = FALSE;
   self->user_timeout_ms = timeout_ms;
   self->user_deadline = timeout_ms > 0
                         ? g_get_monotonic_time () + (gint64) timeout_ms * 1000 : 0;
@@ -775,15 +971,32 @@ mpy_raw_repl_exec_user (MpyRawRepl        *self,
   self->output = NULL;
   self->output_data = NULL;
 
-  if (!ok)
+  if (!ok && self->user_timed_out)
     {
-      /* Cancelled or out of time while the code may still run: stop it now, so it does
-       * not keep printing into the port until the next operation. */
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          || g_error_matches (local_error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT))
-        write_bytes (self, "\x03", 1, NULL, NULL);
-      g_propagate_error (error, g_steal_pointer (&local_error));
+      /* Out of time: interrupt it, and tell whether it really stopped (the unix, qemu and
+       * webassembly ports do not stop running code for Ctrl-C). */
+      guint s = (timeout_ms + 999) / 1000;
+
+      g_clear_error (&local_error);
+      if (interrupt_and_wait (self))
+        g_set_error (&local_error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
+                     "The code was still running after %u s, the time allowed: interrupted "
+                     "it, the board stopped (allow more time, or make it finish sooner)", s);
+      else
+        g_set_error (&local_error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
+                     "The code was still running after %u s, the time allowed, and it is "
+                     "still running: the board did not stop for Ctrl-C (this firmware cannot "
+                     "interrupt running code). Wait for it to finish or reset the board",
+                     s);
     }
+  else if (!ok && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Cancelled while the code may still run: stop it now, so it does not keep
+       * printing into the port until the next operation. */
+      write_bytes (self, "\x03", 1, NULL, NULL);
+    }
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
   return ok;
 }
 
@@ -826,8 +1039,18 @@ mpy_raw_repl_soft_reset (MpyRawRepl    *self,
 {
   gint64 deadline;
 
-  if (!mpy_raw_repl_enter (self, cancellable, error))
+  if (!mpy_raw_repl_enter (self, cancellable, error)
+      || !know_firmware (self, TRUE, cancellable, error))
     return FALSE;
+  if (self->quirks->soft_reset_ends_process)
+    {
+      g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_UNSUPPORTED,
+                   "Soft reset refused: on %s a soft reset ends the MicroPython process "
+                   "instead of restarting it, and the board would be gone. Restart the "
+                   "program yourself for a fresh heap",
+                   self->quirks->name);
+      return FALSE;
+    }
 
   self->in_raw = FALSE;
   deadline = g_get_monotonic_time () + (gint64) self->connect_ms * 1000;

@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "mpy-raw-repl-quirks.h"
 #include "mpy-transport.h"
 
 G_BEGIN_DECLS
@@ -39,6 +40,14 @@ void          mpy_raw_repl_set_progress  (MpyRawRepl         *self,
                                           MpyRawReplProgress  progress,
                                           gpointer            user_data);
 
+/* %MPY_RAW_PASTE_AUTO (the default): raw-paste where the firmware takes it (the quirk
+ * table and the board's answer decide); %MPY_RAW_PASTE_OFF: plain raw mode only. */
+void          mpy_raw_repl_set_raw_paste (MpyRawRepl    *self,
+                                          MpyRawPasteMode mode);
+/* Whether raw-paste is in use on this connection: %TRUE once the board took it, %FALSE
+ * when it is off, not offered, or failed (then plain raw mode for the rest of it). */
+gboolean      mpy_raw_repl_get_uses_raw_paste (MpyRawRepl *self);
+
 gboolean      mpy_raw_repl_enter         (MpyRawRepl    *self,
                                           GCancellable  *cancellable,
                                           GError       **error);
@@ -64,7 +73,9 @@ gboolean      mpy_raw_repl_exec_user     (MpyRawRepl        *self,
                                           char             **stderr_text,
                                           GCancellable      *cancellable,
                                           GError           **error);
-/* Ctrl-D on an empty raw line: wipes the heap. Only when the user asks for it. */
+/* Ctrl-D on an empty raw line: wipes the heap. Only when the user asks for it. Refused
+ * (%MPY_DEVICE_ERROR_UNSUPPORTED, nothing sent) on firmware whose soft reset ends its
+ * process (the unix and webassembly ports). */
 gboolean      mpy_raw_repl_soft_reset    (MpyRawRepl    *self,
                                           GCancellable  *cancellable,
                                           GError       **error);
@@ -76,5 +87,7 @@ gboolean      mpy_raw_repl_leave         (MpyRawRepl    *self,
 /* The firmware banner ("MicroPython v1.9.2-34-gd64154c73 on 2017-09-01; micro:bit v1.0.1
  * with nRF51822"), once seen; NULL before. */
 const char   *mpy_raw_repl_get_banner    (MpyRawRepl   *self);
+/* The quirk-table row for this board (the defaults until it is known). */
+const MpyFirmwareQuirks *mpy_raw_repl_get_quirks (MpyRawRepl *self);
 
 G_END_DECLS

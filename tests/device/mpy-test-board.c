@@ -70,17 +70,17 @@ board_new (void)
   return board;
 }
 
+/* socat between the link (a pty) and board->peer. */
 static gboolean
 start_bridge (MpyTestBoard  *board,
               GError       **error)
 {
-  g_autofree char *sock = g_build_filename (board->dir, "serial.sock", NULL);
   g_autofree char *pty = g_strdup_printf ("pty,link=%s,raw,echo=0", board->link);
-  g_autofree char *connect = g_strdup_printf ("unix-connect:%s", sock);
   g_autofree char *socat = g_find_program_in_path ("socat");
 
-  board->socat = spawn (G_SUBPROCESS_FLAGS_NONE, error,
-                        (const char * const[]) { socat, pty, connect, NULL });
+  /* node prints a stack trace to stderr when socat ends it (its tty is gone) */
+  board->socat = spawn (board->quiet ? G_SUBPROCESS_FLAGS_STDERR_SILENCE : G_SUBPROCESS_FLAGS_NONE,
+                        error, (const char * const[]) { socat, pty, board->peer, NULL });
   return board->socat != NULL && wait_for_path (board->link, board->socat, 10000, error);
 }
 
@@ -113,6 +113,7 @@ mpy_test_board_start_qemu (GError **error)
       return NULL;
     }
 
+  board->peer = g_strdup_printf ("unix-connect:%s", sock);
   board->qemu = spawn (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDIN_PIPE, error,
                        (const char * const[]) { qemu, "-M", "microbit",
                                                 "-device", "loader,file=" FIRMWARE,
@@ -124,6 +125,43 @@ mpy_test_board_start_qemu (GError **error)
   if (!start_bridge (board, error))
     return NULL;
 
+  return g_steal_pointer (&board);
+}
+
+char *
+mpy_test_board_webassembly_script (const char *package)
+{
+  const char *dir = g_getenv ("MPY_FIRMWARE_DIR");
+
+  if (dir == NULL)
+    return NULL;
+  return g_build_filename (dir, package, "micropython.mjs", NULL);
+}
+
+MpyTestBoard *
+mpy_test_board_start_webassembly (const char  *package,
+                                  const char  *heapsize,
+                                  GError     **error)
+{
+  g_autoptr(MpyTestBoard) board = board_new ();
+  g_autofree char *script = mpy_test_board_webassembly_script (package);
+  g_autofree char *node = g_find_program_in_path ("node");
+  g_autofree char *socat = g_find_program_in_path ("socat");
+
+  if (script == NULL || node == NULL || socat == NULL
+      || !g_file_test (script, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "needs node, socat and the npm package %s (build-aux/setup.sh installs them; "
+                   "MPY_FIRMWARE_DIR=%s)", package, g_getenv ("MPY_FIRMWARE_DIR"));
+      return NULL;
+    }
+  /* the firmware's REPL on the pty socat makes for it; raw, no echo, as a UART */
+  board->peer = g_strdup_printf ("exec:%s %s -X heapsize=%s,pty,raw,echo=0", node, script,
+                                 heapsize);
+  board->quiet = TRUE;
+  if (!start_bridge (board, error))
+    return NULL;
   return g_steal_pointer (&board);
 }
 
@@ -197,5 +235,6 @@ mpy_test_board_stop (MpyTestBoard *board)
     }
   g_free (board->link);
   g_free (board->dir);
+  g_free (board->peer);
   g_free (board);
 }

@@ -1200,6 +1200,59 @@ test_figures_panel_one_row_per_figure (void)
     }
 }
 
+/* The model reaches the widgets as typed properties: a .ui binds the figures panel to the
+ * canvas, and a GtkExpression reads the canvas's snapshot as an MpySnapshot. */
+static void
+test_typed_properties_bind (void)
+{
+  static const char ui[] =
+    "<interface>"
+    "  <object class=\"MpyHeapView\" id=\"view\"/>"
+    "  <object class=\"MpyFiguresPanel\" id=\"panel\">"
+    "    <property name=\"snapshot\" bind-source=\"view\" bind-property=\"snapshot\" bind-flags=\"sync-create\"/>"
+    "    <property name=\"diff\" bind-source=\"view\" bind-property=\"diff\" bind-flags=\"sync-create\"/>"
+    "  </object>"
+    "</interface>";
+  g_autoptr(MpySnapshot) before = load_fixture ("microbit-v1.0.1-after-alloc.txt");
+  g_autoptr(MpySnapshot) after = load_fixture ("microbit-v1.0.1-after-del-gc.txt");
+  g_autoptr(MpyDiff) diff = mpy_diff_new (before, after, NULL);
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GtkExpression) expression = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  GParamSpec *pspec;
+  MpyHeapView *view;
+  MpyFiguresPanel *panel;
+
+  g_type_ensure (MPY_TYPE_HEAP_VIEW);
+  g_type_ensure (MPY_TYPE_FIGURES_PANEL);
+  pspec = g_object_class_find_property (g_type_class_peek (MPY_TYPE_HEAP_VIEW), "snapshot");
+  g_assert_true (G_IS_PARAM_SPEC_BOXED (pspec));
+  g_assert_true (pspec->value_type == MPY_TYPE_SNAPSHOT);
+  pspec = g_object_class_find_property (g_type_class_peek (MPY_TYPE_HEAP_VIEW), "diff");
+  g_assert_true (pspec->value_type == MPY_TYPE_DIFF);
+
+  builder = gtk_builder_new ();
+  gtk_builder_add_from_string (builder, ui, -1, &error);
+  g_assert_no_error (error);
+  view = MPY_HEAP_VIEW (gtk_builder_get_object (builder, "view"));
+  panel = MPY_FIGURES_PANEL (gtk_builder_get_object (builder, "panel"));
+  g_assert_null (mpy_figures_panel_get_value_text (panel, "gc_used"));
+
+  mpy_heap_view_set_snapshot (view, before);
+  g_assert_nonnull (mpy_figures_panel_get_value_text (panel, "gc_used"));
+  g_assert_null (mpy_figures_panel_get_value_text (panel, "diff_objects_new"));
+  mpy_heap_view_set_diff (view, diff);
+  g_assert_nonnull (mpy_figures_panel_get_value_text (panel, "diff_objects_new"));
+  mpy_heap_view_set_snapshot (view, after);
+  g_assert_null (mpy_figures_panel_get_value_text (panel, "diff_objects_new"));
+
+  expression = gtk_property_expression_new (MPY_TYPE_HEAP_VIEW, NULL, "snapshot");
+  g_assert_true (gtk_expression_evaluate (expression, view, &value));
+  g_assert_true (G_VALUE_HOLDS (&value, MPY_TYPE_SNAPSHOT));
+  g_assert_true (g_value_get_boxed (&value) == after);
+}
+
 static void
 test_figures_panel_diff (void)
 {
@@ -1324,6 +1377,7 @@ main (int   argc,
   g_test_add_func ("/widgets/figures-panel/header", test_figures_panel_header);
   g_test_add_func ("/widgets/figures-panel/one-row-per-figure", test_figures_panel_one_row_per_figure);
   g_test_add_func ("/widgets/figures-panel/diff-deltas", test_figures_panel_diff);
+  g_test_add_func ("/widgets/typed-properties-bind-in-ui", test_typed_properties_bind);
   g_test_add_func ("/widgets/figures-panel/no-map", test_figures_panel_no_map);
   g_test_add_func ("/widgets/figures-panel/capture-details", test_figures_panel_capture_details);
 

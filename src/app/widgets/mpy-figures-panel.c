@@ -36,6 +36,16 @@ struct _MpyFiguresPanel
 
 G_DEFINE_FINAL_TYPE (MpyFiguresPanel, mpy_figures_panel, GTK_TYPE_WIDGET)
 
+enum {
+  PROP_0,
+  PROP_SNAPSHOT,
+  PROP_DIFF,
+  PROP_NOTE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static char *
 number (guint64 value)
 {
@@ -355,6 +365,54 @@ mpy_figures_panel_finalize (GObject *object)
 }
 
 static void
+mpy_figures_panel_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  MpyFiguresPanel *self = MPY_FIGURES_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_SNAPSHOT:
+      g_value_set_boxed (value, self->snapshot);
+      break;
+    case PROP_DIFF:
+      g_value_set_boxed (value, self->diff);
+      break;
+    case PROP_NOTE:
+      g_value_set_string (value, self->note);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mpy_figures_panel_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  MpyFiguresPanel *self = MPY_FIGURES_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_SNAPSHOT:
+      mpy_figures_panel_set_snapshot (self, g_value_get_boxed (value));
+      break;
+    case PROP_DIFF:
+      mpy_figures_panel_set_diff (self, g_value_get_boxed (value));
+      break;
+    case PROP_NOTE:
+      mpy_figures_panel_set_note (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 mpy_figures_panel_class_init (MpyFiguresPanelClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -362,6 +420,22 @@ mpy_figures_panel_class_init (MpyFiguresPanelClass *klass)
 
   object_class->dispose = mpy_figures_panel_dispose;
   object_class->finalize = mpy_figures_panel_finalize;
+  object_class->get_property = mpy_figures_panel_get_property;
+  object_class->set_property = mpy_figures_panel_set_property;
+
+  properties[PROP_SNAPSHOT] =
+    g_param_spec_boxed ("snapshot", NULL, "The snapshot whose figures are shown",
+                        MPY_TYPE_SNAPSHOT,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DIFF] =
+    g_param_spec_boxed ("diff", NULL, "The diff whose after and deltas are shown, or NULL",
+                        MPY_TYPE_DIFF,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NOTE] =
+    g_param_spec_string ("note", NULL, "A line over the figures saying what they are of",
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "figurespanel");
@@ -403,14 +477,20 @@ void
 mpy_figures_panel_set_snapshot (MpyFiguresPanel *self,
                                 MpySnapshot     *snapshot)
 {
+  gboolean had_diff;
+
   g_return_if_fail (MPY_IS_FIGURES_PANEL (self));
 
+  had_diff = self->diff != NULL;
   if (snapshot != NULL)
     mpy_snapshot_ref (snapshot);
   g_clear_pointer (&self->snapshot, mpy_snapshot_unref);
   g_clear_pointer (&self->diff, mpy_diff_unref);
   self->snapshot = snapshot;
   rebuild (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT]);
+  if (had_diff)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIFF]);
 }
 
 /**
@@ -425,11 +505,14 @@ mpy_figures_panel_set_diff (MpyFiguresPanel *self,
 {
   g_return_if_fail (MPY_IS_FIGURES_PANEL (self));
 
+  if (diff == self->diff)
+    return;
   if (diff != NULL)
     mpy_diff_ref (diff);
   g_clear_pointer (&self->diff, mpy_diff_unref);
   self->diff = diff;
   rebuild (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIFF]);
 }
 
 /**
@@ -451,6 +534,7 @@ mpy_figures_panel_set_note (MpyFiguresPanel *self,
   g_free (self->note);
   self->note = g_strdup (note);
   rebuild (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE]);
 }
 
 /**

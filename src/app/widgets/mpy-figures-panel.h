@@ -17,7 +17,8 @@ G_BEGIN_DECLS
 #define MPY_TYPE_FIGURES_PANEL (mpy_figures_panel_get_type ())
 G_DECLARE_FINAL_TYPE (MpyFiguresPanel, mpy_figures_panel, MPY, FIGURES_PANEL, GtkWidget)
 
-/* The figures of one snapshot (everything the notebook printed, plus fragmentation, free holes,
+/* Properties: "snapshot" (MPY_TYPE_SNAPSHOT), "diff" (MPY_TYPE_DIFF), "note" (string).
+ * The figures of one snapshot (everything the notebook printed, plus fragmentation, free holes,
  * per-kind counts, the object-size histogram), or of a diff with the delta of each figure. */
 GtkWidget *mpy_figures_panel_new          (void);
 void       mpy_figures_panel_set_snapshot (MpyFiguresPanel *self, MpySnapshot *snapshot);

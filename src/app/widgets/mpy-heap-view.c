@@ -1068,10 +1068,10 @@ mpy_heap_view_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_SNAPSHOT:
-      g_value_set_pointer (value, self->snapshot);
+      g_value_set_boxed (value, self->snapshot);
       break;
     case PROP_DIFF:
-      g_value_set_pointer (value, self->diff);
+      g_value_set_boxed (value, self->diff);
       break;
     case PROP_SCALE:
       g_value_set_double (value, self->scale);
@@ -1135,10 +1135,10 @@ mpy_heap_view_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SNAPSHOT:
-      mpy_heap_view_set_snapshot (self, g_value_get_pointer (value));
+      mpy_heap_view_set_snapshot (self, g_value_get_boxed (value));
       break;
     case PROP_DIFF:
-      mpy_heap_view_set_diff (self, g_value_get_pointer (value));
+      mpy_heap_view_set_diff (self, g_value_get_boxed (value));
       break;
     case PROP_SCALE:
       {
@@ -1205,11 +1205,13 @@ mpy_heap_view_class_init (MpyHeapViewClass *klass)
   widget_class->query_tooltip = mpy_heap_view_query_tooltip;
 
   properties[PROP_SNAPSHOT] =
-    g_param_spec_pointer ("snapshot", NULL, "The MpySnapshot shown",
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_boxed ("snapshot", NULL, "The snapshot shown",
+                        MPY_TYPE_SNAPSHOT,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_DIFF] =
-    g_param_spec_pointer ("diff", NULL, "The MpyDiff shown instead of the snapshot, or NULL",
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_boxed ("diff", NULL, "The diff shown instead of the snapshot, or NULL",
+                        MPY_TYPE_DIFF,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SCALE] =
     g_param_spec_double ("scale", NULL, "Pixels per block",
                          0.0, SCALE_MAX, SCALE_RESET,

@@ -26,7 +26,7 @@ G_DECLARE_FINAL_TYPE (MpyHeapView, mpy_heap_view, MPY, HEAP_VIEW, GtkWidget)
  * "heap.zoom-in", "heap.zoom-out", "heap.zoom-reset" (1:1 = 8 px per block) and
  * "heap.zoom-fit") keeps the point under the pointer fixed; pan by dragging; hover tooltip.
  *
- * Properties: "snapshot", "diff", "scale" (px per block, double), "columns" (guint),
+ * Properties: "snapshot" (MPY_TYPE_SNAPSHOT), "diff" (MPY_TYPE_DIFF), "scale" (px per block, double), "columns" (guint),
  * "rainbow", "show-free", "highlight-largest-free" (gboolean), "hovered-block" (gint64, -1 for none).
  *
  * The legend is drawn by the widget itself, as a strip along its bottom edge that stays in place
