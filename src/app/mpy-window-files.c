@@ -677,7 +677,7 @@ _mpy_window_confirm_close (MpyWindow *self)
   question = name ? g_strdup_printf (_("Save the changes to “%s” before closing?"), name)
                   : g_strdup (_("Save the snapshots before closing?"));
   dialog = gtk_message_dialog_new (GTK_WINDOW (self),
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_DIALOG_MODAL,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
                                    "%s", question);
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
