@@ -221,16 +221,16 @@ compare_dumps (MpySnapshot *before,
                const char  *after_arg)
 {
   g_autoptr(GError) error = NULL;
-  MpyDiff *diff = mpy_diff_new (before, after, &error);
+  MpyDiff *diff = NULL;
 
+  /* The reason comes as a clause; the message leads it with the files' names. */
+  if (mpy_diff_check_compatible (before, after, &error))
+    diff = mpy_diff_new (before, after, &error);
   if (diff == NULL)
     {
-      static const char redundant[] = "the snapshots cannot be compared: ";
-      const char *reason = describe_error (error);
-
-      if (g_str_has_prefix (reason, redundant))
-        reason += strlen (redundant);
-      fail ("%s (before) and %s (after) cannot be compared: %s", before_arg, after_arg, reason);
+      g_prefix_error (&error, "%s (before) and %s (after) cannot be compared: ",
+                      before_arg, after_arg);
+      fail ("%s", describe_error (error));
     }
   return diff;
 }

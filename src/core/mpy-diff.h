@@ -37,6 +37,9 @@ typedef struct _MpyDiff MpyDiff;
 #define MPY_TYPE_DIFF (mpy_diff_get_type ())
 GType         mpy_diff_get_type       (void) G_GNUC_CONST;
 
+gboolean      mpy_diff_check_compatible (MpySnapshot  *before,
+                                         MpySnapshot  *after,
+                                         GError      **error);
 /* @after compared with @before. Returns NULL with @error when the layouts differ. */
 MpyDiff      *mpy_diff_new            (MpySnapshot  *before,
                                        MpySnapshot  *after,

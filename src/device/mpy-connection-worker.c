@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "mpy-connection-private.h"
 #include "mpy-dump-reader.h"
 #include "mpy-transport.h"
@@ -307,11 +309,11 @@ capture_once (Worker        *worker,
     {
       if (is_no_mem_info (err))
         g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_NO_MEM_INFO,
-                     "This firmware has no micropython.mem_info() (it was built without it), "
-                     "so its heap cannot be mapped:\n%s", err);
+                     _("This firmware has no micropython.mem_info() (it was built without it), "
+                       "so its heap cannot be mapped:\n%s"), err);
       else
         g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TRACEBACK,
-                     "The board raised an exception while dumping its heap:\n%s", err);
+                     _("The board raised an exception while dumping its heap:\n%s"), err);
       return FALSE;
     }
 
@@ -319,8 +321,8 @@ capture_once (Worker        *worker,
   if (*snapshot == NULL)
     {
       g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DAMAGED,
-                   "The board's reply is not a readable heap dump (%s): serial data was "
-                   "probably lost; capture again", read_error->message);
+                   _("The board’s reply is not a readable heap dump (%s): serial data was "
+                     "probably lost; capture again"), read_error->message);
       return FALSE;
     }
   return TRUE;
@@ -353,7 +355,7 @@ do_capture (Worker        *worker,
       if (err[0] != '\0')
         {
           g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TRACEBACK,
-                       "The board raised an exception in gc.collect():\n%s", err);
+                       _("The board raised an exception in gc.collect():\n%s"), err);
           return NULL;
         }
       flags |= MPY_SNAPSHOT_FLAG_GC;
