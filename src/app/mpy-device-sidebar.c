@@ -198,6 +198,20 @@ exec_done_cb (GObject      *object,
     }
 }
 
+/* A program of the user's was stopped by the capture: say so where the board talks. */
+static void
+captured_cb (MpyDeviceSidebar *self,
+             MpySnapshot      *snapshot,
+             MpyBoard         *board)
+{
+  if ((mpy_snapshot_get_flags (snapshot) & MPY_SNAPSHOT_FLAG_INTERRUPTED) && self->output_view != NULL)
+    {
+      append_output (self, _("The board was running a program; it was interrupted to capture."),
+                     "error");
+      append_output (self, "\n", NULL);
+    }
+}
+
 /* The board's settings shown in the widgets (the window restores them on the board). */
 static void
 board_address_cb (MpyDeviceSidebar *self,
@@ -546,6 +560,8 @@ mpy_device_sidebar_init (MpyDeviceSidebar *self)
     g_signal_connect_object (self->board, "progress", G_CALLBACK (progress_cb),
                              self, G_CONNECT_SWAPPED);
     g_signal_connect_object (self->board, "exec-output", G_CALLBACK (exec_output_cb),
+                             self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->board, "captured", G_CALLBACK (captured_cb),
                              self, G_CONNECT_SWAPPED);
     g_signal_connect_object (self->board, "notify::state", G_CALLBACK (update_state),
                              self, G_CONNECT_SWAPPED);

@@ -676,7 +676,7 @@ mpy_document_delete_selected (MpyDocument *self)
 {
   g_autoptr(GtkBitset) selected = NULL;
   UndoStep *step;
-  guint n;
+  guint n, remaining;
 
   g_return_val_if_fail (MPY_IS_DOCUMENT (self), FALSE);
 
@@ -706,6 +706,13 @@ mpy_document_delete_selected (MpyDocument *self)
   /* From the end, so the positions of the rest stay valid. */
   for (guint i = n; i > 0; i--)
     g_list_store_remove (self->snapshots, g_array_index (step->positions, guint, i - 1));
+
+  /* The one that took the first's place is selected, so Delete can go on. */
+  remaining = g_list_model_get_n_items (G_LIST_MODEL (self->snapshots));
+  if (remaining > 0)
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection),
+                                     MIN (g_array_index (step->positions, guint, 0), remaining - 1),
+                                     TRUE);
 
   push_undo (self, step);
   changed (self);

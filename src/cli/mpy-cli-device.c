@@ -368,6 +368,10 @@ mpy_cli_capture (int    argc,
   else
     print_summary (stdout, snapshot, port);
 
+  if (mpy_snapshot_get_flags (snapshot) & MPY_SNAPSHOT_FLAG_INTERRUPTED)
+    fprintf (stderr, "%s: the board was running a program; it was interrupted (Ctrl-C) to "
+             "capture\n", g_get_prgname ());
+
   if (mpy_snapshot_is_damaged (snapshot))
     {
       /* Kept (and written with -o), but the caller must know it is not whole. */

@@ -136,7 +136,7 @@ fail_file (const char *file,
 static gboolean
 parse_dump_ref (const char  *arg,
                 char       **file,
-                guint       *index,
+                guint64     *index,
                 gboolean    *explicit_index)
 {
   const char *colon = strrchr (arg, ':');
@@ -145,16 +145,18 @@ parse_dump_ref (const char  *arg,
   *index = 0;
   if (colon != NULL && colon[1] != '\0' && !g_file_test (arg, G_FILE_TEST_EXISTS))
     {
-      guint64 n;
       const char *p;
 
       for (p = colon + 1; *p != '\0'; p++)
         if (!g_ascii_isdigit (*p))
           break;
-      if (*p == '\0' && g_ascii_string_to_unsigned (colon + 1, 10, 0, G_MAXUINT, &n, NULL))
+      if (*p == '\0')
         {
+          /* Any number is an index: one too big for any file is “no dump N”, not a file
+           * called “FILE:N” that does not exist. */
+          if (!g_ascii_string_to_unsigned (colon + 1, 10, 0, G_MAXUINT64, index, NULL))
+            *index = G_MAXUINT64;
           *file = g_strndup (arg, colon - arg);
-          *index = (guint) n;
           *explicit_index = TRUE;
           return **file != '\0';
         }
@@ -171,7 +173,7 @@ load_dump_ref (const char *arg)
   g_autoptr(GPtrArray) dumps = NULL;
   g_autoptr(GError) error = NULL;
   gboolean explicit_index;
-  guint index;
+  guint64 index;
 
   if (!parse_dump_ref (arg, &file, &index, &explicit_index))
     {
@@ -187,19 +189,24 @@ load_dump_ref (const char *arg)
     }
   if (index >= dumps->len)
     {
-      fail ("%s: there is no dump %u: the file holds %u dump%s (indexes 0 to %u)",
-            file, index, dumps->len, dumps->len == 1 ? "" : "s", dumps->len - 1);
+      const char *number = explicit_index ? strrchr (arg, ':') + 1 : "0";
+
+      if (dumps->len == 0)
+        fail ("no dump %s in %s: the file holds no dumps", number, file);
+      else
+        fail ("no dump %s in %s: the file holds %u dump%s (indexes 0 to %u)",
+              number, file, dumps->len, dumps->len == 1 ? "" : "s", dumps->len - 1);
       return NULL;
     }
   {
-    MpySnapshot *snapshot = g_ptr_array_index (dumps, index);
+    MpySnapshot *snapshot = g_ptr_array_index (dumps, (guint) index);
     g_autofree char *base = NULL;
     g_autofree char *label = NULL;
 
     /* Never pass a damaged dump off as whole: the result stands, with a warning. */
     if (mpy_snapshot_is_damaged (snapshot))
-      fprintf (stderr, "%s: warning: %s:%u is damaged (%s); its map may be incomplete\n",
-               prgname, file, index,
+      fprintf (stderr, "%s: warning: %s:%" G_GUINT64_FORMAT " is damaged (%s); its map may be "
+               "incomplete\n", prgname, file, index,
                mpy_snapshot_get_damage_reason (snapshot) ? mpy_snapshot_get_damage_reason (snapshot)
                                                          : "map and header disagree");
 
@@ -207,7 +214,8 @@ load_dump_ref (const char *arg)
     if (mpy_snapshot_get_label (snapshot) != NULL)
       return mpy_snapshot_ref (snapshot);
     base = g_path_get_basename (file);
-    label = dumps->len > 1 ? g_strdup_printf ("%s:%u", base, index) : g_steal_pointer (&base);
+    label = dumps->len > 1 ? g_strdup_printf ("%s:%" G_GUINT64_FORMAT, base, index)
+                           : g_steal_pointer (&base);
     return mpy_snapshot_with_label (snapshot, label);
   }
 }
@@ -476,7 +484,7 @@ add_dump_ref (JsonBuilder *builder,
               const char  *arg)
 {
   g_autofree char *file = NULL;
-  guint index;
+  guint64 index;
   gboolean explicit_index;
 
   parse_dump_ref (arg, &file, &index, &explicit_index);

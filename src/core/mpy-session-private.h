@@ -25,7 +25,7 @@ typedef struct {
   const char *name;
 } MpySessionFlagName;
 
-#define MPY_SESSION_N_FLAG_NAMES 3
+#define MPY_SESSION_N_FLAG_NAMES 4
 extern const MpySessionFlagName mpy_session_flag_names[MPY_SESSION_N_FLAG_NAMES];
 
 /* The version line and the comment line. */

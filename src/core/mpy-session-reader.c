@@ -131,26 +131,37 @@ mpy_session_parse_version_line (const char  *line,
                     GError     **error)
 {
   g_autofree char *copy = g_strndup (line, length);
+  g_autofree char *digits = NULL;
   const char *p = copy + strlen (MPY_SESSION_MAGIC);
+  const char *end;
   guint64 version = 0;
-  char *end = NULL;
+  gboolean too_big = FALSE;
 
   while (*p == ' ' || *p == '\t')
     p++;
-  if (g_ascii_isdigit (*p))
-    version = g_ascii_strtoull (p, &end, 10);
-  if (version == 0 || version > G_MAXINT || (*end != '\0' && *end != ' ' && *end != '\t'))
+  for (end = p; g_ascii_isdigit (*end); end++)
+    {
+      /* A number too big to hold is still a format number: a newer one. */
+      if (version > (G_MAXINT - 9) / 10)
+        too_big = TRUE;
+      else
+        version = version * 10 + (guint64) (*end - '0');
+    }
+  if (end == p || (!too_big && version == 0) || (*end != '\0' && *end != ' ' && *end != '\t'))
     {
       g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
                    _("Line 1: expected a format number after “%s”"), MPY_SESSION_MAGIC);
       return 0;
     }
-  if (version > MPY_SESSION_FORMAT_VERSION)
+  if (too_big || version > MPY_SESSION_FORMAT_VERSION)
     {
+      while (*p == '0' && g_ascii_isdigit (p[1]))
+        p++;
+      digits = g_strndup (p, MIN (end - p, 24));
       g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_NEWER_VERSION,
-                   _("This session file was written by a newer MpyMemMap (format %u); this "
+                   _("This session file was written by a newer MpyMemMap (format %s%s); this "
                      "version reads format %d — update MpyMemMap to open it"),
-                   (guint) version, MPY_SESSION_FORMAT_VERSION);
+                   digits, end - p > 24 ? "…" : "", MPY_SESSION_FORMAT_VERSION);
       return 0;
     }
 

@@ -30,6 +30,7 @@ const MpySessionFlagName mpy_session_flag_names[MPY_SESSION_N_FLAG_NAMES] = {
   { MPY_SNAPSHOT_FLAG_SOFT_RESET, "soft-reset" },
   { MPY_SNAPSHOT_FLAG_GC, "gc" },
   { MPY_SNAPSHOT_FLAG_RETRIED, "retried" },
+  { MPY_SNAPSHOT_FLAG_INTERRUPTED, "interrupted" },
 };
 
 static gboolean

@@ -78,6 +78,7 @@ typedef enum {
   MPY_SNAPSHOT_FLAG_SOFT_RESET = 1 << 0,  /* soft reset before the capture */
   MPY_SNAPSHOT_FLAG_GC         = 1 << 1,  /* gc.collect() before the capture */
   MPY_SNAPSHOT_FLAG_RETRIED    = 1 << 2,  /* first attempt was damaged, this is the retry */
+  MPY_SNAPSHOT_FLAG_INTERRUPTED = 1 << 3, /* the board was running a program; it was interrupted */
 } MpySnapshotFlags;
 
 typedef struct _MpySnapshot MpySnapshot;

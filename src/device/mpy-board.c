@@ -69,6 +69,7 @@ enum {
 enum {
   SIGNAL_PROGRESS,
   SIGNAL_EXEC_OUTPUT,
+  SIGNAL_CAPTURED,
   N_SIGNALS
 };
 
@@ -396,6 +397,7 @@ capture_done_cb (GObject      *object,
     }
 
   g_ptr_array_add (data->snapshots, snapshot);
+  g_signal_emit (self, signals[SIGNAL_CAPTURED], 0, snapshot);
   if (data->kind == MPY_BOARD_CAPTURE_BEFORE_AFTER_GC && data->snapshots->len == 1)
     {
       /* The board answered: the second half runs on a connected board. */
@@ -767,6 +769,15 @@ mpy_board_class_init (MpyBoardClass *klass)
   signals[SIGNAL_EXEC_OUTPUT] =
     g_signal_new ("exec-output", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /**
+   * MpyBoard::captured:
+   * @snapshot: a dump that just arrived (each of a pair), before the capture's callback
+   */
+  signals[SIGNAL_CAPTURED] =
+    g_signal_new ("captured", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  MPY_TYPE_SNAPSHOT | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void

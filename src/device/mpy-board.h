@@ -64,7 +64,8 @@ G_DECLARE_FINAL_TYPE (MpyBoard, mpy_board, MPY, BOARD, GObject)
  * "operation" (#MpyBoardOperation) and "busy" (an operation runs), all read-only but the
  * first six.
  * Signals: "progress" (guint64 bytes received by the running operation), "exec-output"
- * (const char *, the next piece of a running exec's stdout, valid UTF-8).
+ * (const char *, the next piece of a running exec's stdout, valid UTF-8), "captured"
+ * (MpySnapshot *, each dump as it arrives).
  */
 MpyBoard          *mpy_board_new                 (const char *address);
 

@@ -397,6 +397,8 @@ do_capture (Worker        *worker,
         }
     }
 
+  if (mpy_raw_repl_take_interrupted (worker->repl))
+    flags |= MPY_SNAPSHOT_FLAG_INTERRUPTED;
   return mpy_snapshot_with_metadata (snapshot, now, NULL, op->path,
                                      mpy_raw_repl_get_banner (worker->repl), flags);
 }

@@ -54,6 +54,7 @@ struct _MpyRawRepl
   gboolean            user_timed_out;
   MpyRawReplOutput    output;
   gpointer            output_data;
+  gboolean            interrupted;  /* entering stopped a running program (KeyboardInterrupt) */
 };
 
 MpyRawRepl *
@@ -106,6 +107,24 @@ mpy_raw_repl_set_progress (MpyRawRepl         *self,
   self->progress = progress;
   self->progress_data = user_data;
   self->received = 0;
+}
+
+/**
+ * mpy_raw_repl_take_interrupted:
+ * @self: a raw-REPL client
+ *
+ * Whether entering the raw REPL (since the last call) interrupted a program that was
+ * running on the board: it printed a KeyboardInterrupt traceback before the banner.
+ *
+ * Returns: %TRUE once per interruption
+ */
+gboolean
+mpy_raw_repl_take_interrupted (MpyRawRepl *self)
+{
+  gboolean interrupted = self->interrupted;
+
+  self->interrupted = FALSE;
+  return interrupted;
 }
 
 const char *
@@ -245,6 +264,18 @@ write_bytes (MpyRawRepl    *self,
   return mpy_transport_write_all (self->transport, data, len, WRITE_TIMEOUT, cancellable, error);
 }
 
+/* The Ctrl-C that enters the raw REPL stopped a program when the board answers with the
+ * traceback of a KeyboardInterrupt before the banner. */
+static void
+note_interrupt (MpyRawRepl *self)
+{
+  static const char marker[] = "KeyboardInterrupt";
+
+  if (!self->interrupted
+      && memmem (self->pending->data, self->pending->len, marker, sizeof marker - 1) != NULL)
+    self->interrupted = TRUE;
+}
+
 static void
 lost_sync (MpyRawRepl *self)
 {
@@ -316,7 +347,10 @@ wait_for_banner (MpyRawRepl    *self,
           last_rx = g_get_monotonic_time ();
           /* Keep the tail only: a board that prints forever must not fill memory. */
           if (found < 0 && self->pending->len > 65536)
-            consume (self, self->pending->len - 4096);
+            {
+              note_interrupt (self);
+              consume (self, self->pending->len - 4096);
+            }
           continue;
         }
       if (found < 0 && resend && g_get_monotonic_time () - last_rx > RESEND_IDLE_MS * 1000)
@@ -329,6 +363,7 @@ wait_for_banner (MpyRawRepl    *self,
         }
     }
 
+  note_interrupt (self);
   remember_banner (self, self->pending->data, (gsize) found);
   g_byte_array_set_size (self->pending, 0);
 
@@ -1091,6 +1126,7 @@ mpy_raw_repl_leave (MpyRawRepl    *self,
           && memcmp (self->pending->data + self->pending->len - 4, ">>> ", 4) == 0)
         break;
     }
+  note_interrupt (self);
   remember_banner (self, self->pending->data, self->pending->len);
   g_byte_array_set_size (self->pending, 0);
   return TRUE;

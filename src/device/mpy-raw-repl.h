@@ -87,6 +87,8 @@ gboolean      mpy_raw_repl_leave         (MpyRawRepl    *self,
 /* The firmware banner ("MicroPython v1.9.2-34-gd64154c73 on 2017-09-01; micro:bit v1.0.1
  * with nRF51822"), once seen; NULL before. */
 const char   *mpy_raw_repl_get_banner    (MpyRawRepl   *self);
+/* Entering interrupted a running program (a KeyboardInterrupt before the banner); once. */
+gboolean      mpy_raw_repl_take_interrupted (MpyRawRepl *self);
 /* The quirk-table row for this board (the defaults until it is known). */
 const MpyFirmwareQuirks *mpy_raw_repl_get_quirks (MpyRawRepl *self);
 

@@ -6,14 +6,80 @@
  */
 
 #include <errno.h>
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <termios.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
 #include "mpy-transport-private.h"
+
+static gboolean
+process_has_group (gid_t gid)
+{
+  gid_t groups[256];
+  int n;
+
+  if (getegid () == gid)
+    return TRUE;
+  n = getgroups (G_N_ELEMENTS (groups), groups);
+  for (int i = 0; i < n; i++)
+    if (groups[i] == gid)
+      return TRUE;
+  return FALSE;
+}
+
+/* The fix for a port this user may not open. “Add yourself to the dialout group” only
+ * where it is one: a port whose group (dialout, or uucp on some distributions) may read
+ * and write it and that this user is not in. A pty made by root (QEMU, socat) is not
+ * fixed by any group. */
+static char *
+describe_permission_denied (const char *path)
+{
+  struct stat st;
+  struct group grp, *gr = NULL;
+  struct passwd pw, *owner = NULL, *me = NULL;
+  char gbuf[4096], pbuf[4096], mbuf[4096];
+  const char *group_name;
+
+  if (stat (path, &st) != 0)
+    return g_strdup_printf ("Permission denied opening %s", path);
+  getgrgid_r (st.st_gid, &grp, gbuf, sizeof gbuf, &gr);
+  getpwuid_r (st.st_uid, &pw, pbuf, sizeof pbuf, &owner);
+  group_name = gr != NULL ? gr->gr_name : NULL;
+
+  if (group_name != NULL && (g_str_equal (group_name, "dialout") || g_str_equal (group_name, "uucp"))
+      && (st.st_mode & (S_IRGRP | S_IWGRP)) == (S_IRGRP | S_IWGRP))
+    {
+      struct passwd mpw;
+      gboolean listed = FALSE;
+
+      if (process_has_group (st.st_gid))
+        return g_strdup_printf ("Permission denied opening %s, although this program runs in its "
+                                "group %s: check its permissions (ls -l %s)", path, group_name, path);
+      getpwuid_r (geteuid (), &mpw, mbuf, sizeof mbuf, &me);
+      for (char **m = gr->gr_mem; me != NULL && m != NULL && *m != NULL; m++)
+        if (g_str_equal (*m, me->pw_name))
+          listed = TRUE;
+      if (listed)
+        return g_strdup_printf ("Permission denied opening %s: you are in the %s group, but this "
+                                "login started before you were added; log out and in again",
+                                path, group_name);
+      return g_strdup_printf ("Permission denied opening %s: add yourself to the %s group "
+                              "(sudo usermod -aG %s $USER), then log in again",
+                              path, group_name, group_name);
+    }
+  return g_strdup_printf ("Permission denied opening %s: it belongs to %s (group %s, mode %03o) "
+                          "and is not open to this user; open it as its owner, or run the "
+                          "program that made it (QEMU, socat) as this user",
+                          path, owner != NULL ? owner->pw_name : "another user",
+                          group_name != NULL ? group_name : "?", st.st_mode & 0777);
+}
 
 /* One message per failure a user can do something about. */
 void
@@ -31,9 +97,11 @@ mpy_tty_set_errno_error (GError     **error,
       break;
     case EACCES:
     case EPERM:
-      g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PERMISSION,
-                   _("Permission denied opening %s: add yourself to the dialout group "
-                     "(sudo usermod -aG dialout $USER), then log in again"), path);
+      {
+        g_autofree char *message = describe_permission_denied (path);
+
+        g_set_error_literal (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PERMISSION, message);
+      }
       break;
     case EBUSY:
     case EWOULDBLOCK:

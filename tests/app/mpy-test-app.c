@@ -69,8 +69,8 @@ mpy_test_run_for (guint ms)
   mpy_test_run_until (always_false, NULL, ms);
 }
 
-static gboolean
-window_mapped (gpointer data)
+gboolean
+mpy_test_window_mapped (gpointer data)
 {
   MpyWindow *window = data;
   GtkWidget *view = mpy_window_get_heap_view (window);
@@ -90,7 +90,7 @@ mpy_test_new_window (GtkApplication *app,
   if (with_sample)
     mpy_window_load_sample (window);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (mpy_test_run_until (window_mapped, window, 5000));
+  g_assert_true (mpy_test_run_until (mpy_test_window_mapped, window, 5000));
   mpy_test_run_for (100);
 
   return window;
@@ -141,5 +141,15 @@ mpy_test_find_dialog (GtkWindow *parent)
           && gtk_window_get_transient_for (GTK_WINDOW (toplevel)) == parent)
         return GTK_DIALOG (toplevel);
     }
+  return NULL;
+}
+
+GtkInfoBar *
+mpy_test_revealed_info_bar (MpyWindow *window)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (gtk_window_get_child (GTK_WINDOW (window)));
+       w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_INFO_BAR (w) && gtk_info_bar_get_revealed (GTK_INFO_BAR (w)))
+      return GTK_INFO_BAR (w);
   return NULL;
 }

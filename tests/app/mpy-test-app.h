@@ -27,6 +27,8 @@ gboolean     mpy_test_run_until   (MpyTestCondition cond,
                                    gpointer         data,
                                    guint            timeout_ms);
 void         mpy_test_run_for     (guint            ms);
+/* The window is on screen, with its canvas allocated when it shows a map. */
+gboolean     mpy_test_window_mapped (gpointer      window);
 /* A window of @app, mapped and sized, with the sample when @with_sample. */
 MpyWindow   *mpy_test_new_window  (GtkApplication  *app,
                                    gboolean         with_sample);
@@ -38,5 +40,7 @@ MpySnapshot *mpy_test_row         (MpyWindow       *window,
 GList       *mpy_test_windows     (GtkApplication  *app);
 /* The dialog (a GtkMessageDialog) shown for @parent, or NULL. */
 GtkDialog   *mpy_test_find_dialog (GtkWindow       *parent);
+/* The first banner (GtkInfoBar) the window shows, or NULL. */
+GtkInfoBar  *mpy_test_revealed_info_bar (MpyWindow *window);
 
 G_END_DECLS

@@ -309,6 +309,9 @@ test_delete_and_rename_can_be_undone (void)
   g_assert_cmpuint (mpy_test_n_rows (window), ==, before - 2);
   g_assert_nonnull (mpy_window_get_undo_message (window));
   g_assert_nonnull (strstr (mpy_window_get_undo_message (window), "2 snapshots deleted"));
+  /* The one after the first deleted is selected, for the next Delete. */
+  g_assert_true (gtk_selection_model_is_selected (selection, 1));
+  g_assert_true (mpy_test_row (window, 1) == g_ptr_array_index (kept, 2));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
   g_assert_cmpuint (mpy_test_n_rows (window), ==, before);
@@ -328,16 +331,6 @@ test_delete_and_rename_can_be_undone (void)
   g_assert_false (mpy_document_get_can_undo (mpy_window_get_document (window)));
 
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static GtkInfoBar *
-revealed_info_bar (MpyWindow *window)
-{
-  for (GtkWidget *w = gtk_widget_get_first_child (gtk_window_get_child (GTK_WINDOW (window)));
-       w != NULL; w = gtk_widget_get_next_sibling (w))
-    if (GTK_IS_INFO_BAR (w) && gtk_info_bar_get_revealed (GTK_INFO_BAR (w)))
-      return GTK_INFO_BAR (w);
-  return NULL;
 }
 
 /* After a crash every unsaved document comes back as it was: each in its own window, with
@@ -407,8 +400,8 @@ test_crash_restores_every_document (void)
   mpy_window_load_initial (window);
   gtk_window_present (GTK_WINDOW (window));
   mpy_test_run_for (100);
-  g_assert_nonnull (revealed_info_bar (window));
-  gtk_info_bar_response (revealed_info_bar (window), 2 /* Restore */);
+  g_assert_nonnull (mpy_test_revealed_info_bar (window));
+  gtk_info_bar_response (mpy_test_revealed_info_bar (window), 2 /* Restore */);
   g_assert_true (mpy_test_run_until (has_n_windows, GUINT_TO_POINTER (2), 5000));
 
   windows = mpy_test_windows (GTK_APPLICATION (app));

@@ -31,6 +31,7 @@
 #include "mpy-renderer.h"
 #include "mpy-session.h"
 #include "mpy-snapshot-item.h"
+#include "mpy-test-app.h"
 #include "mpy-window-testing.h"
 
 #ifdef HAVE_TEST_BOARD
@@ -44,89 +45,14 @@ static MpyApplication *app;
 
 /* Helpers ----------------------------------------------------------------------------------- */
 
-static gboolean
-wake_up_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Runs the main loop until @cond holds or @timeout_ms pass; returns whether it holds. */
-static gboolean
-run_until (Condition cond,
-           gpointer  data,
-           guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  guint wake = g_timeout_add (10, wake_up_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = cond (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (wake);
-  return ok;
-}
-
-static gboolean
-always_false (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-run_for (guint ms)
-{
-  run_until (always_false, NULL, ms);
-}
-
-static gboolean
-window_mapped (gpointer data)
-{
-  MpyWindow *window = data;
-  GtkWidget *view = mpy_window_get_heap_view (window);
-
-  /* The canvas is allocated once a map is shown; with nothing to show it is not. */
-  return gtk_widget_get_mapped (GTK_WIDGET (window))
-    && (mpy_window_get_view_mode (window) != MPY_VIEW_MAP || gtk_widget_get_width (view) > 0);
-}
-
-static MpyWindow *
-new_window (gboolean with_sample)
-{
-  MpyWindow *window = mpy_window_new (GTK_APPLICATION (app));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  if (with_sample)
-    mpy_window_load_sample (window);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (run_until (window_mapped, window, 5000));
-  run_for (100);
-
-  return window;
-}
-
-static char *
-fixture_path (const char *name)
-{
-  return g_test_build_filename (G_TEST_DIST, "fixtures", name, NULL);
-}
-
-static guint
-n_rows (MpyWindow *window)
-{
-  return g_list_model_get_n_items (mpy_window_get_snapshots (window));
-}
-
-static MpySnapshot *
-row_snapshot (MpyWindow *window,
-              guint      position)
-{
-  g_autoptr(MpySnapshotItem) item = g_list_model_get_item (mpy_window_get_snapshots (window), position);
-
-  return mpy_snapshot_item_get_snapshot (item);
-}
+/* The shared helpers of tests/app (mpy-test-app.c) under their short names here. */
+#define run_until(cond, data, timeout_ms) mpy_test_run_until ((cond), (data), (timeout_ms))
+#define run_for(ms) mpy_test_run_for (ms)
+#define new_window(with_sample) mpy_test_new_window (GTK_APPLICATION (app), (with_sample))
+#define fixture_path(name) mpy_test_fixture (name)
+#define n_rows(window) mpy_test_n_rows (window)
+#define row_snapshot(window, position) mpy_test_row ((window), (position))
+#define revealed_restore_bar(window) mpy_test_revealed_info_bar (window)
 
 typedef struct {
   MpyWindow *window;
@@ -280,7 +206,7 @@ test_sample_session (void)
   /* No journal in this fresh state dir and no files: the sample session is what opens. */
   mpy_window_load_initial (window);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (run_until (window_mapped, window, 5000));
+  g_assert_true (run_until (mpy_test_window_mapped, window, 5000));
   run_for (200);
 
   g_assert_cmpuint (sample->len, >=, 2);
@@ -968,7 +894,7 @@ test_autosave_restore (void)
   window = mpy_window_new (GTK_APPLICATION (app));
   mpy_window_load_initial (window);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (run_until (window_mapped, window, 5000));
+  g_assert_true (run_until (mpy_test_window_mapped, window, 5000));
 
   /* Offered, not forced: the sample shows until the user restores. */
   g_assert_cmpuint (n_rows (window), >, 0);
@@ -1036,16 +962,6 @@ test_pasted_snapshot_is_journaled (void)
                    mpy_snapshot_get_raw_text (row_snapshot (window, 0)));
 
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static GtkInfoBar *
-revealed_restore_bar (MpyWindow *window)
-{
-  for (GtkWidget *w = gtk_widget_get_first_child (gtk_window_get_child (GTK_WINDOW (window)));
-       w != NULL; w = gtk_widget_get_next_sibling (w))
-    if (GTK_IS_INFO_BAR (w) && gtk_info_bar_get_revealed (GTK_INFO_BAR (w)))
-      return GTK_INFO_BAR (w);
-  return NULL;
 }
 
 static gboolean
@@ -2010,18 +1926,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *recent_dir = NULL;
-  g_autofree char *recent_file = NULL;
   int ret;
 
-  /* GtkRecentManager is a singleton that keeps the file it first chose: give it one folder for
-   * the whole run, since the per-test folders of G_TEST_OPTION_ISOLATE_DIRS go after each test. */
-  recent_dir = g_dir_make_tmp ("mpy-test-recent-XXXXXX", NULL);
-  g_assert_nonnull (recent_dir);
-  g_setenv ("XDG_DATA_HOME", recent_dir, TRUE);
-  g_object_ref (gtk_recent_manager_get_default ());
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  gtk_init ();
+  mpy_test_app_init (&argc, &argv);
 
   app = mpy_application_new (G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
@@ -2062,8 +1969,6 @@ main (int   argc,
   ret = g_test_run ();
 
   g_object_unref (app);
-  recent_file = g_build_filename (recent_dir, "recently-used.xbel", NULL);
-  g_unlink (recent_file);
-  g_rmdir (recent_dir);
+  mpy_test_app_cleanup ();
   return ret;
 }

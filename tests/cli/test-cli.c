@@ -796,6 +796,20 @@ test_file_index (void)
     assert_one_line_message (run, log);
     g_assert_nonnull (strstr (run->err, "2 dumps"));
   }
+  /* An index too big for a guint is still an index (issue 8.10). */
+  {
+    g_autofree char *huge = g_strconcat (log, ":4294967296", NULL);
+    g_autofree char *huger = g_strconcat (log, ":99999999999999999999999", NULL);
+    g_autofree char *want = g_strdup_printf ("no dump 4294967296 in %s", log);
+    g_autofree char *want2 = g_strdup_printf ("no dump 99999999999999999999999 in %s", log);
+    g_autoptr(Run) run = run_cli ("render", huge, "-o", "/dev/null", NULL);
+    g_autoptr(Run) run2 = run_cli ("diff", ref0, huger, NULL);
+
+    g_assert_cmpint (run->status, ==, 1);
+    assert_one_line_message (run, want);
+    g_assert_cmpint (run2->status, ==, 1);
+    assert_one_line_message (run2, want2);
+  }
 
   mpy_test_remove_tree (dir);
 }

@@ -9,7 +9,8 @@
  * and raw REPL (reference notes §3) with DUMP-FILE as the output of mem_info(1).
  * MODE: normal, silent, garbage, boottext, cutoff, lost-once, lost-always, hangup,
  * memoryerror, nomeminfo, slow, paste (raw-paste with a 32-byte window, as v1.14+ on
- * nRF boards). Code that is not a mem_info call prints "len=N", N its length in bytes
+ * nRF boards), running (a program runs until the first Ctrl-C, which prints the traceback
+ * of its KeyboardInterrupt). Code that is not a mem_info call prints "len=N", N its length in bytes
  * (plus " pasted" when it came by raw-paste). Exits on SIGTERM or, in hangup mode, mid-dump.
  */
 
@@ -63,6 +64,8 @@ puts_ (const char *s)
 {
   put (s, strlen (s));
 }
+
+static int interrupted;   /* "running": the program was stopped */
 
 static int
 is (const char *m)
@@ -262,7 +265,17 @@ main (int argc, char **argv)
             {
               switch (c)
                 {
-                case 0x03: puts_ ("\r\n>>> "); break;
+                case 0x03:
+                  if (is ("running") && !interrupted)
+                    {
+                      /* A program was running: Ctrl-C stops it with a traceback. */
+                      puts_ ("Traceback (most recent call last):\r\n"
+                             "  File \"main.py\", line 4, in <module>\r\n"
+                             "KeyboardInterrupt: \r\n");
+                      interrupted = 1;
+                    }
+                  puts_ ("\r\n>>> ");
+                  break;
                 case 0x02: puts_ ("\r\n" FRIENDLY_BANNER); break;
                 case '\r': puts_ ("\r\n>>> "); break;
                 case 0x01:

@@ -564,6 +564,19 @@ test_error_newer_version (void)
   g_assert_nonnull (strstr (error->message, "newer MpyMemMap (format 2)"));
   g_assert_nonnull (strstr (error->message, "format 1"));
   g_assert_nonnull (strstr (error->message, "update MpyMemMap"));
+  g_clear_error (&error);
+
+  /* A format number too big to parse is newer, not “expected a format number” (8.10). */
+  back = mpy_session_read_text ("# MpyMemMap session 18446744073709551617\n", -1, &error);
+  g_assert_null (back);
+  g_assert_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_NEWER_VERSION);
+  g_assert_nonnull (strstr (error->message, "format 18446744073709551617)"));
+  g_clear_error (&error);
+  back = mpy_session_read_text ("# MpyMemMap session 2147483648\n", -1, &error);
+  g_assert_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_NEWER_VERSION);
+  g_clear_error (&error);
+  back = mpy_session_read_text ("# MpyMemMap session 0\n", -1, &error);
+  g_assert_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED);
 }
 
 static void
