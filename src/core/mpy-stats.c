@@ -5,6 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gi18n-lib.h>
+
 #include "mpy-stats.h"
 #include "mpy-snapshot-private.h"
 
@@ -194,11 +196,18 @@ _mpy_stats_describe_largest_free_run (const MpyStats *stats,
   g_return_val_if_fail (stats != NULL, NULL);
 
   if (stats->largest_free_run == 0)
-    return g_strdup ("no free block");
+    return g_strdup (_("no free block"));
   if (!with_address)
-    return g_strdup_printf ("%" G_GSIZE_FORMAT " block%s", stats->largest_free_run,
-                            stats->largest_free_run == 1 ? "" : "s");
-  return g_strdup_printf ("%" G_GSIZE_FORMAT " block%s at 0x%" G_GINT64_MODIFIER "x",
-                          stats->largest_free_run, stats->largest_free_run == 1 ? "" : "s",
-                          stats->largest_free_run_address);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu block", "%zu blocks",
+                                         stats->largest_free_run),
+                            (size_t) stats->largest_free_run);
+  {
+    g_autofree char *address = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x",
+                                                stats->largest_free_run_address);
+
+    /* Translators: the largest run of free blocks and where it starts */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu block at %s", "%zu blocks at %s",
+                                         stats->largest_free_run),
+                            (size_t) stats->largest_free_run, address);
+  }
 }
