@@ -34,6 +34,7 @@ typedef struct
   guint            idle_ms;
   guint            exec_ms;
   MpyRawPasteMode  raw_paste;
+  char            *password;
 } Op;
 
 /* Everything the worker thread owns. Freed by the worker when it quits. */

@@ -235,6 +235,7 @@ ensure_open (Worker  *worker,
   options.dtr = op->dtr;
   options.rts = op->rts;
   options.connect_timeout_ms = op->connect_ms;
+  options.password = op->password;
   transport = mpy_transport_open (op->path, &options,
                                   op->task != NULL ? g_task_get_cancellable (op->task) : NULL,
                                   error);

@@ -31,6 +31,7 @@ struct _MpyConnection
   GObject             parent_instance;
 
   char               *path;
+  char               *password;
   guint               baud;
   MpyLineMode         dtr;
   MpyLineMode         rts;
@@ -80,6 +81,7 @@ _mpy_connection_op_free (Op *op)
   g_clear_object (&op->task);
   g_free (op->code);
   g_free (op->path);
+  g_free (op->password);
   g_free (op);
 }
 
@@ -149,6 +151,7 @@ submit (MpyConnection *self,
         Op            *op)
 {
   op->path = g_strdup (self->path);
+  op->password = g_strdup (self->password);
   op->baud = self->baud;
   op->dtr = self->dtr;
   op->rts = self->rts;
@@ -187,6 +190,7 @@ mpy_connection_finalize (GObject *object)
   g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, !on_worker);
 
   g_free (self->path);
+  g_free (self->password);
   g_free (self->banner);
 
   G_OBJECT_CLASS (mpy_connection_parent_class)->finalize (object);
@@ -460,6 +464,23 @@ mpy_connection_set_exec_timeout (MpyConnection *self,
     return;
   self->exec_ms = ms;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXEC_TIMEOUT]);
+}
+
+/**
+ * mpy_connection_set_password:
+ * @self: a #MpyConnection
+ * @password: (nullable): the WebREPL password for a `ws://` address
+ *
+ * Used when the link is opened next; kept in memory only.
+ */
+void
+mpy_connection_set_password (MpyConnection *self,
+                             const char    *password)
+{
+  g_return_if_fail (MPY_IS_CONNECTION (self));
+
+  g_free (self->password);
+  self->password = g_strdup (password);
 }
 
 MpyRawPasteMode
