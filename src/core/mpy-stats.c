@@ -5,8 +5,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <glib/gi18n-lib.h>
-
 #include "mpy-stats.h"
 #include "mpy-snapshot-private.h"
 
@@ -187,27 +185,4 @@ mpy_stats_compute (MpySnapshot *snapshot,
   /* The reader computed them once when it built the snapshot (it needs them
    * for the consistency verdict); snapshots are immutable. */
   *stats = _mpy_snapshot_get_data (snapshot)->stats;
-}
-
-char *
-_mpy_stats_describe_largest_free_run (const MpyStats *stats,
-                                      gboolean        with_address)
-{
-  g_return_val_if_fail (stats != NULL, NULL);
-
-  if (stats->largest_free_run == 0)
-    return g_strdup (_("no free block"));
-  if (!with_address)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu block", "%zu blocks",
-                                         stats->largest_free_run),
-                            (size_t) stats->largest_free_run);
-  {
-    g_autofree char *address = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x",
-                                                stats->largest_free_run_address);
-
-    /* Translators: the largest run of free blocks and where it starts */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu block at %s", "%zu blocks at %s",
-                                         stats->largest_free_run),
-                            (size_t) stats->largest_free_run, address);
-  }
 }
