@@ -959,8 +959,9 @@ print_usage (FILE *out)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %s\n", commands[i].summary);
   fprintf (out, "\n%s\n“%s COMMAND --help” describes a command’s options.\n"
-                "Exit status: 0 success, 1 bad input (unreadable file, no such dump, incompatible\n"
-                "diff, device failure), 2 usage error.\n", index_help, prgname);
+                "Exit status: 0 success, 1 bad input (unreadable file, no such dump, render\n"
+                "--diff-with of dumps that cannot be compared block by block, device failure),\n"
+                "2 usage error. `diff` of such dumps compares their figures and exits 0.\n", index_help, prgname);
 }
 
 int
