@@ -139,16 +139,6 @@ clear_figures (MpyWindow  *self,
   mpy_figures_panel_set_snapshot (MPY_FIGURES_PANEL (self->figures_panel), NULL);
 }
 
-/* The diff's reason without its own "the snapshots cannot be compared: " lead, which the
- * window's sentence already says. */
-static const char *
-incompatible_reason (const GError *error)
-{
-  const char *lead = strstr (error->message, "cannot be compared: ");
-
-  return lead != NULL ? lead + strlen ("cannot be compared: ") : error->message;
-}
-
 /* The heading over the canvas; a damaged dump says so there, never shown as if whole. */
 static void
 set_title_for (MpyWindow   *self,
@@ -256,7 +246,9 @@ mpy_window_update_view (MpyWindow *self)
       set_title_for (self, mpy_snapshot_is_damaged (before) ? before : after, title);
 
       show_console (self, after);
-      diff = mpy_diff_new (before, after, &error);
+      /* The reason comes as a clause: the sentence below leads it. */
+      if (mpy_diff_check_compatible (before, after, &error))
+        diff = mpy_diff_new (before, after, &error);
       if (diff == NULL)
         {
           /* No map, or maps of different layouts: no blocks to overlay, but the figures
@@ -272,7 +264,7 @@ mpy_window_update_view (MpyWindow *self)
           show_on_canvas (self, after, NULL);
           mpy_figures_panel_set_diff (MPY_FIGURES_PANEL (self->figures_panel), figures);
           message = g_strdup_printf (_("These two snapshots cannot be compared block by block: %s\n\nThere is no map to overlay. The figures on the right show how each changed; select one snapshot to see its map."),
-                                     incompatible_reason (error));
+                                     error->message);
           set_view_message (self, MPY_VIEW_MESSAGE, message);
         }
       else
