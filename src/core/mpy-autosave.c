@@ -302,6 +302,13 @@ worker (gpointer data)
 {
   MpyAutosave *self = data;
 
+  /* What a save killed in an earlier run left in the journal folder. */
+  {
+    g_autofree char *dir = g_path_get_dirname (self->path);
+
+    mpy_session_remove_stale_temporaries (dir);
+  }
+
   for (;;)
     {
       Job *job = g_async_queue_pop (self->queue);
