@@ -12,7 +12,9 @@
  * nRF boards), running (a program runs until the first Ctrl-C, which prints the traceback
  * of its KeyboardInterrupt), paste-broken (answers the raw-paste request, then aborts every
  * transfer), ticks (a program prints "tick" every 3 ms, also in the middle of a dump line)
- * and ticks-lines (the same, but only between whole lines: the dump stays readable). Code
+ * and ticks-lines (the same, but only between whole lines: the dump stays readable),
+ * wedge-nobanner (a banner without "MicroPython", sys.platform "webassembly", and the
+ * raw-paste request wedges it for good, as the real webassembly port). Code
  * that is not a mem_info call prints "len=N", N its length in bytes
  * (plus " pasted" when it came by raw-paste). Exits on SIGTERM or, in hangup mode, mid-dump.
  */
@@ -32,6 +34,9 @@
   "MicroPython v1.9.2-fake on 2026-01-01; fake board with pty\r\n" \
   "Type \"help()\" for more information.\r\n>>> "
 #define RAW_BANNER "raw REPL; CTRL-B to exit\r\n>"
+#define ODD_BANNER \
+  "FakePython 0.1 on 2026-01-01; JS with Emscripten\r\n" \
+  "Type \"help()\" for more information.\r\n>>> "
 
 static int master = -1;
 static const char *mode;
@@ -132,6 +137,11 @@ execute (const char *code, int pasted)
   if (ticking ())
     puts_ ("tick\r\n");  /* printed before the board got round to our code */
 
+  if (strstr (code, "').platform") != NULL)
+    {
+      puts_ (is ("wedge-nobanner") ? "OKwebassembly\n\x04\x04>" : "OKfake\n\x04\x04>");
+      return;
+    }
   if (strstr (code, "mem_info") == NULL)
     {
       char reply[64];
@@ -318,7 +328,7 @@ main (int argc, char **argv)
                     }
                   puts_ ("\r\n>>> ");
                   break;
-                case 0x02: puts_ ("\r\n" FRIENDLY_BANNER); break;
+                case 0x02: puts_ (is ("wedge-nobanner") ? "\r\n" ODD_BANNER : "\r\n" FRIENDLY_BANNER); break;
                 case '\r': puts_ ("\r\n>>> "); break;
                 case 0x01:
                   if (is ("boottext") && !boot_done)
@@ -340,6 +350,14 @@ main (int argc, char **argv)
               continue;
             }
 
+          if (is ("wedge-nobanner") && c == 0x05)
+            {
+              /* the raw-paste request: "R\x01", the window, one grant and \x04, then
+               * never another byte read */
+              put ("R\x01\x80\x00\x01\x04", 6);
+              mode = "silent";
+              continue;
+            }
           if (is ("paste") || is ("paste-broken"))
             {
               if (pasting == 2)
@@ -401,7 +419,7 @@ main (int argc, char **argv)
             case 0x03: line_len = 0; break;
             case 0x02:
               raw = 0;
-              puts_ ("\r\n" FRIENDLY_BANNER);
+              puts_ (is ("wedge-nobanner") ? "\r\n" ODD_BANNER : "\r\n" FRIENDLY_BANNER);
               break;
             case 0x01:
               /* as real firmware: no leading newline when already raw */

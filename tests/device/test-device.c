@@ -24,6 +24,7 @@
 
 #include "mpy-connection.h"
 #include "mpy-port-list.h"
+#include "mpy-raw-repl-quirks.h"
 #include "mpy-session.h"
 #include "mpy-test-board.h"
 
@@ -53,13 +54,13 @@ typedef struct
 static Firmware firmwares[] = {
   { "microbit", NULL, 16, 10048, FALSE, "MicroPython v1.9.2", "micro:bit", "\r\n",
     "import microbit\nmicrobit.sleep(1500)\nprint('done')", "import microbit\nmicrobit.sleep(20000)",
-    TRUE, FALSE, 144, TRUE },
+    TRUE, FALSE, 128, TRUE },
   { "mpy127", "mpy127", 16, 256128, TRUE, "MicroPython v1.27.0", "JS with Emscripten", "\n",
     "import time\ntime.sleep_ms(1500)\nprint('done')", WASM_BUSY_3S,
-    FALSE, TRUE, 160, TRUE },
+    FALSE, TRUE, 144, TRUE },
   { "mpy129", "mpy129", 16, 254144, TRUE, "MicroPython v1.29.0", "JS with Emscripten", "\n",
     "import time\ntime.sleep_ms(1500)\nprint('done')", WASM_BUSY_3S,
-    FALSE, TRUE, 160, FALSE },
+    FALSE, TRUE, 144, FALSE },
 };
 static Firmware *microbit = &firmwares[0];
 static const char *expect_transport = "termios";
@@ -1387,6 +1388,55 @@ test_fake_raw_paste_off (void)
   close_sync (conn);
 }
 
+/* The quirk table by banner: what each firmware gets. */
+static void
+test_quirks_table (void)
+{
+  const MpyFirmwareQuirks *q;
+
+  q = mpy_firmware_quirks_lookup ("MicroPython v1.27.0 on 2025-12-10; JS with Emscripten");
+  g_assert_false (q->raw_paste);
+  g_assert_true (q->soft_reset_ends_process);
+  q = mpy_firmware_quirks_lookup ("MicroPython v1.29.0-preview on 2026-08-25; linux [GCC 12.2.0] version");
+  g_assert_true (q->raw_paste);
+  g_assert_true (q->soft_reset_ends_process);
+  q = mpy_firmware_quirks_lookup ("MicroPython v1.9.2-34-gd64154c73 on 2017-09-01; micro:bit v1.0.1 with nRF51822");
+  g_assert_false (q->raw_paste);
+  g_assert_false (q->soft_reset_ends_process);
+  g_assert_cmpstr (q->capture_stmt, ==, "__import__('micropython').mem_info(1)");
+  q = mpy_firmware_quirks_lookup ("MicroPython v1.24.1 on 2024-11-29; Generic ESP32 module with ESP32");
+  g_assert_true (q->raw_paste);
+  g_assert_false (q->soft_reset_ends_process);
+  g_assert_true (q == mpy_firmware_quirks_lookup (NULL));
+  g_assert_false (mpy_firmware_quirks_lookup_platform ("webassembly")->raw_paste);
+  g_assert_true (mpy_firmware_quirks_lookup_platform ("esp32")->raw_paste);
+}
+
+/* A board whose banner does not say "MicroPython" and which the raw-paste request would
+ * wedge for good: its sys.platform, asked in plain raw mode, keeps the request from being
+ * sent; captures and execs work, and a soft reset is refused. */
+static void
+test_fake_platform_asked_without_banner (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("wedge-nobanner");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 3000, 1000);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_true (exec_sync (conn, "x = 1", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "len=5\r\n");
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (mpy_snapshot_is_damaged (snapshot));
+  g_clear_pointer (&snapshot, mpy_snapshot_unref);
+  snapshot = capture_sync (conn, MPY_CAPTURE_SOFT_RESET, NULL, &error);
+  g_assert_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_UNSUPPORTED);
+  close_sync (conn);
+}
+
 static void
 test_fake_chunked_long_code (void)
 {
@@ -2219,6 +2269,8 @@ main (int argc, char **argv)
       g_test_add_func ("/device/fake/large-dump", test_fake_large_dump);
       g_test_add_func ("/device/fake/chunked-long-code", test_fake_chunked_long_code);
       g_test_add_func ("/device/fake/ticks-in-dump", test_fake_ticks_in_dump);
+      g_test_add_func ("/device/fake/platform-asked-without-banner", test_fake_platform_asked_without_banner);
+      g_test_add_func ("/device/quirks/table", test_quirks_table);
       g_test_add_func ("/device/fake/ticks-between-lines", test_fake_ticks_between_lines);
       g_test_add_func ("/device/fake/raw-paste-broken-falls-back", test_fake_raw_paste_broken_falls_back);
       g_test_add_func ("/device/fake/raw-paste-off", test_fake_raw_paste_off);
