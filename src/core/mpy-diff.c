@@ -24,6 +24,7 @@ struct _MpyDiff
   gsize        objects_new;
   gsize        objects_freed;
   gsize        objects_kept;
+  gboolean     has_blocks;
 };
 
 #define HIGH_BITS G_GUINT64_CONSTANT (0x8080808080808080)
@@ -145,6 +146,7 @@ mpy_diff_new (MpySnapshot  *before,
   self = g_atomic_rc_box_new0 (MpyDiff);
   self->before = mpy_snapshot_ref (before);
   self->after = mpy_snapshot_ref (after);
+  self->has_blocks = TRUE;
   self->n_blocks = mpy_snapshot_get_n_blocks (after);
   self->states = g_malloc (MAX (self->n_blocks, 1));
   kb = mpy_snapshot_get_kinds (before);
@@ -244,6 +246,68 @@ mpy_diff_new (MpySnapshot  *before,
   self->objects_freed = stats_before.n_objects - kept;
   self->objects_new = stats_after.n_objects - kept;
   return self;
+}
+
+/**
+ * mpy_diff_new_figures:
+ * @before: the earlier snapshot
+ * @after: the later snapshot
+ *
+ * Compares the figures of two snapshots that need not have maps or the same layout
+ * (the notebook's `map_3 - map_1` of two mem_info() dumps): mpy_metric_get_delta() and
+ * mpy_diff_get_figure_delta() give the deltas; there are no block states.
+ *
+ * Returns: (transfer full): a figure diff
+ */
+MpyDiff *
+mpy_diff_new_figures (MpySnapshot *before,
+                      MpySnapshot *after)
+{
+  MpyDiff *self;
+
+  g_return_val_if_fail (before != NULL, NULL);
+  g_return_val_if_fail (after != NULL, NULL);
+
+  self = g_atomic_rc_box_new0 (MpyDiff);
+  self->before = mpy_snapshot_ref (before);
+  self->after = mpy_snapshot_ref (after);
+  return self;
+}
+
+/**
+ * mpy_diff_new_best:
+ * @before: the earlier snapshot
+ * @after: the later snapshot
+ * @why: (optional): return location for the reason there is no block diff
+ *
+ * Returns: (transfer full): the block diff of the two, or when they cannot be compared
+ *   block by block (no map, different layouts) their figure diff, with @why set.
+ */
+MpyDiff *
+mpy_diff_new_best (MpySnapshot  *before,
+                   MpySnapshot  *after,
+                   GError      **why)
+{
+  MpyDiff *diff;
+
+  g_return_val_if_fail (why == NULL || *why == NULL, NULL);
+
+  diff = mpy_diff_new (before, after, why);
+  return diff != NULL ? diff : mpy_diff_new_figures (before, after);
+}
+
+/**
+ * mpy_diff_has_blocks:
+ * @self: a diff
+ *
+ * Returns: %TRUE for a block diff, %FALSE for a figure diff (mpy_diff_new_figures()).
+ */
+gboolean
+mpy_diff_has_blocks (MpyDiff *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->has_blocks;
 }
 
 MpyDiff *
