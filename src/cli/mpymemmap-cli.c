@@ -22,6 +22,7 @@
 #include "mpy-cli-text.h"
 #include "mpy-cli-timeline.h"
 #include "mpy-diff.h"
+#include "mpy-i18n.h"
 #include "mpy-dump-reader.h"
 #include "mpy-metric.h"
 #include "mpy-renderer.h"
@@ -221,17 +222,12 @@ load_dump_ref (const char *arg)
   }
 }
 
-/* Why two dumps have no block diff, without the diff's own "the snapshots cannot be
- * compared: " lead, which the messages around it say already. */
+/* Why two dumps have no block diff: mpy_diff_new_best() gives it as a clause, which the
+ * messages around it lead. */
 static const char *
 no_block_diff_reason (GError *error)
 {
-  static const char redundant[] = "the snapshots cannot be compared: ";
-  const char *reason = describe_error (error);
-
-  if (g_str_has_prefix (reason, redundant))
-    reason += strlen (redundant);
-  return reason;
+  return describe_error (error);
 }
 
 /* The diff from @before (named @before_arg) to @after; prints the message and returns NULL
@@ -243,11 +239,17 @@ compare_dumps (MpySnapshot *before,
                const char  *after_arg)
 {
   g_autoptr(GError) error = NULL;
-  MpyDiff *diff = mpy_diff_new (before, after, &error);
+  MpyDiff *diff = NULL;
 
+  /* The reason comes as a clause; the message leads it with the files' names. */
+  if (mpy_diff_check_compatible (before, after, &error))
+    diff = mpy_diff_new (before, after, &error);
   if (diff == NULL)
-    fail ("%s (before) and %s (after) cannot be compared: %s", before_arg, after_arg,
-          no_block_diff_reason (error));
+    {
+      g_prefix_error (&error, "%s (before) and %s (after) cannot be compared: ",
+                      before_arg, after_arg);
+      fail ("%s", describe_error (error));
+    }
   return diff;
 }
 
@@ -972,9 +974,8 @@ main (int    argc,
   /* Control characters from boards and files are shown, not obeyed (mpy-cli-text.c). */
   mpy_cli_text_install ();
   atexit (mpy_cli_text_finish);
-  /* The core's messages (session and reader errors) are translated. */
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  /* The core's and device's messages are translated (from the build tree when run there). */
+  mpy_i18n_init ();
 
   if (argc < 2)
     {

@@ -37,6 +37,10 @@ typedef struct _MpyDiff MpyDiff;
 #define MPY_TYPE_DIFF (mpy_diff_get_type ())
 GType         mpy_diff_get_type       (void) G_GNUC_CONST;
 
+/* Whether the two can be compared block by block; else the reason, as a clause. */
+gboolean      mpy_diff_check_compatible (MpySnapshot  *before,
+                                         MpySnapshot  *after,
+                                         GError      **error);
 /* @after compared with @before block by block. Returns NULL with @error when either has no
  * map or the layouts differ. */
 MpyDiff      *mpy_diff_new            (MpySnapshot  *before,
