@@ -12,6 +12,7 @@ packages=(
   xvfb xauth adwaita-icon-theme fonts-dejavu-core
   qemu-system-arm firmware-microbit-micropython socat
   clang libclang-rt-14-dev valgrind
+  libgif-dev
 )
 
 # Node.js runs MicroPython's webassembly port for the device tests. A Node.js from elsewhere
