@@ -18,6 +18,7 @@
 #include "mpy-metric.h"
 #include "mpy-snapshot.h"
 #include "mpy-stats.h"
+#include "mpy-theme.h"
 #include "mpy-timeline.h"
 
 #define AXIS_WIDTH    58.0   /* left: byte labels */
@@ -97,12 +98,21 @@ mpy_timeline_series_property (MpyChartSeries series)
   return names[series];
 }
 
+/* The board's own clock where the dump said (a named log), else when it was captured. */
+static GDateTime *
+snapshot_time (MpySnapshot *snapshot)
+{
+  GDateTime *board = mpy_snapshot_get_board_time (snapshot);
+
+  return board != NULL ? board : mpy_snapshot_get_time (snapshot);
+}
+
 static void
 compute_point (Point       *point,
                MpySnapshot *snapshot)
 {
   MpyStats stats;
-  GDateTime *time = snapshot ? mpy_snapshot_get_time (snapshot) : NULL;
+  GDateTime *time = snapshot ? snapshot_time (snapshot) : NULL;
 
   point->time_us = time ? g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time)
                         : G_MININT64;
@@ -296,10 +306,8 @@ static gboolean
 is_dark (GtkWidget *widget,
          GdkRGBA   *fg)
 {
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  return (0.299 * fg->red + 0.587 * fg->green + 0.114 * fg->blue) > 0.5;
+  mpy_theme_get_foreground (widget, fg);
+  return mpy_theme_wants_dark_palette (widget);
 }
 
 static void
@@ -732,7 +740,7 @@ mpy_timeline_dup_point_text (MpyTimeline *self,
   text = g_string_new (NULL);
   /* Translators: the first line of the timeline's hover text: number and label */
   g_string_append_printf (text, _("#%u %s"), index, label != NULL && *label != '\0' ? label : _("(no label)"));
-  time = snapshot ? mpy_snapshot_get_time (snapshot) : NULL;
+  time = snapshot ? snapshot_time (snapshot) : NULL;
   if (time != NULL)
     {
       g_autoptr(GDateTime) local = g_date_time_to_local (time);

@@ -21,7 +21,7 @@ G_DECLARE_FINAL_TYPE (MpyTimeline, mpy_timeline, MPY, TIMELINE, GtkWidget)
  *
  * A chart of the document over time: one point per item of its model (a #GtkSelectionModel
  * whose items have a "snapshot" property of MPY_TYPE_SNAPSHOT and a "label" property), x by
- * the snapshots' time or by their index, the series of #MpyChartSeries the user picks, and a
+ * the snapshots' time (board time where the dump gave one, else capture time) or by index, the series of #MpyChartSeries the user picks, and a
  * stacked area of used and free heap. It follows the model live (items-changed,
  * selection-changed) and writes to its selection: a click selects one snapshot, dragging
  * over a range selects its first and last (a diff pair), Left/Right step, Shift+Left/Right

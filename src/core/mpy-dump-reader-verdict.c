@@ -1,0 +1,472 @@
+/* mpy-dump-reader-verdict.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* When a dump ends: each block line is placed where its printed offset says (lost lines
+ * leave gaps, shown as free and named), the block size is worked out, and the map is
+ * checked against the header figures; every disagreement goes into the damage reason. */
+
+#include "mpy-dump-reader-private.h"
+#include "mpy-stats.h"
+
+#include <string.h>
+
+void
+_mpy_reader_format_offset (char    *buf,
+               gsize    size,
+               guint64  offset,
+               guint8   digits)
+{
+  if (digits == 5)
+    g_snprintf (buf, size, "%05" G_GINT64_MODIFIER "x", offset & MASK_5);
+  else
+    g_snprintf (buf, size, "%08" G_GINT64_MODIFIER "x", offset);
+}
+
+/* Bytes per block from the offset steps: the smallest step per counted block
+ * between two block lines of an area (a lost line only makes a step larger). */
+static guint
+bpb_from_offsets (Reader *r)
+{
+  guint64 best = 0;
+  const LineRec *prev = NULL;
+
+  for (guint k = 0; k < r->lines->len; k++)
+    {
+      const LineRec *cur = &g_array_index (r->lines, LineRec, k);
+      guint64 d, b;
+
+      if (cur->digits == 0)
+        continue;
+      if (prev == NULL || prev->area != cur->area || cur->index <= prev->index
+          || prev->digits != cur->digits)
+        {
+          prev = cur;
+          continue;
+        }
+      b = cur->index - prev->index;
+      if (cur->digits == 5)
+        d = b > 16384 ? 0 : (cur->offset - prev->offset) & MASK_5;   /* the step could have wrapped at 1 MiB */
+      else
+        d = cur->offset > prev->offset ? cur->offset - prev->offset : 0;
+      prev = cur;
+      if (d == 0 || d % b != 0)
+        continue;
+      if (best == 0 || d / b < best)
+        best = d / b;
+    }
+  return best > 0 && best <= 4096 ? (guint) best : 0;
+}
+
+/* Where a block line's printed offset puts it in its area, given that the
+ * lines before it end at block @pos. Returns FALSE if the offset cannot be a
+ * block boundary. 5-digit offsets are compared modulo 1 MiB, so a skipped line
+ * is found even where they wrap. */
+static gboolean
+target_of_line (const LineRec *rec,
+                gsize          pos,
+                guint64        origin,
+                guint          bpb,
+                gsize         *target,
+                guint64       *expected)
+{
+  if (rec->digits == 8)
+    {
+      *expected = (guint64) pos * bpb;
+      if (rec->offset % bpb != 0)
+        return FALSE;
+      *target = (gsize) (rec->offset / bpb);
+      return TRUE;
+    }
+  else
+    {
+      guint64 e = (origin + (guint64) pos * bpb) & MASK_5;
+      guint64 d = (rec->offset - e) & MASK_5;
+
+      *expected = e;
+      if (d % bpb != 0)
+        return FALSE;
+      if (d < (MASK_5 + 1) / 2)
+        {
+          *target = pos + (gsize) (d / bpb);
+          return TRUE;
+        }
+      d = (MASK_5 + 1 - d) / bpb;   /* behind by d blocks */
+      if (d > pos)
+        return FALSE;
+      *target = pos - (gsize) d;
+      return TRUE;
+    }
+}
+
+/* Places every block line at the index its offset gives (a lost line leaves a
+ * gap, filled with free blocks and recorded in r->missing), names each gap and
+ * each line out of order in the reasons, and rebuilds r->kinds and r->areas if
+ * anything moved. @limit is the block count the header allows (0: unknown). */
+static void
+place_blocks (Reader *r,
+              guint   bpb,
+              guint64 limit)
+{
+  MpyArea *areas = (MpyArea *) (gpointer) r->areas->data;
+  guint n_problems = 0, k = 0;
+  gboolean moved = FALSE;
+  gsize out_first = 0;
+
+  for (guint a = 0; a < r->areas->len; a++)
+    {
+      gsize pos = 0;
+      gboolean first = TRUE;
+      guint64 origin = 0;   /* 5-digit offsets before v1.8.1 count from address 0 */
+
+      for (; k < r->lines->len; k++)
+        {
+          LineRec *rec = &g_array_index (r->lines, LineRec, k);
+          gsize target;
+          guint64 expected;
+          gboolean ok;
+          char exp_s[24], act_s[24], last_s[24];
+          g_autofree char *where = NULL;
+
+          if (rec->area != a)
+            break;
+          rec->target = pos;
+          if (rec->digits == 0)
+            {
+              pos += rec->n;
+              continue;
+            }
+          if (first && rec->digits == 5)
+            {
+              guint64 d_rel = (rec->offset - (guint64) pos * bpb) & MASK_5;
+              guint64 d_abs = (rec->offset - areas[a].base - (guint64) pos * bpb) & MASK_5;
+
+              /* Before v1.8.1 the prefix was the address & 0xfffff: taken when the
+               * first line matches it, or is nearer to it on firmware older than
+               * v1.8.2 (no “max free sz”) whose first line was lost. */
+              if (d_rel != 0 && (d_abs == 0 || (!(r->figures_set & (1u << MPY_FIGURE_MAX_FREE))
+                                                && d_abs < d_rel)))
+                origin = areas[a].base;
+            }
+          first = FALSE;
+          ok = target_of_line (rec, pos, origin, bpb, &target, &expected);
+          if (ok && target == pos)
+            {
+              pos += rec->n;
+              continue;
+            }
+          if (ok && target > pos)
+            {
+              gsize gap = target - pos;
+              gsize later = r->n_kinds - rec->src;   /* blocks read from here on */
+
+              if (limit > 0)
+                ok = (guint64) out_first + pos + gap + later <= limit;
+              else
+                ok = gap <= MAX_UNCHECKED_GAP;
+              ok = ok && gap <= r->blocks_budget;
+            }
+
+          n_problems++;
+          where = r->areas->len > 1
+            ? g_strdup_printf (" in the area from %" G_GINT64_MODIFIER "x", areas[a].base)
+            : g_strdup ("");
+          _mpy_reader_format_offset (exp_s, sizeof exp_s, expected, rec->digits);
+          _mpy_reader_format_offset (act_s, sizeof act_s, rec->offset, rec->digits);
+          if (!ok)
+            {
+              /* A garbled offset: keep the line where the counting puts it. */
+              if (n_problems <= MAX_GAP_REPORTS)
+                _mpy_reader_add_reason (r, "line %u: offset %s does not fit%s (expected %s after the lines before it)",
+                            rec->line, act_s, where, exp_s);
+              pos += rec->n;
+              continue;
+            }
+          moved = TRUE;
+          if (target > pos)
+            {
+              gsize gap = target - pos, gap_at = pos;
+              MpyBlockRange range;
+              guint64 first_addr;
+              LineRec *before = NULL;
+              g_autofree char *cause = NULL;
+
+              /* `(N lines all free)` follows the line printed before it: lines
+               * lost just before it are missing in front of it. */
+              for (guint j = k; j > 0; j--)
+                {
+                  LineRec *abbr = &g_array_index (r->lines, LineRec, j - 1);
+
+                  if (abbr->area != a)
+                    break;
+                  if (abbr->digits != 0)
+                    {
+                      before = abbr;
+                      break;
+                    }
+                  gap_at = abbr->target;
+                  abbr->target += gap;
+                }
+              /* A line cut short: its end is (part of) the gap. */
+              if (before != NULL && before->cut_short && before->target + before->n == gap_at)
+                {
+                  before->cut_short = FALSE;
+                  cause = g_strdup_printf ("line %u has only %zu blocks, ", before->line, before->n);
+                }
+              expected -= (guint64) (pos - gap_at) * bpb;
+              if (rec->digits == 5)
+                expected &= MASK_5;
+              _mpy_reader_format_offset (exp_s, sizeof exp_s, expected, rec->digits);
+              range.first_block = out_first + gap_at;
+              range.n_blocks = gap;
+              first_addr = areas[a].base + (guint64) gap_at * bpb;
+
+              r->blocks_budget -= range.n_blocks;
+              g_array_append_val (r->missing, range);
+              _mpy_reader_format_offset (last_s, sizeof last_s, expected + (guint64) range.n_blocks * bpb - 1,
+                             rec->digits);
+              if (n_problems <= MAX_GAP_REPORTS)
+                _mpy_reader_add_reason (r, "blocks 0x%04zx–0x%04zx%s missing (%soffsets %s–%s not received, "
+                            "line %u continues at %s), shown as free blocks at 0x%" G_GINT64_MODIFIER
+                            "x–0x%" G_GINT64_MODIFIER "x so that later addresses stay right",
+                            gap_at, gap_at + gap - 1, where, cause ? cause : "lines at ",
+                            exp_s, last_s, rec->line, act_s,
+                            first_addr, first_addr + (guint64) range.n_blocks * bpb - 1);
+            }
+          else if (n_problems <= MAX_GAP_REPORTS)
+            _mpy_reader_add_reason (r, "line %u: offset %s is out of order%s (expected %s after the lines before it)",
+                        rec->line, act_s, where, exp_s);
+          rec->target = target;
+          pos = MAX (pos, target + rec->n);
+        }
+      areas[a].n_blocks = pos;   /* unchanged unless a line moved */
+      out_first += pos;
+    }
+  if (n_problems > MAX_GAP_REPORTS)
+    _mpy_reader_add_reason (r, "%u more places where lines are missing or out of order",
+                n_problems - MAX_GAP_REPORTS);
+  for (k = 0; k < r->lines->len; k++)
+    {
+      const LineRec *rec = &g_array_index (r->lines, LineRec, k);
+
+      if (rec->cut_short)
+        _mpy_reader_add_reason (r, "line %u has only %zu blocks but is not the last line of its area (line cut short)",
+                    rec->line, rec->n);
+    }
+  if (!moved)
+    return;
+
+  /* Copy every line to its place; gaps are free. */
+  {
+    guint8 *kinds = g_malloc (MAX (out_first, 1));
+    gsize first_block = 0;
+
+    memset (kinds, MPY_KIND_FREE, out_first);
+    k = 0;
+    for (guint a = 0; a < r->areas->len; a++)
+      {
+        areas[a].first_block = first_block;
+        for (; k < r->lines->len; k++)
+          {
+            const LineRec *rec = &g_array_index (r->lines, LineRec, k);
+
+            if (rec->area != a)
+              break;
+            if (rec->digits != 0)   /* (abbreviations are free already) */
+              memcpy (kinds + first_block + rec->target, r->kinds + rec->src, rec->n);
+          }
+        first_block += areas[a].n_blocks;
+      }
+    g_free (r->kinds);
+    r->kinds = kinds;
+    r->n_kinds = out_first;
+    r->kinds_cap = MAX (out_first, 1);
+  }
+}
+
+static guint
+round_pow2 (guint64 v)
+{
+  guint p = 1;
+
+  while (p < v && p < 4096)
+    p <<= 1;
+  return p;
+}
+
+void
+_mpy_reader_finish_dump (Reader *r)
+{
+  MpySnapshotData *data;
+  MpyStats *st;
+  guint bpb = 0, bpb_off, bpb_hdr = 0;
+  gsize n_blocks;
+  GString *reason;
+  guint64 total = r->figures[MPY_FIGURE_GC_TOTAL];
+  gboolean have_total = (r->figures_set & (1u << MPY_FIGURE_GC_TOTAL)) != 0;
+  g_autoptr(GPtrArray) structural = NULL;
+
+  if (!r->in_dump)
+    return;
+
+  data = _mpy_snapshot_data_new ();
+  memcpy (data->figures, r->figures, sizeof data->figures);
+  data->figures_set = r->figures_set;
+  data->has_map = r->areas->len > 0;
+  n_blocks = r->n_kinds;
+
+  {
+    gsize len = r->dump_end - r->dump_start;
+    char *raw = g_malloc (len + 1);
+
+    memcpy (raw, r->text + r->dump_start, len);
+    raw[len] = '\0';
+    data->raw = g_bytes_new_take (raw, len + 1);
+  }
+
+  /* The structural problems found while reading come first in the reason. */
+  structural = g_steal_pointer (&r->reasons);
+  r->reasons = g_ptr_array_new_with_free_func (g_free);
+
+  if (!r->have_gc_line)
+    _mpy_reader_add_reason (r, "no “GC: total:” line, so the dump cannot be checked (the start of the dump was not received)");
+  else if (!r->have_blocks_line)
+    _mpy_reader_add_reason (r, "the “ No. of 1-blocks” line is missing (dump cut off?)");
+
+  if (data->has_map)
+    {
+      const MpyArea *areas = (const MpyArea *) (gpointer) r->areas->data;
+
+      for (guint a = 0; a < r->areas->len; a++)
+        if (areas[a].n_blocks == 0)
+          _mpy_reader_add_reason (r, "the area from %" G_GINT64_MODIFIER "x has no block lines (dump cut off?)",
+                      areas[a].base);
+
+      /* GC total / blocks read, cross-checked with the offset steps: a lost
+       * line changes the count but not the steps between the lines left. */
+      bpb_off = bpb_from_offsets (r);
+      if (have_total && n_blocks > 0 && total % n_blocks == 0 && total / n_blocks <= 4096)
+        bpb_hdr = (guint) (total / n_blocks);
+      if (bpb_hdr != 0 && (bpb_off == 0 || bpb_off == bpb_hdr))
+        bpb = bpb_hdr;
+      else if (bpb_off != 0 && (!have_total || total % bpb_off == 0 || bpb_hdr == 0))
+        bpb = bpb_off;
+      else
+        bpb = bpb_hdr;
+      if (bpb == 0)
+        {
+          bpb = have_total && n_blocks > 0 ? round_pow2 (total / n_blocks) : 16;
+          _mpy_reader_add_reason (r, "the block size cannot be worked out from the map; assuming %u byte%s per block",
+                      bpb, bpb == 1 ? "" : "s");
+        }
+      if (r->area_missing_header)
+        _mpy_reader_add_reason (r, "the “GC memory layout; from …” line is missing, so block addresses are unknown");
+      place_blocks (r, bpb, have_total ? total / bpb : 0);
+      n_blocks = r->n_kinds;
+    }
+  data->bytes_per_block = bpb;
+  data->n_areas = r->areas->len;
+  data->areas = (MpyArea *) (gpointer) g_array_free (g_array_copy (r->areas), FALSE);
+  if (r->kinds != NULL && r->kinds_cap > n_blocks + n_blocks / 4 + 4096)
+    r->kinds = g_realloc (r->kinds, MAX (n_blocks, 1));
+  data->kinds = r->kinds ? g_bytes_new_take (r->kinds, n_blocks) : g_bytes_new (NULL, 0);
+  r->kinds = NULL;
+  if (r->missing->len > 0)
+    {
+      data->n_missing = r->missing->len;
+      data->missing = g_memdup2 (r->missing->data, r->missing->len * sizeof (MpyBlockRange));
+    }
+
+  st = &data->stats;
+  _mpy_stats_compute_map (g_bytes_get_data (data->kinds, NULL), data->areas, data->n_areas, bpb, st);
+  _mpy_stats_exclude_missing (g_bytes_get_data (data->kinds, NULL), data->areas, data->n_areas, bpb,
+                              data->missing, data->n_missing, st);
+
+  if (data->has_map && r->have_gc_line)
+    {
+      guint64 v;
+
+      if (have_total && (guint64) n_blocks * bpb != total)
+        {
+          const LineRec *last = NULL;
+
+          for (guint k = r->lines->len; k > 0 && last == NULL; k--)
+            if (g_array_index (r->lines, LineRec, k - 1).digits != 0)
+              last = &g_array_index (r->lines, LineRec, k - 1);
+
+          /* With one area, blocks short of the total were lost at its end. */
+          if (data->n_areas == 1 && (guint64) n_blocks * bpb < total
+              && total % bpb == 0 && total / bpb - n_blocks < G_MAXSIZE / 2)
+            {
+              char from[24];
+
+              _mpy_reader_format_offset (from, sizeof from, (guint64) n_blocks * bpb, last ? last->digits : 8);
+              _mpy_reader_add_reason (r, "blocks 0x%04zx–0x%04" G_GINT64_MODIFIER "x at the end of the map missing "
+                          "(lines from offset %s on not received; dump cut off?)",
+                          n_blocks, total / bpb - 1, from);
+            }
+          _mpy_reader_add_reason (r, "map has %zu blocks of %u bytes = %" G_GUINT64_FORMAT " bytes, header says total %" G_GUINT64_FORMAT,
+                      n_blocks, bpb, (guint64) n_blocks * bpb, total);
+        }
+      if (r->figures_set & (1u << MPY_FIGURE_GC_USED)
+          && (v = r->figures[MPY_FIGURE_GC_USED]) != (guint64) st->used_blocks * bpb)
+        _mpy_reader_add_reason (r, "map has %" G_GUINT64_FORMAT " used bytes, header says %" G_GUINT64_FORMAT,
+                    (guint64) st->used_blocks * bpb, v);
+      if (r->figures_set & (1u << MPY_FIGURE_GC_FREE)
+          && (v = r->figures[MPY_FIGURE_GC_FREE]) != (guint64) st->free_blocks * bpb)
+        _mpy_reader_add_reason (r, "map has %" G_GUINT64_FORMAT " free bytes, header says %" G_GUINT64_FORMAT,
+                    (guint64) st->free_blocks * bpb, v);
+      if (r->figures_set & (1u << MPY_FIGURE_MAX_FREE)
+          && (v = r->figures[MPY_FIGURE_MAX_FREE]) != st->largest_free_run)
+        _mpy_reader_add_reason (r, "longest free run in the map is %zu blocks, header says max free sz %" G_GUINT64_FORMAT,
+                    st->largest_free_run, v);
+      if (r->figures_set & (1u << MPY_FIGURE_ONE_BLOCKS)
+          && (v = r->figures[MPY_FIGURE_ONE_BLOCKS]) != st->one_block_objects)
+        _mpy_reader_add_reason (r, "map has %zu 1-block objects, header says %" G_GUINT64_FORMAT,
+                    st->one_block_objects, v);
+      if (r->figures_set & (1u << MPY_FIGURE_TWO_BLOCKS)
+          && (v = r->figures[MPY_FIGURE_TWO_BLOCKS]) != st->two_block_objects)
+        _mpy_reader_add_reason (r, "map has %zu 2-block objects, header says %" G_GUINT64_FORMAT,
+                    st->two_block_objects, v);
+      if (r->figures_set & (1u << MPY_FIGURE_MAX_BLOCK)
+          && (v = r->figures[MPY_FIGURE_MAX_BLOCK]) != st->largest_object)
+        _mpy_reader_add_reason (r, "longest object in the map is %zu blocks, header says max blk sz %" G_GUINT64_FORMAT,
+                    st->largest_object, v);
+    }
+  else if (r->have_gc_line)
+    {
+      guint64 used = r->figures[MPY_FIGURE_GC_USED], fr = r->figures[MPY_FIGURE_GC_FREE];
+      guint32 need = (1u << MPY_FIGURE_GC_TOTAL) | (1u << MPY_FIGURE_GC_USED) | (1u << MPY_FIGURE_GC_FREE);
+
+      if ((r->figures_set & need) == need && used + fr != total)
+        _mpy_reader_add_reason (r, "header figures disagree: used %" G_GUINT64_FORMAT " + free %" G_GUINT64_FORMAT
+                    " is not the total %" G_GUINT64_FORMAT, used, fr, total);
+    }
+
+  if (structural->len > 0 || r->reasons->len > 0)
+    {
+      reason = g_string_new (NULL);
+      for (guint k = 0; k < structural->len; k++)
+        {
+          if (reason->len)
+            g_string_append (reason, "; ");
+          g_string_append (reason, g_ptr_array_index (structural, k));
+        }
+      for (guint k = 0; k < r->reasons->len; k++)
+        {
+          if (reason->len)
+            g_string_append (reason, "; ");
+          g_string_append (reason, g_ptr_array_index (r->reasons, k));
+        }
+      if (r->n_extra_reasons)
+        g_string_append_printf (reason, "; and %u more problems", r->n_extra_reasons);
+      data->damage_reason = g_string_free (reason, FALSE);
+    }
+
+  g_ptr_array_add (r->dumps, _mpy_snapshot_new_take (data));
+  _mpy_reader_reset_dump (r);
+}
+
