@@ -624,12 +624,14 @@ mpy_timeline_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = 200;
-      *natural = 600;
+      *natural = 200;   /* it takes the width it is given; asking for more widens the window */
     }
   else
     {
-      *minimum = 90;
-      *natural = 140;
+      /* Small enough that the window's own minimum height does not grow (at 800×600 it
+       * gets its natural height). */
+      *minimum = 60;
+      *natural = 110;
     }
 }
 
