@@ -103,42 +103,6 @@ count_ticks (double min,
 }
 
 guint
-mpy_chart_nice_ticks (double    min,
-                      double    max,
-                      guint     max_ticks,
-                      gboolean  integer,
-                      double   *first,
-                      double   *step)
-{
-  static const double mantissas[] = { 1, 2, 5 };
-  double span, magnitude;
-
-  g_return_val_if_fail (first != NULL && step != NULL, 0);
-
-  max_ticks = MAX (max_ticks, 2);
-  if (!(max > min))
-    max = min + 1;
-  span = max - min;
-  magnitude = pow (10, floor (log10 (span / max_ticks)));
-  for (;;)
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (mantissas); i++)
-        {
-          double s = mantissas[i] * magnitude;
-
-          if (integer && s < 1)
-            continue;
-          if (count_ticks (min, max, s, first) <= max_ticks)
-            {
-              *step = s;
-              return count_ticks (min, max, s, first);
-            }
-        }
-      magnitude *= 10;
-    }
-}
-
-guint
 mpy_chart_time_ticks (double  min,
                       double  max,
                       guint   max_ticks,
@@ -162,9 +126,9 @@ mpy_chart_time_ticks (double  min,
         return count_ticks (min, max, steps[i], first);
       }
   /* Beyond days: whole days at a 1-2-5 step. */
-  mpy_chart_nice_ticks (min / 86400, max / 86400, max_ticks, TRUE, first, step);
-  *first *= 86400;
-  *step *= 86400;
+  *step = 86400;
+  while (count_ticks (min, max, *step, first) > max_ticks)
+    *step *= *step / 86400 == 1 || floor (log10 (*step / 86400)) == log10 (*step / 86400) ? 2 : 2.5;
   return count_ticks (min, max, *step, first);
 }
 

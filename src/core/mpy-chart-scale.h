@@ -48,15 +48,9 @@ gboolean  mpy_chart_series_get_value  (MpyChartSeries  series,
                                        const MpyStats *stats,
                                        double         *value);
 
-/* Ticks at 1, 2 or 5 × 10^k (whole numbers when @integer) covering [min, max] with at most
- * @max_ticks of them: the first tick ≥ @min and the step. Returns the number of ticks. */
-guint     mpy_chart_nice_ticks        (double   min,
-                                       double   max,
-                                       guint    max_ticks,
-                                       gboolean integer,
-                                       double  *first,
-                                       double  *step);
-/* Ticks for a time axis in seconds (1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1 h …). */
+/* Ticks for a time axis in seconds (1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1 h …):
+ * the first tick ≥ @min and the step; returns how many. Value axes use
+ * mpy_chart_nice_ticks() of mpy-chart-renderer.h, shared with the CLI's chart. */
 guint     mpy_chart_time_ticks        (double   min,
                                        double   max,
                                        guint    max_ticks,

@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mpy-chart-renderer.h"
 #include "mpy-metric.h"
 #include "mpy-snapshot.h"
 #include "mpy-stats.h"
@@ -271,19 +272,24 @@ compute_layout (MpyTimeline *self,
     self->own_max[MPY_CHART_SERIES_FRAGMENTATION] = 1.0;   /* a share: always 0 … 100 % */
 }
 
-/* The nice top of the byte axis. */
+/* The top of the byte axis: the data's maximum, or the next tick above it, so that the
+ * highest point meets a labelled line. Fills @ticks (at most 6) and their count. */
 static double
 byte_axis_top (MpyTimeline *self,
-               double      *first,
-               double      *step,
+               double      *ticks,
                guint       *n_ticks)
 {
   double top = self->byte_max > 0 ? self->byte_max : 1024;
-  guint n = mpy_chart_nice_ticks (0, top, 4, TRUE, first, step);
+  guint n = mpy_chart_nice_ticks (0, top, 5, ticks);
 
-  top = MAX (top, *first + (n - 1) * *step);
-  if (top < self->byte_max)
-    top += *step;
+  if (n >= 2 && ticks[n - 1] < top)
+    {
+      double step = ticks[1] - ticks[0];
+
+      top = ticks[n - 1] + step;
+      if (n < 6)
+        ticks[n++] = top;
+    }
   *n_ticks = n;
   return top;
 }
@@ -428,18 +434,19 @@ draw_chart (MpyTimeline *self,
   const graphene_rect_t *plot = &self->plot;
   double baseline = plot->origin.y + plot->size.height;
   double first, step, byte_top;
+  double ticks[6];
   guint n_ticks;
   g_autofree double *ys = NULL;
   g_autoptr(GArray) columns = g_array_new (FALSE, FALSE, sizeof (MpyChartColumn));
 
   compute_layout (self, width, height);
-  byte_top = byte_axis_top (self, &first, &step, &n_ticks);
+  byte_top = byte_axis_top (self, ticks, &n_ticks);
 
   /* Grid and byte axis. */
   cairo_set_line_width (cr, 1);
   for (guint t = 0; t < n_ticks; t++)
     {
-      double v = first + t * step;
+      double v = ticks[t];
       double y = round (baseline - plot->size.height * v / byte_top) + 0.5;
       g_autofree char *text = mpy_chart_format_bytes (v);
 
@@ -457,8 +464,20 @@ draw_chart (MpyTimeline *self,
       const Point *p = (const Point *) self->points->data;
       double span = self->x_is_time ? (p[n - 1].time_us - p[0].time_us) / (double) G_USEC_PER_SEC : (double) (n - 1);
       guint max_ticks = MAX (2, (guint) (plot->size.width / 70));
-      guint nt = self->x_is_time ? mpy_chart_time_ticks (0, span, max_ticks, &first, &step)
-                                 : mpy_chart_nice_ticks (0, MAX (span, 1), max_ticks, TRUE, &first, &step);
+      guint nt;
+
+      if (self->x_is_time)
+        nt = mpy_chart_time_ticks (0, span, max_ticks, &first, &step);
+      else
+        {
+          /* Whole snapshot numbers only. */
+          double xticks[32];
+
+          nt = mpy_chart_nice_ticks (0, MAX (span, 1), MIN (max_ticks, 32), xticks);
+          first = 0;
+          step = nt >= 2 ? MAX (1, round (xticks[1] - xticks[0])) : 1;
+          nt = (guint) floor (MAX (span, 0) / step + 1e-9) + 1;
+        }
 
       gdk_cairo_set_source_rgba (cr, &(GdkRGBA) { fg.red, fg.green, fg.blue, 0.7 });
       for (guint t = 0; t < nt; t++)
@@ -523,11 +542,11 @@ draw_chart (MpyTimeline *self,
     {
       series_columns (self, MPY_CHART_SERIES_FREE, byte_top, TRUE, ys, columns);
       path_columns (cr, columns, TRUE, baseline);
-      set_rgb (cr, mpy_chart_series_get_color (MPY_CHART_SERIES_FREE, dark), 0.22);
+      set_rgb (cr, mpy_chart_get_free_color (dark), 0.35);   /* the CLI chart's colours */
       cairo_fill (cr);
       series_columns (self, MPY_CHART_SERIES_USED, byte_top, FALSE, ys, columns);
       path_columns (cr, columns, TRUE, baseline);
-      set_rgb (cr, mpy_chart_series_get_color (MPY_CHART_SERIES_USED, dark), 0.35);
+      set_rgb (cr, mpy_chart_get_used_color (dark), 0.45);
       cairo_fill (cr);
     }
 
@@ -694,7 +713,7 @@ mpy_timeline_get_point_position (MpyTimeline *self,
                                  double      *y)
 {
   const Point *p;
-  double first, step, top;
+  double ticks[6], top;
   guint n_ticks;
 
   g_return_val_if_fail (MPY_IS_TIMELINE (self), FALSE);
@@ -702,7 +721,7 @@ mpy_timeline_get_point_position (MpyTimeline *self,
   if (index >= self->xs->len || index >= self->points->len)
     return FALSE;
   p = &g_array_index (self->points, Point, index);
-  top = byte_axis_top (self, &first, &step, &n_ticks);
+  top = byte_axis_top (self, ticks, &n_ticks);
   if (x != NULL)
     *x = g_array_index (self->xs, double, index);
   if (y != NULL)
