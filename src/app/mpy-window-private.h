@@ -59,6 +59,8 @@ struct _MpyWindow
   GtkRevealer          *timeline_revealer;
   GtkWidget            *timeline;
   GtkBox               *playback_controls;
+  GtkExpander          *console_expander;   /* the shown dump's console context */
+  GtkTextView          *console_view;
 };
 
 /* mpy-window-actions.c */
