@@ -271,7 +271,7 @@ note_interrupt (MpyRawRepl *self)
 {
   static const char marker[] = "KeyboardInterrupt";
 
-  if (!self->interrupted
+  if (!self->interrupted && self->pending->len >= sizeof marker - 1
       && memmem (self->pending->data, self->pending->len, marker, sizeof marker - 1) != NULL)
     self->interrupted = TRUE;
 }
