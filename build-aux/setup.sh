@@ -10,7 +10,7 @@ packages=(
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libcairo2-dev libserialport-dev libjson-glib-dev
   desktop-file-utils appstream libxml2-utils shared-mime-info
   xvfb xauth adwaita-icon-theme fonts-dejavu-core
-  qemu-system-arm firmware-microbit-micropython socat
+  qemu-system-arm firmware-microbit-micropython socat ser2net libsoup-3.0-dev
   clang libclang-rt-14-dev valgrind
 )
 

@@ -11,7 +11,9 @@
 #include <glib/gi18n.h>
 
 #include "mpy-figures-panel.h"
+#include "mpy-damage-band.h"
 #include "mpy-heap-view.h"
+#include "mpy-legend.h"
 #include "mpy-snapshot-item.h"
 #include "mpy-snapshot-row.h"
 #include "mpy-window-private.h"
@@ -579,6 +581,8 @@ mpy_window_class_init (MpyWindowClass *klass)
   g_type_ensure (MPY_TYPE_DEVICE_SIDEBAR);
   g_type_ensure (MPY_TYPE_HEAP_VIEW);
   g_type_ensure (MPY_TYPE_FIGURES_PANEL);
+  g_type_ensure (MPY_TYPE_LEGEND);
+  g_type_ensure (MPY_TYPE_DAMAGE_BAND);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/MpyMemMap/mpy-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, error_bar);

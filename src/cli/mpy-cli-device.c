@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -242,6 +243,8 @@ mpy_cli_capture (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *port = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *password = NULL;
   g_auto(GStrv) execs = NULL;
   gboolean soft_reset = FALSE, gc = FALSE, json = FALSE;
   int baud = 115200;
@@ -250,7 +253,7 @@ mpy_cli_capture (int    argc,
   MpyCaptureFlags flags = MPY_CAPTURE_NONE;
   int status = EXIT_OK;
   const GOptionEntry entries[] = {
-    { "port", 'p', 0, G_OPTION_ARG_FILENAME, &port, "The board's serial port (or give it as PORT)", "PATH" },
+    { "port", 'p', 0, G_OPTION_ARG_FILENAME, &port, "The board's serial port or network address (or give it as PORT)", "ADDR" },
     { "baud", 'b', 0, G_OPTION_ARG_INT, &baud, "Baud rate (default 115200)", "N" },
     { "soft-reset", 0, 0, G_OPTION_ARG_NONE, &soft_reset, "Soft-reset the board first (wipes its heap)", NULL },
     { "gc", 0, 0, G_OPTION_ARG_NONE, &gc, "Run gc.collect() before the capture", NULL },
@@ -259,6 +262,7 @@ mpy_cli_capture (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the capture's stats object, as `stats --json`", NULL },
     { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout, "Seconds to reach the raw REPL (default 10)", "S" },
     { "exec-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &exec_timeout, "Seconds each --exec may run (default: no limit)", "S" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, "Read the WebREPL password from FILE (else $MPYMEMMAP_PASSWORD)", "FILE" },
     { NULL }
   };
 
@@ -270,7 +274,11 @@ mpy_cli_capture (int    argc,
     "on the board too. Without -o and --json the raw dump is printed; with --json the board's\n"
     "own output goes to stderr. The board is soft-reset only with --soft-reset. Exit status:\n"
     "0 success, 1 device failure, a traceback, or a dump damaged even after a retry (still\n"
-    "written with -o), 2 usage error.");
+    "written with -o), 2 usage error.\n"
+    "\n"
+    "ADDR is a serial port (/dev/ttyACM0) or a network board: socket://HOST:PORT (raw TCP),\n"
+    "rfc2217://HOST:PORT (an RFC 2217 serial server) or ws://HOST[:PORT] (WebREPL, port 8266;\n"
+    "its password from --password-file FILE or $MPYMEMMAP_PASSWORD, never the command line).");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage (context, "%s", error->message);
   if (port == NULL && argc >= 2)
@@ -291,6 +299,23 @@ mpy_cli_capture (int    argc,
     return usage (context, "--exec-timeout must be between 1 and 86400 seconds (or 0 for no "
                   "limit), not %g", exec_timeout);
 
+  if (!mpy_address_parse (port, NULL, NULL, NULL, &error))
+    return usage (context, "%s", error->message);
+  if (password_file != NULL)
+    {
+      gsize len;
+
+      if (!g_file_get_contents (password_file, &password, &len, &error))
+        return fail (error->message);
+      /* one line: the newline an editor or `echo` adds is not part of it */
+      password[strcspn (password, "\r\n")] = '\0';
+    }
+  else if (g_getenv ("MPYMEMMAP_PASSWORD") != NULL)
+    password = g_strdup (g_getenv ("MPYMEMMAP_PASSWORD"));
+  if (mpy_address_needs_password (port) && (password == NULL || password[0] == '\0'))
+    return usage (context, "%s is a WebREPL address: give its password with --password-file "
+                  "FILE or in $MPYMEMMAP_PASSWORD", port);
+
   if (output != NULL && !mpy_session_check_appendable (output, &error))
     return fail (error->message);
 
@@ -307,6 +332,7 @@ mpy_cli_capture (int    argc,
 
   conn = mpy_connection_new (port);
   mpy_connection_set_baud (conn, (guint) baud);
+  mpy_connection_set_password (conn, password);
   mpy_connection_set_connect_timeout (conn, (guint) (timeout * 1000));
   mpy_connection_set_exec_timeout (conn, (guint) (exec_timeout * 1000));
   /* The board's output is the user's: on stdout as it arrives, unless stdout carries JSON. */

@@ -85,6 +85,36 @@ add_string_or_null (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
+static void
+add_time_or_null (JsonBuilder *builder,
+                  const char  *member,
+                  GDateTime   *time)
+{
+  g_autofree char *iso = time != NULL ? g_date_time_format_iso8601 (time) : NULL;
+
+  add_string_or_null (builder, member, iso);
+}
+
+/**
+ * mpy_cli_add_times:
+ * @builder: a builder inside an object
+ * @snapshot: a snapshot
+ *
+ * Adds `time` (the board's time when the dump gave one, else the capture time), `board_time`
+ * and `capture_time`, in ISO 8601, each null when unknown.
+ */
+void
+mpy_cli_add_times (JsonBuilder *builder,
+                   MpySnapshot *snapshot)
+{
+  GDateTime *board = mpy_snapshot_get_board_time (snapshot);
+  GDateTime *capture = mpy_snapshot_get_time (snapshot);
+
+  add_time_or_null (builder, "time", board != NULL ? board : capture);
+  add_time_or_null (builder, "board_time", board);
+  add_time_or_null (builder, "capture_time", capture);
+}
+
 /**
  * mpy_cli_snapshot_to_json:
  * @snapshot: a snapshot
@@ -106,7 +136,6 @@ mpy_cli_snapshot_to_json (MpySnapshot *snapshot,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   gboolean has_map;
   MpyStats stats;
-  GDateTime *time;
 
   g_return_val_if_fail (snapshot != NULL, NULL);
 
@@ -124,14 +153,7 @@ mpy_cli_snapshot_to_json (MpySnapshot *snapshot,
   json_builder_set_member_name (builder, "index");
   json_builder_add_int_value (builder, index);
   add_string_or_null (builder, "label", mpy_snapshot_get_label (snapshot));
-  time = mpy_snapshot_get_time (snapshot);
-  if (time != NULL)
-    {
-      g_autofree char *iso = g_date_time_format_iso8601 (time);
-      add_string_or_null (builder, "time", iso);
-    }
-  else
-    add_string_or_null (builder, "time", NULL);
+  mpy_cli_add_times (builder, snapshot);
 
   mpy_cli_add_metrics (builder, snapshot);
 

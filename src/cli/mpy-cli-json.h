@@ -20,6 +20,8 @@ JsonNode *mpy_cli_snapshot_to_json (MpySnapshot *snapshot,
                                     guint        index);
 
 /* One member per figure of the table (mpy-metric.h) by its key: the value, or null. */
+void      mpy_cli_add_times          (JsonBuilder *builder,
+                                      MpySnapshot *snapshot);
 void      mpy_cli_add_metrics        (JsonBuilder *builder,
                                       MpySnapshot *snapshot);
 /* One member per figure of the table by its key: after − before, or null. */

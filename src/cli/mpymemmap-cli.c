@@ -380,9 +380,10 @@ json_fields_help (void)
       for (guint m = 0; m < MPY_N_METRICS; m++)
         g_string_append_printf (keys, "%s%s", m > 0 ? ", " : "", mpy_metric_get_key ((MpyMetric) m));
       help = g_strdup_printf (
-        "With --json the fields are: file, index (0-based within the file), label, time, the\n"
-        "figures (%s; byte and block counts are integers, fragmentation and the *_share\n"
-        "figures 0–1), has_map, areas [{base, blocks}], kind_blocks {kind character: blocks},\n"
+        "With --json the fields are: file, index (0-based within the file), label, time (the\n"
+        "board's time when a named log gave it, else the capture time), board_time,\n"
+        "capture_time (ISO 8601), the figures (%s; byte and block counts are integers,\n"
+        "fragmentation and the *_share figures 0–1), has_map, areas [{base, blocks}], kind_blocks {kind character: blocks},\n"
         "damaged, damage_reason. A figure the dump does not print is null; the map figures are\n"
         "null for a dump without a map. `diff --json` gives the change of each under \"deltas\".\n",
         keys->str);

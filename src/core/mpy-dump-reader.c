@@ -10,6 +10,7 @@
 
 #include "mpy-dump-reader-private.h"
 #include "mpy-file-loader.h"
+#include "mpy-named-log-private.h"
 
 #include <string.h>
 
@@ -160,6 +161,8 @@ read_text (const char  *text,
                    "“import micropython; micropython.mem_info(1)”", source ? source : "the text");
       return NULL;
     }
+  if (check_text)
+    _mpy_named_log_annotate (text, length, r.dumps);
   return r.dumps;
 }
 

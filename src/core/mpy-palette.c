@@ -59,6 +59,8 @@ static const PaletteEntry palette[] = {
 #define BACKGROUND_DARK  0x1e1e1e
 #define FOREGROUND_LIGHT 0x1a1a1a
 #define FOREGROUND_DARK  0xe6e6e6
+#define HIGHLIGHT_LIGHT  0xe66100
+#define HIGHLIGHT_DARK   0xffa348
 /* Colour for blocks of a kind byte we do not know (never produced by the reader). */
 #define UNKNOWN_COLOR    0xff00ff
 
@@ -130,6 +132,18 @@ guint32
 mpy_palette_get_foreground (gboolean dark)
 {
   return dark ? FOREGROUND_DARK : FOREGROUND_LIGHT;
+}
+
+/**
+ * mpy_palette_get_highlight:
+ * @dark: %TRUE for the dark variant
+ *
+ * Returns: the colour of the canvas's outline around the largest free run.
+ */
+guint32
+mpy_palette_get_highlight (gboolean dark)
+{
+  return dark ? HIGHLIGHT_DARK : HIGHLIGHT_LIGHT;
 }
 
 static guint32

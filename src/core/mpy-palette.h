@@ -21,6 +21,7 @@ guint32  mpy_palette_get_kind_color  (char kind, gboolean dark);
 guint32  mpy_palette_get_diff_color  (int /* MpyDiffState */ state, gboolean dark);
 guint32  mpy_palette_get_background  (gboolean dark);
 guint32  mpy_palette_get_foreground  (gboolean dark);   /* text and outlines */
+guint32  mpy_palette_get_highlight   (gboolean dark);   /* the canvas's outline of the largest free run */
 /* Rainbow's second shade of @color (every other object): darker for light colours,
  * lighter for dark ones. */
 guint32  mpy_palette_get_alternate   (guint32 color);

@@ -170,8 +170,10 @@ mpy_session_parse_version_line (const char  *line,
 
 typedef struct {
   GDateTime *time;
+  GDateTime *board_time;
   char *port;
   char *banner;
+  char *console;
   char *label;
   MpySnapshotFlags flags;
   gboolean has_bytes;
@@ -182,6 +184,8 @@ static void
 record_header_clear (RecordHeader *h)
 {
   g_clear_pointer (&h->time, g_date_time_unref);
+  g_clear_pointer (&h->board_time, g_date_time_unref);
+  g_clear_pointer (&h->console, g_free);
   g_clear_pointer (&h->port, g_free);
   g_clear_pointer (&h->banner, g_free);
   g_clear_pointer (&h->label, g_free);
@@ -364,6 +368,18 @@ parse_header_line (const char    *line,
           g_free (h->banner);
           h->banner = g_steal_pointer (&value);
         }
+      else if (g_str_equal (key, "board-time"))
+        {
+          /* Optional and only descriptive: one that cannot be read is left out, the
+           * record is kept. */
+          g_clear_pointer (&h->board_time, g_date_time_unref);
+          h->board_time = mpy_session_parse_time (value);
+        }
+      else if (g_str_equal (key, "console"))
+        {
+          g_free (h->console);
+          h->console = g_steal_pointer (&value);
+        }
       else if (g_str_equal (key, "label"))
         {
           g_free (h->label);
@@ -529,7 +545,13 @@ parse_record (Scanner   *s,
       return NULL;
     }
 
-  return mpy_snapshot_with_metadata (parsed, h.time, h.label, h.port, h.banner, h.flags);
+  {
+    g_autoptr(MpySnapshot) with_meta = mpy_snapshot_with_metadata (parsed, h.time, h.label, h.port,
+                                                                   h.banner, h.flags);
+    g_autoptr(MpySnapshot) timed = mpy_snapshot_with_board_time (with_meta, h.board_time);
+
+    return mpy_snapshot_with_console (timed, h.console);
+  }
 }
 
 gboolean

@@ -17,6 +17,10 @@
  * comes last and runs to the end of the line (escapes: \\ \n \r). Unknown keys and flags are
  * ignored, so later format-1 writers may add some; a change that old readers cannot skip
  * raises the format number.
+ *
+ * Optional keys added within format 1 (older readers skip them, and open the file as before):
+ *   board-time=2026-12-04T02:09:00.000000Z   the board's clock from a named log (mpy-named-log.c)
+ *   console="hello\r\nvalue = 42\r\n"        what the program printed before the dump
  */
 
 /* This file: the text of a session file and of one record (the writer). */
@@ -155,6 +159,8 @@ append_record (GString     *out,
   /* As read, not as shown: bytes that are not UTF-8 are written back escaped, unchanged. */
   const char *port = _mpy_snapshot_get_raw_port (snapshot);
   const char *banner = _mpy_snapshot_get_raw_banner (snapshot);
+  const char *console = _mpy_snapshot_get_raw_console (snapshot);
+  GDateTime *board_time = mpy_snapshot_get_board_time (snapshot);
   const char *label = _mpy_snapshot_get_raw_label (snapshot);
   MpySnapshotFlags flags = mpy_snapshot_get_flags (snapshot);
   const char *raw = mpy_snapshot_get_raw_text (snapshot);
@@ -168,8 +174,15 @@ append_record (GString     *out,
     }
   if (port != NULL)
     append_field (out, "port", port);
+  if (board_time != NULL)
+    {
+      g_autofree char *text = mpy_session_format_time (board_time);
+      g_string_append_printf (out, " board-time=%s", text);
+    }
   if (banner != NULL)
     append_field (out, "banner", banner);
+  if (console != NULL)
+    append_field (out, "console", console);
   if (flags != 0)
     {
       gboolean first = TRUE;

@@ -41,6 +41,7 @@ const MpySnapshotData *_mpy_snapshot_get_data (MpySnapshot *self);
 const char *_mpy_snapshot_get_raw_label  (MpySnapshot *self);
 const char *_mpy_snapshot_get_raw_port   (MpySnapshot *self);
 const char *_mpy_snapshot_get_raw_banner (MpySnapshot *self);
+const char *_mpy_snapshot_get_raw_console (MpySnapshot *self);
 
 /* Fills @stats from a map (no snapshot needed); used by the reader for the verdict. */
 void _mpy_stats_compute_map (const guint8  *kinds,

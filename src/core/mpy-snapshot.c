@@ -50,6 +50,8 @@ struct _MpySnapshot
   MetaString        port;
   MetaString        banner;
   MpySnapshotFlags  flags;
+  GDateTime        *board_time;
+  MetaString        console;
 };
 
 static void
@@ -79,6 +81,15 @@ static inline const char *
 meta_string_get (const MetaString *m)
 {
   return m->text != NULL ? m->text : m->raw;
+}
+
+/* The metadata that describes the dump as printed rather than its capture. */
+static void
+copy_dump_metadata (MpySnapshot       *copy,
+                    const MpySnapshot *from)
+{
+  copy->board_time = from->board_time ? g_date_time_ref (from->board_time) : NULL;
+  meta_string_copy (&copy->console, &from->console);
 }
 
 /**
@@ -152,6 +163,8 @@ snapshot_clear (MpySnapshot *self)
   meta_string_clear (&self->label);
   meta_string_clear (&self->port);
   meta_string_clear (&self->banner);
+  g_clear_pointer (&self->board_time, g_date_time_unref);
+  meta_string_clear (&self->console);
 }
 
 MpySnapshot *
@@ -520,6 +533,7 @@ mpy_snapshot_with_metadata (MpySnapshot      *self,
   meta_string_set (&copy->port, port);
   meta_string_set (&copy->banner, banner);
   copy->flags = flags;
+  copy_dump_metadata (copy, self);
   return copy;
 }
 
@@ -546,7 +560,94 @@ mpy_snapshot_with_label (MpySnapshot *self,
   meta_string_copy (&copy->port, &self->port);
   meta_string_copy (&copy->banner, &self->banner);
   copy->flags = self->flags;
+  copy_dump_metadata (copy, self);
   return copy;
+}
+
+/* A copy of @self sharing its map, with every piece of metadata the same. */
+static MpySnapshot *
+snapshot_copy (MpySnapshot *self)
+{
+  MpySnapshot *copy = g_atomic_rc_box_new0 (MpySnapshot);
+
+  copy->data = g_atomic_rc_box_acquire (self->data);
+  copy->time = self->time ? g_date_time_ref (self->time) : NULL;
+  meta_string_copy (&copy->label, &self->label);
+  meta_string_copy (&copy->port, &self->port);
+  meta_string_copy (&copy->banner, &self->banner);
+  copy->flags = self->flags;
+  copy_dump_metadata (copy, self);
+  return copy;
+}
+
+/**
+ * mpy_snapshot_with_board_time:
+ * @self: a snapshot
+ * @board_time: (nullable): the board's clock when it printed the dump
+ *
+ * Returns: (transfer full): a copy of @self with another board time, sharing the map.
+ */
+MpySnapshot *
+mpy_snapshot_with_board_time (MpySnapshot *self,
+                              GDateTime   *board_time)
+{
+  MpySnapshot *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = snapshot_copy (self);
+  g_clear_pointer (&copy->board_time, g_date_time_unref);
+  copy->board_time = board_time ? g_date_time_ref (board_time) : NULL;
+  return copy;
+}
+
+/**
+ * mpy_snapshot_with_console:
+ * @self: a snapshot
+ * @console: (nullable): what the program printed before the dump; "" counts as nothing
+ *
+ * Returns: (transfer full): a copy of @self with another console context, sharing the map.
+ */
+MpySnapshot *
+mpy_snapshot_with_console (MpySnapshot *self,
+                           const char  *console)
+{
+  MpySnapshot *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = snapshot_copy (self);
+  meta_string_clear (&copy->console);
+  meta_string_set (&copy->console, console != NULL && *console != '\0' ? console : NULL);
+  return copy;
+}
+
+/**
+ * mpy_snapshot_get_board_time:
+ * @self: a snapshot
+ *
+ * Returns: (transfer none) (nullable): the board's own time of the dump, or %NULL.
+ */
+GDateTime *
+mpy_snapshot_get_board_time (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->board_time;
+}
+
+/**
+ * mpy_snapshot_get_console:
+ * @self: a snapshot
+ *
+ * Returns: (transfer none) (nullable): the console context, or %NULL.
+ */
+const char *
+mpy_snapshot_get_console (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return meta_string_get (&self->console);
 }
 
 /* The metadata exactly as read (not necessarily UTF-8), for writing session files. */
@@ -566,4 +667,10 @@ const char *
 _mpy_snapshot_get_raw_banner (MpySnapshot *self)
 {
   return self->banner.raw;
+}
+
+const char *
+_mpy_snapshot_get_raw_console (MpySnapshot *self)
+{
+  return self->console.raw;
 }

@@ -141,8 +141,17 @@ const char       *mpy_snapshot_get_port         (MpySnapshot *self);
 const char       *mpy_snapshot_get_banner       (MpySnapshot *self);
 MpySnapshotFlags  mpy_snapshot_get_flags        (MpySnapshot *self);
 
+/* The board's own clock for this dump: a named log's `time:` line, or the memory profiler's
+ * `@@@` ticks after its clock line (mpy-named-log.c). NULL when the dump did not say. It is
+ * not mpy_snapshot_get_time(), the time the dump was captured or read. */
+GDateTime        *mpy_snapshot_get_board_time   (MpySnapshot *self);
+/* Console context: what the program printed between the previous dump and this one (the
+ * section markers left out), as valid UTF-8; NULL when it printed nothing. */
+const char       *mpy_snapshot_get_console      (MpySnapshot *self);
+
 /* Snapshots are immutable: these return a new snapshot sharing the block map and raw text
- * with @self, with one piece of metadata replaced (NULL clears it). */
+ * with @self, with one piece of metadata replaced (NULL clears it). The board time and the
+ * console context belong to the dump as printed: with_label() and with_metadata() keep them. */
 MpySnapshot      *mpy_snapshot_with_label       (MpySnapshot *self, const char *label);
 MpySnapshot      *mpy_snapshot_with_metadata    (MpySnapshot      *self,
                                                  GDateTime        *time,
@@ -150,6 +159,8 @@ MpySnapshot      *mpy_snapshot_with_metadata    (MpySnapshot      *self,
                                                  const char       *port,
                                                  const char       *banner,
                                                  MpySnapshotFlags  flags);
+MpySnapshot      *mpy_snapshot_with_board_time  (MpySnapshot *self, GDateTime *board_time);
+MpySnapshot      *mpy_snapshot_with_console     (MpySnapshot *self, const char *console);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpySnapshot, mpy_snapshot_unref)
 

@@ -42,6 +42,7 @@ typedef struct
   char            *code;
   /* settings copied at submission, so the worker never reads the GObject */
   char            *path;
+  char            *password;
   guint            baud;
   MpyLineMode      dtr;
   MpyLineMode      rts;
@@ -67,6 +68,7 @@ struct _MpyConnection
   GObject             parent_instance;
 
   char               *path;
+  char               *password;
   guint               baud;
   MpyLineMode         dtr;
   MpyLineMode         rts;
@@ -116,6 +118,7 @@ op_free (Op *op)
   g_clear_object (&op->task);
   g_free (op->code);
   g_free (op->path);
+  g_free (op->password);
   g_free (op);
 }
 
@@ -407,6 +410,7 @@ ensure_open (Worker  *worker,
   options.dtr = op->dtr;
   options.rts = op->rts;
   options.connect_timeout_ms = op->connect_ms;
+  options.password = op->password;
   transport = mpy_transport_open (op->path, &options,
                                   op->task != NULL ? g_task_get_cancellable (op->task) : NULL,
                                   error);
@@ -721,6 +725,7 @@ submit (MpyConnection *self,
         Op            *op)
 {
   op->path = g_strdup (self->path);
+  op->password = g_strdup (self->password);
   op->baud = self->baud;
   op->dtr = self->dtr;
   op->rts = self->rts;
@@ -753,6 +758,7 @@ mpy_connection_finalize (GObject *object)
     g_thread_join (self->thread);
 
   g_free (self->path);
+  g_free (self->password);
   g_free (self->banner);
 
   G_OBJECT_CLASS (mpy_connection_parent_class)->finalize (object);
@@ -1024,6 +1030,23 @@ mpy_connection_set_exec_timeout (MpyConnection *self,
     return;
   self->exec_ms = ms;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXEC_TIMEOUT]);
+}
+
+/**
+ * mpy_connection_set_password:
+ * @self: a #MpyConnection
+ * @password: (nullable): the WebREPL password for a `ws://` address
+ *
+ * Used when the link is opened next; kept in memory only.
+ */
+void
+mpy_connection_set_password (MpyConnection *self,
+                             const char    *password)
+{
+  g_return_if_fail (MPY_IS_CONNECTION (self));
+
+  g_free (self->password);
+  self->password = g_strdup (password);
 }
 
 MpyRawPasteMode

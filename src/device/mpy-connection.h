@@ -47,12 +47,13 @@ G_DECLARE_FINAL_TYPE (MpyConnection, mpy_connection, MPY, CONNECTION, GObject)
  * or the last reference goes. Results and the "progress" signal
  * (guint64 bytes received so far) arrive in the thread-default main context of the caller.
  *
- * Properties: "path" (construct-only), "baud" (default 115200), "dtr", "rts" (MpyLineMode),
+ * Properties: "path" (construct-only: a device path or a network address, see
+ * mpy_address_parse()), "baud" (default 115200), "dtr", "rts" (MpyLineMode),
  * "state" (MpyConnectionState, read-only), "banner" (firmware banner once known, read-only),
  * "connect-timeout" (ms to reach the raw REPL, default 10000),
  * "idle-timeout" (ms of silence tolerated while a capture's reply streams, default 3000),
  * "exec-timeout" (ms the user's statements may run, default 0: no limit),
- * "transport" (read-only: "libserialport" or "termios" once open, NULL before),
+ * "transport" (read-only: the kind of transport once open, NULL before),
  * "raw-paste" (MpyRawPasteMode, default auto).
  * The "exec-output" signal (const char *text) streams an exec's stdout as it arrives.
  */
@@ -71,7 +72,10 @@ guint              mpy_connection_get_exec_timeout (MpyConnection *self);
 void               mpy_connection_set_exec_timeout (MpyConnection *self, guint ms);
 MpyRawPasteMode    mpy_connection_get_raw_paste    (MpyConnection *self);
 void               mpy_connection_set_raw_paste    (MpyConnection *self, MpyRawPasteMode mode);
-/* "libserialport" or "termios": which transport opened the port (NULL until open). */
+/* The WebREPL password for a ws:// address (kept in memory only). */
+void               mpy_connection_set_password     (MpyConnection *self, const char *password);
+/* "libserialport", "termios", "socket", "rfc2217" or "webrepl": which transport opened the
+ * port (NULL until open). */
 const char        *mpy_connection_get_transport    (MpyConnection *self);
 
 void               mpy_connection_capture_async    (MpyConnection       *self,

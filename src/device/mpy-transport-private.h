@@ -51,6 +51,18 @@ MpyTransport *mpy_transport_socket_open      (const char                 *addres
                                               const MpyTransportOptions  *options,
                                               GCancellable               *cancellable,
                                               GError                    **error);
+MpyTransport *mpy_transport_rfc2217_open     (const char                 *address,
+                                              const char                 *host,
+                                              guint16                     port,
+                                              const MpyTransportOptions  *options,
+                                              GCancellable               *cancellable,
+                                              GError                    **error);
+MpyTransport *mpy_transport_webrepl_open     (const char                 *address,
+                                              const char                 *host,
+                                              guint16                     port,
+                                              const MpyTransportOptions  *options,
+                                              GCancellable               *cancellable,
+                                              GError                    **error);
 
 /* TCP helpers (mpy-transport-socket.c) for socket:// and rfc2217://. The connection
  * has TCP_NODELAY set and no timeout of its own; errors are in MPY_DEVICE_ERROR. */

@@ -222,11 +222,11 @@ mpy_transport_open (const char                 *address,
     case MPY_ADDRESS_SOCKET:
       return mpy_transport_socket_open (address, host, port, options, cancellable, error);
     case MPY_ADDRESS_RFC2217:
+      return mpy_transport_rfc2217_open (address, host, port, options, cancellable, error);
     case MPY_ADDRESS_WEBREPL:
+      return mpy_transport_webrepl_open (address, host, port, options, cancellable, error);
     default:
-      g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_BAD_ADDRESS,
-                   _("This build cannot open “%s” yet"), address);
-      return NULL;
+      g_assert_not_reached ();
     }
 }
 

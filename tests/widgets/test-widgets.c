@@ -12,10 +12,12 @@
 
 #include <gtk/gtk.h>
 
+#include "mpy-damage-band.h"
 #include "mpy-dump-reader.h"
 #include "mpy-figures-panel.h"
 #include "mpy-heap-view.h"
 #include "mpy-heap-view-private.h"
+#include "mpy-legend.h"
 #include "mpy-metric.h"
 #include "mpy-renderer.h"
 
@@ -152,22 +154,36 @@ settle (void)
 }
 
 typedef struct {
-  GtkWidget   *window;
-  GtkWidget   *scrolled;
-  MpyHeapView *view;
+  GtkWidget     *window;
+  GtkWidget     *scrolled;
+  MpyHeapView   *view;
+  MpyDamageBand *band;
+  MpyLegend     *legend;
 } Canvas;
 
+/* The canvas as the window puts it together: the damage band over the scrolled view (bound
+ * to its "notice"), the legend under it (following the view). */
 static void
 canvas_open (Canvas *c,
              int     width,
              int     height)
 {
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
   c->window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (c->window), width, height);
   c->scrolled = gtk_scrolled_window_new ();
+  gtk_widget_set_vexpand (c->scrolled, TRUE);
   c->view = MPY_HEAP_VIEW (mpy_heap_view_new ());
+  c->band = MPY_DAMAGE_BAND (mpy_damage_band_new ());
+  c->legend = MPY_LEGEND (mpy_legend_new ());
+  g_object_bind_property (c->view, "notice", c->band, "text", G_BINDING_SYNC_CREATE);
+  mpy_legend_set_view (c->legend, c->view);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (c->scrolled), GTK_WIDGET (c->view));
-  gtk_window_set_child (GTK_WINDOW (c->window), c->scrolled);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (c->band));
+  gtk_box_append (GTK_BOX (box), c->scrolled);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (c->legend));
+  gtk_window_set_child (GTK_WINDOW (c->window), box);
   gtk_window_present (GTK_WINDOW (c->window));
   iterate_until (is_allocated, c->view);
   settle ();
@@ -225,15 +241,12 @@ pixels_get (Pixels *px,
   return v & 0xffffff;
 }
 
-/* Whether @rgb appears anywhere in the legend strip at the bottom of the view. */
+/* Whether @rgb appears anywhere in @px (the legend widget's pixels). */
 static gboolean
-legend_has_color (Pixels      *px,
-                  MpyHeapView *view,
-                  guint32      rgb)
+legend_has_color (Pixels  *px,
+                  guint32  rgb)
 {
-  int top = px->height - mpy_heap_view_get_legend_height (view);
-
-  for (int y = MAX (top, 0); y < px->height; y++)
+  for (int y = 0; y < px->height; y++)
     for (int x = 0; x < px->width; x++)
       if (pixels_get (px, x, y) == rgb)
         return TRUE;
@@ -310,12 +323,13 @@ test_heap_view_map_pixels (gconstpointer data)
   pixels_clear (&px);
 
   /* The legend stays visible wherever the map is scrolled, with a swatch for every kind. */
-  g_assert_cmpint (mpy_heap_view_get_legend_height (c.view), >, 0);
   gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (c.view)), 1e6);
   settle ();
-  pixels_grab (&px, GTK_WIDGET (c.view));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (c.legend)));
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (c.legend)), >, 0);
+  pixels_grab (&px, GTK_WIDGET (c.legend));
   for (guint i = 0; i < MPY_N_KINDS; i++)
-    if (!legend_has_color (&px, c.view, mpy_palette_get_kind_color (mpy_kinds[i], FALSE)))
+    if (!legend_has_color (&px, mpy_palette_get_kind_color (mpy_kinds[i], FALSE)))
       g_error ("no legend swatch for kind %c", mpy_kinds[i]);
   pixels_clear (&px);
 
@@ -404,9 +418,11 @@ test_heap_view_diff_pixels (void)
   /* The fixtures' first line has blocks that were kept, freed and are still free. */
   g_assert_cmpuint (seen[MPY_DIFF_UNCHANGED], >, 0);
   g_assert_cmpuint (seen[MPY_DIFF_FREED], >, 0);
+  pixels_clear (&px);
   /* The legend switches to the diff states. */
+  pixels_grab (&px, GTK_WIDGET (c.legend));
   for (int st = 0; st < MPY_N_DIFF_STATES; st++)
-    if (!legend_has_color (&px, c.view, mpy_palette_get_diff_color (st, FALSE)))
+    if (!legend_has_color (&px, mpy_palette_get_diff_color (st, FALSE)))
       g_error ("no legend swatch for diff state %s", mpy_diff_state_get_name (st));
   pixels_clear (&px);
 
@@ -521,7 +537,7 @@ test_heap_view_zoom_keeps_anchor (void)
 
   /* The actions zoom about the pointer when it is over the map (Xvfb may leave it there),
    * else about the centre of the view. */
-  view_h = gtk_widget_get_height (GTK_WIDGET (c.view)) - mpy_heap_view_get_legend_height (c.view);
+  view_h = gtk_widget_get_height (GTK_WIDGET (c.view));
   mpy_heap_view_get_zoom_anchor (c.view, &ax, &ay);
   g_test_message ("action anchor %g, %g", ax, ay);
   g_assert_true (block_at (c.view, ax, ay, &anchor_block));
@@ -575,7 +591,7 @@ test_heap_view_zoom_keeps_anchor (void)
     g_assert_cmpuint (block, ==, 0);
   }
 
-  /* Nothing is hit on the legend strip or outside the map. */
+  /* Nothing is hit at the bottom edge or outside the map. */
   g_assert_false (block_at (c.view, 1, gtk_widget_get_height (GTK_WIDGET (c.view)) - 2, &block));
   g_assert_false (block_at (c.view, -5, 10, &block));
 
@@ -678,7 +694,7 @@ test_heap_view_columns_refit (void)
   mpy_heap_view_get_options (c.view, &options);
   g_assert_cmpuint (options.columns, ==, 16);
   width = gtk_widget_get_width (GTK_WIDGET (c.view));
-  height = gtk_widget_get_height (GTK_WIDGET (c.view)) - mpy_heap_view_get_legend_height (c.view);
+  height = gtk_widget_get_height (GTK_WIDGET (c.view));
   rows = mpy_layout_get_n_rows (snapshot, &options);
   expected = MIN (width / 1024, height / rows);
   g_test_message ("fit at 1024 per row: %g (view %g × %g, %g rows)", mpy_heap_view_get_scale (c.view),
@@ -973,7 +989,7 @@ test_heap_view_largest_free (void)
   g_object_set (c.view, "highlight-largest-free", FALSE, NULL);
   settle ();
   pixels_grab (&px, GTK_WIDGET (c.view));
-  for (int y = 0; y < px.height - mpy_heap_view_get_legend_height (c.view); y++)
+  for (int y = 0; y < px.height; y++)
     for (int x = 0; x < px.width; x++)
       g_assert_cmphex (pixels_get (&px, x, y), !=, MPY_HEAP_VIEW_HIGHLIGHT_LIGHT);
   pixels_clear (&px);
@@ -1010,29 +1026,56 @@ test_damaged_dump (void)
   g_assert_nonnull (notice);
   g_test_message ("%s", notice);
   g_assert_nonnull (strstr (notice, mpy_snapshot_get_damage_reason (snapshot)));
-  /* The warning is one line at the top, in a strip of its own: it never covers the map, so
-   * the first row's cells show in their colours below it. */
+  /* The warning is one line in a band of its own over the canvas, bound to the view's
+   * "notice" with the whole text in its tooltip: it never covers the map, so the first row's
+   * cells show in their colours at the top of the view. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (c.band)));
+  g_assert_cmpstr (mpy_damage_band_get_text (c.band), ==, notice);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (c.band)), ==, notice);
+  {
+    graphene_point_t band_bottom, view_top;
+
+    g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (c.band)), >, 8);
+    g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (c.band)), <, 48);
+    g_assert_true (gtk_widget_compute_point (GTK_WIDGET (c.band), c.window,
+                                             &GRAPHENE_POINT_INIT (0, gtk_widget_get_height (GTK_WIDGET (c.band))),
+                                             &band_bottom));
+    g_assert_true (gtk_widget_compute_point (GTK_WIDGET (c.view), c.window,
+                                             &GRAPHENE_POINT_INIT (0, 0), &view_top));
+    g_assert_cmpfloat (band_bottom.y, <=, view_top.y);
+  }
+  pixels_grab (&px, GTK_WIDGET (c.band));
+  g_assert_cmphex (pixels_get (&px, 2, 2), !=, mpy_palette_get_background (FALSE));
+  pixels_clear (&px);
   pixels_grab (&px, GTK_WIDGET (c.view));
   {
     g_autofree char *line = first_map_line (text);
-    double ox, oy, x, y;
+    double x, y;
 
-    mpy_heap_view_get_origin (c.view, &ox, &oy);
-    g_test_message ("map origin %g, %g", ox, oy);
-    g_assert_cmpfloat (oy, >, 8);
-    g_assert_cmpfloat (oy, <, 48);
-    g_assert_cmphex (pixels_get (&px, 2, 2), !=, mpy_palette_get_kind_color (line[0], FALSE));
     for (guint col = 0; col < 4; col++)
       {
         cell_centre (c.view, col, 0, &x, &y);
         g_assert_cmphex (pixels_get (&px, (int) x, (int) y), ==,
                          mpy_palette_get_kind_color (line[col], FALSE));
       }
-    /* Over the line there is no block: the pointer there shows the whole reason instead. */
-    g_assert_false (mpy_heap_view_get_block_at (c.view, 2, 2, &(gsize) { 0 }));
   }
   pixels_clear (&px);
   canvas_close (&c);
+
+  /* A consistent dump: no band. */
+  {
+    g_autoptr(MpySnapshot) whole = mpy_dump_reader_read_one (text, -1, NULL);
+
+    canvas_open (&c, 400, 300);
+    mpy_heap_view_set_snapshot (c.view, snapshot);
+    settle ();
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (c.band)));
+    mpy_heap_view_set_snapshot (c.view, whole);
+    settle ();
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (c.band)));
+    g_assert_null (mpy_damage_band_get_text (c.band));
+    canvas_close (&c);
+  }
 
   /* A small heap in a small view: still one line, the map still shown whole under it. */
   canvas_open (&c, 300, 200);
@@ -1042,11 +1085,11 @@ test_damaged_dump (void)
   {
     double ox, oy;
     MpyRenderOptions options;
-    int view_h = gtk_widget_get_height (GTK_WIDGET (c.view)) - mpy_heap_view_get_legend_height (c.view);
+    int view_h = gtk_widget_get_height (GTK_WIDGET (c.view));
 
     mpy_heap_view_get_options (c.view, &options);
     mpy_heap_view_get_origin (c.view, &ox, &oy);
-    g_assert_cmpfloat (oy, <, 48);
+    g_assert_cmpfloat (oy, >=, 0);
     g_assert_cmpfloat (oy + mpy_layout_get_n_rows (snapshot, &options) * mpy_heap_view_get_scale (c.view),
                        <=, view_h + 1e-6);
   }
@@ -1058,6 +1101,90 @@ test_damaged_dump (void)
   g_assert_cmpstr (mpy_figures_panel_get_value_text (panel, "damage"), ==,
                    mpy_snapshot_get_damage_reason (snapshot));
   g_object_unref (panel);
+}
+
+/* Whether @rgb appears in rows [top, bottom) of a Cairo RGB24 image. */
+static gboolean
+image_has_color (cairo_surface_t *image,
+                 int              top,
+                 int              bottom,
+                 guint32          rgb)
+{
+  const guchar *data = cairo_image_surface_get_data (image);
+  int stride = cairo_image_surface_get_stride (image);
+
+  for (int y = MAX (top, 0); y < MIN (bottom, cairo_image_surface_get_height (image)); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (image); x++)
+      if ((((const guint32 *) (gconstpointer) (data + (gsize) y * stride))[x] & 0xffffff) == rgb)
+        return TRUE;
+  return FALSE;
+}
+
+/* The canvas's legend widget and the PNG's legend show the same entries of the one palette
+ * table: the same texts in the same order, the same swatch colours, painted in both. */
+static void
+test_legend_widget_matches_png (void)
+{
+  g_autoptr(MpySnapshot) before = load_fixture ("microbit-v1.0.1-after-alloc.txt");
+  g_autoptr(MpySnapshot) after = load_fixture ("microbit-v1.0.1-after-del-gc.txt");
+  g_autoptr(MpyDiff) diff = mpy_diff_new (before, after, NULL);
+  Canvas c;
+
+  canvas_open (&c, 700, 400);
+  for (guint mode = 0; mode < 3; mode++)
+    {
+      MpyRenderOptions options;
+      MpyLegendEntry entries[MPY_LEGEND_MAX_ENTRIES];
+      cairo_surface_t *png;
+      cairo_t *cr;
+      double ox, oy;
+      int w, h, map_bottom;
+      guint n;
+      Pixels px;
+
+      mpy_heap_view_set_snapshot (c.view, after);
+      if (mode == 1)
+        mpy_heap_view_set_diff (c.view, diff);
+      g_object_set (c.view, "rainbow", mode == 2, "highlight-largest-free", FALSE, NULL);
+      settle ();
+      mpy_heap_view_get_options (c.view, &options);
+
+      n = mpy_palette_get_legend (after, mode == 1 ? diff : NULL, &options, entries);
+      g_assert_cmpuint (n, ==, mode == 1 ? MPY_N_DIFF_STATES : mode == 2 ? MPY_N_KINDS - 1 : MPY_N_KINDS);
+      g_assert_cmpuint (mpy_legend_get_n_items (c.legend), ==, n);
+
+      /* The PNG, drawn by the renderer with the same options. */
+      mpy_renderer_get_size (after, mode == 1 ? diff : NULL, &options, 2, &w, &h);
+      png = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+      cr = cairo_create (png);
+      mpy_renderer_draw (cr, after, mode == 1 ? diff : NULL, &options, 2);
+      cairo_destroy (cr);
+      cairo_surface_flush (png);
+      mpy_renderer_get_map_origin (after, mode == 1 ? diff : NULL, &options, 2, &ox, &oy);
+      map_bottom = (int) (oy + mpy_layout_get_n_rows (after, &options) * 2) + 1;
+
+      pixels_grab (&px, GTK_WIDGET (c.legend));
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *text = mpy_legend_entry_get_text (&entries[i]);
+
+          g_assert_cmpstr (mpy_legend_get_item_text (c.legend, i), ==, text);
+          g_assert_cmphex (mpy_legend_get_item_color (c.legend, i), ==, entries[i].color);
+          if (!legend_has_color (&px, entries[i].color))
+            g_error ("mode %u: the legend widget has no swatch %06x for %s", mode, entries[i].color, text);
+          if (!image_has_color (png, map_bottom, h, entries[i].color))
+            g_error ("mode %u: the PNG legend has no swatch %06x for %s", mode, entries[i].color, text);
+        }
+      pixels_clear (&px);
+      cairo_surface_destroy (png);
+    }
+
+  /* The canvas's highlight adds one entry of its own, after the palette's. */
+  g_object_set (c.view, "highlight-largest-free", TRUE, NULL);
+  settle ();
+  g_assert_cmpuint (mpy_legend_get_n_items (c.legend), ==, MPY_N_KINDS);
+  g_assert_cmphex (mpy_legend_get_item_color (c.legend, MPY_N_KINDS - 1), ==, MPY_HEAP_VIEW_HIGHLIGHT_LIGHT);
+  canvas_close (&c);
 }
 
 /* ---- figures panel ---------------------------------------------------------------------- */
@@ -1374,6 +1501,7 @@ main (int   argc,
   g_test_add_func ("/widgets/heap-view/largest-free-run", test_heap_view_largest_free);
   g_test_add_func ("/widgets/heap-view/figures-only", test_heap_view_figures_only);
   g_test_add_func ("/widgets/damaged-dump-is-flagged", test_damaged_dump);
+  g_test_add_func ("/widgets/legend/same-palette-as-png", test_legend_widget_matches_png);
   g_test_add_func ("/widgets/figures-panel/header", test_figures_panel_header);
   g_test_add_func ("/widgets/figures-panel/one-row-per-figure", test_figures_panel_one_row_per_figure);
   g_test_add_func ("/widgets/figures-panel/diff-deltas", test_figures_panel_diff);

@@ -26,12 +26,13 @@ G_DECLARE_FINAL_TYPE (MpyHeapView, mpy_heap_view, MPY, HEAP_VIEW, GtkWidget)
  * "heap.zoom-in", "heap.zoom-out", "heap.zoom-reset" (1:1 = 8 px per block) and
  * "heap.zoom-fit") keeps the point under the pointer fixed; pan by dragging; hover tooltip.
  *
- * Properties: "snapshot" (MPY_TYPE_SNAPSHOT), "diff" (MPY_TYPE_DIFF), "scale" (px per block, double), "columns" (guint),
- * "rainbow", "show-free", "highlight-largest-free" (gboolean), "hovered-block" (gint64, -1 for none).
+ * Properties: "snapshot" (MPY_TYPE_SNAPSHOT), "diff" (MPY_TYPE_DIFF), "scale" (px per block,
+ * double), "columns" (guint), "rainbow", "show-free", "highlight-largest-free" (gboolean),
+ * "hovered-block" (gint64, -1 for none), "notice" (string, read-only).
  *
- * The legend is drawn by the widget itself, as a strip along its bottom edge that stays in place
- * while the map scrolls (it lists the kinds, or the diff states in diff mode). A damaged dump
- * gets a warning band over the top of the map. The palette follows the theme: a light text
+ * The view paints the map only. Its legend is an MpyLegend (whose "view" is this view) and
+ * the band that says a dump is damaged an MpyDamageBand (bind its "text" to the view's
+ * "notice"), placed around it. The palette follows the theme: a light text
  * colour selects the renderer's dark palette, so the "dark" field of the options is ignored by
  * mpy_heap_view_set_options() and reports the current choice in mpy_heap_view_get_options().
  * The zoom actions are widget actions: from outside the canvas (a header bar button, a window

@@ -1,0 +1,272 @@
+/* test-timeline.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The time dimension in core (DESIGN.md §10): named logs and board time, console context
+ * (also through session files), figure diffs, and the chart renderer. */
+
+#include <string.h>
+
+#include "mpy-diff.h"
+#include "mpy-dump-reader.h"
+#include "mpy-metric.h"
+#include "mpy-session.h"
+#include "mpy-snapshot.h"
+
+static GPtrArray *
+read_test_file (const char *dir,
+                const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *dumps = mpy_dump_reader_read_file (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (dumps);
+  return dumps;
+}
+
+static char *
+iso (GDateTime *time)
+{
+  g_assert_nonnull (time);
+  return g_date_time_format_iso8601 (time);
+}
+
+#define DUMP(a, i) ((MpySnapshot *) g_ptr_array_index ((a), (i)))
+
+/* A log printed by real MicroPython (1.29, webassembly port) running the README's log_mem(). */
+static void
+test_named_log_real (void)
+{
+  g_autoptr(GPtrArray) dumps = read_test_file ("core/data", "webassembly-named-log.txt");
+  g_autofree char *t0 = NULL, *t1 = NULL, *t2 = NULL;
+
+  g_assert_cmpuint (dumps->len, ==, 3);
+  g_assert_cmpstr (mpy_snapshot_get_label (DUMP (dumps, 0)), ==, "start");
+  g_assert_cmpstr (mpy_snapshot_get_label (DUMP (dumps, 1)), ==, "after alloc");
+  g_assert_cmpstr (mpy_snapshot_get_label (DUMP (dumps, 2)), ==, "after gc");
+
+  /* time.time_ns(): nanoseconds since 1970, in UTC */
+  t0 = iso (mpy_snapshot_get_board_time (DUMP (dumps, 0)));
+  t1 = iso (mpy_snapshot_get_board_time (DUMP (dumps, 1)));
+  t2 = iso (mpy_snapshot_get_board_time (DUMP (dumps, 2)));
+  g_assert_cmpstr (t0, ==, "2026-12-04T18:30:01.020000Z");
+  g_assert_cmpstr (t1, ==, "2026-12-04T18:30:01.033000Z");
+  g_assert_cmpstr (t2, ==, "2026-12-04T18:30:01.055000Z");
+  /* the board's time is not the capture time */
+  g_assert_null (mpy_snapshot_get_time (DUMP (dumps, 0)));
+
+  /* what the program printed between two dumps is the later one's; markers are left out */
+  g_assert_null (mpy_snapshot_get_console (DUMP (dumps, 0)));
+  g_assert_cmpstr (mpy_snapshot_get_console (DUMP (dumps, 1)), ==,
+                   "building the table\ntable has 40 rows\n");
+  g_assert_cmpstr (mpy_snapshot_get_console (DUMP (dumps, 2)), ==, "freed\n");
+
+  /* the last is mem_info() without argument, the others have maps; all consistent */
+  g_assert_true (mpy_snapshot_has_map (DUMP (dumps, 0)));
+  g_assert_false (mpy_snapshot_has_map (DUMP (dumps, 2)));
+  for (guint i = 0; i < dumps->len; i++)
+    g_assert_false (mpy_snapshot_is_damaged (DUMP (dumps, i)));
+}
+
+static void
+test_named_log_localtime (void)
+{
+  g_autoptr(GPtrArray) dumps = read_test_file ("core/data", "webassembly-named-log-localtime.txt");
+  g_autofree char *t0 = NULL;
+
+  g_assert_cmpuint (dumps->len, ==, 2);
+  /* "*** Memory info: NAME ***" */
+  g_assert_cmpstr (mpy_snapshot_get_label (DUMP (dumps, 0)), ==, "boot");
+  g_assert_cmpstr (mpy_snapshot_get_label (DUMP (dumps, 1)), ==, "with x");
+  /* a time.localtime() tuple, taken as UTC */
+  t0 = iso (mpy_snapshot_get_board_time (DUMP (dumps, 0)));
+  g_assert_cmpstr (t0, ==, "2026-12-04T18:30:07Z");
+  g_assert_cmpstr (mpy_snapshot_get_console (DUMP (dumps, 1)), ==, "x is 300\n");
+}
+
+static const char figures_dump[] =
+  "stack: 928 out of 80000\n"
+  "GC: total: 259072, used: %u, free: %u\n"
+  " No. of 1-blocks: 20, 2-blocks: 6, max blk sz: 9, max free sz: 8043\n";
+
+static char *
+figures_text (guint used)
+{
+  return g_strdup_printf (figures_dump, used, 259072 - used);
+}
+
+static void
+test_named_log_variants (void)
+{
+  g_autofree char *d1 = figures_text (1000), *d2 = figures_text (2000), *d3 = figures_text (3000);
+  g_autofree char *d4 = figures_text (4000), *d5 = figures_text (5000);
+  g_autofree char *text = g_strconcat (
+    "boot text\r\n",
+    "***Memory info:tight***\r\n", "time: 1609463914756126000 \r\n", d1, "*****\r\n",
+    "printed\n", "\n",
+    "   ***   Memory info    spaced   name   ***\n", d2, "***\n",
+    /* a marker whose time line is not a time: the name holds, the line is console */
+    "*** Memory info bad time ***\n", "time:soon\n", d3, "**********\n",
+    /* no marker: the label stays unset, a time: line alone is console */
+    "time:1609463914756126000\n", d4,
+    /* a marker with an empty name names nothing; a tuple with 9 items (the unix port) */
+    "*** Memory info ***\n", "time:(2021, 1, 1, 0, 0, 5, 4, 1, 0)\n", d5, "***\n",
+    "the end, printed after the last dump\n",
+    NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) dumps = mpy_dump_reader_read (text, -1, &error);
+  g_autofree char *t0 = NULL, *t4 = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (dumps->len, ==, 5);
+  g_assert_cmpstr (mpy_snapshot_get_label (DUMP (dumps, 0)), ==, "tight");
+  t0 = iso (mpy_snapshot_get_board_time (DUMP (dumps, 0)));
+  g_assert_cmpstr (t0, ==, "2021-01-01T01:18:34.756126Z");
+  g_assert_cmpstr (mpy_snapshot_get_console (DUMP (dumps, 0)), ==, "boot text\r\n");
+
+  g_assert_cmpstr (mpy_snapshot_get_label (DUMP (dumps, 1)), ==, "spaced   name");
+  g_assert_null (mpy_snapshot_get_board_time (DUMP (dumps, 1)));
+  g_assert_cmpstr (mpy_snapshot_get_console (DUMP (dumps, 1)), ==, "printed\n\n");
+
+  g_assert_cmpstr (mpy_snapshot_get_label (DUMP (dumps, 2)), ==, "bad time");
+  g_assert_null (mpy_snapshot_get_board_time (DUMP (dumps, 2)));
+  g_assert_cmpstr (mpy_snapshot_get_console (DUMP (dumps, 2)), ==, "time:soon\n");
+
+  g_assert_null (mpy_snapshot_get_label (DUMP (dumps, 3)));
+  g_assert_null (mpy_snapshot_get_board_time (DUMP (dumps, 3)));
+  g_assert_cmpstr (mpy_snapshot_get_console (DUMP (dumps, 3)), ==, "time:1609463914756126000\n");
+
+  g_assert_null (mpy_snapshot_get_label (DUMP (dumps, 4)));
+  t4 = iso (mpy_snapshot_get_board_time (DUMP (dumps, 4)));
+  g_assert_cmpstr (t4, ==, "2021-01-01T00:00:05Z");
+
+  /* the figures are read as without the markers */
+  {
+    guint64 used;
+
+    g_assert_true (mpy_snapshot_get_figure (DUMP (dumps, 1), MPY_FIGURE_GC_USED, &used));
+    g_assert_cmpuint (used, ==, 2000);
+  }
+
+  /* renaming keeps what the dump printed: board time and console */
+  {
+    g_autoptr(MpySnapshot) renamed = mpy_snapshot_with_label (DUMP (dumps, 0), "mine");
+
+    g_assert_cmpstr (mpy_snapshot_get_console (renamed), ==, "boot text\r\n");
+    g_assert_true (mpy_snapshot_get_board_time (renamed) == mpy_snapshot_get_board_time (DUMP (dumps, 0)));
+  }
+}
+
+/* PlanetInnovation's micropython-memory-profiler format, printed by real MicroPython. */
+static void
+test_profiler_ticks (void)
+{
+  g_autoptr(GPtrArray) dumps = read_test_file ("core/data", "webassembly-profiler-log.txt");
+  static const char *expected[] = {
+    /* clock line: ticks 34 at 18:30:07; dumps at ticks 35, 81, 129 */
+    "2026-12-04T18:30:07.001000Z", "2026-12-04T18:30:07.047000Z", "2026-12-04T18:30:07.095000Z",
+  };
+
+  g_assert_cmpuint (dumps->len, ==, 3);
+  for (guint i = 0; i < dumps->len; i++)
+    {
+      g_autofree char *t = iso (mpy_snapshot_get_board_time (DUMP (dumps, i)));
+
+      g_assert_cmpstr (t, ==, expected[i]);
+      g_assert_null (mpy_snapshot_get_label (DUMP (dumps, i)));
+    }
+  /* the @@@ lines are markers, not console */
+  g_assert_null (mpy_snapshot_get_console (DUMP (dumps, 0)));
+  g_assert_cmpstr (mpy_snapshot_get_console (DUMP (dumps, 1)), ==, "step 0 done\n");
+
+  /* ticks_ms() wraps at 2^30; without the clock line the ticks give no time */
+  {
+    g_autofree char *d = figures_text (1000);
+    g_autofree char *text = g_strdup_printf ("@@@ 1073741800 (2026, 12, 4, 10, 0, 0, 4, 338)\n"
+                                             "@@@ 1073741810\n%s@@@\n@@@ 14\n%s@@@\n", d, d);
+    g_autofree char *bare = g_strdup_printf ("@@@ 100\n%s@@@\n", d);
+    g_autoptr(GPtrArray) wrapped = mpy_dump_reader_read (text, -1, NULL);
+    g_autoptr(GPtrArray) unsynced = mpy_dump_reader_read (bare, -1, NULL);
+    g_autofree char *w0 = NULL, *w1 = NULL;
+
+    g_assert_cmpuint (wrapped->len, ==, 2);
+    w0 = iso (mpy_snapshot_get_board_time (DUMP (wrapped, 0)));
+    w1 = iso (mpy_snapshot_get_board_time (DUMP (wrapped, 1)));
+    g_assert_cmpstr (w0, ==, "2026-12-04T10:00:00.010000Z");
+    g_assert_cmpstr (w1, ==, "2026-12-04T10:00:00.038000Z");
+    g_assert_null (mpy_snapshot_get_board_time (DUMP (unsynced, 0)));
+  }
+}
+
+/* Label, board time and console survive a session file; the text round trips exactly. */
+static void
+test_session_round_trip (void)
+{
+  g_autoptr(GPtrArray) dumps = read_test_file ("core/data", "webassembly-named-log.txt");
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL, *text2 = NULL;
+  gsize length, length2;
+
+  /* console text with every byte a serial line can bring (not UTF-8, controls, quotes) */
+  {
+    MpySnapshot *noisy = mpy_snapshot_with_console (DUMP (dumps, 0),
+                                                    "\"quoted\" \\ tab\t\x1b[2J \xff\xfe bytes\r\n");
+
+    mpy_snapshot_unref (DUMP (dumps, 0));
+    g_ptr_array_index (dumps, 0) = noisy;
+  }
+  text = mpy_session_to_text (dumps, &length);
+  g_assert_nonnull (strstr (text, " board-time=2026-12-04T18:30:01.033000Z"));
+  g_assert_nonnull (strstr (text, " console=\"building the table\\ntable has 40 rows\\n\""));
+  /* still format 1: older readers skip the keys they do not know */
+  g_assert_true (g_str_has_prefix (text, "# MpyMemMap session 1\n"));
+
+  again = mpy_session_read_text (text, length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->len, ==, dumps->len);
+  for (guint i = 0; i < dumps->len; i++)
+    {
+      MpySnapshot *a = DUMP (dumps, i), *b = DUMP (again, i);
+
+      g_assert_cmpstr (mpy_snapshot_get_label (a), ==, mpy_snapshot_get_label (b));
+      g_assert_cmpstr (mpy_snapshot_get_console (a), ==, mpy_snapshot_get_console (b));
+      g_assert_true (g_date_time_equal (mpy_snapshot_get_board_time (a), mpy_snapshot_get_board_time (b)));
+    }
+  text2 = mpy_session_to_text (again, &length2);
+  g_assert_cmpmem (text, length, text2, length2);
+
+  /* a file without the new keys (an older writer) opens as before, without them */
+  {
+    g_autoptr(GRegex) re = g_regex_new (" (board-time=\\S+|console=\"([^\"\\\\]|\\\\.)*\")", 0, 0, NULL);
+    g_autofree char *old = g_regex_replace_literal (re, text, -1, 0, "", 0, NULL);
+    g_autoptr(GPtrArray) old_dumps = mpy_session_read_text (old, -1, &error);
+
+    g_assert_no_error (error);
+    g_assert_null (strstr (old, "console="));
+    g_assert_cmpuint (old_dumps->len, ==, 3);
+    g_assert_cmpstr (mpy_snapshot_get_label (DUMP (old_dumps, 1)), ==, "after alloc");
+    g_assert_null (mpy_snapshot_get_console (DUMP (old_dumps, 1)));
+    g_assert_null (mpy_snapshot_get_board_time (DUMP (old_dumps, 1)));
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/timeline/named-log/real", test_named_log_real);
+  g_test_add_func ("/timeline/named-log/localtime", test_named_log_localtime);
+  g_test_add_func ("/timeline/named-log/variants", test_named_log_variants);
+  g_test_add_func ("/timeline/named-log/profiler-ticks", test_profiler_ticks);
+  g_test_add_func ("/timeline/session/round-trip", test_session_round_trip);
+
+  return g_test_run ();
+}
