@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "mpy-application.h"
+#include "mpy-i18n.h"
 
 int
 main (int   argc,
@@ -18,8 +19,8 @@ main (int   argc,
   g_autoptr(MpyApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  /* The installed catalogues, or the build tree's when run from there (MPY_LOCALE_DIR). */
+  mpy_i18n_init ();
   textdomain (GETTEXT_PACKAGE);
 
   g_set_application_name ("MpyMemMap");

@@ -7,10 +7,9 @@
 
 #include <glib/gi18n.h>
 
-#include "mpy-device-sidebar.h"
+#include "mpy-device-sidebar-private.h"
 
 #ifdef HAVE_DEVICE
-# include "mpy-connection.h"
 # include "mpy-port-list.h"
 #endif
 
@@ -20,10 +19,8 @@ struct _MpyDeviceSidebar
 
 #ifdef HAVE_DEVICE
   MpyPortList    *ports;
-  MpyConnection  *connection;
+  MpyBoard       *board;            /* shown and driven here; the window asks it for captures */
 #endif
-  GCancellable   *op_cancellable;   /* set while an operation runs: the sidebar is busy */
-  gboolean        running;          /* the running operation is the user's statement */
 
   GtkListView    *port_view;
   GtkWidget      *port_scroller;
@@ -67,7 +64,7 @@ static const guint baud_rates[] = { 9600, 19200, 38400, 57600, 115200, 230400, 4
 static void
 update_busy (MpyDeviceSidebar *self)
 {
-  gboolean busy = self->op_cancellable != NULL;
+  gboolean busy = mpy_board_get_busy (self->board);
 
   gtk_widget_set_visible (self->progress_box, busy);
   gtk_widget_set_sensitive (self->run_button, !busy);
@@ -78,29 +75,11 @@ update_busy (MpyDeviceSidebar *self)
   if (busy)
     {
       gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-      gtk_progress_bar_set_text (self->progress_bar, _("Waiting for the board…"));
+      gtk_progress_bar_set_text (self->progress_bar,
+                                 mpy_board_get_operation (self->board) == MPY_BOARD_OPERATION_EXEC
+                                 ? _("Running…") : _("Waiting for the board…"));
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
-}
-
-/* An operation starts; Cancel cancels @cancellable (or a new one). */
-static void
-begin_operation (MpyDeviceSidebar *self,
-                 GCancellable     *cancellable)
-{
-  g_assert (self->op_cancellable == NULL);
-  self->op_cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
-  update_busy (self);
-}
-
-/* Also reached after dispose, which has dropped the cancellable and the widgets. */
-static void
-end_operation (MpyDeviceSidebar *self)
-{
-  if (self->op_cancellable == NULL)
-    return;
-  g_clear_object (&self->op_cancellable);
-  update_busy (self);
 }
 #endif
 
@@ -127,50 +106,52 @@ append_output (MpyDeviceSidebar *self,
 
 #ifdef HAVE_DEVICE
 
+/* The status line says what is known of the board: after a failed or cancelled connect it
+ * is not connected, whatever the port did. */
 static void
 update_state (MpyDeviceSidebar *self)
 {
+  MpyBoardState state = mpy_board_get_state (self->board);
+  const char *banner = mpy_board_get_banner (self->board);
+  const GError *error = mpy_board_get_error (self->board);
   const char *text = _("Not connected");
-  const char *banner = NULL;
+  const char *detail = banner;
 
-  if (self->connection != NULL)
+  switch (state)
     {
-      MpyConnectionState state = mpy_connection_get_state (self->connection);
-
-      switch (state)
-        {
-        case MPY_CONNECTION_DISCONNECTED:
-          text = _("Not connected");
-          break;
-        case MPY_CONNECTION_CONNECTING:
-          text = _("Connecting…");
-          break;
-        case MPY_CONNECTION_READY:
-          text = _("Connected, raw REPL ready");
-          break;
-        case MPY_CONNECTION_BUSY:
-          text = _("Talking to the board…");
-          break;
-        default:
-          break;
-        }
-      /* The user's statement may run for long: say so, not “Connecting…” throughout. */
-      if (self->running && state != MPY_CONNECTION_DISCONNECTED && state != MPY_CONNECTION_READY)
-        text = _("Running…");
-      /* The banner describes the board we talk to: gone once the port is closed. */
-      if (state != MPY_CONNECTION_DISCONNECTED)
-        banner = mpy_connection_get_banner (self->connection);
+    case MPY_BOARD_DISCONNECTED:
+      text = _("Not connected");
+      break;
+    case MPY_BOARD_CONNECTING:
+      text = _("Connecting…");
+      break;
+    case MPY_BOARD_READY:
+      text = _("Connected, raw REPL ready");
+      break;
+    case MPY_BOARD_BUSY:
+      text = _("Talking to the board…");
+      break;
+    case MPY_BOARD_FAILED:
+      text = _("Not connected: the last attempt failed");
+      detail = error != NULL ? error->message : NULL;
+      break;
+    default:
+      break;
     }
+  /* The user's statement may run for long: say so, not “Connecting…” throughout. */
+  if (mpy_board_get_operation (self->board) == MPY_BOARD_OPERATION_EXEC
+      && (state == MPY_BOARD_CONNECTING || state == MPY_BOARD_BUSY))
+    text = _("Running…");
 
   gtk_label_set_text (self->state_label, text);
-  gtk_label_set_text (self->banner_label, banner ? banner : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->banner_label), banner != NULL && *banner != '\0');
+  gtk_label_set_text (self->banner_label, detail ? detail : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_label), detail != NULL && *detail != '\0');
 }
 
 static void
 progress_cb (MpyDeviceSidebar *self,
              guint64           bytes,
-             MpyConnection    *connection)
+             MpyBoard         *board)
 {
   g_autofree char *size = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
   g_autofree char *text = g_strdup_printf (_("Received %s"), size);
@@ -183,101 +164,9 @@ progress_cb (MpyDeviceSidebar *self,
 static void
 exec_output_cb (MpyDeviceSidebar *self,
                 const char       *text,
-                MpyConnection    *connection)
+                MpyBoard         *board)
 {
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-
-  if (self->running)
-    append_output (self, valid, NULL);
-}
-
-static void
-close_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* Closing an idle port rarely fails; there is nothing the user could do about it then. */
-  if (!mpy_connection_close_finish (MPY_CONNECTION (object), result, &error))
-    g_debug ("Closing the port: %s", error->message);
-}
-
-static void
-drop_connection (MpyDeviceSidebar *self)
-{
-  if (self->connection == NULL)
-    return;
-
-  g_signal_handlers_disconnect_by_data (self->connection, self);
-  mpy_connection_close_async (self->connection, NULL, close_done_cb, NULL);
-  g_clear_object (&self->connection);
-  update_state (self);
-}
-
-static MpyConnection *
-ensure_connection (MpyDeviceSidebar  *self,
-                   GError           **error)
-{
-  const char *path = mpy_device_sidebar_get_path (self);
-
-  if (path == NULL || *path == '\0')
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("No port chosen: pick a board in the list or type the path of its serial port."));
-      return NULL;
-    }
-
-  if (self->connection != NULL && g_strcmp0 (mpy_connection_get_path (self->connection), path) != 0)
-    drop_connection (self);
-
-  if (self->connection == NULL)
-    {
-      self->connection = mpy_connection_new (path);
-      g_signal_connect_object (self->connection, "progress", G_CALLBACK (progress_cb),
-                               self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->connection, "exec-output", G_CALLBACK (exec_output_cb),
-                               self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->connection, "notify::state", G_CALLBACK (update_state),
-                               self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->connection, "notify::banner", G_CALLBACK (update_state),
-                               self, G_CONNECT_SWAPPED);
-    }
-
-  mpy_connection_set_baud (self->connection, mpy_device_sidebar_get_baud (self));
-  mpy_connection_set_lines (self->connection,
-                            (MpyLineMode) mpy_device_sidebar_get_dtr (self),
-                            (MpyLineMode) mpy_device_sidebar_get_rts (self));
-
-  return self->connection;
-}
-
-static void
-capture_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  MpyDeviceSidebar *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  MpySnapshot *snapshot;
-
-  end_operation (self);
-
-  snapshot = mpy_connection_capture_finish (MPY_CONNECTION (object), result, &error);
-  if (snapshot == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  /* A program of the user's was stopped by the capture: say so where the board talks. */
-  if ((mpy_snapshot_get_flags (snapshot) & MPY_SNAPSHOT_FLAG_INTERRUPTED) && self->output_view != NULL)
-    {
-      append_output (self, _("The board was running a program; it was interrupted to capture."),
-                     "error");
-      append_output (self, "\n", NULL);
-    }
-  g_task_return_pointer (task, snapshot, (GDestroyNotify) mpy_snapshot_unref);
+  append_output (self, text, NULL);
 }
 
 static void
@@ -290,11 +179,10 @@ exec_done_cb (GObject      *object,
   g_autofree char *err = NULL;
 
   /* stdout came already, piece by piece, in "exec-output". */
-  self->running = FALSE;
-  end_operation (self);
-
-  if (!mpy_connection_exec_finish (MPY_CONNECTION (object), result, NULL, &err, &error))
+  if (!mpy_board_exec_finish (MPY_BOARD (object), result, NULL, &err, &error))
     {
+      if (self->output_view == NULL)
+        return;
       append_output (self, error->message, "error");
       append_output (self, "\n", NULL);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -302,11 +190,51 @@ exec_done_cb (GObject      *object,
       return;
     }
 
-  {
-    g_autofree char *valid = g_utf8_make_valid (err, -1);
+  if (self->output_view != NULL)
+    {
+      g_autofree char *valid = g_utf8_make_valid (err, -1);
 
-    append_output (self, valid, "error");
-  }
+      append_output (self, valid, "error");
+    }
+}
+
+/* A program of the user's was stopped by the capture: say so where the board talks. */
+static void
+captured_cb (MpyDeviceSidebar *self,
+             MpySnapshot      *snapshot,
+             MpyBoard         *board)
+{
+  if ((mpy_snapshot_get_flags (snapshot) & MPY_SNAPSHOT_FLAG_INTERRUPTED) && self->output_view != NULL)
+    {
+      append_output (self, _("The board was running a program; it was interrupted to capture."),
+                     "error");
+      append_output (self, "\n", NULL);
+    }
+}
+
+/* The board's settings shown in the widgets (the window restores them on the board). */
+static void
+board_address_cb (MpyDeviceSidebar *self,
+                  GParamSpec       *pspec,
+                  MpyBoard         *board)
+{
+  mpy_device_sidebar_set_path (self, mpy_board_get_address (board));
+}
+
+static void
+board_baud_cb (MpyDeviceSidebar *self,
+               GParamSpec       *pspec,
+               MpyBoard         *board)
+{
+  mpy_device_sidebar_set_baud (self, mpy_board_get_baud (board));
+}
+
+static void
+board_lines_cb (MpyDeviceSidebar *self,
+                GParamSpec       *pspec,
+                MpyBoard         *board)
+{
+  mpy_device_sidebar_set_lines (self, mpy_board_get_dtr (board), mpy_board_get_rts (board));
 }
 
 #endif /* HAVE_DEVICE */
@@ -328,6 +256,10 @@ static void
 path_changed_cb (MpyDeviceSidebar *self,
                  GtkEntry         *entry)
 {
+#ifdef HAVE_DEVICE
+  if (self->board != NULL)
+    mpy_board_set_address (self->board, mpy_device_sidebar_get_path (self));
+#endif
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
 }
 
@@ -336,6 +268,10 @@ baud_changed_cb (MpyDeviceSidebar *self,
                  GParamSpec       *pspec,
                  GtkDropDown      *dropdown)
 {
+#ifdef HAVE_DEVICE
+  if (self->board != NULL)
+    mpy_board_set_baud (self->board, mpy_device_sidebar_get_baud (self));
+#endif
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BAUD]);
 }
 
@@ -344,6 +280,11 @@ lines_changed_cb (MpyDeviceSidebar *self,
                   GParamSpec       *pspec,
                   GtkDropDown      *dropdown)
 {
+#ifdef HAVE_DEVICE
+  if (self->board != NULL)
+    mpy_board_set_lines (self->board, (MpyLineMode) mpy_device_sidebar_get_dtr (self),
+                         (MpyLineMode) mpy_device_sidebar_get_rts (self));
+#endif
   g_object_notify_by_pspec (G_OBJECT (self),
                             properties[dropdown == self->dtr_dropdown ? PROP_DTR : PROP_RTS]);
 }
@@ -354,7 +295,7 @@ run_activate_cb (MpyDeviceSidebar *self,
 {
   const char *code = gtk_editable_get_text (GTK_EDITABLE (self->code_entry));
 
-  if (code == NULL || *code == '\0' || self->op_cancellable != NULL)
+  if (code == NULL || *code == '\0' || mpy_device_sidebar_get_busy (self))
     return;
 
   mpy_device_sidebar_run (self, code);
@@ -446,12 +387,14 @@ mpy_device_sidebar_dispose (GObject *object)
   MpyDeviceSidebar *self = (MpyDeviceSidebar *) object;
   GtkWidget *child;
 
-  if (self->op_cancellable != NULL)
-    g_cancellable_cancel (self->op_cancellable);
-  g_clear_object (&self->op_cancellable);
-
 #ifdef HAVE_DEVICE
-  drop_connection (self);
+  if (self->board != NULL)
+    {
+      /* The window's board goes with it: whatever runs is cancelled, the port closed. */
+      g_signal_handlers_disconnect_by_data (self->board, self);
+      mpy_board_disconnect (self->board);
+      g_clear_object (&self->board);
+    }
   if (self->ports != NULL)
     g_signal_handlers_disconnect_by_data (self->ports, self);
   g_clear_object (&self->ports);
@@ -613,6 +556,32 @@ mpy_device_sidebar_init (MpyDeviceSidebar *self)
     gtk_list_view_set_model (self->port_view, selection);
     g_object_unref (selection);
 
+    self->board = mpy_board_new (NULL);
+    g_signal_connect_object (self->board, "progress", G_CALLBACK (progress_cb),
+                             self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->board, "exec-output", G_CALLBACK (exec_output_cb),
+                             self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->board, "captured", G_CALLBACK (captured_cb),
+                             self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->board, "notify::state", G_CALLBACK (update_state),
+                             self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->board, "notify::banner", G_CALLBACK (update_state),
+                             self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->board, "notify::error", G_CALLBACK (update_state),
+                             self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->board, "notify::operation", G_CALLBACK (update_state),
+                             self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->board, "notify::busy", G_CALLBACK (update_busy),
+                             self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->board, "notify::address", G_CALLBACK (board_address_cb),
+                             self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->board, "notify::baud", G_CALLBACK (board_baud_cb),
+                             self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->board, "notify::dtr", G_CALLBACK (board_lines_cb),
+                             self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->board, "notify::rts", G_CALLBACK (board_lines_cb),
+                             self, G_CONNECT_SWAPPED);
+
     g_signal_connect_object (self->ports, "items-changed", G_CALLBACK (ports_changed_cb),
                              self, G_CONNECT_SWAPPED);
     ports_changed_cb (self, 0, 0, 0, G_LIST_MODEL (self->ports));
@@ -716,7 +685,11 @@ mpy_device_sidebar_get_busy (MpyDeviceSidebar *self)
 {
   g_return_val_if_fail (MPY_IS_DEVICE_SIDEBAR (self), FALSE);
 
-  return self->op_cancellable != NULL;
+#ifdef HAVE_DEVICE
+  return self->board != NULL && mpy_board_get_busy (self->board);
+#else
+  return FALSE;
+#endif
 }
 
 void
@@ -724,102 +697,48 @@ mpy_device_sidebar_cancel (MpyDeviceSidebar *self)
 {
   g_return_if_fail (MPY_IS_DEVICE_SIDEBAR (self));
 
-  if (self->op_cancellable != NULL)
+#ifdef HAVE_DEVICE
+  if (mpy_device_sidebar_get_busy (self))
     {
-      g_cancellable_cancel (self->op_cancellable);
+      mpy_board_cancel (self->board);
       gtk_progress_bar_set_text (self->progress_bar, _("Cancelling…"));
     }
-}
-
-void
-mpy_device_sidebar_capture_async (MpyDeviceSidebar       *self,
-                                  MpySidebarCaptureFlags  flags,
-                                  GCancellable           *cancellable,
-                                  GAsyncReadyCallback     callback,
-                                  gpointer                user_data)
-{
-  g_autoptr(GTask) task = NULL;
-#ifdef HAVE_DEVICE
-  g_autoptr(GError) error = NULL;
-  MpyConnection *connection;
-#endif
-
-  g_return_if_fail (MPY_IS_DEVICE_SIDEBAR (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, mpy_device_sidebar_capture_async);
-
-#ifdef HAVE_DEVICE
-  if (self->op_cancellable != NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
-                               _("The board is still busy with the previous operation: wait for it or press Cancel."));
-      return;
-    }
-
-  connection = ensure_connection (self, &error);
-  if (connection == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* The operation uses the caller's cancellable when given, so Cancel here cancels it too. */
-  begin_operation (self, cancellable);
-  mpy_connection_capture_async (connection, (MpyCaptureFlags) flags, self->op_cancellable,
-                                capture_done_cb, g_steal_pointer (&task));
-#else
-  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("This build of MpyMemMap has no device support: open or paste dumps instead."));
 #endif
 }
 
-MpySnapshot *
-mpy_device_sidebar_capture_finish (MpyDeviceSidebar  *self,
-                                   GAsyncResult      *result,
-                                   GError           **error)
+#ifdef HAVE_DEVICE
+/**
+ * mpy_device_sidebar_get_board:
+ *
+ * Returns: (transfer none): the board the sidebar shows
+ */
+MpyBoard *
+mpy_device_sidebar_get_board (MpyDeviceSidebar *self)
 {
   g_return_val_if_fail (MPY_IS_DEVICE_SIDEBAR (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return self->board;
 }
+#endif
 
 void
 mpy_device_sidebar_run (MpyDeviceSidebar *self,
                         const char       *code)
 {
 #ifdef HAVE_DEVICE
-  g_autoptr(GError) error = NULL;
   g_autofree char *echo = NULL;
-  MpyConnection *connection;
 #endif
 
   g_return_if_fail (MPY_IS_DEVICE_SIDEBAR (self));
   g_return_if_fail (code != NULL);
 
 #ifdef HAVE_DEVICE
-  if (self->op_cancellable != NULL)
+  if (mpy_device_sidebar_get_busy (self))
     return;
-
-  connection = ensure_connection (self, &error);
-  if (connection == NULL)
-    {
-      append_output (self, error->message, "error");
-      append_output (self, "\n", NULL);
-      g_signal_emit (self, signals[ERROR], 0, error);
-      return;
-    }
 
   echo = g_strdup_printf (">>> %s\n", code);
   append_output (self, echo, "input");
-
-  self->running = TRUE;
-  begin_operation (self, NULL);
-  update_state (self);
-  gtk_progress_bar_set_text (self->progress_bar, _("Running…"));
-  mpy_connection_exec_async (connection, code, self->op_cancellable,
-                             exec_done_cb, g_object_ref (self));
+  mpy_board_exec_async (self->board, code, NULL, exec_done_cb, g_object_ref (self));
 #else
   append_output (self, _("This build of MpyMemMap has no device support.\n"), "error");
 #endif
@@ -837,4 +756,12 @@ mpy_device_sidebar_dup_output (MpyDeviceSidebar *self)
   gtk_text_buffer_get_bounds (buffer, &start, &end);
 
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+GtkLabel *
+mpy_device_sidebar_get_status_label (MpyDeviceSidebar *self)
+{
+  g_return_val_if_fail (MPY_IS_DEVICE_SIDEBAR (self), NULL);
+
+  return self->state_label;
 }

@@ -9,16 +9,11 @@
 
 #include <gtk/gtk.h>
 
-#include "mpy-snapshot.h"
+#ifdef HAVE_DEVICE
+# include "mpy-board.h"
+#endif
 
 G_BEGIN_DECLS
-
-/* The same bits as MpyCaptureFlags of the device layer (which a GUI-only build lacks). */
-typedef enum {
-  MPY_SIDEBAR_CAPTURE_PLAIN      = 0,
-  MPY_SIDEBAR_CAPTURE_SOFT_RESET = 1 << 0,
-  MPY_SIDEBAR_CAPTURE_GC         = 1 << 1,
-} MpySidebarCaptureFlags;
 
 #define MPY_TYPE_DEVICE_SIDEBAR (mpy_device_sidebar_get_type ())
 G_DECLARE_FINAL_TYPE (MpyDeviceSidebar, mpy_device_sidebar, MPY, DEVICE_SIDEBAR, GtkWidget)
@@ -26,12 +21,13 @@ G_DECLARE_FINAL_TYPE (MpyDeviceSidebar, mpy_device_sidebar, MPY, DEVICE_SIDEBAR,
 /**
  * MpyDeviceSidebar:
  *
- * The board panel: live port list, a path entry for any tty, baud, connection state and
+ * The board panel: live port list, a path entry for any tty, baud, the board's state and
  * firmware banner, progress and Cancel while an operation runs, and "Run on board" with its
- * output. It owns the #MpyConnection; every operation runs on the connection's worker thread.
+ * output. It shows and drives one #MpyBoard (the window's): the widgets set the board's
+ * address, baud and lines and follow them when they change on the board.
  *
  * Properties: "path" (string), "baud" (guint), "dtr", "rts" (guint, as MpyLineMode),
- * "busy" (gboolean, read-only).
+ * "busy" (gboolean, read-only: the board runs an operation).
  * Signal "error" (GError *): an operation failed; the window shows the message.
  */
 GtkWidget   *mpy_device_sidebar_new            (void);
@@ -48,17 +44,11 @@ void         mpy_device_sidebar_set_lines      (MpyDeviceSidebar *self,
                                                 guint             dtr,
                                                 guint             rts);
 gboolean     mpy_device_sidebar_get_busy       (MpyDeviceSidebar *self);
-/* Cancels the running operation, if any. */
+/* Cancels the board's running operation, if any. */
 void         mpy_device_sidebar_cancel         (MpyDeviceSidebar *self);
-
-void         mpy_device_sidebar_capture_async  (MpyDeviceSidebar       *self,
-                                                MpySidebarCaptureFlags  flags,
-                                                GCancellable           *cancellable,
-                                                GAsyncReadyCallback     callback,
-                                                gpointer                user_data);
-MpySnapshot *mpy_device_sidebar_capture_finish (MpyDeviceSidebar  *self,
-                                                GAsyncResult      *result,
-                                                GError           **error);
+#ifdef HAVE_DEVICE
+MpyBoard    *mpy_device_sidebar_get_board      (MpyDeviceSidebar *self);
+#endif
 
 /* Runs @code on the board; output and traceback go to the sidebar's output view. */
 void         mpy_device_sidebar_run            (MpyDeviceSidebar *self,

@@ -701,7 +701,7 @@ mpy_document_delete_selected (MpyDocument *self)
     step->text = g_strdup_printf (_("“%s” deleted"),
                                   mpy_snapshot_item_get_label (g_ptr_array_index (step->items, 0)));
   else
-    step->text = g_strdup_printf (ngettext ("%u snapshot deleted", "%u snapshots deleted", n), n);
+    step->text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u snapshot deleted", "%u snapshots deleted", n), n);
 
   /* From the end, so the positions of the rest stay valid. */
   for (guint i = n; i > 0; i--)

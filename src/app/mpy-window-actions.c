@@ -21,21 +21,6 @@
 
 /* Capture ----------------------------------------------------------------------------------- */
 
-typedef struct {
-  MpyWindow   *self;
-  guint        flags;
-  gboolean     before_after;
-  MpySnapshot *before;
-} CaptureData;
-
-static void
-capture_data_free (CaptureData *data)
-{
-  g_clear_object (&data->self);
-  g_clear_pointer (&data->before, mpy_snapshot_unref);
-  g_free (data);
-}
-
 static MpySnapshot *
 label_capture (MpyWindow   *self,
                MpySnapshot *snapshot,
@@ -49,96 +34,92 @@ label_capture (MpyWindow   *self,
   return mpy_snapshot_with_label (snapshot, label);
 }
 
+#ifdef HAVE_DEVICE
+typedef struct {
+  MpyWindow       *self;
+  MpyBoardCapture  kind;
+} CaptureData;
+
+static void
+capture_data_free (CaptureData *data)
+{
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CaptureData, capture_data_free)
+
+/* The board did the sequencing; the window labels and keeps what came, even the first half
+ * of a pair whose second half failed or was cancelled (a capture is never lost). */
 static void
 capture_done_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  CaptureData *data = user_data;
+  g_autoptr(CaptureData) data = user_data;
   MpyWindow *self = data->self;
-  g_autoptr(MpySnapshot) snapshot = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) snapshots = NULL;
   g_autoptr(GPtrArray) added = NULL;
-  g_autofree char *label = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
 
-  snapshot = mpy_device_sidebar_capture_finish (MPY_DEVICE_SIDEBAR (object), result, &error);
-  if (snapshot == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        mpy_window_show_error (self, _("The capture failed"), error);
-      /* The first half of a before-and-after pair is kept: a capture is never lost. */
-      if (data->before != NULL)
-        {
-          added = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
-          g_ptr_array_add (added, g_steal_pointer (&data->before));
-          mpy_window_add_snapshots (self, added, TRUE);
-        }
-      capture_data_free (data);
-      return;
-    }
+  ok = mpy_board_capture_finish (MPY_BOARD (object), result, &snapshots, &error);
+  if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && self->device_sidebar != NULL)
+    mpy_window_show_error (self, _("The capture failed"), error);
+  if (snapshots->len == 0)
+    return;
 
-  if (data->before_after && data->before == NULL)
-    {
-      /* First half: now collect and capture again. */
-      self->n_captures = mpy_document_next_capture_number (mpy_window_get_document (self));
-      label = g_strdup_printf (_("Capture %u, before gc.collect()"), self->n_captures);
-      data->before = label_capture (self, snapshot, label);
-      if (self->device_sidebar == NULL)
-        {
-          /* The window closed meanwhile: keep the first half (it goes to the journal). */
-          added = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
-          g_ptr_array_add (added, g_steal_pointer (&data->before));
-          mpy_window_add_snapshots (self, added, FALSE);
-          capture_data_free (data);
-          return;
-        }
-      mpy_device_sidebar_capture_async (self->device_sidebar, MPY_SIDEBAR_CAPTURE_GC,
-                                        NULL, capture_done_cb, data);
-      return;
-    }
-
-  if (self->device_sidebar != NULL)
+  if (ok && self->device_sidebar != NULL)
     _mpy_window_remember_port (self);
 
   added = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
-  if (data->before != NULL)
+  self->n_captures = mpy_document_next_capture_number (mpy_window_get_document (self));
+  for (guint i = 0; i < snapshots->len; i++)
     {
-      label = g_strdup_printf (_("Capture %u, after gc.collect()"), self->n_captures);
-      g_ptr_array_add (added, g_steal_pointer (&data->before));
-    }
-  else
-    {
-      self->n_captures = mpy_document_next_capture_number (mpy_window_get_document (self));
-      if (data->flags & MPY_SIDEBAR_CAPTURE_SOFT_RESET)
+      MpySnapshot *snapshot = g_ptr_array_index (snapshots, i);
+      MpySnapshotFlags flags = mpy_snapshot_get_flags (snapshot);
+      g_autofree char *label = NULL;
+
+      if (data->kind == MPY_BOARD_CAPTURE_BEFORE_AFTER_GC)
+        label = g_strdup_printf (i == 0 ? _("Capture %u, before gc.collect()")
+                                        : _("Capture %u, after gc.collect()"), self->n_captures);
+      else if (flags & MPY_SNAPSHOT_FLAG_SOFT_RESET)
         label = g_strdup_printf (_("Capture %u, after soft reset"), self->n_captures);
-      else if (data->flags & MPY_SIDEBAR_CAPTURE_GC)
+      else if (flags & MPY_SNAPSHOT_FLAG_GC)
         label = g_strdup_printf (_("Capture %u, after gc.collect()"), self->n_captures);
       else
         label = g_strdup_printf (_("Capture %u"), self->n_captures);
+      g_ptr_array_add (added, label_capture (self, snapshot, label));
     }
-  g_ptr_array_add (added, label_capture (self, snapshot, label));
-  _mpy_window_add_captured (self, added);
 
-  capture_data_free (data);
+  /* The window closed meanwhile: keep what came (it goes to the journal), select nothing. */
+  if (self->device_sidebar == NULL)
+    mpy_window_add_snapshots (self, added, FALSE);
+  else
+    _mpy_window_add_captured (self, added);
 }
+#endif
 
-void
-_mpy_window_capture (MpyWindow *self,
-                     guint      flags,
-                     gboolean   before_after)
+static void
+capture (MpyWindow *self,
+         guint      kind)
 {
-  CaptureData *data;
+#ifdef HAVE_DEVICE
+  CaptureData *data = g_new0 (CaptureData, 1);
 
-  g_return_if_fail (MPY_IS_WINDOW (self));
-
-  data = g_new0 (CaptureData, 1);
   data->self = g_object_ref (self);
-  data->flags = flags;
-  data->before_after = before_after;
+  data->kind = (MpyBoardCapture) kind;
+  mpy_board_capture_async (mpy_device_sidebar_get_board (self->device_sidebar),
+                           data->kind, NULL, capture_done_cb, data);
+#else
+  {
+    g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                                   _("This build of MpyMemMap has no device support: open or paste dumps instead."));
 
-  mpy_device_sidebar_capture_async (self->device_sidebar,
-                                    before_after ? MPY_SIDEBAR_CAPTURE_PLAIN : flags,
-                                    NULL, capture_done_cb, data);
+    mpy_window_show_error (self, _("The capture failed"), error);
+  }
+#endif
 }
 
 static void
@@ -148,17 +129,21 @@ capture_action (GtkWidget  *widget,
 {
   MpyWindow *self = MPY_WINDOW (widget);
 
+#ifdef HAVE_DEVICE
   if (g_str_equal (action_name, "win.capture-gc"))
-    _mpy_window_capture (self, MPY_SIDEBAR_CAPTURE_GC, FALSE);
+    capture (self, MPY_BOARD_CAPTURE_GC);
   else if (g_str_equal (action_name, "win.capture-reset"))
-    _mpy_window_capture (self, MPY_SIDEBAR_CAPTURE_SOFT_RESET, FALSE);
+    capture (self, MPY_BOARD_CAPTURE_SOFT_RESET);
   else if (g_str_equal (action_name, "win.capture-before-after"))
-    _mpy_window_capture (self, MPY_SIDEBAR_CAPTURE_PLAIN, TRUE);
+    capture (self, MPY_BOARD_CAPTURE_BEFORE_AFTER_GC);
   else if (_mpy_window_has_setting (self, "gc-before-capture")
            && g_settings_get_boolean (self->settings, "gc-before-capture"))
-    _mpy_window_capture (self, MPY_SIDEBAR_CAPTURE_GC, FALSE);
+    capture (self, MPY_BOARD_CAPTURE_GC);
   else
-    _mpy_window_capture (self, MPY_SIDEBAR_CAPTURE_PLAIN, FALSE);
+    capture (self, MPY_BOARD_CAPTURE_PLAIN);
+#else
+  capture (self, 0);
+#endif
 }
 
 static void
@@ -166,7 +151,9 @@ cancel_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *param)
 {
-  mpy_device_sidebar_cancel (MPY_WINDOW (widget)->device_sidebar);
+#ifdef HAVE_DEVICE
+  mpy_board_cancel (mpy_device_sidebar_get_board (MPY_WINDOW (widget)->device_sidebar));
+#endif
 }
 
 /* Export ------------------------------------------------------------------------------------ */

@@ -222,7 +222,7 @@ open_batch_flush (OpenBatch *batch)
       if (batch->n_failed == 1)
         what = g_strdup_printf (_("Could not open “%s”"), batch->first_failed);
       else
-        what = g_strdup_printf (ngettext ("%u file could not be opened",
+        what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u file could not be opened",
                                           "%u files could not be opened",
                                           batch->n_failed),
                                 batch->n_failed);
@@ -598,12 +598,12 @@ mpy_window_offer_restore (MpyWindow *self)
   for (guint i = 0; i < drafts->len; i++)
     n_snapshots += ((MpyDocumentDraft *) g_ptr_array_index (drafts, i))->snapshots->len;
   if (drafts->len == 1)
-    message = g_strdup_printf (ngettext ("%u snapshot of an earlier run was not saved. Restore it?",
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u snapshot of an earlier run was not saved. Restore it?",
                                          "%u snapshots of an earlier run were not saved. Restore them?",
                                          n_snapshots),
                                n_snapshots);
   else
-    message = g_strdup_printf (ngettext ("%u session of an earlier run was not saved. Restore it?",
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u session of an earlier run was not saved. Restore it?",
                                          "%u sessions of an earlier run were not saved. Restore them, each in a window of its own?",
                                          drafts->len),
                                drafts->len);

@@ -62,9 +62,6 @@ struct _MpyWindow
 void      _mpy_window_class_actions_init (GtkWidgetClass *widget_class);
 void      _mpy_window_actions_init       (MpyWindow      *self);
 void      _mpy_window_update_actions     (MpyWindow      *self);
-void      _mpy_window_capture            (MpyWindow      *self,
-                                          guint           flags,
-                                          gboolean        before_after);
 
 /* mpy-window.c */
 /* Adds what a capture brought, selects and shows it, and gives the list the focus. */

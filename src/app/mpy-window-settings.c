@@ -178,12 +178,14 @@ _mpy_window_update_recent_menu (MpyWindow *self)
 void
 _mpy_window_remember_port (MpyWindow *self)
 {
+#ifdef HAVE_DEVICE
+  MpyBoard *board = mpy_device_sidebar_get_board (self->device_sidebar);
+
   if (_mpy_window_has_setting (self, "last-port"))
-    g_settings_set_string (self->settings, "last-port",
-                           mpy_device_sidebar_get_path (self->device_sidebar));
+    g_settings_set_string (self->settings, "last-port", mpy_board_get_address (board));
   if (_mpy_window_has_setting (self, "baud"))
-    g_settings_set_uint (self->settings, "baud",
-                         mpy_device_sidebar_get_baud (self->device_sidebar));
+    g_settings_set_uint (self->settings, "baud", mpy_board_get_baud (board));
+#endif
 }
 
 static const char *line_names[] = { "default", "on", "off" };

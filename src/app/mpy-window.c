@@ -111,16 +111,6 @@ clear_figures (MpyWindow  *self,
   mpy_figures_panel_set_snapshot (MPY_FIGURES_PANEL (self->figures_panel), NULL);
 }
 
-/* The diff's reason without its own "the snapshots cannot be compared: " lead, which the
- * window's sentence already says. */
-static const char *
-incompatible_reason (const GError *error)
-{
-  const char *lead = strstr (error->message, "cannot be compared: ");
-
-  return lead != NULL ? lead + strlen ("cannot be compared: ") : error->message;
-}
-
 /* The heading over the canvas; a damaged dump says so there, never shown as if whole. */
 static void
 set_title_for (MpyWindow   *self,
@@ -227,7 +217,9 @@ mpy_window_update_view (MpyWindow *self)
       title = g_strdup_printf (_("%s → %s"), item_label (first), item_label (second));
       set_title_for (self, mpy_snapshot_is_damaged (before) ? before : after, title);
 
-      diff = mpy_diff_new (before, after, &error);
+      /* The reason comes as a clause: the sentence below leads it. */
+      if (mpy_diff_check_compatible (before, after, &error))
+        diff = mpy_diff_new (before, after, &error);
       if (diff == NULL)
         {
           g_autofree char *message = NULL;
@@ -239,7 +231,7 @@ mpy_window_update_view (MpyWindow *self)
           set_figures_note (self, note);
           show_on_canvas (self, after, NULL);
           message = g_strdup_printf (_("These two snapshots cannot be compared: %s\n\nA diff needs two snapshots of the same board and heap layout. Select one to see its map."),
-                                     incompatible_reason (error));
+                                     error->message);
           set_view_message (self, MPY_VIEW_MESSAGE, message);
         }
       else

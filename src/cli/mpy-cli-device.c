@@ -250,6 +250,7 @@ mpy_cli_capture (int    argc,
   int baud = 115200;
   double timeout = 10.0;
   double exec_timeout = 0.0;
+  g_autofree char *raw_paste = NULL;
   MpyCaptureFlags flags = MPY_CAPTURE_NONE;
   int status = EXIT_OK;
   const GOptionEntry entries[] = {
@@ -262,6 +263,7 @@ mpy_cli_capture (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the capture's stats object, as `stats --json`", NULL },
     { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout, "Seconds to reach the raw REPL (default 10)", "S" },
     { "exec-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &exec_timeout, "Seconds each --exec may run (default: no limit)", "S" },
+    { "raw-paste", 0, 0, G_OPTION_ARG_STRING, &raw_paste, "auto (default: where the firmware takes it) or off (plain raw mode only)", "MODE" },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, "Read the WebREPL password from FILE (else $MPYMEMMAP_PASSWORD)", "FILE" },
     { NULL }
   };
@@ -299,6 +301,8 @@ mpy_cli_capture (int    argc,
     return usage (context, "--exec-timeout must be between 1 and 86400 seconds (or 0 for no "
                   "limit), not %g", exec_timeout);
 
+  if (raw_paste != NULL && g_strcmp0 (raw_paste, "auto") != 0 && g_strcmp0 (raw_paste, "off") != 0)
+    return usage (context, "--raw-paste must be auto or off, not “%s”", raw_paste);
   if (!mpy_address_parse (port, NULL, NULL, NULL, &error))
     return usage (context, "%s", error->message);
   if (password_file != NULL)
@@ -335,6 +339,8 @@ mpy_cli_capture (int    argc,
   mpy_connection_set_password (conn, password);
   mpy_connection_set_connect_timeout (conn, (guint) (timeout * 1000));
   mpy_connection_set_exec_timeout (conn, (guint) (exec_timeout * 1000));
+  if (g_strcmp0 (raw_paste, "off") == 0)
+    mpy_connection_set_raw_paste (conn, MPY_RAW_PASTE_OFF);
   /* The board's output is the user's: on stdout as it arrives, unless stdout carries JSON. */
   g_signal_connect (conn, "exec-output", G_CALLBACK (print_exec_output), json ? stderr : stdout);
 
@@ -400,11 +406,14 @@ mpy_cli_capture (int    argc,
 
   if (mpy_snapshot_is_damaged (snapshot))
     {
-      /* Kept (and written with -o), but the caller must know it is not whole. */
+      /* Kept (and written with -o), but the caller must know it is not whole, and why. */
+      const char *reason = mpy_snapshot_get_damage_reason (snapshot);
       g_autofree char *message =
-        g_strdup_printf ("the dump is damaged even after a retry (%s): serial data was lost; "
-                         "check the cable and capture again",
-                         mpy_snapshot_get_damage_reason (snapshot));
+        g_str_has_prefix (reason, "text printed by the board's program")
+        ? g_strdup_printf ("the dump is damaged even after a retry (%s): stop the program "
+                           "that prints, then capture again", reason)
+        : g_strdup_printf ("the dump is damaged even after a retry (%s): serial data was lost; "
+                           "check the cable and capture again", reason);
       status = fail (message);
     }
 

@@ -16,10 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mpy-chart-renderer.h"
 #include "mpy-cli-device.h"
 #include "mpy-cli-json.h"
 #include "mpy-cli-text.h"
+#include "mpy-cli-timeline.h"
 #include "mpy-diff.h"
+#include "mpy-i18n.h"
 #include "mpy-dump-reader.h"
 #include "mpy-metric.h"
 #include "mpy-renderer.h"
@@ -219,6 +222,14 @@ load_dump_ref (const char *arg)
   }
 }
 
+/* Why two dumps have no block diff: mpy_diff_new_best() gives it as a clause, which the
+ * messages around it lead. */
+static const char *
+no_block_diff_reason (GError *error)
+{
+  return describe_error (error);
+}
+
 /* The diff from @before (named @before_arg) to @after; prints the message and returns NULL
  * when the two cannot be compared. */
 static MpyDiff *
@@ -228,16 +239,16 @@ compare_dumps (MpySnapshot *before,
                const char  *after_arg)
 {
   g_autoptr(GError) error = NULL;
-  MpyDiff *diff = mpy_diff_new (before, after, &error);
+  MpyDiff *diff = NULL;
 
+  /* The reason comes as a clause; the message leads it with the files' names. */
+  if (mpy_diff_check_compatible (before, after, &error))
+    diff = mpy_diff_new (before, after, &error);
   if (diff == NULL)
     {
-      static const char redundant[] = "the snapshots cannot be compared: ";
-      const char *reason = describe_error (error);
-
-      if (g_str_has_prefix (reason, redundant))
-        reason += strlen (redundant);
-      fail ("%s (before) and %s (after) cannot be compared: %s", before_arg, after_arg, reason);
+      g_prefix_error (&error, "%s (before) and %s (after) cannot be compared: ",
+                      before_arg, after_arg);
+      fail ("%s", describe_error (error));
     }
   return diff;
 }
@@ -500,7 +511,8 @@ add_dump_ref (JsonBuilder *builder,
 static void
 print_diff_json (MpyDiff    *diff,
                  const char *arg_a,
-                 const char *arg_b)
+                 const char *arg_b,
+                 GError     *why)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -508,6 +520,23 @@ print_diff_json (MpyDiff    *diff,
   json_builder_begin_object (builder);
   add_dump_ref (builder, "before", arg_a);
   add_dump_ref (builder, "after", arg_b);
+
+  /* A figure diff (no map, or maps of different layouts): the deltas only, and why. */
+  json_builder_set_member_name (builder, "figures_only");
+  json_builder_add_boolean_value (builder, !mpy_diff_has_blocks (diff));
+  json_builder_set_member_name (builder, "no_block_diff_reason");
+  if (why != NULL)
+    json_builder_add_string_value (builder, no_block_diff_reason (why));
+  else
+    json_builder_add_null_value (builder);
+  if (!mpy_diff_has_blocks (diff))
+    {
+      json_builder_set_member_name (builder, "blocks");
+      json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "objects");
+      json_builder_add_null_value (builder);
+      goto deltas;
+    }
 
   json_builder_set_member_name (builder, "blocks");
   json_builder_begin_object (builder);
@@ -528,6 +557,7 @@ print_diff_json (MpyDiff    *diff,
   json_builder_add_int_value (builder, (gint64) mpy_diff_get_objects_kept (diff));
   json_builder_end_object (builder);
 
+deltas:
   json_builder_set_member_name (builder, "deltas");
   json_builder_begin_object (builder);
   mpy_cli_add_metric_deltas (builder, diff);
@@ -541,7 +571,8 @@ print_diff_json (MpyDiff    *diff,
 static void
 print_diff_text (MpyDiff    *diff,
                  const char *arg_a,
-                 const char *arg_b)
+                 const char *arg_b,
+                 GError     *why)
 {
   MpySnapshot *before = mpy_diff_get_before (diff);
   MpySnapshot *after = mpy_diff_get_after (diff);
@@ -551,14 +582,20 @@ print_diff_text (MpyDiff    *diff,
   mpy_stats_compute (after, &sb);
 
   printf ("%s (after) vs %s (before)\n", arg_b, arg_a);
-  printf ("  %-12s %" G_GSIZE_FORMAT " allocated, %" G_GSIZE_FORMAT " freed, %" G_GSIZE_FORMAT
-          " changed, %" G_GSIZE_FORMAT " unchanged (%" G_GSIZE_FORMAT " free in both)\n", "Blocks",
-          mpy_diff_count_blocks (diff, MPY_DIFF_ALLOCATED), mpy_diff_count_blocks (diff, MPY_DIFF_FREED),
-          mpy_diff_count_blocks (diff, MPY_DIFF_CHANGED), mpy_diff_count_blocks (diff, MPY_DIFF_UNCHANGED),
-          mpy_diff_count_blocks (diff, MPY_DIFF_FREE));
-  printf ("  %-12s %" G_GSIZE_FORMAT " new, %" G_GSIZE_FORMAT " freed, %" G_GSIZE_FORMAT " kept\n",
-          "Objects", mpy_diff_get_objects_new (diff), mpy_diff_get_objects_freed (diff),
-          mpy_diff_get_objects_kept (diff));
+  if (!mpy_diff_has_blocks (diff))
+    printf ("  %-12s not compared (only the figures are): %s\n", "Blocks",
+            why != NULL ? no_block_diff_reason (why) : "no block diff");
+  else
+    {
+      printf ("  %-12s %" G_GSIZE_FORMAT " allocated, %" G_GSIZE_FORMAT " freed, %" G_GSIZE_FORMAT
+              " changed, %" G_GSIZE_FORMAT " unchanged (%" G_GSIZE_FORMAT " free in both)\n", "Blocks",
+              mpy_diff_count_blocks (diff, MPY_DIFF_ALLOCATED), mpy_diff_count_blocks (diff, MPY_DIFF_FREED),
+              mpy_diff_count_blocks (diff, MPY_DIFF_CHANGED), mpy_diff_count_blocks (diff, MPY_DIFF_UNCHANGED),
+              mpy_diff_count_blocks (diff, MPY_DIFF_FREE));
+      printf ("  %-12s %" G_GSIZE_FORMAT " new, %" G_GSIZE_FORMAT " freed, %" G_GSIZE_FORMAT " kept\n",
+              "Objects", mpy_diff_get_objects_new (diff), mpy_diff_get_objects_freed (diff),
+              mpy_diff_get_objects_kept (diff));
+    }
   printf ("\n  %-26s %12s %12s %12s\n", "Figure", "before", "after", "delta");
   for (guint m = 0; m < MPY_N_METRICS; m++)
     {
@@ -591,12 +628,15 @@ cmd_diff (int    argc,
     "A B — compare dump B (after) with dump A (before)", entries,
     "Counts the blocks allocated, freed, changed (another object) and unchanged from A to B,\n"
     "the objects new, freed and kept, and the change of every figure (B − A).\n"
-    "Both dumps must come from the same heap layout (same areas and block size).",
+    "Blocks and objects are compared when both dumps have maps of the same heap layout (same\n"
+    "areas and block size); otherwise (mem_info() without argument, another board or heap\n"
+    "size) only the figures are, and the output says why.",
     index_help);
   g_autoptr(GError) error = NULL;
   g_autoptr(MpySnapshot) a = NULL;
   g_autoptr(MpySnapshot) b = NULL;
   g_autoptr(MpyDiff) diff = NULL;
+  g_autoptr(GError) why = NULL;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
@@ -610,14 +650,13 @@ cmd_diff (int    argc,
   if (b == NULL)
     return EXIT_INPUT;
 
-  diff = compare_dumps (a, b, args[0], args[1]);
-  if (diff == NULL)
-    return EXIT_INPUT;
+  /* Dumps without maps, or maps of different layouts, compare by their figures. */
+  diff = mpy_diff_new_best (a, b, &why);
 
   if (json)
-    print_diff_json (diff, args[0], args[1]);
+    print_diff_json (diff, args[0], args[1], why);
   else
-    print_diff_text (diff, args[0], args[1]);
+    print_diff_text (diff, args[0], args[1], why);
   return EXIT_OK;
 }
 
@@ -712,6 +751,189 @@ cmd_render (int    argc,
 }
 
 /* ------------------------------------------------------------------------------------------
+ * timeline
+ */
+
+/* "max_free,fragmentation" → the chart's series; FALSE with a usage message. */
+static gboolean
+parse_series (const char      *text,
+              MpyChartOptions *options,
+              char           **message)
+{
+  g_auto(GStrv) keys = g_strsplit (text, ",", -1);
+
+  options->n_series = 0;
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      MpyMetric metric;
+
+      g_strstrip (keys[i]);
+      if (*keys[i] == '\0')
+        continue;
+      if (!mpy_metric_from_key (keys[i], &metric))
+        {
+          *message = g_strdup_printf ("--series: “%s” is not a figure key (see `stats --help`)", keys[i]);
+          return FALSE;
+        }
+      if (options->n_series == MPY_CHART_MAX_SERIES)
+        {
+          *message = g_strdup_printf ("--series: at most %d series", MPY_CHART_MAX_SERIES);
+          return FALSE;
+        }
+      options->series[options->n_series++] = metric;
+    }
+  return TRUE;
+}
+
+static void
+print_timeline_text (JsonObject *row)
+{
+  const char *label = json_object_get_string_member_with_default (row, "label", NULL);
+  const char *time = json_object_get_string_member_with_default (row, "time", NULL);
+  const char *file = json_object_get_string_member_with_default (row, "file", "");
+  g_autofree char *base = g_path_get_basename (file);
+  g_autofree char *name = g_strdup_printf ("%s:%" G_GINT64_FORMAT, base,
+                                           json_object_get_int_member (row, "index"));
+  static const char *columns[] = { "gc_used", "gc_free", "max_free", "fragmentation" };
+
+  printf ("%-28s %-20s %-27s", name, label != NULL ? label : "-", time != NULL ? time : "-");
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    {
+      JsonNode *node = json_object_get_member (row, columns[c]);
+      g_autofree char *cell = NULL;
+      MpyMetric metric;
+
+      mpy_metric_from_key (columns[c], &metric);
+      cell = node == NULL || JSON_NODE_HOLDS_NULL (node) ? g_strdup ("-")
+             : mpy_metric_format_number (metric, json_node_get_double (node));
+      printf (" %10s", cell);
+    }
+  printf ("\n");
+}
+
+static int
+cmd_timeline (int    argc,
+              char **argv)
+{
+  gboolean csv = FALSE, json = FALSE, dark = FALSE;
+  g_autofree char *output = NULL;
+  g_autofree char *series = NULL;
+  g_autofree char *x_axis = NULL;
+  int width = 800, height = 400;
+  g_auto(GStrv) files = NULL;
+  GOptionEntry entries[] = {
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV: a header row of the keys, then one row per dump", NULL },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON array, one object per dump", NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Draw the chart into this PNG file", "CHART.png" },
+    { "series", 0, 0, G_OPTION_ARG_STRING, &series,
+      "The chart's lines: figure keys, comma-separated (default max_free,fragmentation)", "KEY,…" },
+    { "x", 0, 0, G_OPTION_ARG_STRING, &x_axis,
+      "The chart's x axis: time or index (default time when every dump has one)", "time|index" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &width, "Chart width in px (default 800)", "PX" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &height, "Chart height in px (default 400)", "PX" },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Use the dark palette for the chart", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = command_context (
+    "FILE… — the figures of every dump over time", entries,
+    "Lists every dump of every FILE in order, one row each: file, index, label, time (the\n"
+    "board's time when a named log gave it, else the capture time), board_time, capture_time,\n"
+    "every figure (the keys of `stats --json`), has_map and damaged. With -o, draws the\n"
+    "figures over the dumps: heap used and free as a stacked area, and a line per --series.",
+    "A figure a dump lacks is null in JSON and empty in CSV. Named logs give each dump its\n"
+    "name and the board's time: see README.md, “Logging from your program”.\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  g_autoptr(JsonArray) rows = json_array_new ();
+  MpyChartOptions chart = MPY_CHART_OPTIONS_INIT;
+  gboolean times_known = TRUE;
+  int status = EXIT_OK;
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+  if (files == NULL || files[0] == NULL)
+    return usage_error ("give at least one FILE");
+  if (csv && json)
+    return usage_error ("give --csv or --json, not both");
+  if (output != NULL && *output == '\0')
+    return usage_error ("give the PNG file to write with -o CHART.png");
+  if (width < 64 || width > 16384 || height < 64 || height > 16384)
+    return usage_error ("--width and --height must be between 64 and 16384 px");
+  if (x_axis != NULL && !g_str_equal (x_axis, "time") && !g_str_equal (x_axis, "index"))
+    return usage_error ("--x must be time or index, not “%s”", x_axis);
+  if (series != NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (!parse_series (series, &chart, &message))
+        return usage_error ("%s", message);
+    }
+
+  for (guint f = 0; files[f] != NULL; f++)
+    {
+      g_autoptr(GPtrArray) dumps = NULL;
+      g_autoptr(GError) read_error = NULL;
+
+      dumps = read_dumps (files[f], &read_error);
+      if (dumps == NULL)
+        {
+          fail_file (files[f], read_error);
+          status = EXIT_INPUT;
+          continue;
+        }
+      for (guint i = 0; i < dumps->len; i++)
+        {
+          MpySnapshot *snapshot = g_ptr_array_index (dumps, i);
+
+          json_array_add_object_element (rows, mpy_cli_timeline_row (snapshot, files[f], i));
+          g_ptr_array_add (all, mpy_snapshot_ref (snapshot));
+          if (mpy_snapshot_get_board_time (snapshot) == NULL && mpy_snapshot_get_time (snapshot) == NULL)
+            times_known = FALSE;
+        }
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+
+      json_node_set_array (root, rows);
+      mpy_cli_print_json (root);
+    }
+  else if (csv)
+    {
+      mpy_cli_timeline_print_csv_header (stdout);
+      for (guint i = 0; i < json_array_get_length (rows); i++)
+        mpy_cli_timeline_print_csv_row (stdout, json_array_get_object_element (rows, i));
+    }
+  else if (output == NULL)
+    {
+      printf ("%-28s %-20s %-27s %10s %10s %10s %10s\n", "Dump", "label", "time", "used", "free",
+              "max_free", "frag");
+      for (guint i = 0; i < json_array_get_length (rows); i++)
+        print_timeline_text (json_array_get_object_element (rows, i));
+    }
+
+  if (output != NULL && all->len > 0)
+    {
+      chart.dark = dark;
+      chart.x_axis = x_axis != NULL ? (g_str_equal (x_axis, "time") ? MPY_CHART_X_TIME : MPY_CHART_X_INDEX)
+                                    : (times_known ? MPY_CHART_X_TIME : MPY_CHART_X_INDEX);
+      if (chart.x_axis == MPY_CHART_X_TIME && !times_known)
+        fprintf (stderr, "%s: warning: not every dump has a time; the chart's x axis is the index\n",
+                 g_get_prgname ());
+      if (!mpy_chart_write_png (all, &chart, width, height, output, &error))
+        {
+          g_autofree char *message = name_target_not_temp (describe_error (error), output);
+
+          fail ("%s: %s", output, message);
+          return EXIT_INPUT;
+        }
+    }
+  return status;
+}
+
+/* ------------------------------------------------------------------------------------------
  * main
  */
 
@@ -725,6 +947,8 @@ static const Command commands[] = {
   { "stats",   cmd_stats,       "stats [--json] FILE…              figures and statistics of every dump" },
   { "diff",    cmd_diff,        "diff [--json] A B                 compare dump B (after) with dump A (before)" },
   { "render",  cmd_render,      "render FILE[:N] -o OUT.png […]    draw a dump or a diff as a PNG" },
+  { "timeline", cmd_timeline,   "timeline [--csv|--json] [-o CHART.png] FILE…\n"
+    "                                    every dump's figures over time, and their chart" },
   { "ports",   mpy_cli_ports,   "ports                             list serial ports and likely boards" },
   { "capture", mpy_cli_capture, "capture PORT […]                  capture a dump from a board" },
 };
@@ -737,8 +961,9 @@ print_usage (FILE *out)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %s\n", commands[i].summary);
   fprintf (out, "\n%s\n“%s COMMAND --help” describes a command’s options.\n"
-                "Exit status: 0 success, 1 bad input (unreadable file, no such dump, incompatible\n"
-                "diff, device failure), 2 usage error.\n", index_help, prgname);
+                "Exit status: 0 success, 1 bad input (unreadable file, no such dump, render\n"
+                "--diff-with of dumps that cannot be compared block by block, device failure),\n"
+                "2 usage error. `diff` of such dumps compares their figures and exits 0.\n", index_help, prgname);
 }
 
 int
@@ -749,9 +974,8 @@ main (int    argc,
   /* Control characters from boards and files are shown, not obeyed (mpy-cli-text.c). */
   mpy_cli_text_install ();
   atexit (mpy_cli_text_finish);
-  /* The core's messages (session and reader errors) are translated. */
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  /* The core's and device's messages are translated (from the build tree when run there). */
+  mpy_i18n_init ();
 
   if (argc < 2)
     {

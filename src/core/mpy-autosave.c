@@ -53,8 +53,7 @@ struct _MpyAutosave
   GObject parent_instance;
 
   char *path;
-  GThread *thread;
-  GAsyncQueue *queue;
+  GThreadPool *pool;       /* one exclusive thread: all file work, in call order */
   GMainContext *context;
   Shared *shared;
 
@@ -297,53 +296,46 @@ do_clear (MpyAutosave *self)
     }
 }
 
-static gpointer
-worker (gpointer data)
+/* The pool's function: its one exclusive thread runs the jobs in the order queued. */
+static void
+run_job (gpointer data,
+         gpointer user_data)
 {
-  MpyAutosave *self = data;
+  Job *job = data;
+  MpyAutosave *self = user_data;
 
-  for (;;)
+  switch (job->kind)
     {
-      Job *job = g_async_queue_pop (self->queue);
-      gboolean quit = job->kind == JOB_QUIT;
-
-      switch (job->kind)
-        {
-        case JOB_ADD:
-          do_add (self, job->snapshot);
-          break;
-        case JOB_REPLACE:
-          do_replace (self, job->snapshots);
-          break;
-        case JOB_CLEAR:
-          do_clear (self);
-          break;
-        case JOB_FLUSH:
-          g_mutex_lock (job->mutex);
-          *job->done = TRUE;
-          g_cond_signal (job->cond);
-          g_mutex_unlock (job->mutex);
-          break;
-        case JOB_QUIT:
-          close_journal (self);
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-
-      job_free (job);
-      if (quit)
-        break;
+    case JOB_ADD:
+      do_add (self, job->snapshot);
+      break;
+    case JOB_REPLACE:
+      do_replace (self, job->snapshots);
+      break;
+    case JOB_CLEAR:
+      do_clear (self);
+      break;
+    case JOB_FLUSH:
+      g_mutex_lock (job->mutex);
+      *job->done = TRUE;
+      g_cond_signal (job->cond);
+      g_mutex_unlock (job->mutex);
+      break;
+    case JOB_QUIT:
+      close_journal (self);
+      break;
+    default:
+      g_assert_not_reached ();
     }
 
-  return NULL;
+  job_free (job);
 }
 
 static void
 push_job (MpyAutosave *self,
           Job         *job)
 {
-  g_async_queue_push (self->queue, job);
+  g_thread_pool_push (self->pool, job, NULL);
 }
 
 static void
@@ -358,8 +350,9 @@ mpy_autosave_constructed (GObject *object)
 
   self->context = g_main_context_ref_thread_default ();
   self->shared = shared_new (self);
-  self->queue = g_async_queue_new ();
-  self->thread = g_thread_new ("mpy-autosave", worker, self);
+  /* Exclusive: the thread is the pool's alone for the object's life. */
+  self->pool = g_thread_pool_new (run_job, self, 1, TRUE, NULL);
+  g_assert (self->pool != NULL);
 }
 
 static void
@@ -368,13 +361,13 @@ mpy_autosave_dispose (GObject *object)
   MpyAutosave *self = MPY_AUTOSAVE (object);
 
   /* Everything queued is written before the object goes. */
-  if (self->thread != NULL)
+  if (self->pool != NULL)
     {
       Job *job = g_new0 (Job, 1);
 
       job->kind = JOB_QUIT;
       push_job (self, job);
-      g_thread_join (g_steal_pointer (&self->thread));
+      g_thread_pool_free (g_steal_pointer (&self->pool), FALSE, TRUE);
     }
 
   G_OBJECT_CLASS (mpy_autosave_parent_class)->dispose (object);
@@ -385,7 +378,6 @@ mpy_autosave_finalize (GObject *object)
 {
   MpyAutosave *self = MPY_AUTOSAVE (object);
 
-  g_clear_pointer (&self->queue, g_async_queue_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->shared, shared_unref);
   g_clear_pointer (&self->path, g_free);

@@ -5,6 +5,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gi18n-lib.h>
+
 #include "mpy-diff.h"
 #include "mpy-snapshot-private.h"
 #include "mpy-stats.h"
@@ -24,6 +26,7 @@ struct _MpyDiff
   gsize        objects_new;
   gsize        objects_freed;
   gsize        objects_kept;
+  gboolean     has_blocks;
 };
 
 #define HIGH_BITS G_GUINT64_CONSTANT (0x8080808080808080)
@@ -62,26 +65,42 @@ diff_clear (MpyDiff *self)
   g_clear_pointer (&self->states, g_free);
 }
 
-static gboolean
-check_compatible (MpySnapshot  *before,
-                  MpySnapshot  *after,
-                  GError      **error)
+/**
+ * mpy_diff_check_compatible:
+ * @before: the earlier snapshot
+ * @after: the later snapshot
+ * @error: the reason when they cannot be compared, in the words of a clause
+ *   ("their blocks are 16 and 8 bytes (…)"), for the caller to lead with its own words
+ *   (g_prefix_error())
+ *
+ * Returns: whether mpy_diff_new() can compare the two block by block
+ */
+gboolean
+mpy_diff_check_compatible (MpySnapshot  *before,
+                           MpySnapshot  *after,
+                           GError      **error)
 {
   guint n_areas;
 
+  g_return_val_if_fail (before != NULL, FALSE);
+  g_return_val_if_fail (after != NULL, FALSE);
+
   if (!mpy_snapshot_has_map (before) || !mpy_snapshot_has_map (after))
     {
-      g_set_error (error, MPY_DIFF_ERROR, MPY_DIFF_ERROR_NO_MAP,
-                   "the %s snapshot has no block map (it was captured with mem_info() "
-                   "without an argument); capture with mem_info(1) to compare maps",
-                   mpy_snapshot_has_map (before) ? "second" : "first");
+      g_set_error_literal (error, MPY_DIFF_ERROR, MPY_DIFF_ERROR_NO_MAP,
+                           mpy_snapshot_has_map (before)
+                           ? _("the second snapshot has no block map (it was captured with "
+                               "mem_info() without an argument); capture with mem_info(1) to "
+                               "compare maps")
+                           : _("the first snapshot has no block map (it was captured with "
+                               "mem_info() without an argument); capture with mem_info(1) to "
+                               "compare maps"));
       return FALSE;
     }
   if (mpy_snapshot_get_bytes_per_block (before) != mpy_snapshot_get_bytes_per_block (after))
     {
       g_set_error (error, MPY_DIFF_ERROR, MPY_DIFF_ERROR_INCOMPATIBLE,
-                   "the snapshots cannot be compared: their blocks are %u and %u bytes "
-                   "(different boards or firmware)",
+                   _("their blocks are %u and %u bytes (different boards or firmware)"),
                    mpy_snapshot_get_bytes_per_block (before),
                    mpy_snapshot_get_bytes_per_block (after));
       return FALSE;
@@ -90,8 +109,8 @@ check_compatible (MpySnapshot  *before,
   if (n_areas != mpy_snapshot_get_n_areas (after))
     {
       g_set_error (error, MPY_DIFF_ERROR, MPY_DIFF_ERROR_INCOMPATIBLE,
-                   "the snapshots cannot be compared: one heap has %u areas, the other %u "
-                   "(different boards, or the heap grew in between)",
+                   _("one heap has %u areas, the other %u (different boards, or the heap "
+                     "grew in between)"),
                    n_areas, mpy_snapshot_get_n_areas (after));
       return FALSE;
     }
@@ -102,11 +121,14 @@ check_compatible (MpySnapshot  *before,
 
       if (x->n_blocks != y->n_blocks || x->base != y->base)
         {
+          /* (The addresses are formatted apart: a macro in a message hides it from xgettext.) */
+          g_autofree char *x_base = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", x->base);
+          g_autofree char *y_base = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", y->base);
+
           g_set_error (error, MPY_DIFF_ERROR, MPY_DIFF_ERROR_INCOMPATIBLE,
-                       "the snapshots cannot be compared: heap area %u is %zu blocks from "
-                       "0x%" G_GINT64_MODIFIER "x in one and %zu blocks from 0x%"
-                       G_GINT64_MODIFIER "x in the other (different boards or heap sizes)",
-                       a + 1, x->n_blocks, x->base, y->n_blocks, y->base);
+                       _("heap area %u is %zu blocks from %s in one and %zu blocks from %s in "
+                         "the other (different boards or heap sizes)"),
+                       a + 1, x->n_blocks, x_base, y->n_blocks, y_base);
           return FALSE;
         }
     }
@@ -139,12 +161,17 @@ mpy_diff_new (MpySnapshot  *before,
   g_return_val_if_fail (after != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_compatible (before, after, error))
-    return NULL;
+  if (!mpy_diff_check_compatible (before, after, error))
+    {
+      if (error != NULL && g_error_matches (*error, MPY_DIFF_ERROR, MPY_DIFF_ERROR_INCOMPATIBLE))
+        g_prefix_error (error, _("the snapshots cannot be compared: "));
+      return NULL;
+    }
 
   self = g_atomic_rc_box_new0 (MpyDiff);
   self->before = mpy_snapshot_ref (before);
   self->after = mpy_snapshot_ref (after);
+  self->has_blocks = TRUE;
   self->n_blocks = mpy_snapshot_get_n_blocks (after);
   self->states = g_malloc (MAX (self->n_blocks, 1));
   kb = mpy_snapshot_get_kinds (before);
@@ -244,6 +271,71 @@ mpy_diff_new (MpySnapshot  *before,
   self->objects_freed = stats_before.n_objects - kept;
   self->objects_new = stats_after.n_objects - kept;
   return self;
+}
+
+/**
+ * mpy_diff_new_figures:
+ * @before: the earlier snapshot
+ * @after: the later snapshot
+ *
+ * Compares the figures of two snapshots that need not have maps or the same layout
+ * (the notebook's `map_3 - map_1` of two mem_info() dumps): mpy_metric_get_delta() and
+ * mpy_diff_get_figure_delta() give the deltas; there are no block states.
+ *
+ * Returns: (transfer full): a figure diff
+ */
+MpyDiff *
+mpy_diff_new_figures (MpySnapshot *before,
+                      MpySnapshot *after)
+{
+  MpyDiff *self;
+
+  g_return_val_if_fail (before != NULL, NULL);
+  g_return_val_if_fail (after != NULL, NULL);
+
+  self = g_atomic_rc_box_new0 (MpyDiff);
+  self->before = mpy_snapshot_ref (before);
+  self->after = mpy_snapshot_ref (after);
+  return self;
+}
+
+/**
+ * mpy_diff_new_best:
+ * @before: the earlier snapshot
+ * @after: the later snapshot
+ * @why: (optional): return location for the reason there is no block diff
+ *
+ * Returns: (transfer full): the block diff of the two, or when they cannot be compared
+ *   block by block (no map, different layouts) their figure diff, with @why set to the
+ *   reason as a clause (see mpy_diff_check_compatible()).
+ */
+MpyDiff *
+mpy_diff_new_best (MpySnapshot  *before,
+                   MpySnapshot  *after,
+                   GError      **why)
+{
+  MpyDiff *diff;
+
+  g_return_val_if_fail (why == NULL || *why == NULL, NULL);
+
+  if (!mpy_diff_check_compatible (before, after, why))
+    return mpy_diff_new_figures (before, after);
+  diff = mpy_diff_new (before, after, why);
+  return diff != NULL ? diff : mpy_diff_new_figures (before, after);
+}
+
+/**
+ * mpy_diff_has_blocks:
+ * @self: a diff
+ *
+ * Returns: %TRUE for a block diff, %FALSE for a figure diff (mpy_diff_new_figures()).
+ */
+gboolean
+mpy_diff_has_blocks (MpyDiff *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->has_blocks;
 }
 
 MpyDiff *

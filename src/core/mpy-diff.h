@@ -37,16 +37,33 @@ typedef struct _MpyDiff MpyDiff;
 #define MPY_TYPE_DIFF (mpy_diff_get_type ())
 GType         mpy_diff_get_type       (void) G_GNUC_CONST;
 
-/* @after compared with @before. Returns NULL with @error when the layouts differ. */
+/* Whether the two can be compared block by block; else the reason, as a clause. */
+gboolean      mpy_diff_check_compatible (MpySnapshot  *before,
+                                         MpySnapshot  *after,
+                                         GError      **error);
+/* @after compared with @before block by block. Returns NULL with @error when either has no
+ * map or the layouts differ. */
 MpyDiff      *mpy_diff_new            (MpySnapshot  *before,
                                        MpySnapshot  *after,
                                        GError      **error);
+/* A figure diff: the deltas of the figures only, for any two snapshots (dumps without maps,
+ * a map and a figures-only dump, maps of different layouts). It has no block states
+ * (mpy_diff_has_blocks() is FALSE, every block and object count is 0). */
+MpyDiff      *mpy_diff_new_figures    (MpySnapshot  *before,
+                                       MpySnapshot  *after);
+/* The block diff when the two can be compared block by block, else their figure diff with
+ * the reason the block diff was refused in @why (MPY_DIFF_ERROR). Never NULL. */
+MpyDiff      *mpy_diff_new_best       (MpySnapshot  *before,
+                                       MpySnapshot  *after,
+                                       GError      **why);
+/* FALSE for a figure diff: no block states to draw, only figure deltas. */
+gboolean      mpy_diff_has_blocks     (MpyDiff *self);
 MpyDiff      *mpy_diff_ref            (MpyDiff *self);
 void          mpy_diff_unref          (MpyDiff *self);
 
 MpySnapshot  *mpy_diff_get_before     (MpyDiff *self);
 MpySnapshot  *mpy_diff_get_after      (MpyDiff *self);
-const guint8 *mpy_diff_get_states     (MpyDiff *self);   /* n_blocks MpyDiffState bytes */
+const guint8 *mpy_diff_get_states     (MpyDiff *self);   /* n_blocks MpyDiffState bytes; NULL for a figure diff */
 gsize         mpy_diff_get_n_blocks   (MpyDiff *self);
 gsize         mpy_diff_count_blocks   (MpyDiff *self, MpyDiffState state);
 gsize         mpy_diff_get_objects_new   (MpyDiff *self);

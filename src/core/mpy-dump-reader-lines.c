@@ -325,6 +325,16 @@ try_block_line (Reader     *r,
             g_snprintf (shown, sizeof shown, "%c", c);
           else
             g_snprintf (shown, sizeof shown, "\\x%02x", c);
+          if (g_ascii_isalpha (c) && _mpy_reader_is_printed_text (s, n_chars))
+            {
+              /* the printed word may begin with letters that are block kinds ("tick") */
+              gsize from = first_bad;
+
+              while (from > 0 && g_ascii_isalpha (s[from - 1]))
+                from--;
+              _mpy_reader_note_foreign (&r->foreign_line, &r->foreign_text, s + from,
+                                        n_chars - from, line_no);
+            }
           if (n_bad == 1)
             _mpy_reader_add_reason (r, "line %u, column %zu: unknown block kind '%s' (read as a head block)",
                         line_no, digits + 2 + first_bad + 1, shown);
@@ -595,5 +605,17 @@ _mpy_reader_handle_line (Reader *r,
     }
 
   if (taken && r->in_dump)
-    r->dump_end = line_end;
+    {
+      r->dump_end = line_end;
+      /* a line that is not the dump's between two that are: printed into the dump */
+      if (r->maybe_foreign_line != 0 && r->foreign_line == 0)
+        {
+          r->foreign_line = r->maybe_foreign_line;
+          r->foreign_text = g_steal_pointer (&r->maybe_foreign_text);
+        }
+      r->maybe_foreign_line = 0;
+      g_clear_pointer (&r->maybe_foreign_text, g_free);
+    }
+  else if (!taken && r->in_dump && r->areas->len > 0 && _mpy_reader_is_printed_text (s, n))
+    _mpy_reader_note_foreign (&r->maybe_foreign_line, &r->maybe_foreign_text, s, n, line_no);
 }

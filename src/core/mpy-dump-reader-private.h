@@ -75,6 +75,11 @@ typedef struct {
   GPtrArray  *reasons;        /* char*, reasons for the damage verdict */
   guint       n_extra_reasons;
   GArray     *missing;        /* MpyBlockRange: lines not received, filled with free blocks */
+  /* text that is not the dump's, inside it (a program printing while the dump streamed) */
+  guint       foreign_line;   /* line number, 0: none */
+  char       *foreign_text;   /* the start of that text */
+  guint       maybe_foreign_line;   /* a line not read, foreign once a dump line follows */
+  char       *maybe_foreign_text;
 } Reader;
 
 void _mpy_reader_init_char_flags   (void);
@@ -84,6 +89,15 @@ void _mpy_reader_add_reason        (Reader     *r,
                                     ...);
 void _mpy_reader_reset_dump        (Reader     *r);
 void _mpy_reader_clear_pending_mem (Reader     *r);
+/* Printable text with a letter: what a program prints, unlike the odd bytes of line noise. */
+gboolean _mpy_reader_is_printed_text (const char *s,
+                                      gsize       n);
+/* Text a program printed, found in a dump at @line_no; only the first is kept. */
+void _mpy_reader_note_foreign      (guint      *line_slot,
+                                    char      **text_slot,
+                                    const char *s,
+                                    gsize       n,
+                                    guint       line_no);
 /* Takes one line: s[start..content_end) without its line end, which ends at @line_end. */
 void _mpy_reader_handle_line       (Reader     *r,
                                     gsize       start,

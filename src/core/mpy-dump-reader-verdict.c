@@ -449,6 +449,9 @@ _mpy_reader_finish_dump (Reader *r)
   if (structural->len > 0 || r->reasons->len > 0)
     {
       reason = g_string_new (NULL);
+      if (r->foreign_line != 0)
+        g_string_append_printf (reason, "text printed by the board's program interrupted the "
+                                "dump (line %u: “%s”)", r->foreign_line, r->foreign_text);
       for (guint k = 0; k < structural->len; k++)
         {
           if (reason->len)

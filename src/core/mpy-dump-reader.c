@@ -53,6 +53,37 @@ _mpy_reader_reset_dump (Reader *r)
   g_ptr_array_set_size (r->reasons, 0);
   r->n_extra_reasons = 0;
   g_array_set_size (r->missing, 0);
+  r->foreign_line = r->maybe_foreign_line = 0;
+  g_clear_pointer (&r->foreign_text, g_free);
+  g_clear_pointer (&r->maybe_foreign_text, g_free);
+}
+
+gboolean
+_mpy_reader_is_printed_text (const char *s,
+                             gsize       n)
+{
+  gboolean letter = FALSE;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if ((guchar) s[i] < 0x20 || (guchar) s[i] > 0x7e)
+        return FALSE;
+      letter |= g_ascii_isalpha (s[i]);
+    }
+  return letter;
+}
+
+void
+_mpy_reader_note_foreign (guint      *line_slot,
+                          char      **text_slot,
+                          const char *s,
+                          gsize       n,
+                          guint       line_no)
+{
+  if (*line_slot != 0)
+    return;
+  *line_slot = line_no;
+  *text_slot = g_strndup (s, MIN (n, 24));
 }
 
 void
@@ -147,6 +178,8 @@ read_text (const char  *text,
   g_array_unref (r.lines);
   g_ptr_array_unref (r.reasons);
   g_array_unref (r.missing);
+  g_free (r.foreign_text);
+  g_free (r.maybe_foreign_text);
 
   if (r.dumps->len >= MAX_DUMPS)
     {

@@ -519,7 +519,8 @@ mpy_session_append_file (const char   *path,
  * @error: return location for a #GError
  *
  * Finds out before a capture whether mpy_session_append_file() would add to @path: a file
- * that does not exist yet, an empty one or a session file of a format this version writes.
+ * that does not exist yet (in a folder that exists and may be written), an empty one or a
+ * session file of a format this version writes.
  *
  * Returns: %TRUE when records can be appended
  */
@@ -533,7 +534,28 @@ mpy_session_check_appendable (const char  *path,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return TRUE;
+    {
+      /* A new file: its folder must exist and take new files, or the capture would be lost
+       * after the board's statements ran. */
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                       "Cannot write %s: the folder %s does not exist", path, dir);
+          return FALSE;
+        }
+      if (access (dir, W_OK | X_OK) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       "Cannot write %s: no permission to create files in the folder %s (%s)",
+                       path, dir, g_strerror (saved));
+          return FALSE;
+        }
+      return TRUE;
+    }
   fd = mpy_session_open_for_append (path, 0666, error);
   if (fd < 0)
     return FALSE;

@@ -39,6 +39,34 @@ guint       mpy_session_parse_version_line (const char *line,
                                             GError    **error);
 int         mpy_session_hex_value        (char         c);
 
+/* Reading text line by line. */
+typedef struct {
+  const char *text;
+  gsize length;
+  gsize pos;
+  guint line;   /* 1-based number of the line at pos */
+} MpySessionScanner;
+
+static inline gboolean
+mpy_session_scanner_at_end (MpySessionScanner *s)
+{
+  return s->pos >= s->length;
+}
+
+/* The current line without its line end; advances past it. FALSE when the line has no '\n'
+ * (the text ends inside it). */
+gboolean    mpy_session_scanner_next_line (MpySessionScanner  *s,
+                                           const char        **line,
+                                           gsize              *line_length);
+
+/* Capture transcripts (mpy-session-transcript.c): whether @text is one, and the board's side
+ * of it as plain console text. */
+gboolean    mpy_session_looks_like_transcript (const char *text,
+                                               gsize       length);
+char       *mpy_session_decode_transcript     (const char *text,
+                                               gsize       length,
+                                               gsize      *out_length);
+
 char       *mpy_session_format_time      (GDateTime   *time);
 GDateTime  *mpy_session_parse_time       (const char  *text);
 

@@ -67,25 +67,12 @@ mpy_session_parse_time (const char *text)
   return g_date_time_add (seconds, usec);
 }
 
-typedef struct {
-  const char *text;
-  gsize length;
-  gsize pos;
-  guint line;   /* 1-based number of the line at pos */
-} Scanner;
-
-static gboolean
-scanner_at_end (Scanner *s)
-{
-  return s->pos >= s->length;
-}
-
 /* The current line without its line end; advances past it. FALSE when the line has no '\n'
  * (the text ends inside it). */
-static gboolean
-scanner_next_line (Scanner     *s,
-                   const char **line,
-                   gsize       *line_length)
+gboolean
+mpy_session_scanner_next_line (MpySessionScanner  *s,
+                               const char        **line,
+                               gsize              *line_length)
 {
   const char *start = s->text + s->pos;
   const char *nl = memchr (start, '\n', s->length - s->pos);
@@ -425,7 +412,7 @@ is_header_line (const char *line,
  * line, so "@snapshot " inside a line counts too, unless the line is a header itself (whose
  * label may hold those words). Lines are counted on the way. */
 static void
-scanner_resync (Scanner *s,
+scanner_resync (MpySessionScanner *s,
                 gsize    from)
 {
   if (from > s->length)
@@ -434,7 +421,7 @@ scanner_resync (Scanner *s,
   if (from > s->pos)
     s->pos = from;
 
-  while (!scanner_at_end (s))
+  while (!mpy_session_scanner_at_end (s))
     {
       const char *start = s->text + s->pos;
       gsize rest = s->length - s->pos;
@@ -478,7 +465,7 @@ note_problem (MpySessionParse *result,
  * dump text and the newline after it are all there) even if its dump cannot be read. On
  * failure the scanner is left anywhere after the header line. */
 static MpySnapshot *
-parse_record (Scanner   *s,
+parse_record (MpySessionScanner *s,
               guint      record,
               gboolean  *structural,
               GError   **error)
@@ -492,7 +479,7 @@ parse_record (Scanner   *s,
   gsize after_header;
 
   *structural = FALSE;
-  if (!scanner_next_line (s, &line, &line_length))
+  if (!mpy_session_scanner_next_line (s, &line, &line_length))
     {
       g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TRUNCATED,
                    _("The session file is truncated: it ends inside the header of snapshot "
@@ -519,7 +506,7 @@ parse_record (Scanner   *s,
   s->line += count_lines (raw, h.bytes);
 
   /* The record ends with a newline; a missing one at the very end is tolerated. */
-  if (!scanner_at_end (s))
+  if (!mpy_session_scanner_at_end (s))
     {
       if (s->text[s->pos] != '\n')
         {
@@ -560,7 +547,7 @@ mpy_session_parse (const char       *text,
                    MpySessionParse  *result,
                    GError          **error)
 {
-  Scanner s = { text, length, 0, 0 };
+  MpySessionScanner s = { text, length, 0, 0 };
   const char *line;
   gsize line_length;
   guint record = 0;
@@ -579,7 +566,7 @@ mpy_session_parse (const char       *text,
       mpy_session_parse_clear (result);
       return FALSE;
     }
-  scanner_next_line (&s, &line, &line_length);
+  mpy_session_scanner_next_line (&s, &line, &line_length);
   if (mpy_session_parse_version_line (line, line_length, error) == 0)
     {
       mpy_session_parse_clear (result);
@@ -588,13 +575,13 @@ mpy_session_parse (const char       *text,
   result->complete_end = s.pos;
 
   /* Comments only before the first record. */
-  while (!scanner_at_end (&s) && text[s.pos] == '#')
+  while (!mpy_session_scanner_at_end (&s) && text[s.pos] == '#')
     {
-      if (scanner_next_line (&s, &line, &line_length))
+      if (mpy_session_scanner_next_line (&s, &line, &line_length))
         result->complete_end = s.pos;
     }
 
-  while (!scanner_at_end (&s))
+  while (!mpy_session_scanner_at_end (&s))
     {
       g_autoptr(GError) problem = NULL;
       MpySnapshot *snapshot;
@@ -686,155 +673,6 @@ mpy_session_parse_warning (MpySessionParse *result)
                                            result->n_skipped - 1), result->n_skipped - 1);
   return g_error_new (first->domain, first->code, "%s (%s%s)", first->message, opened,
                       others != NULL ? others : "");
-}
-
-/* Capture transcripts (tests/fixtures/\*-capture-log.txt, and logs made the same way):
- *
- *   # comment
- *      8.412 >> import micropython; micropython.mem_info(1)\x04
- *      8.412 << OKstack: 528 out of 1800\r\n
- *
- * One line per read() or write(), bytes escaped as \r \n \t \\ \xNN. The board's side is
- * unescaped and joined; raw-REPL framing (the "OK" after submitted code, the \x04 ends of
- * output) becomes line breaks so that the dump reader sees plain console text. */
-static gboolean
-parse_transcript_line (const char  *line,
-                       gsize        length,
-                       gboolean    *from_board,
-                       const char **payload,
-                       gsize       *payload_length)
-{
-  gsize i = 0;
-  gsize digits = 0;
-
-  while (i < length && line[i] == ' ')
-    i++;
-  while (i < length && g_ascii_isdigit (line[i]))
-    i++, digits++;
-  if (digits == 0 || i >= length || line[i] != '.')
-    return FALSE;
-  i++;
-  digits = 0;
-  while (i < length && g_ascii_isdigit (line[i]))
-    i++, digits++;
-  if (digits == 0 || length - i < 3 || line[i] != ' ')
-    return FALSE;
-  i++;
-  if (memcmp (line + i, "<<", 2) == 0)
-    *from_board = TRUE;
-  else if (memcmp (line + i, ">>", 2) == 0)
-    *from_board = FALSE;
-  else
-    return FALSE;
-  i += 2;
-  if (i < length && line[i] == ' ')
-    i++;
-  *payload = line + i;
-  *payload_length = length - i;
-  return TRUE;
-}
-
-static gboolean
-looks_like_transcript (const char *text,
-                       gsize       length)
-{
-  Scanner s = { text, length, 0, 0 };
-  guint n_lines = 0;
-
-  while (!scanner_at_end (&s) && n_lines < 64)
-    {
-      const char *line, *payload;
-      gsize line_length, payload_length;
-      gboolean from_board;
-
-      scanner_next_line (&s, &line, &line_length);
-      if (line_length == 0 || line[0] == '#')
-        continue;
-      if (!parse_transcript_line (line, line_length, &from_board, &payload, &payload_length))
-        return FALSE;
-      n_lines++;
-    }
-
-  return n_lines > 0;
-}
-
-static char *
-decode_transcript (const char *text,
-                   gsize       length,
-                   gsize      *out_length)
-{
-  GString *out = g_string_new (NULL);
-  Scanner s = { text, length, 0, 0 };
-  gboolean code_sent = FALSE;
-
-  while (!scanner_at_end (&s))
-    {
-      g_autoptr(GString) chunk = g_string_new (NULL);
-      const char *line, *payload;
-      gsize line_length, payload_length;
-      gboolean from_board;
-      const char *p;
-
-      scanner_next_line (&s, &line, &line_length);
-      if (line_length == 0 || line[0] == '#'
-          || !parse_transcript_line (line, line_length, &from_board, &payload, &payload_length))
-        continue;
-
-      /* Only a '\r' of the file's own line end was cut by the scanner; payload bytes are
-       * escaped, so none is lost. */
-      for (p = payload; p < payload + payload_length; p++)
-        {
-          int hi, lo;
-
-          if (*p != '\\' || p + 1 >= payload + payload_length)
-            {
-              g_string_append_c (chunk, *p);
-              continue;
-            }
-          p++;
-          switch (*p)
-            {
-            case 'r': g_string_append_c (chunk, '\r'); break;
-            case 'n': g_string_append_c (chunk, '\n'); break;
-            case 't': g_string_append_c (chunk, '\t'); break;
-            case '\\': g_string_append_c (chunk, '\\'); break;
-            case 'x':
-              hi = p + 1 < payload + payload_length ? mpy_session_hex_value (p[1]) : -1;
-              lo = p + 2 < payload + payload_length ? mpy_session_hex_value (p[2]) : -1;
-              if (hi >= 0 && lo >= 0)
-                {
-                  char c = (char) (hi * 16 + lo);
-
-                  /* Control bytes of the REPL protocol end the current output line. */
-                  g_string_append_c (chunk, (c == '\r' || c == '\n' || c == '\t' || (guchar) c >= ' ') ? c : '\n');
-                  p += 2;
-                }
-              else
-                g_string_append (chunk, "\\x");
-              break;
-            default:
-              g_string_append_c (chunk, '\\');
-              g_string_append_c (chunk, *p);
-            }
-        }
-
-      if (!from_board)
-        {
-          /* Code is submitted with \x04; the board answers "OK" glued to its output. */
-          code_sent = payload_length >= 4 && memcmp (payload + payload_length - 4, "\\x04", 4) == 0;
-          continue;
-        }
-      if (code_sent && g_str_has_prefix (chunk->str, "OK"))
-        {
-          g_string_erase (chunk, 0, 2);
-          g_string_append_c (out, '\n');
-        }
-      code_sent = FALSE;
-      g_string_append_len (out, chunk->str, chunk->len);
-    }
-
-  *out_length = out->len;
-  return g_string_free (out, FALSE);
 }
 
 static GPtrArray *
@@ -937,10 +775,10 @@ mpy_session_read_text_full (const char  *text,
       }
     if (mpy_session_is_session_text (start, n))
       return read_session (text, length, warning, error);
-    if (looks_like_transcript (start, n))
+    if (mpy_session_looks_like_transcript (start, n))
       {
         gsize decoded_length = 0;
-        g_autofree char *decoded = decode_transcript (start, n, &decoded_length);
+        g_autofree char *decoded = mpy_session_decode_transcript (start, n, &decoded_length);
 
         return mpy_dump_reader_read (decoded, decoded_length, error);
       }

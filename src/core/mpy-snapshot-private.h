@@ -61,11 +61,6 @@ void _mpy_stats_exclude_missing (const guint8        *kinds,
                                  guint                n_missing,
                                  MpyStats            *stats);
 
-/* "235 blocks at 0x20001d30" (or without the address), or "no free block"
- * for a full heap; for the renderer's header and the CLI. */
-char *_mpy_stats_describe_largest_free_run (const MpyStats *stats,
-                                            gboolean        with_address);
-
 /* Kind lookup: 0 for a character that is not a block character, else the
  * normalised kind ('t' → '=', 'Q'/'q' → 'h'). */
 extern const guint8 _mpy_kind_from_char[256];

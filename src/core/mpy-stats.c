@@ -186,19 +186,3 @@ mpy_stats_compute (MpySnapshot *snapshot,
    * for the consistency verdict); snapshots are immutable. */
   *stats = _mpy_snapshot_get_data (snapshot)->stats;
 }
-
-char *
-_mpy_stats_describe_largest_free_run (const MpyStats *stats,
-                                      gboolean        with_address)
-{
-  g_return_val_if_fail (stats != NULL, NULL);
-
-  if (stats->largest_free_run == 0)
-    return g_strdup ("no free block");
-  if (!with_address)
-    return g_strdup_printf ("%" G_GSIZE_FORMAT " block%s", stats->largest_free_run,
-                            stats->largest_free_run == 1 ? "" : "s");
-  return g_strdup_printf ("%" G_GSIZE_FORMAT " block%s at 0x%" G_GINT64_MODIFIER "x",
-                          stats->largest_free_run, stats->largest_free_run == 1 ? "" : "s",
-                          stats->largest_free_run_address);
-}

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
 #include <libserialport.h>
 
 #include "mpy-connection.h"
@@ -279,7 +280,7 @@ mpy_port_list_enumerate (GError **error)
       char *msg = sp_last_error_message ();
 
       g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-                   "Cannot list serial ports: %s", msg != NULL ? msg : "unknown error");
+                   _("Cannot list serial ports: %s"), msg != NULL ? msg : _("unknown error"));
       sp_free_error_message (msg);
       return NULL;
     }

@@ -12,6 +12,18 @@
  * `import sys;print(sys.platform)` once in plain raw mode (no raw-paste) and uses the
  * platform column. A soft reset would print the banner too, but it wipes the heap: never
  * for this.
+ *
+ * The capture statements, measured as heap left per capture (consecutive captures' "used",
+ * after gc.collect(), the same every time):
+ *
+ *   statement                                       1.9.2 micro:bit   1.27 / 1.29 wasm
+ *   __import__('micropython').mem_info(1)                 128 B            160 B
+ *   import micropython;micropython.mem_info(1)            144 B            144 B
+ *   from micropython import mem_info;mem_info(1)          160 B            160 B
+ *   import micropython as m;m.mem_info(1)                 160 B            160 B
+ *   …;del micropython (after the import form)             160 B            144 B
+ *
+ * (`del` would also remove a `micropython` the user bound: not used.)
  */
 
 #include <string.h>
@@ -24,7 +36,7 @@ static const MpyFirmwareQuirks table[] = {
    * again (its reader returns 0 bytes forever): the board is dead until restarted. A soft
    * reset ends the node process. Ctrl-C does not interrupt running code. */
   { "MicroPython's webassembly port", "; JS with Emscripten", "webassembly",
-    FALSE, TRUE, MPY_CAPTURE_STMT_DEFAULT },
+    FALSE, TRUE, MPY_CAPTURE_STMT_IMPORT },
   /* The unix (and windows) port, raw REPL since v1.27: "…; linux [GCC 12.2.0] version".
    * A soft reset ends the process (exit status 0). Raw-paste works. */
   { "MicroPython's unix port", "] version", "linux",

@@ -12,6 +12,8 @@
 
 #include <libserialport.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "mpy-transport-private.h"
 
 typedef struct
@@ -127,7 +129,7 @@ mpy_transport_serialport_open (const char                 *path,
     {
       *refused = TRUE;
       g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_NO_SUCH_PORT,
-                   "libserialport does not know %s", path);
+                   _("libserialport does not know %s"), path);
       return NULL;
     }
 
@@ -144,7 +146,7 @@ mpy_transport_serialport_open (const char                 *path,
           /* e.g. ENOTTY from the modem-control ioctls of a pty */
           *refused = TRUE;
           g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-                       "libserialport cannot open %s: %s", path, g_strerror (err));
+                       _("libserialport cannot open %s: %s"), path, g_strerror (err));
         }
       return NULL;
     }
@@ -153,7 +155,7 @@ mpy_transport_serialport_open (const char                 *path,
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-                     "libserialport gave no handle for %s", path);
+                     _("libserialport gave no handle for %s"), path);
       sp_close (sp);
       sp_free_port (sp);
       return NULL;
@@ -170,8 +172,8 @@ mpy_transport_serialport_open (const char                 *path,
       int err = sp_last_error_code ();
 
       g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-                   "Cannot configure %s at %u baud 8N1: %s", path, options->baud,
-                   err != 0 ? g_strerror (err) : "rejected by the driver");
+                   _("Cannot configure %s at %u baud 8N1: %s"), path, options->baud,
+                   err != 0 ? g_strerror (err) : _("rejected by the driver"));
       sp_close (sp);
       sp_free_port (sp);
       return NULL;

@@ -14,6 +14,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "mpy-transport-private.h"
 
 typedef struct
@@ -142,7 +144,7 @@ mpy_transport_termios_open (const char                 *path,
   if (speed == 0)
     {
       g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-                   "Unsupported baud rate %u for %s (try 115200)", options->baud, path);
+                   _("Unsupported baud rate %u for %s (try 115200)"), options->baud, path);
       return NULL;
     }
 
@@ -156,7 +158,7 @@ mpy_transport_termios_open (const char                 *path,
     {
       close (fd);
       g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_NO_SUCH_PORT,
-                   "%s is not a serial port or terminal: pick a port such as /dev/ttyACM0", path);
+                   _("%s is not a serial port or terminal: pick a port such as /dev/ttyACM0"), path);
       return NULL;
     }
   if (!mpy_tty_lock_exclusive (fd, path, error))

@@ -15,6 +15,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "mpy-transport-private.h"
 
 static gboolean
@@ -91,7 +93,7 @@ mpy_tty_set_errno_error (GError     **error,
     case ENOENT:
     case ENODEV:
       g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_NO_SUCH_PORT,
-                   "No such port %s: is the board plugged in? (%s)", path, g_strerror (err));
+                   _("No such port %s: is the board plugged in? (%s)"), path, g_strerror (err));
       break;
     case EACCES:
     case EPERM:
@@ -104,15 +106,15 @@ mpy_tty_set_errno_error (GError     **error,
     case EBUSY:
     case EWOULDBLOCK:
       g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_BUSY,
-                   "Port %s is busy: another program (screen, Thonny, mpremote, another "
-                   "MpyMemMap) has it open; close it and try again", path);
+                   _("Port %s is busy: another program (screen, Thonny, mpremote, another "
+                     "MpyMemMap) has it open; close it and try again"), path);
       break;
     case EIO:
     case ENXIO:
     case EPIPE:
     case ESHUTDOWN:
       g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DISCONNECTED,
-                   "The board on %s was disconnected (%s): check the cable, then capture again",
+                   _("The board on %s was disconnected (%s): check the cable, then capture again"),
                    path, g_strerror (err));
       break;
     default:
@@ -248,8 +250,8 @@ mpy_tty_write_all (MpyTransport  *self,
       if (revents == 0)
         {
           g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
-                       "Writing to %s timed out after %d ms: the port does not drain "
-                       "(is flow control blocking it?)", self->description, timeout_ms);
+                       _("Writing to %s timed out after %d ms: the port does not drain "
+                         "(is flow control blocking it?)"), self->description, timeout_ms);
           return FALSE;
         }
       n = write_fn (self, (void *) data, size);

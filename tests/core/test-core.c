@@ -656,7 +656,8 @@ test_damage_unknown_kind (void)
   }
 }
 
-/* A full heap says so instead of "0 blocks at 0x0". */
+/* A full heap says so instead of "0 blocks at 0x0": its largest free run is 0 blocks and
+ * has no address. */
 static void
 test_stats_no_free_block (void)
 {
@@ -664,21 +665,22 @@ test_stats_no_free_block (void)
   g_autofree char *frag = load_file ("fixtures", "microbit-v1.0.1-fragmented.txt", NULL);
   g_autoptr(MpySnapshot) s_full = read_one_ok (full);
   g_autoptr(MpySnapshot) s_frag = read_one_ok (frag);
-  g_autofree char *t_full = NULL, *t_full_short = NULL, *t_frag = NULL, *t_frag_short = NULL;
+  g_autofree char *t_full = NULL, *t_frag = NULL, *t_address = NULL;
   MpyStats st;
+  double address;
 
   mpy_stats_compute (s_full, &st);
   g_assert_cmpuint (st.free_blocks, ==, 0);
-  t_full = _mpy_stats_describe_largest_free_run (&st, TRUE);
-  t_full_short = _mpy_stats_describe_largest_free_run (&st, FALSE);
-  g_assert_cmpstr (t_full, ==, "no free block");
-  g_assert_cmpstr (t_full_short, ==, "no free block");
+  t_full = mpy_metric_describe (MPY_METRIC_LARGEST_FREE_RUN, s_full, &st, NULL);
+  g_assert_cmpstr (t_full, ==, "0\u00a0blocks, 0\u00a0bytes");
+  g_assert_false (mpy_metric_get_value (MPY_METRIC_LARGEST_FREE_RUN_ADDRESS, s_full, &st, &address));
 
   mpy_stats_compute (s_frag, &st);
-  t_frag = _mpy_stats_describe_largest_free_run (&st, TRUE);
-  t_frag_short = _mpy_stats_describe_largest_free_run (&st, FALSE);
-  g_assert_cmpstr (t_frag, ==, "235 blocks at 0x20001d30");
-  g_assert_cmpstr (t_frag_short, ==, "235 blocks");
+  t_frag = mpy_metric_describe (MPY_METRIC_LARGEST_FREE_RUN, s_frag, &st, NULL);
+  g_assert_true (g_str_has_prefix (t_frag, "235\u00a0blocks"));
+  g_assert_true (mpy_metric_get_value (MPY_METRIC_LARGEST_FREE_RUN_ADDRESS, s_frag, &st, &address));
+  t_address = mpy_metric_format_number (MPY_METRIC_LARGEST_FREE_RUN_ADDRESS, address);
+  g_assert_cmpstr (t_address, ==, "0x20001d30");
 }
 
 static void

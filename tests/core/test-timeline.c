@@ -8,8 +8,10 @@
 /* The time dimension in core (DESIGN.md §10): named logs and board time, console context
  * (also through session files), figure diffs, and the chart renderer. */
 
+#include <math.h>
 #include <string.h>
 
+#include "mpy-chart-renderer.h"
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
 #include "mpy-metric.h"
@@ -256,6 +258,197 @@ test_session_round_trip (void)
   }
 }
 
+static MpySnapshot *
+read_fixture (const char *name)
+{
+  g_autoptr(GPtrArray) dumps = read_test_file ("fixtures", name);
+
+  return mpy_snapshot_ref (DUMP (dumps, 0));
+}
+
+static double
+delta_of (MpyDiff   *diff,
+          MpyMetric  metric)
+{
+  double delta = G_MAXDOUBLE;
+
+  g_assert_true (mpy_metric_get_delta (metric, diff, &delta));
+  return delta;
+}
+
+static double
+value_of (MpySnapshot *snapshot,
+          MpyMetric    metric)
+{
+  MpyStats stats;
+  double value = G_MAXDOUBLE;
+
+  mpy_stats_compute (snapshot, &stats);
+  g_assert_true (mpy_metric_get_value (metric, snapshot, &stats, &value));
+  return value;
+}
+
+/* Dumps without maps, a map and a figures-only dump, and maps of different layouts compare
+ * by their figures; the block diff is refused, with the reason. */
+static void
+test_figure_diff (void)
+{
+  g_autoptr(MpySnapshot) a = read_fixture ("unix-heap256k-meminfo-noarg.txt");
+  g_autoptr(MpySnapshot) b = read_fixture ("unix-heap256k-after-alloc-noarg.txt");
+  g_autoptr(MpySnapshot) map = read_fixture ("unix-heap256k-after-alloc.txt");
+  g_autoptr(MpySnapshot) other = read_fixture ("qemu-mps2-an385-after-alloc.txt");
+  g_autoptr(GError) why = NULL;
+
+  {
+    g_autoptr(MpyDiff) diff = mpy_diff_new_best (a, b, &why);
+
+    g_assert_error (why, MPY_DIFF_ERROR, MPY_DIFF_ERROR_NO_MAP);
+    g_assert_false (mpy_diff_has_blocks (diff));
+    g_assert_null (mpy_diff_get_states (diff));
+    g_assert_cmpuint (mpy_diff_count_blocks (diff, MPY_DIFF_ALLOCATED), ==, 0);
+    g_assert_cmpfloat (delta_of (diff, MPY_METRIC_GC_USED), ==,
+                       value_of (b, MPY_METRIC_GC_USED) - value_of (a, MPY_METRIC_GC_USED));
+    g_assert_cmpfloat (delta_of (diff, MPY_METRIC_GC_USED), >, 0);
+    g_assert_cmpfloat (delta_of (diff, MPY_METRIC_ONE_BLOCKS), ==,
+                       value_of (b, MPY_METRIC_ONE_BLOCKS) - value_of (a, MPY_METRIC_ONE_BLOCKS));
+    /* map figures: neither side has them */
+    g_assert_false (mpy_metric_get_delta (MPY_METRIC_OBJECTS, diff, NULL));
+    g_clear_error (&why);
+  }
+  {
+    g_autoptr(MpyDiff) diff = mpy_diff_new_best (a, map, &why);
+
+    g_assert_error (why, MPY_DIFF_ERROR, MPY_DIFF_ERROR_NO_MAP);
+    g_assert_false (mpy_diff_has_blocks (diff));
+    g_assert_cmpfloat (delta_of (diff, MPY_METRIC_GC_FREE), ==,
+                       value_of (map, MPY_METRIC_GC_FREE) - value_of (a, MPY_METRIC_GC_FREE));
+    g_assert_false (mpy_metric_get_delta (MPY_METRIC_FRAGMENTATION, diff, NULL));
+    g_clear_error (&why);
+  }
+  {
+    g_autoptr(MpyDiff) diff = mpy_diff_new_best (map, other, &why);
+
+    g_assert_error (why, MPY_DIFF_ERROR, MPY_DIFF_ERROR_INCOMPATIBLE);
+    g_assert_false (mpy_diff_has_blocks (diff));
+    /* both have maps: the map figures have deltas too */
+    g_assert_cmpfloat (delta_of (diff, MPY_METRIC_OBJECTS), ==,
+                       value_of (other, MPY_METRIC_OBJECTS) - value_of (map, MPY_METRIC_OBJECTS));
+    g_assert_cmpfloat (delta_of (diff, MPY_METRIC_GC_TOTAL), ==,
+                       value_of (other, MPY_METRIC_GC_TOTAL) - value_of (map, MPY_METRIC_GC_TOTAL));
+    g_clear_error (&why);
+  }
+  {
+    g_autoptr(MpySnapshot) before = read_fixture ("unix-heap256k-after-soft-reset.txt");
+    g_autoptr(MpyDiff) diff = mpy_diff_new_best (before, map, &why);
+
+    g_assert_no_error (why);
+    g_assert_true (mpy_diff_has_blocks (diff));
+    g_assert_cmpuint (mpy_diff_count_blocks (diff, MPY_DIFF_ALLOCATED), >, 0);
+  }
+}
+
+static guint32
+pixel_at (cairo_surface_t *surface,
+          double           x,
+          double           y)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  return ((const guint32 *) (data + (int) y * stride))[(int) x] & 0xffffff;
+}
+
+static gboolean
+close_to (guint32 a,
+          guint32 b)
+{
+  for (int shift = 0; shift < 24; shift += 8)
+    if (ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff)) > 24)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+line_near (cairo_surface_t *surface,
+           double           x,
+           double           y,
+           guint32          color)
+{
+  for (int dy = -2; dy <= 2; dy++)
+    if (close_to (pixel_at (surface, x, y + dy), color))
+      return TRUE;
+  return FALSE;
+}
+
+/* The chart paints the used/free area and each series where its values are. */
+static void
+test_chart_pixels (void)
+{
+  static const guint used[] = { 20000, 60000, 120000, 40000 };
+  g_autoptr(GPtrArray) snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  MpyChartOptions options = MPY_CHART_OPTIONS_INIT;
+  MpyChartLayout layout;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  guint32 free_color = mpy_chart_get_free_color (FALSE);
+  guint32 line_color = mpy_chart_get_series_color (0, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (used); i++)
+    {
+      g_autofree char *text = figures_text (used[i]);
+
+      g_ptr_array_add (snapshots, mpy_dump_reader_read_one (text, -1, NULL));
+    }
+  /* one line: the free bytes, on the byte axis */
+  options.n_series = 1;
+  options.series[0] = MPY_METRIC_GC_FREE;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 640, 320);
+  cr = cairo_create (surface);
+  mpy_chart_draw (cr, snapshots, &options, 640, 320);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  mpy_chart_layout_compute (&layout, snapshots, &options, 640, 320);
+
+  /* the top of the byte axis is the heap's total */
+  g_assert_cmpfloat (layout.bytes_max, ==, 259072);
+  for (guint i = 0; i < G_N_ELEMENTS (used); i++)
+    {
+      double x = mpy_chart_layout_get_x (&layout, i) + (i == 0 ? 3 : i == G_N_ELEMENTS (used) - 1 ? -3 : 0);
+      double y_used = mpy_chart_layout_get_y (&layout, -1, used[i]);
+      double y_line = mpy_chart_layout_get_y (&layout, -1, 259072 - used[i]);
+      guint32 in_used = pixel_at (surface, x, y_used + 4);
+      double x_line = mpy_chart_layout_get_x (&layout, i) + (i == 0 ? 3 : i == G_N_ELEMENTS (used) - 1 ? -3 : 0);
+
+      /* under the used top: the used colour (over the free grey); above it: free */
+      g_assert_false (close_to (in_used, free_color));
+      g_assert_true (close_to (pixel_at (surface, x, y_used - 6), free_color));
+      /* the line where the value is (within its width and the slope to the next point) */
+      g_assert_true (line_near (surface, x_line, y_line, line_color));
+      /* and not where the value is not */
+      g_assert_false (line_near (surface, x_line, y_line + 12, line_color));
+      g_assert_false (line_near (surface, x_line, y_line - 12, line_color));
+    }
+  /* the x axis by index: equal steps */
+  g_assert_cmpfloat (fabs ((mpy_chart_layout_get_x (&layout, 1) - mpy_chart_layout_get_x (&layout, 0))
+                           - (mpy_chart_layout_get_x (&layout, 3) - mpy_chart_layout_get_x (&layout, 2))), <, 1e-9);
+  g_assert_cmpint (mpy_chart_layout_index_at (&layout, mpy_chart_layout_get_x (&layout, 2) + 3), ==, 2);
+  mpy_chart_layout_clear (&layout);
+  cairo_surface_destroy (surface);
+
+  /* by time: the board times place the points (13 ms and 35 ms after the first) */
+  {
+    g_autoptr(GPtrArray) timed = read_test_file ("core/data", "webassembly-named-log.txt");
+
+    options.x_axis = MPY_CHART_X_TIME;
+    mpy_chart_layout_compute (&layout, timed, &options, 640, 320);
+    g_assert_true (layout.by_time);
+    g_assert_cmpfloat (fabs (layout.x_values[1] - 0.013), <, 1e-6);
+    g_assert_cmpfloat (fabs (layout.x_values[2] - 0.035), <, 1e-6);
+    mpy_chart_layout_clear (&layout);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -267,6 +460,8 @@ main (int    argc,
   g_test_add_func ("/timeline/named-log/variants", test_named_log_variants);
   g_test_add_func ("/timeline/named-log/profiler-ticks", test_profiler_ticks);
   g_test_add_func ("/timeline/session/round-trip", test_session_round_trip);
+  g_test_add_func ("/timeline/figure-diff", test_figure_diff);
+  g_test_add_func ("/timeline/chart/pixels", test_chart_pixels);
 
   return g_test_run ();
 }

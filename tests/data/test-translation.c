@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "mpy-i18n.h"
 #include "mpy-session.h"
 
 static void
@@ -61,9 +62,11 @@ main (int   argc,
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
 
+  /* Set by the test (or by `meson devenv`, as run-app.sh runs the app): the app and the CLI
+   * bind the domain to it the same way. */
   g_assert_nonnull (locale_dir);
-  bindtextdomain (GETTEXT_PACKAGE, locale_dir);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  mpy_i18n_init ();
+  g_assert_cmpstr (mpy_i18n_get_locale_dir (), ==, locale_dir);
 
   g_test_add_func ("/data/translation/core-message-in-german", test_core_message_in_german);
   g_test_add_func ("/data/translation/english-without-catalogue", test_english_without_language);

@@ -10,7 +10,12 @@
  * MODE: normal, silent, garbage, boottext, cutoff, lost-once, lost-always, hangup,
  * memoryerror, nomeminfo, slow, paste (raw-paste with a 32-byte window, as v1.14+ on
  * nRF boards), running (a program runs until the first Ctrl-C, which prints the traceback
- * of its KeyboardInterrupt). Code that is not a mem_info call prints "len=N", N its length in bytes
+ * of its KeyboardInterrupt), paste-broken (answers the raw-paste request, then aborts every
+ * transfer), ticks (a program prints "tick" every 3 ms, also in the middle of a dump line)
+ * and ticks-lines (the same, but only between whole lines: the dump stays readable),
+ * wedge-nobanner (a banner without "MicroPython", sys.platform "webassembly", and the
+ * raw-paste request wedges it for good, as the real webassembly port). Code
+ * that is not a mem_info call prints "len=N", N its length in bytes
  * (plus " pasted" when it came by raw-paste). Exits on SIGTERM or, in hangup mode, mid-dump.
  */
 
@@ -29,6 +34,9 @@
   "MicroPython v1.9.2-fake on 2026-01-01; fake board with pty\r\n" \
   "Type \"help()\" for more information.\r\n>>> "
 #define RAW_BANNER "raw REPL; CTRL-B to exit\r\n>"
+#define ODD_BANNER \
+  "FakePython 0.1 on 2026-01-01; JS with Emscripten\r\n" \
+  "Type \"help()\" for more information.\r\n>>> "
 
 static int master = -1;
 static const char *mode;
@@ -94,11 +102,46 @@ put_dump_lost_line (void)
   put (end, dump_len - (size_t) (end - dump));
 }
 
+static int
+ticking (void)
+{
+  return is ("ticks") || is ("ticks-lines");
+}
+
+/* The dump with "tick" printed into it: in the middle of its second block line (ticks),
+ * or after it, between two whole lines (ticks-lines). */
+static void
+put_dump_ticked (void)
+{
+  const char *layout = strstr (dump, "GC memory layout");
+  const char *p = layout != NULL ? strchr (layout, '\n') : NULL;
+  const char *at;
+
+  if (p == NULL || (p = strchr (p + 1, '\n')) == NULL || (p = strchr (p + 1, '\n')) == NULL)
+    {
+      put (dump, dump_len);
+      return;
+    }
+  /* p: the end of the second block line */
+  at = is ("ticks") ? p - 30 : p + 1;
+  put (dump, (size_t) (at - dump));
+  puts_ ("tick\r\n");
+  put (at, dump_len - (size_t) (at - dump));
+}
+
 static void
 execute (const char *code, int pasted)
 {
   const char *ok = pasted ? "" : "OK";
 
+  if (ticking ())
+    puts_ ("tick\r\n");  /* printed before the board got round to our code */
+
+  if (strstr (code, "').platform") != NULL)
+    {
+      puts_ (is ("wedge-nobanner") ? "OKwebassembly\n\x04\x04>" : "OKfake\n\x04\x04>");
+      return;
+    }
   if (strstr (code, "mem_info") == NULL)
     {
       char reply[64];
@@ -142,6 +185,8 @@ execute (const char *code, int pasted)
     }
   if (is ("lost-always") || (is ("lost-once") && n_dumps == 1))
     put_dump_lost_line ();
+  else if (ticking ())
+    put_dump_ticked ();
   else if (is ("slow"))
     {
       /* One line every 20 ms, like a big heap over a slow UART. */
@@ -227,11 +272,18 @@ main (int argc, char **argv)
       struct pollfd pfd = { master, POLLIN, 0 };
       ssize_t n;
 
-      if (poll (&pfd, 1, -1) < 0)
+      int ready = poll (&pfd, 1, ticking () ? 3 : -1);
+
+      if (ready < 0)
         {
           if (errno == EINTR)
             continue;
           return 1;
+        }
+      if (ready == 0)
+        {
+          puts_ ("tick\r\n");  /* the program's timer */
+          continue;
         }
       n = read (master, buf, sizeof buf);
       if (n <= 0)
@@ -276,7 +328,7 @@ main (int argc, char **argv)
                     }
                   puts_ ("\r\n>>> ");
                   break;
-                case 0x02: puts_ ("\r\n" FRIENDLY_BANNER); break;
+                case 0x02: puts_ (is ("wedge-nobanner") ? "\r\n" ODD_BANNER : "\r\n" FRIENDLY_BANNER); break;
                 case '\r': puts_ ("\r\n>>> "); break;
                 case 0x01:
                   if (is ("boottext") && !boot_done)
@@ -298,8 +350,24 @@ main (int argc, char **argv)
               continue;
             }
 
-          if (is ("paste"))
+          if (is ("wedge-nobanner") && c == 0x05)
             {
+              /* the raw-paste request: "R\x01", the window, one grant and \x04, then
+               * never another byte read */
+              put ("R\x01\x80\x00\x01\x04", 6);
+              mode = "silent";
+              continue;
+            }
+          if (is ("paste") || is ("paste-broken"))
+            {
+              if (pasting == 2)
+                {
+                  /* aborted: the host's \x04 (or a Ctrl-C, as real firmware) ends it; back
+                   * at the raw prompt, nothing run */
+                  if (c == 0x04 || c == 0x03)
+                    pasting = 0;
+                  continue;
+                }
               if (pasting)
                 {
                   if (c == 0x04)
@@ -334,6 +402,13 @@ main (int argc, char **argv)
                   window_used = 0;
                   line_len = 0;
                   put ("R\x01\x20\x00\x01", 5);
+                  if (is ("paste-broken"))
+                    {
+                      /* a firmware whose raw-paste is broken: it aborts at once, and
+                       * waits for the host's \x04 that ends the transfer */
+                      pasting = 2;
+                      puts_ ("\x04");
+                    }
                   continue;
                 }
               probe = 0;
@@ -344,7 +419,7 @@ main (int argc, char **argv)
             case 0x03: line_len = 0; break;
             case 0x02:
               raw = 0;
-              puts_ ("\r\n" FRIENDLY_BANNER);
+              puts_ (is ("wedge-nobanner") ? "\r\n" ODD_BANNER : "\r\n" FRIENDLY_BANNER);
               break;
             case 0x01:
               /* as real firmware: no leading newline when already raw */

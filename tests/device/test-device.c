@@ -24,6 +24,7 @@
 
 #include "mpy-connection.h"
 #include "mpy-port-list.h"
+#include "mpy-raw-repl-quirks.h"
 #include "mpy-session.h"
 #include "mpy-test-board.h"
 
@@ -53,13 +54,13 @@ typedef struct
 static Firmware firmwares[] = {
   { "microbit", NULL, 16, 10048, FALSE, "MicroPython v1.9.2", "micro:bit", "\r\n",
     "import microbit\nmicrobit.sleep(1500)\nprint('done')", "import microbit\nmicrobit.sleep(20000)",
-    TRUE, FALSE, 144, TRUE },
+    TRUE, FALSE, 128, TRUE },
   { "mpy127", "mpy127", 16, 256128, TRUE, "MicroPython v1.27.0", "JS with Emscripten", "\n",
     "import time\ntime.sleep_ms(1500)\nprint('done')", WASM_BUSY_3S,
-    FALSE, TRUE, 160, TRUE },
+    FALSE, TRUE, 144, TRUE },
   { "mpy129", "mpy129", 16, 254144, TRUE, "MicroPython v1.29.0", "JS with Emscripten", "\n",
     "import time\ntime.sleep_ms(1500)\nprint('done')", WASM_BUSY_3S,
-    FALSE, TRUE, 160, FALSE },
+    FALSE, TRUE, 144, FALSE },
 };
 static Firmware *microbit = &firmwares[0];
 static const char *expect_transport = "termios";
@@ -680,6 +681,135 @@ test_board_busy (gconstpointer data)
   close_sync (second);
 }
 
+/* The heap grows into a new area when it is full (MICROPY_GC_SPLIT_HEAP_AUTO, "max new
+ * split"): every area is captured, each consistent with the header's figures. */
+static void
+test_board_heap_grows_into_areas (gconstpointer data)
+{
+  const Firmware *fw = data;
+  g_autoptr(MpyConnection) conn = board_connection (fw);
+  g_autoptr(MpySnapshot) before = NULL;
+  g_autoptr(MpySnapshot) grown = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  NEED_BOARD (fw, conn);
+
+  before = capture_sync (conn, MPY_CAPTURE_GC, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent (fw, before);
+
+  /* 600 KB in 1 KB pieces: more than the 256 KB the board started with */
+  g_assert_true (exec_sync (conn, "grown = [bytearray(1000) for i in range(600)]", &out, &err,
+                            &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  grown = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  assert_consistent (fw, grown);
+  g_test_message ("areas: %u before, %u after; total %" G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT,
+                  mpy_snapshot_get_n_areas (before), mpy_snapshot_get_n_areas (grown),
+                  figure (before, MPY_FIGURE_GC_TOTAL), figure (grown, MPY_FIGURE_GC_TOTAL));
+  g_assert_cmpuint (mpy_snapshot_get_n_areas (grown), >=, 2);
+  g_assert_cmpuint (mpy_snapshot_get_n_areas (grown), >, mpy_snapshot_get_n_areas (before));
+  g_assert_cmpuint (figure (grown, MPY_FIGURE_GC_TOTAL), >, figure (before, MPY_FIGURE_GC_TOTAL));
+  g_assert_cmpuint (figure (grown, MPY_FIGURE_GC_USED), >=, 600 * 1000);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_true (exec_sync (conn, "del grown", &out, &err, &error));
+  g_assert_no_error (error);
+  close_sync (conn);
+}
+
+/* A heap of 8 MB (about 500,000 blocks), most of it in use so that nearly every line of the
+ * ~550 KB dump is printed: captured exactly, the map agreeing with the header block for
+ * block. A board of its own (-X heapsize=8m). */
+static void
+test_board_big_heap (gconstpointer data)
+{
+  const Firmware *fw = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MpyTestBoard) board = mpy_test_board_start_webassembly (fw->package, "8m", &error);
+  g_autoptr(MpyConnection) conn = NULL;
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  Firmware big = *fw;
+  guint64 progress = 0;
+
+  g_assert_no_error (error);
+  conn = mpy_connection_new (board->link);
+  mpy_connection_set_connect_timeout (conn, 10000);
+
+  /* 200,000 small objects: one or two blocks each, with free blocks between them */
+  g_assert_true (exec_sync (conn, "x = [bytearray(8) for i in range(200000)]", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  g_signal_connect (conn, "progress", G_CALLBACK (count_progress), &progress);
+
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  big.gc_total = 0;   /* checked below */
+  assert_consistent (&big, snapshot);
+  g_test_message ("8 MB heap: %" G_GSIZE_FORMAT " blocks, dump %" G_GSIZE_FORMAT " bytes",
+                  mpy_snapshot_get_n_blocks (snapshot), mpy_snapshot_get_raw_length (snapshot));
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (snapshot), >=, 500000);
+  g_assert_cmpuint (figure (snapshot, MPY_FIGURE_GC_TOTAL), >=, 8000000);
+  g_assert_cmpuint (figure (snapshot, MPY_FIGURE_ONE_BLOCKS), >=, 200000);
+  g_assert_cmpuint (mpy_snapshot_get_raw_length (snapshot), >, 400000);
+  g_assert_cmpuint (progress, >=, mpy_snapshot_get_raw_length (snapshot));
+  close_sync (conn);
+}
+
+/* The board's program prints all the time in the background (a timer printing "tick"
+ * every 5 ms, between and around our exchanges): the raw-REPL banner and the prompts are
+ * found anywhere in that stream, and captures and execs still work. */
+static void
+test_board_background_printing (gconstpointer data)
+{
+  const Firmware *fw = data;
+  g_autoptr(MpyConnection) conn = board_connection (fw);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *expect = NULL;
+
+  NEED_BOARD (fw, conn);
+
+  g_assert_true (exec_sync (conn, "import js\n_tick = js.setInterval(lambda *a: print('tick'), 5)",
+                            &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  close_sync (conn);
+
+  /* a fresh connection meets a board that is printing */
+  g_clear_object (&conn);
+  conn = board_connection (fw);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(MpySnapshot) snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+
+      g_assert_no_error (error);
+      assert_consistent (fw, snapshot);
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      g_assert_true (exec_sync (conn, "print(6 * 7)", &out, &err, &error));
+      g_assert_no_error (error);
+      expect = g_strconcat ("42", fw->eol, NULL);
+      g_assert_cmpstr (out, ==, expect);
+      g_assert_cmpstr (err, ==, "");
+      g_clear_pointer (&expect, g_free);
+    }
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_true (exec_sync (conn, "js.clearInterval(_tick)", &out, &err, &error));
+  g_assert_no_error (error);
+  close_sync (conn);
+}
+
 static void
 test_board_heap_drift (gconstpointer data)
 {
@@ -1154,6 +1284,157 @@ test_fake_raw_paste (void)
   expect = g_strdup_printf ("len=%zu pasted\r\n", code->len);
   g_assert_cmpstr (out, ==, expect);
   g_assert_cmpstr (err, ==, "");
+}
+
+/* A program prints in the background, also into the middle of a dump line: the snapshot
+ * is kept, damaged, with a reason that says so (not "serial data was lost"). Execs still
+ * get only their own output. */
+static void
+test_fake_ticks_in_dump (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("ticks");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 3000, 1000);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (mpy_snapshot_is_damaged (snapshot));
+  g_assert_cmpint (mpy_snapshot_get_flags (snapshot), ==, MPY_SNAPSHOT_FLAG_RETRIED);
+  g_test_message ("%s", mpy_snapshot_get_damage_reason (snapshot));
+  g_assert_true (g_str_has_prefix (mpy_snapshot_get_damage_reason (snapshot),
+                                   "text printed by the board's program interrupted the dump "
+                                   "(line 7: “tick”)"));
+
+  g_assert_true (exec_sync (conn, "x = 1", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "len=5\r\n");
+  g_assert_cmpstr (err, ==, "");
+  close_sync (conn);
+}
+
+/* The same program printing only between whole lines: the dump is whole and consistent,
+ * the printed lines are not part of it. */
+static void
+test_fake_ticks_between_lines (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("ticks-lines");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 3000, 1000);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (mpy_snapshot_get_damage_reason (snapshot), ==, NULL);
+      g_assert_cmpint (mpy_snapshot_get_flags (snapshot), ==, 0);
+      g_clear_pointer (&snapshot, mpy_snapshot_unref);
+    }
+  close_sync (conn);
+}
+
+/* A firmware that offers raw-paste and then aborts the transfer: the code goes once more in
+ * plain raw mode, runs exactly once, and plain raw mode stays for the rest of the
+ * connection. */
+static void
+test_fake_raw_paste_broken_falls_back (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("paste-broken");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 3000, 1000);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_true (exec_sync (conn, "x = 1", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "len=5\r\n");   /* plain raw mode, once */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_true (exec_sync (conn, "y = 22", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "len=6\r\n");
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (mpy_snapshot_is_damaged (snapshot));
+  close_sync (conn);
+}
+
+/* raw-paste "off": a firmware that takes raw-paste gets plain raw mode only. */
+static void
+test_fake_raw_paste_off (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("paste");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 3000, 1000);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  mpy_connection_set_raw_paste (conn, MPY_RAW_PASTE_OFF);
+  g_assert_true (exec_sync (conn, "x = 1", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "len=5\r\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* and back to auto: raw-paste on the same connection */
+  mpy_connection_set_raw_paste (conn, MPY_RAW_PASTE_AUTO);
+  g_assert_true (exec_sync (conn, "x = 1", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "len=5 pasted\r\n");
+  close_sync (conn);
+}
+
+/* The quirk table by banner: what each firmware gets. */
+static void
+test_quirks_table (void)
+{
+  const MpyFirmwareQuirks *q;
+
+  q = mpy_firmware_quirks_lookup ("MicroPython v1.27.0 on 2025-12-10; JS with Emscripten");
+  g_assert_false (q->raw_paste);
+  g_assert_true (q->soft_reset_ends_process);
+  q = mpy_firmware_quirks_lookup ("MicroPython v1.29.0-preview on 2026-08-25; linux [GCC 12.2.0] version");
+  g_assert_true (q->raw_paste);
+  g_assert_true (q->soft_reset_ends_process);
+  q = mpy_firmware_quirks_lookup ("MicroPython v1.9.2-34-gd64154c73 on 2017-09-01; micro:bit v1.0.1 with nRF51822");
+  g_assert_false (q->raw_paste);
+  g_assert_false (q->soft_reset_ends_process);
+  g_assert_cmpstr (q->capture_stmt, ==, "__import__('micropython').mem_info(1)");
+  q = mpy_firmware_quirks_lookup ("MicroPython v1.24.1 on 2024-11-29; Generic ESP32 module with ESP32");
+  g_assert_true (q->raw_paste);
+  g_assert_false (q->soft_reset_ends_process);
+  g_assert_true (q == mpy_firmware_quirks_lookup (NULL));
+  g_assert_false (mpy_firmware_quirks_lookup_platform ("webassembly")->raw_paste);
+  g_assert_true (mpy_firmware_quirks_lookup_platform ("esp32")->raw_paste);
+}
+
+/* A board whose banner does not say "MicroPython" and which the raw-paste request would
+ * wedge for good: its sys.platform, asked in plain raw mode, keeps the request from being
+ * sent; captures and execs work, and a soft reset is refused. */
+static void
+test_fake_platform_asked_without_banner (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("wedge-nobanner");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 3000, 1000);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_true (exec_sync (conn, "x = 1", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "len=5\r\n");
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (mpy_snapshot_is_damaged (snapshot));
+  g_clear_pointer (&snapshot, mpy_snapshot_unref);
+  snapshot = capture_sync (conn, MPY_CAPTURE_SOFT_RESET, NULL, &error);
+  g_assert_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_UNSUPPORTED);
+  close_sync (conn);
 }
 
 static void
@@ -1636,6 +1917,107 @@ test_cli_capture_output_checked_first (void)
   g_rmdir (dir);
 }
 
+/* -o FILE in a folder that does not exist, or that may not be written: refused before the
+ * board is touched (a port that does not exist: the message is about the file). */
+static void
+test_cli_capture_output_folder_checked_first (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mpy-cli-XXXXXX", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no-such-folder", "board.mpysession", NULL);
+  g_autofree char *locked = g_build_filename (dir, "locked", NULL);
+  g_autofree char *in_locked = g_build_filename (locked, "board.mpysession", NULL);
+  g_auto(CliRun) run = { 0 };
+
+  NEED_CLI ();
+  run_cli (&run, (const char * const[]) { "/dev/ttyMPYDOESNOTEXIST", "-o", missing, NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "does not exist"));
+  g_assert_null (strstr (run.err, "No such port"));
+  cli_run_clear (&run);
+  memset (&run, 0, sizeof run);
+
+  g_assert_cmpint (g_mkdir (locked, 0555), ==, 0);
+  if (access (locked, W_OK) == 0)
+    g_test_message ("running as root: a read-only folder is writable, that half is skipped");
+  else
+    {
+      run_cli (&run, (const char * const[]) { "/dev/ttyMPYDOESNOTEXIST", "-o", in_locked, NULL });
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (strstr (run.err, "no permission"));
+      g_assert_null (strstr (run.err, "No such port"));
+    }
+  g_rmdir (locked);
+  g_rmdir (dir);
+}
+
+/* --raw-paste=off: plain raw mode on a firmware that takes raw-paste; a wrong value is a
+ * usage error. */
+static void
+test_cli_capture_raw_paste_option (void)
+{
+  g_autoptr(MpyTestBoard) board = NULL;
+  g_auto(CliRun) run = { 0 };
+
+  NEED_CLI ();
+  board = fake ("paste");
+  run_cli (&run, (const char * const[]) { board->link, "--raw-paste=off", "-e", "x = 1", NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "len=5\r\n"));
+  cli_run_clear (&run);
+  memset (&run, 0, sizeof run);
+
+  run_cli (&run, (const char * const[]) { board->link, "-e", "x = 1", NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "len=5 pasted\r\n"));
+  cli_run_clear (&run);
+  memset (&run, 0, sizeof run);
+
+  run_cli (&run, (const char * const[]) { board->link, "--raw-paste=sometimes", NULL });
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--raw-paste must be auto or off"));
+}
+
+/* A dump spliced with the board program's output: exit 1, and the message names that
+ * cause, not the cable. */
+static void
+test_cli_capture_ticks_message (void)
+{
+  g_auto(CliRun) run = { 0 };
+  g_autoptr(MpyTestBoard) board = NULL;
+
+  NEED_CLI ();
+  board = fake ("ticks");
+  run_cli (&run, (const char * const[]) { board->link, NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "text printed by the board's program interrupted the dump"));
+  g_assert_nonnull (strstr (run.err, "stop the program that prints"));
+  g_assert_null (strstr (run.err, "cable"));
+}
+
+/* On firmware that does not stop for Ctrl-C (webassembly), --exec-timeout says the code is
+ * still running; the next capture works once it has ended. */
+static void
+test_cli_capture_exec_timeout_still_running (void)
+{
+  Firmware *fw = &firmwares[1];
+  g_auto(CliRun) run = { 0 };
+  g_autofree char *code = g_strconcat ("print('start')\n", fw->busy_long, NULL);
+
+  NEED_CLI ();
+  NEED_BOARD (fw, fw->board);
+  run_cli (&run, (const char * const[]) { fw->board->link, "--exec-timeout", "1", "-e", code,
+                                           NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "still running after 1 s"));
+  g_assert_nonnull (strstr (run.err, "it is still running: the board did not stop for Ctrl-C"));
+  g_assert_cmpfloat (run.seconds, <, 5.0);
+  cli_run_clear (&run);
+  memset (&run, 0, sizeof run);
+
+  run_cli (&run, (const char * const[]) { fw->board->link, NULL });
+  g_assert_cmpint (run.status, ==, 0);
+}
+
 static void
 test_cli_capture_busy (void)
 {
@@ -1832,6 +2214,13 @@ main (int argc, char **argv)
         { "heap-drift", test_board_heap_drift, TRUE },
         { "close-returns-to-friendly-repl", test_board_close_returns_to_friendly_repl, FALSE },
       };
+      /* only where the firmware can: a heap that grows (webassembly), a heap of 8 MB
+       * (-X heapsize), a timer printing in the background (js.setInterval) */
+      static const struct { const char *name; GTestDataFunc func; } grown_tests[] = {
+        { "heap-grows-into-areas", test_board_heap_grows_into_areas },
+        { "big-heap", test_board_big_heap },
+        { "background-printing", test_board_background_printing },
+      };
 
       if (fw->package == NULL)
         fw->board = mpy_test_board_start_qemu (&start_error);
@@ -1849,6 +2238,12 @@ main (int argc, char **argv)
 
             g_test_add_data_func (path, fw, tests[t].func);
           }
+      for (guint t = 0; fw->grows && t < G_N_ELEMENTS (grown_tests); t++)
+        {
+          g_autofree char *path = g_strdup_printf ("/device/%s/%s", fw->name, grown_tests[t].name);
+
+          g_test_add_data_func (path, fw, grown_tests[t].func);
+        }
     }
   if (g_getenv ("MPY_PTY_SHIM_LOG") != NULL)
     {
@@ -1873,6 +2268,12 @@ main (int argc, char **argv)
       g_test_add_func ("/device/fake/raw-paste", test_fake_raw_paste);
       g_test_add_func ("/device/fake/large-dump", test_fake_large_dump);
       g_test_add_func ("/device/fake/chunked-long-code", test_fake_chunked_long_code);
+      g_test_add_func ("/device/fake/ticks-in-dump", test_fake_ticks_in_dump);
+      g_test_add_func ("/device/fake/platform-asked-without-banner", test_fake_platform_asked_without_banner);
+      g_test_add_func ("/device/quirks/table", test_quirks_table);
+      g_test_add_func ("/device/fake/ticks-between-lines", test_fake_ticks_between_lines);
+      g_test_add_func ("/device/fake/raw-paste-broken-falls-back", test_fake_raw_paste_broken_falls_back);
+      g_test_add_func ("/device/fake/raw-paste-off", test_fake_raw_paste_off);
       g_test_add_func ("/device/errors/no-such-port", test_no_such_port);
       g_test_add_func ("/device/errors/not-a-tty", test_not_a_tty);
       g_test_add_func ("/device/cli/capture-qemu", test_cli_capture_qemu);
@@ -1885,6 +2286,10 @@ main (int argc, char **argv)
       g_test_add_func ("/device/cli/capture-exec-silent-and-exec-timeout", test_cli_capture_exec_silent_and_exec_timeout);
       g_test_add_func ("/device/cli/capture-exec-streams-and-ctrl-c", test_cli_capture_exec_streams_and_ctrl_c);
       g_test_add_func ("/device/cli/capture-output-checked-first", test_cli_capture_output_checked_first);
+      g_test_add_func ("/device/cli/capture-output-folder-checked-first", test_cli_capture_output_folder_checked_first);
+      g_test_add_func ("/device/cli/capture-raw-paste-option", test_cli_capture_raw_paste_option);
+      g_test_add_func ("/device/cli/capture-ticks-message", test_cli_capture_ticks_message);
+      g_test_add_func ("/device/cli/capture-exec-timeout-still-running", test_cli_capture_exec_timeout_still_running);
       g_test_add_func ("/device/cli/capture-permission-denied", test_cli_capture_permission_denied);
       g_test_add_func ("/device/cli/ports-json", test_cli_ports_json);
       g_test_add_func ("/device/ports/likelihood", test_port_likelihood);

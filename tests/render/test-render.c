@@ -13,7 +13,10 @@
 
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
+#include "mpy-metric.h"
 #include "mpy-renderer.h"
+#include "mpy-renderer-private.h"
+#include "mpy-stats.h"
 #include "mpy-test-map.h"
 #include "mpy-test-dirs.h"
 
@@ -888,6 +891,49 @@ test_header_lines (void)
   g_assert_cmpfloat (y_damaged, ==, floor (y_damaged));
 }
 
+/* The PNG's header iterates the figure table: every figure the snapshot has, under its
+ * title with the table's text (and delta in a diff), and none it lacks. */
+static void
+test_header_figures_from_table (void)
+{
+  g_autoptr(MpySnapshot) before = read_fixture ("unix-heap256k-after-alloc.txt");
+  g_autoptr(MpySnapshot) after = read_fixture ("unix-heap256k-fragmented.txt");
+  g_autoptr(MpySnapshot) noarg = read_fixture ("qemu-mps2-an385-meminfo-noarg.txt");
+  g_autoptr(MpyDiff) diff = mpy_diff_new (before, after, NULL);
+  MpySnapshot *snapshots[] = { after, noarg, after };
+
+  g_assert_nonnull (diff);
+  for (guint c = 0; c < G_N_ELEMENTS (snapshots); c++)
+    {
+      MpyDiff *d = c == 2 ? diff : NULL;
+      MpyPicture picture;
+      MpyStats stats;
+      guint shown = 0;
+
+      _mpy_picture_measure (&picture, snapshots[c], d, NULL, 2);
+      mpy_stats_compute (snapshots[c], &stats);
+      for (guint m = 0; m < MPY_N_METRICS; m++)
+        {
+          g_autofree char *value = mpy_metric_describe ((MpyMetric) m, snapshots[c], &stats, d);
+          g_autofree char *want = value != NULL ? g_strdup_printf ("%s: %s", mpy_metric_get_title ((MpyMetric) m), value) : NULL;
+          g_autofree char *prefix = g_strdup_printf ("%s: ", mpy_metric_get_title ((MpyMetric) m));
+          guint found = 0;
+
+          for (guint i = 0; i < picture.header->len; i++)
+            {
+              const char *text = g_array_index (picture.header, MpyFlowItem, i).text;
+
+              if (want != NULL ? g_str_equal (text, want) : g_str_has_prefix (text, prefix))
+                found++;
+            }
+          g_assert_cmpuint (found, ==, want != NULL ? 1 : 0);
+          shown += want != NULL;
+        }
+      g_assert_cmpuint (shown, >, 10);
+      _mpy_picture_clear (&picture);
+    }
+}
+
 static void
 test_png_write_error (void)
 {
@@ -1039,6 +1085,7 @@ main (int    argc,
   g_test_add_func ("/render/outlines/clipped-matches-full", test_outlines_clipped);
   g_test_add_func ("/render/png/written-with-expected-size", test_png_written);
   g_test_add_func ("/render/png/header-says-what-it-shows", test_header_lines);
+  g_test_add_func ("/render/png/header-iterates-the-figure-table", test_header_figures_from_table);
   g_test_add_func ("/render/png/write-error-names-file", test_png_write_error);
   g_test_add_func ("/render/png/figures-only-dump", test_png_no_map);
   g_test_add_func ("/render/png/too-large-suggests-scale-and-columns", test_png_too_large);

@@ -302,7 +302,8 @@ rebuild (MpyFiguresPanel *self)
         text = g_strdup (blocks);
       if (before != NULL)
         text = with_delta (text, (gint64) stats.kind_blocks[i] - (gint64) before_stats.kind_blocks[i]);
-      add_row (self, key, name, text, 2);
+      /* The legend's names, translated (marked in mpy-palette.c). */
+      add_row (self, key, _(name), text, 2);
     }
 
   add_heading (self, _("Object sizes"));

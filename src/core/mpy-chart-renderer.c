@@ -1,0 +1,609 @@
+/* mpy-chart-renderer.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The timeline chart (see mpy-chart-renderer.h): shared by `mpymemmap-cli timeline -o` and
+ * meant for the app's timeline widget, which can reuse its layout, scales and ticks.
+ */
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "mpy-chart-renderer.h"
+#include "mpy-diff.h"
+#include "mpy-palette.h"
+#include "mpy-renderer.h"
+#include "mpy-renderer-private.h"
+#include "mpy-stats.h"
+
+#define MARGIN_LEFT    64.0
+#define MARGIN_RIGHT   16.0
+#define MARGIN_TOP     12.0
+#define MARGIN_BOTTOM  36.0
+#define LEGEND_ROW     16.0
+#define FONT_SIZE      11.0
+#define LINE_WIDTH     2.0
+
+static void
+set_color (cairo_t *cr,
+           guint32  rgb,
+           double   alpha)
+{
+  cairo_set_source_rgba (cr, ((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0,
+                         (rgb & 0xff) / 255.0, alpha);
+}
+
+/**
+ * mpy_chart_get_series_color:
+ * @series: a line's position among the selected series
+ * @dark: the dark variant
+ *
+ * Returns: its colour, from the palette table (Okabe–Ito colours of the kinds and diff states).
+ */
+guint32
+mpy_chart_get_series_color (guint    series,
+                            gboolean dark)
+{
+  switch (series % MPY_CHART_MAX_SERIES)
+    {
+    /* not the orange and vermillion family: "heap used" is vermillion */
+    case 0: return mpy_palette_get_diff_color (MPY_DIFF_UNCHANGED, dark);   /* blue */
+    case 1: return mpy_palette_get_kind_color (MPY_KIND_FLOAT, dark);       /* purple */
+    case 2: return mpy_palette_get_kind_color (MPY_KIND_DICT, dark);        /* dark green */
+    case 3: return mpy_palette_get_kind_color (MPY_KIND_STR, dark);         /* indigo */
+    case 4: return mpy_palette_get_kind_color (MPY_KIND_BYTECODE, dark);    /* light blue */
+    case 5: return mpy_palette_get_diff_color (MPY_DIFF_CHANGED, dark);     /* yellow */
+    case 6: return mpy_palette_get_kind_color (MPY_KIND_ARRAY, dark);       /* light cyan */
+    default: return mpy_palette_get_foreground (dark);
+    }
+}
+
+/* Heap used: the diff's "allocated"; free: the map's free grey. */
+guint32
+mpy_chart_get_used_color (gboolean dark)
+{
+  return mpy_palette_get_diff_color (MPY_DIFF_ALLOCATED, dark);
+}
+
+guint32
+mpy_chart_get_free_color (gboolean dark)
+{
+  return mpy_palette_get_kind_color (MPY_KIND_FREE, dark);
+}
+
+/* The time a chart puts a snapshot at: the board's, else the capture's. */
+static GDateTime *
+snapshot_time (MpySnapshot *snapshot)
+{
+  GDateTime *board = mpy_snapshot_get_board_time (snapshot);
+
+  return board != NULL ? board : mpy_snapshot_get_time (snapshot);
+}
+
+static gboolean
+value_of (MpySnapshot *snapshot,
+          MpyMetric    metric,
+          double      *value)
+{
+  MpyStats stats;
+
+  mpy_stats_compute (snapshot, &stats);
+  return mpy_metric_get_value (metric, snapshot, &stats, value);
+}
+
+/* Series in bytes share the left axis with the area; the others have a scale each. */
+static gboolean
+is_bytes (MpyMetric metric)
+{
+  return mpy_metric_get_unit (metric) == MPY_METRIC_UNIT_BYTES;
+}
+
+void
+mpy_chart_layout_compute (MpyChartLayout        *layout,
+                          GPtrArray             *snapshots,
+                          const MpyChartOptions *options,
+                          double                 width,
+                          double                 height)
+{
+  MpyChartOptions defaults = MPY_CHART_OPTIONS_INIT;
+  guint n_series;
+  g_autoptr(GDateTime) first = NULL;
+
+  g_return_if_fail (layout != NULL);
+  g_return_if_fail (snapshots != NULL);
+
+  if (options == NULL)
+    options = &defaults;
+  n_series = MIN (options->n_series, MPY_CHART_MAX_SERIES);
+  memset (layout, 0, sizeof *layout);
+  layout->n_points = snapshots->len;
+  layout->x_values = g_new0 (double, MAX (snapshots->len, 1));
+
+  /* x: time only when every snapshot has one */
+  layout->by_time = options->x_axis == MPY_CHART_X_TIME && snapshots->len > 0;
+  for (guint i = 0; layout->by_time && i < snapshots->len; i++)
+    if (snapshot_time (g_ptr_array_index (snapshots, i)) == NULL)
+      layout->by_time = FALSE;
+  if (layout->by_time)
+    first = g_date_time_ref (snapshot_time (g_ptr_array_index (snapshots, 0)));
+  for (guint i = 0; i < snapshots->len; i++)
+    layout->x_values[i] = layout->by_time
+      ? g_date_time_difference (snapshot_time (g_ptr_array_index (snapshots, i)), first) / 1e6
+      : (double) i;
+  layout->x_min = layout->x_max = snapshots->len > 0 ? layout->x_values[0] : 0;
+  for (guint i = 1; i < snapshots->len; i++)
+    {
+      layout->x_min = MIN (layout->x_min, layout->x_values[i]);
+      layout->x_max = MAX (layout->x_max, layout->x_values[i]);
+    }
+  if (layout->x_max <= layout->x_min)
+    layout->x_max = layout->x_min + 1;
+
+  /* y: bytes on the left axis (the area's top is the heap's total) */
+  for (guint i = 0; i < snapshots->len; i++)
+    {
+      MpySnapshot *snapshot = g_ptr_array_index (snapshots, i);
+      double used, free_bytes, v;
+
+      if (options->area && value_of (snapshot, MPY_METRIC_GC_USED, &used)
+          && value_of (snapshot, MPY_METRIC_GC_FREE, &free_bytes))
+        layout->bytes_max = MAX (layout->bytes_max, used + free_bytes);
+      for (guint s = 0; s < n_series; s++)
+        if (value_of (snapshot, options->series[s], &v))
+          {
+            if (is_bytes (options->series[s]))
+              layout->bytes_max = MAX (layout->bytes_max, v);
+            else
+              layout->series_max[s] = MAX (layout->series_max[s], v);
+          }
+    }
+  for (guint s = 0; s < n_series; s++)
+    {
+      if (mpy_metric_get_unit (options->series[s]) == MPY_METRIC_UNIT_RATIO)
+        layout->series_max[s] = 1.0;   /* shares and fragmentation: 0–100 % */
+      else if (layout->series_max[s] <= 0)
+        layout->series_max[s] = 1.0;
+    }
+  if (layout->bytes_max <= 0)
+    layout->bytes_max = 1.0;
+
+  layout->plot_x = MARGIN_LEFT;
+  layout->plot_y = MARGIN_TOP;
+  layout->plot_width = MAX (width - MARGIN_LEFT - MARGIN_RIGHT, 1.0);
+  layout->plot_height = MAX (height - MARGIN_TOP - MARGIN_BOTTOM
+                             - LEGEND_ROW * ((n_series + (options->area ? 2 : 0) + 2) / 3), 1.0);
+}
+
+void
+mpy_chart_layout_clear (MpyChartLayout *layout)
+{
+  g_return_if_fail (layout != NULL);
+
+  g_clear_pointer (&layout->x_values, g_free);
+}
+
+double
+mpy_chart_layout_get_x (const MpyChartLayout *layout,
+                        guint                 index)
+{
+  double x;
+
+  g_return_val_if_fail (layout != NULL, 0);
+
+  x = index < layout->n_points ? layout->x_values[index] : layout->x_max;
+  return layout->plot_x + (x - layout->x_min) / (layout->x_max - layout->x_min) * layout->plot_width;
+}
+
+double
+mpy_chart_layout_get_y (const MpyChartLayout *layout,
+                        int                   series,
+                        double                value)
+{
+  double top;
+
+  g_return_val_if_fail (layout != NULL, 0);
+
+  top = series < 0 || series >= MPY_CHART_MAX_SERIES ? layout->bytes_max : layout->series_max[series];
+  return layout->plot_y + layout->plot_height * (1.0 - CLAMP (value / top, 0.0, 1.0));
+}
+
+int
+mpy_chart_layout_index_at (const MpyChartLayout *layout,
+                           double                x)
+{
+  int best = -1;
+  double best_distance = G_MAXDOUBLE;
+
+  g_return_val_if_fail (layout != NULL, -1);
+
+  for (guint i = 0; i < layout->n_points; i++)
+    {
+      double d = fabs (mpy_chart_layout_get_x (layout, i) - x);
+
+      if (d < best_distance)
+        {
+          best_distance = d;
+          best = (int) i;
+        }
+    }
+  return best;
+}
+
+guint
+mpy_chart_nice_ticks (double  min,
+                      double  max,
+                      guint   max_ticks,
+                      double *ticks)
+{
+  double span, step, magnitude, residual, first;
+  guint n = 0;
+
+  g_return_val_if_fail (ticks != NULL || max_ticks == 0, 0);
+
+  if (max_ticks == 0 || !(max > min) || !isfinite (min) || !isfinite (max))
+    return 0;
+  span = max - min;
+  step = span / MAX (max_ticks - 1, 1);
+  magnitude = pow (10, floor (log10 (step)));
+  residual = step / magnitude;
+  step = (residual > 5 ? 10 : residual > 2 ? 5 : residual > 1 ? 2 : 1) * magnitude;
+  first = ceil (min / step - 1e-9) * step;
+  for (double v = first; v <= max + step * 1e-9 && n < max_ticks; v += step)
+    ticks[n++] = fabs (v) < step * 1e-9 ? 0 : v;
+  return n;
+}
+
+/* "12 KiB", "512 B" for the byte axis. */
+static char *
+format_bytes_tick (double value)
+{
+  if (value >= 1024 * 1024)
+    return g_strdup_printf ("%g MiB", value / (1024 * 1024));
+  if (value >= 1024)
+    return g_strdup_printf ("%g KiB", value / 1024);
+  return g_strdup_printf ("%.0f B", value);
+}
+
+/* Seconds since the first snapshot: "0 s", "1.5 s", "2 min", "1.5 h". */
+static char *
+format_time_tick (double seconds)
+{
+  if (seconds >= 7200)
+    return g_strdup_printf ("%.3g h", seconds / 3600);
+  if (seconds >= 120)
+    return g_strdup_printf ("%.3g min", seconds / 60);
+  return g_strdup_printf ("%.3g s", seconds);
+}
+
+static void
+draw_text (cairo_t    *cr,
+           const char *text,
+           double      x,
+           double      y,
+           double      align)   /* 0 left, 0.5 centre, 1 right; y is the baseline */
+{
+  cairo_text_extents_t extents;
+
+  cairo_text_extents (cr, text, &extents);
+  cairo_move_to (cr, x - align * extents.x_advance, y);
+  cairo_show_text (cr, text);
+}
+
+static void
+draw_axes (cairo_t              *cr,
+           const MpyChartLayout *layout,
+           gboolean              dark)
+{
+  guint32 fg = mpy_palette_get_foreground (dark);
+  double ticks[8];
+  guint n;
+
+  _mpy_select_font (cr, FONT_SIZE, FALSE);
+  cairo_set_line_width (cr, 1.0);
+
+  /* left axis: bytes, with grid lines, in steps of whole KiB or MiB where it fits */
+  {
+    double unit = layout->bytes_max >= 4 * 1024 * 1024 ? 1024 * 1024 : layout->bytes_max >= 4096 ? 1024 : 1;
+
+    n = mpy_chart_nice_ticks (0, layout->bytes_max / unit, 6, ticks);
+    for (guint i = 0; i < n; i++)
+      ticks[i] *= unit;
+  }
+  for (guint i = 0; i < n; i++)
+    {
+      double y = round (mpy_chart_layout_get_y (layout, -1, ticks[i])) + 0.5;
+      g_autofree char *text = format_bytes_tick (ticks[i]);
+
+      set_color (cr, fg, 0.12);
+      cairo_move_to (cr, layout->plot_x, y);
+      cairo_line_to (cr, layout->plot_x + layout->plot_width, y);
+      cairo_stroke (cr);
+      set_color (cr, fg, 1.0);
+      draw_text (cr, text, layout->plot_x - 6, y + FONT_SIZE * 0.35, 1.0);
+    }
+
+  /* x axis: snapshots or seconds */
+  n = mpy_chart_nice_ticks (layout->x_min, layout->x_max, 8, ticks);
+  for (guint i = 0; i < n; i++)
+    {
+      double x = layout->plot_x + (ticks[i] - layout->x_min) / (layout->x_max - layout->x_min)
+                 * layout->plot_width;
+      g_autofree char *text = NULL;
+
+      if (!layout->by_time && ticks[i] != floor (ticks[i]))
+        continue;   /* no snapshot 2.5 */
+      text = layout->by_time ? format_time_tick (ticks[i]) : g_strdup_printf ("%.0f", ticks[i]);
+      set_color (cr, fg, 1.0);
+      cairo_move_to (cr, round (x) + 0.5, layout->plot_y + layout->plot_height);
+      cairo_line_to (cr, round (x) + 0.5, layout->plot_y + layout->plot_height + 4);
+      cairo_stroke (cr);
+      draw_text (cr, text, x, layout->plot_y + layout->plot_height + 4 + FONT_SIZE, 0.5);
+    }
+
+  set_color (cr, fg, 1.0);
+  cairo_rectangle (cr, layout->plot_x + 0.5, layout->plot_y + 0.5,
+                   layout->plot_width - 1, layout->plot_height - 1);
+  cairo_stroke (cr);
+}
+
+/* The used/free stacked area: used from 0, free on top of it. Snapshots without the GC
+ * figures break the area. */
+static void
+draw_area (cairo_t              *cr,
+           GPtrArray            *snapshots,
+           const MpyChartLayout *layout,
+           gboolean              dark)
+{
+  for (int layer = 1; layer >= 0; layer--)   /* used + free (total) first, then used over it */
+    {
+      guint i = 0;
+
+      set_color (cr, layer == 1 ? mpy_chart_get_free_color (dark) : mpy_chart_get_used_color (dark),
+                 layer == 1 ? 1.0 : 0.8);
+      while (i < snapshots->len)
+        {
+          guint start = i;
+          double used, free_bytes;
+
+          /* one run of snapshots that all have the figures */
+          while (i < snapshots->len
+                 && value_of (g_ptr_array_index (snapshots, i), MPY_METRIC_GC_USED, &used)
+                 && value_of (g_ptr_array_index (snapshots, i), MPY_METRIC_GC_FREE, &free_bytes))
+            i++;
+          if (i - start == 1)
+            {
+              /* a lone snapshot: a bar 2 px wide */
+              double x = mpy_chart_layout_get_x (layout, start), y;
+
+              value_of (g_ptr_array_index (snapshots, start), MPY_METRIC_GC_USED, &used);
+              value_of (g_ptr_array_index (snapshots, start), MPY_METRIC_GC_FREE, &free_bytes);
+              y = mpy_chart_layout_get_y (layout, -1, layer ? used + free_bytes : used);
+
+              cairo_rectangle (cr, x - 1, y, 2, layout->plot_y + layout->plot_height - y);
+              cairo_fill (cr);
+            }
+          else if (i > start)
+            {
+              cairo_move_to (cr, mpy_chart_layout_get_x (layout, start), layout->plot_y + layout->plot_height);
+              for (guint k = start; k < i; k++)
+                {
+                  MpySnapshot *s = g_ptr_array_index (snapshots, k);
+
+                  value_of (s, MPY_METRIC_GC_USED, &used);
+                  value_of (s, MPY_METRIC_GC_FREE, &free_bytes);
+                  cairo_line_to (cr, mpy_chart_layout_get_x (layout, k),
+                                 mpy_chart_layout_get_y (layout, -1, layer ? used + free_bytes : used));
+                }
+              cairo_line_to (cr, mpy_chart_layout_get_x (layout, i - 1), layout->plot_y + layout->plot_height);
+              cairo_close_path (cr);
+              cairo_fill (cr);
+            }
+          i++;   /* skip the snapshot that lacks them */
+        }
+    }
+}
+
+static void
+draw_series (cairo_t               *cr,
+             GPtrArray             *snapshots,
+             const MpyChartLayout  *layout,
+             const MpyChartOptions *options)
+{
+  cairo_set_line_width (cr, LINE_WIDTH);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (guint s = 0; s < MIN (options->n_series, MPY_CHART_MAX_SERIES); s++)
+    {
+      int scale = is_bytes (options->series[s]) ? -1 : (int) s;
+      gboolean pen_down = FALSE;
+
+      set_color (cr, mpy_chart_get_series_color (s, options->dark), 1.0);
+      for (guint i = 0; i < snapshots->len; i++)
+        {
+          double v, x, y;
+
+          if (!value_of (g_ptr_array_index (snapshots, i), options->series[s], &v))
+            {
+              pen_down = FALSE;   /* a gap where a dump lacks the figure */
+              continue;
+            }
+          x = mpy_chart_layout_get_x (layout, i);
+          y = mpy_chart_layout_get_y (layout, scale, v);
+          if (pen_down)
+            cairo_line_to (cr, x, y);
+          else
+            {
+              cairo_new_sub_path (cr);
+              cairo_move_to (cr, x, y);
+              cairo_line_to (cr, x, y);   /* a lone point shows as a dot (round caps) */
+            }
+          pen_down = TRUE;
+        }
+      cairo_stroke (cr);
+    }
+}
+
+static void
+draw_legend (cairo_t               *cr,
+             const MpyChartLayout  *layout,
+             const MpyChartOptions *options,
+             double                 width)
+{
+  guint32 fg = mpy_palette_get_foreground (options->dark);
+  double column = (width - MARGIN_LEFT - MARGIN_RIGHT) / 3;
+  double top = layout->plot_y + layout->plot_height + MARGIN_BOTTOM - 6;
+  guint slot = 0;
+
+  _mpy_select_font (cr, FONT_SIZE, FALSE);
+  for (int e = options->area ? -2 : 0; e < (int) MIN (options->n_series, MPY_CHART_MAX_SERIES); e++, slot++)
+    {
+      double x = MARGIN_LEFT + (slot % 3) * column;
+      double y = top + (slot / 3) * LEGEND_ROW;
+      g_autofree char *text = NULL;
+
+      if (e == -2 || e == -1)
+        {
+          MpyMetric metric = e == -2 ? MPY_METRIC_GC_USED : MPY_METRIC_GC_FREE;
+
+          set_color (cr, e == -2 ? mpy_chart_get_used_color (options->dark)
+                                 : mpy_chart_get_free_color (options->dark), 1.0);
+          cairo_rectangle (cr, x, y - 9, 14, 10);
+          cairo_fill (cr);
+          text = g_strdup (mpy_metric_get_title (metric));
+        }
+      else
+        {
+          MpyMetric metric = options->series[e];
+
+          set_color (cr, mpy_chart_get_series_color ((guint) e, options->dark), 1.0);
+          cairo_set_line_width (cr, LINE_WIDTH + 1);
+          cairo_move_to (cr, x, y - 4);
+          cairo_line_to (cr, x + 14, y - 4);
+          cairo_stroke (cr);
+          if (is_bytes (metric))
+            text = g_strdup (mpy_metric_get_title (metric));
+          else
+            {
+              /* its own scale: say where its top is */
+              g_autofree char *top_text = mpy_metric_format_number (metric, layout->series_max[e]);
+
+              /* Translators: a chart series with its own scale, "Fragmentation (0–100.0%)" */
+              text = g_strdup_printf (_("%s (0–%s)"), mpy_metric_get_title (metric), top_text);
+            }
+        }
+      set_color (cr, fg, 1.0);
+      draw_text (cr, text, x + 18, y, 0);
+    }
+}
+
+/**
+ * mpy_chart_draw:
+ * @cr: a Cairo context
+ * @snapshots: (element-type MpySnapshot): the snapshots, in order
+ * @options: (nullable): what to draw (%NULL: MPY_CHART_OPTIONS_INIT)
+ * @width: the chart's width
+ * @height: the chart's height
+ *
+ * Paints the chart: background, grid and axes, the used/free area, the series lines and the
+ * legend under the plot.
+ */
+void
+mpy_chart_draw (cairo_t               *cr,
+                GPtrArray             *snapshots,
+                const MpyChartOptions *options,
+                double                 width,
+                double                 height)
+{
+  MpyChartOptions defaults = MPY_CHART_OPTIONS_INIT;
+  MpyChartLayout layout;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (snapshots != NULL);
+
+  if (options == NULL)
+    options = &defaults;
+  mpy_chart_layout_compute (&layout, snapshots, options, width, height);
+
+  cairo_save (cr);
+  set_color (cr, mpy_palette_get_background (options->dark), 1.0);
+  cairo_paint (cr);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, layout.plot_x, layout.plot_y, layout.plot_width, layout.plot_height);
+  cairo_clip (cr);
+  if (options->area)
+    draw_area (cr, snapshots, &layout, options->dark);
+  draw_series (cr, snapshots, &layout, options);
+  cairo_restore (cr);
+
+  draw_axes (cr, &layout, options->dark);
+  draw_legend (cr, &layout, options, width);
+  cairo_restore (cr);
+
+  mpy_chart_layout_clear (&layout);
+}
+
+static cairo_status_t
+append_png (void                *closure,
+            const unsigned char *data,
+            unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/**
+ * mpy_chart_write_png:
+ * @snapshots: (element-type MpySnapshot): the snapshots, in order
+ * @options: (nullable): what to draw
+ * @width: px
+ * @height: px
+ * @path: the PNG file
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when @path was written (a temporary file, then rename).
+ */
+gboolean
+mpy_chart_write_png (GPtrArray             *snapshots,
+                     const MpyChartOptions *options,
+                     int                    width,
+                     int                    height,
+                     const char            *path,
+                     GError               **error)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  cairo_status_t status;
+  g_autoptr(GByteArray) png = g_byte_array_new ();
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (snapshots != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cr = cairo_create (surface);
+  mpy_chart_draw (cr, snapshots, options, width, height);
+  status = cairo_status (cr);
+  cairo_destroy (cr);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_write_to_png_stream (surface, append_png, png);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
+                   "Could not draw the chart for “%s”: %s", path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  if (!g_file_set_contents (path, (const char *) png->data, (gssize) png->len, &local_error))
+    {
+      g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
+                   "Could not write the chart: %s", local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}

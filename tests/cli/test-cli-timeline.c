@@ -1,0 +1,345 @@
+/* test-cli-timeline.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* mpymemmap-cli and the time dimension: named logs in stats --json, figure diffs, and the
+ * timeline command (its keys are those of stats --json; its chart is a PNG). */
+
+#include <string.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+#include <cairo.h>
+#include <json-glib/json-glib.h>
+
+#include "mpy-test-dirs.h"
+
+static char *cli_path;
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+/* The CLI with @args (NULL-terminated), killed after 60 s. */
+static Run *
+run_cli_v (const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  Run *run = g_new0 (Run, 1);
+  int wait_status;
+
+  g_ptr_array_add (argv, (gpointer) "timeout");
+  g_ptr_array_add (argv, (gpointer) "--signal=KILL");
+  g_ptr_array_add (argv, (gpointer) "60");
+  g_ptr_array_add (argv, cli_path);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                &run->out, &run->err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+  return run;
+}
+
+#define RUN(...) run_cli_v ((const char * const[]) { __VA_ARGS__, NULL })
+
+static char *
+data_file (const char *dir,
+           const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, dir, name, NULL);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+test_stats_named_log (void)
+{
+  g_autofree char *log = data_file ("core/data", "webassembly-named-log.txt");
+  g_autoptr(Run) run = RUN ("stats", "--json", log);
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *dumps;
+
+  g_assert_cmpint (run->status, ==, 0);
+  root = parse_json (run->out);
+  dumps = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (dumps), ==, 3);
+  {
+    JsonObject *second = json_array_get_object_element (dumps, 1);
+
+    g_assert_cmpstr (json_object_get_string_member (second, "label"), ==, "after alloc");
+    g_assert_cmpstr (json_object_get_string_member (second, "time"), ==, "2026-12-04T18:30:01.033000Z");
+    g_assert_cmpstr (json_object_get_string_member (second, "board_time"), ==, "2026-12-04T18:30:01.033000Z");
+    g_assert_true (json_object_get_null_member (second, "capture_time"));
+  }
+}
+
+static JsonObject *
+object_of (JsonNode *root)
+{
+  return json_node_get_object (root);
+}
+
+/* Two mem_info() dumps without maps: exit 0, the deltas, and no block counts. */
+static void
+test_diff_figures_only (void)
+{
+  g_autofree char *a = data_file ("fixtures", "qemu-mps2-an385-meminfo-noarg.txt");
+  g_autofree char *b = data_file ("fixtures", "qemu-mps2-an385-after-alloc-noarg.txt");
+  g_autoptr(Run) run = RUN ("diff", "--json", a, b);
+  g_autoptr(Run) stats = RUN ("stats", "--json", a, b);
+  g_autoptr(Run) text = RUN ("diff", a, b);
+  g_autoptr(JsonNode) root = NULL, stats_root = NULL;
+  JsonObject *deltas, *before, *after;
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpstr (run->err, ==, "");
+  root = parse_json (run->out);
+  stats_root = parse_json (stats->out);
+  before = json_array_get_object_element (json_node_get_array (stats_root), 0);
+  after = json_array_get_object_element (json_node_get_array (stats_root), 1);
+  g_assert_true (json_object_get_boolean_member (object_of (root), "figures_only"));
+  g_assert_nonnull (strstr (json_object_get_string_member (object_of (root), "no_block_diff_reason"),
+                            "no block map"));
+  g_assert_true (json_object_get_null_member (object_of (root), "blocks"));
+  deltas = json_object_get_object_member (object_of (root), "deltas");
+  /* every key of the figure table, after − before */
+  for (const char *key = "gc_used"; key != NULL; key = g_str_equal (key, "gc_used") ? "one_blocks" : NULL)
+    g_assert_cmpint (json_object_get_int_member (deltas, key), ==,
+                     json_object_get_int_member (after, key) - json_object_get_int_member (before, key));
+  g_assert_cmpint (json_object_get_int_member (deltas, "gc_used"), ==, 40928);
+  g_assert_true (json_object_get_null_member (deltas, "objects"));
+
+  g_assert_cmpint (text->status, ==, 0);
+  g_assert_nonnull (strstr (text->out, "not compared"));
+  g_assert_nonnull (strstr (text->out, "+40928"));
+}
+
+/* Maps of different layouts: the block diff is refused, the figures are compared. */
+static void
+test_diff_layouts_give_figures (void)
+{
+  g_autofree char *a = data_file ("fixtures", "microbit-v1.0.1-after-alloc.txt");
+  g_autofree char *b = data_file ("fixtures", "qemu-mps2-an385-after-alloc.txt");
+  g_autoptr(Run) run = RUN ("diff", "--json", a, b);
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *deltas;
+
+  g_assert_cmpint (run->status, ==, 0);
+  root = parse_json (run->out);
+  g_assert_true (json_object_get_boolean_member (object_of (root), "figures_only"));
+  g_assert_nonnull (strstr (json_object_get_string_member (object_of (root), "no_block_diff_reason"),
+                            "heap area 1 is 628 blocks"));
+  deltas = json_object_get_object_member (object_of (root), "deltas");
+  /* both have maps: map figures have deltas as well */
+  g_assert_false (json_object_get_null_member (deltas, "objects"));
+  g_assert_false (json_object_get_null_member (deltas, "gc_total"));
+}
+
+/* timeline --json rows: every dump of every file in order, the stats --json keys and values. */
+static void
+test_timeline_json_keys (void)
+{
+  g_autofree char *log = data_file ("core/data", "webassembly-named-log.txt");
+  g_autofree char *map = data_file ("fixtures", "unix-heap256k-after-alloc.txt");
+  g_autoptr(Run) run = RUN ("timeline", "--json", log, map);
+  g_autoptr(Run) stats = RUN ("stats", "--json", log, map);
+  g_autoptr(JsonNode) rows_root = NULL, stats_root = NULL;
+  JsonArray *rows, *all;
+
+  g_assert_cmpint (run->status, ==, 0);
+  rows_root = parse_json (run->out);
+  stats_root = parse_json (stats->out);
+  rows = json_node_get_array (rows_root);
+  all = json_node_get_array (stats_root);
+  g_assert_cmpuint (json_array_get_length (rows), ==, 4);
+  g_assert_cmpuint (json_array_get_length (rows), ==, json_array_get_length (all));
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      JsonObject *full = json_array_get_object_element (all, i);
+      g_autoptr(GList) members = json_object_get_members (row);
+
+      for (GList *m = members; m != NULL; m = m->next)
+        {
+          JsonNode *mine = json_object_get_member (row, m->data);
+          JsonNode *theirs = json_object_get_member (full, m->data);
+
+          g_assert_nonnull (theirs);   /* the same key in stats --json */
+          g_assert_true (json_node_equal (mine, theirs));
+        }
+      /* file, index, label, time and every figure */
+      g_assert_true (json_object_has_member (row, "file"));
+      g_assert_true (json_object_has_member (row, "index"));
+      g_assert_true (json_object_has_member (row, "label"));
+      g_assert_true (json_object_has_member (row, "time"));
+      g_assert_true (json_object_has_member (row, "fragmentation"));
+      g_assert_true (json_object_has_member (row, "mem_peak"));
+    }
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (rows, 2), "index"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (rows, 3), "index"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rows, 2), "label"), ==, "after gc");
+}
+
+/* Splits one CSV line (RFC 4180: quoted fields, "" for a quote). */
+static GPtrArray *
+split_csv (const char *line)
+{
+  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
+  GString *field = g_string_new (NULL);
+  gboolean quoted = FALSE;
+
+  for (const char *p = line; ; p++)
+    {
+      if (quoted)
+        {
+          if (*p == '"' && p[1] == '"')
+            g_string_append_c (field, '"'), p++;
+          else if (*p == '"')
+            quoted = FALSE;
+          else
+            g_string_append_c (field, *p);
+          continue;
+        }
+      if (*p == '"')
+        quoted = TRUE;
+      else if (*p == ',' || *p == '\0')
+        {
+          g_ptr_array_add (fields, g_strdup (field->str));
+          g_string_truncate (field, 0);
+          if (*p == '\0')
+            break;
+        }
+      else
+        g_string_append_c (field, *p);
+    }
+  g_string_free (field, TRUE);
+  return fields;
+}
+
+/* timeline --csv: the header row is the keys of the JSON rows; the values are the same. */
+static void
+test_timeline_csv (void)
+{
+  g_autofree char *log = data_file ("core/data", "webassembly-profiler-log.txt");
+  g_autofree char *noarg = data_file ("fixtures", "unix-heap256k-meminfo-noarg.txt");
+  g_autoptr(Run) csv = RUN ("timeline", "--csv", log, noarg);
+  g_autoptr(Run) json = RUN ("timeline", "--json", log, noarg);
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) header = NULL;
+  JsonArray *rows;
+
+  g_assert_cmpint (csv->status, ==, 0);
+  root = parse_json (json->out);
+  rows = json_node_get_array (root);
+  lines = g_strsplit (csv->out, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + json_array_get_length (rows) + 1);
+  g_assert_cmpstr (lines[json_array_get_length (rows) + 1], ==, "");
+  header = split_csv (lines[0]);
+  {
+    g_autoptr(GList) members = json_object_get_members (json_array_get_object_element (rows, 0));
+
+    g_assert_cmpuint (header->len, ==, g_list_length (members));
+    for (guint k = 0; k < header->len; k++)
+      g_assert_true (json_object_has_member (json_array_get_object_element (rows, 0),
+                                             g_ptr_array_index (header, k)));
+  }
+  for (guint r = 0; r < json_array_get_length (rows); r++)
+    {
+      g_autoptr(GPtrArray) cells = split_csv (lines[r + 1]);
+      JsonObject *row = json_array_get_object_element (rows, r);
+
+      g_assert_cmpuint (cells->len, ==, header->len);
+      for (guint k = 0; k < header->len; k++)
+        {
+          JsonNode *node = json_object_get_member (row, g_ptr_array_index (header, k));
+          const char *cell = g_ptr_array_index (cells, k);
+
+          if (JSON_NODE_HOLDS_NULL (node))
+            g_assert_cmpstr (cell, ==, "");
+          else if (json_node_get_value_type (node) == G_TYPE_STRING)
+            g_assert_cmpstr (cell, ==, json_node_get_string (node));
+          else if (json_node_get_value_type (node) == G_TYPE_INT64)
+            g_assert_cmpint (g_ascii_strtoll (cell, NULL, 10), ==, json_node_get_int (node));
+          else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+            g_assert_cmpfloat (g_ascii_strtod (cell, NULL), ==, json_node_get_double (node));
+        }
+    }
+  /* the profiler's ticks gave times */
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rows, 1), "time"), ==,
+                   "2026-12-04T18:30:07.047000Z");
+}
+
+/* timeline -o: a PNG of the requested size; bad series keys are usage errors. */
+static void
+test_timeline_chart (void)
+{
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli-timeline");
+  g_autofree char *png = g_build_filename (dir, "chart.png", NULL);
+  g_autofree char *log = data_file ("core/data", "webassembly-named-log.txt");
+  g_autoptr(Run) run = RUN ("timeline", "-o", png, "--width", "500", "--height", "300",
+                            "--series", "gc_used,fragmentation", log);
+  g_autoptr(Run) bad = RUN ("timeline", "-o", png, "--series", "nonsense", log);
+  cairo_surface_t *surface;
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpstr (run->out, ==, "");
+  surface = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 500);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, 300);
+  cairo_surface_destroy (surface);
+
+  g_assert_cmpint (bad->status, ==, 2);
+  g_assert_nonnull (strstr (bad->err, "“nonsense” is not a figure key"));
+  mpy_test_remove_tree (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* meson passes the built CLI as the last argument (before g_test_init() sees it). */
+  if (argc >= 2 && g_str_has_suffix (argv[argc - 1], "mpymemmap-cli"))
+    cli_path = argv[--argc];
+  g_test_init (&argc, &argv, NULL);
+  if (cli_path == NULL)
+    g_error ("give the path of the built mpymemmap-cli as the last argument");
+
+  g_test_add_func ("/cli-timeline/stats/named-log", test_stats_named_log);
+  g_test_add_func ("/cli-timeline/diff/figures-only", test_diff_figures_only);
+  g_test_add_func ("/cli-timeline/diff/layouts-give-figures", test_diff_layouts_give_figures);
+  g_test_add_func ("/cli-timeline/timeline/json-keys", test_timeline_json_keys);
+  g_test_add_func ("/cli-timeline/timeline/csv", test_timeline_csv);
+  g_test_add_func ("/cli-timeline/timeline/chart", test_timeline_chart);
+
+  return g_test_run ();
+}
