@@ -39,6 +39,8 @@ void               mpy_window_add_snapshots      (MpyWindow *self,
 MpyViewMode        mpy_window_get_view_mode      (MpyWindow *self);
 /* The text shown instead of the map in MPY_VIEW_MESSAGE and MPY_VIEW_EMPTY. */
 const char        *mpy_window_get_view_message   (MpyWindow *self);
+/* The console context shown under the figures, or NULL when the expander is hidden. */
+char              *mpy_window_dup_console_text   (MpyWindow *self);
 /* The heading over the canvas (labels, and a damaged dump's reason). */
 const char        *mpy_window_get_view_title     (MpyWindow *self);
 /* What the canvas shows: the snapshot (the later one in diff mode) and the diff or NULL. */
@@ -50,6 +52,8 @@ GtkWidget         *mpy_window_get_heap_view      (MpyWindow *self);
 GtkWidget         *mpy_window_get_figures_panel  (MpyWindow *self);
 MpyDeviceSidebar  *mpy_window_get_device_sidebar (MpyWindow *self);
 GtkListView       *mpy_window_get_list_view      (MpyWindow *self);
+/* The timeline below the canvas (an MpyTimeline). */
+GtkWidget         *mpy_window_get_timeline       (MpyWindow *self);
 
 /* The error banner's text; NULL when it is hidden. */
 const char        *mpy_window_get_error_message  (MpyWindow *self);
