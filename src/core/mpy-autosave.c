@@ -29,6 +29,7 @@ typedef enum {
   JOB_REPLACE,
   JOB_CLEAR,
   JOB_FLUSH,
+  JOB_SWEEP,
   JOB_QUIT,
 } JobKind;
 
@@ -321,6 +322,14 @@ run_job (gpointer data,
       g_cond_signal (job->cond);
       g_mutex_unlock (job->mutex);
       break;
+    case JOB_SWEEP:
+      {
+        /* What a save killed in an earlier run left in the journal folder. */
+        g_autofree char *dir = g_path_get_dirname (self->path);
+
+        mpy_session_remove_stale_temporaries (dir);
+      }
+      break;
     case JOB_QUIT:
       close_journal (self);
       break;
@@ -353,6 +362,13 @@ mpy_autosave_constructed (GObject *object)
   /* Exclusive: the thread is the pool's alone for the object's life. */
   self->pool = g_thread_pool_new (run_job, self, 1, TRUE, NULL);
   g_assert (self->pool != NULL);
+
+  {
+    Job *job = g_new0 (Job, 1);
+
+    job->kind = JOB_SWEEP;
+    push_job (self, job);
+  }
 }
 
 static void

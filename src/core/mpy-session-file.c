@@ -181,12 +181,13 @@ temp_prefix (const char *path)
   return g_strconcat (".", base, TEMP_TAG, NULL);
 }
 
-/* Removes the temporaries a killed save of @path left (their process no longer exists). */
+/* Removes the temporaries killed saves left in @dir_name (their process no longer exists):
+ * those of @path's name, or with @path NULL, those of any file. */
 static void
-remove_stale_temporaries (const char *path)
+remove_stale_in (const char *dir_name,
+                 const char *path)
 {
-  g_autofree char *dir_name = g_path_get_dirname (path);
-  g_autofree char *prefix = temp_prefix (path);
+  g_autofree char *prefix = path != NULL ? temp_prefix (path) : NULL;
   g_autoptr(GDir) dir = g_dir_open (dir_name, 0, NULL);
   const char *name;
 
@@ -194,12 +195,13 @@ remove_stale_temporaries (const char *path)
     return;
   while ((name = g_dir_read_name (dir)) != NULL)
     {
+      const char *tag = strstr (name, TEMP_TAG);
       guint64 pid = 0;
       char *end = NULL;
 
-      if (!g_str_has_prefix (name, prefix))
+      if (name[0] != '.' || tag == NULL || (prefix != NULL && !g_str_has_prefix (name, prefix)))
         continue;
-      pid = g_ascii_strtoull (name + strlen (prefix), &end, 10);
+      pid = g_ascii_strtoull (tag + strlen (TEMP_TAG), &end, 10);
       if (end == NULL || *end != '-' || pid == 0 || pid > G_MAXINT || (pid_t) pid == getpid ())
         continue;
       if (kill ((pid_t) pid, 0) != 0 && errno == ESRCH)
@@ -209,6 +211,22 @@ remove_stale_temporaries (const char *path)
           g_unlink (stale);
         }
     }
+}
+
+static void
+remove_stale_temporaries (const char *path)
+{
+  g_autofree char *dir_name = g_path_get_dirname (path);
+
+  remove_stale_in (dir_name, path);
+}
+
+void
+mpy_session_remove_stale_temporaries (const char *dir)
+{
+  g_return_if_fail (dir != NULL);
+
+  remove_stale_in (dir, NULL);
 }
 
 static gboolean

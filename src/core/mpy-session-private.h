@@ -103,6 +103,10 @@ gboolean    mpy_session_replace_contents (const char  *path,
                                           int          mode,
                                           GError     **error);
 
+/* Removes what saves killed in @dir left (".NAME.mpymemmap-tmp-PID-…" of a process that is
+ * gone); the autosave does this for its folder when it starts. */
+void        mpy_session_remove_stale_temporaries (const char *dir);
+
 /* Tests only: TRUE makes saving use the named temporary file as where O_TMPFILE is missing. */
 extern gboolean mpy_session_test_no_tmpfile;
 

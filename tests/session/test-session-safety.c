@@ -795,6 +795,21 @@ test_stale_temporaries_removed (void)
   g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (count_temporaries (dir, &largest), ==, 1);
 
+  /* At start, the autosave clears its folder of them, whatever file they were for. */
+  {
+    g_autofree char *journal = g_build_filename (dir, "autosave-1.mpysession", NULL);
+    g_autofree char *of_other = g_strdup_printf ("%s/.autosave-0.mpysession.mpymemmap-tmp-%d-0badf00d",
+                                                 dir, (int) dead);
+    g_autoptr(MpyAutosave) autosave = NULL;
+
+    write_whole (of_other, "half a journal", -1);
+    autosave = mpy_autosave_new (journal);
+    mpy_autosave_flush (autosave);
+    g_assert_false (g_file_test (of_other, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (live, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+  }
+
   mpy_test_remove_tree (dir);
 }
 
