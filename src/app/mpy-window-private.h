@@ -56,6 +56,8 @@ struct _MpyWindow
   GMenu                *recent_section;
   GtkWidget            *heap_view;
   GtkWidget            *figures_panel;
+  GtkExpander          *console_expander;   /* the shown dump's console context */
+  GtkTextView          *console_view;
 };
 
 /* mpy-window-actions.c */

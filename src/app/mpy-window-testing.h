@@ -39,6 +39,8 @@ void               mpy_window_add_snapshots      (MpyWindow *self,
 MpyViewMode        mpy_window_get_view_mode      (MpyWindow *self);
 /* The text shown instead of the map in MPY_VIEW_MESSAGE and MPY_VIEW_EMPTY. */
 const char        *mpy_window_get_view_message   (MpyWindow *self);
+/* The console context shown under the figures, or NULL when the expander is hidden. */
+char              *mpy_window_dup_console_text   (MpyWindow *self);
 /* The heading over the canvas (labels, and a damaged dump's reason). */
 const char        *mpy_window_get_view_title     (MpyWindow *self);
 /* What the canvas shows: the snapshot (the later one in diff mode) and the diff or NULL. */

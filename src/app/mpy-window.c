@@ -103,6 +103,34 @@ set_figures_note (MpyWindow  *self,
   mpy_figures_panel_set_note (MPY_FIGURES_PANEL (self->figures_panel), note);
 }
 
+/* The console context of @snapshot (what its program printed before the dump) under the
+ * figures; hidden when there is none. */
+static void
+show_console (MpyWindow   *self,
+              MpySnapshot *snapshot)
+{
+  const char *console = snapshot != NULL ? mpy_snapshot_get_console (snapshot) : NULL;
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->console_view),
+                            console != NULL ? console : "", -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->console_expander), console != NULL);
+}
+
+/* Which of two snapshots came first: board times when both have one, else capture times. */
+static gboolean
+is_later (MpySnapshot *a,
+          MpySnapshot *b)
+{
+  GDateTime *ta = mpy_snapshot_get_board_time (a), *tb = mpy_snapshot_get_board_time (b);
+
+  if (ta == NULL || tb == NULL)
+    {
+      ta = mpy_snapshot_get_time (a);
+      tb = mpy_snapshot_get_time (b);
+    }
+  return ta != NULL && tb != NULL && g_date_time_compare (ta, tb) > 0;
+}
+
 static void
 clear_figures (MpyWindow  *self,
                const char *note)
@@ -152,6 +180,7 @@ mpy_window_update_view (MpyWindow *self)
       set_title_for (self, NULL, "");
       show_on_canvas (self, NULL, NULL);
       clear_figures (self, NULL);
+      show_console (self, NULL);
       set_view_message (self, MPY_VIEW_EMPTY,
                         _("No snapshots yet.\n\nPick your board on the left and press Capture, open a session or a console log (Ctrl+O), drop a file here, or paste a mem_info(1) dump (Ctrl+V)."));
     }
@@ -160,6 +189,7 @@ mpy_window_update_view (MpyWindow *self)
       set_title_for (self, NULL, "");
       show_on_canvas (self, NULL, NULL);
       clear_figures (self, NULL);
+      show_console (self, NULL);
       set_view_message (self, MPY_VIEW_EMPTY,
                         _("Select a snapshot to see its map, or two to compare them."));
     }
@@ -173,6 +203,7 @@ mpy_window_update_view (MpyWindow *self)
       set_title_for (self, snapshot, item_label (item));
       set_figures_note (self, NULL);
       show_on_canvas (self, snapshot, NULL);
+      show_console (self, snapshot);
 
       if (!mpy_snapshot_has_map (snapshot))
         set_view_message (self, MPY_VIEW_MESSAGE,
@@ -192,7 +223,6 @@ mpy_window_update_view (MpyWindow *self)
       g_autoptr(GError) error = NULL;
       g_autofree char *title = NULL;
       MpySnapshot *before, *after;
-      GDateTime *t1, *t2;
 
       first = g_list_model_get_item (mpy_document_get_snapshots (self->document), gtk_bitset_get_nth (selected, 0));
       second = g_list_model_get_item (mpy_document_get_snapshots (self->document), gtk_bitset_get_nth (selected, 1));
@@ -200,9 +230,7 @@ mpy_window_update_view (MpyWindow *self)
       after = mpy_snapshot_item_get_snapshot (second);
 
       /* The later over the earlier: by time when both have one, else by list order. */
-      t1 = mpy_snapshot_get_time (before);
-      t2 = mpy_snapshot_get_time (after);
-      if (t1 != NULL && t2 != NULL && g_date_time_compare (t1, t2) > 0)
+      if (is_later (before, after))
         {
           MpySnapshot *tmp = before;
           MpySnapshotItem *tmp_item = first;
@@ -217,20 +245,25 @@ mpy_window_update_view (MpyWindow *self)
       title = g_strdup_printf (_("%s → %s"), item_label (first), item_label (second));
       set_title_for (self, mpy_snapshot_is_damaged (before) ? before : after, title);
 
+      show_console (self, after);
       /* The reason comes as a clause: the sentence below leads it. */
       if (mpy_diff_check_compatible (before, after, &error))
         diff = mpy_diff_new (before, after, &error);
       if (diff == NULL)
         {
+          /* No map, or maps of different layouts: no blocks to overlay, but the figures
+           * compare; the panel shows the later one's with the change of each. */
+          g_autoptr(MpyDiff) figures = mpy_diff_new_figures (before, after);
           g_autofree char *message = NULL;
           g_autofree char *note = NULL;
 
-          /* Translators: over the figures when two selected snapshots cannot be compared */
-          note = g_strdup_printf (_("These two cannot be compared; the figures below are of “%s” only."),
-                                  item_label (second));
+          /* Translators: over the figures when two selected snapshots have no block diff */
+          note = g_strdup_printf (_("No block diff: the figures below are of “%s”, with their change since “%s”."),
+                                  item_label (second), item_label (first));
           set_figures_note (self, note);
           show_on_canvas (self, after, NULL);
-          message = g_strdup_printf (_("These two snapshots cannot be compared: %s\n\nA diff needs two snapshots of the same board and heap layout. Select one to see its map."),
+          mpy_figures_panel_set_diff (MPY_FIGURES_PANEL (self->figures_panel), figures);
+          message = g_strdup_printf (_("These two snapshots cannot be compared block by block: %s\n\nThere is no map to overlay. The figures on the right show how each changed; select one snapshot to see its map."),
                                      error->message);
           set_view_message (self, MPY_VIEW_MESSAGE, message);
         }
@@ -255,6 +288,7 @@ mpy_window_update_view (MpyWindow *self)
                                         (gulong) n_selected),
                               (guint) n_selected);
       clear_figures (self, note);
+      show_console (self, NULL);
       message = g_strdup_printf (ngettext ("%u snapshot selected.\n\nSelect one snapshot to see its map, or exactly two to compare them: click one, then Ctrl+click the other, or drag over two neighbours.",
                                            "%u snapshots selected.\n\nSelect one snapshot to see its map, or exactly two to compare them: click one, then Ctrl+click the other, or drag over two neighbours.",
                                            (gulong) n_selected),
@@ -595,6 +629,8 @@ mpy_window_class_init (MpyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, heap_view);
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, figures_panel);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, console_expander);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, console_view);
   gtk_widget_class_bind_template_callback (widget_class, error_bar_response_cb);
   gtk_widget_class_bind_template_callback_full (widget_class, "restore_bar_response_cb",
                                                 G_CALLBACK (_mpy_window_restore_bar_response_cb));
@@ -785,6 +821,21 @@ mpy_window_get_heap_view (MpyWindow *self)
   g_return_val_if_fail (MPY_IS_WINDOW (self), NULL);
 
   return self->heap_view;
+}
+
+char *
+mpy_window_dup_console_text (MpyWindow *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  g_return_val_if_fail (MPY_IS_WINDOW (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->console_expander)))
+    return NULL;
+  buffer = gtk_text_view_get_buffer (self->console_view);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
 GtkWidget *

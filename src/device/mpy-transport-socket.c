@@ -111,7 +111,15 @@ mpy_net_receive (GSocket       *socket,
       n = g_socket_receive_with_blocking (socket, (char *) buffer, size, FALSE, cancellable,
                                           &local_error);
       if (n > 0)
-        return n;
+        {
+#ifdef TCP_QUICKACK
+          /* Acknowledge at once (Linux clears this after a while): a peer that does not
+           * set TCP_NODELAY (socat, ser2net) otherwise holds its next small segment for our
+           * delayed ACK, 40 ms for every line a board dribbles out. */
+          (void) g_socket_set_option (socket, IPPROTO_TCP, TCP_QUICKACK, 1, NULL);
+#endif
+          return n;
+        }
       if (n == 0)
         {
           set_link_error (error, address, NULL);

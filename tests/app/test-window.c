@@ -334,16 +334,19 @@ test_incompatible_pair_is_explained (void)
     g_autoptr(MpySnapshotItem) first = g_list_model_get_item (mpy_window_get_snapshots (window), 0);
     g_autoptr(MpySnapshotItem) second = g_list_model_get_item (mpy_window_get_snapshots (window), 1);
 
-    /* The figures shown are of one of the two (the later, here the second): the panel says which. */
+    /* The figures shown are of the later (here the second), with their change since the
+     * first (a figure diff, issue 11): the panel says which. */
     mpy_snapshot_item_set_label (first, "Unix port");
     mpy_snapshot_item_set_label (second, "QEMU board");
     run_for (20);
     note = mpy_figures_panel_get_value_text (panel, "note");
     g_assert_nonnull (note);
-    g_assert_nonnull (strstr (note, "QEMU board"));
-    g_assert_null (strstr (note, "Unix port"));
+    g_assert_nonnull (strstr (note, "of “QEMU board”"));
+    g_assert_nonnull (strstr (note, "since “Unix port”"));
     g_assert_true (mpy_window_get_shown_snapshot (window) == mpy_snapshot_item_get_snapshot (second));
-    g_assert_nonnull (mpy_figures_panel_get_value_text (panel, "gc_used"));
+    g_assert_nonnull (strstr (mpy_figures_panel_get_value_text (panel, "gc_total"), "Δ"));
+    /* no block counts for a pair without a block diff */
+    g_assert_null (mpy_figures_panel_get_value_text (panel, "diff_blocks_allocated"));
 
     /* Three selected: the panel says so and how to compare, not "No snapshot selected". */
     mpy_window_add_snapshots (window, a, FALSE);
@@ -360,6 +363,51 @@ test_incompatible_pair_is_explained (void)
     run_for (20);
     g_assert_null (mpy_figures_panel_get_value_text (panel, "note"));
   }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A named log (real MicroPython, tests/core/data): labels from the log, the console context
+ * of the shown dump under the figures, and two dumps without maps compared by figures. */
+static void
+test_named_log_console_and_figure_diff (void)
+{
+  MpyWindow *window = new_window (FALSE);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "core", "data",
+                                                 "webassembly-named-log-localtime.txt", NULL);
+  g_autoptr(GPtrArray) dumps = NULL;
+  g_autoptr(GError) error = NULL;
+  MpyFiguresPanel *panel = MPY_FIGURES_PANEL (mpy_window_get_figures_panel (window));
+  g_autofree char *console = NULL;
+
+  dumps = mpy_dump_reader_read_file (path, &error);
+  g_assert_no_error (error);
+  mpy_window_add_snapshots (window, dumps, TRUE);
+  run_for (20);
+
+  /* the last added is selected: "with x", and what the program printed before it */
+  {
+    g_autoptr(MpySnapshotItem) item = g_list_model_get_item (mpy_window_get_snapshots (window), 1);
+
+    g_assert_cmpstr (mpy_snapshot_item_get_label (item), ==, "with x");
+  }
+  gtk_selection_model_select_item (mpy_window_get_selection (window), 1, TRUE);
+  run_for (20);
+  console = mpy_window_dup_console_text (window);
+  g_assert_cmpstr (console, ==, "x is 300\n");
+  g_assert_nonnull (mpy_figures_panel_get_value_text (panel, "board_time"));
+
+  /* the first printed nothing before it: no console shown */
+  gtk_selection_model_select_item (mpy_window_get_selection (window), 0, TRUE);
+  run_for (20);
+  g_assert_null (mpy_window_dup_console_text (window));
+
+  /* both (mem_info() without argument): no map to overlay, the figures with deltas */
+  gtk_selection_model_select_all (mpy_window_get_selection (window));
+  run_for (20);
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_MESSAGE);
+  g_assert_nonnull (strstr (mpy_window_get_view_message (window), "no map to overlay"));
+  g_assert_nonnull (strstr (mpy_figures_panel_get_value_text (panel, "gc_used"), "Δ\u00a0+608"));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -1936,6 +1984,7 @@ main (int   argc,
   g_test_add_func ("/app/window/sample-session", test_sample_session);
   g_test_add_func ("/app/window/select-two-shows-diff", test_select_two_shows_diff);
   g_test_add_func ("/app/window/incompatible-pair-is-explained", test_incompatible_pair_is_explained);
+  g_test_add_func ("/app/window/named-log-console-and-figure-diff", test_named_log_console_and_figure_diff);
   g_test_add_func ("/app/window/export-png", test_export_png);
   g_test_add_func ("/app/window/open-console-log", test_open_console_log);
   g_test_add_func ("/app/window/open-bad-file-shows-error", test_open_bad_file_shows_error);

@@ -1162,6 +1162,43 @@ test_reader_multi_area (void)
   }
 }
 
+/* Real MicroPython 1.27 (npm's webassembly port, -X heapsize=32k) after its heap grew
+ * twice (MICROPY_GC_SPLIT_HEAP_AUTO): three areas, "max new split", 8-digit offsets, each
+ * area starting again at 00000000; captured by mpymemmap-cli. */
+static void
+test_reader_webassembly_grown_areas (void)
+{
+  gsize len;
+  g_autofree char *text = load_file ("core/data", "webassembly-1.27-3-areas.txt", &len);
+  g_autoptr(MpySnapshot) s = read_one_ok (text);
+  static const guint64 bases[] = { 0x2fd00, 0x37d60, 0x400a0 };
+  gsize next_first = 0;
+  MpyStats st;
+
+  assert_consistent (s);
+  g_assert_cmpuint (mpy_snapshot_get_n_areas (s), ==, 3);
+  g_assert_cmpuint (mpy_snapshot_get_bytes_per_block (s), ==, 16);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_GC_TOTAL), ==, 127936);
+  g_assert_cmpuint (figure (s, MPY_FIGURE_GC_MAX_NEW_SPLIT), ==, 134217728);
+  for (guint i = 0; i < 3; i++)
+    {
+      const MpyArea *a = mpy_snapshot_get_area (s, i);
+
+      g_assert_cmpuint (a->base, ==, bases[i]);
+      g_assert_cmpuint (a->first_block, ==, next_first);
+      g_assert_cmpuint (mpy_snapshot_get_block_address (s, a->first_block + 1), ==, bases[i] + 16);
+      next_first += a->n_blocks;
+    }
+  g_assert_cmpuint (next_first * 16, ==, 127936);
+  mpy_stats_compute (s, &st);
+  g_assert_cmpuint (st.used_blocks * 16, ==, figure (s, MPY_FIGURE_GC_USED));
+  g_assert_cmpuint (st.free_blocks * 16, ==, figure (s, MPY_FIGURE_GC_FREE));
+  g_assert_cmpuint (st.largest_free_run, ==, figure (s, MPY_FIGURE_MAX_FREE));
+  g_assert_cmpuint (st.largest_object, ==, figure (s, MPY_FIGURE_MAX_BLOCK));
+  g_assert_cmpuint (st.one_block_objects, ==, figure (s, MPY_FIGURE_ONE_BLOCKS));
+  g_assert_cmpuint (st.two_block_objects, ==, figure (s, MPY_FIGURE_TWO_BLOCKS));
+}
+
 /* A dump with 5-digit offsets and a heap over 1 MiB: offsets wrap at 0x100000. */
 static GString *
 make_wrapping_dump (guint n_lines)
@@ -2102,6 +2139,7 @@ main (int   argc,
   g_test_add_func ("/core/damage/absurd-numbers", test_damage_absurd_numbers);
   g_test_add_func ("/core/damage/malformed-figures-line", test_damage_malformed_figures_line);
   g_test_add_func ("/core/reader/noise", test_reader_noise);
+  g_test_add_func ("/core/reader/webassembly-grown-areas", test_reader_webassembly_grown_areas);
   g_test_add_func ("/core/reader/line-ends", test_reader_line_ends);
   g_test_add_func ("/core/reader/several-dumps", test_reader_several_dumps);
   g_test_add_func ("/core/reader/mem-line-and-optional-figures", test_reader_mem_line);

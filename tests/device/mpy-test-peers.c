@@ -6,6 +6,7 @@
  */
 
 #include <signal.h>
+#include <sys/types.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -17,9 +18,13 @@
 
 #define START_TIMEOUT_MS 10000
 
+/* Each peer in a process group of its own, so stopping it stops the bridges socat forks
+ * per connection too (one left behind would read the pty for a while, stealing the next
+ * peer's bytes). */
 static void
 child_setup (gpointer data)
 {
+  setpgid (0, 0);
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
@@ -281,7 +286,13 @@ mpy_test_peer_stop (MpyTestPeer *peer)
     {
       g_autoptr(GCancellable) cancellable = g_cancellable_new ();
 
+      const char *id = g_subprocess_get_identifier (peer->process);
+      pid_t group = id != NULL ? (pid_t) g_ascii_strtoll (id, NULL, 10) : 0;
+      gint64 deadline;
+
       /* SIGTERM, SIGKILL after 5 s: a stuck peer never hangs a test */
+      if (group > 0)
+        kill (-group, SIGTERM);
       g_subprocess_send_signal (peer->process, SIGTERM);
       g_thread_unref (g_thread_new ("stop-peer", cancel_later, g_object_ref (cancellable)));
       if (!g_subprocess_wait (peer->process, cancellable, NULL))
@@ -289,6 +300,10 @@ mpy_test_peer_stop (MpyTestPeer *peer)
           g_subprocess_force_exit (peer->process);
           g_subprocess_wait (peer->process, NULL, NULL);
         }
+      /* and its forked bridges gone too (bounded: 1 s) */
+      deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+      while (group > 0 && kill (-group, 0) == 0 && g_get_monotonic_time () < deadline)
+        g_usleep (2000);
       g_object_unref (peer->process);
     }
   if (peer->dir != NULL)

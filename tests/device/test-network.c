@@ -4,8 +4,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The REPL behind every peer is real firmware: the emulated micro:bit (MicroPython 1.9.2 in
- * qemu) on a pty. socat listens in front of it for socket://, Debian's ser2net for
+ * The REPL behind every peer is real firmware on a pty: the emulated micro:bit (MicroPython
+ * 1.9.2 in qemu) and MicroPython 1.27 (the webassembly port under node). socat listens in front of it for socket://, Debian's ser2net for
  * rfc2217:// and tests/device/webrepl-endpoint.c for ws://. Every peer is started and
  * stopped here and every wait is bounded.
  */
@@ -21,7 +21,20 @@
 
 #define PASSWORD "mpy-test-pw"
 
-static MpyTestBoard *board;
+typedef struct
+{
+  const char   *name;
+  const char   *package;   /* npm alias of the webassembly port; NULL: qemu */
+  guint64       total;     /* GC heap bytes */
+  const char   *banner;
+  const char   *eol;       /* how print() ends a line in the raw REPL */
+  MpyTestBoard *board;
+} Firmware;
+
+static Firmware firmwares[] = {
+  { "microbit", NULL, 10048, "MicroPython v1.9.2", "\r\n" },
+  { "mpy127", "mpy127", 256128, "MicroPython v1.27.0", "\n" },
+};
 
 static void
 store_result (GObject      *source,
@@ -75,8 +88,9 @@ close_sync (MpyConnection *conn)
 }
 
 static void
-assert_microbit (MpySnapshot *snapshot,
-                 const char  *address)
+assert_board (const Firmware *fw,
+              MpySnapshot    *snapshot,
+              const char     *address)
 {
   guint64 total = 0;
 
@@ -84,8 +98,8 @@ assert_microbit (MpySnapshot *snapshot,
   g_assert_false (mpy_snapshot_is_damaged (snapshot));
   g_assert_true (mpy_snapshot_has_map (snapshot));
   g_assert_true (mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_TOTAL, &total));
-  g_assert_cmpuint (total, ==, 10048);
-  g_assert_nonnull (strstr (mpy_snapshot_get_banner (snapshot), "micro:bit"));
+  g_assert_cmpuint (total, ==, fw->total);
+  g_assert_nonnull (strstr (mpy_snapshot_get_banner (snapshot), fw->banner));
   /* the session metadata names the board by its address */
   g_assert_cmpstr (mpy_snapshot_get_port (snapshot), ==, address);
 }
@@ -148,10 +162,11 @@ test_address_forms (void)
 /* ---- socket:// ---- */
 
 static void
-test_socket_capture (void)
+test_socket_capture (gconstpointer data)
 {
+  const Firmware *fw = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MpyTestPeer) peer = mpy_test_peer_start_socket (board->link, &error);
+  g_autoptr(MpyTestPeer) peer = mpy_test_peer_start_socket (fw->board->link, &error);
   g_autoptr(MpyConnection) conn = NULL;
   g_autoptr(MpySnapshot) first = NULL;
   g_autoptr(MpySnapshot) second = NULL;
@@ -160,27 +175,28 @@ test_socket_capture (void)
   conn = mpy_connection_new (peer->address);
   first = capture_sync (conn, NULL, &error);
   g_assert_no_error (error);
-  assert_microbit (first, peer->address);
+  assert_board (fw, first, peer->address);
   g_assert_cmpstr (mpy_connection_get_transport (conn), ==, "socket");
   /* the link stays open between captures */
   second = capture_sync (conn, NULL, &error);
   g_assert_no_error (error);
-  assert_microbit (second, peer->address);
+  assert_board (fw, second, peer->address);
   close_sync (conn);
 
   /* and opens again after a close */
   g_clear_pointer (&first, mpy_snapshot_unref);
   first = capture_sync (conn, NULL, &error);
   g_assert_no_error (error);
-  assert_microbit (first, peer->address);
+  assert_board (fw, first, peer->address);
   close_sync (conn);
 }
 
 static void
-test_socket_refused (void)
+test_socket_refused (gconstpointer data)
 {
+  const Firmware *fw = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MpyTestPeer) peer = mpy_test_peer_start_socket (board->link, &error);
+  g_autoptr(MpyTestPeer) peer = mpy_test_peer_start_socket (fw->board->link, &error);
   g_autoptr(MpyConnection) conn = NULL;
   g_autoptr(MpySnapshot) snapshot = NULL;
   g_autofree char *address = NULL;
@@ -240,10 +256,11 @@ test_socket_silent_timeout_and_cancel (void)
 /* ---- rfc2217:// ---- */
 
 static void
-test_rfc2217_capture (void)
+test_rfc2217_capture (gconstpointer data)
 {
+  const Firmware *fw = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MpyTestPeer) peer = mpy_test_peer_start_rfc2217 (board->link, &error);
+  g_autoptr(MpyTestPeer) peer = mpy_test_peer_start_rfc2217 (fw->board->link, &error);
   g_autoptr(MpyConnection) conn = NULL;
   g_autoptr(MpySnapshot) first = NULL;
   g_autoptr(MpySnapshot) second = NULL;
@@ -254,11 +271,11 @@ test_rfc2217_capture (void)
   mpy_connection_set_lines (conn, MPY_LINE_ON, MPY_LINE_ON);
   first = capture_sync (conn, NULL, &error);
   g_assert_no_error (error);
-  assert_microbit (first, peer->address);
+  assert_board (fw, first, peer->address);
   g_assert_cmpstr (mpy_connection_get_transport (conn), ==, "rfc2217");
   second = capture_sync (conn, NULL, &error);
   g_assert_no_error (error);
-  assert_microbit (second, peer->address);
+  assert_board (fw, second, peer->address);
   close_sync (conn);
 
   /* a new baud rate goes through the protocol and reopens the link */
@@ -266,7 +283,7 @@ test_rfc2217_capture (void)
   g_clear_pointer (&first, mpy_snapshot_unref);
   first = capture_sync (conn, NULL, &error);
   g_assert_no_error (error);
-  assert_microbit (first, peer->address);
+  assert_board (fw, first, peer->address);
   close_sync (conn);
 }
 
@@ -296,15 +313,17 @@ test_rfc2217_not_a_server (void)
 /* ---- ws:// ---- */
 
 static void
-test_webrepl_capture (void)
+test_webrepl_capture (gconstpointer data)
 {
+  const Firmware *fw = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MpyTestPeer) peer = mpy_test_peer_start_webrepl (board->link, PASSWORD, NULL, &error);
+  g_autoptr(MpyTestPeer) peer = mpy_test_peer_start_webrepl (fw->board->link, PASSWORD, NULL, &error);
   g_autoptr(MpyConnection) conn = NULL;
   g_autoptr(MpySnapshot) first = NULL;
   g_autoptr(MpySnapshot) second = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *expected = NULL;
   g_autoptr(GAsyncResult) result = NULL;
 
   NEED (peer);
@@ -312,7 +331,7 @@ test_webrepl_capture (void)
   mpy_connection_set_password (conn, PASSWORD);
   first = capture_sync (conn, NULL, &error);
   g_assert_no_error (error);
-  assert_microbit (first, peer->address);
+  assert_board (fw, first, peer->address);
   g_assert_cmpstr (mpy_connection_get_transport (conn), ==, "webrepl");
 
   /* the raw REPL works over it as over serial: output and traceback */
@@ -320,20 +339,22 @@ test_webrepl_capture (void)
                              store_result, &result);
   g_assert_true (mpy_connection_exec_finish (conn, wait_result (&result), &out, &err, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (out, ==, "42\r\n");
+  expected = g_strconcat ("42", fw->eol, NULL);
+  g_assert_cmpstr (out, ==, expected);
   g_assert_nonnull (strstr (err, "ValueError: net"));
 
   second = capture_sync (conn, NULL, &error);
   g_assert_no_error (error);
-  assert_microbit (second, peer->address);
+  assert_board (fw, second, peer->address);
   close_sync (conn);
 }
 
 static void
-test_webrepl_wrong_password (void)
+test_webrepl_wrong_password (gconstpointer data)
 {
+  const Firmware *fw = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(MpyTestPeer) peer = mpy_test_peer_start_webrepl (board->link, PASSWORD, NULL, &error);
+  g_autoptr(MpyTestPeer) peer = mpy_test_peer_start_webrepl (fw->board->link, PASSWORD, NULL, &error);
   g_autoptr(MpyConnection) conn = NULL;
   g_autoptr(MpySnapshot) snapshot = NULL;
   gint64 start;
@@ -362,13 +383,14 @@ test_webrepl_wrong_password (void)
   mpy_connection_set_password (conn, PASSWORD);
   snapshot = capture_sync (conn, NULL, &error);
   g_assert_no_error (error);
-  assert_microbit (snapshot, peer->address);
+  assert_board (fw, snapshot, peer->address);
   close_sync (conn);
 }
 
 static void
-test_webrepl_disconnect_mid_dump (void)
+test_webrepl_disconnect_mid_dump (gconstpointer data)
 {
+  const Firmware *fw = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(MpyTestPeer) peer = NULL;
   g_autoptr(MpyConnection) conn = NULL;
@@ -376,7 +398,7 @@ test_webrepl_disconnect_mid_dump (void)
   gint64 start;
 
   /* the link drops (no close frame) once the dump's map has begun */
-  peer = mpy_test_peer_start_webrepl (board->link, PASSWORD, "GC memory layout", &error);
+  peer = mpy_test_peer_start_webrepl (fw->board->link, PASSWORD, "GC memory layout", &error);
   NEED (peer);
   conn = mpy_connection_new (peer->address);
   mpy_connection_set_password (conn, PASSWORD);
@@ -416,8 +438,9 @@ run_cli (const char * const  *argv,
 }
 
 static void
-test_cli_webrepl_password (void)
+test_cli_webrepl_password (gconstpointer data)
 {
+  const Firmware *fw = data;
   const char *cli = g_getenv ("MPY_CLI");
   g_autoptr(GError) error = NULL;
   g_autoptr(MpyTestPeer) peer = NULL;
@@ -432,7 +455,7 @@ test_cli_webrepl_password (void)
       g_test_skip ("MPY_CLI is not set");
       return;
     }
-  peer = mpy_test_peer_start_webrepl (board->link, PASSWORD, NULL, &error);
+  peer = mpy_test_peer_start_webrepl (fw->board->link, PASSWORD, NULL, &error);
   NEED (peer);
 
   /* from the environment */
@@ -478,33 +501,55 @@ test_cli_webrepl_password (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
+  static const struct {
+    const char *name;
+    GTestDataFunc func;
+  } tests[] = {
+    { "socket/capture", test_socket_capture },
+    { "socket/refused", test_socket_refused },
+    { "rfc2217/capture", test_rfc2217_capture },
+    { "webrepl/capture", test_webrepl_capture },
+    { "webrepl/wrong-password", test_webrepl_wrong_password },
+    { "webrepl/disconnect-mid-dump", test_webrepl_disconnect_mid_dump },
+    { "cli/webrepl-password", test_cli_webrepl_password },
+  };
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  board = mpy_test_board_start_qemu (&error);
-  if (board == NULL)
-    g_printerr ("# the emulated micro:bit did not start: %s\n", error->message);
-
   g_test_add_func ("/network/address/forms", test_address_forms);
-  if (board != NULL)
+  g_test_add_func ("/network/socket/silent-timeout-and-cancel",
+                   test_socket_silent_timeout_and_cancel);
+  g_test_add_func ("/network/rfc2217/not-a-server", test_rfc2217_not_a_server);
+
+  for (guint f = 0; f < G_N_ELEMENTS (firmwares); f++)
     {
-      g_test_add_func ("/network/socket/capture", test_socket_capture);
-      g_test_add_func ("/network/socket/refused", test_socket_refused);
-      g_test_add_func ("/network/socket/silent-timeout-and-cancel",
-                       test_socket_silent_timeout_and_cancel);
-      g_test_add_func ("/network/rfc2217/capture", test_rfc2217_capture);
-      g_test_add_func ("/network/rfc2217/not-a-server", test_rfc2217_not_a_server);
-      g_test_add_func ("/network/webrepl/capture", test_webrepl_capture);
-      g_test_add_func ("/network/webrepl/wrong-password", test_webrepl_wrong_password);
-      g_test_add_func ("/network/webrepl/disconnect-mid-dump", test_webrepl_disconnect_mid_dump);
-      g_test_add_func ("/network/cli/webrepl-password", test_cli_webrepl_password);
+      Firmware *fw = &firmwares[f];
+      g_autoptr(GError) error = NULL;
+
+      if (fw->package == NULL)
+        fw->board = mpy_test_board_start_qemu (&error);
+      else
+        fw->board = mpy_test_board_start_webassembly (fw->package, "256k", &error);
+      if (fw->board == NULL)
+        {
+          /* setup.sh installs qemu, the firmware, node and the npm packages: not optional */
+          g_autofree char *path = g_strdup_printf ("/network/%s/board", fw->name);
+
+          g_printerr ("# board %s did not start: %s\n", fw->name, error->message);
+          g_test_add_func (path, (GTestFunc) g_test_fail);
+          continue;
+        }
+      for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
+        {
+          g_autofree char *path = g_strdup_printf ("/network/%s/%s", fw->name, tests[t].name);
+
+          g_test_add_data_func (path, fw, tests[t].func);
+        }
     }
-  else
-    g_test_add_func ("/network/board", (GTestFunc) g_test_fail);
 
   status = g_test_run ();
-  mpy_test_board_stop (board);
+  for (guint f = 0; f < G_N_ELEMENTS (firmwares); f++)
+    mpy_test_board_stop (firmwares[f].board);
   return status;
 }

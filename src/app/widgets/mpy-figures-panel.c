@@ -14,7 +14,7 @@
 /* Rows the panel can show, each with a key for mpy_figures_panel_get_value_text():
  *   one row per figure of the figure table (mpy-metric.h) that the snapshot has, under the
  *   figure's key ("stack_used", "gc_used", "fragmentation", …), in the table's order under
- *   one heading per group; and "damage", "time", "port", "banner", "flags",
+ *   one heading per group; and "damage", "time", "board_time", "port", "banner", "flags",
  *   "kind_<name>" (e.g. "kind_list": objects and blocks), "histogram_<i>" (objects of
  *   [2^i, 2^(i+1)) blocks), and in diff mode "diff_blocks_allocated", "diff_blocks_freed",
  *   "diff_blocks_changed", "diff_objects_new", "diff_objects_freed", "diff_objects_kept",
@@ -158,17 +158,23 @@ add_capture_details (MpyFiguresPanel *self,
                      MpySnapshot     *snapshot)
 {
   GDateTime *time = mpy_snapshot_get_time (snapshot);
+  GDateTime *board_time = mpy_snapshot_get_board_time (snapshot);
   const char *port = mpy_snapshot_get_port (snapshot);
   const char *banner = mpy_snapshot_get_banner (snapshot);
   MpySnapshotFlags flags = mpy_snapshot_get_flags (snapshot);
   g_autoptr(GPtrArray) steps = g_ptr_array_new ();
 
-  if (time == NULL && port == NULL && banner == NULL && flags == MPY_SNAPSHOT_FLAG_NONE)
+  if (time == NULL && board_time == NULL && port == NULL && banner == NULL
+      && flags == MPY_SNAPSHOT_FLAG_NONE)
     return;
 
   add_heading (self, _("Capture"));
   if (time != NULL)
     add_row (self, "time", _("Taken"), g_date_time_format (time, "%Y-%m-%d %H:%M:%S"), 2);
+  /* The board's own clock, from a named log's time: line (UTC: boards keep no time zone) */
+  if (board_time != NULL)
+    add_row (self, "board_time", _("Board time"),
+             g_date_time_format (board_time, "%Y-%m-%d %H:%M:%S.%f UTC"), 2);
   if (port != NULL)
     add_row (self, "port", _("Port"), g_strdup (port), 2);
   if (banner != NULL)
@@ -245,7 +251,8 @@ rebuild (MpyFiguresPanel *self)
       gtk_widget_add_css_class (label, "error");
     }
 
-  if (self->diff != NULL)
+  /* A figure diff (no map, or another layout) has no block or object changes, only deltas. */
+  if (self->diff != NULL && mpy_diff_has_blocks (self->diff))
     {
       add_heading (self, _("Changes"));
       add_change (self, "diff_objects_new", _("New objects"),
