@@ -608,6 +608,7 @@ static const struct {
   { "win.zoom-out", SHORTCUT_APP, { "<Control>minus", "<Control>KP_Subtract", NULL } },
   { "win.zoom-reset", SHORTCUT_APP, { "<Control>0", "<Control>KP_0", NULL } },
   { "win.zoom-fit", SHORTCUT_APP, { "<Control>f", NULL } },
+  { "win.show-timeline", SHORTCUT_APP, { "<Control>t", NULL } },
   { "win.paste", SHORTCUT_WINDOW, { "<Control>v", NULL } },
   { "win.undo", SHORTCUT_WINDOW, { "<Control>z", NULL } },
   { "win.delete-snapshots", SHORTCUT_LIST, { "Delete", "KP_Delete", NULL } },

@@ -56,6 +56,9 @@ struct _MpyWindow
   GMenu                *recent_section;
   GtkWidget            *heap_view;
   GtkWidget            *figures_panel;
+  GtkRevealer          *timeline_revealer;
+  GtkWidget            *timeline;
+  GtkBox               *playback_controls;
   GtkExpander          *console_expander;   /* the shown dump's console context */
   GtkTextView          *console_view;
 };
@@ -84,6 +87,10 @@ void      _mpy_window_save               (MpyWindow      *self,
                                           gboolean        choose_file,
                                           gboolean        close_after);
 gboolean  _mpy_window_confirm_close      (MpyWindow      *self);
+
+/* mpy-window-timeline.c: the timeline below the canvas */
+void      _mpy_window_timeline_init      (MpyWindow      *self);
+void      _mpy_window_timeline_dispose   (MpyWindow      *self);
 
 /* mpy-window-settings.c */
 void      _mpy_window_settings_init      (MpyWindow      *self);

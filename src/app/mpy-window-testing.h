@@ -52,6 +52,8 @@ GtkWidget         *mpy_window_get_heap_view      (MpyWindow *self);
 GtkWidget         *mpy_window_get_figures_panel  (MpyWindow *self);
 MpyDeviceSidebar  *mpy_window_get_device_sidebar (MpyWindow *self);
 GtkListView       *mpy_window_get_list_view      (MpyWindow *self);
+/* The timeline below the canvas (an MpyTimeline). */
+GtkWidget         *mpy_window_get_timeline       (MpyWindow *self);
 
 /* The error banner's text; NULL when it is hidden. */
 const char        *mpy_window_get_error_message  (MpyWindow *self);

@@ -146,7 +146,7 @@ draw_message (MpyHeapView   *self,
 
 void
 _mpy_heap_view_snapshot (GtkWidget   *widget,
-                        GtkSnapshot *snapshot)
+                         GtkSnapshot *snapshot)
 {
   MpyHeapView *self = MPY_HEAP_VIEW (widget);
   int width = gtk_widget_get_width (widget);

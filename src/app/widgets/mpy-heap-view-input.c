@@ -17,10 +17,10 @@
 
 gboolean
 _mpy_heap_view_query_tooltip (GtkWidget  *widget,
-                             int         x,
-                             int         y,
-                             gboolean    keyboard_mode,
-                             GtkTooltip *tooltip)
+                              int         x,
+                              int         y,
+                              gboolean    keyboard_mode,
+                              GtkTooltip *tooltip)
 {
   MpyHeapView *self = MPY_HEAP_VIEW (widget);
   g_autofree char *text = NULL;
@@ -58,7 +58,7 @@ _mpy_heap_view_update_hover (MpyHeapView *self)
 
 void
 _mpy_heap_view_on_adjustment_value_changed (GtkAdjustment *adjustment,
-                             MpyHeapView   *self)
+                                            MpyHeapView   *self)
 {
   _mpy_heap_view_update_hover (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -66,8 +66,8 @@ _mpy_heap_view_on_adjustment_value_changed (GtkAdjustment *adjustment,
 
 void
 _mpy_heap_view_set_adjustment (MpyHeapView    *self,
-                GtkAdjustment **slot,
-                GtkAdjustment  *adjustment)
+                               GtkAdjustment **slot,
+                               GtkAdjustment  *adjustment)
 {
   if (adjustment == NULL)
     adjustment = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
@@ -82,15 +82,15 @@ _mpy_heap_view_set_adjustment (MpyHeapView    *self,
   g_signal_connect_object (adjustment, "value-changed",
                            G_CALLBACK (_mpy_heap_view_on_adjustment_value_changed), self, 0);
   _mpy_heap_view_configure_adjustments (self, _mpy_heap_view_adjustment_value (self->hadjustment),
-                         _mpy_heap_view_adjustment_value (self->vadjustment));
+                                        _mpy_heap_view_adjustment_value (self->vadjustment));
 }
 
 /* The anchor of keyboard and button zooms: the pointer when it is over the map, else the
  * centre of the view. */
 void
 _mpy_heap_view_zoom_anchor (MpyHeapView *self,
-             double      *x,
-             double      *y)
+                            double      *x,
+                            double      *y)
 {
   if (self->pointer_inside && self->pointer_y >= 0 && self->pointer_y < _mpy_heap_view_viewport_height (self))
     {
@@ -297,7 +297,7 @@ mpy_heap_view_zoom_to (MpyHeapView *self,
 
   if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
     _mpy_heap_view_configure_adjustments (self, cx * scale - anchor_x,
-                           cy * scale - anchor_y);
+                                          cy * scale - anchor_y);
   else
     _mpy_heap_view_configure_adjustments (self, old_h, old_v);
 

@@ -42,8 +42,8 @@ _mpy_heap_view_have_map (MpyHeapView *self)
 
 void
 _mpy_heap_view_content_size (MpyHeapView *self,
-              double      *width,
-              double      *height)
+                             double      *width,
+                             double      *height)
 {
   if (!_mpy_heap_view_have_map (self))
     {
@@ -112,15 +112,6 @@ mpy_heap_view_get_origin (MpyHeapView *self,
     *y = -_mpy_heap_view_adjustment_value (self->vadjustment);
 }
 
-/* The block image is built in size_allocate, never while a frame is drawn. */
-static void
-invalidate_image (MpyHeapView *self)
-{
-  g_clear_pointer (&self->image, cairo_surface_destroy);
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
 static void
 ensure_image (MpyHeapView *self)
 {
@@ -130,6 +121,16 @@ ensure_image (MpyHeapView *self)
       if (self->image != NULL && cairo_surface_status (self->image) != CAIRO_STATUS_SUCCESS)
         g_clear_pointer (&self->image, cairo_surface_destroy);
     }
+}
+
+/* The block image is rebuilt when what it shows changes (snapshot, diff, options, theme),
+ * never while a frame is drawn. */
+static void
+invalidate_image (MpyHeapView *self)
+{
+  g_clear_pointer (&self->image, cairo_surface_destroy);
+  ensure_image (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -168,8 +169,8 @@ configure_adjustment (GtkAdjustment *adjustment,
 
 void
 _mpy_heap_view_configure_adjustments (MpyHeapView *self,
-                       double       hvalue,
-                       double       vvalue)
+                                      double       hvalue,
+                                      double       vvalue)
 {
   double cw, ch;
 
@@ -178,8 +179,7 @@ _mpy_heap_view_configure_adjustments (MpyHeapView *self,
   configure_adjustment (self->vadjustment, vvalue, ch, _mpy_heap_view_viewport_height (self));
 }
 
-/* A dark theme switches the renderer to its dark palette; the image is rebuilt at the next
- * allocation. */
+/* A dark theme switches the renderer to its dark palette. */
 static void
 update_dark (MpyHeapView *self)
 {
@@ -188,7 +188,7 @@ update_dark (MpyHeapView *self)
   if (dark != self->options.dark)
     {
       self->options.dark = dark;
-      g_clear_pointer (&self->image, cairo_surface_destroy);
+      invalidate_image (self);
     }
 }
 
@@ -286,7 +286,7 @@ mpy_heap_view_size_allocate (GtkWidget *widget,
     }
   else
     _mpy_heap_view_configure_adjustments (self, _mpy_heap_view_adjustment_value (self->hadjustment),
-                           _mpy_heap_view_adjustment_value (self->vadjustment));
+                                          _mpy_heap_view_adjustment_value (self->vadjustment));
   _mpy_heap_view_update_actions (self);
 }
 
@@ -563,7 +563,7 @@ layout_changed (MpyHeapView *self)
   invalidate_image (self);
   self->hovered_block = -1;
   _mpy_heap_view_configure_adjustments (self, _mpy_heap_view_adjustment_value (self->hadjustment),
-                         _mpy_heap_view_adjustment_value (self->vadjustment));
+                                        _mpy_heap_view_adjustment_value (self->vadjustment));
   _mpy_heap_view_update_hover (self);
   _mpy_heap_view_update_actions (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
