@@ -637,6 +637,7 @@ mpy_window_class_init (MpyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, playback_controls);
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, console_expander);
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, console_view);
+  _mpy_window_timeline_class_init (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, error_bar_response_cb);
   gtk_widget_class_bind_template_callback_full (widget_class, "restore_bar_response_cb",
                                                 G_CALLBACK (_mpy_window_restore_bar_response_cb));

@@ -13,6 +13,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <gif_lib.h>
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "mpy-application.h"
@@ -356,6 +358,140 @@ test_timeline_layout_800x600 (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The scrubber shows frame N as the diff of N against N − 1 (the first alone), and follows
+ * the selection made elsewhere. */
+static void
+test_playback_scrubber_steps_frames (void)
+{
+  MpyWindow *window = window_with (unix_steps);
+  GtkRange *scale = mpy_window_get_playback_scale (window);
+  MpyDiff *diff;
+
+  g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_range_get_adjustment (scale)), ==, 4);
+  gtk_range_set_value (scale, 3);
+  mpy_test_run_for (20);
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_DIFF);
+  diff = mpy_window_get_shown_diff (window);
+  g_assert_true (mpy_diff_get_before (diff) == mpy_test_row (window, 2));
+  g_assert_true (mpy_diff_get_after (diff) == mpy_test_row (window, 3));
+
+  gtk_range_set_value (scale, 0);
+  mpy_test_run_for (20);
+  g_assert_cmpuint (n_selected (window), ==, 1);
+  g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_MAP);
+  g_assert_true (mpy_window_get_shown_snapshot (window) == mpy_test_row (window, 0));
+
+  gtk_selection_model_select_item (mpy_window_get_selection (window), 2, TRUE);
+  g_assert_cmpfloat (gtk_range_get_value (scale), ==, 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+typedef struct {
+  MpyWindow *window;
+  GArray    *afters;   /* guint: the later snapshot of each diff shown */
+} Frames;
+
+static void
+record_frame_cb (GtkSelectionModel *selection,
+                 guint              position,
+                 guint              n,
+                 Frames            *frames)
+{
+  MpyDiff *diff = mpy_window_get_shown_diff (frames->window);
+
+  for (guint i = 1; diff != NULL && i < mpy_test_n_rows (frames->window); i++)
+    if (mpy_diff_get_after (diff) == mpy_test_row (frames->window, i)
+        && mpy_diff_get_before (diff) == mpy_test_row (frames->window, i - 1)
+        && (frames->afters->len == 0 || g_array_index (frames->afters, guint, frames->afters->len - 1) != i))
+      g_array_append_val (frames->afters, i);
+}
+
+static gboolean
+stopped (gpointer data)
+{
+  return !mpy_window_get_playing (data);
+}
+
+/* Play runs through every successive diff in order and stops on the last. */
+static void
+test_playback_plays_successive_diffs (void)
+{
+  MpyWindow *window = window_with (unix_steps);
+  GtkSelectionModel *selection = mpy_window_get_selection (window);
+  Frames frames = { window, g_array_new (FALSE, FALSE, sizeof (guint)) };
+  gulong handler;
+  GVariant *state;
+
+  gtk_selection_model_select_item (selection, 4, TRUE);   /* at the end: plays from the start */
+  handler = g_signal_connect_after (selection, "selection-changed", G_CALLBACK (record_frame_cb), &frames);
+  g_object_set (gtk_widget_get_template_child (GTK_WIDGET (window), MPY_TYPE_WINDOW, "playback_speed"),
+                "selected", 4, NULL);   /* 30 frames/s */
+  g_assert_cmpuint (mpy_window_get_playback_fps (window), ==, 30);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.play", NULL));
+  g_assert_true (mpy_window_get_playing (window));
+  g_assert_true (mpy_test_run_until (stopped, window, 5000));
+  g_signal_handler_disconnect (selection, handler);
+
+  g_assert_cmpuint (frames.afters->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpuint (g_array_index (frames.afters, guint, i), ==, i + 1);
+  g_assert_true (is_selected (window, 3));
+  g_assert_true (is_selected (window, 4));
+  state = g_action_group_get_action_state (G_ACTION_GROUP (window), "play");
+  g_assert_false (g_variant_get_boolean (state));
+  g_variant_unref (state);
+
+  g_array_unref (frames.afters);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+gif_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (!mpy_window_export_gif_finish (MPY_WINDOW (object), result, error) && *error == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "failed without an error");
+  else if (*error == NULL)
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "done");
+}
+
+static gboolean
+gif_finished (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+/* Export GIF from the window: a frame per snapshot of the document, decoded by giflib. */
+static void
+test_playback_export_gif (void)
+{
+  MpyWindow *window = window_with (unix_steps);
+  g_autofree char *dir = g_dir_make_tmp ("mpy-gif-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "play.gif", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  GifFileType *gif;
+  int gif_error = 0;
+
+  mpy_window_export_gif_async (window, file, NULL, gif_done_cb, &error);
+  g_assert_true (mpy_test_run_until (gif_finished, &error, 30000));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);   /* "done" */
+
+  gif = DGifOpenFileName (path, &gif_error);
+  g_assert_nonnull (gif);
+  g_assert_cmpint (DGifSlurp (gif), ==, GIF_OK);
+  g_assert_cmpint (gif->ImageCount, ==, 5);
+  DGifCloseFile (gif, &gif_error);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -373,6 +509,9 @@ main (int   argc,
   g_test_add_func ("/timeline/hover-tooltip", test_timeline_hover_tooltip);
   g_test_add_func ("/timeline/x-by-time", test_timeline_x_by_time);
   g_test_add_func ("/timeline/layout-800x600", test_timeline_layout_800x600);
+  g_test_add_func ("/timeline/playback/scrubber-steps-frames", test_playback_scrubber_steps_frames);
+  g_test_add_func ("/timeline/playback/plays-successive-diffs", test_playback_plays_successive_diffs);
+  g_test_add_func ("/timeline/playback/export-gif", test_playback_export_gif);
 
   status = g_test_run ();
   g_object_unref (app);

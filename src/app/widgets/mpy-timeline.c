@@ -550,6 +550,43 @@ draw_chart (MpyTimeline *self,
       cairo_fill (cr);
     }
 
+  /* What the lines are: a swatch and the figure's title each, along the top of the plot. */
+  {
+    double lx = plot->origin.x + 6;
+
+    for (guint s = 0; s < MPY_N_CHART_SERIES; s++)
+      {
+        const char *title;
+        PangoLayout *layout;
+        int w, h;
+
+        if (!self->visible[s])
+          continue;
+        title = mpy_metric_get_title (mpy_chart_series_get_metric (s));
+        layout = gtk_widget_create_pango_layout (widget, title);
+        {
+          PangoFontDescription *font = pango_font_description_from_string ("Sans 8");
+
+          pango_layout_set_font_description (layout, font);
+          pango_font_description_free (font);
+        }
+        pango_layout_get_pixel_size (layout, &w, &h);
+        if (lx + 14 + w > plot->origin.x + plot->size.width)
+          {
+            g_object_unref (layout);
+            break;
+          }
+        set_rgb (cr, mpy_chart_series_get_color (s, dark), 1.0);
+        cairo_rectangle (cr, lx, plot->origin.y + 2 + h / 2.0 - 1.5, 10, 3);
+        cairo_fill (cr);
+        gdk_cairo_set_source_rgba (cr, &(GdkRGBA) { fg.red, fg.green, fg.blue, 0.8 });
+        cairo_move_to (cr, lx + 13, plot->origin.y + 2);
+        pango_cairo_show_layout (cr, layout);
+        g_object_unref (layout);
+        lx += 13 + w + 12;
+      }
+  }
+
   /* The lines of the shown series. */
   cairo_set_line_width (cr, 1.5);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
