@@ -397,7 +397,15 @@ draw_axes (cairo_t              *cr,
       cairo_move_to (cr, round (x) + 0.5, layout->plot_y + layout->plot_height);
       cairo_line_to (cr, round (x) + 0.5, layout->plot_y + layout->plot_height + 4);
       cairo_stroke (cr);
-      draw_text (cr, text, x, layout->plot_y + layout->plot_height + 4 + FONT_SIZE, 0.5);
+      {
+        /* centred under its tick, but kept inside the chart at both ends */
+        cairo_text_extents_t extents;
+        double right = layout->plot_x + layout->plot_width + MARGIN_RIGHT;
+
+        cairo_text_extents (cr, text, &extents);
+        draw_text (cr, text, CLAMP (x - extents.x_advance / 2, 0, MAX (right - extents.x_advance, 0)),
+                   layout->plot_y + layout->plot_height + 4 + FONT_SIZE, 0);
+      }
     }
 
   set_color (cr, fg, 1.0);
