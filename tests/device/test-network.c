@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "mpy-connection.h"
+#include "mpy-session.h"
 #include "mpy-test-board.h"
 #include "mpy-test-peers.h"
 #include "mpy-transport.h"
@@ -347,6 +348,21 @@ test_webrepl_capture (gconstpointer data)
   g_assert_no_error (error);
   assert_board (fw, second, peer->address);
   close_sync (conn);
+
+  /* the session file names the board by its address, and reads back the same */
+  {
+    g_autoptr(GPtrArray) list = g_ptr_array_new ();
+    g_autoptr(GPtrArray) back = NULL;
+    g_autofree char *text = NULL;
+    gsize len;
+
+    g_ptr_array_add (list, second);
+    text = mpy_session_to_text (list, &len);
+    back = mpy_session_read_text (text, (gssize) len, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (back->len, ==, 1);
+    g_assert_cmpstr (mpy_snapshot_get_port (g_ptr_array_index (back, 0)), ==, peer->address);
+  }
 }
 
 static void
