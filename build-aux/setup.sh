@@ -12,6 +12,7 @@ packages=(
   xvfb xauth adwaita-icon-theme fonts-dejavu-core
   qemu-system-arm firmware-microbit-micropython socat ser2net libsoup-3.0-dev
   clang libclang-rt-14-dev valgrind
+  libgif-dev
 )
 
 # Node.js runs MicroPython's webassembly port for the device tests. A Node.js from elsewhere

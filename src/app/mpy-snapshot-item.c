@@ -24,6 +24,7 @@ enum {
   PROP_SUMMARY,
   PROP_DAMAGED,
   PROP_DAMAGE_REASON,
+  PROP_SNAPSHOT,
   N_PROPS
 };
 
@@ -75,6 +76,10 @@ mpy_snapshot_item_get_property (GObject    *object,
       g_value_set_string (value, mpy_snapshot_item_get_damage_reason (self));
       break;
 
+    case PROP_SNAPSHOT:
+      g_value_set_boxed (value, self->snapshot);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -123,6 +128,10 @@ mpy_snapshot_item_class_init (MpySnapshotItemClass *klass)
   properties[PROP_DAMAGE_REASON] =
     g_param_spec_string ("damage-reason", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* For views outside src/app (the timeline) that read items by property. */
+  properties[PROP_SNAPSHOT] =
+    g_param_spec_boxed ("snapshot", NULL, NULL, MPY_TYPE_SNAPSHOT,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -422,6 +422,14 @@ export_png_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
+static void
+export_gif_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  _mpy_window_export_gif_action (MPY_WINDOW (widget));
+}
+
 /* Files (mpy-window-files.c) ---------------------------------------------------------------- */
 
 static void
@@ -578,6 +586,7 @@ _mpy_window_update_actions (MpyWindow *self)
   gtk_widget_action_set_enabled (widget, "win.zoom-out", has_picture);
   gtk_widget_action_set_enabled (widget, "win.zoom-reset", has_picture);
   gtk_widget_action_set_enabled (widget, "win.zoom-fit", has_picture);
+  gtk_widget_action_set_enabled (widget, "win.export-gif", has_items && self->gif_cancellable == NULL);
 }
 
 /* Shortcuts --------------------------------------------------------------------------------- */
@@ -608,6 +617,9 @@ static const struct {
   { "win.zoom-out", SHORTCUT_APP, { "<Control>minus", "<Control>KP_Subtract", NULL } },
   { "win.zoom-reset", SHORTCUT_APP, { "<Control>0", "<Control>KP_0", NULL } },
   { "win.zoom-fit", SHORTCUT_APP, { "<Control>f", NULL } },
+  { "win.show-timeline", SHORTCUT_APP, { "<Control>t", NULL } },
+  { "win.play", SHORTCUT_APP, { "<Control>space", NULL } },
+  { "win.export-gif", SHORTCUT_APP, { "<Control><Shift>e", NULL } },
   { "win.paste", SHORTCUT_WINDOW, { "<Control>v", NULL } },
   { "win.undo", SHORTCUT_WINDOW, { "<Control>z", NULL } },
   { "win.delete-snapshots", SHORTCUT_LIST, { "Delete", "KP_Delete", NULL } },
@@ -681,6 +693,7 @@ _mpy_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.capture-before-after", NULL, capture_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.export-png", NULL, export_png_action);
+  gtk_widget_class_install_action (widget_class, "win.export-gif", NULL, export_gif_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);

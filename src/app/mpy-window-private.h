@@ -56,8 +56,23 @@ struct _MpyWindow
   GMenu                *recent_section;
   GtkWidget            *heap_view;
   GtkWidget            *figures_panel;
+  GtkRevealer          *timeline_revealer;
+  GtkWidget            *timeline;
+  GtkBox               *playback_controls;
   GtkExpander          *console_expander;   /* the shown dump's console context */
   GtkTextView          *console_view;
+  GtkToggleButton      *play_button;
+  GtkRange             *playback_scale;
+  GtkDropDown          *playback_speed;
+  GtkInfoBar           *gif_bar;
+  GtkLabel             *gif_label;
+  GtkProgressBar       *gif_progress;
+
+  /* Playback (mpy-window-timeline.c) */
+  guint                 playback_timeout_id;
+  guint                 playback_frame;
+  guint                 updating_playback : 1;
+  GCancellable         *gif_cancellable;  /* the GIF export running, or NULL */
 };
 
 /* mpy-window-actions.c */
@@ -84,6 +99,16 @@ void      _mpy_window_save               (MpyWindow      *self,
                                           gboolean        choose_file,
                                           gboolean        close_after);
 gboolean  _mpy_window_confirm_close      (MpyWindow      *self);
+
+/* mpy-window-timeline.c: the timeline below the canvas */
+void      _mpy_window_timeline_init      (MpyWindow      *self);
+void      _mpy_window_timeline_dispose   (MpyWindow      *self);
+void      _mpy_window_timeline_class_init (GtkWidgetClass *widget_class);
+/* Shows frame @frame of the playback: snapshot @frame alone when it is the first, else its
+ * diff against the one before it (the document's selection becomes that pair). */
+void      _mpy_window_show_frame         (MpyWindow      *self,
+                                          guint           frame);
+void      _mpy_window_export_gif_action  (MpyWindow      *self);
 
 /* mpy-window-settings.c */
 void      _mpy_window_settings_init      (MpyWindow      *self);

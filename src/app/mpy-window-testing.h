@@ -52,6 +52,22 @@ GtkWidget         *mpy_window_get_heap_view      (MpyWindow *self);
 GtkWidget         *mpy_window_get_figures_panel  (MpyWindow *self);
 MpyDeviceSidebar  *mpy_window_get_device_sidebar (MpyWindow *self);
 GtkListView       *mpy_window_get_list_view      (MpyWindow *self);
+/* The timeline below the canvas (an MpyTimeline) and the playback scrubber. */
+GtkWidget         *mpy_window_get_timeline       (MpyWindow *self);
+GtkRange          *mpy_window_get_playback_scale (MpyWindow *self);
+gboolean           mpy_window_get_playing        (MpyWindow *self);
+/* Frames per second of the playback (the speed menu's choice). */
+guint              mpy_window_get_playback_fps   (MpyWindow *self);
+/* Writes the playback (every snapshot of the document) as an animated GIF on a worker
+ * thread, at the canvas's columns and palette. */
+void               mpy_window_export_gif_async   (MpyWindow           *self,
+                                                  GFile               *file,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean           mpy_window_export_gif_finish  (MpyWindow     *self,
+                                                  GAsyncResult  *result,
+                                                  GError       **error);
 
 /* The error banner's text; NULL when it is hidden. */
 const char        *mpy_window_get_error_message  (MpyWindow *self);

@@ -16,6 +16,7 @@
 #include "mpy-legend.h"
 #include "mpy-snapshot-item.h"
 #include "mpy-snapshot-row.h"
+#include "mpy-timeline.h"
 #include "mpy-window-private.h"
 
 G_DEFINE_FINAL_TYPE (MpyWindow, mpy_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -558,6 +559,7 @@ mpy_window_dispose (GObject *object)
     mpy_device_sidebar_cancel (self->device_sidebar);
 
   g_clear_handle_id (&self->undo_timeout_id, g_source_remove);
+  _mpy_window_timeline_dispose (self);
   if (self->close_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->close_dialog)));
   if (self->document != NULL)
@@ -609,6 +611,7 @@ mpy_window_class_init (MpyWindowClass *klass)
   g_type_ensure (MPY_TYPE_FIGURES_PANEL);
   g_type_ensure (MPY_TYPE_LEGEND);
   g_type_ensure (MPY_TYPE_DAMAGE_BAND);
+  g_type_ensure (MPY_TYPE_TIMELINE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/MpyMemMap/mpy-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, error_bar);
@@ -629,8 +632,12 @@ mpy_window_class_init (MpyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, heap_view);
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, figures_panel);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, timeline_revealer);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, playback_controls);
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, console_expander);
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, console_view);
+  _mpy_window_timeline_class_init (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, error_bar_response_cb);
   gtk_widget_class_bind_template_callback_full (widget_class, "restore_bar_response_cb",
                                                 G_CALLBACK (_mpy_window_restore_bar_response_cb));
@@ -681,6 +688,7 @@ mpy_window_init (MpyWindow *self)
   _mpy_window_files_init (self);
   _mpy_window_actions_init (self);
   _mpy_window_settings_init (self);
+  _mpy_window_timeline_init (self);
   mpy_window_update_view (self);
   document_title_cb (self, NULL, self->document);
 }

@@ -18,6 +18,7 @@
 #include "mpy-palette.h"
 #include "mpy-renderer.h"
 #include "mpy-renderer-private.h"
+#include "mpy-snapshot-private.h"
 #include "mpy-stats.h"
 
 #define MARGIN_LEFT    64.0
@@ -84,17 +85,6 @@ snapshot_time (MpySnapshot *snapshot)
   return board != NULL ? board : mpy_snapshot_get_time (snapshot);
 }
 
-static gboolean
-value_of (MpySnapshot *snapshot,
-          MpyMetric    metric,
-          double      *value)
-{
-  MpyStats stats;
-
-  mpy_stats_compute (snapshot, &stats);
-  return mpy_metric_get_value (metric, snapshot, &stats, value);
-}
-
 /* Series in bytes share the left axis with the area; the others have a scale each. */
 static gboolean
 is_bytes (MpyMetric metric)
@@ -143,22 +133,33 @@ mpy_chart_layout_compute (MpyChartLayout        *layout,
   if (layout->x_max <= layout->x_min)
     layout->x_max = layout->x_min + 1;
 
-  /* y: bytes on the left axis (the area's top is the heap's total) */
+  /* every figure read once; y: bytes on the left axis (the area's top is the heap's total) */
+  layout->n_columns = 2 + n_series;
+  layout->values = g_new (double, MAX ((gsize) snapshots->len * layout->n_columns, 1));
   for (guint i = 0; i < snapshots->len; i++)
     {
       MpySnapshot *snapshot = g_ptr_array_index (snapshots, i);
-      double used, free_bytes, v;
+      double *row = layout->values + (gsize) i * layout->n_columns;
+      /* the reader's statistics in place (what mpy_stats_compute() copies) */
+      const MpyStats *stats = &_mpy_snapshot_get_data (snapshot)->stats;
 
-      if (options->area && value_of (snapshot, MPY_METRIC_GC_USED, &used)
-          && value_of (snapshot, MPY_METRIC_GC_FREE, &free_bytes))
-        layout->bytes_max = MAX (layout->bytes_max, used + free_bytes);
+      for (guint c = 0; c < layout->n_columns; c++)
+        {
+          MpyMetric metric = c == 0 ? MPY_METRIC_GC_USED : c == 1 ? MPY_METRIC_GC_FREE
+                                                                  : options->series[c - 2];
+
+          if (!mpy_metric_get_value (metric, snapshot, stats, &row[c]))
+            row[c] = NAN;
+        }
+      if (options->area && !isnan (row[0]) && !isnan (row[1]))
+        layout->bytes_max = MAX (layout->bytes_max, row[0] + row[1]);
       for (guint s = 0; s < n_series; s++)
-        if (value_of (snapshot, options->series[s], &v))
+        if (!isnan (row[2 + s]))
           {
             if (is_bytes (options->series[s]))
-              layout->bytes_max = MAX (layout->bytes_max, v);
+              layout->bytes_max = MAX (layout->bytes_max, row[2 + s]);
             else
-              layout->series_max[s] = MAX (layout->series_max[s], v);
+              layout->series_max[s] = MAX (layout->series_max[s], row[2 + s]);
           }
     }
   for (guint s = 0; s < n_series; s++)
@@ -171,6 +172,32 @@ mpy_chart_layout_compute (MpyChartLayout        *layout,
   if (layout->bytes_max <= 0)
     layout->bytes_max = 1.0;
 
+  mpy_chart_layout_resize (layout, options, width, height);
+}
+
+/**
+ * mpy_chart_layout_resize:
+ * @layout: a computed layout
+ * @options: the options it was computed with
+ * @width: the new width
+ * @height: the new height
+ *
+ * Places the plot area for another size; the values read stay (no snapshot is read again).
+ */
+void
+mpy_chart_layout_resize (MpyChartLayout        *layout,
+                         const MpyChartOptions *options,
+                         double                 width,
+                         double                 height)
+{
+  MpyChartOptions defaults = MPY_CHART_OPTIONS_INIT;
+  guint n_series;
+
+  g_return_if_fail (layout != NULL);
+
+  if (options == NULL)
+    options = &defaults;
+  n_series = MIN (options->n_series, MPY_CHART_MAX_SERIES);
   layout->plot_x = MARGIN_LEFT;
   layout->plot_y = MARGIN_TOP;
   layout->plot_width = MAX (width - MARGIN_LEFT - MARGIN_RIGHT, 1.0);
@@ -184,6 +211,25 @@ mpy_chart_layout_clear (MpyChartLayout *layout)
   g_return_if_fail (layout != NULL);
 
   g_clear_pointer (&layout->x_values, g_free);
+  g_clear_pointer (&layout->values, g_free);
+}
+
+gboolean
+mpy_chart_layout_get_value (const MpyChartLayout *layout,
+                            guint                 index,
+                            int                   series,
+                            double               *value)
+{
+  double v;
+
+  g_return_val_if_fail (layout != NULL, FALSE);
+
+  if (index >= layout->n_points || series < -2 || series + 2 >= (int) layout->n_columns)
+    return FALSE;
+  v = layout->values[(gsize) index * layout->n_columns + (guint) (series + 2)];
+  if (value != NULL)
+    *value = v;
+  return !isnan (v);
 }
 
 double
@@ -350,66 +396,148 @@ draw_axes (cairo_t              *cr,
   cairo_stroke (cr);
 }
 
+/* The points of one value column, one vertex group per pixel column: with more snapshots
+ * than pixels, each column keeps its first, lowest, highest and last value (lines) or its
+ * highest (area tops). NAN values break the run: @emit_run gets each run's vertices. */
+typedef struct {
+  double x;        /* the column's first point's x */
+  double first, low, high, last;
+} Column;
+
+typedef void (*EmitRun) (cairo_t *cr, const MpyChartLayout *layout, int scale,
+                         const Column *columns, guint n, gpointer data);
+
+static void
+for_each_run (cairo_t              *cr,
+              const MpyChartLayout *layout,
+              int                   scale,
+              double              (*get) (const MpyChartLayout *layout, guint i, gpointer data),
+              gpointer              data,
+              EmitRun               emit)
+{
+  g_autofree Column *columns = g_new (Column, MAX (layout->n_points, 1));
+  guint n = 0;
+  double last_pixel = -G_MAXDOUBLE;
+
+  for (guint i = 0; i < layout->n_points; i++)
+    {
+      double v = get (layout, i, data);
+      double x = mpy_chart_layout_get_x (layout, i);
+
+      if (isnan (v))
+        {
+          if (n > 0)
+            emit (cr, layout, scale, columns, n, data);
+          n = 0;
+          last_pixel = -G_MAXDOUBLE;
+          continue;
+        }
+      if (n > 0 && floor (x) == last_pixel)
+        {
+          Column *c = &columns[n - 1];
+
+          c->low = MIN (c->low, v);
+          c->high = MAX (c->high, v);
+          c->last = v;
+          continue;
+        }
+      columns[n++] = (Column) { x, v, v, v, v };
+      last_pixel = floor (x);
+    }
+  if (n > 0)
+    emit (cr, layout, scale, columns, n, data);
+}
+
+static double
+get_column (const MpyChartLayout *layout,
+            guint                 i,
+            gpointer              data)
+{
+  return layout->values[(gsize) i * layout->n_columns + GPOINTER_TO_UINT (data)];
+}
+
+/* The area's top: heap used (data 0) or used + free (data 1). */
+static double
+get_area_top (const MpyChartLayout *layout,
+              guint                 i,
+              gpointer              data)
+{
+  const double *row = layout->values + (gsize) i * layout->n_columns;
+
+  return GPOINTER_TO_UINT (data) == 0 ? (isnan (row[1]) ? NAN : row[0]) : row[0] + row[1];
+}
+
+static void
+emit_area (cairo_t              *cr,
+           const MpyChartLayout *layout,
+           int                   scale,
+           const Column         *columns,
+           guint                 n,
+           gpointer              data)
+{
+  double base = layout->plot_y + layout->plot_height;
+
+  if (n == 1)
+    {
+      /* a lone snapshot: a bar 2 px wide */
+      double y = mpy_chart_layout_get_y (layout, scale, columns[0].high);
+
+      cairo_rectangle (cr, columns[0].x - 1, y, 2, base - y);
+      return;
+    }
+  cairo_move_to (cr, columns[0].x, base);
+  for (guint k = 0; k < n; k++)
+    cairo_line_to (cr, columns[k].x, mpy_chart_layout_get_y (layout, scale, columns[k].high));
+  cairo_line_to (cr, columns[n - 1].x, base);
+  cairo_close_path (cr);
+}
+
+static void
+emit_line (cairo_t              *cr,
+           const MpyChartLayout *layout,
+           int                   scale,
+           const Column         *columns,
+           guint                 n,
+           gpointer              data)
+{
+  for (guint k = 0; k < n; k++)
+    {
+      const Column *c = &columns[k];
+      double x = c->x;
+
+      if (k == 0)
+        {
+          cairo_new_sub_path (cr);
+          cairo_move_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->first));
+        }
+      cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->first));
+      if (c->low != c->high)
+        {
+          cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->low));
+          cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->high));
+        }
+      cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->last));
+    }
+}
+
 /* The used/free stacked area: used from 0, free on top of it. Snapshots without the GC
  * figures break the area. */
 static void
 draw_area (cairo_t              *cr,
-           GPtrArray            *snapshots,
            const MpyChartLayout *layout,
            gboolean              dark)
 {
-  for (int layer = 1; layer >= 0; layer--)   /* used + free (total) first, then used over it */
-    {
-      guint i = 0;
-
-      set_color (cr, layer == 1 ? mpy_chart_get_free_color (dark) : mpy_chart_get_used_color (dark),
-                 layer == 1 ? 1.0 : 0.8);
-      while (i < snapshots->len)
-        {
-          guint start = i;
-          double used, free_bytes;
-
-          /* one run of snapshots that all have the figures */
-          while (i < snapshots->len
-                 && value_of (g_ptr_array_index (snapshots, i), MPY_METRIC_GC_USED, &used)
-                 && value_of (g_ptr_array_index (snapshots, i), MPY_METRIC_GC_FREE, &free_bytes))
-            i++;
-          if (i - start == 1)
-            {
-              /* a lone snapshot: a bar 2 px wide */
-              double x = mpy_chart_layout_get_x (layout, start), y;
-
-              value_of (g_ptr_array_index (snapshots, start), MPY_METRIC_GC_USED, &used);
-              value_of (g_ptr_array_index (snapshots, start), MPY_METRIC_GC_FREE, &free_bytes);
-              y = mpy_chart_layout_get_y (layout, -1, layer ? used + free_bytes : used);
-
-              cairo_rectangle (cr, x - 1, y, 2, layout->plot_y + layout->plot_height - y);
-              cairo_fill (cr);
-            }
-          else if (i > start)
-            {
-              cairo_move_to (cr, mpy_chart_layout_get_x (layout, start), layout->plot_y + layout->plot_height);
-              for (guint k = start; k < i; k++)
-                {
-                  MpySnapshot *s = g_ptr_array_index (snapshots, k);
-
-                  value_of (s, MPY_METRIC_GC_USED, &used);
-                  value_of (s, MPY_METRIC_GC_FREE, &free_bytes);
-                  cairo_line_to (cr, mpy_chart_layout_get_x (layout, k),
-                                 mpy_chart_layout_get_y (layout, -1, layer ? used + free_bytes : used));
-                }
-              cairo_line_to (cr, mpy_chart_layout_get_x (layout, i - 1), layout->plot_y + layout->plot_height);
-              cairo_close_path (cr);
-              cairo_fill (cr);
-            }
-          i++;   /* skip the snapshot that lacks them */
-        }
-    }
+  /* used + free (the total) first, then used over it */
+  set_color (cr, mpy_chart_get_free_color (dark), 1.0);
+  for_each_run (cr, layout, -1, get_area_top, GUINT_TO_POINTER (1), emit_area);
+  cairo_fill (cr);
+  set_color (cr, mpy_chart_get_used_color (dark), 0.8);
+  for_each_run (cr, layout, -1, get_area_top, GUINT_TO_POINTER (0), emit_area);
+  cairo_fill (cr);
 }
 
 static void
 draw_series (cairo_t               *cr,
-             GPtrArray             *snapshots,
              const MpyChartLayout  *layout,
              const MpyChartOptions *options)
 {
@@ -419,30 +547,10 @@ draw_series (cairo_t               *cr,
   for (guint s = 0; s < MIN (options->n_series, MPY_CHART_MAX_SERIES); s++)
     {
       int scale = is_bytes (options->series[s]) ? -1 : (int) s;
-      gboolean pen_down = FALSE;
 
+      /* a gap where a dump lacks the figure; a lone point shows as a dot (round caps) */
       set_color (cr, mpy_chart_get_series_color (s, options->dark), 1.0);
-      for (guint i = 0; i < snapshots->len; i++)
-        {
-          double v, x, y;
-
-          if (!value_of (g_ptr_array_index (snapshots, i), options->series[s], &v))
-            {
-              pen_down = FALSE;   /* a gap where a dump lacks the figure */
-              continue;
-            }
-          x = mpy_chart_layout_get_x (layout, i);
-          y = mpy_chart_layout_get_y (layout, scale, v);
-          if (pen_down)
-            cairo_line_to (cr, x, y);
-          else
-            {
-              cairo_new_sub_path (cr);
-              cairo_move_to (cr, x, y);
-              cairo_line_to (cr, x, y);   /* a lone point shows as a dot (round caps) */
-            }
-          pen_down = TRUE;
-        }
+      for_each_run (cr, layout, scale, get_column, GUINT_TO_POINTER (2 + s), emit_line);
       cairo_stroke (cr);
     }
 }
@@ -518,33 +626,57 @@ mpy_chart_draw (cairo_t               *cr,
                 double                 width,
                 double                 height)
 {
-  MpyChartOptions defaults = MPY_CHART_OPTIONS_INIT;
   MpyChartLayout layout;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (snapshots != NULL);
 
+  mpy_chart_layout_compute (&layout, snapshots, options, width, height);
+  mpy_chart_draw_layout (cr, &layout, options, width, height);
+  mpy_chart_layout_clear (&layout);
+}
+
+/**
+ * mpy_chart_draw_layout:
+ * @cr: a Cairo context
+ * @layout: a layout from mpy_chart_layout_compute() (and _resize()) for @width × @height
+ * @options: (nullable): the options it was computed with
+ * @width: the chart's width
+ * @height: the chart's height
+ *
+ * Paints the chart from @layout, reading no snapshot: a widget keeps the layout while the
+ * snapshots stay the same and redraws from it (hover, resize after _resize()).
+ */
+void
+mpy_chart_draw_layout (cairo_t               *cr,
+                       const MpyChartLayout  *layout,
+                       const MpyChartOptions *options,
+                       double                 width,
+                       double                 height)
+{
+  MpyChartOptions defaults = MPY_CHART_OPTIONS_INIT;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (layout != NULL);
+
   if (options == NULL)
     options = &defaults;
-  mpy_chart_layout_compute (&layout, snapshots, options, width, height);
 
   cairo_save (cr);
   set_color (cr, mpy_palette_get_background (options->dark), 1.0);
   cairo_paint (cr);
 
   cairo_save (cr);
-  cairo_rectangle (cr, layout.plot_x, layout.plot_y, layout.plot_width, layout.plot_height);
+  cairo_rectangle (cr, layout->plot_x, layout->plot_y, layout->plot_width, layout->plot_height);
   cairo_clip (cr);
   if (options->area)
-    draw_area (cr, snapshots, &layout, options->dark);
-  draw_series (cr, snapshots, &layout, options);
+    draw_area (cr, layout, options->dark);
+  draw_series (cr, layout, options);
   cairo_restore (cr);
 
-  draw_axes (cr, &layout, options->dark);
-  draw_legend (cr, &layout, options, width);
+  draw_axes (cr, layout, options->dark);
+  draw_legend (cr, layout, options, width);
   cairo_restore (cr);
-
-  mpy_chart_layout_clear (&layout);
 }
 
 static cairo_status_t

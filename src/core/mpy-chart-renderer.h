@@ -13,7 +13,10 @@
  * shared with the app's timeline widget (src/app/widgets/mpy-timeline*): the widget can paint
  * with mpy_chart_draw() into a Cairo node, and use the same layout (MpyChartLayout: the plot
  * area, the scales, mpy_chart_layout_get_x() and mpy_chart_layout_index_at() for hover and
- * clicks) and the same axis ticks (mpy_chart_nice_ticks()), so the two never disagree. */
+ * clicks) and the same axis ticks (mpy_chart_nice_ticks()), so the two never disagree.
+ * Each figure is read once per snapshot (into the layout); with more snapshots than pixel
+ * columns the lines keep each column's first, lowest, highest and last value, and the area
+ * each column's highest, so 10,000 snapshots draw as fast as 1,000. */
 
 #pragma once
 
@@ -52,6 +55,8 @@ typedef struct {
   guint   n_points;
   double *x_values;            /* n_points: each snapshot's x in data units */
   gboolean by_time;            /* x is time (every snapshot had one) */
+  guint   n_columns;           /* values per snapshot: heap used, heap free, then each series */
+  double *values;              /* n_points × n_columns, NAN where a snapshot lacks the figure */
 } MpyChartLayout;
 
 /* The layout of the chart of @snapshots (element-type MpySnapshot) in @width × @height.
@@ -62,6 +67,10 @@ void     mpy_chart_layout_compute  (MpyChartLayout        *layout,
                                     const MpyChartOptions *options,
                                     double                 width,
                                     double                 height);
+void     mpy_chart_layout_resize   (MpyChartLayout        *layout,
+                                    const MpyChartOptions *options,
+                                    double                 width,
+                                    double                 height);
 void     mpy_chart_layout_clear    (MpyChartLayout        *layout);
 /* The x (surface units) of snapshot @index; the y of @value of series @series (-1: bytes). */
 double   mpy_chart_layout_get_x    (const MpyChartLayout  *layout,
@@ -69,6 +78,12 @@ double   mpy_chart_layout_get_x    (const MpyChartLayout  *layout,
 double   mpy_chart_layout_get_y    (const MpyChartLayout  *layout,
                                     int                    series,
                                     double                 value);
+/* The value of snapshot @index for series @series (-2: heap used, -1: heap free), as cached
+ * by the layout; FALSE when the snapshot lacks it. */
+gboolean mpy_chart_layout_get_value (const MpyChartLayout *layout,
+                                     guint                 index,
+                                     int                   series,
+                                     double               *value);
 /* The snapshot nearest to @x, or -1 when there is none. */
 int      mpy_chart_layout_index_at (const MpyChartLayout  *layout,
                                     double                 x);
@@ -89,6 +104,13 @@ guint32  mpy_chart_get_free_color   (gboolean              dark);
 /* Paints the whole chart (background, axes, area, lines, legend) into @cr at 0,0. */
 void     mpy_chart_draw            (cairo_t               *cr,
                                     GPtrArray             *snapshots,
+                                    const MpyChartOptions *options,
+                                    double                 width,
+                                    double                 height);
+
+/* The same from a layout computed before (no snapshot read): for redraws of a widget. */
+void     mpy_chart_draw_layout     (cairo_t               *cr,
+                                    const MpyChartLayout  *layout,
                                     const MpyChartOptions *options,
                                     double                 width,
                                     double                 height);

@@ -315,6 +315,37 @@ annotate (MpySnapshot *dump,
   return result;
 }
 
+/* Where @raw starts in @text at or after @pos. A dump starts a line, or follows the raw
+ * REPL's framing (`OK`, `\x04`, `>`) at the start of one: only those places are compared,
+ * so finding it costs about one pass over the text (a general search for a 10 KB needle
+ * costs several). */
+static const char *
+find_dump (const char *text,
+           gsize       length,
+           gsize       pos,
+           const char *raw,
+           gsize       raw_length)
+{
+  const char *p = text + pos, *end = text + length;
+
+  while (p < end && (gsize) (end - p) >= raw_length)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      const char *line_end = nl != NULL ? nl + 1 : end;
+
+      for (const char *q = p; q < line_end && (gsize) (end - q) >= raw_length; q++)
+        {
+          if (*q == raw[0] && memcmp (q, raw, raw_length) == 0)
+            return q;
+          if (*q != '\x04' && *q != '>' && *q != 'O' && *q != 'K')
+            break;
+        }
+      p = line_end;
+    }
+  /* Not at a line start (never seen): search the whole rest. */
+  return memmem (text + pos, length - pos, raw, raw_length);
+}
+
 /**
  * _mpy_named_log_annotate:
  * @text: the text the dumps were read from
@@ -342,7 +373,7 @@ _mpy_named_log_annotate (const char *text,
       /* Each dump's text is a verbatim piece of @text, after the previous one. */
       if (raw_length == 0 || raw_length > length - pos)
         continue;
-      found = memmem (text + pos, length - pos, raw, raw_length);
+      found = find_dump (text, length, pos, raw, raw_length);
       if (found == NULL)
         continue;
       g_ptr_array_index (dumps, i) = annotate (dump, text + pos, found - (text + pos), &ticks);

@@ -227,7 +227,8 @@ note_interrupt (MpyRawRepl *self)
 {
   static const char marker[] = "KeyboardInterrupt";
 
-  if (!self->interrupted
+  /* An empty GByteArray may have no data at all: memmem must not see NULL. */
+  if (!self->interrupted && self->pending->len >= sizeof marker - 1
       && memmem (self->pending->data, self->pending->len, marker, sizeof marker - 1) != NULL)
     self->interrupted = TRUE;
 }

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 #include <json-glib/json-glib.h>
+#include <gif_lib.h>
 
 #include "mpy-cli-json.h"
 #include "mpy-cli-text.h"
@@ -888,6 +889,100 @@ test_render_png (void)
   mpy_test_remove_tree (dir);
 }
 
+/* render --animate: one GIF frame per dump, in the order given; exit 2 on usage errors (with
+ * the --help hint), 1 on bad input with one line on stderr. */
+static void
+test_render_animate (void)
+{
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
+  g_autofree char *gif_path = g_build_filename (dir, "play.gif", NULL);
+  g_autofree char *a = tm_fixture ("unix-heap256k-after-soft-reset.txt");
+  g_autofree char *b = tm_fixture ("unix-heap256k-after-alloc.txt");
+  g_autofree char *log = g_build_filename (dir, "two-dumps.log", NULL);
+  g_autofree char *noarg = tm_fixture ("unix-heap256k-meminfo-noarg.txt");
+  g_autofree char *missing = g_build_filename (dir, "missing.txt", NULL);
+  g_autofree char *no_dir = g_build_filename (dir, "no-such-dir", "out.gif", NULL);
+  g_autoptr(GPtrArray) log_dumps = NULL;
+
+  /* A console log with two dumps and some chatter between them. */
+  {
+    g_autofree char *ta = NULL, *tb = NULL, *text = NULL;
+
+    g_assert_true (g_file_get_contents (a, &ta, NULL, NULL));
+    g_assert_true (g_file_get_contents (b, &tb, NULL, NULL));
+    text = g_strconcat ("boot\n", ta, ">>> x = [0] * 100\n", tb, NULL);
+    g_assert_true (g_file_set_contents (log, text, -1, NULL));
+  }
+  log_dumps = mpy_dump_reader_read_file (log, NULL);
+  g_assert_nonnull (log_dumps);
+  g_assert_cmpuint (log_dumps->len, ==, 2);
+  {
+    g_autoptr(Run) run = run_cli ("render", "--animate", a, b, log, "-o", gif_path, "--scale", "2",
+                                  "--delay", "100", NULL);
+    int error = 0;
+    GifFileType *gif;
+
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_cmpstr (run->err, ==, "");
+    gif = DGifOpenFileName (gif_path, &error);
+    g_assert_nonnull (gif);
+    g_assert_cmpint (DGifSlurp (gif), ==, GIF_OK);
+    g_assert_cmpint (gif->ImageCount, ==, 2 + (int) log_dumps->len);
+    DGifCloseFile (gif, &error);
+  }
+  {
+    g_autofree char *one = g_strdup_printf ("%s:1", log);
+    g_autoptr(Run) run = run_cli ("render", "--animate", a, one, "-o", gif_path, NULL);
+    int error = 0;
+    GifFileType *gif;
+
+    g_assert_cmpint (run->status, ==, 0);
+    gif = DGifOpenFileName (gif_path, &error);
+    g_assert_nonnull (gif);
+    g_assert_cmpint (DGifSlurp (gif), ==, GIF_OK);
+    g_assert_cmpint (gif->ImageCount, ==, 2);
+    DGifCloseFile (gif, &error);
+  }
+  {
+    g_autoptr(Run) run = run_cli ("render", "--animate", "-o", gif_path, NULL);
+
+    g_assert_cmpint (run->status, ==, 2);
+    g_assert_nonnull (strstr (run->err, "--animate"));
+  }
+  {
+    g_autoptr(Run) run = run_cli ("render", "--animate", a, b, NULL);
+
+    g_assert_cmpint (run->status, ==, 2);
+    g_assert_nonnull (strstr (run->err, "OUT.gif"));
+  }
+  {
+    g_autoptr(Run) run = run_cli ("render", "--animate", a, b, "--diff-with", a, "-o", gif_path, NULL);
+
+    g_assert_cmpint (run->status, ==, 2);
+    g_assert_nonnull (strstr (run->err, "--diff-with"));
+  }
+  {
+    g_autoptr(Run) run = run_cli ("render", "--animate", a, missing, "-o", gif_path, NULL);
+
+    g_assert_cmpint (run->status, ==, 1);
+    assert_one_line_message (run, "missing.txt");
+  }
+  {
+    g_autoptr(Run) run = run_cli ("render", "--animate", noarg, "-o", gif_path, NULL);
+
+    g_assert_cmpint (run->status, ==, 1);
+    assert_one_line_message (run, "has a block map");
+  }
+  {
+    g_autoptr(Run) run = run_cli ("render", "--animate", a, b, "-o", no_dir, NULL);
+
+    g_assert_cmpint (run->status, ==, 1);
+    assert_one_line_message (run, "GIF");
+    g_assert_false (g_file_test (no_dir, G_FILE_TEST_EXISTS));
+  }
+  mpy_test_remove_tree (dir);
+}
+
 /* 600,000 blocks: 9375 rows, too tall for an image at the default 4 px per block. */
 static void
 test_render_default_scale_fits (void)
@@ -1318,6 +1413,7 @@ main (int    argc,
   g_test_add_func ("/cli/escape-text-across-writes", test_escape_text_streaming);
   g_test_add_func ("/cli/usage-error-exits-2", test_usage_exit_2);
   g_test_add_func ("/cli/capture/timeout-range", test_capture_timeout_range);
+  g_test_add_func ("/cli/render/animate", test_render_animate);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/help/usage-names-arguments-once", test_help_usage_line);
 

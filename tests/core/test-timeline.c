@@ -9,6 +9,7 @@
  * (also through session files), figure diffs, and the chart renderer. */
 
 #include <math.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "mpy-chart-renderer.h"
@@ -380,7 +381,7 @@ line_near (cairo_surface_t *surface,
   return FALSE;
 }
 
-/* The chart paints the used/free area and each series where its values are. */
+/* The chart (its PNG) has the used/free area and each series where their values are. */
 static void
 test_chart_pixels (void)
 {
@@ -403,11 +404,28 @@ test_chart_pixels (void)
   options.n_series = 1;
   options.series[0] = MPY_METRIC_GC_FREE;
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 640, 320);
-  cr = cairo_create (surface);
-  mpy_chart_draw (cr, snapshots, &options, 640, 320);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
+  /* the PNG the CLI writes, read back */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("mpy-chart-XXXXXX", NULL);
+    g_autofree char *png = g_build_filename (dir, "chart.png", NULL);
+    g_autoptr(GError) error = NULL;
+    cairo_surface_t *loaded;
+
+    g_assert_true (mpy_chart_write_png (snapshots, &options, 640, 320, png, &error));
+    g_assert_no_error (error);
+    loaded = cairo_image_surface_create_from_png (png);
+    g_assert_cmpint (cairo_surface_status (loaded), ==, CAIRO_STATUS_SUCCESS);
+    /* as RGB24 for pixel_at() */
+    surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 640, 320);
+    cr = cairo_create (surface);
+    cairo_set_source_surface (cr, loaded, 0, 0);
+    cairo_paint (cr);
+    cairo_destroy (cr);
+    cairo_surface_destroy (loaded);
+    cairo_surface_flush (surface);
+    g_remove (png);
+    g_rmdir (dir);
+  }
   mpy_chart_layout_compute (&layout, snapshots, &options, 640, 320);
 
   /* the top of the byte axis is the heap's total */

@@ -23,6 +23,7 @@
 #include <json-glib/json-glib.h>
 
 #include "mpy-connection.h"
+#include "mpy-dump-reader.h"
 #include "mpy-port-list.h"
 #include "mpy-raw-repl-quirks.h"
 #include "mpy-session.h"
@@ -260,6 +261,75 @@ test_board_capture_after_boot (gconstpointer data)
 
   close_sync (conn);
   g_assert_cmpint (mpy_connection_get_state (conn), ==, MPY_CONNECTION_DISCONNECTED);
+}
+
+/* The README's log_mem() run on the board: its output (what a console log of the program
+ * holds) is read into named snapshots with the program's prints as console context. */
+static const char log_mem_program[] =
+  "import micropython\n"
+  "def log_mem(name, full=True):\n"
+  "    print('*** Memory info', name, '***')\n"
+  "    try:\n"
+  "        import time\n"
+  "        print('time:%d' % time.time_ns())\n"
+  "    except (ImportError, AttributeError):\n"
+  "        pass\n"
+  "    if full:\n"
+  "        micropython.mem_info(1)\n"
+  "    else:\n"
+  "        micropython.mem_info()\n"
+  "    print('*' * 30)\n"
+  "log_mem('start')\n"
+  "rows = [bytearray(16) for i in range(20)]\n"
+  "print('made', len(rows), 'rows')\n"
+  "log_mem('rows made')\n"
+  "del rows\n"
+  "log_mem('figures only', False)\n";
+
+static void
+test_board_named_log (gconstpointer data)
+{
+  const Firmware *fw = data;
+  g_autoptr(MpyConnection) conn = board_connection (fw);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) dumps = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *console = NULL;
+
+  NEED_BOARD (fw, conn);
+
+  g_assert_true (exec_sync (conn, log_mem_program, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  close_sync (conn);
+
+  dumps = mpy_dump_reader_read (out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (dumps->len, ==, 3);
+  g_assert_cmpstr (mpy_snapshot_get_label (g_ptr_array_index (dumps, 0)), ==, "start");
+  g_assert_cmpstr (mpy_snapshot_get_label (g_ptr_array_index (dumps, 1)), ==, "rows made");
+  g_assert_cmpstr (mpy_snapshot_get_label (g_ptr_array_index (dumps, 2)), ==, "figures only");
+  for (guint i = 0; i < dumps->len; i++)
+    g_assert_false (mpy_snapshot_is_damaged (g_ptr_array_index (dumps, i)));
+  g_assert_true (mpy_snapshot_has_map (g_ptr_array_index (dumps, 1)));
+  g_assert_false (mpy_snapshot_has_map (g_ptr_array_index (dumps, 2)));
+
+  /* the program's own print, and nothing of the markers */
+  console = g_strconcat ("made 20 rows", fw->eol, NULL);
+  g_assert_cmpstr (mpy_snapshot_get_console (g_ptr_array_index (dumps, 1)), ==, console);
+  g_assert_null (mpy_snapshot_get_console (g_ptr_array_index (dumps, 2)));
+
+  /* a board with time.time_ns(): the times follow each other */
+  if (strstr (out, "time:") != NULL)
+    {
+      GDateTime *t0 = mpy_snapshot_get_board_time (g_ptr_array_index (dumps, 0));
+      GDateTime *t2 = mpy_snapshot_get_board_time (g_ptr_array_index (dumps, 2));
+
+      g_assert_nonnull (t0);
+      g_assert_nonnull (t2);
+      g_assert_cmpint (g_date_time_compare (t0, t2), <=, 0);
+    }
 }
 
 static void
@@ -2202,6 +2272,7 @@ main (int argc, char **argv)
       static const struct { const char *name; GTestDataFunc func; gboolean smoke; } tests[] = {
         { "capture-after-boot", test_board_capture_after_boot, TRUE },
         { "exec-output-and-traceback", test_board_exec_output_and_traceback, TRUE },
+        { "named-log", test_board_named_log, TRUE },
         { "exec-silent-longer-than-idle-timeout", test_board_exec_silent_longer_than_idle_timeout, FALSE },
         { "exec-streams-and-cancel-keeps-output", test_board_exec_streams_and_cancel_keeps_output, FALSE },
         { "alloc-and-gc", test_board_alloc_and_gc, TRUE },

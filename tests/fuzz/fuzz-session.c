@@ -7,7 +7,7 @@
  * libFuzzer target: any bytes into the session reader (which also takes console logs and
  * transcripts), then save what it read and read that again. The round trip must be exact:
  * what this version writes, it reads back whole, without a warning, with every label, time,
- * port, banner, flag, dump byte and block as before; and writing it again gives the same
+ * port, banner, flag, board time, console text, dump byte and block as before; and writing it again gives the same
  * text. (A damaged dump's reason names lines of the text it was read from: read from a log,
  * "line 89" is "line 88" of the dump as saved. So the reason is compared from the saved file
  * on: reading that a second time gives the same reasons.)
@@ -40,6 +40,17 @@ check_same (MpySnapshot *a,
   CHECK (same_text (mpy_snapshot_get_banner (a), mpy_snapshot_get_banner (b)));
   CHECK (mpy_snapshot_get_flags (a) == mpy_snapshot_get_flags (b));
 
+  CHECK ((ta == NULL) == (tb == NULL));
+  if (ta != NULL)
+    {
+      CHECK (g_date_time_to_unix (ta) == g_date_time_to_unix (tb));
+      CHECK (g_date_time_get_microsecond (ta) == g_date_time_get_microsecond (tb));
+      CHECK (g_date_time_get_utc_offset (ta) == g_date_time_get_utc_offset (tb));
+    }
+
+  CHECK (same_text (mpy_snapshot_get_console (a), mpy_snapshot_get_console (b)));
+  ta = mpy_snapshot_get_board_time (a);
+  tb = mpy_snapshot_get_board_time (b);
   CHECK ((ta == NULL) == (tb == NULL));
   if (ta != NULL)
     {

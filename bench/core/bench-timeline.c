@@ -1,0 +1,118 @@
+/* bench-timeline.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A long named log (10,000 dumps of an 8,128-block heap, each a little different from the one
+ * before, with log_mem() markers, time: lines and a print between them): reading it, the named
+ * log pass alone (labels, board times, console context), and drawing its timeline chart.
+ */
+
+#include <stdio.h>
+#include <time.h>
+
+#include <cairo.h>
+
+#include "mpy-bench.h"
+#include "mpy-chart-renderer.h"
+#include "mpy-dump-reader.h"
+#include "mpy-named-log-private.h"
+
+#define N_DUMPS   10000
+#define N_BLOCKS  8128
+#define ROUNDS    5
+
+static char *
+build_log (gsize *length)
+{
+  GString *out = g_string_sized_new ((gsize) N_DUMPS * 9800);
+  guint8 map[N_BLOCKS];
+  static const char kinds[] = "h=TLDSAB..";
+  guint32 seed = 1;
+
+  for (guint b = 0; b < N_BLOCKS; b++)
+    map[b] = b % 3 == 0 ? '.' : b % 3 == 1 ? 'h' : '=';
+  for (guint d = 0; d < N_DUMPS; d++)
+    {
+      gsize used = 0;
+
+      for (guint k = 0; k < 20; k++)
+        {
+          seed = seed * 1103515245u + 12345u;
+          map[(seed >> 8) % N_BLOCKS] = kinds[(seed >> 4) % (sizeof kinds - 1)];
+        }
+      for (guint b = 0; b < N_BLOCKS; b++)
+        used += map[b] != '.';
+      g_string_append_printf (out, "step %u done\n*** Memory info step %u ***\n"
+                              "time:%" G_GUINT64_FORMAT "\n", d, d,
+                              G_GUINT64_CONSTANT (1796409001020000000) + (guint64) d * 350000000u);
+      g_string_append_printf (out, "stack: 928 out of 80000\nGC: total: %u, used: %zu, free: %zu\n"
+                              " No. of 1-blocks: 20, 2-blocks: 6, max blk sz: 9, max free sz: 43\n"
+                              "GC memory layout; from 20000000:\n",
+                              N_BLOCKS * 16, used * 16, (N_BLOCKS - used) * 16);
+      for (guint l = 0; l < N_BLOCKS; l += 64)
+        {
+          g_string_append_printf (out, "%08x: ", l * 16);
+          g_string_append_len (out, (const char *) map + l, MIN (64, N_BLOCKS - l));
+          g_string_append_c (out, '\n');
+        }
+      g_string_append (out, "******************************\n");
+    }
+  *length = out->len;
+  return g_string_free (out, FALSE);
+}
+
+int
+main (void)
+{
+  gsize length;
+  g_autofree char *text = build_log (&length);
+  double t_read[ROUNDS], t_annotate[ROUNDS], t_chart[ROUNDS], t_layout[ROUNDS], t_redraw[ROUNDS];
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1200, 300);
+  MpyChartOptions options = MPY_CHART_OPTIONS_INIT;
+
+  options.x_axis = MPY_CHART_X_TIME;
+  for (guint r = 0; r < ROUNDS; r++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr(GPtrArray) dumps = mpy_dump_reader_read (text, length, NULL);
+      gint64 t1 = g_get_monotonic_time ();
+      cairo_t *cr;
+
+      g_assert (dumps != NULL && dumps->len == N_DUMPS);
+      g_assert (g_str_equal (mpy_snapshot_get_label (g_ptr_array_index (dumps, N_DUMPS - 1)), "step 9999"));
+      _mpy_named_log_annotate (text, length, dumps);
+      t_read[r] = (t1 - t0) / 1000.0;
+      t_annotate[r] = (g_get_monotonic_time () - t1) / 1000.0;
+
+      {
+        MpyChartLayout layout;
+
+        t0 = g_get_monotonic_time ();
+        mpy_chart_layout_compute (&layout, dumps, &options, 1200, 300);
+        t_layout[r] = (g_get_monotonic_time () - t0) / 1000.0;
+        cr = cairo_create (surface);
+        t0 = g_get_monotonic_time ();
+        mpy_chart_draw_layout (cr, &layout, &options, 1200, 300);
+        t_redraw[r] = (g_get_monotonic_time () - t0) / 1000.0;
+        cairo_destroy (cr);
+        mpy_chart_layout_clear (&layout);
+      }
+      cr = cairo_create (surface);
+      t0 = g_get_monotonic_time ();
+      mpy_chart_draw (cr, dumps, &options, 1200, 300);
+      t_chart[r] = (g_get_monotonic_time () - t0) / 1000.0;
+      cairo_destroy (cr);
+    }
+  cairo_surface_destroy (surface);
+
+  printf ("timeline benchmark: %d dumps of %d blocks, %.1f MB of named log, %d rounds\n",
+          N_DUMPS, N_BLOCKS, length / 1e6, ROUNDS);
+  printf ("read (named log pass included): median %.0f ms\n", mpy_bench_median (t_read, ROUNDS));
+  printf ("named log pass alone:           median %.0f ms\n", mpy_bench_median (t_annotate, ROUNDS));
+  printf ("timeline chart, 1200x300 px:    median %.1f ms: its layout %.1f ms, a redraw from the "
+          "layout %.1f ms\n", mpy_bench_median (t_chart, ROUNDS), mpy_bench_median (t_layout, ROUNDS),
+          mpy_bench_median (t_redraw, ROUNDS));
+  return 0;
+}
