@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Quick start, second command: install what is missing, build, and run every test headless:
 # the main build under Xvfb, an ASan+UBSan build of the core, device and CLI tests, and short
-# libFuzzer runs (30 s each) of the dump reader and the session file round trip. Ends with one
-# line "N passed, N failed".
+# libFuzzer runs (30 s each) of the dump reader, the session file round trip and the raw-REPL
+# client. Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 build-aux/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
@@ -29,7 +29,7 @@ else
   echo "ASan build failed"; status=1
 fi
 
-echo "== libFuzzer: dump reader, session file round trip"
+echo "== libFuzzer: dump reader, session file round trip, raw-REPL client"
 if [ ! -f _build-fuzz/build.ninja ]; then
   CC=clang meson setup _build-fuzz -Dgui=false -Ddevice=false -Dtests=false -Dfuzzer=true \
     -Dbuildtype=debug >/dev/null || status=1

@@ -231,6 +231,15 @@ mpy_snapshot_item_dup_time_text (MpySnapshotItem *self)
   g_return_val_if_fail (MPY_IS_SNAPSHOT_ITEM (self), NULL);
 
   time = mpy_snapshot_get_time (self->snapshot);
+  if (time == NULL && mpy_snapshot_get_board_time (self->snapshot) != NULL)
+    {
+      /* A named log's dump: the board's clock (UTC; boards keep no time zone) */
+      g_autofree char *board = g_date_time_format (mpy_snapshot_get_board_time (self->snapshot),
+                                                   "%Y-%m-%d %H:%M:%S");
+
+      /* Translators: the time a board's own clock gave a dump in its log */
+      return g_strdup_printf (_("%s (board clock)"), board);
+    }
   if (time == NULL)
     return g_strdup (_("time unknown"));
 

@@ -9,6 +9,7 @@
 
 #include "mpy-cli-json.h"
 #include "mpy-cli-text.h"
+#include "mpy-fit.h"
 #include "mpy-metric.h"
 #include "mpy-stats.h"
 
@@ -165,12 +166,17 @@ mpy_cli_snapshot_to_json (MpySnapshot *snapshot,
   for (guint a = 0; has_map && a < mpy_snapshot_get_n_areas (snapshot); a++)
     {
       const MpyArea *area = mpy_snapshot_get_area (snapshot, a);
+      MpyFreeRun run = { 0 };
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "base");
       json_builder_add_int_value (builder, (gint64) area->base);
       json_builder_set_member_name (builder, "blocks");
       json_builder_add_int_value (builder, (gint64) area->n_blocks);
+      /* the largest object this area can take: its longest free run (0: none free) */
+      mpy_fit_area_largest_free_run (snapshot, a, &run);
+      json_builder_set_member_name (builder, "largest_free_run_bytes");
+      json_builder_add_int_value (builder, (gint64) (run.n_blocks * mpy_snapshot_get_bytes_per_block (snapshot)));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -25,6 +25,7 @@
 #include "mpy-diff.h"
 #include "mpy-i18n.h"
 #include "mpy-dump-reader.h"
+#include "mpy-fit.h"
 #include "mpy-metric.h"
 #include "mpy-gif.h"
 #include "mpy-renderer.h"
@@ -333,9 +334,13 @@ print_stats_text (MpySnapshot *snapshot,
       for (guint a = 0; a < mpy_snapshot_get_n_areas (snapshot); a++)
         {
           const MpyArea *area = mpy_snapshot_get_area (snapshot, a);
+          MpyFreeRun run = { 0 };
 
-          g_string_append_printf (areas, "%s0x%" G_GINT64_MODIFIER "x (%" G_GSIZE_FORMAT " blocks)",
-                                  a > 0 ? ", " : "", area->base, area->n_blocks);
+          mpy_fit_area_largest_free_run (snapshot, a, &run);
+          g_string_append_printf (areas, "%s0x%" G_GINT64_MODIFIER "x (%" G_GSIZE_FORMAT " blocks, "
+                                  "largest free run %" G_GSIZE_FORMAT " bytes)",
+                                  a > 0 ? ", " : "", area->base, area->n_blocks,
+                                  run.n_blocks * stats.bytes_per_block);
         }
       print_row ("Areas", areas->str);
       g_string_free (areas, TRUE);

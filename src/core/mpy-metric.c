@@ -98,6 +98,19 @@ get_largest_free_run_address (MpySnapshot    *snapshot,
   return TRUE;
 }
 
+/* The largest object one allocation can get without the heap growing: the longest free run
+ * (gc_alloc() needs its blocks consecutive, in one area). */
+static gboolean
+get_largest_allocation (MpySnapshot    *snapshot,
+                        const MpyStats *stats,
+                        double         *value)
+{
+  if (!mpy_snapshot_has_map (snapshot) || stats->bytes_per_block == 0)
+    return FALSE;
+  *value = (double) stats->largest_free_run * (double) stats->bytes_per_block;
+  return TRUE;
+}
+
 #define HEADER(key, title, unit, group, figure) \
   { key, title, MPY_METRIC_UNIT_##unit, MPY_METRIC_GROUP_##group, MPY_FIGURE_##figure, NULL }
 #define DERIVED(key, title, unit, group, getter) \
@@ -132,6 +145,8 @@ static const MetricInfo metrics[MPY_N_METRICS] = {
                                            get_largest_free_run),
   [MPY_METRIC_LARGEST_FREE_RUN_ADDRESS] = DERIVED ("largest_free_run_address", N_("Largest free run at"),
                                                    ADDRESS, MAP, get_largest_free_run_address),
+  [MPY_METRIC_LARGEST_ALLOCATION] = DERIVED ("largest_allocation_bytes", N_("Largest allocation"), BYTES,
+                                             MAP, get_largest_allocation),
   [MPY_METRIC_FRAGMENTATION]    = DERIVED ("fragmentation", N_("Fragmentation"), RATIO, MAP,
                                            get_fragmentation),
 };
@@ -484,6 +499,21 @@ mpy_metric_describe (MpyMetric       metric,
   if (!mpy_metric_get_value (metric, snapshot, stats, &value))
     return NULL;
   text = mpy_metric_format_value (metric, value, mpy_snapshot_get_bytes_per_block (snapshot));
+  if (metric == MPY_METRIC_LARGEST_ALLOCATION)
+    {
+      guint64 split;
+
+      /* Where the port can grow its heap (ESP32-class), one allocation can get more. */
+      if (mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_MAX_NEW_SPLIT, &split))
+        {
+          g_autofree char *grow = mpy_metric_unit_format_value (MPY_METRIC_UNIT_BYTES, (double) split, 0);
+          g_autofree char *plain = g_steal_pointer (&text);
+
+          /* Translators: the largest allocation, and how much the heap can still grow,
+           * "4096 bytes (4.0 KiB); max new split 8192 bytes (8.0 KiB)" */
+          text = g_strdup_printf (_("%s; max new split %s"), plain, grow);
+        }
+    }
   if (diff == NULL || !mpy_metric_get_delta (metric, diff, &delta))
     return g_steal_pointer (&text);
   d = mpy_metric_format_delta (metric, delta);

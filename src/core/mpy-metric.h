@@ -45,6 +45,7 @@ typedef enum {
   MPY_METRIC_FREE_HOLES,                /* free_holes */
   MPY_METRIC_LARGEST_FREE_RUN,          /* largest_free_run (blocks) */
   MPY_METRIC_LARGEST_FREE_RUN_ADDRESS,  /* largest_free_run_address */
+  MPY_METRIC_LARGEST_ALLOCATION,        /* largest_allocation_bytes: longest free run × block size */
   MPY_METRIC_FRAGMENTATION,             /* fragmentation: 1 − largest free run / free */
   MPY_N_METRICS
 } MpyMetric;

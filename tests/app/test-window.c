@@ -389,7 +389,11 @@ test_named_log_console_and_figure_diff (void)
   {
     g_autoptr(MpySnapshotItem) item = g_list_model_get_item (mpy_window_get_snapshots (window), 1);
 
+    g_autofree char *time_text = mpy_snapshot_item_dup_time_text (item);
+
     g_assert_cmpstr (mpy_snapshot_item_get_label (item), ==, "with x");
+    /* read from a file, no capture time: the list shows the board's clock */
+    g_assert_cmpstr (time_text, ==, "2026-12-04 18:30:07 (board clock)");
   }
   gtk_selection_model_select_item (mpy_window_get_selection (window), 1, TRUE);
   run_for (20);

@@ -1,0 +1,303 @@
+/* test-answers.c — the answers (will it fit, garbage or live, leakcheck, import cost) proved
+ * on the emulated micro:bit (MicroPython 1.9.2 in qemu)
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "mpy-connection.h"
+#include "mpy-fit.h"
+#include "mpy-metric.h"
+#include "mpy-stats.h"
+#include "mpy-test-board.h"
+
+static MpyTestBoard *microbit;
+static char *microbit_error;
+
+/* ---- running the async API to completion ---- */
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static gboolean
+flag_timed_out (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Every operation ends within its own timeouts; the bound only names a lost result. */
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (60, flag_timed_out, &timed_out);
+
+  while (*slot == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("no result from the connection within 60 s");
+  g_source_remove (id);
+  return *slot;
+}
+
+static MpySnapshot *
+capture_sync (MpyConnection   *conn,
+              MpyCaptureFlags  flags)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  MpySnapshot *snapshot;
+
+  mpy_connection_capture_async (conn, flags, NULL, store_result, &result);
+  snapshot = mpy_connection_capture_finish (conn, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_false (mpy_snapshot_is_damaged (snapshot));
+  return snapshot;
+}
+
+/* Runs @code; returns its stdout, and its traceback in @err. */
+static char *
+exec_sync (MpyConnection  *conn,
+           const char     *code,
+           char          **err)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
+  mpy_connection_exec_async (conn, code, NULL, store_result, &result);
+  g_assert_true (mpy_connection_exec_finish (conn, wait_result (&result), &out, err, &error));
+  g_assert_no_error (error);
+  return out;
+}
+
+static void
+close_sync (MpyConnection *conn)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mpy_connection_close_async (conn, NULL, store_result, &result);
+  g_assert_true (mpy_connection_close_finish (conn, wait_result (&result), NULL));
+}
+
+/* CI installs qemu and the micro:bit firmware (build-aux/setup.sh): a board that does not
+ * start is a failure, not a skip. */
+#define NEED_MICROBIT() \
+  G_STMT_START { \
+    if (microbit == NULL) \
+      { \
+        g_test_fail_printf ("the emulated micro:bit did not start: %s", microbit_error); \
+        return; \
+      } \
+  } G_STMT_END
+
+static MpyConnection *
+microbit_connection (void)
+{
+  MpyConnection *conn = mpy_connection_new (microbit->link);
+
+  mpy_connection_set_connect_timeout (conn, 10000);
+  return conn;
+}
+
+/* ---- mpymemmap-cli ---- */
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} CliRun;
+
+static void
+cli_run_clear (CliRun *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
+
+/* Runs `mpymemmap-cli COMMAND --port MICROBIT args…` (bounded: the CLI's own timeouts). */
+static void
+run_cli (CliRun             *run,
+         const char         *command,
+         const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("MPY_CLI"));
+  g_ptr_array_add (argv, (gpointer) command);
+  g_ptr_array_add (argv, (gpointer) "--port");
+  g_ptr_array_add (argv, microbit->link);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+#define NEED_CLI() \
+  G_STMT_START { \
+    NEED_MICROBIT (); \
+    if (g_getenv ("MPY_CLI") == NULL) \
+      { \
+        g_test_skip ("MPY_CLI is not set"); \
+        return; \
+      } \
+  } G_STMT_END
+
+/* ---- will it fit ---- */
+
+/* On the micro:bit (16-byte blocks, a 10048-byte heap) the figure "largest allocation" is
+ * true: after gc.collect() and a capture, a bytearray the figure says fits allocates, and one
+ * a few blocks larger raises MemoryError.
+ *
+ * What is counted, conservatively:
+ * - bytearray(N) allocates a head object (mp_obj_array_t: 1 block) and then an N-byte buffer
+ *   (⌈N/16⌉ blocks); the buffer needs one free run of its own. The statement is an expression
+ *   (no global is bound, so the globals dict does not grow).
+ * - Compiling the statement allocates before it runs: the parser's and lexer's memory (freed
+ *   again before it runs) and the bytecode, raw code and function object, which live while it
+ *   runs. gc_alloc() puts them first-fit from the heap's start, so at worst they shorten the
+ *   longest run: FIT_MARGIN blocks leave room for them.
+ * - The capture statement itself leaves 128 B (8 blocks) of garbage on 1.9.2 (README figures;
+ *   mpy-raw-repl-quirks.h). When the too-large allocation fails, gc_alloc() collects and
+ *   tries again, so that garbage may join the longest run: the too-large bytearray is
+ *   larger by those 8 blocks, plus the head block, plus 3. */
+#define FIT_MARGIN_BLOCKS     8
+#define CAPTURE_LEAVES_BLOCKS 8
+
+static void
+test_fit_largest_allocation_is_true (void)
+{
+  g_autoptr(MpyConnection) conn = NULL;
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autofree char *fits_code = NULL;
+  g_autofree char *misses_code = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  MpyStats stats;
+  MpyFitAnswer answer;
+  double largest;
+  guint64 fits, misses;
+
+  NEED_MICROBIT ();
+  conn = microbit_connection ();
+
+  /* Free what earlier tests left, then the capture after gc.collect(). */
+  g_free (exec_sync (conn, "import gc\nfor k in list(globals()):\n    if k not in ('__name__', 'gc'): del globals()[k]\ngc.collect()", NULL));
+  snapshot = capture_sync (conn, MPY_CAPTURE_GC);
+  mpy_stats_compute (snapshot, &stats);
+  g_assert_cmpuint (stats.bytes_per_block, ==, 16);
+  g_assert_true (mpy_metric_get_value (MPY_METRIC_LARGEST_ALLOCATION, snapshot, &stats, &largest));
+  g_assert_cmpfloat (largest, ==, (double) stats.largest_free_run * 16);
+  /* a real question: most of the heap is free after a collection */
+  g_assert_cmpfloat (largest, >, 2048);
+
+  /* The answer of mpy_fit_check() agrees with the figure at its edge. */
+  g_assert_true (mpy_fit_check (snapshot, (guint64) largest, &answer));
+  g_assert_true (answer.fits);
+  g_assert_cmpuint (answer.run.n_blocks, ==, stats.largest_free_run);
+  g_assert_true (mpy_fit_check (snapshot, (guint64) largest + 1, &answer));
+  g_assert_false (answer.fits);
+  g_assert_cmpuint (answer.missing_bytes, ==, 16);
+
+  fits = (guint64) largest - (1 + FIT_MARGIN_BLOCKS) * 16;
+  misses = (guint64) largest + (CAPTURE_LEAVES_BLOCKS + 1 + 3) * 16;
+
+  g_test_message ("largest allocation %.0f B: %" G_GUINT64_FORMAT " B must fit, %" G_GUINT64_FORMAT " B must not", largest, fits, misses);
+  fits_code = g_strdup_printf ("print(len(bytearray(%" G_GUINT64_FORMAT ")))", fits);
+  out = exec_sync (conn, fits_code, &err);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpuint (g_ascii_strtoull (out, NULL, 10), ==, fits);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  misses_code = g_strdup_printf ("import gc\ngc.collect()\nprint(len(bytearray(%" G_GUINT64_FORMAT ")))", misses);
+  out = exec_sync (conn, misses_code, &err);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "MemoryError: memory allocation failed"));
+  close_sync (conn);
+}
+
+/* `capture --json`: largest_allocation_bytes at the top, each area's largest_free_run_bytes;
+ * with one area they are the same. */
+static void
+test_fit_cli_json (void)
+{
+  g_auto(CliRun) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  JsonArray *areas;
+  gint64 largest, area_largest = 0;
+
+  NEED_CLI ();
+  run_cli (&run, "capture", (const char * const[]) { "--gc", "--json", NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  object = json_node_get_object (root);
+  largest = json_object_get_int_member (object, "largest_allocation_bytes");
+  g_assert_cmpint (largest, ==, json_object_get_int_member (object, "largest_free_run") * 16);
+  areas = json_object_get_array_member (object, "areas");
+  g_assert_cmpuint (json_array_get_length (areas), ==, 1);
+  for (guint a = 0; a < json_array_get_length (areas); a++)
+    area_largest = MAX (area_largest, json_object_get_int_member (json_array_get_object_element (areas, a),
+                                                                  "largest_free_run_bytes"));
+  g_assert_cmpint (area_largest, ==, largest);
+  g_assert_cmpint (largest, >, 2048);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  microbit = mpy_test_board_start_qemu (&error);
+  if (microbit == NULL)
+    {
+      microbit_error = g_strdup (error->message);
+      g_printerr ("# the emulated micro:bit did not start: %s\n", microbit_error);
+    }
+
+  g_test_add_func ("/answers/microbit/largest-allocation-is-true", test_fit_largest_allocation_is_true);
+  g_test_add_func ("/answers/cli/largest-allocation-json", test_fit_cli_json);
+
+  ret = g_test_run ();
+  mpy_test_board_stop (microbit);
+  g_free (microbit_error);
+  return ret;
+}
