@@ -4,14 +4,16 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Against the emulated micro:bit (qemu + socat, as the tests):
+ * Against each real firmware of the device tests, side by side: the emulated micro:bit
+ * (MicroPython 1.9.2 in qemu + socat) and MicroPython 1.27 and 1.29 (npm's webassembly port
+ * under node, on a pty by socat; MPY_FIRMWARE_DIR names its node_modules):
  *  1. in-app capture latency with the port held open, next to a bare raw-REPL exchange of
  *     the same statement on a plain fd and the wire time of the dump's bytes at 115200 8N1;
  *  2. whole-process `mpymemmap-cli capture` time;
  *  3. N consecutive captures (default 1000) on one connection: failures, RSS before/after;
  *  4. heap left on the board per capture, from consecutive captures' "used" figure, for
  *     captures on one connection and for separate CLI processes.
- * Usage: bench-device [MPYMEMMAP-CLI [N]]
+ * Usage: bench-device [MPYMEMMAP-CLI [N]] (N captures per firmware)
  */
 
 #include <fcntl.h>
@@ -25,6 +27,7 @@
 
 #include "mpy-bench.h"
 #include "mpy-connection.h"
+#include "mpy-raw-repl-quirks.h"
 #include "mpy-test-board.h"
 
 static void
@@ -83,6 +86,7 @@ used (MpySnapshot *s)
 /* The statement on a bare fd, no library: the floor for a capture on this link. */
 static double
 raw_exchange_ms (const char *path,
+                 const char *statement,
                  gsize      *dump_bytes)
 {
   struct termios tio;
@@ -96,10 +100,11 @@ raw_exchange_ms (const char *path,
   tcsetattr (fd, TCSANOW, &tio);
 
   /* into the raw REPL, import once */
+  g_autofree char *framed = g_strconcat (statement, "\x04", NULL);
+
   for (guint round = 0; round < G_N_ELEMENTS (times) + 2; round++)
     {
-      const char *send = round == 0 ? "\r\x03\r\x01" : round == 1 ? "pass\x04"
-                                                                  : "__import__('micropython').mem_info(1)\x04";
+      const char *send = round == 0 ? "\r\x03\r\x01" : round == 1 ? "pass\x04" : framed;
       const char *until = round == 0 ? "CTRL-B to exit\r\n>" : "\x04\x04>";
       gint64 t0 = g_get_monotonic_time ();
 
@@ -152,20 +157,31 @@ cli_capture (const char *cli,
   return TRUE;
 }
 
-int
-main (int argc, char **argv)
+/* One line of the summary table at the end. */
+typedef struct
 {
-  g_autoptr(MpyTestBoard) board = NULL;
+  const char *name;
+  double      capture_ms;
+  double      raw_ms;
+  double      cli_ms;
+  double      left;
+  double      cli_left;
+} Figures;
+
+static void
+bench_board (const char   *name,
+             MpyTestBoard *board,
+             const char   *cli,
+             guint         n_captures,
+             Figures      *fig)
+{
   g_autoptr(GError) error = NULL;
-  const char *cli = argc > 1 ? argv[1] : NULL;
-  guint n_captures = argc > 2 ? (guint) atoi (argv[2]) : 1000;
+  g_autofree char *statement = NULL;
   gsize dump_bytes = 0;
   double raw_ms, wire_ms;
 
-  board = mpy_test_board_start_qemu (&error);
-  if (board == NULL)
-    g_error ("cannot start the emulated micro:bit: %s", error->message);
-
+  fig->name = name;
+  printf ("== %s\n", name);
   /* Let it boot and make the first contact, then measure. */
   {
     g_autoptr(MpyConnection) conn = mpy_connection_new (board->link);
@@ -173,10 +189,13 @@ main (int argc, char **argv)
 
     if (s == NULL)
       g_error ("first capture: %s", error->message);
+    statement = g_strdup (mpy_firmware_quirks_lookup (mpy_snapshot_get_banner (s))->capture_stmt);
+    printf ("banner: %s\ncapture statement: %s\n", mpy_snapshot_get_banner (s), statement);
     close_conn (conn);
   }
 
-  raw_ms = raw_exchange_ms (board->link, &dump_bytes);
+  raw_ms = raw_exchange_ms (board->link, statement, &dump_bytes);
+  fig->raw_ms = raw_ms;
   wire_ms = (double) dump_bytes * 10.0 * 1000.0 / 115200.0;
   printf ("dump reply: %zu bytes; wire time at 115200 8N1: %.1f ms\n", dump_bytes, wire_ms);
   printf ("bare raw-REPL exchange on a plain fd (median of 50): %.2f ms\n", raw_ms);
@@ -249,13 +268,15 @@ main (int argc, char **argv)
 
       printf ("in-app capture, port held open (median of %u): %.2f ms (min %.2f, max %.2f); "
               "%.1f s in all\n", n_captures, med, times[0], times[n_captures - 1], total_s);
+      fig->capture_ms = med;
     }
     printf ("%u consecutive captures: %u failures, %u damaged; RSS %ld KiB before, %ld KiB after\n",
             n_captures, failures, damaged, rss_before, rss_after);
+    fig->left = deltas->len ? mpy_bench_median ((double *) (void *) deltas->data, deltas->len)
+                            : -1.0;
     printf ("heap left on the board per capture, one connection: median %.0f B over %u pairs "
-            "(the board collected garbage by itself %u times)\n",
-            deltas->len ? mpy_bench_median ((double *) (void *) deltas->data, deltas->len) : -1.0,
-            deltas->len, collections);
+            "(the board collected garbage by itself %u times)\n", fig->left, deltas->len,
+            collections);
     g_free (times);
     close_conn (conn);
   }
@@ -296,10 +317,49 @@ main (int argc, char **argv)
 
           printf ("whole-process `mpymemmap-cli capture --json` (median of %u): %.1f ms "
                   "(min %.1f, max %.1f)\n", ok, med * 1000, times[0] * 1000, times[ok - 1] * 1000);
+          fig->cli_ms = med * 1000;
         }
+      fig->cli_left = deltas->len ? mpy_bench_median ((double *) (void *) deltas->data, deltas->len)
+                                  : -1.0;
       printf ("heap left on the board per CLI capture (new connection each): median %.0f B\n",
-              deltas->len ? mpy_bench_median ((double *) (void *) deltas->data, deltas->len) : -1.0);
+              fig->cli_left);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *cli = argc > 1 ? argv[1] : NULL;
+  guint n_captures = argc > 2 ? (guint) atoi (argv[2]) : 1000;
+  static const char *packages[] = { "mpy127", "mpy129" };
+  Figures figs[3] = { 0 };
+  guint n = 0;
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MpyTestBoard) board = mpy_test_board_start_qemu (&error);
+
+    if (board == NULL)
+      g_error ("cannot start the emulated micro:bit: %s", error->message);
+    bench_board ("micro:bit, MicroPython 1.9.2 (qemu)", board, cli, n_captures, &figs[n++]);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (packages); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MpyTestBoard) board = mpy_test_board_start_webassembly (packages[i], "256k", &error);
+      g_autofree char *name = NULL;
+
+      if (board == NULL)
+        g_error ("cannot start %s: %s", packages[i], error->message);
+      name = g_strdup_printf ("MicroPython %s (webassembly, node)",
+                              i == 0 ? "1.27.0" : "1.29.0-6");
+      bench_board (g_intern_string (name), board, cli, n_captures, &figs[n++]);
     }
 
+  printf ("\n| firmware | in-app capture (median) | bare exchange | CLI capture | heap left per "
+          "capture (one connection / CLI) |\n|---|---|---|---|---|\n");
+  for (guint i = 0; i < n; i++)
+    printf ("| %s | %.1f ms | %.1f ms | %.0f ms | %.0f B / %.0f B |\n", figs[i].name,
+            figs[i].capture_ms, figs[i].raw_ms, figs[i].cli_ms, figs[i].left, figs[i].cli_left);
   return 0;
 }

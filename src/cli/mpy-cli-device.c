@@ -21,6 +21,8 @@
 
 #include "mpy-cli-json.h"
 #include "mpy-connection.h"
+#include "mpy-diff.h"
+#include "mpy-leak.h"
 #include "mpy-port-list.h"
 #include "mpy-session.h"
 
@@ -239,6 +241,7 @@ mpy_cli_capture (int    argc,
   g_autoptr(GSource) sigint = NULL;
   g_autoptr(MpyConnection) conn = NULL;
   g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(MpySnapshot) collected = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *port = NULL;
@@ -246,7 +249,7 @@ mpy_cli_capture (int    argc,
   g_autofree char *password_file = NULL;
   g_autofree char *password = NULL;
   g_auto(GStrv) execs = NULL;
-  gboolean soft_reset = FALSE, gc = FALSE, json = FALSE;
+  gboolean soft_reset = FALSE, gc = FALSE, json = FALSE, pair = FALSE;
   int baud = 115200;
   double timeout = 10.0;
   double exec_timeout = 0.0;
@@ -258,6 +261,7 @@ mpy_cli_capture (int    argc,
     { "baud", 'b', 0, G_OPTION_ARG_INT, &baud, "Baud rate (default 115200)", "N" },
     { "soft-reset", 0, 0, G_OPTION_ARG_NONE, &soft_reset, "Soft-reset the board first (wipes its heap)", NULL },
     { "gc", 0, 0, G_OPTION_ARG_NONE, &gc, "Run gc.collect() before the capture", NULL },
+    { "pair", 0, 0, G_OPTION_ARG_NONE, &pair, "Capture before and after gc.collect(): garbage and live bytes", NULL },
     { "exec", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &execs, "Run CODE on the board first (repeatable, in order)", "CODE" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Append the snapshot to session FILE", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the capture's stats object, as `stats --json`", NULL },
@@ -323,6 +327,9 @@ mpy_cli_capture (int    argc,
   if (output != NULL && !mpy_session_check_appendable (output, &error))
     return fail (error->message);
 
+  if (pair && gc)
+    return usage (context, "--pair captures before and after gc.collect() itself: leave out --gc");
+
   if (soft_reset)
     flags |= MPY_CAPTURE_SOFT_RESET;
   if (gc)
@@ -383,13 +390,77 @@ mpy_cli_capture (int    argc,
       goto out;
     }
 
-  if (output != NULL && !mpy_session_append_file (output, snapshot, &error))
+  if (pair)
+    {
+      /* The second half of the pair, as MpyBoard's before-and-after capture: gc.collect(),
+       * then the dump. */
+      g_clear_object (&result);
+      mpy_connection_capture_async (conn, MPY_CAPTURE_GC, cancellable, store_result, &result);
+      collected = mpy_connection_capture_finish (conn, wait_result (main_context, &result), &error);
+      if (collected == NULL)
+        {
+          status = fail (error->message);
+          goto out;
+        }
+    }
+
+  if (output != NULL && (!mpy_session_append_file (output, snapshot, &error) ||
+                         (collected != NULL && !mpy_session_append_file (output, collected, &error))))
     {
       status = fail (error->message);
       goto out;
     }
 
-  if (json)
+  if (collected != NULL)
+    {
+      g_autoptr(MpyDiff) diff = mpy_diff_new_best (snapshot, collected, NULL);
+      guint64 garbage = 0, live = 0;
+      gboolean have = mpy_pair_get_garbage_live (diff, &garbage, &live);
+
+      if (json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+          g_autoptr(JsonNode) root = NULL;
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "before");
+          json_builder_add_value (b, mpy_cli_snapshot_to_json (snapshot, output != NULL ? output : port, 0));
+          json_builder_set_member_name (b, "after");
+          json_builder_add_value (b, mpy_cli_snapshot_to_json (collected, output != NULL ? output : port, 1));
+          json_builder_set_member_name (b, "garbage_bytes");
+          if (have)
+            json_builder_add_int_value (b, (gint64) garbage);
+          else
+            json_builder_add_null_value (b);
+          json_builder_set_member_name (b, "live_bytes");
+          if (have)
+            json_builder_add_int_value (b, (gint64) live);
+          else
+            json_builder_add_null_value (b);
+          json_builder_end_object (b);
+          root = json_builder_get_root (b);
+          mpy_cli_print_json (root);
+        }
+      else
+        {
+          /* Without -o the two raw dumps (what `stats` and `diff FILE:0 FILE:1` read), the
+           * answer on stderr; with -o the answer on stdout. */
+          FILE *answer = output == NULL ? stderr : stdout;
+
+          if (output == NULL)
+            {
+              fwrite (mpy_snapshot_get_raw_text (snapshot), 1, mpy_snapshot_get_raw_length (snapshot), stdout);
+              fwrite (mpy_snapshot_get_raw_text (collected), 1, mpy_snapshot_get_raw_length (collected), stdout);
+              fflush (stdout);
+            }
+          else
+            print_summary (stdout, collected, port);
+          if (have)
+            fprintf (answer, "Garbage (freed by gc.collect()): %" G_GUINT64_FORMAT " bytes; live: %"
+                     G_GUINT64_FORMAT " bytes\n", garbage, live);
+        }
+    }
+  else if (json)
     {
       g_autoptr(JsonNode) node = mpy_cli_snapshot_to_json (snapshot, output != NULL ? output : port, 0);
 

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "mpy-chart-renderer.h"
+#include "mpy-chart-scale.h"
 #include "mpy-diff.h"
 #include "mpy-palette.h"
 #include "mpy-renderer.h"
@@ -61,6 +62,27 @@ mpy_chart_get_series_color (guint    series,
     case 6: return mpy_palette_get_kind_color (MPY_KIND_ARRAY, dark);       /* light cyan */
     default: return mpy_palette_get_foreground (dark);
     }
+}
+
+/**
+ * mpy_chart_get_line_color:
+ * @metric: the line's figure
+ * @series: its position among the selected series
+ * @dark: the dark variant
+ *
+ * Returns: the colour the app's timeline gives @metric (mpy-chart-scale.h), so a figure has
+ *   one colour in both charts; for a figure the timeline does not offer, the colour of
+ *   position @series (mpy_chart_get_series_color()).
+ */
+guint32
+mpy_chart_get_line_color (MpyMetric metric,
+                          guint     series,
+                          gboolean  dark)
+{
+  for (guint k = 0; k < MPY_N_CHART_SERIES; k++)
+    if (mpy_chart_series_get_metric ((MpyChartSeries) k) == metric)
+      return mpy_chart_series_get_color ((MpyChartSeries) k, dark);
+  return mpy_chart_get_series_color (series, dark);
 }
 
 /* Heap used: the diff's "allocated"; free: the map's free grey. */
@@ -303,28 +325,6 @@ mpy_chart_nice_ticks (double  min,
   return n;
 }
 
-/* "12 KiB", "512 B" for the byte axis. */
-static char *
-format_bytes_tick (double value)
-{
-  if (value >= 1024 * 1024)
-    return g_strdup_printf ("%g MiB", value / (1024 * 1024));
-  if (value >= 1024)
-    return g_strdup_printf ("%g KiB", value / 1024);
-  return g_strdup_printf ("%.0f B", value);
-}
-
-/* Seconds since the first snapshot: "0 s", "1.5 s", "2 min", "1.5 h". */
-static char *
-format_time_tick (double seconds)
-{
-  if (seconds >= 7200)
-    return g_strdup_printf ("%.3g h", seconds / 3600);
-  if (seconds >= 120)
-    return g_strdup_printf ("%.3g min", seconds / 60);
-  return g_strdup_printf ("%.3g s", seconds);
-}
-
 static void
 draw_text (cairo_t    *cr,
            const char *text,
@@ -362,7 +362,7 @@ draw_axes (cairo_t              *cr,
   for (guint i = 0; i < n; i++)
     {
       double y = round (mpy_chart_layout_get_y (layout, -1, ticks[i])) + 0.5;
-      g_autofree char *text = format_bytes_tick (ticks[i]);
+      g_autofree char *text = mpy_chart_format_bytes (ticks[i]);
 
       set_color (cr, fg, 0.12);
       cairo_move_to (cr, layout->plot_x, y);
@@ -372,8 +372,18 @@ draw_axes (cairo_t              *cr,
       draw_text (cr, text, layout->plot_x - 6, y + FONT_SIZE * 0.35, 1.0);
     }
 
-  /* x axis: snapshots or seconds */
-  n = mpy_chart_nice_ticks (layout->x_min, layout->x_max, 8, ticks);
+  /* x axis: snapshots (1-2-5 steps), or seconds (the timeline's time steps: 1, 2, 5, 10,
+   * 15, 30 s, 1 min …, as in the app; 1-2-5 steps below a few seconds) */
+  if (layout->by_time && layout->x_max - layout->x_min >= 4)
+    {
+      double first, step;
+
+      n = MIN (mpy_chart_time_ticks (layout->x_min, layout->x_max, 8, &first, &step), G_N_ELEMENTS (ticks));
+      for (guint i = 0; i < n; i++)
+        ticks[i] = first + i * step;
+    }
+  else
+    n = mpy_chart_nice_ticks (layout->x_min, layout->x_max, 8, ticks);
   for (guint i = 0; i < n; i++)
     {
       double x = layout->plot_x + (ticks[i] - layout->x_min) / (layout->x_max - layout->x_min)
@@ -382,7 +392,7 @@ draw_axes (cairo_t              *cr,
 
       if (!layout->by_time && ticks[i] != floor (ticks[i]))
         continue;   /* no snapshot 2.5 */
-      text = layout->by_time ? format_time_tick (ticks[i]) : g_strdup_printf ("%.0f", ticks[i]);
+      text = layout->by_time ? mpy_chart_format_seconds (ticks[i]) : g_strdup_printf ("%.0f", ticks[i]);
       set_color (cr, fg, 1.0);
       cairo_move_to (cr, round (x) + 0.5, layout->plot_y + layout->plot_height);
       cairo_line_to (cr, round (x) + 0.5, layout->plot_y + layout->plot_height + 4);
@@ -549,7 +559,7 @@ draw_series (cairo_t               *cr,
       int scale = is_bytes (options->series[s]) ? -1 : (int) s;
 
       /* a gap where a dump lacks the figure; a lone point shows as a dot (round caps) */
-      set_color (cr, mpy_chart_get_series_color (s, options->dark), 1.0);
+      set_color (cr, mpy_chart_get_line_color (options->series[s], s, options->dark), 1.0);
       for_each_run (cr, layout, scale, get_column, GUINT_TO_POINTER (2 + s), emit_line);
       cairo_stroke (cr);
     }
@@ -587,7 +597,7 @@ draw_legend (cairo_t               *cr,
         {
           MpyMetric metric = options->series[e];
 
-          set_color (cr, mpy_chart_get_series_color ((guint) e, options->dark), 1.0);
+          set_color (cr, mpy_chart_get_line_color (options->series[e], (guint) e, options->dark), 1.0);
           cairo_set_line_width (cr, LINE_WIDTH + 1);
           cairo_move_to (cr, x, y - 4);
           cairo_line_to (cr, x + 14, y - 4);

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * How a board is recognised: by the banner the friendly REPL prints for Ctrl-B, which the
- * raw-REPL client sends while it enters the raw REPL anyway (`\x03\r\x03\x02\r\x01`). Ctrl-B
+ * raw-REPL client sends while it enters the raw REPL anyway (`\x03\x03\x02\x01`). Ctrl-B
  * neither runs code nor touches the heap, and the banner arrives before the first exchange,
  * so the raw-paste decision is made before `\x05A\x01` could ever be sent. Where no banner
  * came (a board that does not print "MicroPython …"), the client runs

@@ -254,7 +254,7 @@ _mpy_raw_repl_wait_for_banner (MpyRawRepl    *self,
                                GCancellable  *cancellable,
                                GError       **error)
 {
-  static const char interrupt[] = "\x03\r\x03\x03\x02\r\x01";
+  static const char interrupt[] = "\x03\x03\x03\x02\x01";
   gint64 last_rx = g_get_monotonic_time ();
   guint64 received_before = self->received - self->pending->len;
   gboolean resent = FALSE;
@@ -342,12 +342,12 @@ mpy_raw_repl_enter (MpyRawRepl    *self,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  /* Ctrl-C stops a running program and clears a raw or friendly line (so the Enter that
-   * follows runs nothing typed before); Ctrl-B from either REPL makes
-   * the friendly REPL print the firmware banner without touching the heap; Ctrl-A on the
-   * empty line enters the raw REPL (or re-prints its banner if already there). */
-  static const char with_banner[] = "\x03\r\x03\x02\r\x01";
-  static const char plain[] = "\x03\r\x03\r\x01";
+  /* Ctrl-C stops a running program and clears a raw or friendly line; Ctrl-B from either
+   * REPL makes the friendly REPL print the firmware banner without touching the heap;
+   * Ctrl-A on the empty line enters the raw REPL (or re-prints its banner if already
+   * there). No Enter: an empty line in the friendly REPL leaves 112 B of garbage on 1.27. */
+  static const char with_banner[] = "\x03\x03\x02\x01";
+  static const char plain[] = "\x03\x03\x01";
   gint64 deadline;
   int settle_ms;
 
@@ -377,7 +377,7 @@ mpy_raw_repl_enter (MpyRawRepl    *self,
     {
       /* The Ctrl-B got lost (a board still booting): out to the friendly REPL, which
        * prints the banner, and straight back. Still nothing on the heap. */
-      static const char again[] = "\r\x02\r\x01";
+      static const char again[] = "\x03\x02\x01";
 
       if (!_mpy_raw_repl_write_bytes (self, again, sizeof again - 1, cancellable, error)
           || !_mpy_raw_repl_wait_for_banner (self, deadline, TRUE, 0, cancellable, error))

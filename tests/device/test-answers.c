@@ -277,6 +277,111 @@ test_fit_cli_json (void)
   g_assert_cmpint (largest, >, 2048);
 }
 
+/* ---- garbage or live ---- */
+
+/* `capture --pair`: 10 bytearrays of 100 bytes made and dropped by --exec are garbage (each a
+ * 1-block head and a 7-block buffer: 128 B); garbage and live add up to what was in use in
+ * the first dump. */
+static void
+test_pair_cli (void)
+{
+  g_auto(CliRun) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object, *before, *after;
+  JsonObject *kinds;
+  gint64 garbage, live, used_before_blocks;
+
+  NEED_CLI ();
+  run_cli (&run, "capture", (const char * const[]) { "--exec", "[bytearray(100) for i in range(10)]",
+                                                     "--pair", "--json", NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  object = json_node_get_object (root);
+  before = json_object_get_object_member (object, "before");
+  after = json_object_get_object_member (object, "after");
+  garbage = json_object_get_int_member (object, "garbage_bytes");
+  live = json_object_get_int_member (object, "live_bytes");
+  g_assert_cmpint (garbage, >=, 10 * 128);
+  g_assert_cmpint (live, >, 0);
+  /* what gc freed shows in the header figures too */
+  g_assert_cmpint (json_object_get_int_member (before, "gc_used") - json_object_get_int_member (after, "gc_used"),
+                   >=, 10 * 128);
+  kinds = json_object_get_object_member (before, "kind_blocks");
+  used_before_blocks = json_object_get_int_member (before, "block_count") - json_object_get_int_member (kinds, ".");
+  g_assert_cmpint (garbage + live, ==, used_before_blocks * 16);
+}
+
+/* ---- is it leaking ---- */
+
+static JsonObject *
+leakcheck (CliRun     *run,
+           JsonNode  **root,
+           const char *setup,
+           const char *code)
+{
+  run_cli (run, "leakcheck", (const char * const[]) { "--setup", setup, "--exec", code, "--json", NULL });
+  g_assert_cmpint (run->status, ==, 0);
+  *root = parse_json (run->out);
+  return json_node_get_object (*root);
+}
+
+/* L.append(bytearray(40)) keeps a bytearray per run: a 1-block head and a 3-block buffer,
+ * 64 B (plus the list's growth now and then): leaking, and the bytearrays survive. */
+static void
+test_leakcheck_leaking (void)
+{
+  g_auto(CliRun) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  JsonArray *retained, *survivors;
+  double growth;
+  guint bytearrays = 0;
+
+  NEED_CLI ();
+  object = leakcheck (&run, &root, "L=[]", "L.append(bytearray(40))");
+  g_assert_cmpint (json_object_get_int_member (object, "runs"), ==, 5);
+  retained = json_object_get_array_member (object, "retained_bytes");
+  g_assert_cmpuint (json_array_get_length (retained), ==, 5);
+  for (guint r = 1; r < 5; r++)
+    g_assert_cmpint (json_array_get_int_element (retained, r), >=, json_array_get_int_element (retained, r - 1) + 64);
+  growth = json_object_get_double_member (object, "growth_bytes_per_run");
+  g_test_message ("growth %.1f B per run", growth);
+  g_assert_cmpfloat (growth, >=, 64);
+  g_assert_cmpfloat (growth, <, 64 + 32);
+  g_assert_true (json_object_get_boolean_member (object, "leaking"));
+  /* runs 2, 3 and 4 each left a bytearray (head and buffer) that survived to the end */
+  survivors = json_object_get_array_member (object, "survivors");
+  for (guint i = 0; i < json_array_get_length (survivors); i++)
+    {
+      JsonObject *o = json_array_get_object_element (survivors, i);
+
+      g_assert_cmpint (json_object_get_int_member (o, "address"), >, 0);
+      g_assert_nonnull (json_object_get_string_member (o, "kind"));
+      if (json_object_get_int_member (o, "bytes") == 48)
+        bytearrays++;
+    }
+  g_assert_cmpuint (bytearrays, >=, 3);
+}
+
+/* x=bytearray(40) replaces the last one: nothing retained after the first run. */
+static void
+test_leakcheck_not_leaking (void)
+{
+  g_auto(CliRun) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  JsonArray *retained;
+
+  NEED_CLI ();
+  object = leakcheck (&run, &root, "x=None", "x=bytearray(40)");
+  retained = json_object_get_array_member (object, "retained_bytes");
+  for (guint r = 1; r < json_array_get_length (retained); r++)
+    g_assert_cmpint (json_array_get_int_element (retained, r), ==, json_array_get_int_element (retained, 0));
+  g_assert_cmpfloat (json_object_get_double_member (object, "growth_bytes_per_run"), ==, 0);
+  g_assert_false (json_object_get_boolean_member (object, "leaking"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "survivors")), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -295,6 +400,9 @@ main (int    argc,
 
   g_test_add_func ("/answers/microbit/largest-allocation-is-true", test_fit_largest_allocation_is_true);
   g_test_add_func ("/answers/cli/largest-allocation-json", test_fit_cli_json);
+  g_test_add_func ("/answers/cli/capture-pair", test_pair_cli);
+  g_test_add_func ("/answers/cli/leakcheck-leaking", test_leakcheck_leaking);
+  g_test_add_func ("/answers/cli/leakcheck-not-leaking", test_leakcheck_not_leaking);
 
   ret = g_test_run ();
   mpy_test_board_stop (microbit);
