@@ -90,6 +90,9 @@ add_row (MpyFiguresPanel *self,
 
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_widget_add_css_class (name, "dim-label");
+  /* A narrow panel (an 800 px window) wraps names as it wraps values, rather than cutting
+   * them off. */
+  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
