@@ -21,7 +21,6 @@
 
 #include "mpy-cli-text.h"
 
-#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -163,32 +162,21 @@ mpy_cli_escape_text (MpyCliEscaper *escaper,
     }
 }
 
-static gboolean
-write_all (int         fd,
-           const char *data,
-           gsize       length)
-{
-  while (length > 0)
-    {
-      gssize w = write (fd, data, length);
-
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w <= 0)
-        return FALSE;
-      data += w;
-      length -= w;
-    }
-  return TRUE;
-}
-
+/* An escaping stream in front of the original one. */
 typedef struct {
-  int            fd;
+  FILE          *raw;
   MpyCliEscaper *escaper;
 } Sink;
 
-static Sink stdout_sink = { STDOUT_FILENO, &stdout_escaper };
-static Sink stderr_sink = { STDERR_FILENO, &stderr_escaper };
+static Sink stdout_sink = { NULL, &stdout_escaper };
+static Sink stderr_sink = { NULL, &stderr_escaper };
+
+static gboolean
+sink_put (Sink    *sink,
+          GString *text)
+{
+  return fwrite (text->str, 1, text->len, sink->raw) == text->len && fflush (sink->raw) == 0;
+}
 
 static ssize_t
 sink_write (void       *cookie,
@@ -199,9 +187,7 @@ sink_write (void       *cookie,
   g_autoptr(GString) out = g_string_sized_new (size + 16);
 
   mpy_cli_escape_text (sink->escaper, buf, size, FALSE, out);
-  if (raw_stdout != NULL && sink->fd == STDOUT_FILENO)
-    fflush (raw_stdout);   /* keep the order with JSON written around it */
-  if (!write_all (sink->fd, out->str, out->len))
+  if (!sink_put (sink, out))
     return -1;
   return size;
 }
@@ -233,6 +219,8 @@ mpy_cli_text_install (void)
     return;
   fflush (stdout);
   fflush (stderr);
+  stdout_sink.raw = stdout;
+  stderr_sink.raw = stderr;
   out = open_sink (&stdout_sink, isatty (STDOUT_FILENO) ? _IOLBF : _IOFBF);
   err = open_sink (&stderr_sink, _IONBF);
   if (out == NULL || err == NULL)
@@ -257,10 +245,10 @@ mpy_cli_text_finish (void)
   if (raw_stdout == NULL)
     return;
   mpy_cli_escape_text (&stdout_escaper, "", 0, TRUE, out);
-  write_all (STDOUT_FILENO, out->str, out->len);
+  sink_put (&stdout_sink, out);
   g_string_truncate (out, 0);
   mpy_cli_escape_text (&stderr_escaper, "", 0, TRUE, out);
-  write_all (STDERR_FILENO, out->str, out->len);
+  sink_put (&stderr_sink, out);
 }
 
 /**

@@ -511,6 +511,49 @@ test_export_png (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A session whose label and port are not UTF-8: the list and the canvas show U+FFFD, with no
+ * Pango warning (warnings are fatal here), and saving keeps the bytes (issue 8.7). */
+static void
+test_import_invalid_utf8_label (void)
+{
+  MpyWindow *window = new_window (TRUE);
+  g_autofree char *dir = g_dir_make_tmp ("mpy-utf8-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "hostile.mpysession", NULL);
+  g_autofree char *dump_path = fixture_path ("microbit-v1.0.1-after-alloc.txt");
+  g_autofree char *dump = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  gsize length = 0;
+  RowCount count;
+  MpySnapshot *shown;
+
+  g_assert_true (g_file_get_contents (dump_path, &dump, &length, NULL));
+  text = g_strdup_printf ("# MpyMemMap session 1\n"
+                          "@snapshot port=\"/dev/tty\\xff\" bytes=%" G_GSIZE_FORMAT
+                          " label=bad \\xc3\\x28 label\n%s\n", length, dump);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+
+  mpy_window_import_files (window, &file, 1);
+  count.window = window;
+  count.n = 1;
+  g_assert_true (run_until (has_exactly_rows, &count, 10000));
+  run_for (100);
+  shown = row_snapshot (window, 0);
+  g_assert_cmpstr (mpy_snapshot_get_label (shown), ==, "bad \xef\xbf\xbd( label");
+  g_assert_true (g_utf8_validate (mpy_snapshot_get_port (shown), -1, NULL));
+  /* Drawn: the row and the canvas lay the label out. */
+  {
+    int width = 0, height = 0;
+    g_autofree guint32 *pixels = render_widget (GTK_WIDGET (window), &width, &height);
+
+    g_assert_cmpint (width, >, 0);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_open_console_log (void)
 {
@@ -2026,6 +2069,7 @@ main (int   argc,
   g_test_add_func ("/app/window/named-log-console-and-figure-diff", test_named_log_console_and_figure_diff);
   g_test_add_func ("/app/window/export-png", test_export_png);
   g_test_add_func ("/app/window/open-console-log", test_open_console_log);
+  g_test_add_func ("/app/window/invalid-utf8-label-shown-replaced", test_import_invalid_utf8_label);
   g_test_add_func ("/app/window/open-bad-file-shows-error", test_open_bad_file_shows_error);
   g_test_add_func ("/app/window/open-truncated-session-says-what-was-cut",
                    test_open_truncated_session_says_what_was_cut);
