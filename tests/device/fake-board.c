@@ -14,7 +14,8 @@
  * transfer), ticks (a program prints "tick" every 3 ms, also in the middle of a dump line)
  * and ticks-lines (the same, but only between whole lines: the dump stays readable),
  * wedge-nobanner (a banner without "MicroPython", sys.platform "webassembly", and the
- * raw-paste request wedges it for good, as the real webassembly port). Code
+ * raw-paste request wedges it for good, as the real webassembly port), drop-once (the
+ * first code sent in the raw REPL is lost on the way, its \x04 included). Code
  * that is not a mem_info call prints "len=N", N its length in bytes
  * (plus " pasted" when it came by raw-paste). Exits on SIGTERM or, in hangup mode, mid-dump.
  */
@@ -43,6 +44,7 @@ static const char *mode;
 static char *dump;
 static size_t dump_len;
 static int n_dumps;
+static int dropped;       /* "drop-once": the first code was lost */
 
 static void
 put (const void *data, size_t len)
@@ -431,6 +433,11 @@ main (int argc, char **argv)
                 {
                   puts_ ("OK\r\nsoft reboot\r\n" RAW_BANNER);
                   n_dumps = 0;
+                }
+              else if (is ("drop-once") && !dropped)
+                {
+                  dropped = 1;  /* lost on the way: no answer at all */
+                  line_len = 0;
                 }
               else
                 {
