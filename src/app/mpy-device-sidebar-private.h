@@ -12,6 +12,8 @@
 G_BEGIN_DECLS
 
 /* The status line ("Not connected", "Connected, raw REPL ready", …), for tests. */
-GtkLabel *mpy_device_sidebar_get_status_label (MpyDeviceSidebar *self);
+GtkLabel  *mpy_device_sidebar_get_status_label (MpyDeviceSidebar *self);
+/* The Run on Board output. */
+GtkWidget *mpy_device_sidebar_get_output_view  (MpyDeviceSidebar *self);
 
 G_END_DECLS

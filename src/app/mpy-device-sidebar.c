@@ -765,3 +765,11 @@ mpy_device_sidebar_get_status_label (MpyDeviceSidebar *self)
 
   return self->state_label;
 }
+
+GtkWidget *
+mpy_device_sidebar_get_output_view (MpyDeviceSidebar *self)
+{
+  g_return_val_if_fail (MPY_IS_DEVICE_SIDEBAR (self), NULL);
+
+  return GTK_WIDGET (self->output_view);
+}

@@ -142,10 +142,25 @@ mpy_snapshot_row_class_init (MpySnapshotRowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, editing_cb);
 }
 
+/* GtkEditableLabel (4.8) shows its text in a plain GtkLabel that never ellipsizes, so a long
+ * label would widen the whole list column: ellipsize it (the full text is in the editor). */
+static void
+ellipsize_labels (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child))
+        gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+      ellipsize_labels (child);
+    }
+}
+
 static void
 mpy_snapshot_row_init (MpySnapshotRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  ellipsize_labels (GTK_WIDGET (self->label));
 }
 
 GtkWidget *

@@ -21,6 +21,8 @@
 
 #include "mpy-cli-json.h"
 #include "mpy-connection.h"
+#include "mpy-diff.h"
+#include "mpy-leak.h"
 #include "mpy-port-list.h"
 #include "mpy-session.h"
 
@@ -229,6 +231,46 @@ print_summary (FILE        *out,
     fprintf (out, "Captured %s\n", port);
 }
 
+/* micropython.qstr_info() and, where the firmware has it, stack_use(), run right after the
+ * capture; the lambda binds no name in the board's globals. */
+#define QSTR_STMT \
+  "(lambda m: (m.qstr_info(), print('stack_use=%d' % (m.stack_use() if hasattr(m, 'stack_use') " \
+  "else -1))))(__import__('micropython'))"
+
+static MpySnapshot *
+with_qstr_info (GMainContext  *context,
+                MpyConnection *conn,
+                GCancellable  *cancellable,
+                MpySnapshot   *snapshot,
+                GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *q, *b, *s;
+  gint64 stack = -1;
+
+  mpy_connection_exec_async (conn, QSTR_STMT, cancellable, store_result, &result);
+  if (!mpy_connection_exec_finish (conn, wait_result (context, &result), &out, &err, error))
+    return NULL;
+  q = strstr (out, "n_qstr=");
+  b = strstr (out, "n_str_data_bytes=");
+  s = strstr (out, "stack_use=");
+  if (err[0] != '\0' || q == NULL || b == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "--qstr: micropython.qstr_info() printed no qstr pool figures%s%s",
+                   err[0] != '\0' ? ": " : "", err);
+      return NULL;
+    }
+  if (s != NULL)
+    stack = g_ascii_strtoll (s + strlen ("stack_use="), NULL, 10);
+  return mpy_snapshot_with_qstr_info (snapshot, TRUE,
+                                      g_ascii_strtoull (q + strlen ("n_qstr="), NULL, 10),
+                                      g_ascii_strtoull (b + strlen ("n_str_data_bytes="), NULL, 10),
+                                      stack >= 0, stack >= 0 ? (guint64) stack : 0);
+}
+
 int
 mpy_cli_capture (int    argc,
                  char **argv)
@@ -239,6 +281,7 @@ mpy_cli_capture (int    argc,
   g_autoptr(GSource) sigint = NULL;
   g_autoptr(MpyConnection) conn = NULL;
   g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(MpySnapshot) collected = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *port = NULL;
@@ -246,7 +289,7 @@ mpy_cli_capture (int    argc,
   g_autofree char *password_file = NULL;
   g_autofree char *password = NULL;
   g_auto(GStrv) execs = NULL;
-  gboolean soft_reset = FALSE, gc = FALSE, json = FALSE;
+  gboolean soft_reset = FALSE, gc = FALSE, json = FALSE, pair = FALSE, qstr = FALSE;
   int baud = 115200;
   double timeout = 10.0;
   double exec_timeout = 0.0;
@@ -258,6 +301,8 @@ mpy_cli_capture (int    argc,
     { "baud", 'b', 0, G_OPTION_ARG_INT, &baud, "Baud rate (default 115200)", "N" },
     { "soft-reset", 0, 0, G_OPTION_ARG_NONE, &soft_reset, "Soft-reset the board first (wipes its heap)", NULL },
     { "gc", 0, 0, G_OPTION_ARG_NONE, &gc, "Run gc.collect() before the capture", NULL },
+    { "pair", 0, 0, G_OPTION_ARG_NONE, &pair, "Capture before and after gc.collect(): garbage and live bytes", NULL },
+    { "qstr", 0, 0, G_OPTION_ARG_NONE, &qstr, "Store micropython.qstr_info() and stack_use() with the snapshot", NULL },
     { "exec", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &execs, "Run CODE on the board first (repeatable, in order)", "CODE" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Append the snapshot to session FILE", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the capture's stats object, as `stats --json`", NULL },
@@ -323,6 +368,9 @@ mpy_cli_capture (int    argc,
   if (output != NULL && !mpy_session_check_appendable (output, &error))
     return fail (error->message);
 
+  if (pair && gc)
+    return usage (context, "--pair captures before and after gc.collect() itself: leave out --gc");
+
   if (soft_reset)
     flags |= MPY_CAPTURE_SOFT_RESET;
   if (gc)
@@ -383,13 +431,102 @@ mpy_cli_capture (int    argc,
       goto out;
     }
 
-  if (output != NULL && !mpy_session_append_file (output, snapshot, &error))
+  if (qstr)
+    {
+      MpySnapshot *with = with_qstr_info (main_context, conn, cancellable, snapshot, &error);
+
+      if (with == NULL)
+        {
+          status = fail (error->message);
+          goto out;
+        }
+      mpy_snapshot_unref (snapshot);
+      snapshot = with;
+    }
+
+  if (pair)
+    {
+      /* The second half of the pair, as MpyBoard's before-and-after capture: gc.collect(),
+       * then the dump. */
+      g_clear_object (&result);
+      mpy_connection_capture_async (conn, MPY_CAPTURE_GC, cancellable, store_result, &result);
+      collected = mpy_connection_capture_finish (conn, wait_result (main_context, &result), &error);
+      if (collected == NULL)
+        {
+          status = fail (error->message);
+          goto out;
+        }
+      if (qstr)
+        {
+          MpySnapshot *with = with_qstr_info (main_context, conn, cancellable, collected, &error);
+
+          if (with == NULL)
+            {
+              status = fail (error->message);
+              goto out;
+            }
+          mpy_snapshot_unref (collected);
+          collected = with;
+        }
+    }
+
+  if (output != NULL && (!mpy_session_append_file (output, snapshot, &error) ||
+                         (collected != NULL && !mpy_session_append_file (output, collected, &error))))
     {
       status = fail (error->message);
       goto out;
     }
 
-  if (json)
+  if (collected != NULL)
+    {
+      g_autoptr(MpyDiff) diff = mpy_diff_new_best (snapshot, collected, NULL);
+      guint64 garbage = 0, live = 0;
+      gboolean have = mpy_pair_get_garbage_live (diff, &garbage, &live);
+
+      if (json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+          g_autoptr(JsonNode) root = NULL;
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "before");
+          json_builder_add_value (b, mpy_cli_snapshot_to_json (snapshot, output != NULL ? output : port, 0));
+          json_builder_set_member_name (b, "after");
+          json_builder_add_value (b, mpy_cli_snapshot_to_json (collected, output != NULL ? output : port, 1));
+          json_builder_set_member_name (b, "garbage_bytes");
+          if (have)
+            json_builder_add_int_value (b, (gint64) garbage);
+          else
+            json_builder_add_null_value (b);
+          json_builder_set_member_name (b, "live_bytes");
+          if (have)
+            json_builder_add_int_value (b, (gint64) live);
+          else
+            json_builder_add_null_value (b);
+          json_builder_end_object (b);
+          root = json_builder_get_root (b);
+          mpy_cli_print_json (root);
+        }
+      else
+        {
+          /* Without -o the two raw dumps (what `stats` and `diff FILE:0 FILE:1` read), the
+           * answer on stderr; with -o the answer on stdout. */
+          FILE *answer = output == NULL ? stderr : stdout;
+
+          if (output == NULL)
+            {
+              fwrite (mpy_snapshot_get_raw_text (snapshot), 1, mpy_snapshot_get_raw_length (snapshot), stdout);
+              fwrite (mpy_snapshot_get_raw_text (collected), 1, mpy_snapshot_get_raw_length (collected), stdout);
+              fflush (stdout);
+            }
+          else
+            print_summary (stdout, collected, port);
+          if (have)
+            fprintf (answer, "Garbage (freed by gc.collect()): %" G_GUINT64_FORMAT " bytes; live: %"
+                     G_GUINT64_FORMAT " bytes\n", garbage, live);
+        }
+    }
+  else if (json)
     {
       g_autoptr(JsonNode) node = mpy_cli_snapshot_to_json (snapshot, output != NULL ? output : port, 0);
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "mpy-chart-renderer.h"
+#include "mpy-cli-answers.h"
 #include "mpy-cli-device.h"
 #include "mpy-cli-json.h"
 #include "mpy-cli-text.h"
@@ -25,6 +26,7 @@
 #include "mpy-i18n.h"
 #include "mpy-dump-reader.h"
 #include "mpy-fit.h"
+#include "mpy-leak.h"
 #include "mpy-metric.h"
 #include "mpy-gif.h"
 #include "mpy-renderer.h"
@@ -564,6 +566,23 @@ print_diff_json (MpyDiff    *diff,
   json_builder_end_object (builder);
 
 deltas:
+  {
+    /* Garbage or live: the before's objects gone after (freed or reused) and still there;
+     * for a pair around gc.collect() (`capture --pair`) that is what gc freed. */
+    guint64 garbage = 0, live = 0;
+    gboolean have = mpy_pair_get_garbage_live (diff, &garbage, &live);
+
+    json_builder_set_member_name (builder, "garbage_bytes");
+    if (have)
+      json_builder_add_int_value (builder, (gint64) garbage);
+    else
+      json_builder_add_null_value (builder);
+    json_builder_set_member_name (builder, "live_bytes");
+    if (have)
+      json_builder_add_int_value (builder, (gint64) live);
+    else
+      json_builder_add_null_value (builder);
+  }
   json_builder_set_member_name (builder, "deltas");
   json_builder_begin_object (builder);
   mpy_cli_add_metric_deltas (builder, diff);
@@ -601,6 +620,13 @@ print_diff_text (MpyDiff    *diff,
       printf ("  %-12s %" G_GSIZE_FORMAT " new, %" G_GSIZE_FORMAT " freed, %" G_GSIZE_FORMAT " kept\n",
               "Objects", mpy_diff_get_objects_new (diff), mpy_diff_get_objects_freed (diff),
               mpy_diff_get_objects_kept (diff));
+      {
+        guint64 garbage = 0, live = 0;
+
+        mpy_pair_get_garbage_live (diff, &garbage, &live);
+        printf ("  %-12s %" G_GUINT64_FORMAT " bytes garbage (gone after), %" G_GUINT64_FORMAT
+                " bytes live (still there)\n", "Garbage", garbage, live);
+      }
     }
   printf ("\n  %-26s %12s %12s %12s\n", "Figure", "before", "after", "delta");
   for (guint m = 0; m < MPY_N_METRICS; m++)
@@ -1067,6 +1093,10 @@ static const Command commands[] = {
     "                                    every dump's figures over time, and their chart" },
   { "ports",   mpy_cli_ports,   "ports                             list serial ports and likely boards" },
   { "capture", mpy_cli_capture, "capture PORT […]                  capture a dump from a board" },
+  { "leakcheck", mpy_cli_leakcheck, "leakcheck --port ADDR --exec CODE [--setup CODE] [--runs N] [--json]\n"
+    "                                    is this code leaking? retained bytes per run, survivors" },
+  { "cost",    mpy_cli_cost,    "cost --port ADDR --import MODULE… [--json]\n"
+    "                                    what importing each module keeps, by kind, and its qstrs" },
 };
 
 static void

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "mpy-chart-renderer.h"
+#include "mpy-chart-scale.h"
 #include "mpy-diff.h"
 #include "mpy-palette.h"
 #include "mpy-renderer.h"
@@ -61,6 +62,27 @@ mpy_chart_get_series_color (guint    series,
     case 6: return mpy_palette_get_kind_color (MPY_KIND_ARRAY, dark);       /* light cyan */
     default: return mpy_palette_get_foreground (dark);
     }
+}
+
+/**
+ * mpy_chart_get_line_color:
+ * @metric: the line's figure
+ * @series: its position among the selected series
+ * @dark: the dark variant
+ *
+ * Returns: the colour the app's timeline gives @metric (mpy-chart-scale.h), so a figure has
+ *   one colour in both charts; for a figure the timeline does not offer, the colour of
+ *   position @series (mpy_chart_get_series_color()).
+ */
+guint32
+mpy_chart_get_line_color (MpyMetric metric,
+                          guint     series,
+                          gboolean  dark)
+{
+  for (guint k = 0; k < MPY_N_CHART_SERIES; k++)
+    if (mpy_chart_series_get_metric ((MpyChartSeries) k) == metric)
+      return mpy_chart_series_get_color ((MpyChartSeries) k, dark);
+  return mpy_chart_get_series_color (series, dark);
 }
 
 /* Heap used: the diff's "allocated"; free: the map's free grey. */
@@ -303,28 +325,6 @@ mpy_chart_nice_ticks (double  min,
   return n;
 }
 
-/* "12 KiB", "512 B" for the byte axis. */
-static char *
-format_bytes_tick (double value)
-{
-  if (value >= 1024 * 1024)
-    return g_strdup_printf ("%g MiB", value / (1024 * 1024));
-  if (value >= 1024)
-    return g_strdup_printf ("%g KiB", value / 1024);
-  return g_strdup_printf ("%.0f B", value);
-}
-
-/* Seconds since the first snapshot: "0 s", "1.5 s", "2 min", "1.5 h". */
-static char *
-format_time_tick (double seconds)
-{
-  if (seconds >= 7200)
-    return g_strdup_printf ("%.3g h", seconds / 3600);
-  if (seconds >= 120)
-    return g_strdup_printf ("%.3g min", seconds / 60);
-  return g_strdup_printf ("%.3g s", seconds);
-}
-
 static void
 draw_text (cairo_t    *cr,
            const char *text,
@@ -362,7 +362,7 @@ draw_axes (cairo_t              *cr,
   for (guint i = 0; i < n; i++)
     {
       double y = round (mpy_chart_layout_get_y (layout, -1, ticks[i])) + 0.5;
-      g_autofree char *text = format_bytes_tick (ticks[i]);
+      g_autofree char *text = mpy_chart_format_bytes (ticks[i]);
 
       set_color (cr, fg, 0.12);
       cairo_move_to (cr, layout->plot_x, y);
@@ -372,8 +372,18 @@ draw_axes (cairo_t              *cr,
       draw_text (cr, text, layout->plot_x - 6, y + FONT_SIZE * 0.35, 1.0);
     }
 
-  /* x axis: snapshots or seconds */
-  n = mpy_chart_nice_ticks (layout->x_min, layout->x_max, 8, ticks);
+  /* x axis: snapshots (1-2-5 steps), or seconds (the timeline's time steps: 1, 2, 5, 10,
+   * 15, 30 s, 1 min …, as in the app; 1-2-5 steps below a few seconds) */
+  if (layout->by_time && layout->x_max - layout->x_min >= 4)
+    {
+      double first, step;
+
+      n = MIN (mpy_chart_time_ticks (layout->x_min, layout->x_max, 8, &first, &step), G_N_ELEMENTS (ticks));
+      for (guint i = 0; i < n; i++)
+        ticks[i] = first + i * step;
+    }
+  else
+    n = mpy_chart_nice_ticks (layout->x_min, layout->x_max, 8, ticks);
   for (guint i = 0; i < n; i++)
     {
       double x = layout->plot_x + (ticks[i] - layout->x_min) / (layout->x_max - layout->x_min)
@@ -382,12 +392,20 @@ draw_axes (cairo_t              *cr,
 
       if (!layout->by_time && ticks[i] != floor (ticks[i]))
         continue;   /* no snapshot 2.5 */
-      text = layout->by_time ? format_time_tick (ticks[i]) : g_strdup_printf ("%.0f", ticks[i]);
+      text = layout->by_time ? mpy_chart_format_seconds (ticks[i]) : g_strdup_printf ("%.0f", ticks[i]);
       set_color (cr, fg, 1.0);
       cairo_move_to (cr, round (x) + 0.5, layout->plot_y + layout->plot_height);
       cairo_line_to (cr, round (x) + 0.5, layout->plot_y + layout->plot_height + 4);
       cairo_stroke (cr);
-      draw_text (cr, text, x, layout->plot_y + layout->plot_height + 4 + FONT_SIZE, 0.5);
+      {
+        /* centred under its tick, but kept inside the chart at both ends */
+        cairo_text_extents_t extents;
+        double right = layout->plot_x + layout->plot_width + MARGIN_RIGHT;
+
+        cairo_text_extents (cr, text, &extents);
+        draw_text (cr, text, CLAMP (x - extents.x_advance / 2, 0, MAX (right - extents.x_advance, 0)),
+                   layout->plot_y + layout->plot_height + 4 + FONT_SIZE, 0);
+      }
     }
 
   set_color (cr, fg, 1.0);
@@ -396,16 +414,11 @@ draw_axes (cairo_t              *cr,
   cairo_stroke (cr);
 }
 
-/* The points of one value column, one vertex group per pixel column: with more snapshots
- * than pixels, each column keeps its first, lowest, highest and last value (lines) or its
- * highest (area tops). NAN values break the run: @emit_run gets each run's vertices. */
-typedef struct {
-  double x;        /* the column's first point's x */
-  double first, low, high, last;
-} Column;
-
+/* The runs of one value column, one vertex group per pixel column (mpy_chart_decimate(),
+ * shared with the app's timeline): with more snapshots than pixels, each column keeps its
+ * first, lowest, highest and last value. NAN values break the run: @emit gets each run. */
 typedef void (*EmitRun) (cairo_t *cr, const MpyChartLayout *layout, int scale,
-                         const Column *columns, guint n, gpointer data);
+                         const MpyChartColumn *columns, guint n);
 
 static void
 for_each_run (cairo_t              *cr,
@@ -415,37 +428,24 @@ for_each_run (cairo_t              *cr,
               gpointer              data,
               EmitRun               emit)
 {
-  g_autofree Column *columns = g_new (Column, MAX (layout->n_points, 1));
-  guint n = 0;
-  double last_pixel = -G_MAXDOUBLE;
+  g_autofree double *xs = g_new (double, MAX (layout->n_points, 1));
+  g_autofree double *ys = g_new (double, MAX (layout->n_points, 1));
+  g_autoptr(GArray) columns = g_array_new (FALSE, FALSE, sizeof (MpyChartColumn));
+  guint start = 0;
 
   for (guint i = 0; i < layout->n_points; i++)
     {
-      double v = get (layout, i, data);
-      double x = mpy_chart_layout_get_x (layout, i);
-
-      if (isnan (v))
-        {
-          if (n > 0)
-            emit (cr, layout, scale, columns, n, data);
-          n = 0;
-          last_pixel = -G_MAXDOUBLE;
-          continue;
-        }
-      if (n > 0 && floor (x) == last_pixel)
-        {
-          Column *c = &columns[n - 1];
-
-          c->low = MIN (c->low, v);
-          c->high = MAX (c->high, v);
-          c->last = v;
-          continue;
-        }
-      columns[n++] = (Column) { x, v, v, v, v };
-      last_pixel = floor (x);
+      xs[i] = mpy_chart_layout_get_x (layout, i);
+      ys[i] = get (layout, i, data);
     }
-  if (n > 0)
-    emit (cr, layout, scale, columns, n, data);
+  mpy_chart_decimate (xs, ys, layout->n_points, columns);
+  for (guint k = 0; k <= columns->len; k++)
+    if (k == columns->len || isnan (g_array_index (columns, MpyChartColumn, k).x))
+      {
+        if (k > start)
+          emit (cr, layout, scale, &g_array_index (columns, MpyChartColumn, start), k - start);
+        start = k + 1;
+      }
 }
 
 static double
@@ -471,23 +471,22 @@ static void
 emit_area (cairo_t              *cr,
            const MpyChartLayout *layout,
            int                   scale,
-           const Column         *columns,
-           guint                 n,
-           gpointer              data)
+           const MpyChartColumn *columns,
+           guint                 n)
 {
   double base = layout->plot_y + layout->plot_height;
 
   if (n == 1)
     {
       /* a lone snapshot: a bar 2 px wide */
-      double y = mpy_chart_layout_get_y (layout, scale, columns[0].high);
+      double y = mpy_chart_layout_get_y (layout, scale, columns[0].max);
 
       cairo_rectangle (cr, columns[0].x - 1, y, 2, base - y);
       return;
     }
   cairo_move_to (cr, columns[0].x, base);
   for (guint k = 0; k < n; k++)
-    cairo_line_to (cr, columns[k].x, mpy_chart_layout_get_y (layout, scale, columns[k].high));
+    cairo_line_to (cr, columns[k].x, mpy_chart_layout_get_y (layout, scale, columns[k].max));
   cairo_line_to (cr, columns[n - 1].x, base);
   cairo_close_path (cr);
 }
@@ -496,13 +495,12 @@ static void
 emit_line (cairo_t              *cr,
            const MpyChartLayout *layout,
            int                   scale,
-           const Column         *columns,
-           guint                 n,
-           gpointer              data)
+           const MpyChartColumn *columns,
+           guint                 n)
 {
   for (guint k = 0; k < n; k++)
     {
-      const Column *c = &columns[k];
+      const MpyChartColumn *c = &columns[k];
       double x = c->x;
 
       if (k == 0)
@@ -511,10 +509,10 @@ emit_line (cairo_t              *cr,
           cairo_move_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->first));
         }
       cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->first));
-      if (c->low != c->high)
+      if (c->min != c->max)
         {
-          cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->low));
-          cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->high));
+          cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->min));
+          cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->max));
         }
       cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->last));
     }
@@ -549,7 +547,7 @@ draw_series (cairo_t               *cr,
       int scale = is_bytes (options->series[s]) ? -1 : (int) s;
 
       /* a gap where a dump lacks the figure; a lone point shows as a dot (round caps) */
-      set_color (cr, mpy_chart_get_series_color (s, options->dark), 1.0);
+      set_color (cr, mpy_chart_get_line_color (options->series[s], s, options->dark), 1.0);
       for_each_run (cr, layout, scale, get_column, GUINT_TO_POINTER (2 + s), emit_line);
       cairo_stroke (cr);
     }
@@ -587,7 +585,7 @@ draw_legend (cairo_t               *cr,
         {
           MpyMetric metric = options->series[e];
 
-          set_color (cr, mpy_chart_get_series_color ((guint) e, options->dark), 1.0);
+          set_color (cr, mpy_chart_get_line_color (options->series[e], (guint) e, options->dark), 1.0);
           cairo_set_line_width (cr, LINE_WIDTH + 1);
           cairo_move_to (cr, x, y - 4);
           cairo_line_to (cr, x + 14, y - 4);

@@ -98,6 +98,11 @@ guint    mpy_chart_nice_ticks      (double                 min,
 /* The colour of line @series (0-based) as 0xRRGGBB, and of the area's used and free. */
 guint32  mpy_chart_get_series_color (guint                 series,
                                      gboolean              dark);
+/* The colour of a line of @metric at position @series: the app timeline's colour for that
+ * figure when it has one (mpy-chart-scale.h), else mpy_chart_get_series_color(). */
+guint32  mpy_chart_get_line_color   (MpyMetric             metric,
+                                     guint                 series,
+                                     gboolean              dark);
 guint32  mpy_chart_get_used_color   (gboolean              dark);
 guint32  mpy_chart_get_free_color   (gboolean              dark);
 

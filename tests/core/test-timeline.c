@@ -392,7 +392,7 @@ test_chart_pixels (void)
   cairo_surface_t *surface;
   cairo_t *cr;
   guint32 free_color = mpy_chart_get_free_color (FALSE);
-  guint32 line_color = mpy_chart_get_series_color (0, FALSE);
+  guint32 line_color = mpy_chart_get_line_color (MPY_METRIC_GC_FREE, 0, FALSE);
 
   for (guint i = 0; i < G_N_ELEMENTS (used); i++)
     {

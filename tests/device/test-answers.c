@@ -8,11 +8,14 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include <json-glib/json-glib.h>
 
 #include "mpy-connection.h"
 #include "mpy-fit.h"
 #include "mpy-metric.h"
+#include "mpy-session.h"
 #include "mpy-stats.h"
 #include "mpy-test-board.h"
 
@@ -277,6 +280,271 @@ test_fit_cli_json (void)
   g_assert_cmpint (largest, >, 2048);
 }
 
+/* ---- garbage or live ---- */
+
+/* `capture --pair`: 10 bytearrays of 100 bytes made and dropped by --exec are garbage (each a
+ * 1-block head and a 7-block buffer: 128 B); garbage and live add up to what was in use in
+ * the first dump. */
+static void
+test_pair_cli (void)
+{
+  g_auto(CliRun) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object, *before, *after;
+  JsonObject *kinds;
+  gint64 garbage, live, used_before_blocks;
+
+  NEED_CLI ();
+  run_cli (&run, "capture", (const char * const[]) { "--exec", "[bytearray(100) for i in range(10)]",
+                                                     "--pair", "--json", NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  object = json_node_get_object (root);
+  before = json_object_get_object_member (object, "before");
+  after = json_object_get_object_member (object, "after");
+  garbage = json_object_get_int_member (object, "garbage_bytes");
+  live = json_object_get_int_member (object, "live_bytes");
+  g_assert_cmpint (garbage, >=, 10 * 128);
+  g_assert_cmpint (live, >, 0);
+  /* what gc freed shows in the header figures too */
+  g_assert_cmpint (json_object_get_int_member (before, "gc_used") - json_object_get_int_member (after, "gc_used"),
+                   >=, 10 * 128);
+  kinds = json_object_get_object_member (before, "kind_blocks");
+  used_before_blocks = json_object_get_int_member (before, "block_count") - json_object_get_int_member (kinds, ".");
+  g_assert_cmpint (garbage + live, ==, used_before_blocks * 16);
+}
+
+/* ---- is it leaking ---- */
+
+static JsonObject *
+leakcheck (CliRun     *run,
+           JsonNode  **root,
+           const char *setup,
+           const char *code)
+{
+  run_cli (run, "leakcheck", (const char * const[]) { "--setup", setup, "--exec", code, "--json", NULL });
+  g_assert_cmpint (run->status, ==, 0);
+  *root = parse_json (run->out);
+  return json_node_get_object (*root);
+}
+
+/* L.append(bytearray(40)) keeps a bytearray per run: a 1-block head and a 3-block buffer,
+ * 64 B (plus the list's growth now and then): leaking, and the bytearrays survive. */
+static void
+test_leakcheck_leaking (void)
+{
+  g_auto(CliRun) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  JsonArray *retained, *survivors;
+  double growth;
+  guint bytearrays = 0;
+
+  NEED_CLI ();
+  object = leakcheck (&run, &root, "L=[]", "L.append(bytearray(40))");
+  g_assert_cmpint (json_object_get_int_member (object, "runs"), ==, 5);
+  retained = json_object_get_array_member (object, "retained_bytes");
+  g_assert_cmpuint (json_array_get_length (retained), ==, 5);
+  for (guint r = 1; r < 5; r++)
+    g_assert_cmpint (json_array_get_int_element (retained, r), >=, json_array_get_int_element (retained, r - 1) + 64);
+  growth = json_object_get_double_member (object, "growth_bytes_per_run");
+  g_test_message ("growth %.1f B per run", growth);
+  g_assert_cmpfloat (growth, >=, 64);
+  g_assert_cmpfloat (growth, <, 64 + 32);
+  g_assert_true (json_object_get_boolean_member (object, "leaking"));
+  /* runs 2, 3 and 4 each left a bytearray (head and buffer) that survived to the end */
+  survivors = json_object_get_array_member (object, "survivors");
+  for (guint i = 0; i < json_array_get_length (survivors); i++)
+    {
+      JsonObject *o = json_array_get_object_element (survivors, i);
+
+      g_assert_cmpint (json_object_get_int_member (o, "address"), >, 0);
+      g_assert_nonnull (json_object_get_string_member (o, "kind"));
+      if (json_object_get_int_member (o, "bytes") == 48)
+        bytearrays++;
+    }
+  g_assert_cmpuint (bytearrays, >=, 3);
+}
+
+/* x=bytearray(40) replaces the last one: nothing retained after the first run. */
+static void
+test_leakcheck_not_leaking (void)
+{
+  g_auto(CliRun) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  JsonArray *retained;
+
+  NEED_CLI ();
+  object = leakcheck (&run, &root, "x=None", "x=bytearray(40)");
+  retained = json_object_get_array_member (object, "retained_bytes");
+  for (guint r = 1; r < json_array_get_length (retained); r++)
+    g_assert_cmpint (json_array_get_int_element (retained, r), ==, json_array_get_int_element (retained, 0));
+  g_assert_cmpfloat (json_object_get_double_member (object, "growth_bytes_per_run"), ==, 0);
+  g_assert_false (json_object_get_boolean_member (object, "leaking"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "survivors")), ==, 0);
+}
+
+/* ---- qstr_info() and stack_use() with the snapshot ---- */
+
+/* `capture --qstr -o FILE --json`: the figures are in the JSON, stored in the session file
+ * (read back by the core and by `stats --json`); a capture without --qstr lacks them. */
+static void
+test_qstr_cli (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mpy-answers-XXXXXX", NULL);
+  g_autofree char *session = g_build_filename (dir, "qstr.mpysession", NULL);
+  g_auto(CliRun) run = { 0 };
+  g_auto(CliRun) plain = { 0 };
+  g_auto(CliRun) stats = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) plain_root = NULL;
+  g_autoptr(JsonNode) stats_root = NULL;
+  g_autoptr(GPtrArray) snapshots = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object, *plain_object, *stored;
+  guint64 count, bytes, stack;
+  gint64 json_count;
+
+  NEED_CLI ();
+  run_cli (&run, "capture", (const char * const[]) { "--qstr", "--json", "-o", session, NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  object = json_node_get_object (root);
+  json_count = json_object_get_int_member (object, "qstr_count");
+  g_assert_cmpint (json_count, >, 0);
+  g_assert_cmpint (json_object_get_int_member (object, "qstr_bytes"), >, json_count);
+
+  snapshots = mpy_session_read_file (session, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (snapshots->len, ==, 1);
+  g_assert_true (mpy_snapshot_get_qstr_info (g_ptr_array_index (snapshots, 0), &count, &bytes));
+  g_assert_cmpint ((gint64) count, ==, json_count);
+  g_assert_cmpint ((gint64) bytes, ==, json_object_get_int_member (object, "qstr_bytes"));
+  /* 1.9.2 on the micro:bit has micropython.stack_use() */
+  g_assert_true (mpy_snapshot_get_stack_use (g_ptr_array_index (snapshots, 0), &stack));
+  g_assert_cmpint ((gint64) stack, ==, json_object_get_int_member (object, "stack_use"));
+  g_assert_cmpuint (stack, >, 0);
+
+  {
+    const char *args[] = { (const char *) g_getenv ("MPY_CLI"), "stats", "--json", session, NULL };
+    g_autoptr(GSubprocess) process = g_subprocess_newv (args, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+
+    g_assert_no_error (error);
+    g_subprocess_communicate_utf8 (process, NULL, NULL, &stats.out, NULL, &error);
+    g_assert_no_error (error);
+  }
+  stats_root = parse_json (stats.out);
+  stored = json_array_get_object_element (json_node_get_array (stats_root), 0);
+  g_assert_cmpint (json_object_get_int_member (stored, "qstr_count"), ==, json_count);
+
+  run_cli (&plain, "capture", (const char * const[]) { "--json", NULL });
+  g_assert_cmpint (plain.status, ==, 0);
+  plain_root = parse_json (plain.out);
+  plain_object = json_node_get_object (plain_root);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (plain_object, "qstr_count")));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (plain_object, "stack_use")));
+
+  g_unlink (session);
+  g_rmdir (dir);
+}
+
+/* ---- what an import costs ---- */
+
+#define MODULE_SOURCE "X = [1, 2, 3]\\ndef twice(value):\\n    return 2 * value\\nNAME = \"cost\"\\n"
+
+/* n_qstr and n_str_data_bytes of micropython.qstr_info(), as printed on 1.9.2:
+ * "qstr pool: n_pool=1, n_qstr=3, n_str_data_bytes=23, n_total_bytes=119" */
+static void
+qstr_info (MpyConnection *conn,
+           gint64        *n_qstr,
+           gint64        *n_bytes)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *out = exec_sync (conn, "__import__('micropython').qstr_info()", &err);
+  const char *q = strstr (out, "n_qstr="), *b = strstr (out, "n_str_data_bytes=");
+
+  g_assert_cmpstr (err, ==, "");
+  g_assert_nonnull (q);
+  g_assert_nonnull (b);
+  *n_qstr = g_ascii_strtoll (q + 7, NULL, 10);
+  *n_bytes = g_ascii_strtoll (b + 17, NULL, 10);
+}
+
+/* `cost --import m nosuchmodule` on a freshly reset board equals a by-hand capture before
+ * and after the import (on a freshly reset board too); the module that does not exist is
+ * reported with its traceback and does not stop the other. */
+static void
+test_cost_cli (void)
+{
+  g_autoptr(MpyConnection) conn = NULL;
+  g_autoptr(MpySnapshot) reset = NULL;
+  g_autoptr(MpySnapshot) before = NULL;
+  g_autoptr(MpySnapshot) after = NULL;
+  g_autoptr(MpySnapshot) reset_again = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(CliRun) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *rows;
+  JsonObject *m, *missing, *by_kind;
+  guint64 used_before, used_after;
+  gint64 sum = 0, q0, qb0, q1, qb1;
+  GList *members;
+
+  NEED_CLI ();
+  conn = microbit_connection ();
+  /* the micro:bit has a filesystem: the module goes there first */
+  out = exec_sync (conn, "open('m.py', 'w').write('" MODULE_SOURCE "')", &err);
+  g_assert_cmpstr (err, ==, "");
+
+  /* by hand, on a freshly reset board */
+  reset = capture_sync (conn, MPY_CAPTURE_SOFT_RESET);
+  qstr_info (conn, &q0, &qb0);
+  before = capture_sync (conn, MPY_CAPTURE_GC);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  out = exec_sync (conn, "import m", &err);
+  g_assert_cmpstr (err, ==, "");
+  after = capture_sync (conn, MPY_CAPTURE_GC);
+  qstr_info (conn, &q1, &qb1);
+  g_assert_true (mpy_snapshot_get_figure (before, MPY_FIGURE_GC_USED, &used_before));
+  g_assert_true (mpy_snapshot_get_figure (after, MPY_FIGURE_GC_USED, &used_after));
+  reset_again = capture_sync (conn, MPY_CAPTURE_SOFT_RESET);
+  close_sync (conn);
+
+  run_cli (&run, "cost", (const char * const[]) { "--import", "m", "nosuchmodule", "--json", NULL });
+  g_assert_cmpint (run.status, ==, 1);   /* one module failed */
+  root = parse_json (run.out);
+  rows = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (rows), ==, 2);
+  m = json_array_get_object_element (rows, 0);
+  g_assert_cmpstr (json_object_get_string_member (m, "module"), ==, "m");
+  g_test_message ("import m: by hand %" G_GINT64_FORMAT " B, cost %" G_GINT64_FORMAT " B",
+                  (gint64) (used_after - used_before), json_object_get_int_member (m, "bytes"));
+  g_assert_cmpint (json_object_get_int_member (m, "bytes"), ==, (gint64) (used_after - used_before));
+  g_assert_cmpint (json_object_get_int_member (m, "bytes"), >, 0);
+  by_kind = json_object_get_object_member (m, "by_kind");
+  members = json_object_get_members (by_kind);
+  for (GList *l = members; l != NULL; l = l->next)
+    sum += json_object_get_int_member (by_kind, l->data);
+  g_list_free (members);
+  g_assert_cmpint (sum, ==, json_object_get_int_member (m, "bytes"));
+  /* the module object and its dict (1.9.2 marks function code as plain heads: "other") */
+  g_assert_cmpint (json_object_get_int_member (by_kind, "module"), >=, 16);
+  g_assert_cmpint (json_object_get_int_member (by_kind, "dict"), >=, 16);
+  /* the qstrs as qstr_info() counted them by hand ("twice" at least is new) */
+  g_assert_cmpint (json_object_get_int_member (m, "qstr_count"), ==, q1 - q0);
+  g_assert_cmpint (json_object_get_int_member (m, "qstr_bytes"), ==, qb1 - qb0);
+  g_assert_cmpint (q1 - q0, >=, 1);
+  g_assert_cmpint (qb1 - qb0, >=, 5);
+
+  missing = json_array_get_object_element (rows, 1);
+  g_assert_cmpstr (json_object_get_string_member (missing, "module"), ==, "nosuchmodule");
+  g_assert_nonnull (strstr (json_object_get_string_member (missing, "error"), "ImportError"));
+  g_assert_false (json_object_has_member (missing, "bytes"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -295,6 +563,11 @@ main (int    argc,
 
   g_test_add_func ("/answers/microbit/largest-allocation-is-true", test_fit_largest_allocation_is_true);
   g_test_add_func ("/answers/cli/largest-allocation-json", test_fit_cli_json);
+  g_test_add_func ("/answers/cli/capture-pair", test_pair_cli);
+  g_test_add_func ("/answers/cli/leakcheck-leaking", test_leakcheck_leaking);
+  g_test_add_func ("/answers/cli/leakcheck-not-leaking", test_leakcheck_not_leaking);
+  g_test_add_func ("/answers/cli/capture-qstr", test_qstr_cli);
+  g_test_add_func ("/answers/cli/cost", test_cost_cli);
 
   ret = g_test_run ();
   mpy_test_board_stop (microbit);

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "mpy-figures-panel.h"
+#include "mpy-leak.h"
 #include "mpy-metric.h"
 #include "mpy-stats.h"
 
@@ -89,6 +90,9 @@ add_row (MpyFiguresPanel *self,
 
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_widget_add_css_class (name, "dim-label");
+  /* A narrow panel (an 800 px window) wraps names as it wraps values, rather than cutting
+   * them off. */
+  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
@@ -264,6 +268,18 @@ rebuild (MpyFiguresPanel *self)
                   mpy_diff_count_blocks (self->diff, MPY_DIFF_FREED), MPY_METRIC_UNIT_BLOCKS, bpb);
       add_change (self, "diff_blocks_changed", _("Reused by another object"),
                   mpy_diff_count_blocks (self->diff, MPY_DIFF_CHANGED), MPY_METRIC_UNIT_BLOCKS, bpb);
+      /* A pair around gc.collect(): what gc freed is garbage, the rest is live. */
+      if ((mpy_snapshot_get_flags (snapshot) & MPY_SNAPSHOT_FLAG_GC) &&
+          !(mpy_snapshot_get_flags (before) & MPY_SNAPSHOT_FLAG_GC))
+        {
+          guint64 garbage = 0, live = 0;
+
+          mpy_pair_get_garbage_live (self->diff, &garbage, &live);
+          add_row (self, "garbage_bytes", _("Garbage (freed by gc)"),
+                   mpy_metric_unit_format_value (MPY_METRIC_UNIT_BYTES, (double) garbage, bpb), 2);
+          add_row (self, "live_bytes", _("Live"),
+                   mpy_metric_unit_format_value (MPY_METRIC_UNIT_BYTES, (double) live, bpb), 2);
+        }
     }
 
   add_capture_details (self, snapshot);

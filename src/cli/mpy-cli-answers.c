@@ -1,0 +1,580 @@
+/* mpy-cli-answers.c — `mpymemmap-cli leakcheck` and `mpymemmap-cli cost`: the questions
+ * MicroPython users ask (is it leaking, what does an import cost), answered on a board
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "mpy-cli-answers.h"
+
+/* src/cli/meson.build links the device layer when it is built (-Ddevice=true). */
+#if __has_include("mpy-connection.h")
+
+#include "mpy-cli-json.h"
+#include "mpy-connection.h"
+#include "mpy-leak.h"
+
+#define EXIT_OK    0
+#define EXIT_FAIL  1
+#define EXIT_USAGE 2
+
+G_GNUC_PRINTF (2, 3) static int
+usage (GOptionContext *context,
+       const char     *format,
+       ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *help = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  help = g_option_context_get_help (context, TRUE, NULL);
+  fprintf (stderr, "%s: %s\n\n%s", g_get_prgname (), message, help);
+  return EXIT_USAGE;
+}
+
+static int
+fail (const char *message)
+{
+  fprintf (stderr, "%s: %s\n", g_get_prgname (), message);
+  return EXIT_FAIL;
+}
+
+/* ---- a board, driven step by step ---- */
+
+typedef struct {
+  GMainContext  *context;
+  MpyConnection *conn;
+} Board;
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (Board         *board,
+             GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (board->context, TRUE);
+  return *slot;
+}
+
+static gboolean
+board_open (Board       *board,
+            const char  *port,
+            int          baud,
+            double       timeout,
+            GError     **error)
+{
+  const char *password = g_getenv ("MPYMEMMAP_PASSWORD");
+
+  if (!mpy_address_parse (port, NULL, NULL, NULL, error))
+    return FALSE;
+  if (mpy_address_needs_password (port) && (password == NULL || password[0] == '\0'))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "%s is a WebREPL address: give its password in $MPYMEMMAP_PASSWORD", port);
+      return FALSE;
+    }
+  board->context = g_main_context_new ();
+  g_main_context_push_thread_default (board->context);
+  board->conn = mpy_connection_new (port);
+  mpy_connection_set_baud (board->conn, (guint) baud);
+  mpy_connection_set_password (board->conn, password);
+  mpy_connection_set_connect_timeout (board->conn, (guint) (timeout * 1000));
+  return TRUE;
+}
+
+static void
+board_close (Board *board)
+{
+  if (board->conn != NULL)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+
+      mpy_connection_close_async (board->conn, NULL, store_result, &result);
+      mpy_connection_close_finish (board->conn, wait_result (board, &result), NULL);
+      g_clear_object (&board->conn);
+    }
+  if (board->context != NULL)
+    {
+      g_main_context_pop_thread_default (board->context);
+      g_clear_pointer (&board->context, g_main_context_unref);
+    }
+}
+
+/* Runs @code; FALSE with @error when the board fails. Its traceback (if any) in @err. */
+static gboolean
+board_exec (Board       *board,
+            const char  *code,
+            char       **out,
+            char       **err,
+            GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  mpy_connection_exec_async (board->conn, code, NULL, store_result, &result);
+  return mpy_connection_exec_finish (board->conn, wait_result (board, &result), out, err, error);
+}
+
+/* gc.collect(), then the capture. */
+static MpySnapshot *
+board_capture_collected (Board   *board,
+                         GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  MpySnapshot *snapshot;
+
+  mpy_connection_capture_async (board->conn, MPY_CAPTURE_GC, NULL, store_result, &result);
+  snapshot = mpy_connection_capture_finish (board->conn, wait_result (board, &result), error);
+  if (snapshot != NULL && mpy_snapshot_is_damaged (snapshot))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the dump is damaged (%s): "
+                   "serial data was lost; check the cable and run again",
+                   mpy_snapshot_get_damage_reason (snapshot));
+      g_clear_pointer (&snapshot, mpy_snapshot_unref);
+    }
+  return snapshot;
+}
+
+/* Runs @code and fails on a traceback (printed to stderr). */
+static gboolean
+board_exec_checked (Board       *board,
+                    const char  *what,
+                    const char  *code,
+                    GError     **error)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (!board_exec (board, code, &out, &err, error))
+    return FALSE;
+  if (out[0] != '\0')
+    fputs (out, stderr);
+  if (err[0] != '\0')
+    {
+      fputs (err, stderr);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s “%s” raised an exception "
+                   "(traceback above)", what, code);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+#define CONNECTION_OPTIONS(port, baud, timeout) \
+  { "port", 'p', 0, G_OPTION_ARG_FILENAME, &(port), "The board's serial port or network address", "ADDR" }, \
+  { "baud", 'b', 0, G_OPTION_ARG_INT, &(baud), "Baud rate (default 115200)", "N" }, \
+  { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &(timeout), "Seconds to reach the raw REPL (default 10)", "S" }
+
+static int
+check_connection_options (GOptionContext *context,
+                          const char     *port,
+                          int             baud,
+                          double          timeout)
+{
+  if (port == NULL)
+    return usage (context, "give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)");
+  if (baud <= 0)
+    return usage (context, "--baud must be a positive number, not %d", baud);
+  if (!(timeout >= 1 && timeout <= 3600))
+    return usage (context, "--timeout must be between 1 and 3600 seconds, not %g", timeout);
+  return EXIT_OK;
+}
+
+/* ---- leakcheck ---- */
+
+int
+mpy_cli_leakcheck (int    argc,
+                   char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("— is this code leaking?");
+  g_autoptr(GPtrArray) snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  g_autoptr(MpyLeakReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *setup = NULL;
+  gboolean json = FALSE;
+  int runs = 5, baud = 115200, status;
+  double timeout = 10.0;
+  Board board = { 0 };
+  const GOptionEntry entries[] = {
+    CONNECTION_OPTIONS (port, baud, timeout),
+    { "exec", 'e', 0, G_OPTION_ARG_STRING, &code, "The code to check (required)", "CODE" },
+    { "setup", 's', 0, G_OPTION_ARG_STRING, &setup, "Run CODE once first", "CODE" },
+    { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "How often to run it (default 5, at least 2)", "N" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context,
+    "Runs --setup once, gc.collect() and a capture (the baseline), then --exec N times, each\n"
+    "followed by gc.collect() and a capture. Reports the bytes retained after each run (used\n"
+    "bytes − the baseline's), their least-squares slope per run, the survivors (objects new in\n"
+    "a run after the first that every later run kept: address, kind, size) and the verdict:\n"
+    "leaking when the slope is above half a block per run and the retained bytes never fall.\n"
+    "JSON keys: runs, retained_bytes, growth_bytes_per_run, leaking, survivors.\n"
+    "Exit status: 0 (leaking or not), 1 device failure or a traceback, 2 usage error.");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage (context, "%s", error->message);
+  if (argc > 1)
+    return usage (context, "unexpected argument “%s”", argv[1]);
+  if ((status = check_connection_options (context, port, baud, timeout)) != EXIT_OK)
+    return status;
+  if (code == NULL)
+    return usage (context, "give the code to check: --exec CODE");
+  if (runs < 2 || runs > 1000)
+    return usage (context, "--runs must be between 2 and 1000, not %d", runs);
+
+  if (!board_open (&board, port, baud, timeout, &error))
+    return usage (context, "%s", error->message);
+
+  if (setup != NULL && !board_exec_checked (&board, "--setup", setup, &error))
+    goto failed;
+  for (int r = 0; r <= runs; r++)
+    {
+      MpySnapshot *snapshot;
+
+      if (r > 0 && !board_exec_checked (&board, "--exec", code, &error))
+        goto failed;
+      snapshot = board_capture_collected (&board, &error);
+      if (snapshot == NULL)
+        goto failed;
+      g_ptr_array_add (snapshots, snapshot);
+    }
+  board_close (&board);
+
+  report = mpy_leak_analyze (snapshots, &error);
+  if (report == NULL)
+    return fail (error->message);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "runs");
+      json_builder_add_int_value (b, report->n_runs);
+      json_builder_set_member_name (b, "retained_bytes");
+      json_builder_begin_array (b);
+      for (guint r = 0; r < report->n_runs; r++)
+        json_builder_add_int_value (b, report->retained_bytes[r]);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "growth_bytes_per_run");
+      json_builder_add_double_value (b, report->growth_bytes_per_run);
+      json_builder_set_member_name (b, "leaking");
+      json_builder_add_boolean_value (b, report->leaking);
+      json_builder_set_member_name (b, "survivors");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < report->survivors->len; i++)
+        {
+          MpyLeakObject *o = &g_array_index (report->survivors, MpyLeakObject, i);
+          const char *kind = mpy_kind_get_name (o->kind);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "address");
+          json_builder_add_int_value (b, (gint64) o->address);
+          json_builder_set_member_name (b, "kind");
+          json_builder_add_string_value (b, kind != NULL ? kind : "?");
+          json_builder_set_member_name (b, "bytes");
+          json_builder_add_int_value (b, (gint64) o->bytes);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      mpy_cli_print_json (root);
+      return EXIT_OK;
+    }
+
+  printf ("Retained after each run (bytes, against the baseline after --setup):");
+  for (guint r = 0; r < report->n_runs; r++)
+    printf (" %" G_GINT64_FORMAT, report->retained_bytes[r]);
+  printf ("\nGrowth: %.1f bytes per run\n", report->growth_bytes_per_run);
+  printf ("Verdict: %s\n", report->leaking ? "leaking (retained bytes grow steadily)" : "not leaking");
+  printf ("Survivors: %u\n", report->survivors->len);
+  for (guint i = 0; i < report->survivors->len; i++)
+    {
+      MpyLeakObject *o = &g_array_index (report->survivors, MpyLeakObject, i);
+      const char *kind = mpy_kind_get_name (o->kind);
+
+      printf ("  0x%08" G_GINT64_MODIFIER "x  %-10s %6" G_GUINT64_FORMAT " bytes\n", o->address,
+              kind != NULL ? kind : "?", o->bytes);
+    }
+  return EXIT_OK;
+
+failed:
+  status = fail (error->message);
+  board_close (&board);
+  return status;
+}
+
+/* ---- cost ---- */
+
+/* The statement that prints the qstr pool's figures; `__import__` binds no name. */
+#define QSTR_INFO_STMT "__import__('micropython').qstr_info()"
+
+/* "qstr pool: n_pool=1, n_qstr=3, n_str_data_bytes=23, n_total_bytes=119" */
+static gboolean
+parse_qstr_info (const char *text,
+                 gint64     *n_qstr,
+                 gint64     *n_bytes)
+{
+  const char *q = strstr (text, "n_qstr=");
+  const char *b = strstr (text, "n_str_data_bytes=");
+
+  if (q == NULL || b == NULL)
+    return FALSE;
+  *n_qstr = g_ascii_strtoll (q + strlen ("n_qstr="), NULL, 10);
+  *n_bytes = g_ascii_strtoll (b + strlen ("n_str_data_bytes="), NULL, 10);
+  return TRUE;
+}
+
+static gboolean
+board_qstr_info (Board   *board,
+                 gint64  *n_qstr,
+                 gint64  *n_bytes,
+                 GError **error)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (!board_exec (board, QSTR_INFO_STMT, &out, &err, error))
+    return FALSE;
+  if (err[0] != '\0' || !parse_qstr_info (out, n_qstr, n_bytes))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "micropython.qstr_info() printed no qstr pool figures");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The cost groups of `cost`: a head kind's bytes go to one of them. */
+static const char *cost_groups[] = { "bytecode", "module", "dict", "str", "tuple_list", "other" };
+
+static guint
+cost_group (char kind)
+{
+  switch (kind)
+    {
+    case MPY_KIND_BYTECODE: return 0;
+    case MPY_KIND_MODULE:   return 1;
+    case MPY_KIND_DICT:     return 2;
+    case MPY_KIND_STR:      return 3;
+    case MPY_KIND_TUPLE:
+    case MPY_KIND_LIST:     return 4;
+    default:                return 5;
+    }
+}
+
+/* Bytes of the objects of @snapshot by cost group (an object's tails count with its head). */
+static void
+bytes_by_group (MpySnapshot *snapshot,
+                gint64       bytes[G_N_ELEMENTS (cost_groups)])
+{
+  const guint8 *kinds = mpy_snapshot_get_kinds (snapshot);
+  guint bpb = mpy_snapshot_get_bytes_per_block (snapshot);
+
+  memset (bytes, 0, sizeof (gint64) * G_N_ELEMENTS (cost_groups));
+  for (guint a = 0; a < mpy_snapshot_get_n_areas (snapshot); a++)
+    {
+      const MpyArea *area = mpy_snapshot_get_area (snapshot, a);
+      guint group = G_N_ELEMENTS (cost_groups) - 1;
+
+      for (gsize i = area->first_block; i < area->first_block + area->n_blocks; i++)
+        {
+          if (kinds[i] == MPY_KIND_FREE)
+            continue;
+          if (kinds[i] != MPY_KIND_TAIL)
+            group = cost_group ((char) kinds[i]);
+          bytes[group] += bpb;
+        }
+    }
+}
+
+int
+mpy_cli_cost (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("— what does importing a module cost?");
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL;
+  g_auto(GStrv) modules = NULL;
+  gboolean json = FALSE;
+  int baud = 115200, status;
+  double timeout = 10.0;
+  Board board = { 0 };
+  const GOptionEntry entries[] = {
+    CONNECTION_OPTIONS (port, baud, timeout),
+    { "import", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &modules, "A module to import (repeatable, in order; "
+      "or several after one --import)", "MODULE" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print a JSON array, one object per module", NULL },
+    { NULL }
+  };
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  gboolean any_failed = FALSE;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context,
+    "For each module in order: gc.collect() and a capture, `import MODULE`, gc.collect() and a\n"
+    "capture. Reports the bytes the import keeps (used after − used before), split by the kind\n"
+    "of the objects' heads (bytecode, module, dict, str, tuple_list, other: they add up to\n"
+    "bytes), and the change in micropython.qstr_info() (qstr_count, qstr_bytes: the new\n"
+    "qstrs and their string bytes). A module that fails to import is reported with its\n"
+    "traceback (error) and the rest continue. Exit status: 0 every module imported, 1 one\n"
+    "failed or a device failure, 2 usage error.");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage (context, "%s", error->message);
+  for (guint i = 0; modules != NULL && modules[i] != NULL; i++)
+    g_ptr_array_add (names, g_strdup (modules[i]));
+  for (int i = 1; i < argc; i++)   /* `--import a b c` */
+    g_ptr_array_add (names, g_strdup (argv[i]));
+  if ((status = check_connection_options (context, port, baud, timeout)) != EXIT_OK)
+    return status;
+  if (names->len == 0)
+    return usage (context, "give a module: --import MODULE");
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+
+      for (const char *c = name; *c != '\0'; c++)
+        if (!(g_ascii_isalnum (*c) || *c == '_' || *c == '.') || (c == name && g_ascii_isdigit (*c)))
+          return usage (context, "“%s” is not a module name", name);
+    }
+
+  if (!board_open (&board, port, baud, timeout, &error))
+    return usage (context, "%s", error->message);
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autoptr(MpySnapshot) before = NULL;
+      g_autoptr(MpySnapshot) after = NULL;
+      g_autofree char *code = g_strdup_printf ("import %s", name);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      gint64 q0 = 0, qb0 = 0, q1 = 0, qb1 = 0;
+      gint64 g0[G_N_ELEMENTS (cost_groups)], g1[G_N_ELEMENTS (cost_groups)];
+      gint64 total = 0;
+      gboolean have_qstr;
+
+      have_qstr = board_qstr_info (&board, &q0, &qb0, NULL);
+      before = board_capture_collected (&board, &error);
+      if (before == NULL)
+        goto failed;
+      if (!board_exec (&board, code, &out, &err, &error))
+        goto failed;
+      if (out[0] != '\0')
+        fputs (out, stderr);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "module");
+      json_builder_add_string_value (b, name);
+      if (err[0] != '\0')
+        {
+          any_failed = TRUE;
+          json_builder_set_member_name (b, "error");
+          json_builder_add_string_value (b, err);
+          json_builder_end_object (b);
+          if (!json)
+            printf ("%s: failed to import:\n%s", name, err);
+          continue;
+        }
+      after = board_capture_collected (&board, &error);
+      if (after == NULL)
+        goto failed;
+      have_qstr = board_qstr_info (&board, &q1, &qb1, NULL) && have_qstr;
+
+      bytes_by_group (before, g0);
+      bytes_by_group (after, g1);
+      for (guint k = 0; k < G_N_ELEMENTS (cost_groups); k++)
+        total += g1[k] - g0[k];
+      json_builder_set_member_name (b, "bytes");
+      json_builder_add_int_value (b, total);
+      json_builder_set_member_name (b, "by_kind");
+      json_builder_begin_object (b);
+      for (guint k = 0; k < G_N_ELEMENTS (cost_groups); k++)
+        {
+          json_builder_set_member_name (b, cost_groups[k]);
+          json_builder_add_int_value (b, g1[k] - g0[k]);
+        }
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "qstr_count");
+      if (have_qstr)
+        json_builder_add_int_value (b, q1 - q0);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "qstr_bytes");
+      if (have_qstr)
+        json_builder_add_int_value (b, qb1 - qb0);
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+
+      if (!json)
+        {
+          printf ("%s: %" G_GINT64_FORMAT " bytes kept (", name, total);
+          for (guint k = 0; k < G_N_ELEMENTS (cost_groups); k++)
+            printf ("%s%s %" G_GINT64_FORMAT, k > 0 ? ", " : "", cost_groups[k], g1[k] - g0[k]);
+          if (have_qstr)
+            printf ("); %" G_GINT64_FORMAT " new qstrs, %" G_GINT64_FORMAT " bytes of their text\n",
+                    q1 - q0, qb1 - qb0);
+          else
+            printf ("); qstr_info() not available\n");
+        }
+    }
+  json_builder_end_array (b);
+  board_close (&board);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (b);
+
+      mpy_cli_print_json (root);
+    }
+  return any_failed ? EXIT_FAIL : EXIT_OK;
+
+failed:
+  status = fail (error->message);
+  board_close (&board);
+  return status;
+}
+
+#else /* no device layer */
+
+int
+mpy_cli_leakcheck (int    argc,
+                   char **argv)
+{
+  fprintf (stderr, "%s: this build has no device support (configured with -Ddevice=false)\n",
+           g_get_prgname ());
+  return 1;
+}
+
+int
+mpy_cli_cost (int    argc,
+              char **argv)
+{
+  return mpy_cli_leakcheck (argc, argv);
+}
+
+#endif

@@ -1,0 +1,230 @@
+/* mpy-leak.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Garbage or live (a pair around gc.collect()) and is it leaking (the same code run N times,
+ * each run followed by gc.collect() and a capture), read from the block maps.
+ */
+
+#include <glib/gi18n-lib.h>
+
+#include "mpy-leak.h"
+
+/**
+ * mpy_pair_get_garbage_live:
+ * @diff: a block diff of a capture and a capture after gc.collect()
+ * @garbage_bytes: (out) (optional): bytes of the first capture's objects gone in the second
+ * @live_bytes: (out) (optional): bytes of its objects still there
+ *
+ * Returns: %FALSE for a figure diff.
+ */
+gboolean
+mpy_pair_get_garbage_live (MpyDiff *diff,
+                           guint64 *garbage_bytes,
+                           guint64 *live_bytes)
+{
+  guint bpb;
+
+  g_return_val_if_fail (diff != NULL, FALSE);
+
+  if (!mpy_diff_has_blocks (diff))
+    return FALSE;
+  bpb = mpy_snapshot_get_bytes_per_block (mpy_diff_get_before (diff));
+  if (garbage_bytes != NULL)
+    *garbage_bytes = (guint64) (mpy_diff_count_blocks (diff, MPY_DIFF_FREED) +
+                                mpy_diff_count_blocks (diff, MPY_DIFF_CHANGED)) * bpb;
+  if (live_bytes != NULL)
+    *live_bytes = (guint64) mpy_diff_count_blocks (diff, MPY_DIFF_UNCHANGED) * bpb;
+  return TRUE;
+}
+
+static gsize
+object_length (const guint8 *kinds,
+               gsize         head,
+               gsize         end)
+{
+  gsize j = head + 1;
+
+  while (j < end && kinds[j] == MPY_KIND_TAIL)
+    j++;
+  return j - head;
+}
+
+/* The end (exclusive) of the area that holds block @b. */
+static gsize
+area_end (MpySnapshot *snapshot,
+          gsize        b)
+{
+  for (guint a = 0; a < mpy_snapshot_get_n_areas (snapshot); a++)
+    {
+      const MpyArea *area = mpy_snapshot_get_area (snapshot, a);
+
+      if (b >= area->first_block && b < area->first_block + area->n_blocks)
+        return area->first_block + area->n_blocks;
+    }
+  return mpy_snapshot_get_n_blocks (snapshot);
+}
+
+static guint64
+block_address (MpySnapshot *snapshot,
+               gsize        b)
+{
+  guint bpb = mpy_snapshot_get_bytes_per_block (snapshot);
+
+  for (guint a = 0; a < mpy_snapshot_get_n_areas (snapshot); a++)
+    {
+      const MpyArea *area = mpy_snapshot_get_area (snapshot, a);
+
+      if (b >= area->first_block && b < area->first_block + area->n_blocks)
+        return area->base + (guint64) (b - area->first_block) * bpb;
+    }
+  return 0;
+}
+
+/* Whether @snapshot has the object that starts at @head in @other: same head kind, same
+ * length. */
+static gboolean
+has_object (MpySnapshot *snapshot,
+            gsize        head,
+            guint8       kind,
+            gsize        length)
+{
+  const guint8 *kinds = mpy_snapshot_get_kinds (snapshot);
+
+  return kinds[head] == kind && object_length (kinds, head, area_end (snapshot, head)) == length;
+}
+
+static guint64
+used_bytes (MpySnapshot *snapshot)
+{
+  guint64 used;
+  const guint8 *kinds;
+  gsize n, count = 0;
+
+  if (mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_USED, &used))
+    return used;
+  kinds = mpy_snapshot_get_kinds (snapshot);
+  n = mpy_snapshot_get_n_blocks (snapshot);
+  for (gsize i = 0; i < n; i++)
+    count += kinds[i] != MPY_KIND_FREE;
+  return (guint64) count * mpy_snapshot_get_bytes_per_block (snapshot);
+}
+
+/**
+ * mpy_leak_analyze:
+ * @snapshots: (element-type MpySnapshot): the baseline, then one snapshot per run
+ * @error: where the reason goes when they cannot be compared
+ *
+ * Retained bytes per run (used bytes after the run − at the baseline), their least-squares
+ * slope, the survivors (objects new in a run after the first that are still there in the
+ * last snapshot, having survived every run between) and the verdict: leaking when the slope
+ * is above half a block per run and retained bytes never fall from one run to the next.
+ *
+ * Returns: (transfer full) (nullable): the report
+ */
+MpyLeakReport *
+mpy_leak_analyze (GPtrArray  *snapshots,
+                  GError    **error)
+{
+  g_autoptr(MpyLeakReport) report = NULL;
+  MpySnapshot *baseline;
+  guint bpb;
+  double mean_x = 0, mean_y = 0, sxx = 0, sxy = 0;
+  gboolean monotone = TRUE;
+
+  g_return_val_if_fail (snapshots != NULL, NULL);
+
+  if (snapshots->len < 2)
+    {
+      g_set_error_literal (error, MPY_DIFF_ERROR, MPY_DIFF_ERROR_NO_MAP,
+                           _("a leak check needs a baseline and at least one run"));
+      return NULL;
+    }
+  baseline = g_ptr_array_index (snapshots, 0);
+  for (guint i = 1; i < snapshots->len; i++)
+    if (!mpy_diff_check_compatible (baseline, g_ptr_array_index (snapshots, i), error))
+      return NULL;
+  bpb = mpy_snapshot_get_bytes_per_block (baseline);
+
+  report = g_new0 (MpyLeakReport, 1);
+  report->n_runs = snapshots->len - 1;
+  report->retained_bytes = g_new0 (gint64, report->n_runs);
+  report->survivors = g_array_new (FALSE, FALSE, sizeof (MpyLeakObject));
+
+  for (guint r = 0; r < report->n_runs; r++)
+    {
+      report->retained_bytes[r] = (gint64) used_bytes (g_ptr_array_index (snapshots, r + 1))
+                                  - (gint64) used_bytes (baseline);
+      if (r > 0 && report->retained_bytes[r] < report->retained_bytes[r - 1])
+        monotone = FALSE;
+      mean_x += r + 1;
+      mean_y += (double) report->retained_bytes[r];
+    }
+  mean_x /= report->n_runs;
+  mean_y /= report->n_runs;
+  for (guint r = 0; r < report->n_runs; r++)
+    {
+      double dx = (r + 1) - mean_x;
+
+      sxx += dx * dx;
+      sxy += dx * ((double) report->retained_bytes[r] - mean_y);
+    }
+  report->growth_bytes_per_run = sxx > 0 ? sxy / sxx : 0;
+  report->leaking = report->n_runs >= 2 && monotone && report->growth_bytes_per_run > bpb / 2.0;
+
+  /* Survivors: objects new in run r ≥ 2 (the first run warms up: globals, caches) that every
+   * later snapshot still has, from runs that retained more than the run before. Snapshots
+   * index runs from 1 (retained_bytes from 0). */
+  for (guint s = 2; s + 1 < snapshots->len; s++)
+    {
+      MpySnapshot *snap = g_ptr_array_index (snapshots, s);
+      MpySnapshot *prev = g_ptr_array_index (snapshots, s - 1);
+      const guint8 *kinds = mpy_snapshot_get_kinds (snap);
+      gsize n = mpy_snapshot_get_n_blocks (snap);
+
+      /* A run that retained nothing more (what it made replaced what it freed) has no
+       * survivors: an object standing where an equal one stood is not told apart by a map. */
+      if (report->retained_bytes[s - 1] <= report->retained_bytes[s - 2])
+        continue;
+      for (gsize b = 0; b < n; b++)
+        {
+          guint8 kind = kinds[b];
+          gsize length;
+          gboolean survives = TRUE;
+          MpyLeakObject object;
+
+          if (kind == MPY_KIND_FREE || kind == MPY_KIND_TAIL)
+            continue;
+          length = object_length (kinds, b, area_end (snap, b));
+          if (has_object (prev, b, kind, length))
+            continue;   /* not new in this run */
+          for (guint later = s + 1; later < snapshots->len && survives; later++)
+            survives = has_object (g_ptr_array_index (snapshots, later), b, kind, length);
+          if (!survives)
+            continue;
+          object.head_block = b;
+          object.address = block_address (snap, b);
+          object.kind = (char) kind;
+          object.n_blocks = length;
+          object.bytes = (guint64) length * bpb;
+          g_array_append_val (report->survivors, object);
+        }
+    }
+  return g_steal_pointer (&report);
+}
+
+/**
+ * mpy_leak_report_free:
+ * @report: (transfer full): a report
+ */
+void
+mpy_leak_report_free (MpyLeakReport *report)
+{
+  if (report == NULL)
+    return;
+  g_free (report->retained_bytes);
+  g_array_unref (report->survivors);
+  g_free (report);
+}

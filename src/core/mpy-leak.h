@@ -1,0 +1,50 @@
+/* mpy-leak.h
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "mpy-diff.h"
+#include "mpy-snapshot.h"
+
+G_BEGIN_DECLS
+
+/* Garbage or live, for a block diff of a pair (a capture, gc.collect(), a capture): the
+ * bytes of the first capture's objects that are gone in the second (freed, or their blocks
+ * reused by another object: garbage), and of those still there (live). FALSE for a figure
+ * diff (no blocks to compare). */
+gboolean mpy_pair_get_garbage_live (MpyDiff *diff,
+                                    guint64 *garbage_bytes,
+                                    guint64 *live_bytes);
+
+/* One object of a map: its head block, kind and length. */
+typedef struct {
+  gsize   head_block;   /* index in mpy_snapshot_get_kinds() */
+  guint64 address;
+  char    kind;         /* MpyKind of its head */
+  gsize   n_blocks;
+  guint64 bytes;
+} MpyLeakObject;
+
+/* What a leak check found over N runs of the same code (each followed by gc.collect() and a
+ * capture), against a baseline captured before the first run. */
+typedef struct {
+  guint    n_runs;
+  gint64  *retained_bytes;        /* n_runs: used bytes after run i − used at the baseline */
+  double   growth_bytes_per_run;  /* least-squares slope of retained_bytes over the runs */
+  gboolean leaking;               /* growth above half a block per run, never falling */
+  GArray  *survivors;             /* MpyLeakObject: new in a run after the first, alive to the end */
+} MpyLeakReport;
+
+/* @snapshots: the baseline then one snapshot per run (at least 2 in all), all with maps of
+ * the same layout. Returns NULL with @error when they cannot be compared. */
+MpyLeakReport *mpy_leak_analyze     (GPtrArray  *snapshots,
+                                     GError    **error);
+void           mpy_leak_report_free (MpyLeakReport *report);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpyLeakReport, mpy_leak_report_free)
+
+G_END_DECLS
