@@ -403,14 +403,16 @@ main (int argc, char **argv)
                   pasting = 1;
                   window_used = 0;
                   line_len = 0;
-                  put ("R\x01\x20\x00\x01", 5);
                   if (is ("paste-broken"))
                     {
-                      /* a firmware whose raw-paste is broken: it aborts at once, and
-                       * waits for the host's \x04 that ends the transfer */
+                      /* a firmware whose raw-paste is broken: a 1-byte window, then an
+                       * abort instead of the next grant (always before the host could
+                       * send a whole statement), and it waits for the host's \x04 */
+                      put ("R\x01\x01\x00\x04", 5);
                       pasting = 2;
-                      puts_ ("\x04");
+                      continue;
                     }
+                  put ("R\x01\x20\x00\x01", 5);
                   continue;
                 }
               probe = 0;
