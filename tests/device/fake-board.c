@@ -14,15 +14,11 @@
  * transfer), ticks (a program prints "tick" every 3 ms, also in the middle of a dump line)
  * and ticks-lines (the same, but only between whole lines: the dump stays readable),
  * wedge-nobanner (a banner without "MicroPython", sys.platform "webassembly", and the
-<<<<<<< HEAD
  * raw-paste request wedges it for good, as the real webassembly port), drop-once (the
- * first code sent in the raw REPL is lost on the way, its \x04 included). Code
-=======
- * raw-paste request wedges it for good, as the real webassembly port), logging (a main.py
- * that prints "step N" and a named log section "*** Memory info stepN ***" with the dump
- * every 100 ms, and appends every byte it receives to LINK.rx, so a test can tell that
+ * first code sent in the raw REPL is lost on the way, its \x04 included), logging (a
+ * main.py that prints "step N" and a named log section "*** Memory info stepN ***" with the
+ * dump every 100 ms, and appends every byte it receives to LINK.rx, so a test can tell that
  * nothing was sent). Code
->>>>>>> main
  * that is not a mem_info call prints "len=N", N its length in bytes
  * (plus " pasted" when it came by raw-paste). Exits on SIGTERM or, in hangup mode, mid-dump.
  */
