@@ -20,12 +20,15 @@ G_DEFINE_ENUM_TYPE (MpyBoardCapture, mpy_board_capture,
   G_DEFINE_ENUM_VALUE (MPY_BOARD_CAPTURE_PLAIN, "plain"),
   G_DEFINE_ENUM_VALUE (MPY_BOARD_CAPTURE_GC, "gc"),
   G_DEFINE_ENUM_VALUE (MPY_BOARD_CAPTURE_SOFT_RESET, "soft-reset"),
-  G_DEFINE_ENUM_VALUE (MPY_BOARD_CAPTURE_BEFORE_AFTER_GC, "before-after-gc"))
+  G_DEFINE_ENUM_VALUE (MPY_BOARD_CAPTURE_BEFORE_AFTER_GC, "before-after-gc"),
+  G_DEFINE_ENUM_VALUE (MPY_BOARD_CAPTURE_FIGURES, "figures"),
+  G_DEFINE_ENUM_VALUE (MPY_BOARD_CAPTURE_FIGURES_GC, "figures-gc"))
 
 G_DEFINE_ENUM_TYPE (MpyBoardOperation, mpy_board_operation,
   G_DEFINE_ENUM_VALUE (MPY_BOARD_OPERATION_NONE, "none"),
   G_DEFINE_ENUM_VALUE (MPY_BOARD_OPERATION_CAPTURE, "capture"),
-  G_DEFINE_ENUM_VALUE (MPY_BOARD_OPERATION_EXEC, "exec"))
+  G_DEFINE_ENUM_VALUE (MPY_BOARD_OPERATION_EXEC, "exec"),
+  G_DEFINE_ENUM_VALUE (MPY_BOARD_OPERATION_LISTEN, "listen"))
 
 struct _MpyBoard
 {
@@ -71,6 +74,7 @@ enum {
   SIGNAL_PROGRESS,
   SIGNAL_EXEC_OUTPUT,
   SIGNAL_CAPTURED,
+  SIGNAL_WATCH_SNAPSHOT,
   N_SIGNALS
 };
 
@@ -84,6 +88,7 @@ typedef struct
   MpyBoardCapture  kind;
   GPtrArray       *snapshots;   /* captures: what came so far, kept even on a failure */
   char            *code;        /* exec: the statements */
+  gboolean         listen;      /* listen: nothing sent */
   char            *out;         /* exec: stdout and traceback */
   char            *err;
 } OpData;
@@ -374,6 +379,9 @@ end_op (MpyBoard     *self,
 
 static void capture_step (MpyBoard *self,
                           GTask    *task);
+static void listen_done_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data);
 static void exec_done_cb (GObject      *object,
                           GAsyncResult *result,
                           gpointer      user_data);
@@ -431,6 +439,12 @@ capture_step (MpyBoard *self,
     case MPY_BOARD_CAPTURE_BEFORE_AFTER_GC:
       flags = data->snapshots->len == 0 ? MPY_CAPTURE_NONE : MPY_CAPTURE_GC;
       break;
+    case MPY_BOARD_CAPTURE_FIGURES:
+      flags = MPY_CAPTURE_FIGURES;
+      break;
+    case MPY_BOARD_CAPTURE_FIGURES_GC:
+      flags = MPY_CAPTURE_FIGURES | MPY_CAPTURE_GC;
+      break;
     case MPY_BOARD_CAPTURE_PLAIN:
     default:
       break;
@@ -454,7 +468,9 @@ start_op (MpyBoard *self,
       self->deferred = task;
       return;
     }
-  if (data->code != NULL)
+  if (data->listen)
+    mpy_connection_listen_async (data->connection, self->op_cancellable, listen_done_cb, task);
+  else if (data->code != NULL)
     mpy_connection_exec_async (data->connection, data->code, self->op_cancellable,
                                exec_done_cb, task);
   else
@@ -612,6 +628,73 @@ mpy_board_exec_finish (MpyBoard      *self,
     *stdout_text = data != NULL ? g_steal_pointer (&data->out) : NULL;
   if (stderr_text != NULL)
     *stderr_text = data != NULL ? g_steal_pointer (&data->err) : NULL;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+listen_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MpyBoard *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  mpy_connection_listen_finish (MPY_CONNECTION (object), result, &error);
+  end_op (self, task, error);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * mpy_board_listen_async:
+ * @self: a #MpyBoard
+ * @cancellable: (nullable): ends the listening (as mpy_board_cancel() does)
+ * @callback: called in the caller's thread-default main context
+ * @user_data: data for @callback
+ *
+ * Connects if needed and reads what the board prints on its own (a running main.py that
+ * logs), in "exec-output" as it arrives, sending nothing: not even Ctrl-C, and no goodbye
+ * when the port closes. Fails with %G_IO_ERROR_BUSY while another operation runs.
+ */
+void
+mpy_board_listen_async (MpyBoard            *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  OpData *data;
+
+  g_return_if_fail (MPY_IS_BOARD (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mpy_board_listen_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  data = g_new0 (OpData, 1);
+  data->listen = TRUE;
+  if (!begin_op (self, task, MPY_BOARD_OPERATION_LISTEN, cancellable, data))
+    return;
+  start_op (self, g_steal_pointer (&task));
+}
+
+/**
+ * mpy_board_listen_finish:
+ * @self: a #MpyBoard
+ * @result: the #GAsyncResult
+ * @error: a #GError: %G_IO_ERROR_CANCELLED when it ended by a cancel
+ *
+ * Returns: %FALSE always (listening ends by a cancel or a failure)
+ */
+gboolean
+mpy_board_listen_finish (MpyBoard      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (MPY_IS_BOARD (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mpy_board_listen_async, FALSE);
+
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -779,6 +862,11 @@ mpy_board_class_init (MpyBoardClass *klass)
    */
   signals[SIGNAL_CAPTURED] =
     g_signal_new ("captured", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  MPY_TYPE_SNAPSHOT | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /* Emitted by mpy_board_watch_async() (mpy-board-watch.c) for each snapshot. */
+  signals[SIGNAL_WATCH_SNAPSHOT] =
+    g_signal_new ("watch-snapshot", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1,
                   MPY_TYPE_SNAPSHOT | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
