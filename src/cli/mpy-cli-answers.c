@@ -325,11 +325,238 @@ failed:
   return status;
 }
 
+/* ---- cost ---- */
+
+/* The statement that prints the qstr pool's figures; `__import__` binds no name. */
+#define QSTR_INFO_STMT "__import__('micropython').qstr_info()"
+
+/* "qstr pool: n_pool=1, n_qstr=3, n_str_data_bytes=23, n_total_bytes=119" */
+static gboolean
+parse_qstr_info (const char *text,
+                 gint64     *n_qstr,
+                 gint64     *n_bytes)
+{
+  const char *q = strstr (text, "n_qstr=");
+  const char *b = strstr (text, "n_str_data_bytes=");
+
+  if (q == NULL || b == NULL)
+    return FALSE;
+  *n_qstr = g_ascii_strtoll (q + strlen ("n_qstr="), NULL, 10);
+  *n_bytes = g_ascii_strtoll (b + strlen ("n_str_data_bytes="), NULL, 10);
+  return TRUE;
+}
+
+static gboolean
+board_qstr_info (Board   *board,
+                 gint64  *n_qstr,
+                 gint64  *n_bytes,
+                 GError **error)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (!board_exec (board, QSTR_INFO_STMT, &out, &err, error))
+    return FALSE;
+  if (err[0] != '\0' || !parse_qstr_info (out, n_qstr, n_bytes))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "micropython.qstr_info() printed no qstr pool figures");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The cost groups of `cost`: a head kind's bytes go to one of them. */
+static const char *cost_groups[] = { "bytecode", "module", "dict", "str", "tuple_list", "other" };
+
+static guint
+cost_group (char kind)
+{
+  switch (kind)
+    {
+    case MPY_KIND_BYTECODE: return 0;
+    case MPY_KIND_MODULE:   return 1;
+    case MPY_KIND_DICT:     return 2;
+    case MPY_KIND_STR:      return 3;
+    case MPY_KIND_TUPLE:
+    case MPY_KIND_LIST:     return 4;
+    default:                return 5;
+    }
+}
+
+/* Bytes of the objects of @snapshot by cost group (an object's tails count with its head). */
+static void
+bytes_by_group (MpySnapshot *snapshot,
+                gint64       bytes[G_N_ELEMENTS (cost_groups)])
+{
+  const guint8 *kinds = mpy_snapshot_get_kinds (snapshot);
+  guint bpb = mpy_snapshot_get_bytes_per_block (snapshot);
+
+  memset (bytes, 0, sizeof (gint64) * G_N_ELEMENTS (cost_groups));
+  for (guint a = 0; a < mpy_snapshot_get_n_areas (snapshot); a++)
+    {
+      const MpyArea *area = mpy_snapshot_get_area (snapshot, a);
+      guint group = G_N_ELEMENTS (cost_groups) - 1;
+
+      for (gsize i = area->first_block; i < area->first_block + area->n_blocks; i++)
+        {
+          if (kinds[i] == MPY_KIND_FREE)
+            continue;
+          if (kinds[i] != MPY_KIND_TAIL)
+            group = cost_group ((char) kinds[i]);
+          bytes[group] += bpb;
+        }
+    }
+}
+
 int
 mpy_cli_cost (int    argc,
               char **argv)
 {
-  return fail ("not built yet");
+  g_autoptr(GOptionContext) context = g_option_context_new ("— what does importing a module cost?");
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL;
+  g_auto(GStrv) modules = NULL;
+  gboolean json = FALSE;
+  int baud = 115200, status;
+  double timeout = 10.0;
+  Board board = { 0 };
+  const GOptionEntry entries[] = {
+    CONNECTION_OPTIONS (port, baud, timeout),
+    { "import", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &modules, "A module to import (repeatable, in order; "
+      "or several after one --import)", "MODULE" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print a JSON array, one object per module", NULL },
+    { NULL }
+  };
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  gboolean any_failed = FALSE;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context,
+    "For each module in order: gc.collect() and a capture, `import MODULE`, gc.collect() and a\n"
+    "capture. Reports the bytes the import keeps (used after − used before), split by the kind\n"
+    "of the objects' heads (bytecode, module, dict, str, tuple_list, other: they add up to\n"
+    "bytes), and the change in micropython.qstr_info() (qstr_count, qstr_bytes: the new\n"
+    "qstrs and their string bytes). A module that fails to import is reported with its\n"
+    "traceback (error) and the rest continue. Exit status: 0 every module imported, 1 one\n"
+    "failed or a device failure, 2 usage error.");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage (context, "%s", error->message);
+  for (guint i = 0; modules != NULL && modules[i] != NULL; i++)
+    g_ptr_array_add (names, g_strdup (modules[i]));
+  for (int i = 1; i < argc; i++)   /* `--import a b c` */
+    g_ptr_array_add (names, g_strdup (argv[i]));
+  if ((status = check_connection_options (context, port, baud, timeout)) != EXIT_OK)
+    return status;
+  if (names->len == 0)
+    return usage (context, "give a module: --import MODULE");
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+
+      for (const char *c = name; *c != '\0'; c++)
+        if (!(g_ascii_isalnum (*c) || *c == '_' || *c == '.') || (c == name && g_ascii_isdigit (*c)))
+          return usage (context, "“%s” is not a module name", name);
+    }
+
+  if (!board_open (&board, port, baud, timeout, &error))
+    return usage (context, "%s", error->message);
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autoptr(MpySnapshot) before = NULL;
+      g_autoptr(MpySnapshot) after = NULL;
+      g_autofree char *code = g_strdup_printf ("import %s", name);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      gint64 q0 = 0, qb0 = 0, q1 = 0, qb1 = 0;
+      gint64 g0[G_N_ELEMENTS (cost_groups)], g1[G_N_ELEMENTS (cost_groups)];
+      gint64 total = 0;
+      gboolean have_qstr;
+
+      have_qstr = board_qstr_info (&board, &q0, &qb0, NULL);
+      before = board_capture_collected (&board, &error);
+      if (before == NULL)
+        goto failed;
+      if (!board_exec (&board, code, &out, &err, &error))
+        goto failed;
+      if (out[0] != '\0')
+        fputs (out, stderr);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "module");
+      json_builder_add_string_value (b, name);
+      if (err[0] != '\0')
+        {
+          any_failed = TRUE;
+          json_builder_set_member_name (b, "error");
+          json_builder_add_string_value (b, err);
+          json_builder_end_object (b);
+          if (!json)
+            printf ("%s: failed to import:\n%s", name, err);
+          continue;
+        }
+      after = board_capture_collected (&board, &error);
+      if (after == NULL)
+        goto failed;
+      have_qstr = board_qstr_info (&board, &q1, &qb1, NULL) && have_qstr;
+
+      bytes_by_group (before, g0);
+      bytes_by_group (after, g1);
+      for (guint k = 0; k < G_N_ELEMENTS (cost_groups); k++)
+        total += g1[k] - g0[k];
+      json_builder_set_member_name (b, "bytes");
+      json_builder_add_int_value (b, total);
+      json_builder_set_member_name (b, "by_kind");
+      json_builder_begin_object (b);
+      for (guint k = 0; k < G_N_ELEMENTS (cost_groups); k++)
+        {
+          json_builder_set_member_name (b, cost_groups[k]);
+          json_builder_add_int_value (b, g1[k] - g0[k]);
+        }
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "qstr_count");
+      if (have_qstr)
+        json_builder_add_int_value (b, q1 - q0);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "qstr_bytes");
+      if (have_qstr)
+        json_builder_add_int_value (b, qb1 - qb0);
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+
+      if (!json)
+        {
+          printf ("%s: %" G_GINT64_FORMAT " bytes kept (", name, total);
+          for (guint k = 0; k < G_N_ELEMENTS (cost_groups); k++)
+            printf ("%s%s %" G_GINT64_FORMAT, k > 0 ? ", " : "", cost_groups[k], g1[k] - g0[k]);
+          if (have_qstr)
+            printf ("); %" G_GINT64_FORMAT " new qstrs, %" G_GINT64_FORMAT " bytes of their text\n",
+                    q1 - q0, qb1 - qb0);
+          else
+            printf ("); qstr_info() not available\n");
+        }
+    }
+  json_builder_end_array (b);
+  board_close (&board);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (b);
+
+      mpy_cli_print_json (root);
+    }
+  return any_failed ? EXIT_FAIL : EXIT_OK;
+
+failed:
+  status = fail (error->message);
+  board_close (&board);
+  return status;
 }
 
 #else /* no device layer */

@@ -1095,6 +1095,8 @@ static const Command commands[] = {
   { "capture", mpy_cli_capture, "capture PORT […]                  capture a dump from a board" },
   { "leakcheck", mpy_cli_leakcheck, "leakcheck --port ADDR --exec CODE [--setup CODE] [--runs N] [--json]\n"
     "                                    is this code leaking? retained bytes per run, survivors" },
+  { "cost",    mpy_cli_cost,    "cost --port ADDR --import MODULE… [--json]\n"
+    "                                    what importing each module keeps, by kind, and its qstrs" },
 };
 
 static void

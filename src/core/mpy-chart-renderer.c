@@ -397,7 +397,15 @@ draw_axes (cairo_t              *cr,
       cairo_move_to (cr, round (x) + 0.5, layout->plot_y + layout->plot_height);
       cairo_line_to (cr, round (x) + 0.5, layout->plot_y + layout->plot_height + 4);
       cairo_stroke (cr);
-      draw_text (cr, text, x, layout->plot_y + layout->plot_height + 4 + FONT_SIZE, 0.5);
+      {
+        /* centred under its tick, but kept inside the chart at both ends */
+        cairo_text_extents_t extents;
+        double right = layout->plot_x + layout->plot_width + MARGIN_RIGHT;
+
+        cairo_text_extents (cr, text, &extents);
+        draw_text (cr, text, CLAMP (x - extents.x_advance / 2, 0, MAX (right - extents.x_advance, 0)),
+                   layout->plot_y + layout->plot_height + 4 + FONT_SIZE, 0);
+      }
     }
 
   set_color (cr, fg, 1.0);
@@ -406,16 +414,11 @@ draw_axes (cairo_t              *cr,
   cairo_stroke (cr);
 }
 
-/* The points of one value column, one vertex group per pixel column: with more snapshots
- * than pixels, each column keeps its first, lowest, highest and last value (lines) or its
- * highest (area tops). NAN values break the run: @emit_run gets each run's vertices. */
-typedef struct {
-  double x;        /* the column's first point's x */
-  double first, low, high, last;
-} Column;
-
+/* The runs of one value column, one vertex group per pixel column (mpy_chart_decimate(),
+ * shared with the app's timeline): with more snapshots than pixels, each column keeps its
+ * first, lowest, highest and last value. NAN values break the run: @emit gets each run. */
 typedef void (*EmitRun) (cairo_t *cr, const MpyChartLayout *layout, int scale,
-                         const Column *columns, guint n, gpointer data);
+                         const MpyChartColumn *columns, guint n);
 
 static void
 for_each_run (cairo_t              *cr,
@@ -425,37 +428,24 @@ for_each_run (cairo_t              *cr,
               gpointer              data,
               EmitRun               emit)
 {
-  g_autofree Column *columns = g_new (Column, MAX (layout->n_points, 1));
-  guint n = 0;
-  double last_pixel = -G_MAXDOUBLE;
+  g_autofree double *xs = g_new (double, MAX (layout->n_points, 1));
+  g_autofree double *ys = g_new (double, MAX (layout->n_points, 1));
+  g_autoptr(GArray) columns = g_array_new (FALSE, FALSE, sizeof (MpyChartColumn));
+  guint start = 0;
 
   for (guint i = 0; i < layout->n_points; i++)
     {
-      double v = get (layout, i, data);
-      double x = mpy_chart_layout_get_x (layout, i);
-
-      if (isnan (v))
-        {
-          if (n > 0)
-            emit (cr, layout, scale, columns, n, data);
-          n = 0;
-          last_pixel = -G_MAXDOUBLE;
-          continue;
-        }
-      if (n > 0 && floor (x) == last_pixel)
-        {
-          Column *c = &columns[n - 1];
-
-          c->low = MIN (c->low, v);
-          c->high = MAX (c->high, v);
-          c->last = v;
-          continue;
-        }
-      columns[n++] = (Column) { x, v, v, v, v };
-      last_pixel = floor (x);
+      xs[i] = mpy_chart_layout_get_x (layout, i);
+      ys[i] = get (layout, i, data);
     }
-  if (n > 0)
-    emit (cr, layout, scale, columns, n, data);
+  mpy_chart_decimate (xs, ys, layout->n_points, columns);
+  for (guint k = 0; k <= columns->len; k++)
+    if (k == columns->len || isnan (g_array_index (columns, MpyChartColumn, k).x))
+      {
+        if (k > start)
+          emit (cr, layout, scale, &g_array_index (columns, MpyChartColumn, start), k - start);
+        start = k + 1;
+      }
 }
 
 static double
@@ -481,23 +471,22 @@ static void
 emit_area (cairo_t              *cr,
            const MpyChartLayout *layout,
            int                   scale,
-           const Column         *columns,
-           guint                 n,
-           gpointer              data)
+           const MpyChartColumn *columns,
+           guint                 n)
 {
   double base = layout->plot_y + layout->plot_height;
 
   if (n == 1)
     {
       /* a lone snapshot: a bar 2 px wide */
-      double y = mpy_chart_layout_get_y (layout, scale, columns[0].high);
+      double y = mpy_chart_layout_get_y (layout, scale, columns[0].max);
 
       cairo_rectangle (cr, columns[0].x - 1, y, 2, base - y);
       return;
     }
   cairo_move_to (cr, columns[0].x, base);
   for (guint k = 0; k < n; k++)
-    cairo_line_to (cr, columns[k].x, mpy_chart_layout_get_y (layout, scale, columns[k].high));
+    cairo_line_to (cr, columns[k].x, mpy_chart_layout_get_y (layout, scale, columns[k].max));
   cairo_line_to (cr, columns[n - 1].x, base);
   cairo_close_path (cr);
 }
@@ -506,13 +495,12 @@ static void
 emit_line (cairo_t              *cr,
            const MpyChartLayout *layout,
            int                   scale,
-           const Column         *columns,
-           guint                 n,
-           gpointer              data)
+           const MpyChartColumn *columns,
+           guint                 n)
 {
   for (guint k = 0; k < n; k++)
     {
-      const Column *c = &columns[k];
+      const MpyChartColumn *c = &columns[k];
       double x = c->x;
 
       if (k == 0)
@@ -521,10 +509,10 @@ emit_line (cairo_t              *cr,
           cairo_move_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->first));
         }
       cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->first));
-      if (c->low != c->high)
+      if (c->min != c->max)
         {
-          cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->low));
-          cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->high));
+          cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->min));
+          cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->max));
         }
       cairo_line_to (cr, x, mpy_chart_layout_get_y (layout, scale, c->last));
     }

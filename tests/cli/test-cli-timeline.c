@@ -9,55 +9,13 @@
  * timeline command (its keys are those of stats --json; its chart is a PNG). */
 
 #include <string.h>
-#include <sys/wait.h>
 
 #include <glib/gstdio.h>
 #include <cairo.h>
 #include <json-glib/json-glib.h>
 
+#include "mpy-test-cli.h"
 #include "mpy-test-dirs.h"
-
-static char *cli_path;
-
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-/* The CLI with @args (NULL-terminated), killed after 60 s. */
-static Run *
-run_cli_v (const char * const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  Run *run = g_new0 (Run, 1);
-  int wait_status;
-
-  g_ptr_array_add (argv, (gpointer) "timeout");
-  g_ptr_array_add (argv, (gpointer) "--signal=KILL");
-  g_ptr_array_add (argv, (gpointer) "60");
-  g_ptr_array_add (argv, cli_path);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                &run->out, &run->err, &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  run->status = WEXITSTATUS (wait_status);
-  return run;
-}
 
 #define RUN(...) run_cli_v ((const char * const[]) { __VA_ARGS__, NULL })
 
@@ -66,17 +24,6 @@ data_file (const char *dir,
            const char *name)
 {
   return g_test_build_filename (G_TEST_DIST, dir, name, NULL);
-}
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
 }
 
 static void

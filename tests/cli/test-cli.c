@@ -25,55 +25,8 @@
 #include "mpy-renderer.h"
 #include "mpy-session.h"
 #include "mpy-test-map.h"
+#include "mpy-test-cli.h"
 #include "mpy-test-dirs.h"
-
-static char *cli_path;
-
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-/* Runs the CLI with NULL-terminated arguments, killed after 60 s so that a CLI that hangs
- * fails the test instead of stalling it (the status is then 137). */
-static Run *
-run_cli (const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  Run *run = g_new0 (Run, 1);
-  int wait_status;
-  va_list args;
-
-  g_ptr_array_add (argv, (gpointer) "timeout");
-  g_ptr_array_add (argv, (gpointer) "--signal=KILL");
-  g_ptr_array_add (argv, (gpointer) "60");
-  g_ptr_array_add (argv, cli_path);
-  va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                &run->out, &run->err, &wait_status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  run->status = WEXITSTATUS (wait_status);
-  return run;
-}
 
 static void
 assert_one_line_message (Run        *run,
@@ -86,17 +39,6 @@ assert_one_line_message (Run        *run,
     g_error ("stderr is more than one line: %s", run->err);
   if (must_contain != NULL && strstr (trimmed, must_contain) == NULL)
     g_error ("stderr “%s” does not mention “%s”", trimmed, must_contain);
-}
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
 }
 
 /* The map-bearing single-dump fixtures. */

@@ -382,6 +382,102 @@ test_leakcheck_not_leaking (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "survivors")), ==, 0);
 }
 
+/* ---- what an import costs ---- */
+
+#define MODULE_SOURCE "X = [1, 2, 3]\\ndef twice(value):\\n    return 2 * value\\nNAME = \"cost\"\\n"
+
+/* n_qstr and n_str_data_bytes of micropython.qstr_info(), as printed on 1.9.2:
+ * "qstr pool: n_pool=1, n_qstr=3, n_str_data_bytes=23, n_total_bytes=119" */
+static void
+qstr_info (MpyConnection *conn,
+           gint64        *n_qstr,
+           gint64        *n_bytes)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *out = exec_sync (conn, "__import__('micropython').qstr_info()", &err);
+  const char *q = strstr (out, "n_qstr="), *b = strstr (out, "n_str_data_bytes=");
+
+  g_assert_cmpstr (err, ==, "");
+  g_assert_nonnull (q);
+  g_assert_nonnull (b);
+  *n_qstr = g_ascii_strtoll (q + 7, NULL, 10);
+  *n_bytes = g_ascii_strtoll (b + 17, NULL, 10);
+}
+
+/* `cost --import m nosuchmodule` on a freshly reset board equals a by-hand capture before
+ * and after the import (on a freshly reset board too); the module that does not exist is
+ * reported with its traceback and does not stop the other. */
+static void
+test_cost_cli (void)
+{
+  g_autoptr(MpyConnection) conn = NULL;
+  g_autoptr(MpySnapshot) reset = NULL;
+  g_autoptr(MpySnapshot) before = NULL;
+  g_autoptr(MpySnapshot) after = NULL;
+  g_autoptr(MpySnapshot) reset_again = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(CliRun) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *rows;
+  JsonObject *m, *missing, *by_kind;
+  guint64 used_before, used_after;
+  gint64 sum = 0, q0, qb0, q1, qb1;
+  GList *members;
+
+  NEED_CLI ();
+  conn = microbit_connection ();
+  /* the micro:bit has a filesystem: the module goes there first */
+  out = exec_sync (conn, "open('m.py', 'w').write('" MODULE_SOURCE "')", &err);
+  g_assert_cmpstr (err, ==, "");
+
+  /* by hand, on a freshly reset board */
+  reset = capture_sync (conn, MPY_CAPTURE_SOFT_RESET);
+  qstr_info (conn, &q0, &qb0);
+  before = capture_sync (conn, MPY_CAPTURE_GC);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  out = exec_sync (conn, "import m", &err);
+  g_assert_cmpstr (err, ==, "");
+  after = capture_sync (conn, MPY_CAPTURE_GC);
+  qstr_info (conn, &q1, &qb1);
+  g_assert_true (mpy_snapshot_get_figure (before, MPY_FIGURE_GC_USED, &used_before));
+  g_assert_true (mpy_snapshot_get_figure (after, MPY_FIGURE_GC_USED, &used_after));
+  reset_again = capture_sync (conn, MPY_CAPTURE_SOFT_RESET);
+  close_sync (conn);
+
+  run_cli (&run, "cost", (const char * const[]) { "--import", "m", "nosuchmodule", "--json", NULL });
+  g_assert_cmpint (run.status, ==, 1);   /* one module failed */
+  root = parse_json (run.out);
+  rows = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (rows), ==, 2);
+  m = json_array_get_object_element (rows, 0);
+  g_assert_cmpstr (json_object_get_string_member (m, "module"), ==, "m");
+  g_test_message ("import m: by hand %" G_GINT64_FORMAT " B, cost %" G_GINT64_FORMAT " B",
+                  (gint64) (used_after - used_before), json_object_get_int_member (m, "bytes"));
+  g_assert_cmpint (json_object_get_int_member (m, "bytes"), ==, (gint64) (used_after - used_before));
+  g_assert_cmpint (json_object_get_int_member (m, "bytes"), >, 0);
+  by_kind = json_object_get_object_member (m, "by_kind");
+  members = json_object_get_members (by_kind);
+  for (GList *l = members; l != NULL; l = l->next)
+    sum += json_object_get_int_member (by_kind, l->data);
+  g_list_free (members);
+  g_assert_cmpint (sum, ==, json_object_get_int_member (m, "bytes"));
+  /* the module object and its dict (1.9.2 marks function code as plain heads: "other") */
+  g_assert_cmpint (json_object_get_int_member (by_kind, "module"), >=, 16);
+  g_assert_cmpint (json_object_get_int_member (by_kind, "dict"), >=, 16);
+  /* the qstrs as qstr_info() counted them by hand ("twice" at least is new) */
+  g_assert_cmpint (json_object_get_int_member (m, "qstr_count"), ==, q1 - q0);
+  g_assert_cmpint (json_object_get_int_member (m, "qstr_bytes"), ==, qb1 - qb0);
+  g_assert_cmpint (q1 - q0, >=, 1);
+  g_assert_cmpint (qb1 - qb0, >=, 5);
+
+  missing = json_array_get_object_element (rows, 1);
+  g_assert_cmpstr (json_object_get_string_member (missing, "module"), ==, "nosuchmodule");
+  g_assert_nonnull (strstr (json_object_get_string_member (missing, "error"), "ImportError"));
+  g_assert_false (json_object_has_member (missing, "bytes"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -403,6 +499,7 @@ main (int    argc,
   g_test_add_func ("/answers/cli/capture-pair", test_pair_cli);
   g_test_add_func ("/answers/cli/leakcheck-leaking", test_leakcheck_leaking);
   g_test_add_func ("/answers/cli/leakcheck-not-leaking", test_leakcheck_not_leaking);
+  g_test_add_func ("/answers/cli/cost", test_cost_cli);
 
   ret = g_test_run ();
   mpy_test_board_stop (microbit);
