@@ -10,8 +10,11 @@
 #include "mpy-device-sidebar-private.h"
 
 #ifdef HAVE_DEVICE
+# include "mpy-network-dialog.h"
 # include "mpy-port-list.h"
 #endif
+
+#define MAX_RECENT_NETWORK_BOARDS 8
 
 struct _MpyDeviceSidebar
 {
@@ -26,6 +29,8 @@ struct _MpyDeviceSidebar
   GtkWidget      *port_scroller;
   GtkWidget      *port_placeholder;
   GtkEntry       *path_entry;
+  GtkMenuButton  *network_button;
+  GStrv           recent_boards;    /* network addresses, newest first */
   GtkDropDown    *baud_dropdown;
   GtkDropDown    *dtr_dropdown;
   GtkDropDown    *rts_dropdown;
@@ -47,6 +52,7 @@ enum {
   PROP_BUSY,
   PROP_DTR,
   PROP_RTS,
+  PROP_RECENT_NETWORK_BOARDS,
   N_PROPS
 };
 
@@ -381,6 +387,155 @@ ports_changed_cb (MpyDeviceSidebar *self,
 
 #endif /* HAVE_DEVICE */
 
+/* ---- network boards ---- */
+
+/* The menu beside the port entry: recently used network boards, then the dialog. */
+static void
+rebuild_network_menu (MpyDeviceSidebar *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) recent = g_menu_new ();
+
+  for (guint i = 0; self->recent_boards != NULL && self->recent_boards[i] != NULL; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (self->recent_boards[i], NULL);
+
+      g_menu_item_set_action_and_target (item, "sidebar.use-address", "s",
+                                         self->recent_boards[i]);
+      g_menu_append_item (recent, item);
+    }
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (recent));
+  g_menu_append (menu, _("Connect to a Network Board…"), "sidebar.connect-network");
+  gtk_menu_button_set_menu_model (self->network_button, G_MENU_MODEL (menu));
+}
+
+void
+mpy_device_sidebar_set_recent_network_boards (MpyDeviceSidebar   *self,
+                                              const char * const *addresses)
+{
+  g_return_if_fail (MPY_IS_DEVICE_SIDEBAR (self));
+
+  if (self->recent_boards != NULL && addresses != NULL
+      && g_strv_equal ((const char * const *) self->recent_boards, addresses))
+    return;
+  g_strfreev (self->recent_boards);
+  self->recent_boards = g_strdupv ((char **) addresses);
+  rebuild_network_menu (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECENT_NETWORK_BOARDS]);
+}
+
+const char * const *
+mpy_device_sidebar_get_recent_network_boards (MpyDeviceSidebar *self)
+{
+  g_return_val_if_fail (MPY_IS_DEVICE_SIDEBAR (self), NULL);
+  return (const char * const *) self->recent_boards;
+}
+
+#ifdef HAVE_DEVICE
+
+/* A network board that answered goes to the front of the recent list. */
+static void
+remember_network_board (MpyDeviceSidebar *self,
+                        const char       *address)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
+  guint n = 1;
+
+  g_strv_builder_add (builder, address);
+  for (guint i = 0; self->recent_boards != NULL && self->recent_boards[i] != NULL; i++)
+    if (g_strcmp0 (self->recent_boards[i], address) != 0 && n++ < MAX_RECENT_NETWORK_BOARDS)
+      g_strv_builder_add (builder, self->recent_boards[i]);
+  list = g_strv_builder_end (builder);
+  mpy_device_sidebar_set_recent_network_boards (self, (const char * const *) list);
+}
+
+static void
+network_dialog_response_cb (MpyDeviceSidebar *self,
+                            int               response,
+                            MpyNetworkDialog *dialog)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      /* the address first: a new address forgets the old board's password */
+      mpy_device_sidebar_set_path (self, mpy_network_dialog_get_address (dialog));
+      if (mpy_address_needs_password (mpy_network_dialog_get_address (dialog)))
+        mpy_board_set_password (self->board, mpy_network_dialog_get_password (dialog));
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/**
+ * mpy_device_sidebar_connect_network:
+ * @self: a #MpyDeviceSidebar
+ * @address: (nullable): the address to offer, or %NULL
+ *
+ * Opens "Connect to a network board" (the WebREPL password is asked there).
+ *
+ * Returns: (transfer none): the dialog
+ */
+GtkWidget *
+mpy_device_sidebar_connect_network (MpyDeviceSidebar *self,
+                                    const char       *address)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = mpy_network_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              address);
+
+  g_signal_connect_object (dialog, "response", G_CALLBACK (network_dialog_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+connect_network_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  MpyDeviceSidebar *self = MPY_DEVICE_SIDEBAR (widget);
+  const char *path = mpy_device_sidebar_get_path (self);
+
+  mpy_device_sidebar_connect_network (self, mpy_address_is_network (path) ? path : NULL);
+}
+
+static void
+use_address_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  MpyDeviceSidebar *self = MPY_DEVICE_SIDEBAR (widget);
+  const char *address = g_variant_get_string (parameter, NULL);
+
+  /* a WebREPL's password is not remembered: ask for it */
+  if (mpy_address_needs_password (address))
+    mpy_device_sidebar_connect_network (self, address);
+  else
+    mpy_device_sidebar_set_path (self, address);
+}
+
+static void
+board_state_network_cb (MpyDeviceSidebar *self,
+                        GParamSpec       *pspec,
+                        MpyBoard         *board)
+{
+  const char *address = mpy_board_get_address (board);
+  MpyBoardState state = mpy_board_get_state (board);
+
+  if (!mpy_address_is_network (address))
+    return;
+  if (state == MPY_BOARD_READY)
+    remember_network_board (self, address);
+  else if (state == MPY_BOARD_FAILED
+           && g_error_matches (mpy_board_get_error (board), MPY_DEVICE_ERROR,
+                               MPY_DEVICE_ERROR_ACCESS_DENIED)
+           && gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    /* a missing or wrong WebREPL password: ask for it */
+    mpy_device_sidebar_connect_network (self, address);
+}
+
+#endif /* HAVE_DEVICE */
+
 static void
 mpy_device_sidebar_dispose (GObject *object)
 {
@@ -399,6 +554,7 @@ mpy_device_sidebar_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->ports, self);
   g_clear_object (&self->ports);
 #endif
+  g_clear_pointer (&self->recent_boards, g_strfreev);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MPY_TYPE_DEVICE_SIDEBAR);
   /* The template's unnamed top-level box is not cleared by dispose_template. */
@@ -433,6 +589,9 @@ mpy_device_sidebar_get_property (GObject    *object,
     case PROP_RTS:
       g_value_set_uint (value, mpy_device_sidebar_get_rts (self));
       break;
+    case PROP_RECENT_NETWORK_BOARDS:
+      g_value_set_boxed (value, self->recent_boards);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -459,6 +618,9 @@ mpy_device_sidebar_set_property (GObject      *object,
       break;
     case PROP_RTS:
       mpy_device_sidebar_set_lines (self, mpy_device_sidebar_get_dtr (self), g_value_get_uint (value));
+      break;
+    case PROP_RECENT_NETWORK_BOARDS:
+      mpy_device_sidebar_set_recent_network_boards (self, g_value_get_boxed (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -490,6 +652,10 @@ mpy_device_sidebar_class_init (MpyDeviceSidebarClass *klass)
   properties[PROP_RTS] =
     g_param_spec_uint ("rts", NULL, NULL, 0, 2, 0,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* recently used network boards, newest first (the window keeps them in GSettings) */
+  properties[PROP_RECENT_NETWORK_BOARDS] =
+    g_param_spec_boxed ("recent-network-boards", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[ERROR] =
@@ -505,6 +671,7 @@ mpy_device_sidebar_class_init (MpyDeviceSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, port_scroller);
   gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, port_placeholder);
   gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, path_entry);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, network_button);
   gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, baud_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, dtr_dropdown);
   gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, rts_dropdown);
@@ -521,6 +688,12 @@ mpy_device_sidebar_class_init (MpyDeviceSidebarClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, lines_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, run_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, mpy_device_sidebar_cancel);
+#ifdef HAVE_DEVICE
+  gtk_widget_class_install_action (widget_class, "sidebar.connect-network", NULL,
+                                   connect_network_action);
+  gtk_widget_class_install_action (widget_class, "sidebar.use-address", "s",
+                                   use_address_action);
+#endif
 }
 
 static void
@@ -565,6 +738,8 @@ mpy_device_sidebar_init (MpyDeviceSidebar *self)
                              self, G_CONNECT_SWAPPED);
     g_signal_connect_object (self->board, "notify::state", G_CALLBACK (update_state),
                              self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->board, "notify::state", G_CALLBACK (board_state_network_cb),
+                             self, G_CONNECT_SWAPPED);
     g_signal_connect_object (self->board, "notify::banner", G_CALLBACK (update_state),
                              self, G_CONNECT_SWAPPED);
     g_signal_connect_object (self->board, "notify::error", G_CALLBACK (update_state),
@@ -586,8 +761,10 @@ mpy_device_sidebar_init (MpyDeviceSidebar *self)
                              self, G_CONNECT_SWAPPED);
     ports_changed_cb (self, 0, 0, 0, G_LIST_MODEL (self->ports));
     update_state (self);
+    rebuild_network_menu (self);
   }
 #else
+  gtk_widget_set_visible (GTK_WIDGET (self->network_button), FALSE);
   gtk_widget_set_visible (self->port_scroller, FALSE);
   gtk_label_set_text (GTK_LABEL (self->port_placeholder),
                       _("This build of MpyMemMap has no device support: open or paste dumps instead."));

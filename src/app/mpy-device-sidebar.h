@@ -50,6 +50,16 @@ void         mpy_device_sidebar_cancel         (MpyDeviceSidebar *self);
 MpyBoard    *mpy_device_sidebar_get_board      (MpyDeviceSidebar *self);
 #endif
 
+/* Recently used network boards, newest first ("recent-network-boards"). */
+const char * const *mpy_device_sidebar_get_recent_network_boards (MpyDeviceSidebar *self);
+void         mpy_device_sidebar_set_recent_network_boards (MpyDeviceSidebar   *self,
+                                                           const char * const *addresses);
+#ifdef HAVE_DEVICE
+/* Opens "Connect to a network board" for @address (or none); returns the dialog. */
+GtkWidget   *mpy_device_sidebar_connect_network (MpyDeviceSidebar *self,
+                                                 const char       *address);
+#endif
+
 /* Runs @code on the board; output and traceback go to the sidebar's output view. */
 void         mpy_device_sidebar_run            (MpyDeviceSidebar *self,
                                                 const char       *code);

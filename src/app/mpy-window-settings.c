@@ -260,6 +260,7 @@ _mpy_window_settings_init (MpyWindow *self)
   bind_setting (self, "columns", self->heap_view, "columns");
   bind_setting (self, "rainbow", self->heap_view, "rainbow");
   bind_setting (self, "show-free", self->heap_view, "show-free");
+  bind_setting (self, "recent-network-boards", self->device_sidebar, "recent-network-boards");
   if (_mpy_window_has_setting (self, "last-port"))
     {
       g_autofree char *port = g_settings_get_string (self->settings, "last-port");

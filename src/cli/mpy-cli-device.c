@@ -231,6 +231,46 @@ print_summary (FILE        *out,
     fprintf (out, "Captured %s\n", port);
 }
 
+/* micropython.qstr_info() and, where the firmware has it, stack_use(), run right after the
+ * capture; the lambda binds no name in the board's globals. */
+#define QSTR_STMT \
+  "(lambda m: (m.qstr_info(), print('stack_use=%d' % (m.stack_use() if hasattr(m, 'stack_use') " \
+  "else -1))))(__import__('micropython'))"
+
+static MpySnapshot *
+with_qstr_info (GMainContext  *context,
+                MpyConnection *conn,
+                GCancellable  *cancellable,
+                MpySnapshot   *snapshot,
+                GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *q, *b, *s;
+  gint64 stack = -1;
+
+  mpy_connection_exec_async (conn, QSTR_STMT, cancellable, store_result, &result);
+  if (!mpy_connection_exec_finish (conn, wait_result (context, &result), &out, &err, error))
+    return NULL;
+  q = strstr (out, "n_qstr=");
+  b = strstr (out, "n_str_data_bytes=");
+  s = strstr (out, "stack_use=");
+  if (err[0] != '\0' || q == NULL || b == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "--qstr: micropython.qstr_info() printed no qstr pool figures%s%s",
+                   err[0] != '\0' ? ": " : "", err);
+      return NULL;
+    }
+  if (s != NULL)
+    stack = g_ascii_strtoll (s + strlen ("stack_use="), NULL, 10);
+  return mpy_snapshot_with_qstr_info (snapshot, TRUE,
+                                      g_ascii_strtoull (q + strlen ("n_qstr="), NULL, 10),
+                                      g_ascii_strtoull (b + strlen ("n_str_data_bytes="), NULL, 10),
+                                      stack >= 0, stack >= 0 ? (guint64) stack : 0);
+}
+
 int
 mpy_cli_capture (int    argc,
                  char **argv)
@@ -249,7 +289,7 @@ mpy_cli_capture (int    argc,
   g_autofree char *password_file = NULL;
   g_autofree char *password = NULL;
   g_auto(GStrv) execs = NULL;
-  gboolean soft_reset = FALSE, gc = FALSE, json = FALSE, pair = FALSE;
+  gboolean soft_reset = FALSE, gc = FALSE, json = FALSE, pair = FALSE, qstr = FALSE;
   int baud = 115200;
   double timeout = 10.0;
   double exec_timeout = 0.0;
@@ -262,6 +302,7 @@ mpy_cli_capture (int    argc,
     { "soft-reset", 0, 0, G_OPTION_ARG_NONE, &soft_reset, "Soft-reset the board first (wipes its heap)", NULL },
     { "gc", 0, 0, G_OPTION_ARG_NONE, &gc, "Run gc.collect() before the capture", NULL },
     { "pair", 0, 0, G_OPTION_ARG_NONE, &pair, "Capture before and after gc.collect(): garbage and live bytes", NULL },
+    { "qstr", 0, 0, G_OPTION_ARG_NONE, &qstr, "Store micropython.qstr_info() and stack_use() with the snapshot", NULL },
     { "exec", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &execs, "Run CODE on the board first (repeatable, in order)", "CODE" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Append the snapshot to session FILE", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the capture's stats object, as `stats --json`", NULL },
@@ -390,6 +431,19 @@ mpy_cli_capture (int    argc,
       goto out;
     }
 
+  if (qstr)
+    {
+      MpySnapshot *with = with_qstr_info (main_context, conn, cancellable, snapshot, &error);
+
+      if (with == NULL)
+        {
+          status = fail (error->message);
+          goto out;
+        }
+      mpy_snapshot_unref (snapshot);
+      snapshot = with;
+    }
+
   if (pair)
     {
       /* The second half of the pair, as MpyBoard's before-and-after capture: gc.collect(),
@@ -401,6 +455,18 @@ mpy_cli_capture (int    argc,
         {
           status = fail (error->message);
           goto out;
+        }
+      if (qstr)
+        {
+          MpySnapshot *with = with_qstr_info (main_context, conn, cancellable, collected, &error);
+
+          if (with == NULL)
+            {
+              status = fail (error->message);
+              goto out;
+            }
+          mpy_snapshot_unref (collected);
+          collected = with;
         }
     }
 

@@ -121,12 +121,24 @@ quantise (Quantiser *q,
   return (guint8) best;
 }
 
+/* Where giflib's bytes go: the file's output stream, as they come (a GIF of 10,000 frames
+ * is never held in memory). */
+typedef struct {
+  GOutputStream *out;
+  GError        *error;
+} GifSink;
+
 static int
-append_bytes (GifFileType     *gif,
-              const GifByteType *data,
-              int                length)
+write_sink (GifFileType       *gif,
+            const GifByteType *data,
+            int                length)
 {
-  g_byte_array_append (gif->UserData, data, (guint) length);
+  GifSink *sink = gif->UserData;
+
+  if (sink->error != NULL)
+    return 0;
+  if (!g_output_stream_write_all (sink->out, data, (gsize) length, NULL, NULL, &sink->error))
+    return 0;
   return length;
 }
 
@@ -259,8 +271,12 @@ mpy_gif_write_animation (GPtrArray              *snapshots,
                          GError                **error)
 {
   MpyRenderOptions defaults = MPY_RENDER_OPTIONS_INIT;
-  g_autoptr(GByteArray) bytes = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GCancellable) abort = NULL;
   g_autoptr(GError) local_error = NULL;
+  GifSink sink = { NULL, NULL };
+  gboolean existed;
   g_autofree guint8 *row = NULL;
   GifFileType *gif;
   int width = 1, height = 1, gif_error = 0;
@@ -306,13 +322,23 @@ mpy_gif_write_animation (GPtrArray              *snapshots,
       return FALSE;
     }
 
-  /* In memory first, then g_file_set_contents (): a temporary file and a rename. */
-  bytes = g_byte_array_new ();
-  gif = EGifOpen (bytes, append_bytes, &gif_error);
+  /* GIO's replace: an existing file is replaced on close (a temporary file, then a rename),
+   * so a failed or cancelled export never leaves half a GIF in its place. */
+  file = g_file_new_for_path (path);
+  existed = g_file_query_exists (file, NULL);
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &local_error);
+  if (out == NULL)
+    {
+      g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
+                   "Could not write the GIF: %s", local_error->message);
+      return FALSE;
+    }
+  sink.out = G_OUTPUT_STREAM (out);
+  gif = EGifOpen (&sink, write_sink, &gif_error);
   if (gif == NULL)
     {
       set_gif_error (error, gif_error, path);
-      return FALSE;
+      goto abort;
     }
   EGifSetGifVersion (gif, true);
   row = g_malloc (width);
@@ -343,18 +369,40 @@ mpy_gif_write_animation (GPtrArray              *snapshots,
 
   if (EGifCloseFile (gif, &gif_error) == GIF_ERROR)
     {
-      set_gif_error (error, gif_error, path);
-      return FALSE;
+      gif = NULL;
+      if (sink.error != NULL)
+        g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
+                     "Could not write the GIF: %s", sink.error->message);
+      else
+        set_gif_error (error, gif_error, path);
+      goto abort;
     }
-  if (!g_file_set_contents (path, (const char *) bytes->data, (gssize) bytes->len, &local_error))
+  if (!g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &local_error))
     {
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
                    "Could not write the GIF: %s", local_error->message);
+      g_clear_error (&sink.error);
       return FALSE;
     }
   return TRUE;
 
 fail:
+  if (sink.error != NULL && error != NULL && *error != NULL
+      && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* giflib only says the write failed: say why. */
+      g_clear_error (error);
+      g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
+                   "Could not write the GIF: %s", sink.error->message);
+    }
   EGifCloseFile (gif, &gif_error);
+abort:
+  /* Closing with a cancelled cancellable keeps the file that was there. */
+  abort = g_cancellable_new ();
+  g_cancellable_cancel (abort);
+  g_output_stream_close (G_OUTPUT_STREAM (out), abort, NULL);
+  if (!existed)
+    g_file_delete (file, NULL, NULL);
+  g_clear_error (&sink.error);
   return FALSE;
 }

@@ -37,7 +37,9 @@ MpyDiff  *mpy_gif_frame_diff      (GPtrArray  *snapshots,
  * Writes an animated GIF (looping) of successive diffs: one frame per snapshot, each drawn by
  * the renderer (label, figures, map in the diff colours, legend) and mapped exactly onto its
  * palette (the drawing is not antialiased, so no colour is approximated and nothing is
- * dithered). The file is written atomically (a temporary file, then rename).
+ * dithered). Frames are written as they are drawn (the GIF is never held in memory whole); a
+ * file that was there is replaced only once the new one is complete, and a failed or
+ * cancelled export leaves no file of its own behind.
  *
  * Returns: %FALSE with %MPY_RENDER_ERROR_NO_MAP (no snapshot has a map),
  *   %MPY_RENDER_ERROR_TOO_LARGE, %MPY_RENDER_ERROR_WRITE or %G_IO_ERROR_CANCELLED.

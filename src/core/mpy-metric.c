@@ -111,6 +111,45 @@ get_largest_allocation (MpySnapshot    *snapshot,
   return TRUE;
 }
 
+static gboolean
+get_stack_use (MpySnapshot    *snapshot,
+               const MpyStats *stats,
+               double         *value)
+{
+  guint64 v;
+
+  if (!mpy_snapshot_get_stack_use (snapshot, &v))
+    return FALSE;
+  *value = (double) v;
+  return TRUE;
+}
+
+static gboolean
+get_qstr_count (MpySnapshot    *snapshot,
+                const MpyStats *stats,
+                double         *value)
+{
+  guint64 count;
+
+  if (!mpy_snapshot_get_qstr_info (snapshot, &count, NULL))
+    return FALSE;
+  *value = (double) count;
+  return TRUE;
+}
+
+static gboolean
+get_qstr_bytes (MpySnapshot    *snapshot,
+                const MpyStats *stats,
+                double         *value)
+{
+  guint64 bytes;
+
+  if (!mpy_snapshot_get_qstr_info (snapshot, NULL, &bytes))
+    return FALSE;
+  *value = (double) bytes;
+  return TRUE;
+}
+
 #define HEADER(key, title, unit, group, figure) \
   { key, title, MPY_METRIC_UNIT_##unit, MPY_METRIC_GROUP_##group, MPY_FIGURE_##figure, NULL }
 #define DERIVED(key, title, unit, group, getter) \
@@ -121,6 +160,8 @@ static const MetricInfo metrics[MPY_N_METRICS] = {
   [MPY_METRIC_STACK_LIMIT]      = HEADER ("stack_limit", N_("Stack limit"), BYTES, STACK, STACK_LIMIT),
   [MPY_METRIC_STACK_FREE_SHARE] = DERIVED ("stack_free_share", N_("Stack free"), RATIO, STACK,
                                            get_stack_free_share),
+  [MPY_METRIC_STACK_USE]        = DERIVED ("stack_use", N_("Stack in use (stack_use())"), BYTES, STACK,
+                                           get_stack_use),
   [MPY_METRIC_GC_TOTAL]         = HEADER ("gc_total", N_("Heap total"), BYTES, HEAP, GC_TOTAL),
   [MPY_METRIC_GC_USED]          = HEADER ("gc_used", N_("Heap used"), BYTES, HEAP, GC_USED),
   [MPY_METRIC_GC_FREE]          = HEADER ("gc_free", N_("Heap free"), BYTES, HEAP, GC_FREE),
@@ -149,6 +190,9 @@ static const MetricInfo metrics[MPY_N_METRICS] = {
                                              MAP, get_largest_allocation),
   [MPY_METRIC_FRAGMENTATION]    = DERIVED ("fragmentation", N_("Fragmentation"), RATIO, MAP,
                                            get_fragmentation),
+  [MPY_METRIC_QSTR_COUNT]       = DERIVED ("qstr_count", N_("Interned strings"), COUNT, QSTR, get_qstr_count),
+  [MPY_METRIC_QSTR_BYTES]       = DERIVED ("qstr_bytes", N_("Interned string bytes"), BYTES, QSTR,
+                                           get_qstr_bytes),
 };
 
 static const char *group_titles[MPY_N_METRIC_GROUPS] = {
@@ -156,6 +200,7 @@ static const char *group_titles[MPY_N_METRIC_GROUPS] = {
   [MPY_METRIC_GROUP_HEAP]  = N_("Heap"),
   [MPY_METRIC_GROUP_ALLOC] = N_("Allocations"),
   [MPY_METRIC_GROUP_MAP]   = N_("Block map"),
+  [MPY_METRIC_GROUP_QSTR]  = N_("Interned strings (qstr_info())"),
 };
 
 /**

@@ -26,6 +26,7 @@ typedef enum {
   MPY_METRIC_STACK_USED,                /* stack_used */
   MPY_METRIC_STACK_LIMIT,               /* stack_limit */
   MPY_METRIC_STACK_FREE_SHARE,          /* stack_free_share: (limit − used) / limit */
+  MPY_METRIC_STACK_USE,                 /* stack_use: micropython.stack_use() (capture --qstr) */
   MPY_METRIC_GC_TOTAL,                  /* gc_total */
   MPY_METRIC_GC_USED,                   /* gc_used */
   MPY_METRIC_GC_FREE,                   /* gc_free */
@@ -47,6 +48,8 @@ typedef enum {
   MPY_METRIC_LARGEST_FREE_RUN_ADDRESS,  /* largest_free_run_address */
   MPY_METRIC_LARGEST_ALLOCATION,        /* largest_allocation_bytes: longest free run × block size */
   MPY_METRIC_FRAGMENTATION,             /* fragmentation: 1 − largest free run / free */
+  MPY_METRIC_QSTR_COUNT,                /* qstr_count: micropython.qstr_info() n_qstr (capture --qstr) */
+  MPY_METRIC_QSTR_BYTES,                /* qstr_bytes: its n_str_data_bytes */
   MPY_N_METRICS
 } MpyMetric;
 
@@ -64,6 +67,7 @@ typedef enum {
   MPY_METRIC_GROUP_HEAP,     /* the GC: line and the block counts printed with it */
   MPY_METRIC_GROUP_ALLOC,    /* the mem: line */
   MPY_METRIC_GROUP_MAP,      /* computed from the block map */
+  MPY_METRIC_GROUP_QSTR,     /* micropython.qstr_info(), captured on request */
   MPY_N_METRIC_GROUPS
 } MpyMetricGroup;
 

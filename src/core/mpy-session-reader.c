@@ -163,6 +163,8 @@ typedef struct {
   char *console;
   char *label;
   MpySnapshotFlags flags;
+  gboolean have_qstr, have_stack_use;
+  guint64 qstr_count, qstr_bytes, stack_use;
   gboolean has_bytes;
   guint64 bytes;
 } RecordHeader;
@@ -367,6 +369,36 @@ parse_header_line (const char    *line,
           g_free (h->console);
           h->console = g_steal_pointer (&value);
         }
+      else if (g_str_equal (key, "qstr"))
+        {
+          /* "COUNT,BYTES"; anything else is skipped like an unknown key */
+          char *end = NULL;
+          guint64 count = g_ascii_strtoull (value, &end, 10);
+
+          if (end != value && *end == ',' && g_ascii_isdigit (end[1]))
+            {
+              char *rest = NULL;
+              guint64 bytes = g_ascii_strtoull (end + 1, &rest, 10);
+
+              if (*rest == '\0')
+                {
+                  h->have_qstr = TRUE;
+                  h->qstr_count = count;
+                  h->qstr_bytes = bytes;
+                }
+            }
+        }
+      else if (g_str_equal (key, "stack-use"))
+        {
+          char *end = NULL;
+          guint64 stack = g_ascii_strtoull (value, &end, 10);
+
+          if (end != value && *end == '\0')
+            {
+              h->have_stack_use = TRUE;
+              h->stack_use = stack;
+            }
+        }
       else if (g_str_equal (key, "label"))
         {
           g_free (h->label);
@@ -537,7 +569,12 @@ parse_record (MpySessionScanner *s,
                                                                    h.banner, h.flags);
     g_autoptr(MpySnapshot) timed = mpy_snapshot_with_board_time (with_meta, h.board_time);
 
-    return mpy_snapshot_with_console (timed, h.console);
+    g_autoptr(MpySnapshot) with_console = mpy_snapshot_with_console (timed, h.console);
+
+    if (!h.have_qstr && !h.have_stack_use)
+      return g_steal_pointer (&with_console);
+    return mpy_snapshot_with_qstr_info (with_console, h.have_qstr, h.qstr_count, h.qstr_bytes,
+                                        h.have_stack_use, h.stack_use);
   }
 }
 

@@ -21,6 +21,8 @@
  * Optional keys added within format 1 (older readers skip them, and open the file as before):
  *   board-time=2026-12-04T02:09:00.000000Z   the board's clock from a named log (mpy-named-log.c)
  *   console="hello\r\nvalue = 42\r\n"        what the program printed before the dump
+ *   qstr=12,345                              micropython.qstr_info(): n_qstr, n_str_data_bytes
+ *   stack-use=1024                           micropython.stack_use() (capture --qstr)
  */
 
 /* This file: the text of a session file and of one record (the writer). */
@@ -183,6 +185,14 @@ append_record (GString     *out,
     append_field (out, "banner", banner);
   if (console != NULL)
     append_field (out, "console", console);
+  {
+    guint64 count, bytes, stack;
+
+    if (mpy_snapshot_get_qstr_info (snapshot, &count, &bytes))
+      g_string_append_printf (out, " qstr=%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT, count, bytes);
+    if (mpy_snapshot_get_stack_use (snapshot, &stack))
+      g_string_append_printf (out, " stack-use=%" G_GUINT64_FORMAT, stack);
+  }
   if (flags != 0)
     {
       gboolean first = TRUE;

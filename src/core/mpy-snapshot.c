@@ -52,6 +52,12 @@ struct _MpySnapshot
   MpySnapshotFlags  flags;
   GDateTime        *board_time;
   MetaString        console;
+  /* micropython.qstr_info() and stack_use() captured with the dump (capture --qstr) */
+  gboolean          have_qstr;
+  gboolean          have_stack_use;
+  guint64           qstr_count;
+  guint64           qstr_bytes;
+  guint64           stack_use;
 };
 
 static void
@@ -90,6 +96,11 @@ copy_dump_metadata (MpySnapshot       *copy,
 {
   copy->board_time = from->board_time ? g_date_time_ref (from->board_time) : NULL;
   meta_string_copy (&copy->console, &from->console);
+  copy->have_qstr = from->have_qstr;
+  copy->have_stack_use = from->have_stack_use;
+  copy->qstr_count = from->qstr_count;
+  copy->qstr_bytes = from->qstr_bytes;
+  copy->stack_use = from->stack_use;
 }
 
 /**
@@ -620,6 +631,78 @@ mpy_snapshot_with_console (MpySnapshot *self,
   meta_string_clear (&copy->console);
   meta_string_set (&copy->console, console != NULL && *console != '\0' ? console : NULL);
   return copy;
+}
+
+/**
+ * mpy_snapshot_with_qstr_info:
+ * @self: a snapshot
+ * @have_qstr: whether @qstr_count and @qstr_bytes are known
+ * @qstr_count: n_qstr of micropython.qstr_info(): the interned strings made at run time
+ * @qstr_bytes: their n_str_data_bytes
+ * @have_stack_use: whether @stack_use is known
+ * @stack_use: micropython.stack_use(), bytes
+ *
+ * Returns: (transfer full): a copy of @self with those figures, sharing the map.
+ */
+MpySnapshot *
+mpy_snapshot_with_qstr_info (MpySnapshot *self,
+                             gboolean     have_qstr,
+                             guint64      qstr_count,
+                             guint64      qstr_bytes,
+                             gboolean     have_stack_use,
+                             guint64      stack_use)
+{
+  MpySnapshot *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = snapshot_copy (self);
+  copy->have_qstr = have_qstr;
+  copy->qstr_count = have_qstr ? qstr_count : 0;
+  copy->qstr_bytes = have_qstr ? qstr_bytes : 0;
+  copy->have_stack_use = have_stack_use;
+  copy->stack_use = have_stack_use ? stack_use : 0;
+  return copy;
+}
+
+/**
+ * mpy_snapshot_get_qstr_info:
+ * @self: a snapshot
+ * @qstr_count: (out) (optional): the number of interned strings
+ * @qstr_bytes: (out) (optional): their bytes
+ *
+ * Returns: %FALSE when micropython.qstr_info() was not captured with the dump.
+ */
+gboolean
+mpy_snapshot_get_qstr_info (MpySnapshot *self,
+                            guint64     *qstr_count,
+                            guint64     *qstr_bytes)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (qstr_count != NULL)
+    *qstr_count = self->qstr_count;
+  if (qstr_bytes != NULL)
+    *qstr_bytes = self->qstr_bytes;
+  return self->have_qstr;
+}
+
+/**
+ * mpy_snapshot_get_stack_use:
+ * @self: a snapshot
+ * @stack_use: (out) (optional): micropython.stack_use(), bytes
+ *
+ * Returns: %FALSE when it was not captured (or the firmware has no stack_use()).
+ */
+gboolean
+mpy_snapshot_get_stack_use (MpySnapshot *self,
+                            guint64     *stack_use)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (stack_use != NULL)
+    *stack_use = self->stack_use;
+  return self->have_stack_use;
 }
 
 /**

@@ -161,6 +161,19 @@ MpySnapshot      *mpy_snapshot_with_metadata    (MpySnapshot      *self,
                                                  MpySnapshotFlags  flags);
 MpySnapshot      *mpy_snapshot_with_board_time  (MpySnapshot *self, GDateTime *board_time);
 MpySnapshot      *mpy_snapshot_with_console     (MpySnapshot *self, const char *console);
+/* micropython.qstr_info() (n_qstr, n_str_data_bytes) and micropython.stack_use() captured
+ * with the dump (`capture --qstr`); each optional. */
+MpySnapshot      *mpy_snapshot_with_qstr_info   (MpySnapshot *self,
+                                                 gboolean     have_qstr,
+                                                 guint64      qstr_count,
+                                                 guint64      qstr_bytes,
+                                                 gboolean     have_stack_use,
+                                                 guint64      stack_use);
+gboolean          mpy_snapshot_get_qstr_info    (MpySnapshot *self,
+                                                 guint64     *qstr_count,
+                                                 guint64     *qstr_bytes);
+gboolean          mpy_snapshot_get_stack_use    (MpySnapshot *self,
+                                                 guint64     *stack_use);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpySnapshot, mpy_snapshot_unref)
 

@@ -17,6 +17,7 @@ struct _MpyBoard
   GObject            parent_instance;
 
   char              *address;
+  char              *password;       /* WebREPL password, memory only */
   guint              baud;
   MpyLineMode        dtr;
   MpyLineMode        rts;

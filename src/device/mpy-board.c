@@ -171,6 +171,7 @@ _mpy_board_ensure_connection (MpyBoard  *self,
   mpy_connection_set_lines (self->connection, self->dtr, self->rts);
   mpy_connection_set_connect_timeout (self->connection, self->connect_ms);
   mpy_connection_set_idle_timeout (self->connection, self->idle_ms);
+  mpy_connection_set_password (self->connection, self->password);
   return self->connection;
 }
 
@@ -202,6 +203,7 @@ mpy_board_finalize (GObject *object)
   g_clear_object (&self->op_cancellable);
   g_clear_error (&self->error);
   g_free (self->address);
+  g_free (self->password);
 
   G_OBJECT_CLASS (mpy_board_parent_class)->finalize (object);
 }
@@ -364,6 +366,8 @@ mpy_board_set_address (MpyBoard   *self,
   mpy_board_disconnect (self);
   g_free (self->address);
   self->address = g_strdup (address);
+  /* one board's password is never sent to another */
+  g_clear_pointer (&self->password, g_free);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ADDRESS]);
   g_object_thaw_notify (G_OBJECT (self));
 }
@@ -457,6 +461,30 @@ mpy_board_set_idle_timeout (MpyBoard *self,
     return;
   self->idle_ms = ms;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE_TIMEOUT]);
+}
+
+/**
+ * mpy_board_set_password:
+ * @self: a #MpyBoard
+ * @password: (nullable): the WebREPL password of a `ws://` address
+ *
+ * Used from the next operation on; kept in memory only.
+ */
+void
+mpy_board_set_password (MpyBoard   *self,
+                        const char *password)
+{
+  g_return_if_fail (MPY_IS_BOARD (self));
+
+  g_free (self->password);
+  self->password = g_strdup (password);
+}
+
+gboolean
+mpy_board_has_password (MpyBoard *self)
+{
+  g_return_val_if_fail (MPY_IS_BOARD (self), FALSE);
+  return self->password != NULL && *self->password != '\0';
 }
 
 MpyBoardState

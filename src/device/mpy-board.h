@@ -87,6 +87,11 @@ guint              mpy_board_get_idle_timeout    (MpyBoard   *self);
 void               mpy_board_set_idle_timeout    (MpyBoard   *self,
                                                   guint       ms);
 
+/* The WebREPL password of a ws:// address, memory only. */
+void               mpy_board_set_password        (MpyBoard   *self,
+                                                  const char *password);
+gboolean           mpy_board_has_password        (MpyBoard   *self);
+
 MpyBoardState      mpy_board_get_state           (MpyBoard   *self);
 const GError      *mpy_board_get_error           (MpyBoard   *self);
 const char        *mpy_board_get_banner          (MpyBoard   *self);

@@ -19,6 +19,7 @@
 
 #include "mpy-application.h"
 #include "mpy-document.h"
+#include "mpy-heap-view.h"
 #include "mpy-dump-reader.h"
 #include "mpy-metric.h"
 #include "mpy-test-app.h"
@@ -374,6 +375,8 @@ test_playback_scrubber_steps_frames (void)
   diff = mpy_window_get_shown_diff (window);
   g_assert_true (mpy_diff_get_before (diff) == mpy_test_row (window, 2));
   g_assert_true (mpy_diff_get_after (diff) == mpy_test_row (window, 3));
+  /* The heap view draws that diff. */
+  g_assert_true (mpy_heap_view_get_diff (MPY_HEAP_VIEW (mpy_window_get_heap_view (window))) == diff);
 
   gtk_range_set_value (scale, 0);
   mpy_test_run_for (20);

@@ -127,11 +127,11 @@ mpy_test_peer_start_socket (const char  *board_path,
       return NULL;
     }
   /* fork: one bridge per connection, the pty opened each time (as a board's USB port);
-   * -t 0.05: a closed connection's bridge lets go of the pty at once (by default it
-   * keeps reading it for 0.5 s, stealing the next connection's first answer) */
+   * -t 0: a closed connection's bridge lets go of the pty at once (by default it keeps
+   * reading it for 0.5 s, stealing the answers of the next connection's board) */
   listen = g_strdup_printf ("tcp-listen:%u,bind=127.0.0.1,reuseaddr,fork", peer->port);
   peer->process = spawn (G_SUBPROCESS_FLAGS_STDERR_SILENCE, error,
-                         (const char * const[]) { socat, "-t", "0.05", listen, file, NULL });
+                         (const char * const[]) { socat, "-t", "0", listen, file, NULL });
   if (peer->process == NULL || !wait_listening (peer, error))
     return NULL;
   return g_steal_pointer (&peer);

@@ -8,11 +8,14 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include <json-glib/json-glib.h>
 
 #include "mpy-connection.h"
 #include "mpy-fit.h"
 #include "mpy-metric.h"
+#include "mpy-session.h"
 #include "mpy-stats.h"
 #include "mpy-test-board.h"
 
@@ -382,6 +385,70 @@ test_leakcheck_not_leaking (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "survivors")), ==, 0);
 }
 
+/* ---- qstr_info() and stack_use() with the snapshot ---- */
+
+/* `capture --qstr -o FILE --json`: the figures are in the JSON, stored in the session file
+ * (read back by the core and by `stats --json`); a capture without --qstr lacks them. */
+static void
+test_qstr_cli (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("mpy-answers-XXXXXX", NULL);
+  g_autofree char *session = g_build_filename (dir, "qstr.mpysession", NULL);
+  g_auto(CliRun) run = { 0 };
+  g_auto(CliRun) plain = { 0 };
+  g_auto(CliRun) stats = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) plain_root = NULL;
+  g_autoptr(JsonNode) stats_root = NULL;
+  g_autoptr(GPtrArray) snapshots = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object, *plain_object, *stored;
+  guint64 count, bytes, stack;
+  gint64 json_count;
+
+  NEED_CLI ();
+  run_cli (&run, "capture", (const char * const[]) { "--qstr", "--json", "-o", session, NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  object = json_node_get_object (root);
+  json_count = json_object_get_int_member (object, "qstr_count");
+  g_assert_cmpint (json_count, >, 0);
+  g_assert_cmpint (json_object_get_int_member (object, "qstr_bytes"), >, json_count);
+
+  snapshots = mpy_session_read_file (session, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (snapshots->len, ==, 1);
+  g_assert_true (mpy_snapshot_get_qstr_info (g_ptr_array_index (snapshots, 0), &count, &bytes));
+  g_assert_cmpint ((gint64) count, ==, json_count);
+  g_assert_cmpint ((gint64) bytes, ==, json_object_get_int_member (object, "qstr_bytes"));
+  /* 1.9.2 on the micro:bit has micropython.stack_use() */
+  g_assert_true (mpy_snapshot_get_stack_use (g_ptr_array_index (snapshots, 0), &stack));
+  g_assert_cmpint ((gint64) stack, ==, json_object_get_int_member (object, "stack_use"));
+  g_assert_cmpuint (stack, >, 0);
+
+  {
+    const char *args[] = { (const char *) g_getenv ("MPY_CLI"), "stats", "--json", session, NULL };
+    g_autoptr(GSubprocess) process = g_subprocess_newv (args, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+
+    g_assert_no_error (error);
+    g_subprocess_communicate_utf8 (process, NULL, NULL, &stats.out, NULL, &error);
+    g_assert_no_error (error);
+  }
+  stats_root = parse_json (stats.out);
+  stored = json_array_get_object_element (json_node_get_array (stats_root), 0);
+  g_assert_cmpint (json_object_get_int_member (stored, "qstr_count"), ==, json_count);
+
+  run_cli (&plain, "capture", (const char * const[]) { "--json", NULL });
+  g_assert_cmpint (plain.status, ==, 0);
+  plain_root = parse_json (plain.out);
+  plain_object = json_node_get_object (plain_root);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (plain_object, "qstr_count")));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (plain_object, "stack_use")));
+
+  g_unlink (session);
+  g_rmdir (dir);
+}
+
 /* ---- what an import costs ---- */
 
 #define MODULE_SOURCE "X = [1, 2, 3]\\ndef twice(value):\\n    return 2 * value\\nNAME = \"cost\"\\n"
@@ -499,6 +566,7 @@ main (int    argc,
   g_test_add_func ("/answers/cli/capture-pair", test_pair_cli);
   g_test_add_func ("/answers/cli/leakcheck-leaking", test_leakcheck_leaking);
   g_test_add_func ("/answers/cli/leakcheck-not-leaking", test_leakcheck_not_leaking);
+  g_test_add_func ("/answers/cli/capture-qstr", test_qstr_cli);
   g_test_add_func ("/answers/cli/cost", test_cost_cli);
 
   ret = g_test_run ();

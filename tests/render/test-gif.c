@@ -193,7 +193,7 @@ test_gif_frames_and_colours (void)
 }
 
 /* Only figures-only dumps: nothing to draw, said plainly, nothing written. A cancelled
- * export leaves no file either. */
+ * export leaves no file either, and an existing file untouched. */
 static void
 test_gif_refusals (void)
 {
@@ -216,6 +216,19 @@ test_gif_refusals (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   g_clear_error (&error);
+
+  /* A cancelled export over an existing file keeps that file as it was. */
+  {
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_set_contents (path, "old", -1, NULL));
+    g_assert_false (mpy_gif_write_animation (snapshots, NULL, 2, 100, path, cancellable, NULL, NULL, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    g_assert_cmpstr (contents, ==, "old");
+    g_unlink (path);
+  }
 
   /* A figures-only dump among maps is a frame of its own; the next map is drawn alone. */
   g_ptr_array_insert (snapshots, 1, mpy_snapshot_ref (g_ptr_array_index (read, 0)));

@@ -1,0 +1,165 @@
+/* mpy-network-dialog.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gi18n.h>
+
+#include "mpy-network-dialog.h"
+#include "mpy-transport.h"
+
+struct _MpyNetworkDialog
+{
+  GtkDialog  parent_instance;
+
+  GtkEntry  *address_entry;
+  GtkWidget *password_label;
+  GtkWidget *password_entry;
+  GtkLabel  *problem_label;
+};
+
+G_DEFINE_FINAL_TYPE (MpyNetworkDialog, mpy_network_dialog, GTK_TYPE_DIALOG)
+
+static void
+update (MpyNetworkDialog *self)
+{
+  const char *address = mpy_network_dialog_get_address (self);
+  const char *password = mpy_network_dialog_get_password (self);
+  g_autoptr(GError) error = NULL;
+  MpyAddressKind kind = MPY_ADDRESS_DEVICE;
+  gboolean ok = *address != '\0' && mpy_address_parse (address, &kind, NULL, NULL, &error);
+  gboolean webrepl = ok && kind == MPY_ADDRESS_WEBREPL;
+
+  gtk_widget_set_visible (self->password_label, webrepl);
+  gtk_widget_set_visible (self->password_entry, webrepl);
+  if (ok && kind == MPY_ADDRESS_DEVICE)
+    {
+      ok = FALSE;
+      gtk_label_set_text (self->problem_label,
+                          _("Give a network address: socket://HOST:PORT, rfc2217://HOST:PORT or "
+                            "ws://HOST[:PORT]. Serial ports are in the list."));
+    }
+  else
+    gtk_label_set_text (self->problem_label, error != NULL && *address != '\0' ? error->message : "");
+  if (webrepl && *password == '\0')
+    ok = FALSE;
+  gtk_dialog_set_response_sensitive (GTK_DIALOG (self), GTK_RESPONSE_ACCEPT, ok);
+}
+
+static void
+mpy_network_dialog_class_init (MpyNetworkDialogClass *klass)
+{
+}
+
+static GtkWidget *
+caption (const char *text)
+{
+  GtkWidget *label = gtk_label_new_with_mnemonic (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  return label;
+}
+
+static void
+mpy_network_dialog_init (MpyNetworkDialog *self)
+{
+  GtkWidget *area = gtk_dialog_get_content_area (GTK_DIALOG (self));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *address_label = caption (_("_Address"));
+  GtkWidget *hint;
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Connect to a Network Board"));
+  gtk_window_set_modal (GTK_WINDOW (self), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (self), 420, -1);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 12);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+
+  self->address_entry = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->address_entry, "ws://192.168.4.1");
+  gtk_entry_set_activates_default (self->address_entry, TRUE);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (address_label), GTK_WIDGET (self->address_entry));
+  hint = gtk_label_new (_("socket://HOST:PORT (raw TCP), rfc2217://HOST:PORT (a serial server) "
+                          "or ws://HOST[:PORT] (WebREPL, port 8266)"));
+  gtk_label_set_wrap (GTK_LABEL (hint), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (hint), 0);
+  gtk_widget_add_css_class (hint, "dim-label");
+  gtk_widget_add_css_class (hint, "caption");
+
+  self->password_label = caption (_("WebREPL _password"));
+  self->password_entry = gtk_password_entry_new ();
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (self->password_entry), TRUE);
+  g_object_set (self->password_entry, "activates-default", TRUE, NULL);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (self->password_label), self->password_entry);
+  gtk_widget_set_tooltip_text (self->password_entry,
+                               _("Kept only while MpyMemMap runs, never written to disk"));
+
+  self->problem_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->problem_label, TRUE);
+  gtk_label_set_xalign (self->problem_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->problem_label), "error");
+
+  gtk_box_append (GTK_BOX (box), address_label);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->address_entry));
+  gtk_box_append (GTK_BOX (box), hint);
+  gtk_box_append (GTK_BOX (box), self->password_label);
+  gtk_box_append (GTK_BOX (box), self->password_entry);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->problem_label));
+  gtk_box_append (GTK_BOX (area), box);
+
+  gtk_dialog_add_button (GTK_DIALOG (self), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  gtk_dialog_add_button (GTK_DIALOG (self), _("C_onnect"), GTK_RESPONSE_ACCEPT);
+  gtk_dialog_set_default_response (GTK_DIALOG (self), GTK_RESPONSE_ACCEPT);
+
+  g_signal_connect_swapped (self->address_entry, "changed", G_CALLBACK (update), self);
+  g_signal_connect_swapped (self->password_entry, "changed", G_CALLBACK (update), self);
+  update (self);
+}
+
+GtkWidget *
+mpy_network_dialog_new (GtkWindow  *parent,
+                        const char *address)
+{
+  MpyNetworkDialog *self = g_object_new (MPY_TYPE_NETWORK_DIALOG, "use-header-bar", FALSE, NULL);
+
+  if (parent != NULL)
+    gtk_window_set_transient_for (GTK_WINDOW (self), parent);
+  mpy_network_dialog_set_address (self, address);
+  /* An address given already: the password is what is missing. */
+  if (address != NULL && *address != '\0')
+    gtk_widget_grab_focus (self->password_entry);
+  return GTK_WIDGET (self);
+}
+
+const char *
+mpy_network_dialog_get_address (MpyNetworkDialog *self)
+{
+  g_return_val_if_fail (MPY_IS_NETWORK_DIALOG (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->address_entry));
+}
+
+void
+mpy_network_dialog_set_address (MpyNetworkDialog *self,
+                                const char       *address)
+{
+  g_return_if_fail (MPY_IS_NETWORK_DIALOG (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->address_entry), address != NULL ? address : "");
+}
+
+const char *
+mpy_network_dialog_get_password (MpyNetworkDialog *self)
+{
+  g_return_val_if_fail (MPY_IS_NETWORK_DIALOG (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
+}
+
+void
+mpy_network_dialog_set_password (MpyNetworkDialog *self,
+                                 const char       *password)
+{
+  g_return_if_fail (MPY_IS_NETWORK_DIALOG (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), password != NULL ? password : "");
+}
