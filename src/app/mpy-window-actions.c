@@ -15,6 +15,9 @@
 #include <glib/gi18n.h>
 
 #include "mpy-heap-view.h"
+#ifdef HAVE_DEVICE
+# include "mpy-leak-dialog.h"
+#endif
 #include "mpy-renderer.h"
 #include "mpy-snapshot-item.h"
 #include "mpy-window-private.h"
@@ -143,6 +146,21 @@ capture_action (GtkWidget  *widget,
     capture (self, MPY_BOARD_CAPTURE_PLAIN);
 #else
   capture (self, 0);
+#endif
+}
+
+/* Leak check: a window of its own that drives the board (MpyBoard does the sequencing). */
+static void
+leak_check_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+#ifdef HAVE_DEVICE
+  MpyWindow *self = MPY_WINDOW (widget);
+  GtkWidget *dialog = mpy_leak_dialog_new (GTK_WINDOW (self),
+                                           mpy_device_sidebar_get_board (self->device_sidebar));
+
+  gtk_window_present (GTK_WINDOW (dialog));
 #endif
 }
 
@@ -692,6 +710,7 @@ _mpy_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.capture-reset", NULL, capture_action);
   gtk_widget_class_install_action (widget_class, "win.capture-before-after", NULL, capture_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.leak-check", NULL, leak_check_action);
   gtk_widget_class_install_action (widget_class, "win.export-png", NULL, export_png_action);
   gtk_widget_class_install_action (widget_class, "win.export-gif", NULL, export_gif_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);

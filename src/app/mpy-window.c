@@ -657,11 +657,24 @@ mpy_window_class_init (MpyWindowClass *klass)
 }
 
 static void
+fit_changed_cb (MpyWindow *self)
+{
+  gsize first = 0, n = 0;
+
+  if (!mpy_figures_panel_get_fit_run (MPY_FIGURES_PANEL (self->figures_panel), &first, &n))
+    n = 0;
+  mpy_heap_view_set_outline_run (MPY_HEAP_VIEW (self->heap_view), first, n);
+}
+
+static void
 mpy_window_init (MpyWindow *self)
 {
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* the figures panel's "Fits?" answer is outlined on the canvas */
+  g_signal_connect_object (self->figures_panel, "fit-changed", G_CALLBACK (fit_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   self->cancellable = g_cancellable_new ();
   self->document = mpy_document_new ();

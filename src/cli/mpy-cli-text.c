@@ -21,6 +21,7 @@
 
 #include "mpy-cli-text.h"
 
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -249,6 +250,40 @@ mpy_cli_text_finish (void)
   g_string_truncate (out, 0);
   mpy_cli_escape_text (&stderr_escaper, "", 0, TRUE, out);
   sink_put (&stderr_sink, out);
+}
+
+/**
+ * mpy_cli_text_flush_stdout:
+ *
+ * Flushes stdout (the escaping stream and the one under it) and tells whether everything
+ * printed to it so far reached its file: a full disk or a closed pipe makes this FALSE, with
+ * errno set, so that the command does not report success for output that was lost.
+ */
+gboolean
+mpy_cli_text_flush_stdout (void)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean ok = TRUE;
+  int saved = 0;
+
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      ok = FALSE;
+      saved = errno;
+    }
+  if (raw_stdout != NULL)
+    {
+      mpy_cli_escape_text (&stdout_escaper, "", 0, TRUE, out);
+      if ((out->len > 0 && !sink_put (&stdout_sink, out))
+          || fflush (raw_stdout) != 0 || ferror (raw_stdout))
+        {
+          ok = FALSE;
+          saved = errno;
+        }
+    }
+  if (!ok)
+    errno = saved != 0 ? saved : EIO;
+  return ok;
 }
 
 /**

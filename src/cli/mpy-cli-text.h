@@ -28,6 +28,7 @@ void  mpy_cli_escape_text       (MpyCliEscaper *escaper,
 
 void  mpy_cli_text_install      (void);
 void  mpy_cli_text_finish       (void);
+gboolean mpy_cli_text_flush_stdout (void);
 FILE *mpy_cli_text_get_raw_stdout (void);
 
 G_END_DECLS

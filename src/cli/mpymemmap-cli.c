@@ -1149,6 +1149,15 @@ main (int    argc,
         /* GOptionContext names the program with it in --help. */
         g_set_prgname (name);
         status = commands[i].run (argc - 1, argv + 1);
+        /* A full disk or a closed pipe under stdout: the output is lost, so it failed. */
+        if (!mpy_cli_text_flush_stdout ())
+          {
+            int err = errno;
+
+            fprintf (stderr, "%s: could not write the output: %s\n", name, g_strerror (err));
+            if (status == EXIT_OK)
+              status = EXIT_INPUT;
+          }
         /* Cairo's font caches, so that leak checkers see only real leaks. */
         cairo_debug_reset_static_data ();
         return status;

@@ -284,6 +284,42 @@ test_stats_text (void)
   g_assert_cmpstr (run->err, ==, "");
 }
 
+/* Output that cannot be written (stdout on a full disk: /dev/full) is a failure, said on
+ * stderr, not exit status 0 with an empty file; for text, JSON and CSV alike. */
+static void
+test_stdout_full_disk (void)
+{
+  g_autofree char *path = tm_fixture ("qemu-mps2-an385-fragmented.txt");
+  const char *commands[][3] = {
+    { "stats", NULL, NULL }, { "stats", "--json", NULL }, { "timeline", "--csv", NULL },
+  };
+
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/full");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher =
+        g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *err = NULL;
+      const char *argv[] = { cli_path, commands[i][0], commands[i][1] != NULL ? commands[i][1] : path,
+                             commands[i][1] != NULL ? path : NULL, NULL };
+
+      g_subprocess_launcher_set_stdout_file_path (launcher, "/dev/full");
+      process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_exited (process));
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+      g_assert_nonnull (strstr (err, "could not write the output"));
+    }
+}
+
 /* capture --json prints the same object for a dump that has no file yet. */
 static void
 test_json_object_without_file (void)
@@ -1337,6 +1373,7 @@ main (int    argc,
   g_test_add_func ("/cli/stats/json-several-files", test_stats_json_several_files);
   g_test_add_func ("/cli/stats/json-null-for-missing-figures", test_stats_json_null_figures);
   g_test_add_func ("/cli/stats/table", test_stats_text);
+  g_test_add_func ("/cli/output/full-disk", test_stdout_full_disk);
   g_test_add_func ("/cli/json/object-without-file", test_json_object_without_file);
   g_test_add_func ("/cli/stats/damaged-dump-reported", test_stats_damaged);
   g_test_add_func ("/cli/diff/numbers-computed-independently", test_diff_numbers);

@@ -1477,6 +1477,124 @@ test_figures_panel_no_map (void)
   settle ();
 }
 
+static void
+count_signal (gpointer  instance,
+              guint    *count)
+{
+  (*count)++;
+}
+
+/* "Fits?": a size the heap has a run for fits, at the first such run (first fit, as
+ * gc_alloc() looks); one block more than the longest run does not, and the answer says by
+ * how much and how much free space is in smaller holes; the canvas gets the run. */
+static void
+test_figures_panel_fits (void)
+{
+  g_autoptr(MpySnapshot) snapshot = load_fixture ("microbit-v1.0.1-fragmented.txt");
+  MpyFiguresPanel *panel = MPY_FIGURES_PANEL (g_object_ref_sink (mpy_figures_panel_new ()));
+  const guint8 *kinds = mpy_snapshot_get_kinds (snapshot);
+  gsize n_blocks = mpy_snapshot_get_n_blocks (snapshot), first = 0, n = 0, free_blocks = 0;
+  guint bpb = mpy_snapshot_get_bytes_per_block (snapshot);
+  MpyStats stats;
+  guint changes = 0;
+  gsize want = G_MAXSIZE, run = 0;
+  g_autofree char *size = NULL;
+  const char *text;
+
+  mpy_stats_compute (snapshot, &stats);
+  g_assert_cmpuint (stats.largest_free_run, >, 2);
+  g_assert_cmpuint (stats.free_holes, >, 1);   /* fragmented: the question is real */
+  mpy_figures_panel_set_snapshot (panel, snapshot);
+  g_signal_connect (panel, "fit-changed", G_CALLBACK (count_signal), &changes);
+
+  /* half the longest run: the first free run that long, found by hand */
+  for (gsize b = 0; b < n_blocks && want == G_MAXSIZE; b++)
+    {
+      run = kinds[b] == MPY_KIND_FREE ? run + 1 : 0;
+      if (run == stats.largest_free_run / 2)
+        want = b + 1 - run;
+    }
+  size = g_strdup_printf ("%" G_GSIZE_FORMAT, (stats.largest_free_run / 2) * bpb);
+  mpy_figures_panel_set_fit_text (panel, size);
+  text = mpy_figures_panel_get_value_text (panel, "fit");
+  g_assert_nonnull (text);
+  g_assert_true (g_str_has_prefix (text, "Fits: "));
+  g_assert_true (mpy_figures_panel_get_fit_run (panel, &first, &n));
+  g_assert_cmpuint (first, ==, want);
+  g_assert_cmpuint (n, ==, stats.largest_free_run / 2);
+  g_assert_cmpuint (changes, >=, 1);
+
+  /* one byte more than the largest allocation: misses by one block */
+  g_clear_pointer (&size, g_free);
+  size = g_strdup_printf ("%" G_GSIZE_FORMAT, stats.largest_free_run * bpb + 1);
+  changes = 0;
+  mpy_figures_panel_set_fit_text (panel, size);
+  text = mpy_figures_panel_get_value_text (panel, "fit");
+  g_assert_true (g_str_has_prefix (text, "Does not fit: "));
+  g_assert_nonnull (strstr (text, bpb == 16 ? "16\u00a0bytes" : "bytes"));
+  g_assert_false (mpy_figures_panel_get_fit_run (panel, NULL, NULL));
+  g_assert_cmpuint (changes, ==, 1);
+  /* every free run is shorter than that: all free blocks are in smaller holes */
+  for (gsize b = 0; b < n_blocks; b++)
+    free_blocks += kinds[b] == MPY_KIND_FREE;
+  {
+    g_autofree char *scattered = g_strdup_printf ("%" G_GSIZE_FORMAT, free_blocks * bpb);
+
+    g_assert_nonnull (strstr (text, scattered));
+  }
+
+  /* KiB and nonsense */
+  mpy_figures_panel_set_fit_text (panel, "0.5k");
+  g_assert_true (mpy_figures_panel_get_fit_run (panel, NULL, &n));
+  g_assert_cmpuint (n, ==, (512 + bpb - 1) / bpb);
+  mpy_figures_panel_set_fit_text (panel, "lots");
+  g_assert_true (g_str_has_prefix (mpy_figures_panel_get_value_text (panel, "fit"), "Type a size"));
+  mpy_figures_panel_set_fit_text (panel, "");
+  g_assert_null (mpy_figures_panel_get_value_text (panel, "fit"));
+
+  g_object_unref (panel);
+}
+
+/* A pair around gc.collect(): garbage (what gc freed) and live bytes, adding up to what was
+ * in use before. */
+static void
+test_figures_panel_garbage_live (void)
+{
+  g_autoptr(MpySnapshot) before = load_fixture ("microbit-v1.0.1-after-alloc.txt");
+  g_autoptr(MpySnapshot) loaded = load_fixture ("microbit-v1.0.1-after-del-gc.txt");
+  g_autoptr(MpySnapshot) after = mpy_snapshot_with_metadata (loaded, NULL, NULL, NULL, NULL,
+                                                             MPY_SNAPSHOT_FLAG_GC);
+  g_autoptr(MpyDiff) diff = mpy_diff_new (before, after, NULL);
+  MpyFiguresPanel *panel = MPY_FIGURES_PANEL (g_object_ref_sink (mpy_figures_panel_new ()));
+  MpyStats stats;
+  gsize freed, changed, unchanged;
+  g_autofree char *garbage = NULL;
+  g_autofree char *live = NULL;
+
+  g_assert_nonnull (diff);
+  mpy_stats_compute (before, &stats);
+  freed = mpy_diff_count_blocks (diff, MPY_DIFF_FREED);
+  changed = mpy_diff_count_blocks (diff, MPY_DIFF_CHANGED);
+  unchanged = mpy_diff_count_blocks (diff, MPY_DIFF_UNCHANGED);
+  g_assert_cmpuint (freed, >, 0);
+  g_assert_cmpuint (freed + changed + unchanged, ==, stats.n_blocks - stats.free_blocks);
+
+  mpy_figures_panel_set_diff (panel, diff);
+  garbage = g_strdup_printf ("%" G_GSIZE_FORMAT "\u00a0bytes", (freed + changed) * stats.bytes_per_block);
+  live = g_strdup_printf ("%" G_GSIZE_FORMAT "\u00a0bytes", unchanged * stats.bytes_per_block);
+  g_assert_true (g_str_has_prefix (mpy_figures_panel_get_value_text (panel, "garbage_bytes"), garbage));
+  g_assert_true (g_str_has_prefix (mpy_figures_panel_get_value_text (panel, "live_bytes"), live));
+
+  /* not a pair (no gc.collect() between): no garbage verdict */
+  {
+    g_autoptr(MpyDiff) plain = mpy_diff_new (before, loaded, NULL);
+
+    mpy_figures_panel_set_diff (panel, plain);
+    g_assert_null (mpy_figures_panel_get_value_text (panel, "garbage_bytes"));
+  }
+  g_object_unref (panel);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1503,6 +1621,8 @@ main (int   argc,
   g_test_add_func ("/widgets/damaged-dump-is-flagged", test_damaged_dump);
   g_test_add_func ("/widgets/legend/same-palette-as-png", test_legend_widget_matches_png);
   g_test_add_func ("/widgets/figures-panel/header", test_figures_panel_header);
+  g_test_add_func ("/widgets/figures-panel/fits", test_figures_panel_fits);
+  g_test_add_func ("/widgets/figures-panel/garbage-live", test_figures_panel_garbage_live);
   g_test_add_func ("/widgets/figures-panel/one-row-per-figure", test_figures_panel_one_row_per_figure);
   g_test_add_func ("/widgets/figures-panel/diff-deltas", test_figures_panel_diff);
   g_test_add_func ("/widgets/typed-properties-bind-in-ui", test_typed_properties_bind);

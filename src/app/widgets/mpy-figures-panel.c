@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "mpy-figures-panel.h"
+#include "mpy-fit.h"
 #include "mpy-leak.h"
 #include "mpy-metric.h"
 #include "mpy-stats.h"
@@ -19,13 +20,21 @@
  *   "kind_<name>" (e.g. "kind_list": objects and blocks), "histogram_<i>" (objects of
  *   [2^i, 2^(i+1)) blocks), and in diff mode "diff_blocks_allocated", "diff_blocks_freed",
  *   "diff_blocks_changed", "diff_objects_new", "diff_objects_freed", "diff_objects_kept",
- *   "note" (the text set by mpy_figures_panel_set_note(), or the placeholder when empty).
+ *   "note" (the text set by mpy_figures_panel_set_note(), or the placeholder when empty),
+ *   "garbage_bytes", "live_bytes" for a pair around gc.collect(), and "fit": the answer of
+ *   the "Fits?" entry (NULL while it is empty).
  * In diff mode a figure known on both sides reads "value (Δ +n)". */
 
 struct _MpyFiguresPanel
 {
   GtkWidget    parent_instance;
 
+  GtkWidget   *box;
+  GtkWidget   *fit_entry;  /* "Fits?": a size in bytes or KiB */
+  GtkWidget   *fit_label;  /* its answer */
+  char        *fit_text;
+  gboolean     have_fit_run;
+  MpyFreeRun   fit_run;    /* the blocks it would take, for the canvas */
   GtkWidget   *grid;
   GHashTable  *values;     /* key → displayed value text */
   int          row;
@@ -46,6 +55,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_FIT_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static char *
 number (guint64 value)
@@ -194,9 +210,65 @@ add_capture_details (MpyFiguresPanel *self,
            2);
 }
 
+/* The answer of the "Fits?" entry for the shown snapshot (the diff's after). */
+static void
+update_fit (MpyFiguresPanel *self)
+{
+  MpySnapshot *snapshot = self->diff ? mpy_diff_get_after (self->diff) : self->snapshot;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->fit_entry));
+  gboolean had_run = self->have_fit_run;
+  MpyFitAnswer answer;
+  guint64 bytes;
+
+  g_clear_pointer (&self->fit_text, g_free);
+  self->have_fit_run = FALSE;
+  if (text[0] == '\0')
+    ;
+  else if (!mpy_fit_parse_size (text, &bytes))
+    self->fit_text = g_strdup (_("Type a size in bytes or KiB, e.g. 2048 or 2k"));
+  else if (snapshot == NULL || !mpy_fit_check (snapshot, bytes, &answer))
+    self->fit_text = g_strdup (_("No block map: whether it fits cannot be told"));
+  else if (answer.fits)
+    {
+      g_autofree char *size = mpy_metric_unit_format_value (MPY_METRIC_UNIT_BYTES, (double) bytes, 0);
+      g_autofree char *address = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", answer.run.address);
+
+      /* Translators: "Fits: 2048 bytes (2.0 KiB) in area 1 at 0x20000a40" */
+      self->fit_text = g_strdup_printf (_("Fits: %s in area %u at %s"),
+                                        size, answer.run.area + 1, address);
+      self->have_fit_run = TRUE;
+      self->fit_run = answer.run;
+      self->fit_run.n_blocks = answer.blocks_needed;
+    }
+  else
+    {
+      g_autofree char *missing = mpy_metric_unit_format_value (MPY_METRIC_UNIT_BYTES,
+                                                               (double) answer.missing_bytes, 0);
+      g_autofree char *scattered = mpy_metric_unit_format_value (MPY_METRIC_UNIT_BYTES,
+                                                                 (double) answer.scattered_free_bytes, 0);
+
+      /* Translators: "Does not fit: 16 bytes too large for the largest free run; 3024 bytes
+       * (2.9 KiB) are free in smaller holes" */
+      self->fit_text = g_strdup_printf (_("Does not fit: %s too large for the largest free run; "
+                                          "%s are free in smaller holes"), missing, scattered);
+    }
+  gtk_label_set_text (GTK_LABEL (self->fit_label), self->fit_text != NULL ? self->fit_text : "");
+  gtk_widget_set_visible (self->fit_label, self->fit_text != NULL);
+  if (had_run || self->have_fit_run)
+    g_signal_emit (self, signals[SIGNAL_FIT_CHANGED], 0);
+}
+
+static void
+fit_entry_changed (GtkEditable     *editable,
+                   MpyFiguresPanel *self)
+{
+  update_fit (self);
+}
+
 static void
 rebuild (MpyFiguresPanel *self)
 {
+  update_fit (self);
   MpySnapshot *snapshot = self->diff ? mpy_diff_get_after (self->diff) : self->snapshot;
   MpySnapshot *before = self->diff ? mpy_diff_get_before (self->diff) : NULL;
   GtkWidget *child;
@@ -370,7 +442,8 @@ mpy_figures_panel_dispose (GObject *object)
 {
   MpyFiguresPanel *self = MPY_FIGURES_PANEL (object);
 
-  g_clear_pointer (&self->grid, gtk_widget_unparent);
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  self->grid = NULL;
   g_clear_pointer (&self->snapshot, mpy_snapshot_unref);
   g_clear_pointer (&self->diff, mpy_diff_unref);
 
@@ -384,6 +457,7 @@ mpy_figures_panel_finalize (GObject *object)
 
   g_clear_pointer (&self->values, g_hash_table_unref);
   g_clear_pointer (&self->note, g_free);
+  g_clear_pointer (&self->fit_text, g_free);
 
   G_OBJECT_CLASS (mpy_figures_panel_parent_class)->finalize (object);
 }
@@ -461,6 +535,16 @@ mpy_figures_panel_class_init (MpyFiguresPanelClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * MpyFiguresPanel::fit-changed:
+   *
+   * The blocks the "Fits?" entry found (mpy_figures_panel_get_fit_run()) changed: the
+   * canvas outlines them.
+   */
+  signals[SIGNAL_FIT_CHANGED] =
+    g_signal_new ("fit-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "figurespanel");
 }
@@ -476,7 +560,40 @@ mpy_figures_panel_init (MpyFiguresPanel *self)
   gtk_widget_set_margin_end (self->grid, 12);
   gtk_widget_set_margin_top (self->grid, 12);
   gtk_widget_set_margin_bottom (self->grid, 12);
-  gtk_widget_set_parent (self->grid, GTK_WIDGET (self));
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+
+  /* Fits? — will one object of this size fit now, and where */
+  {
+    GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    GtkWidget *title = gtk_label_new (_("Fits?"));
+
+    gtk_widget_set_margin_start (row, 12);
+    gtk_widget_set_margin_end (row, 12);
+    gtk_widget_set_margin_top (row, 12);
+    gtk_widget_add_css_class (title, "dim-label");
+    self->fit_entry = gtk_entry_new ();
+    gtk_widget_set_hexpand (self->fit_entry, TRUE);
+    gtk_entry_set_placeholder_text (GTK_ENTRY (self->fit_entry), _("Size in bytes or KiB"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->fit_entry),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Will an object of this size fit?"), -1);
+    g_signal_connect (self->fit_entry, "changed", G_CALLBACK (fit_entry_changed), self);
+    gtk_box_append (GTK_BOX (row), title);
+    gtk_box_append (GTK_BOX (row), self->fit_entry);
+    gtk_box_append (GTK_BOX (self->box), row);
+
+    self->fit_label = gtk_label_new (NULL);
+    gtk_label_set_wrap (GTK_LABEL (self->fit_label), TRUE);
+    gtk_label_set_xalign (GTK_LABEL (self->fit_label), 0);
+    gtk_label_set_selectable (GTK_LABEL (self->fit_label), TRUE);
+    gtk_widget_set_margin_start (self->fit_label, 12);
+    gtk_widget_set_margin_end (self->fit_label, 12);
+    gtk_widget_set_margin_top (self->fit_label, 4);
+    gtk_widget_set_visible (self->fit_label, FALSE);
+    gtk_box_append (GTK_BOX (self->box), self->fit_label);
+  }
+  gtk_box_append (GTK_BOX (self->box), self->grid);
   rebuild (self);
 }
 
@@ -574,5 +691,41 @@ mpy_figures_panel_get_value_text (MpyFiguresPanel *self,
   g_return_val_if_fail (MPY_IS_FIGURES_PANEL (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
+  if (g_str_equal (key, "fit"))
+    return self->fit_text;
   return g_hash_table_lookup (self->values, key);
+}
+
+/**
+ * mpy_figures_panel_set_fit_text:
+ * @text: what to type into the "Fits?" entry ("2048", "2k"; "" clears it)
+ */
+void
+mpy_figures_panel_set_fit_text (MpyFiguresPanel *self,
+                                const char      *text)
+{
+  g_return_if_fail (MPY_IS_FIGURES_PANEL (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->fit_entry), text != NULL ? text : "");
+}
+
+/**
+ * mpy_figures_panel_get_fit_run:
+ * @first_block: (out) (optional): the first block the object would take
+ * @n_blocks: (out) (optional): how many blocks it takes
+ *
+ * Returns: %TRUE when the "Fits?" entry holds a size that fits now.
+ */
+gboolean
+mpy_figures_panel_get_fit_run (MpyFiguresPanel *self,
+                               gsize           *first_block,
+                               gsize           *n_blocks)
+{
+  g_return_val_if_fail (MPY_IS_FIGURES_PANEL (self), FALSE);
+
+  if (first_block != NULL)
+    *first_block = self->fit_run.first_block;
+  if (n_blocks != NULL)
+    *n_blocks = self->fit_run.n_blocks;
+  return self->have_fit_run;
 }

@@ -28,5 +28,11 @@ void       mpy_figures_panel_set_diff     (MpyFiguresPanel *self, MpyDiff *diff)
 void       mpy_figures_panel_set_note     (MpyFiguresPanel *self, const char *note);
 /* The displayed value text of a figure row by key ("gc_used", "fragmentation", …), for tests. */
 const char *mpy_figures_panel_get_value_text (MpyFiguresPanel *self, const char *key);
+/* The "Fits?" entry: what is typed, and the blocks the object would take (signal
+ * "fit-changed" when they change). */
+void       mpy_figures_panel_set_fit_text (MpyFiguresPanel *self, const char *text);
+gboolean   mpy_figures_panel_get_fit_run  (MpyFiguresPanel *self,
+                                           gsize           *first_block,
+                                           gsize           *n_blocks);
 
 G_END_DECLS

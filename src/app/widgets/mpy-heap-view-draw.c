@@ -202,6 +202,7 @@ _mpy_heap_view_snapshot (GtkWidget   *widget,
 
       decorate = self->scale >= 4 ||
                  (self->highlight_largest_free && self->stats.largest_free_run > 0) ||
+                 self->outline_n > 0 ||
                  self->hovered_block >= 0;
 
       if (self->draw_method == MPY_HEAP_VIEW_DRAW_TEXTURE)
@@ -241,6 +242,15 @@ _mpy_heap_view_snapshot (GtkWidget   *widget,
           cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
           cairo_stroke (cr);
           cairo_set_dash (cr, NULL, 0, 0);
+        }
+
+      if (self->outline_n > 0 && self->outline_first + self->outline_n <= self->stats.n_blocks)
+        {
+          /* where the object asked about in "Fits?" would go: solid, in the highlight colour */
+          add_run_path (self, cr, self->outline_first, self->outline_n);
+          set_source_rgb (cr, mpy_palette_get_highlight (self->options.dark));
+          cairo_set_line_width (cr, 3.0);
+          cairo_stroke (cr);
         }
 
       if (self->hovered_block >= 0)

@@ -55,6 +55,8 @@ struct _MpyHeapView
   double                 scale;
   gint64                 hovered_block;
   gboolean               highlight_largest_free;
+  gsize                  outline_first;    /* a run outlined on request ("Fits?"); n 0: none */
+  gsize                  outline_n;
 
   /* The renderer's 1 px-per-block picture; rebuilt when snapshot, diff or options change. */
   cairo_surface_t       *image;

@@ -697,3 +697,46 @@ mpy_heap_view_set_draw_method (MpyHeapView           *self,
   self->draw_method = method;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
+
+/**
+ * mpy_heap_view_set_outline_run:
+ * @first_block: the first block to outline
+ * @n_blocks: how many; 0 outlines nothing
+ *
+ * Outlines a run of blocks, e.g. where the object asked about in the figures panel's
+ * "Fits?" entry would go.
+ */
+void
+mpy_heap_view_set_outline_run (MpyHeapView *self,
+                               gsize        first_block,
+                               gsize        n_blocks)
+{
+  g_return_if_fail (MPY_IS_HEAP_VIEW (self));
+
+  if (self->outline_first == first_block && self->outline_n == n_blocks)
+    return;
+  self->outline_first = first_block;
+  self->outline_n = n_blocks;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * mpy_heap_view_get_outline_run:
+ * @first_block: (out) (optional): the first block outlined
+ * @n_blocks: (out) (optional): how many
+ *
+ * Returns: %TRUE when a run is outlined.
+ */
+gboolean
+mpy_heap_view_get_outline_run (MpyHeapView *self,
+                               gsize       *first_block,
+                               gsize       *n_blocks)
+{
+  g_return_val_if_fail (MPY_IS_HEAP_VIEW (self), FALSE);
+
+  if (first_block != NULL)
+    *first_block = self->outline_first;
+  if (n_blocks != NULL)
+    *n_blocks = self->outline_n;
+  return self->outline_n > 0;
+}

@@ -54,5 +54,8 @@ void         mpy_heap_view_set_options      (MpyHeapView *self, const MpyRenderO
 gboolean     mpy_heap_view_get_block_at     (MpyHeapView *self, double x, double y, gsize *block);
 /* The text of the hover tooltip for @block (address, kind, object start and size, diff state). */
 char        *mpy_heap_view_describe_block   (MpyHeapView *self, gsize block);
+/* Outlines @n_blocks blocks from @first_block (the figures panel's "Fits?" answer); 0: none. */
+void         mpy_heap_view_set_outline_run  (MpyHeapView *self, gsize first_block, gsize n_blocks);
+gboolean     mpy_heap_view_get_outline_run  (MpyHeapView *self, gsize *first_block, gsize *n_blocks);
 
 G_END_DECLS
