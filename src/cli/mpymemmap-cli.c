@@ -19,6 +19,7 @@
 #include "mpy-chart-renderer.h"
 #include "mpy-cli-answers.h"
 #include "mpy-cli-device.h"
+#include "mpy-cli-watch.h"
 #include "mpy-cli-json.h"
 #include "mpy-cli-text.h"
 #include "mpy-cli-timeline.h"
@@ -1093,6 +1094,8 @@ static const Command commands[] = {
     "                                    every dump's figures over time, and their chart" },
   { "ports",   mpy_cli_ports,   "ports                             list serial ports and likely boards" },
   { "capture", mpy_cli_capture, "capture PORT […]                  capture a dump from a board" },
+  { "watch",   mpy_cli_watch,   "watch --port ADDR (--every S | --run SCRIPT.py | --listen) […]\n"
+    "                                    record snapshots while a program runs" },
   { "leakcheck", mpy_cli_leakcheck, "leakcheck --port ADDR --exec CODE [--setup CODE] [--runs N] [--json]\n"
     "                                    is this code leaking? retained bytes per run, survivors" },
   { "cost",    mpy_cli_cost,    "cost --port ADDR --import MODULE… [--json]\n"

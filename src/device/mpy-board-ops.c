@@ -17,6 +17,7 @@ typedef struct
   MpyBoardCapture  kind;
   GPtrArray       *snapshots;   /* captures: what came so far, kept even on a failure */
   char            *code;        /* exec: the statements */
+  gboolean         listen;      /* listen: nothing sent */
   char            *out;         /* exec: stdout and traceback */
   char            *err;
 } OpData;
@@ -190,6 +191,9 @@ static void capture_step (MpyBoard *self,
 static void exec_done_cb (GObject      *object,
                           GAsyncResult *result,
                           gpointer      user_data);
+static void listen_done_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data);
 
 static void
 capture_done_cb (GObject      *object,
@@ -244,6 +248,12 @@ capture_step (MpyBoard *self,
     case MPY_BOARD_CAPTURE_BEFORE_AFTER_GC:
       flags = data->snapshots->len == 0 ? MPY_CAPTURE_NONE : MPY_CAPTURE_GC;
       break;
+    case MPY_BOARD_CAPTURE_FIGURES:
+      flags = MPY_CAPTURE_FIGURES;
+      break;
+    case MPY_BOARD_CAPTURE_FIGURES_GC:
+      flags = MPY_CAPTURE_FIGURES | MPY_CAPTURE_GC;
+      break;
     case MPY_BOARD_CAPTURE_PLAIN:
     default:
       break;
@@ -267,7 +277,9 @@ start_op (MpyBoard *self,
       self->deferred = task;
       return;
     }
-  if (data->code != NULL)
+  if (data->listen)
+    mpy_connection_listen_async (data->connection, self->op_cancellable, listen_done_cb, task);
+  else if (data->code != NULL)
     mpy_connection_exec_async (data->connection, data->code, self->op_cancellable,
                                exec_done_cb, task);
   else
@@ -425,6 +437,73 @@ mpy_board_exec_finish (MpyBoard      *self,
     *stdout_text = data != NULL ? g_steal_pointer (&data->out) : NULL;
   if (stderr_text != NULL)
     *stderr_text = data != NULL ? g_steal_pointer (&data->err) : NULL;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+listen_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MpyBoard *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  mpy_connection_listen_finish (MPY_CONNECTION (object), result, &error);
+  end_op (self, task, error);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * mpy_board_listen_async:
+ * @self: a #MpyBoard
+ * @cancellable: (nullable): ends the listening (as mpy_board_cancel() does)
+ * @callback: called in the caller's thread-default main context
+ * @user_data: data for @callback
+ *
+ * Connects if needed and reads what the board prints on its own (a running main.py that
+ * logs), in "exec-output" as it arrives, sending nothing: not even Ctrl-C, and no goodbye
+ * when the port closes. Fails with %G_IO_ERROR_BUSY while another operation runs.
+ */
+void
+mpy_board_listen_async (MpyBoard            *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  OpData *data;
+
+  g_return_if_fail (MPY_IS_BOARD (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, mpy_board_listen_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  data = g_new0 (OpData, 1);
+  data->listen = TRUE;
+  if (!begin_op (self, task, MPY_BOARD_OPERATION_LISTEN, cancellable, data))
+    return;
+  start_op (self, g_steal_pointer (&task));
+}
+
+/**
+ * mpy_board_listen_finish:
+ * @self: a #MpyBoard
+ * @result: the #GAsyncResult
+ * @error: a #GError: %G_IO_ERROR_CANCELLED when it ended by a cancel
+ *
+ * Returns: %FALSE always (listening ends by a cancel or a failure)
+ */
+gboolean
+mpy_board_listen_finish (MpyBoard      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (MPY_IS_BOARD (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mpy_board_listen_async, FALSE);
+
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

@@ -20,12 +20,15 @@ G_DEFINE_ENUM_TYPE (MpyBoardCapture, mpy_board_capture,
   G_DEFINE_ENUM_VALUE (MPY_BOARD_CAPTURE_PLAIN, "plain"),
   G_DEFINE_ENUM_VALUE (MPY_BOARD_CAPTURE_GC, "gc"),
   G_DEFINE_ENUM_VALUE (MPY_BOARD_CAPTURE_SOFT_RESET, "soft-reset"),
-  G_DEFINE_ENUM_VALUE (MPY_BOARD_CAPTURE_BEFORE_AFTER_GC, "before-after-gc"))
+  G_DEFINE_ENUM_VALUE (MPY_BOARD_CAPTURE_BEFORE_AFTER_GC, "before-after-gc"),
+  G_DEFINE_ENUM_VALUE (MPY_BOARD_CAPTURE_FIGURES, "figures"),
+  G_DEFINE_ENUM_VALUE (MPY_BOARD_CAPTURE_FIGURES_GC, "figures-gc"))
 
 G_DEFINE_ENUM_TYPE (MpyBoardOperation, mpy_board_operation,
   G_DEFINE_ENUM_VALUE (MPY_BOARD_OPERATION_NONE, "none"),
   G_DEFINE_ENUM_VALUE (MPY_BOARD_OPERATION_CAPTURE, "capture"),
-  G_DEFINE_ENUM_VALUE (MPY_BOARD_OPERATION_EXEC, "exec"))
+  G_DEFINE_ENUM_VALUE (MPY_BOARD_OPERATION_EXEC, "exec"),
+  G_DEFINE_ENUM_VALUE (MPY_BOARD_OPERATION_LISTEN, "listen"))
 
 G_DEFINE_FINAL_TYPE (MpyBoard, mpy_board, G_TYPE_OBJECT)
 
@@ -49,6 +52,7 @@ enum {
   SIGNAL_PROGRESS,
   SIGNAL_EXEC_OUTPUT,
   SIGNAL_CAPTURED,
+  SIGNAL_WATCH_SNAPSHOT,
   N_SIGNALS
 };
 
@@ -320,6 +324,11 @@ mpy_board_class_init (MpyBoardClass *klass)
    */
   signals[SIGNAL_CAPTURED] =
     g_signal_new ("captured", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  MPY_TYPE_SNAPSHOT | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /* Emitted by mpy_board_watch_async() (mpy-board-watch.c) for each snapshot. */
+  signals[SIGNAL_WATCH_SNAPSHOT] =
+    g_signal_new ("watch-snapshot", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1,
                   MPY_TYPE_SNAPSHOT | G_SIGNAL_TYPE_STATIC_SCOPE);
 }

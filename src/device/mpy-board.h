@@ -28,6 +28,8 @@ typedef enum {
   MPY_BOARD_CAPTURE_GC,              /* gc.collect() first */
   MPY_BOARD_CAPTURE_SOFT_RESET,      /* soft reset first: wipes the heap, only when asked */
   MPY_BOARD_CAPTURE_BEFORE_AFTER_GC, /* a dump, gc.collect(), a second dump */
+  MPY_BOARD_CAPTURE_FIGURES,         /* mem_info() without argument: figures, no map */
+  MPY_BOARD_CAPTURE_FIGURES_GC,      /* gc.collect(), then the figures */
 } MpyBoardCapture;
 
 /* Which operation runs (MPY_BOARD_OPERATION_NONE when idle). */
@@ -35,6 +37,7 @@ typedef enum {
   MPY_BOARD_OPERATION_NONE,
   MPY_BOARD_OPERATION_CAPTURE,
   MPY_BOARD_OPERATION_EXEC,
+  MPY_BOARD_OPERATION_LISTEN,  /* reading what the board prints on its own, sending nothing */
 } MpyBoardOperation;
 
 GType mpy_board_state_get_type (void);
@@ -65,7 +68,8 @@ G_DECLARE_FINAL_TYPE (MpyBoard, mpy_board, MPY, BOARD, GObject)
  * first six.
  * Signals: "progress" (guint64 bytes received by the running operation), "exec-output"
  * (const char *, the next piece of a running exec's stdout, valid UTF-8), "captured"
- * (MpySnapshot *, each dump as it arrives).
+ * (MpySnapshot *, each dump as it arrives), "watch-snapshot" (MpySnapshot *, each snapshot
+ * of a running watch the moment it is complete: see mpy-board-watch.h).
  */
 MpyBoard          *mpy_board_new                 (const char *address);
 
@@ -119,6 +123,16 @@ gboolean           mpy_board_exec_finish         (MpyBoard      *self,
                                                   GAsyncResult  *result,
                                                   char         **stdout_text,
                                                   char         **stderr_text,
+                                                  GError       **error);
+
+/* Reads what the board prints on its own (streamed in "exec-output") until cancelled,
+ * sending nothing at all; finishes with %G_IO_ERROR_CANCELLED after the cancel. */
+void               mpy_board_listen_async        (MpyBoard            *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean           mpy_board_listen_finish       (MpyBoard      *self,
+                                                  GAsyncResult  *result,
                                                   GError       **error);
 
 /* Hands the board back to the friendly REPL and closes the port; state disconnected. */

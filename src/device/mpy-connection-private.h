@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef enum {
   OP_CAPTURE,
   OP_EXEC,
+  OP_LISTEN,
   OP_CLOSE,
   OP_QUIT,
 } OpKind;

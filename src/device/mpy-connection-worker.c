@@ -291,6 +291,7 @@ is_no_mem_info (const char *traceback)
 /* One capture attempt: the dump in *snapshot (maybe damaged). */
 static gboolean
 capture_once (Worker        *worker,
+              gboolean       figures_only,
               GCancellable  *cancellable,
               MpySnapshot  **snapshot,
               GError       **error)
@@ -298,12 +299,16 @@ capture_once (Worker        *worker,
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GError) read_error = NULL;
+  g_autofree char *stmt = NULL;
 
   /* the banner, and so the statement that leaves the least heap on this firmware, is known
    * once in the raw REPL */
-  if (!mpy_raw_repl_enter (worker->repl, cancellable, error)
-      || !mpy_raw_repl_exec (worker->repl, mpy_raw_repl_get_quirks (worker->repl)->capture_stmt,
-                             &out, &err, cancellable, error))
+  if (!mpy_raw_repl_enter (worker->repl, cancellable, error))
+    return FALSE;
+  stmt = g_strdup (mpy_raw_repl_get_quirks (worker->repl)->capture_stmt);
+  if (figures_only && g_str_has_suffix (stmt, "(1)"))
+    strcpy (stmt + strlen (stmt) - 3, "()");   /* the same statement, without the map */
+  if (!mpy_raw_repl_exec (worker->repl, stmt, &out, &err, cancellable, error))
     return FALSE;
 
   if (err[0] != '\0')
@@ -363,7 +368,8 @@ do_capture (Worker        *worker,
     }
 
   now = g_date_time_new_now_local ();
-  if (!capture_once (worker, cancellable, &snapshot, &first_error))
+  if (!capture_once (worker, (op->flags & MPY_CAPTURE_FIGURES) != 0, cancellable, &snapshot,
+                     &first_error))
     {
       if (!g_error_matches (first_error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DAMAGED))
         {
@@ -382,7 +388,8 @@ do_capture (Worker        *worker,
       flags |= MPY_SNAPSHOT_FLAG_RETRIED;
       g_clear_pointer (&now, g_date_time_unref);
       now = g_date_time_new_now_local ();
-      if (!capture_once (worker, cancellable, &retry, &retry_error))
+      if (!capture_once (worker, (op->flags & MPY_CAPTURE_FIGURES) != 0, cancellable, &retry,
+                         &retry_error))
         {
           if (snapshot == NULL
               || !g_error_matches (retry_error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DAMAGED))
@@ -480,6 +487,20 @@ run_op (Worker *worker,
             _mpy_connection_exec_result_free (r);
             g_task_return_error (task, g_steal_pointer (&error));
           }
+        break;
+      }
+
+    case OP_LISTEN:
+      {
+        OutputStream *os = output_stream_new (task);
+
+        /* Only a cancel, a disconnect or another failure of the port ends it. */
+        if (begin_op (worker, op, &ps, &error))
+          mpy_raw_repl_listen (worker->repl, on_exec_output, os, cancellable, &error);
+        output_stream_close (os);
+        output_stream_unref (os);
+        end_op (worker, task, &ps, error);
+        g_task_return_error (task, g_steal_pointer (&error));
         break;
       }
 

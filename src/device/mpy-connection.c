@@ -595,6 +595,47 @@ mpy_connection_exec_async (MpyConnection       *self,
   submit (self, op);
 }
 
+/**
+ * mpy_connection_listen_async:
+ * @self: a connection
+ * @cancellable: (nullable): ends the listening (the only way it ends but an error)
+ * @callback: called in the caller's thread-default main context
+ * @user_data: data for @callback
+ *
+ * Opens the port if needed and reads what the board prints on its own (a running main.py
+ * that logs), streamed in "exec-output" as it arrives, sending nothing at all (not even
+ * Ctrl-C, and no goodbye when the port closes if nothing was ever sent on it).
+ */
+void
+mpy_connection_listen_async (MpyConnection       *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (MPY_IS_CONNECTION (self));
+
+  op = g_new0 (Op, 1);
+  op->kind = OP_LISTEN;
+  op->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (op->task, mpy_connection_listen_async);
+  g_task_set_check_cancellable (op->task, FALSE);
+  submit (self, op);
+}
+
+/* Returns: %FALSE with @error: %G_IO_ERROR_CANCELLED when it was cancelled. */
+gboolean
+mpy_connection_listen_finish (MpyConnection  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == mpy_connection_listen_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 gboolean
 mpy_connection_exec_finish (MpyConnection  *self,
                             GAsyncResult   *result,

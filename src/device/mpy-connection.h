@@ -20,6 +20,7 @@ typedef enum {
   MPY_CAPTURE_NONE       = 0,
   MPY_CAPTURE_SOFT_RESET = 1 << 0,  /* only ever when the user asks: it wipes the heap */
   MPY_CAPTURE_GC         = 1 << 1,  /* gc.collect() first */
+  MPY_CAPTURE_FIGURES    = 1 << 2,  /* mem_info() without argument: the figures, no map */
 } MpyCaptureFlags;
 
 typedef enum {
@@ -100,6 +101,15 @@ gboolean           mpy_connection_exec_finish      (MpyConnection  *self,
                                                     GAsyncResult   *result,
                                                     char          **stdout_text,
                                                     char          **stderr_text,
+                                                    GError        **error);
+
+/* Reads what the board prints on its own into "exec-output" until cancelled; sends nothing. */
+void               mpy_connection_listen_async     (MpyConnection       *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean           mpy_connection_listen_finish    (MpyConnection  *self,
+                                                    GAsyncResult   *result,
                                                     GError        **error);
 
 /* Back to the friendly REPL, lines released, port closed. */

@@ -59,6 +59,7 @@ struct _MpyRawRepl
   MpyRawReplOutput    output;
   gpointer            output_data;
   gboolean            interrupted;  /* entering stopped a running program (KeyboardInterrupt) */
+  gboolean            sent;         /* any byte was sent on this port (else leave sends none) */
 };
 
 /* Reads whatever arrives within @timeout_ms into pending. Returns bytes read, 0 on

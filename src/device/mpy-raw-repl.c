@@ -216,6 +216,7 @@ _mpy_raw_repl_write_bytes (MpyRawRepl    *self,
                            GCancellable  *cancellable,
                            GError       **error)
 {
+  self->sent = TRUE;
   return mpy_transport_write_all (self->transport, data, len, WRITE_TIMEOUT, cancellable, error);
 }
 
@@ -492,6 +493,9 @@ mpy_raw_repl_leave (MpyRawRepl    *self,
 
   self->in_raw = FALSE;
   g_byte_array_set_size (self->pending, 0);
+  /* Never talked to (a port only listened to): nothing to leave, and not a byte is sent. */
+  if (!self->sent)
+    return TRUE;
   if (!_mpy_raw_repl_write_bytes (self, "\r\x02", 2, cancellable, error))
     return FALSE;
 
@@ -510,4 +514,44 @@ mpy_raw_repl_leave (MpyRawRepl    *self,
   remember_banner (self, self->pending->data, self->pending->len);
   g_byte_array_set_size (self->pending, 0);
   return TRUE;
+}
+
+/**
+ * mpy_raw_repl_listen:
+ * @self: a raw-REPL client
+ * @output: called with each piece the board prints, as it arrives
+ * @output_data: data for @output
+ * @cancellable: (nullable): the only way it ends, besides an error
+ * @error: a #GError (%G_IO_ERROR_CANCELLED after a cancel)
+ *
+ * Reads what the board prints on its own (a running main.py) and sends nothing at all: not
+ * even Ctrl-C. Where the board is afterwards is not known: the next exchange resyncs.
+ *
+ * Returns: %FALSE always, with @error set
+ */
+gboolean
+mpy_raw_repl_listen (MpyRawRepl        *self,
+                     MpyRawReplOutput   output,
+                     gpointer           output_data,
+                     GCancellable      *cancellable,
+                     GError           **error)
+{
+  guint8 buf[4096];
+
+  self->in_raw = FALSE;
+  self->resync = TRUE;
+  g_byte_array_set_size (self->pending, 0);
+  for (;;)
+    {
+      gssize n = mpy_transport_read (self->transport, buf, sizeof buf, 250, cancellable, error);
+
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        continue;
+      self->received += (guint64) n;
+      if (self->progress != NULL)
+        self->progress (self->received, self->progress_data);
+      output ((const char *) buf, (gsize) n, output_data);
+    }
 }

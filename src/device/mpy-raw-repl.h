@@ -79,7 +79,13 @@ gboolean      mpy_raw_repl_exec_user     (MpyRawRepl        *self,
 gboolean      mpy_raw_repl_soft_reset    (MpyRawRepl    *self,
                                           GCancellable  *cancellable,
                                           GError       **error);
-/* `\r\x02`: back to the friendly REPL. */
+/* Hands what the board prints on its own to @output until cancelled; sends nothing. */
+gboolean      mpy_raw_repl_listen        (MpyRawRepl        *self,
+                                          MpyRawReplOutput   output,
+                                          gpointer           output_data,
+                                          GCancellable      *cancellable,
+                                          GError           **error);
+/* `\r\x02`: back to the friendly REPL (nothing sent when nothing ever was). */
 gboolean      mpy_raw_repl_leave         (MpyRawRepl    *self,
                                           GCancellable  *cancellable,
                                           GError       **error);

@@ -14,7 +14,10 @@
  * transfer), ticks (a program prints "tick" every 3 ms, also in the middle of a dump line)
  * and ticks-lines (the same, but only between whole lines: the dump stays readable),
  * wedge-nobanner (a banner without "MicroPython", sys.platform "webassembly", and the
- * raw-paste request wedges it for good, as the real webassembly port). Code
+ * raw-paste request wedges it for good, as the real webassembly port), logging (a main.py
+ * that prints "step N" and a named log section "*** Memory info stepN ***" with the dump
+ * every 100 ms, and appends every byte it receives to LINK.rx, so a test can tell that
+ * nothing was sent). Code
  * that is not a mem_info call prints "len=N", N its length in bytes
  * (plus " pasted" when it came by raw-paste). Exits on SIGTERM or, in hangup mode, mid-dump.
  */
@@ -100,6 +103,21 @@ put_dump_lost_line (void)
   end = strchr (start, '\n') + 1;
   put (dump, (size_t) (start - dump));
   put (end, dump_len - (size_t) (end - dump));
+}
+
+static int rx_log = -1;   /* "logging": every byte received goes here */
+static int n_logged;
+
+static void
+put_log_section (void)
+{
+  char head[96];
+
+  n_logged++;
+  snprintf (head, sizeof head, "step %d\r\n*** Memory info step%d ***\r\n", n_logged, n_logged);
+  puts_ (head);
+  put (dump, dump_len);
+  puts_ ("******************************\r\n");
 }
 
 static int
@@ -259,6 +277,19 @@ main (int argc, char **argv)
   cfmakeraw (&tio);
   tcsetattr (slave, TCSANOW, &tio);
 
+  if (is ("logging"))
+    {
+      char rx_path[4096];
+
+      snprintf (rx_path, sizeof rx_path, "%s.rx", argv[1]);
+      rx_log = open (rx_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+      if (rx_log < 0)
+        {
+          perror (rx_path);
+          return 1;
+        }
+    }
+
   unlink (argv[1]);
   if (symlink (slave_name, argv[1]) != 0)
     {
@@ -272,7 +303,7 @@ main (int argc, char **argv)
       struct pollfd pfd = { master, POLLIN, 0 };
       ssize_t n;
 
-      int ready = poll (&pfd, 1, ticking () ? 3 : -1);
+      int ready = poll (&pfd, 1, ticking () ? 3 : is ("logging") ? 100 : -1);
 
       if (ready < 0)
         {
@@ -282,7 +313,10 @@ main (int argc, char **argv)
         }
       if (ready == 0)
         {
-          puts_ ("tick\r\n");  /* the program's timer */
+          if (is ("logging"))
+            put_log_section ();      /* the program logs on its own */
+          else
+            puts_ ("tick\r\n");  /* the program's timer */
           continue;
         }
       n = read (master, buf, sizeof buf);
@@ -294,6 +328,8 @@ main (int argc, char **argv)
           continue;
         }
 
+      if (rx_log >= 0 && write (rx_log, buf, (size_t) n) != n)
+        return 1;
       for (ssize_t i = 0; i < n; i++)
         {
           unsigned char c = buf[i];

@@ -1,0 +1,145 @@
+/* mpy-dump-stream.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* No second parser: each time a piece arrives the dump reader reads the text held since the
+ * last dump handed out, and a dump it finds is complete once a line it did not take follows
+ * it. The text held is what the program printed since, so the named-log pass gives the next
+ * dump its name, time and console context exactly as when reading the whole log. */
+
+#define _GNU_SOURCE   /* memmem */
+
+#include "mpy-dump-stream.h"
+
+#include <string.h>
+
+#include "mpy-dump-reader.h"
+
+/* A program that prints and never dumps: keep the last this many bytes only. */
+#define MAX_HELD   (4u << 20)
+#define KEEP_HELD  (64u << 10)
+
+struct _MpyDumpStream
+{
+  GString *held;   /* received, not part of a dump handed out */
+};
+
+MpyDumpStream *
+mpy_dump_stream_new (void)
+{
+  MpyDumpStream *self = g_new0 (MpyDumpStream, 1);
+
+  self->held = g_string_new (NULL);
+  return self;
+}
+
+void
+mpy_dump_stream_free (MpyDumpStream *self)
+{
+  if (self == NULL)
+    return;
+  g_string_free (self->held, TRUE);
+  g_free (self);
+}
+
+const char *
+mpy_dump_stream_get_rest (MpyDumpStream *self)
+{
+  return self->held->str;
+}
+
+/* Does [p, end) hold anything but blanks? */
+static gboolean
+has_text (const char *p,
+          const char *end)
+{
+  for (; p < end; p++)
+    if (!g_ascii_isspace (*p))
+      return TRUE;
+  return FALSE;
+}
+
+/* Reads the held text up to @limit and hands out the dumps that end before a further
+ * non-blank line within it (all of them with @all). */
+static GPtrArray *
+take (MpyDumpStream *self,
+      gsize          limit,
+      gboolean       all)
+{
+  GPtrArray *done = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  g_autoptr(GPtrArray) dumps = NULL;
+  const char *text = self->held->str;
+  gsize consumed = 0, pos = 0;
+
+  if (limit == 0)
+    return done;
+  dumps = mpy_dump_reader_read (text, (gssize) limit, NULL);
+  if (dumps == NULL)
+    return done;
+
+  for (guint i = 0; i < dumps->len; i++)
+    {
+      MpySnapshot *dump = g_ptr_array_index (dumps, i);
+      const char *raw = mpy_snapshot_get_raw_text (dump);
+      gsize raw_length = mpy_snapshot_get_raw_length (dump);
+      const char *found;
+      gsize end;
+
+      if (raw_length == 0 || raw_length > limit - pos)
+        break;
+      found = memmem (text + pos, limit - pos, raw, raw_length);
+      if (found == NULL)
+        break;
+      end = (gsize) (found - text) + raw_length;
+      if (!all && !has_text (text + end, text + limit))
+        break;   /* it may go on: the next line decides */
+      g_ptr_array_add (done, mpy_snapshot_ref (dump));
+      consumed = pos = end;
+    }
+  if (consumed > 0)
+    g_string_erase (self->held, 0, (gssize) consumed);
+  return done;
+}
+
+GPtrArray *
+mpy_dump_stream_feed (MpyDumpStream *self,
+                      const char    *text,
+                      gsize          length)
+{
+  const char *nl;
+  gsize lines;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  /* NULs (line noise) would make the reader refuse the whole text. */
+  for (gsize i = 0; i < length; i++)
+    g_string_append_c (self->held, text[i] != '\0' ? text[i] : '?');
+
+  /* Whole lines only: a dump line may be cut between two pieces. */
+  nl = memrchr (self->held->str, '\n', self->held->len);
+  lines = nl != NULL ? (gsize) (nl - self->held->str) + 1 : 0;
+  {
+    GPtrArray *done = take (self, lines, FALSE);
+
+    if (done->len == 0 && self->held->len > MAX_HELD)
+      {
+        /* No dump in megabytes of output: drop the oldest, from a line start. */
+        const char *keep = self->held->str + self->held->len - KEEP_HELD;
+        const char *cut = memchr (keep, '\n', KEEP_HELD);
+
+        g_string_erase (self->held, 0, (cut != NULL ? cut + 1 : keep) - self->held->str);
+      }
+    return done;
+  }
+}
+
+GPtrArray *
+mpy_dump_stream_flush (MpyDumpStream *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return take (self, self->held->len, TRUE);
+}
