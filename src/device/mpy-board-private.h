@@ -21,6 +21,7 @@ struct _MpyBoard
   guint              baud;
   MpyLineMode        dtr;
   MpyLineMode        rts;
+  MpyRawPasteMode    raw_paste;
   guint              connect_ms;
   guint              idle_ms;
 
