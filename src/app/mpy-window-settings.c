@@ -209,6 +209,16 @@ _mpy_window_device_path_cb (MpyWindow        *self,
   const char *path = mpy_device_sidebar_get_path (sidebar);
   const char *dtr = NULL, *rts = NULL;
 
+  /* raw-paste off for the ports listed (no user interface: gsettings or dconf) */
+  if (_mpy_window_has_setting (self, "raw-paste-off"))
+    {
+      g_auto(GStrv) off = g_settings_get_strv (self->settings, "raw-paste-off");
+
+      mpy_board_set_raw_paste (mpy_device_sidebar_get_board (sidebar),
+                               path != NULL && g_strv_contains ((const char * const *) off, path)
+                               ? MPY_RAW_PASTE_OFF : MPY_RAW_PASTE_AUTO);
+    }
+
   if (!_mpy_window_has_setting (self, "line-overrides"))
     return;
 

@@ -39,6 +39,7 @@ struct _MpyBoard
   guint              baud;
   MpyLineMode        dtr;
   MpyLineMode        rts;
+  MpyRawPasteMode     raw_paste;
   guint              connect_ms;
   guint              idle_ms;
 
@@ -60,6 +61,7 @@ enum {
   PROP_BAUD,
   PROP_DTR,
   PROP_RTS,
+  PROP_RAW_PASTE,
   PROP_CONNECT_TIMEOUT,
   PROP_IDLE_TIMEOUT,
   PROP_STATE,
@@ -279,6 +281,7 @@ ensure_connection (MpyBoard  *self,
   /* Settings take effect with this operation (the connection reopens the port if needed). */
   mpy_connection_set_baud (self->connection, self->baud);
   mpy_connection_set_lines (self->connection, self->dtr, self->rts);
+  mpy_connection_set_raw_paste (self->connection, self->raw_paste);
   mpy_connection_set_connect_timeout (self->connection, self->connect_ms);
   mpy_connection_set_idle_timeout (self->connection, self->idle_ms);
   mpy_connection_set_password (self->connection, self->password);
@@ -764,6 +767,7 @@ mpy_board_get_property (GObject    *object,
     case PROP_BAUD: g_value_set_uint (value, self->baud); break;
     case PROP_DTR: g_value_set_enum (value, self->dtr); break;
     case PROP_RTS: g_value_set_enum (value, self->rts); break;
+    case PROP_RAW_PASTE: g_value_set_enum (value, self->raw_paste); break;
     case PROP_CONNECT_TIMEOUT: g_value_set_uint (value, self->connect_ms); break;
     case PROP_IDLE_TIMEOUT: g_value_set_uint (value, self->idle_ms); break;
     case PROP_STATE: g_value_set_enum (value, self->state); break;
@@ -789,6 +793,7 @@ mpy_board_set_property (GObject      *object,
     case PROP_BAUD: mpy_board_set_baud (self, g_value_get_uint (value)); break;
     case PROP_DTR: mpy_board_set_lines (self, g_value_get_enum (value), self->rts); break;
     case PROP_RTS: mpy_board_set_lines (self, self->dtr, g_value_get_enum (value)); break;
+    case PROP_RAW_PASTE: mpy_board_set_raw_paste (self, g_value_get_enum (value)); break;
     case PROP_CONNECT_TIMEOUT: mpy_board_set_connect_timeout (self, g_value_get_uint (value)); break;
     case PROP_IDLE_TIMEOUT: mpy_board_set_idle_timeout (self, g_value_get_uint (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -816,6 +821,9 @@ mpy_board_class_init (MpyBoardClass *klass)
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_RTS] =
     g_param_spec_enum ("rts", NULL, NULL, MPY_TYPE_LINE_MODE, MPY_LINE_DEFAULT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RAW_PASTE] =
+    g_param_spec_enum ("raw-paste", NULL, NULL, MPY_TYPE_RAW_PASTE_MODE, MPY_RAW_PASTE_AUTO,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CONNECT_TIMEOUT] =
     g_param_spec_uint ("connect-timeout", NULL, NULL, 100, G_MAXUINT, 10000,
@@ -970,6 +978,26 @@ mpy_board_set_lines (MpyBoard    *self,
       self->rts = rts;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RTS]);
     }
+}
+
+MpyRawPasteMode
+mpy_board_get_raw_paste (MpyBoard *self)
+{
+  g_return_val_if_fail (MPY_IS_BOARD (self), MPY_RAW_PASTE_AUTO);
+  return self->raw_paste;
+}
+
+/* Takes effect with the next operation. */
+void
+mpy_board_set_raw_paste (MpyBoard        *self,
+                         MpyRawPasteMode  mode)
+{
+  g_return_if_fail (MPY_IS_BOARD (self));
+
+  if (self->raw_paste == mode)
+    return;
+  self->raw_paste = mode;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RAW_PASTE]);
 }
 
 guint

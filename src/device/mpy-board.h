@@ -81,6 +81,10 @@ void               mpy_board_set_baud            (MpyBoard   *self,
                                                   guint       baud);
 MpyLineMode        mpy_board_get_dtr             (MpyBoard   *self);
 MpyLineMode        mpy_board_get_rts             (MpyBoard   *self);
+/* Raw-paste for this board: auto (the default) or off (plain raw mode only). */
+MpyRawPasteMode    mpy_board_get_raw_paste       (MpyBoard   *self);
+void               mpy_board_set_raw_paste       (MpyBoard   *self,
+                                                  MpyRawPasteMode mode);
 void               mpy_board_set_lines           (MpyBoard   *self,
                                                   MpyLineMode dtr,
                                                   MpyLineMode rts);

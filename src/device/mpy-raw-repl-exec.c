@@ -259,9 +259,15 @@ wait_for_ok (MpyRawRepl    *self,
                          "The board did not acknowledge the code (expected \"OK\", got 0x%02x "
                          "0x%02x): it may have dropped bytes; try again", data[0], data[1]);
           else
-            g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
-                         "The board did not acknowledge the code within %u ms (no \"OK\"): it "
-                         "may have dropped bytes; try again", self->idle_ms);
+            {
+              /* Not a byte back: the board never took the end of the code (a real board
+               * says OK before it runs anything), so nothing ran; the caller may send it
+               * once more after interrupting. */
+              *not_raw = TRUE;
+              g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
+                           "The board did not acknowledge the code within %u ms (no \"OK\"): "
+                           "it may have dropped bytes; try again", self->idle_ms);
+            }
           return FALSE;
         }
       /* a board printing forever must not fill memory; "OK" may straddle the cut */
@@ -464,8 +470,9 @@ exec_common (MpyRawRepl    *self,
           && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           /* We only believed we were in the raw REPL (it was left behind our back, or an
-           * older reply's banner fooled us); the code did not run. Cancel what the
-           * friendly REPL has on its line, enter properly and send it once more. */
+           * older reply's banner fooled us), or the code's end never reached the board
+           * (not a byte came back); the code did not run. Cancel what the board has on
+           * its line, enter properly and send it once more. */
           if (!_mpy_raw_repl_write_bytes (self, "\x03", 1, cancellable, error))
             goto out;
           g_string_truncate (out, 0);

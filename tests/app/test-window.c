@@ -1321,6 +1321,41 @@ test_line_overrides_per_port (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The ports listed in "raw-paste-off" get plain raw mode; any other port the default. */
+static void
+test_raw_paste_off_per_port (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, "com.example.MpyMemMap", TRUE) : NULL;
+  g_autoptr(GSettings) settings = NULL;
+  MpyDeviceSidebar *sidebar;
+  MpyWindow *window;
+
+  if (schema == NULL)
+    {
+      g_test_skip ("The GSettings schema is not compiled in this build (GSETTINGS_SCHEMA_DIR)");
+      return;
+    }
+
+  settings = g_settings_new ("com.example.MpyMemMap");
+  g_settings_set_strv (settings, "raw-paste-off", (const char * const[]) { "/dev/ttyUSB9", NULL });
+  window = new_window (TRUE);
+  sidebar = mpy_window_get_device_sidebar (window);
+
+  mpy_device_sidebar_set_path (sidebar, "/dev/ttyUSB9");
+  g_assert_cmpint (mpy_board_get_raw_paste (mpy_device_sidebar_get_board (sidebar)), ==,
+                   MPY_RAW_PASTE_OFF);
+  mpy_device_sidebar_set_path (sidebar, "/dev/ttyACM0");
+  g_assert_cmpint (mpy_board_get_raw_paste (mpy_device_sidebar_get_board (sidebar)), ==,
+                   MPY_RAW_PASTE_AUTO);
+  mpy_device_sidebar_set_path (sidebar, "/dev/ttyUSB9");
+  g_assert_cmpint (mpy_board_get_raw_paste (mpy_device_sidebar_get_board (sidebar)), ==,
+                   MPY_RAW_PASTE_OFF);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "raw-paste-off");
+}
+
 static void
 test_zoom_actions_and_accels (void)
 {
@@ -2053,6 +2088,7 @@ main (int   argc,
   g_test_add_func ("/app/window/damaged-dump-is-marked", test_damaged_dump_is_marked);
   g_test_add_func ("/app/window/drop-files", test_drop_files);
   g_test_add_func ("/app/window/line-overrides-per-port", test_line_overrides_per_port);
+  g_test_add_func ("/app/window/raw-paste-off-per-port", test_raw_paste_off_per_port);
   g_test_add_func ("/app/window/application-opens-files", test_application_opens_files);
   g_test_add_func ("/app/window/zoom-actions-and-accels", test_zoom_actions_and_accels);
   g_test_add_func ("/app/window/keyboard-shortcuts-window", test_keyboard_shortcuts_window);

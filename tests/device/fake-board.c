@@ -14,9 +14,10 @@
  * transfer), ticks (a program prints "tick" every 3 ms, also in the middle of a dump line)
  * and ticks-lines (the same, but only between whole lines: the dump stays readable),
  * wedge-nobanner (a banner without "MicroPython", sys.platform "webassembly", and the
- * raw-paste request wedges it for good, as the real webassembly port), logging (a main.py
- * that prints "step N" and a named log section "*** Memory info stepN ***" with the dump
- * every 100 ms, and appends every byte it receives to LINK.rx, so a test can tell that
+ * raw-paste request wedges it for good, as the real webassembly port), drop-once (the
+ * first code sent in the raw REPL is lost on the way, its \x04 included), logging (a
+ * main.py that prints "step N" and a named log section "*** Memory info stepN ***" with the
+ * dump every 100 ms, and appends every byte it receives to LINK.rx, so a test can tell that
  * nothing was sent). Code
  * that is not a mem_info call prints "len=N", N its length in bytes
  * (plus " pasted" when it came by raw-paste). Exits on SIGTERM or, in hangup mode, mid-dump.
@@ -46,6 +47,7 @@ static const char *mode;
 static char *dump;
 static size_t dump_len;
 static int n_dumps;
+static int dropped;       /* "drop-once": the first code was lost */
 
 static void
 put (const void *data, size_t len)
@@ -437,14 +439,16 @@ main (int argc, char **argv)
                   pasting = 1;
                   window_used = 0;
                   line_len = 0;
-                  put ("R\x01\x20\x00\x01", 5);
                   if (is ("paste-broken"))
                     {
-                      /* a firmware whose raw-paste is broken: it aborts at once, and
-                       * waits for the host's \x04 that ends the transfer */
+                      /* a firmware whose raw-paste is broken: a 1-byte window, then an
+                       * abort instead of the next grant (always before the host could
+                       * send a whole statement), and it waits for the host's \x04 */
+                      put ("R\x01\x01\x00\x04", 5);
                       pasting = 2;
-                      puts_ ("\x04");
+                      continue;
                     }
+                  put ("R\x01\x20\x00\x01", 5);
                   continue;
                 }
               probe = 0;
@@ -467,6 +471,11 @@ main (int argc, char **argv)
                 {
                   puts_ ("OK\r\nsoft reboot\r\n" RAW_BANNER);
                   n_dumps = 0;
+                }
+              else if (is ("drop-once") && !dropped)
+                {
+                  dropped = 1;  /* lost on the way: no answer at all */
+                  line_len = 0;
                 }
               else
                 {

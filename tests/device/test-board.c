@@ -290,6 +290,31 @@ test_board_exec_streams_output (void)
   g_assert_cmpint (mpy_board_get_operation (board), ==, MPY_BOARD_OPERATION_NONE);
 }
 
+/* raw-paste off for this board: plain raw mode on a firmware that takes raw-paste; back to
+ * auto, raw-paste again. */
+static void
+test_board_raw_paste_setting (void)
+{
+  g_autoptr(MpyTestBoard) fake_board = fake ("paste");
+  g_autoptr(MpyBoard) board = board_for (fake_board, 5000);
+
+  g_assert_cmpint (mpy_board_get_raw_paste (board), ==, MPY_RAW_PASTE_AUTO);
+  mpy_board_set_raw_paste (board, MPY_RAW_PASTE_OFF);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      mpy_board_exec_async (board, "x = 1", NULL, store_result, &result);
+      g_assert_true (mpy_board_exec_finish (board, wait_result (&result), &out, &err, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (out, ==, i == 0 ? "len=5\r\n" : "len=5 pasted\r\n");
+      mpy_board_set_raw_paste (board, MPY_RAW_PASTE_AUTO);
+    }
+}
+
 static void
 test_board_new_address_disconnects (void)
 {
@@ -341,6 +366,7 @@ main (int   argc,
   g_test_add_func ("/device/board/busy-and-no-address", test_board_busy_and_no_address);
   g_test_add_func ("/device/board/exec-streams-output", test_board_exec_streams_output);
   g_test_add_func ("/device/board/new-address-disconnects", test_board_new_address_disconnects);
+  g_test_add_func ("/device/board/raw-paste-setting", test_board_raw_paste_setting);
 
   return g_test_run ();
 }

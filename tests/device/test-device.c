@@ -1433,6 +1433,24 @@ test_fake_raw_paste_broken_falls_back (void)
   close_sync (conn);
 }
 
+/* The code (and its \x04) lost on the way: not a byte comes back, so nothing ran; it is sent
+ * once more and runs exactly once. */
+static void
+test_fake_code_lost_sent_again (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("drop-once");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 3000, 1000);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_true (exec_sync (conn, "x = 1", &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "len=5\r\n");
+  g_assert_cmpstr (err, ==, "");
+  close_sync (conn);
+}
+
 /* raw-paste "off": a firmware that takes raw-paste gets plain raw mode only. */
 static void
 test_fake_raw_paste_off (void)
@@ -2345,6 +2363,7 @@ main (int argc, char **argv)
       g_test_add_func ("/device/fake/ticks-between-lines", test_fake_ticks_between_lines);
       g_test_add_func ("/device/fake/raw-paste-broken-falls-back", test_fake_raw_paste_broken_falls_back);
       g_test_add_func ("/device/fake/raw-paste-off", test_fake_raw_paste_off);
+      g_test_add_func ("/device/fake/code-lost-sent-again", test_fake_code_lost_sent_again);
       g_test_add_func ("/device/errors/no-such-port", test_no_such_port);
       g_test_add_func ("/device/errors/not-a-tty", test_not_a_tty);
       g_test_add_func ("/device/cli/capture-qemu", test_cli_capture_qemu);
