@@ -16,6 +16,7 @@
 
 #include "mpy-heap-view.h"
 #ifdef HAVE_DEVICE
+# include "mpy-cost-dialog.h"
 # include "mpy-leak-dialog.h"
 #endif
 #include "mpy-renderer.h"
@@ -177,6 +178,21 @@ leak_check_action (GtkWidget  *widget,
 #ifdef HAVE_DEVICE
   MpyWindow *self = MPY_WINDOW (widget);
   GtkWidget *dialog = mpy_leak_dialog_new (GTK_WINDOW (self),
+                                           mpy_device_sidebar_get_board (self->device_sidebar));
+
+  gtk_window_present (GTK_WINDOW (dialog));
+#endif
+}
+
+/* Import cost: a window of its own that drives the board. */
+static void
+import_cost_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+#ifdef HAVE_DEVICE
+  MpyWindow *self = MPY_WINDOW (widget);
+  GtkWidget *dialog = mpy_cost_dialog_new (GTK_WINDOW (self),
                                            mpy_device_sidebar_get_board (self->device_sidebar));
 
   gtk_window_present (GTK_WINDOW (dialog));
@@ -736,6 +752,7 @@ _mpy_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.capture-before-after", NULL, capture_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.leak-check", NULL, leak_check_action);
+  gtk_widget_class_install_action (widget_class, "win.import-cost", NULL, import_cost_action);
   gtk_widget_class_install_action (widget_class, "win.export-png", NULL, export_png_action);
   gtk_widget_class_install_action (widget_class, "win.export-gif", NULL, export_gif_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);

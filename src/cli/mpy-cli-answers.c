@@ -327,25 +327,6 @@ failed:
 
 /* ---- cost ---- */
 
-/* The statement that prints the qstr pool's figures; `__import__` binds no name. */
-#define QSTR_INFO_STMT "__import__('micropython').qstr_info()"
-
-/* "qstr pool: n_pool=1, n_qstr=3, n_str_data_bytes=23, n_total_bytes=119" */
-static gboolean
-parse_qstr_info (const char *text,
-                 gint64     *n_qstr,
-                 gint64     *n_bytes)
-{
-  const char *q = strstr (text, "n_qstr=");
-  const char *b = strstr (text, "n_str_data_bytes=");
-
-  if (q == NULL || b == NULL)
-    return FALSE;
-  *n_qstr = g_ascii_strtoll (q + strlen ("n_qstr="), NULL, 10);
-  *n_bytes = g_ascii_strtoll (b + strlen ("n_str_data_bytes="), NULL, 10);
-  return TRUE;
-}
-
 static gboolean
 board_qstr_info (Board   *board,
                  gint64  *n_qstr,
@@ -354,59 +335,19 @@ board_qstr_info (Board   *board,
 {
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  guint64 q, b;
 
-  if (!board_exec (board, QSTR_INFO_STMT, &out, &err, error))
+  if (!board_exec (board, MPY_QSTR_INFO_STMT, &out, &err, error))
     return FALSE;
-  if (err[0] != '\0' || !parse_qstr_info (out, n_qstr, n_bytes))
+  if (err[0] != '\0' || !mpy_qstr_info_parse (out, &q, &b))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    "micropython.qstr_info() printed no qstr pool figures");
       return FALSE;
     }
+  *n_qstr = (gint64) q;
+  *n_bytes = (gint64) b;
   return TRUE;
-}
-
-/* The cost groups of `cost`: a head kind's bytes go to one of them. */
-static const char *cost_groups[] = { "bytecode", "module", "dict", "str", "tuple_list", "other" };
-
-static guint
-cost_group (char kind)
-{
-  switch (kind)
-    {
-    case MPY_KIND_BYTECODE: return 0;
-    case MPY_KIND_MODULE:   return 1;
-    case MPY_KIND_DICT:     return 2;
-    case MPY_KIND_STR:      return 3;
-    case MPY_KIND_TUPLE:
-    case MPY_KIND_LIST:     return 4;
-    default:                return 5;
-    }
-}
-
-/* Bytes of the objects of @snapshot by cost group (an object's tails count with its head). */
-static void
-bytes_by_group (MpySnapshot *snapshot,
-                gint64       bytes[G_N_ELEMENTS (cost_groups)])
-{
-  const guint8 *kinds = mpy_snapshot_get_kinds (snapshot);
-  guint bpb = mpy_snapshot_get_bytes_per_block (snapshot);
-
-  memset (bytes, 0, sizeof (gint64) * G_N_ELEMENTS (cost_groups));
-  for (guint a = 0; a < mpy_snapshot_get_n_areas (snapshot); a++)
-    {
-      const MpyArea *area = mpy_snapshot_get_area (snapshot, a);
-      guint group = G_N_ELEMENTS (cost_groups) - 1;
-
-      for (gsize i = area->first_block; i < area->first_block + area->n_blocks; i++)
-        {
-          if (kinds[i] == MPY_KIND_FREE)
-            continue;
-          if (kinds[i] != MPY_KIND_TAIL)
-            group = cost_group ((char) kinds[i]);
-          bytes[group] += bpb;
-        }
-    }
 }
 
 int
@@ -473,8 +414,8 @@ mpy_cli_cost (int    argc,
       g_autofree char *out = NULL;
       g_autofree char *err = NULL;
       gint64 q0 = 0, qb0 = 0, q1 = 0, qb1 = 0;
-      gint64 g0[G_N_ELEMENTS (cost_groups)], g1[G_N_ELEMENTS (cost_groups)];
-      gint64 total = 0;
+      gint64 by_group[MPY_N_COST_GROUPS];
+      gint64 total;
       gboolean have_qstr;
 
       have_qstr = board_qstr_info (&board, &q0, &qb0, NULL);
@@ -504,18 +445,15 @@ mpy_cli_cost (int    argc,
         goto failed;
       have_qstr = board_qstr_info (&board, &q1, &qb1, NULL) && have_qstr;
 
-      bytes_by_group (before, g0);
-      bytes_by_group (after, g1);
-      for (guint k = 0; k < G_N_ELEMENTS (cost_groups); k++)
-        total += g1[k] - g0[k];
+      total = mpy_cost_compute (before, after, by_group);
       json_builder_set_member_name (b, "bytes");
       json_builder_add_int_value (b, total);
       json_builder_set_member_name (b, "by_kind");
       json_builder_begin_object (b);
-      for (guint k = 0; k < G_N_ELEMENTS (cost_groups); k++)
+      for (guint k = 0; k < MPY_N_COST_GROUPS; k++)
         {
-          json_builder_set_member_name (b, cost_groups[k]);
-          json_builder_add_int_value (b, g1[k] - g0[k]);
+          json_builder_set_member_name (b, mpy_cost_group_get_key ((MpyCostGroup) k));
+          json_builder_add_int_value (b, by_group[k]);
         }
       json_builder_end_object (b);
       json_builder_set_member_name (b, "qstr_count");
@@ -533,8 +471,9 @@ mpy_cli_cost (int    argc,
       if (!json)
         {
           printf ("%s: %" G_GINT64_FORMAT " bytes kept (", name, total);
-          for (guint k = 0; k < G_N_ELEMENTS (cost_groups); k++)
-            printf ("%s%s %" G_GINT64_FORMAT, k > 0 ? ", " : "", cost_groups[k], g1[k] - g0[k]);
+          for (guint k = 0; k < MPY_N_COST_GROUPS; k++)
+            printf ("%s%s %" G_GINT64_FORMAT, k > 0 ? ", " : "",
+                    mpy_cost_group_get_key ((MpyCostGroup) k), by_group[k]);
           if (have_qstr)
             printf ("); %" G_GINT64_FORMAT " new qstrs, %" G_GINT64_FORMAT " bytes of their text\n",
                     q1 - q0, qb1 - qb0);

@@ -247,16 +247,15 @@ with_qstr_info (GMainContext  *context,
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  const char *q, *b, *s;
+  const char *s;
+  guint64 count = 0, bytes = 0;
   gint64 stack = -1;
 
   mpy_connection_exec_async (conn, QSTR_STMT, cancellable, store_result, &result);
   if (!mpy_connection_exec_finish (conn, wait_result (context, &result), &out, &err, error))
     return NULL;
-  q = strstr (out, "n_qstr=");
-  b = strstr (out, "n_str_data_bytes=");
   s = strstr (out, "stack_use=");
-  if (err[0] != '\0' || q == NULL || b == NULL)
+  if (err[0] != '\0' || !mpy_qstr_info_parse (out, &count, &bytes))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    "--qstr: micropython.qstr_info() printed no qstr pool figures%s%s",
@@ -265,9 +264,7 @@ with_qstr_info (GMainContext  *context,
     }
   if (s != NULL)
     stack = g_ascii_strtoll (s + strlen ("stack_use="), NULL, 10);
-  return mpy_snapshot_with_qstr_info (snapshot, TRUE,
-                                      g_ascii_strtoull (q + strlen ("n_qstr="), NULL, 10),
-                                      g_ascii_strtoull (b + strlen ("n_str_data_bytes="), NULL, 10),
+  return mpy_snapshot_with_qstr_info (snapshot, TRUE, count, bytes,
                                       stack >= 0, stack >= 0 ? (guint64) stack : 0);
 }
 

@@ -8,6 +8,8 @@
  * each run followed by gc.collect() and a capture), read from the block maps.
  */
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "mpy-leak.h"
@@ -227,4 +229,118 @@ mpy_leak_report_free (MpyLeakReport *report)
   g_free (report->retained_bytes);
   g_array_unref (report->survivors);
   g_free (report);
+}
+
+static const char *cost_group_keys[MPY_N_COST_GROUPS] = {
+  [MPY_COST_BYTECODE] = "bytecode",
+  [MPY_COST_MODULE] = "module",
+  [MPY_COST_DICT] = "dict",
+  [MPY_COST_STR] = "str",
+  [MPY_COST_TUPLE_LIST] = "tuple_list",
+  [MPY_COST_OTHER] = "other",
+};
+
+/**
+ * mpy_cost_group_get_key:
+ * @group: a cost group
+ *
+ * Returns: its key in `cost --json`.
+ */
+const char *
+mpy_cost_group_get_key (MpyCostGroup group)
+{
+  g_return_val_if_fail (group < MPY_N_COST_GROUPS, NULL);
+  return cost_group_keys[group];
+}
+
+static MpyCostGroup
+cost_group (char kind)
+{
+  switch (kind)
+    {
+    case MPY_KIND_BYTECODE: return MPY_COST_BYTECODE;
+    case MPY_KIND_MODULE:   return MPY_COST_MODULE;
+    case MPY_KIND_DICT:     return MPY_COST_DICT;
+    case MPY_KIND_STR:      return MPY_COST_STR;
+    case MPY_KIND_TUPLE:
+    case MPY_KIND_LIST:     return MPY_COST_TUPLE_LIST;
+    default:                return MPY_COST_OTHER;
+    }
+}
+
+static void
+bytes_by_group (MpySnapshot *snapshot,
+                gint64       bytes[MPY_N_COST_GROUPS])
+{
+  const guint8 *kinds = mpy_snapshot_get_kinds (snapshot);
+  guint bpb = mpy_snapshot_get_bytes_per_block (snapshot);
+
+  memset (bytes, 0, sizeof (gint64) * MPY_N_COST_GROUPS);
+  for (guint a = 0; a < mpy_snapshot_get_n_areas (snapshot); a++)
+    {
+      const MpyArea *area = mpy_snapshot_get_area (snapshot, a);
+      MpyCostGroup group = MPY_COST_OTHER;
+
+      for (gsize i = area->first_block; i < area->first_block + area->n_blocks; i++)
+        {
+          if (kinds[i] == MPY_KIND_FREE)
+            continue;
+          if (kinds[i] != MPY_KIND_TAIL)
+            group = cost_group ((char) kinds[i]);
+          bytes[group] += bpb;
+        }
+    }
+}
+
+/**
+ * mpy_cost_compute:
+ * @before: the capture (after gc.collect()) before the import
+ * @after: the capture (after gc.collect()) after it
+ * @by_group: (out caller-allocates): after − before, in bytes, per group
+ *
+ * Returns: the bytes the import kept: the sum of @by_group.
+ */
+gint64
+mpy_cost_compute (MpySnapshot *before,
+                  MpySnapshot *after,
+                  gint64       by_group[MPY_N_COST_GROUPS])
+{
+  gint64 b[MPY_N_COST_GROUPS], a[MPY_N_COST_GROUPS], total = 0;
+
+  g_return_val_if_fail (before != NULL && after != NULL, 0);
+
+  bytes_by_group (before, b);
+  bytes_by_group (after, a);
+  for (guint k = 0; k < MPY_N_COST_GROUPS; k++)
+    {
+      by_group[k] = a[k] - b[k];
+      total += by_group[k];
+    }
+  return total;
+}
+
+/**
+ * mpy_qstr_info_parse:
+ * @text: what micropython.qstr_info() printed
+ * @n_qstr: (out): its n_qstr
+ * @n_str_data_bytes: (out): its n_str_data_bytes
+ *
+ * Returns: %FALSE when @text has no qstr pool figures.
+ */
+gboolean
+mpy_qstr_info_parse (const char *text,
+                     guint64    *n_qstr,
+                     guint64    *n_str_data_bytes)
+{
+  const char *q, *b;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  q = strstr (text, "n_qstr=");
+  b = strstr (text, "n_str_data_bytes=");
+  if (q == NULL || b == NULL || !g_ascii_isdigit (q[7]) || !g_ascii_isdigit (b[17]))
+    return FALSE;
+  *n_qstr = g_ascii_strtoull (q + 7, NULL, 10);
+  *n_str_data_bytes = g_ascii_strtoull (b + 17, NULL, 10);
+  return TRUE;
 }

@@ -47,4 +47,31 @@ void           mpy_leak_report_free (MpyLeakReport *report);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpyLeakReport, mpy_leak_report_free)
 
+/* What an import costs: the groups its bytes are split into (by the kind of each object's
+ * head; tails count with their head). */
+typedef enum {
+  MPY_COST_BYTECODE,
+  MPY_COST_MODULE,
+  MPY_COST_DICT,
+  MPY_COST_STR,
+  MPY_COST_TUPLE_LIST,
+  MPY_COST_OTHER,
+  MPY_N_COST_GROUPS
+} MpyCostGroup;
+
+/* "bytecode", "module", "dict", "str", "tuple_list", "other" (the keys of `cost --json`). */
+const char *mpy_cost_group_get_key (MpyCostGroup group);
+/* after − before per group; returns their sum (the bytes the import kept). Both need maps. */
+gint64      mpy_cost_compute       (MpySnapshot *before,
+                                    MpySnapshot *after,
+                                    gint64       by_group[MPY_N_COST_GROUPS]);
+/* n_qstr and n_str_data_bytes from micropython.qstr_info()'s output
+ * ("qstr pool: n_pool=1, n_qstr=3, n_str_data_bytes=23, n_total_bytes=119"). */
+gboolean    mpy_qstr_info_parse    (const char  *text,
+                                    guint64     *n_qstr,
+                                    guint64     *n_str_data_bytes);
+
+/* The statement that prints micropython.qstr_info() and binds no name. */
+#define MPY_QSTR_INFO_STMT "__import__('micropython').qstr_info()"
+
 G_END_DECLS

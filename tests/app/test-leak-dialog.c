@@ -7,11 +7,14 @@
 
 #include <gtk/gtk.h>
 
+#include "mpy-cost-dialog.h"
 #include "mpy-leak-dialog.h"
 #include "mpy-test-board.h"
 
 static MpyTestBoard *microbit;
 static char *microbit_error;
+/* One board for every test, as the app has (its sidebar's): a port is not opened twice. */
+static MpyBoard *board;
 
 static gboolean
 flag_timed_out (gpointer data)
@@ -52,7 +55,6 @@ check (MpyLeakDialog *dialog,
 static void
 test_leak_dialog_verdicts (void)
 {
-  g_autoptr(MpyBoard) board = NULL;
   GtkWidget *dialog;
   const MpyLeakReport *report;
 
@@ -61,8 +63,6 @@ test_leak_dialog_verdicts (void)
       g_test_fail_printf ("the emulated micro:bit did not start: %s", microbit_error);
       return;
     }
-  board = mpy_board_new (microbit->link);
-  mpy_board_set_connect_timeout (board, 10000);
   dialog = mpy_leak_dialog_new (NULL, board);
   gtk_window_present (GTK_WINDOW (dialog));
 
@@ -90,7 +90,123 @@ test_leak_dialog_verdicts (void)
   g_assert_nonnull (g_strstr_len (mpy_leak_dialog_get_result_text (MPY_LEAK_DIALOG (dialog)), -1, "NameError"));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
-  mpy_board_disconnect (board);
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (60, flag_timed_out, &timed_out);
+
+  while (*slot == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("no result from the board within 60 s");
+  g_source_remove (id);
+  return *slot;
+}
+
+static MpySnapshot *
+board_capture (MpyBoard        *board,
+               MpyBoardCapture  kind)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) snapshots = NULL;
+  g_autoptr(GError) error = NULL;
+
+  mpy_board_capture_async (board, kind, NULL, store_result, &result);
+  g_assert_true (mpy_board_capture_finish (board, wait_result (&result), &snapshots, &error));
+  g_assert_no_error (error);
+  return mpy_snapshot_ref (g_ptr_array_index (snapshots, 0));
+}
+
+static void
+board_exec (MpyBoard   *board,
+            const char *code)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+
+  mpy_board_exec_async (board, code, NULL, store_result, &result);
+  g_assert_true (mpy_board_exec_finish (board, wait_result (&result), &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+}
+
+static void
+measure (MpyCostDialog *dialog,
+         const char    *module)
+{
+  gboolean finished = FALSE, timed_out = FALSE;
+  gulong id = g_signal_connect (dialog, "finished", G_CALLBACK (flag_finished), &finished);
+  guint timeout = g_timeout_add_seconds (60, flag_timed_out, &timed_out);
+
+  mpy_cost_dialog_set_module (dialog, module);
+  mpy_cost_dialog_start (dialog);
+  while (!finished && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("the import cost did not end within 60 s");
+  g_source_remove (timeout);
+  g_signal_handler_disconnect (dialog, id);
+}
+
+/* The Import cost window on a freshly reset board gives what a by-hand capture before and
+ * after the import on a freshly reset board gives; a missing module is its traceback. */
+static void
+test_cost_dialog (void)
+{
+  g_autoptr(MpySnapshot) reset = NULL;
+  g_autoptr(MpySnapshot) reset_again = NULL;
+  g_autoptr(MpySnapshot) before = NULL;
+  g_autoptr(MpySnapshot) after = NULL;
+  GtkWidget *dialog;
+  gint64 bytes = 0, by_group[MPY_N_COST_GROUPS], sum = 0, qstr_count = 0, qstr_bytes = 0;
+  guint64 used_before, used_after;
+
+  if (microbit == NULL)
+    {
+      g_test_fail_printf ("the emulated micro:bit did not start: %s", microbit_error);
+      return;
+    }
+  board_exec (board, "open('m.py', 'w').write('X = [1, 2, 3]\\ndef twice(value):\\n    return 2 * value\\n')");
+
+  reset = board_capture (board, MPY_BOARD_CAPTURE_SOFT_RESET);
+  dialog = mpy_cost_dialog_new (NULL, board);
+  gtk_window_present (GTK_WINDOW (dialog));
+  measure (MPY_COST_DIALOG (dialog), "m");
+  g_assert_true (mpy_cost_dialog_get_cost (MPY_COST_DIALOG (dialog), &bytes, by_group, &qstr_count, &qstr_bytes));
+  for (guint k = 0; k < MPY_N_COST_GROUPS; k++)
+    sum += by_group[k];
+  g_assert_cmpint (sum, ==, bytes);
+  g_assert_cmpint (bytes, >, 0);
+  g_assert_cmpint (qstr_count, >=, 1);
+  g_assert_true (g_str_has_prefix (mpy_cost_dialog_get_result_text (MPY_COST_DIALOG (dialog)), "import m: "));
+
+  measure (MPY_COST_DIALOG (dialog), "nosuchmodule");
+  g_assert_false (mpy_cost_dialog_get_cost (MPY_COST_DIALOG (dialog), NULL, NULL, NULL, NULL));
+  g_assert_nonnull (g_strstr_len (mpy_cost_dialog_get_result_text (MPY_COST_DIALOG (dialog)), -1, "ImportError"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* by hand */
+  reset_again = board_capture (board, MPY_BOARD_CAPTURE_SOFT_RESET);
+  board_exec (board, "__import__('micropython').qstr_info()");
+  before = board_capture (board, MPY_BOARD_CAPTURE_GC);
+  board_exec (board, "import m");
+  after = board_capture (board, MPY_BOARD_CAPTURE_GC);
+  g_assert_true (mpy_snapshot_get_figure (before, MPY_FIGURE_GC_USED, &used_before));
+  g_assert_true (mpy_snapshot_get_figure (after, MPY_FIGURE_GC_USED, &used_after));
+  g_assert_cmpint (bytes, ==, (gint64) (used_after - used_before));
 }
 
 int
@@ -105,9 +221,18 @@ main (int    argc,
   microbit = mpy_test_board_start_qemu (&error);
   if (microbit == NULL)
     microbit_error = g_strdup (error->message);
+  else
+    {
+      board = mpy_board_new (microbit->link);
+      mpy_board_set_connect_timeout (board, 10000);
+    }
   g_test_add_func ("/app/leak-dialog/verdicts", test_leak_dialog_verdicts);
+  g_test_add_func ("/app/cost-dialog/equals-by-hand", test_cost_dialog);
 
   ret = g_test_run ();
+  if (board != NULL)
+    mpy_board_disconnect (board);
+  g_clear_object (&board);
   mpy_test_board_stop (microbit);
   g_free (microbit_error);
   return ret;

@@ -14,6 +14,7 @@
 
 #include "mpy-connection.h"
 #include "mpy-fit.h"
+#include "mpy-leak.h"
 #include "mpy-metric.h"
 #include "mpy-session.h"
 #include "mpy-stats.h"
@@ -545,6 +546,37 @@ test_cost_cli (void)
   g_assert_false (json_object_has_member (missing, "bytes"));
 }
 
+/* ---- parsing what users type and what the firmware prints ---- */
+
+static void
+test_parse_sizes_and_qstr_info (void)
+{
+  guint64 bytes = 0, count = 0, data = 0;
+
+  g_assert_true (mpy_fit_parse_size ("2048", &bytes));
+  g_assert_cmpuint (bytes, ==, 2048);
+  g_assert_true (mpy_fit_parse_size (" 2k ", &bytes));
+  g_assert_cmpuint (bytes, ==, 2048);
+  g_assert_true (mpy_fit_parse_size ("1.5 KiB", &bytes));
+  g_assert_cmpuint (bytes, ==, 1536);
+  g_assert_true (mpy_fit_parse_size ("300 B", &bytes));
+  g_assert_cmpuint (bytes, ==, 300);
+  g_assert_true (mpy_fit_parse_size ("1M", &bytes));
+  g_assert_cmpuint (bytes, ==, 1024 * 1024);
+  g_assert_false (mpy_fit_parse_size ("", NULL));
+  g_assert_false (mpy_fit_parse_size ("-5", NULL));
+  g_assert_false (mpy_fit_parse_size ("lots", NULL));
+  g_assert_false (mpy_fit_parse_size ("12 parsecs", NULL));
+
+  /* as MicroPython 1.9.2 and 1.27 print it */
+  g_assert_true (mpy_qstr_info_parse ("qstr pool: n_pool=1, n_qstr=3, n_str_data_bytes=23, n_total_bytes=119\r\n",
+                                      &count, &data));
+  g_assert_cmpuint (count, ==, 3);
+  g_assert_cmpuint (data, ==, 23);
+  g_assert_false (mpy_qstr_info_parse ("qstr pool: n_pool=0", &count, &data));
+  g_assert_false (mpy_qstr_info_parse ("n_qstr=x, n_str_data_bytes=", &count, &data));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -561,6 +593,7 @@ main (int    argc,
       g_printerr ("# the emulated micro:bit did not start: %s\n", microbit_error);
     }
 
+  g_test_add_func ("/answers/parse/sizes-and-qstr-info", test_parse_sizes_and_qstr_info);
   g_test_add_func ("/answers/microbit/largest-allocation-is-true", test_fit_largest_allocation_is_true);
   g_test_add_func ("/answers/cli/largest-allocation-json", test_fit_cli_json);
   g_test_add_func ("/answers/cli/capture-pair", test_pair_cli);
