@@ -26,8 +26,20 @@ add_session_filters (GtkFileChooser *chooser,
 
   gtk_file_filter_set_name (sessions, _("MpyMemMap sessions"));
   gtk_file_filter_add_suffix (sessions, "mpysession");
+  gtk_file_filter_add_suffix (sessions, "mpysession.gz");
   gtk_file_filter_add_mime_type (sessions, "application/x-mpymemmap-session");
   gtk_file_chooser_add_filter (chooser, sessions);
+
+  if (!with_logs)
+    {
+      /* Save As: the compressed kind for long watches; the file name's ending decides. */
+      g_autoptr(GtkFileFilter) compressed = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (compressed, _("Compressed MpyMemMap sessions (.mpysession.gz)"));
+      gtk_file_filter_add_suffix (compressed, "mpysession.gz");
+      gtk_file_chooser_add_filter (chooser, compressed);
+      gtk_file_chooser_set_filter (chooser, sessions);
+    }
 
   if (with_logs)
     {
@@ -36,6 +48,7 @@ add_session_filters (GtkFileChooser *chooser,
 
       gtk_file_filter_set_name (logs, _("Sessions and console logs"));
       gtk_file_filter_add_suffix (logs, "mpysession");
+      gtk_file_filter_add_suffix (logs, "mpysession.gz");
       gtk_file_filter_add_mime_type (logs, "application/x-mpymemmap-session");
       gtk_file_filter_add_mime_type (logs, "text/plain");
       gtk_file_filter_add_suffix (logs, "log");
@@ -98,7 +111,8 @@ is_session_file (GFile *file)
 {
   g_autofree char *name = g_file_get_basename (file);
 
-  return name != NULL && g_str_has_suffix (name, ".mpysession");
+  return name != NULL && (g_str_has_suffix (name, ".mpysession")
+                          || g_str_has_suffix (name, ".mpysession.gz"));
 }
 
 static void

@@ -42,6 +42,91 @@ set_too_large_error (GError     **error,
                display, (guint) (max_size >> 20));
 }
 
+/* A gzip stream (RFC 1952) starts with these two bytes, whatever the file is called. */
+static gboolean
+is_gzip (const char *data,
+         gsize       n)
+{
+  return n >= 2 && (guchar) data[0] == 0x1f && (guchar) data[1] == 0x8b;
+}
+
+/* Decompresses @data through GIO's zlib converter, refusing more than @max_size bytes of
+ * output (a gzip bomb). A stream cut off before its end gives what was decompressed before
+ * the cut and @warning, or an error when @warning is %NULL. */
+static gboolean
+gunzip (const char   *display,
+        const char   *data,
+        gsize         n,
+        gsize         max_size,
+        GCancellable *cancellable,
+        char        **contents,
+        gsize        *length,
+        GError      **warning,
+        GError      **error)
+{
+  g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_autoptr(GInputStream) raw = g_memory_input_stream_new_from_data (data, n, NULL);
+  g_autoptr(GInputStream) in = g_converter_input_stream_new (raw, G_CONVERTER (decompressor));
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *out = NULL;
+  gsize capacity = MIN (MAX (n * 4, (gsize) 4096), max_size + 1);
+  gsize done = 0;
+
+  out = g_malloc (capacity + 1);
+  for (;;)
+    {
+      gssize r;
+
+      if (done == capacity)
+        {
+          if (capacity > max_size)
+            break;
+          capacity = MIN (capacity * 2, max_size + 1);
+          out = g_realloc (out, capacity + 1);
+        }
+      r = g_input_stream_read (in, out + done, MIN (capacity - done, CHUNK_SIZE), cancellable,
+                               &local_error);
+      if (r < 0)
+        break;
+      if (r == 0)
+        break;
+      done += r;
+    }
+
+  if (done > max_size)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                   _("“%s” unpacks to more than %u MiB, the most MpyMemMap opens; it is not "
+                     "opened"), display, (guint) (max_size >> 20));
+      return FALSE;
+    }
+  if (local_error != NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (warning == NULL || done == 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("“%s” is a damaged or truncated gzip file: %s"), display,
+                       local_error->message);
+          return FALSE;
+        }
+      g_autofree char *size = g_format_size_full (done, G_FORMAT_SIZE_LONG_FORMAT);
+
+      g_set_error (warning, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                   _("“%s” is a truncated gzip file: only its first %s could be unpacked"),
+                   display, size);
+    }
+
+  out[done] = '\0';
+  *contents = g_steal_pointer (&out);
+  *length = done;
+  return TRUE;
+}
+
 /**
  * mpy_file_load_contents:
  * @path: a file name
@@ -66,6 +151,36 @@ mpy_file_load_contents (const char    *path,
                         char         **contents,
                         gsize         *length,
                         GError       **error)
+{
+  return mpy_file_load_contents_full (path, max_size, cancellable, contents, length, NULL, error);
+}
+
+/**
+ * mpy_file_load_contents_full:
+ * @path: a file name
+ * @max_size: the largest file accepted, in bytes, and the most a gzip file may unpack to
+ * @cancellable: (nullable): a #GCancellable, checked between chunks
+ * @contents: (out): the bytes read, NUL-terminated (the NUL not counted)
+ * @length: (out): the number of bytes read
+ * @warning: (optional): return location for a truncated gzip file's warning
+ * @error: return location for a #GError (%G_IO_ERROR)
+ *
+ * As mpy_file_load_contents(). A gzip file (`.mpysession.gz`, or any file that starts with
+ * the gzip magic bytes) is unpacked through GIO's zlib converter; more than @max_size bytes
+ * unpacked is refused (%G_IO_ERROR_MESSAGE_TOO_LARGE). A gzip file cut off before its end
+ * gives what was unpacked before the cut and @warning; without @warning it is an error
+ * (%G_IO_ERROR_INVALID_DATA), as is a damaged one.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+mpy_file_load_contents_full (const char    *path,
+                             gsize          max_size,
+                             GCancellable  *cancellable,
+                             char         **contents,
+                             gsize         *length,
+                             GError       **warning,
+                             GError       **error)
 {
   g_autofree char *display = NULL;
   g_autofree char *data = NULL;
@@ -157,6 +272,9 @@ mpy_file_load_contents (const char    *path,
       set_too_large_error (error, display, max_size);
       return FALSE;
     }
+
+  if (is_gzip (data, n))
+    return gunzip (display, data, n, max_size, cancellable, contents, length, warning, error);
 
   data[n] = '\0';
   *contents = g_steal_pointer (&data);

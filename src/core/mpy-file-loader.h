@@ -18,4 +18,12 @@ gboolean mpy_file_load_contents (const char    *path,
                                  gsize         *length,
                                  GError       **error);
 
+gboolean mpy_file_load_contents_full (const char    *path,
+                                      gsize          max_size,
+                                      GCancellable  *cancellable,
+                                      char         **contents,
+                                      gsize         *length,
+                                      GError       **warning,
+                                      GError       **error);
+
 G_END_DECLS

@@ -32,10 +32,12 @@ read_file (const char    *path,
   g_autofree char *display = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GError) local_warning = NULL;
+  g_autoptr(GError) gzip_warning = NULL;
   GPtrArray *snapshots;
   gsize length = 0;
 
-  if (!mpy_file_load_contents (path, MPY_SESSION_MAX_SIZE, cancellable, &contents, &length, error))
+  if (!mpy_file_load_contents_full (path, MPY_SESSION_MAX_SIZE, cancellable, &contents, &length,
+                                    warning != NULL ? &gzip_warning : NULL, error))
     return NULL;
 
   display = g_filename_display_name (path);
@@ -44,6 +46,14 @@ read_file (const char    *path,
                                           &local_error);
   if (snapshots == NULL)
     g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", display);
+  else if (gzip_warning != NULL)
+    {
+      /* The gzip cut says why; the session reader's own warning (a record cut short) says
+       * what was kept. */
+      if (local_warning != NULL)
+        g_prefix_error (&gzip_warning, "%s; %s: ", local_warning->message, display);
+      g_propagate_error (warning, g_steal_pointer (&gzip_warning));
+    }
   else if (local_warning != NULL)
     g_propagate_prefixed_error (warning, g_steal_pointer (&local_warning), "%s: ", display);
 
@@ -93,6 +103,22 @@ mpy_session_read_file_full (const char  *path,
   return read_file (path, NULL, warning, error);
 }
 
+/* The session text as a gzip stream, through GIO's zlib converter. */
+static GBytes *
+gzip_text (const char  *text,
+           gsize        length,
+           GError     **error)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+
+  if (!g_output_stream_write_all (out, text, length, NULL, NULL, error) ||
+      !g_output_stream_close (out, NULL, error))
+    return NULL;
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
 /**
  * mpy_session_write_file:
  * @path: the file to write
@@ -100,7 +126,8 @@ mpy_session_read_file_full (const char  *path,
  * @error: return location for a #GError
  *
  * Writes the session file atomically: a temporary file beside @path, flushed to disk, then
- * renamed over it. When anything fails, the previous file at @path is untouched.
+ * renamed over it. A @path ending in `.gz` is written gzip-compressed (GIO's zlib converter);
+ * reading unpacks it again. When anything fails, the previous file at @path is untouched.
  *
  * Returns: %TRUE on success
  */
@@ -117,6 +144,15 @@ mpy_session_write_file (const char  *path,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   text = mpy_session_to_text (snapshots, &length);
+  if (g_str_has_suffix (path, ".gz"))
+    {
+      g_autoptr(GBytes) packed = gzip_text (text, length, error);
+
+      if (packed == NULL)
+        return FALSE;
+      return mpy_session_replace_contents (path, g_bytes_get_data (packed, NULL),
+                                           g_bytes_get_size (packed), 0666, error);
+    }
   return mpy_session_replace_contents (path, text, length, 0666, error);
 }
 

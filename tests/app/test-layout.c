@@ -221,6 +221,26 @@ test_800x600_clips_nothing (void)
   run_for (100);
 }
 
+/* A short window (banners at the top take height at 800×600) must not widen the snapshot
+ * column: its wrapping hint label, asked for its width at a small height, once demanded a
+ * single line's width and pushed the figures panel out of the window. */
+static void
+test_short_window_keeps_columns (void)
+{
+  MpyWindow *window = new_window (800, 600);
+  GtkWidget *figures = scroller_of (mpy_window_get_figures_panel (window));
+  GtkWidget *list = scroller_of (GTK_WIDGET (mpy_window_get_list_view (window)));
+  int list_w = gtk_widget_get_width (list);
+
+  resize_to (GTK_WINDOW (window), 800, 440);
+  g_test_message ("snapshot column %d → %d px wide at 800×440", list_w, gtk_widget_get_width (list));
+  g_assert_cmpint (gtk_widget_get_width (list), <=, list_w + 20);
+  assert_not_clipped (figures, GTK_WINDOW (window), "figures");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  run_for (100);
+}
+
 static void
 test_space_goes_where_it_helps (void)
 {
@@ -302,6 +322,7 @@ main (int   argc,
 
   g_test_add_func ("/app/layout/800x600-clips-nothing", test_800x600_clips_nothing);
   g_test_add_func ("/app/layout/space-goes-where-it-helps", test_space_goes_where_it_helps);
+  g_test_add_func ("/app/layout/short-window-keeps-columns", test_short_window_keeps_columns);
   g_test_add_func ("/app/layout/german-from-build-tree", test_german_from_build_tree);
 
   ret = g_test_run ();

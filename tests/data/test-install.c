@@ -131,7 +131,7 @@ test_files (void)
   g_file_get_contents (desktop_path, &desktop, NULL, NULL);
   g_assert_nonnull (desktop);
   g_assert_nonnull (strstr (desktop, "\nComment[de]="));
-  g_assert_nonnull (strstr (desktop, "\nMimeType=" SESSION_TYPE ";"));
+  g_assert_nonnull (strstr (desktop, "\nMimeType=" SESSION_TYPE ";" SESSION_TYPE "-gzip;"));
 }
 
 static void
@@ -186,6 +186,11 @@ test_mime_type (void)
   type = g_content_type_guess ("saved-yesterday", (const guchar *) session, strlen (session), &uncertain);
   g_assert_cmpstr (type, ==, SESSION_TYPE);
   g_assert_true (g_content_type_is_a (type, "text/plain"));
+  g_clear_pointer (&type, g_free);
+
+  /* A compressed session by its name (double-click opens it in MpyMemMap too). */
+  type = g_content_type_guess ("watch.mpysession.gz", NULL, 0, &uncertain);
+  g_assert_cmpstr (type, ==, SESSION_TYPE "-gzip");
   g_clear_pointer (&type, g_free);
 
   /* A console log is not a session. */

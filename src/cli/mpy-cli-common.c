@@ -1,0 +1,254 @@
+/* mpy-cli-common.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the commands on dumps share: one-line messages and usage errors, a command's option
+ * context, reading the dumps of a file, naming one dump as FILE[:N], comparing two.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "mpy-cli-common.h"
+#include "mpy-dump-reader.h"
+#include "mpy-session.h"
+
+static const char *prgname = MPY_CLI_PRGNAME;
+
+const char *const mpy_cli_index_help =
+  "A dump is FILE or FILE:N: N is the 0-based index of the dump in FILE, the same number as\n"
+  "the \"index\" field of `stats --json`; FILE alone means its first dump (FILE:0).\n";
+
+/* A one-line message on stderr. */
+void
+mpy_cli_fail (const char *format,
+              ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* Keep it to one line even when a message from below spans several. */
+  g_strdelimit (message, "\r\n", ' ');
+  fprintf (stderr, "%s: %s\n", prgname, message);
+}
+
+int
+mpy_cli_usage_error (const char *format,
+                     ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* The prgname is "mpymemmap-cli COMMAND" while a command runs. */
+  fprintf (stderr, "%s: %s\nTry “%s --help”.\n", g_get_prgname (), message, g_get_prgname ());
+  return EXIT_USAGE;
+}
+
+/* A command's options; @parameter_string is its usage line after “[OPTION…]”. */
+GOptionContext *
+mpy_cli_command_context (const char         *parameter_string,
+                         const GOptionEntry *entries,
+                         const char         *summary,
+                         const char         *description)
+{
+  GOptionContext *context = g_option_context_new (parameter_string);
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_description (context, description);
+  return context;
+}
+
+/* Every dump in @path: session files keep their labels and times, any other text goes
+ * through the dump reader. */
+GPtrArray *
+mpy_cli_read_dumps (const char  *path,
+                    GError     **error)
+{
+  g_autoptr(GError) warning = NULL;
+  GPtrArray *dumps = mpy_session_read_file_full (path, &warning, error);
+
+  /* A truncated or damaged session: its whole records are used, and what was cut is said. */
+  if (warning != NULL)
+    {
+      g_autofree char *message = g_strdup (warning->message);
+
+      g_strdelimit (message, "\r\n", ' ');
+      fprintf (stderr, "%s: warning: %s\n", prgname, message);
+    }
+  return dumps;
+}
+
+const char *
+mpy_cli_describe_error (GError *error)
+{
+  return error != NULL && error->message != NULL ? error->message : "unknown error";
+}
+
+/* "FILE: message", unless the message names the file already. */
+void
+mpy_cli_fail_file (const char *file,
+                   GError     *error)
+{
+  const char *message = mpy_cli_describe_error (error);
+
+  if (g_error_matches (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY))
+    {
+      /* The reader, given only the contents, calls them “the text”: name the file. */
+      mpy_cli_fail ("%s is not text (it contains NUL bytes or other binary data); open a serial log "
+                    "or a saved mem_info() dump instead", file);
+      return;
+    }
+  if (strstr (message, file) != NULL)
+    mpy_cli_fail ("%s", message);
+  else
+    mpy_cli_fail ("%s: %s", file, message);
+}
+
+/* Splits "FILE" or "FILE:N". A name that exists as a file is taken whole, so file names
+ * with a colon still work. */
+gboolean
+mpy_cli_parse_dump_ref (const char  *arg,
+                        char       **file,
+                        guint64     *index,
+                        gboolean    *explicit_index)
+{
+  const char *colon = strrchr (arg, ':');
+
+  *explicit_index = FALSE;
+  *index = 0;
+  if (colon != NULL && colon[1] != '\0' && !g_file_test (arg, G_FILE_TEST_EXISTS))
+    {
+      const char *p;
+
+      for (p = colon + 1; *p != '\0'; p++)
+        if (!g_ascii_isdigit (*p))
+          break;
+      if (*p == '\0')
+        {
+          /* Any number is an index: one too big for any file is “no dump N”, not a file
+           * called “FILE:N” that does not exist. */
+          if (!g_ascii_string_to_unsigned (colon + 1, 10, 0, G_MAXUINT64, index, NULL))
+            *index = G_MAXUINT64;
+          *file = g_strndup (arg, colon - arg);
+          *explicit_index = TRUE;
+          return **file != '\0';
+        }
+    }
+  *file = g_strdup (arg);
+  return **file != '\0';
+}
+
+/* Loads one dump named FILE or FILE:N; prints the message and returns NULL on failure. */
+MpySnapshot *
+mpy_cli_load_dump_ref (const char *arg)
+{
+  g_autofree char *file = NULL;
+  g_autoptr(GPtrArray) dumps = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean explicit_index;
+  guint64 index;
+
+  if (!mpy_cli_parse_dump_ref (arg, &file, &index, &explicit_index))
+    {
+      mpy_cli_fail ("“%s”: give a file name, optionally followed by :N (the dump’s 0-based index)", arg);
+      return NULL;
+    }
+
+  dumps = mpy_cli_read_dumps (file, &error);
+  if (dumps == NULL)
+    {
+      mpy_cli_fail_file (file, error);
+      return NULL;
+    }
+  if (index >= dumps->len)
+    {
+      const char *number = explicit_index ? strrchr (arg, ':') + 1 : "0";
+
+      if (dumps->len == 0)
+        mpy_cli_fail ("no dump %s in %s: the file holds no dumps", number, file);
+      else
+        mpy_cli_fail ("no dump %s in %s: the file holds %u dump%s (indexes 0 to %u)",
+                      number, file, dumps->len, dumps->len == 1 ? "" : "s", dumps->len - 1);
+      return NULL;
+    }
+  {
+    MpySnapshot *snapshot = g_ptr_array_index (dumps, (guint) index);
+    g_autofree char *base = NULL;
+    g_autofree char *label = NULL;
+
+    /* Never pass a damaged dump off as whole: the result stands, with a warning. */
+    if (mpy_snapshot_is_damaged (snapshot))
+      fprintf (stderr, "%s: warning: %s:%" G_GUINT64_FORMAT " is damaged (%s); its map may be "
+               "incomplete\n", prgname, file, index,
+               mpy_snapshot_get_damage_reason (snapshot) ? mpy_snapshot_get_damage_reason (snapshot)
+                                                         : "map and header disagree");
+
+    /* Pictures say what they show: a dump without a label is named after its file. */
+    if (mpy_snapshot_get_label (snapshot) != NULL)
+      return mpy_snapshot_ref (snapshot);
+    base = g_path_get_basename (file);
+    label = dumps->len > 1 ? g_strdup_printf ("%s:%" G_GUINT64_FORMAT, base, index)
+                           : g_steal_pointer (&base);
+    return mpy_snapshot_with_label (snapshot, label);
+  }
+}
+
+/* Why two dumps have no block diff: mpy_diff_new_best() gives it as a clause, which the
+ * messages around it lead. */
+const char *
+mpy_cli_no_block_diff_reason (GError *error)
+{
+  return mpy_cli_describe_error (error);
+}
+
+/* The diff from @before (named @before_arg) to @after; prints the message and returns NULL
+ * when the two cannot be compared. */
+MpyDiff *
+mpy_cli_compare_dumps (MpySnapshot *before,
+                       MpySnapshot *after,
+                       const char  *before_arg,
+                       const char  *after_arg)
+{
+  g_autoptr(GError) error = NULL;
+  MpyDiff *diff = NULL;
+
+  /* The reason comes as a clause; the message leads it with the files' names. */
+  if (mpy_diff_check_compatible (before, after, &error))
+    diff = mpy_diff_new (before, after, &error);
+  if (diff == NULL)
+    {
+      g_prefix_error (&error, "%s (before) and %s (after) cannot be compared: ",
+                      before_arg, after_arg);
+      mpy_cli_fail ("%s", mpy_cli_describe_error (error));
+    }
+  return diff;
+}
+
+/* The PNG is written to a temporary “OUT.XXXXXX” beside OUT and renamed; a failure names
+ * that temporary file, which the user never asked for: name OUT instead. */
+char *
+mpy_cli_name_target_not_temp (const char *message,
+                              const char *output)
+{
+  g_autofree char *display = g_filename_display_name (output);
+  g_autofree char *escaped = g_regex_escape_string (display, -1);
+  g_autofree char *pattern = g_strdup_printf ("%s\\.[A-Za-z0-9]{6}(?=”)", escaped);
+  g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+  char *replaced;
+
+  if (regex == NULL)
+    return g_strdup (message);
+  replaced = g_regex_replace_literal (regex, message, -1, 0, display, 0, NULL);
+  return replaced != NULL ? replaced : g_strdup (message);
+}

@@ -1,0 +1,17 @@
+/* mpy-cli-render.h
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* `mpymemmap-cli render …` (and --animate); argv[0] is the command name. */
+int mpy_cli_render (int argc, char **argv);
+
+G_END_DECLS

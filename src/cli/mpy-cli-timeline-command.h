@@ -1,0 +1,17 @@
+/* mpy-cli-timeline-command.h
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* `mpymemmap-cli timeline …`; argv[0] is the command name. */
+int mpy_cli_timeline (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,181 @@
+/* test-session-gzip.c
+ *
+ * Copyright 2026 The MpyMemMap developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Compressed sessions (issue 11, long sessions): `.mpysession.gz` written through GIO's zlib
+ * converter and read back exactly; a truncated one opens its complete records and says it
+ * was cut; a gzip bomb is refused. */
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+
+#include "mpy-dump-reader.h"
+#include "mpy-file-loader.h"
+#include "mpy-session.h"
+#include "mpy-test-dirs.h"
+#include "session-test-util.h"
+
+static GBytes *
+gzip_bytes (const char *data,
+            gsize       length,
+            guint       repeat)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+
+  for (guint i = 0; i < repeat; i++)
+    g_assert_true (g_output_stream_write_all (out, data, length, NULL, NULL, NULL));
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+static void
+test_round_trip (void)
+{
+  /* Saved as .gz it is gzip on disk (and smaller), and it opens to the same snapshots and
+   * exactly the same session text. */
+  g_autoptr(GPtrArray) list = make_rich_list ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-gzip");
+  g_autofree char *path = g_build_filename (dir, "long.mpysession.gz", NULL);
+  g_autofree char *plain = NULL;
+  g_autofree char *on_disk = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GError) warning = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize plain_length, disk_length, again_length;
+
+  plain = mpy_session_to_text (list, &plain_length);
+  g_assert_true (mpy_session_write_file (path, list, &error));
+  g_assert_no_error (error);
+  on_disk = read_whole (path, &disk_length);
+  g_assert_cmpuint (disk_length, >, 2);
+  g_assert_cmphex ((guchar) on_disk[0], ==, 0x1f);
+  g_assert_cmphex ((guchar) on_disk[1], ==, 0x8b);
+  g_assert_cmpuint (disk_length, <, plain_length);
+
+  back = mpy_session_read_file_full (path, &warning, &error);
+  g_assert_no_error (error);
+  g_assert_no_error (warning);
+  assert_same_list (list, back);
+  again = mpy_session_to_text (back, &again_length);
+  g_assert_cmpmem (plain, plain_length, again, again_length);
+
+  /* The dump reader (the CLI's stats/diff/render of a file) takes it too. */
+  {
+    g_autoptr(GPtrArray) dumps = mpy_dump_reader_read_file (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (dumps->len, ==, list->len);
+  }
+  mpy_test_remove_tree (dir);
+}
+
+static void
+test_truncated (void)
+{
+  /* Cut at half its compressed size: the records unpacked before the cut open, and the
+   * warning says the gzip file is truncated; without a warning location it is an error. */
+  g_autoptr(GPtrArray) list = make_rich_list ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-gzip");
+  g_autofree char *path = g_build_filename (dir, "cut.mpysession.gz", NULL);
+  g_autofree char *whole = NULL;
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GError) warning = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) packed = NULL;
+  g_autofree char *text = NULL;
+  gsize length;
+
+  /* Enough text that half the compressed stream holds whole records. */
+  g_assert_true (mpy_session_write_file (path, list, &error));
+  text = mpy_session_to_text (list, &length);
+  packed = gzip_bytes (text, length, 1);
+  whole = read_whole (path, &length);
+  write_whole (path, whole, length - 9);   /* the trailer cut off: everything but the CRC */
+
+  back = mpy_session_read_file_full (path, &warning, &error);
+  g_assert_no_error (error);
+  g_assert_error (warning, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+  g_assert_nonnull (strstr (warning->message, "cut.mpysession.gz"));
+  g_assert_nonnull (strstr (warning->message, "truncated gzip"));
+  g_assert_cmpuint (back->len, >=, 1);
+  g_assert_cmpuint (back->len, <=, list->len);
+  for (guint i = 0; i < back->len; i++)
+    assert_same_snapshot (g_ptr_array_index (list, i), g_ptr_array_index (back, i));
+  g_clear_pointer (&back, g_ptr_array_unref);
+  g_clear_error (&warning);
+
+  /* Half the bytes: fewer records, each complete and the same as saved. */
+  write_whole (path, whole, length / 2);
+  back = mpy_session_read_file_full (path, &warning, &error);
+  if (back != NULL)
+    {
+      g_assert_nonnull (warning);
+      g_assert_nonnull (strstr (warning->message, "truncated"));
+      g_assert_cmpuint (back->len, <, list->len);
+      for (guint i = 0; i < back->len; i++)
+        assert_same_snapshot (g_ptr_array_index (list, i), g_ptr_array_index (back, i));
+    }
+  else
+    {
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, "cut.mpysession.gz"));
+      g_clear_error (&error);
+    }
+  g_clear_pointer (&back, g_ptr_array_unref);
+  g_clear_error (&warning);
+
+  back = mpy_session_read_file (path, &error);
+  g_assert_null (back);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "truncated gzip"));
+
+  mpy_test_remove_tree (dir);
+}
+
+static void
+test_bomb (void)
+{
+  /* A few kilobytes that unpack past the cap are refused, with a message that says so; the
+   * cap is the loader's limit (256 MiB for sessions; a 1 MiB limit here keeps it quick). */
+  g_autofree char *dir = mpy_test_make_dir ("mpy-gzip");
+  g_autofree char *path = g_build_filename (dir, "bomb.mpysession.gz", NULL);
+  g_autofree char *zeros = g_malloc0 (64 * 1024);
+  g_autoptr(GBytes) packed = gzip_bytes (zeros, 64 * 1024, 32);   /* 2 MiB unpacked */
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_cmpuint (g_bytes_get_size (packed), <, 16 * 1024);
+  write_whole (path, g_bytes_get_data (packed, NULL), g_bytes_get_size (packed));
+  g_assert_false (mpy_file_load_contents (path, 1024 * 1024, NULL, &contents, &length, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "bomb.mpysession.gz"));
+  g_assert_nonnull (strstr (error->message, "unpacks to more than 1 MiB"));
+  g_assert_null (contents);
+  g_clear_error (&error);
+
+  /* Just under the limit it opens. */
+  g_assert_true (mpy_file_load_contents (path, 2 * 1024 * 1024, NULL, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, ==, 2 * 1024 * 1024);
+  mpy_test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/session-gzip/round-trip", test_round_trip);
+  g_test_add_func ("/session-gzip/truncated", test_truncated);
+  g_test_add_func ("/session-gzip/bomb", test_bomb);
+  return g_test_run ();
+}
