@@ -7,7 +7,8 @@
  * Long sessions: a console log of 10,000 dumps of an 8,128-block heap, each a little different
  * from the one before (a line the program printed between them), read by the CLI in a child
  * process (`stats --json`, `timeline --csv`): wall time and the child's peak resident size
- * (getrusage through wait4). Read + stats of one 1,048,576-block dump in-process. Beside each,
+ * (getrusage through wait4); the same for a log whose program is idle between nine dumps of
+ * ten (equal consecutive dumps share their map and text). Read + stats of one 1,048,576-block dump in-process. Beside each,
  * the notebook's parse (micropython-magic's MemoryInfo.parse: the same regular expressions)
  * in python3 on the same text, when python3 is there.
  */
@@ -41,8 +42,11 @@ thread_cpu_ms (void)
   return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
+/* @every: the map changes before every @every-th dump (1: each differs from the one before;
+ * 10: the program idle between nine dumps of ten). */
 static char *
-build_log (gsize *length)
+build_log (guint  every,
+           gsize *length)
 {
   GString *out = g_string_sized_new ((gsize) N_DUMPS * 8800);
   guint8 map[N_BLOCKS];
@@ -55,7 +59,7 @@ build_log (gsize *length)
     {
       gsize used = 0;
 
-      for (guint k = 0; k < 20; k++)
+      for (guint k = 0; k < (d % every == 0 ? 20 : 0); k++)
         {
           seed = seed * 1103515245u + 12345u;
           map[(seed >> 8) % N_BLOCKS] = kinds[(seed >> 4) % (sizeof kinds - 1)];
@@ -147,7 +151,7 @@ main (int   argc,
   g_autofree char *dump = mpy_bench_build_dump (fixtures, "qemu-mps2-an385-after-alloc.txt");
   gsize dump_len = strlen (dump);
   gsize length;
-  g_autofree char *text = build_log (&length);
+  g_autofree char *text = build_log (1, &length);
   double t_read[ROUNDS_1M], c_read[ROUNDS_1M];
   MpyStats st;
 
@@ -172,6 +176,18 @@ main (int   argc,
 
       measure ("notebook's parse (python3), whole log", a_py, 3);
     }
+
+  /* The same length of log from a program idle between nine dumps of ten: consecutive equal
+   * dumps share their map and text. */
+  text = build_log (10, &length);
+  if (!g_file_set_contents (log_path, text, length, NULL))
+    g_error ("cannot write the benchmark files in %s", dir);
+  g_clear_pointer (&text, g_free);
+  {
+    char *a_stats[] = { (char *) cli, "stats", "--json", log_path, NULL };
+
+    measure ("the same, idle 9 dumps of 10: stats --json", a_stats, ROUNDS);
+  }
 
   for (guint r = 0; r < ROUNDS_1M; r++)
     {

@@ -78,13 +78,18 @@ mpy_cli_read_dumps (const char  *path,
   g_autoptr(GError) warning = NULL;
   GPtrArray *dumps = mpy_session_read_file_full (path, &warning, error);
 
-  /* A truncated or damaged session: its whole records are used, and what was cut is said. */
+  /* A truncated or damaged session: its whole records are used, and what was cut is said,
+   * once per file however many of its dumps a command names (diff A:0 A:1). */
   if (warning != NULL)
     {
+      static GHashTable *said;
       g_autofree char *message = g_strdup (warning->message);
 
       g_strdelimit (message, "\r\n", ' ');
-      fprintf (stderr, "%s: warning: %s\n", prgname, message);
+      if (said == NULL)
+        said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      if (g_hash_table_add (said, g_strdup (message)))
+        fprintf (stderr, "%s: warning: %s\n", prgname, message);
     }
   return dumps;
 }

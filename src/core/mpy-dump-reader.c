@@ -180,6 +180,8 @@ read_text (const char  *text,
   g_array_unref (r.missing);
   g_free (r.foreign_text);
   g_free (r.maybe_foreign_text);
+  g_clear_pointer (&r.prev_kinds, g_bytes_unref);
+  g_clear_pointer (&r.prev_raw, g_bytes_unref);
 
   if (r.dumps->len >= MAX_DUMPS)
     {

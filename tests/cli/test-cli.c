@@ -706,6 +706,17 @@ test_truncated_session (void)
     g_assert_nonnull (strstr (run->err, "truncated"));
     g_assert_nonnull (strstr (run->err, "snapshot 3"));
   }
+  {
+    /* Two dumps of the one file: the warning is said once, not once per read. */
+    g_autofree char *a = g_strconcat (path, ":0", NULL);
+    g_autofree char *b = g_strconcat (path, ":1", NULL);
+    g_autoptr(Run) run = run_cli ("diff", a, b, NULL);
+    const char *first = strstr (run->err, "warning");
+
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_nonnull (first);
+    g_assert_null (strstr (first + 1, "warning"));
+  }
 
   mpy_test_remove_tree (dir);
 }

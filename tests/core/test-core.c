@@ -2116,6 +2116,36 @@ test_metric_table (void)
   g_assert_false (mpy_metric_is_integer (MPY_METRIC_FRAGMENTATION));
 }
 
+/* Long sessions: consecutive dumps that are the same byte for byte (a program idle between
+ * two of them) share their map and raw text instead of holding a copy each; a dump that
+ * differs has its own; every raw text is still exactly what was read. */
+static void
+test_consecutive_dumps_share (void)
+{
+  g_autofree char *a = load_file ("fixtures", "qemu-mps2-an385-after-alloc.txt", NULL);
+  g_autofree char *b = load_file ("fixtures", "qemu-mps2-an385-fragmented.txt", NULL);
+  g_autofree char *log = g_strconcat ("boot\n", a, "tick 1\n", a, "tick 2\n", b, "tick 3\n", a, NULL);
+  g_autoptr(GPtrArray) dumps = mpy_dump_reader_read (log, -1, NULL);
+  const MpySnapshotData *d[4];
+
+  g_assert_nonnull (dumps);
+  g_assert_cmpuint (dumps->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    d[i] = _mpy_snapshot_get_data (g_ptr_array_index (dumps, i));
+  g_assert_true (d[1]->kinds == d[0]->kinds);
+  g_assert_true (d[1]->raw == d[0]->raw);
+  g_assert_true (d[2]->kinds != d[1]->kinds);
+  g_assert_true (d[2]->raw != d[1]->raw);
+  g_assert_true (d[3]->kinds != d[1]->kinds);   /* only the one before is compared */
+  g_assert_true (g_bytes_equal (d[3]->kinds, d[0]->kinds));
+  g_assert_false (g_bytes_equal (d[2]->kinds, d[1]->kinds));
+  g_assert_cmpstr (mpy_snapshot_get_raw_text (g_ptr_array_index (dumps, 1)), ==,
+                   mpy_snapshot_get_raw_text (g_ptr_array_index (dumps, 0)));
+  g_assert_nonnull (strstr (log, mpy_snapshot_get_raw_text (g_ptr_array_index (dumps, 2))));
+  g_assert_cmpuint (mpy_snapshot_get_raw_length (g_ptr_array_index (dumps, 2)), ==,
+                    strlen (mpy_snapshot_get_raw_text (g_ptr_array_index (dumps, 2))));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2170,6 +2200,7 @@ main (int   argc,
   g_test_add_func ("/core/diff/matches-reference", test_diff_matches_reference);
   g_test_add_func ("/core/diff/incompatible", test_diff_incompatible);
   g_test_add_func ("/core/metric/table", test_metric_table);
+  g_test_add_func ("/core/reader/consecutive-dumps-share", test_consecutive_dumps_share);
 
   return g_test_run ();
 }
