@@ -647,6 +647,17 @@ test_diff_incompatible (void)
   g_assert_nonnull (strstr (run->out, "gc_total"));
 }
 
+/* Every occurrence of @from in @text replaced by @to. */
+static char *
+mpy_test_replace (const char *text,
+                  const char *from,
+                  const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+
+  return g_strjoinv (to, parts);
+}
+
 /* ------------------------------------------------------------------------------------------
  * FILE:N, render
  */
@@ -718,6 +729,58 @@ test_truncated_session (void)
     g_assert_null (strstr (first + 1, "warning"));
   }
 
+  mpy_test_remove_tree (dir);
+}
+
+static void
+test_gzip_session (void)
+{
+  /* A .mpysession.gz is accepted wherever a session is: stats --json gives the same objects
+   * as for the plain file, FILE:N picks its dumps for diff. */
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
+  g_autofree char *plain = g_build_filename (dir, "watch.mpysession", NULL);
+  g_autofree char *packed = g_build_filename (dir, "watch.mpysession.gz", NULL);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  const char *names[] = { "qemu-mps2-an385-after-alloc.txt", "qemu-mps2-an385-fragmented.txt" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *head = NULL;
+  gsize length = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *fixture = tm_fixture (names[i]);
+      g_autoptr(GPtrArray) dumps = mpy_dump_reader_read_file (fixture, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (list, mpy_snapshot_ref (g_ptr_array_index (dumps, 0)));
+    }
+  g_assert_true (mpy_session_write_file (plain, list, &error));
+  g_assert_true (mpy_session_write_file (packed, list, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (packed, &head, &length, NULL));
+  g_assert_cmpuint (length, >, 2);
+  g_assert_cmphex ((guchar) head[0], ==, 0x1f);
+
+  {
+    g_autoptr(Run) a = run_cli ("stats", "--json", plain, NULL);
+    g_autoptr(Run) b = run_cli ("stats", "--json", packed, NULL);
+    g_autofree char *expected = NULL;
+
+    g_assert_cmpint (a->status, ==, 0);
+    g_assert_cmpint (b->status, ==, 0);
+    g_assert_cmpstr (b->err, ==, "");
+    /* The same objects but for the file name. */
+    expected = mpy_test_replace (a->out, plain, packed);
+    g_assert_cmpstr (b->out, ==, expected);
+  }
+  {
+    g_autofree char *first = g_strconcat (packed, ":0", NULL);
+    g_autofree char *second = g_strconcat (packed, ":1", NULL);
+    g_autoptr(Run) run = run_cli ("diff", first, second, NULL);
+
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_nonnull (strstr (run->out, "Blocks"));
+  }
   mpy_test_remove_tree (dir);
 }
 
@@ -1404,6 +1467,7 @@ main (int    argc,
   g_test_add_func ("/cli/usage-error-exits-2", test_usage_exit_2);
   g_test_add_func ("/cli/capture/timeout-range", test_capture_timeout_range);
   g_test_add_func ("/cli/render/animate", test_render_animate);
+  g_test_add_func ("/cli/session/gzip", test_gzip_session);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/help/usage-names-arguments-once", test_help_usage_line);
 
