@@ -12,6 +12,7 @@
 #ifdef HAVE_DEVICE
 # include "mpy-network-dialog.h"
 # include "mpy-port-list.h"
+# include "mpy-watch-control.h"
 #endif
 
 #define MAX_RECENT_NETWORK_BOARDS 8
@@ -23,6 +24,7 @@ struct _MpyDeviceSidebar
 #ifdef HAVE_DEVICE
   MpyPortList    *ports;
   MpyBoard       *board;            /* shown and driven here; the window asks it for captures */
+  GtkWidget      *watch_control;    /* an MpyWatchControl on the board */
 #endif
 
   GtkListView    *port_view;
@@ -41,6 +43,7 @@ struct _MpyDeviceSidebar
   GtkEntry       *code_entry;
   GtkWidget      *run_button;
   GtkTextView    *output_view;
+  GtkBox         *watch_slot;
 };
 
 G_DEFINE_FINAL_TYPE (MpyDeviceSidebar, mpy_device_sidebar, GTK_TYPE_WIDGET)
@@ -682,6 +685,7 @@ mpy_device_sidebar_class_init (MpyDeviceSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, code_entry);
   gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, run_button);
   gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, output_view);
+  gtk_widget_class_bind_template_child (widget_class, MpyDeviceSidebar, watch_slot);
   gtk_widget_class_bind_template_callback (widget_class, port_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, path_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, baud_changed_cb);
@@ -756,6 +760,9 @@ mpy_device_sidebar_init (MpyDeviceSidebar *self)
                              self, G_CONNECT_SWAPPED);
     g_signal_connect_object (self->board, "notify::rts", G_CALLBACK (board_lines_cb),
                              self, G_CONNECT_SWAPPED);
+
+    self->watch_control = mpy_watch_control_new (self->board);
+    gtk_box_append (self->watch_slot, self->watch_control);
 
     g_signal_connect_object (self->ports, "items-changed", G_CALLBACK (ports_changed_cb),
                              self, G_CONNECT_SWAPPED);
@@ -895,6 +902,19 @@ mpy_device_sidebar_get_board (MpyDeviceSidebar *self)
   g_return_val_if_fail (MPY_IS_DEVICE_SIDEBAR (self), NULL);
 
   return self->board;
+}
+
+/**
+ * mpy_device_sidebar_get_watch_control:
+ *
+ * Returns: (transfer none): the Watch control (an #MpyWatchControl)
+ */
+GtkWidget *
+mpy_device_sidebar_get_watch_control (MpyDeviceSidebar *self)
+{
+  g_return_val_if_fail (MPY_IS_DEVICE_SIDEBAR (self), NULL);
+
+  return self->watch_control;
 }
 #endif
 

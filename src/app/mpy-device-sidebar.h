@@ -48,6 +48,8 @@ gboolean     mpy_device_sidebar_get_busy       (MpyDeviceSidebar *self);
 void         mpy_device_sidebar_cancel         (MpyDeviceSidebar *self);
 #ifdef HAVE_DEVICE
 MpyBoard    *mpy_device_sidebar_get_board      (MpyDeviceSidebar *self);
+/* The Watch control on the board (an MpyWatchControl). */
+GtkWidget   *mpy_device_sidebar_get_watch_control (MpyDeviceSidebar *self);
 #endif
 
 /* Recently used network boards, newest first ("recent-network-boards"). */

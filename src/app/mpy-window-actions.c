@@ -103,6 +103,25 @@ capture_done_cb (GObject      *object,
   else
     _mpy_window_add_captured (self, added);
 }
+
+/* A watch on the board (the sidebar's Watch control): each snapshot into the document, and
+ * so its journal, the moment it is complete. A dump the program named keeps its name; the
+ * others are numbered like captures. Selected, as a capture is, without taking the keyboard
+ * from wherever it is (a watch goes on while the user looks around). */
+static void
+watch_snapshot_cb (MpyWindow   *self,
+                   MpySnapshot *snapshot,
+                   MpyBoard    *board)
+{
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  g_autofree char *label = NULL;
+
+  self->n_captures = mpy_document_next_capture_number (mpy_window_get_document (self));
+  label = g_strdup_printf (_("Capture %u"), self->n_captures);
+  g_ptr_array_add (added, label_capture (self, snapshot, label));
+  gtk_selection_model_unselect_all (mpy_window_get_selection (self));
+  mpy_window_add_snapshots (self, added, TRUE);
+}
 #endif
 
 static void
@@ -704,6 +723,12 @@ _mpy_window_actions_init (MpyWindow *self)
 
   add_shortcuts (SHORTCUT_LIST, controller);
   gtk_widget_add_controller (GTK_WIDGET (self->snapshot_view), controller);
+
+#ifdef HAVE_DEVICE
+  if (self->device_sidebar != NULL)
+    g_signal_connect_object (mpy_device_sidebar_get_board (self->device_sidebar), "watch-snapshot",
+                             G_CALLBACK (watch_snapshot_cb), self, G_CONNECT_SWAPPED);
+#endif
 
   /* The canvas's view options, as menu items that follow its properties. */
   {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "mpy-dump-reader.h"
+#include "mpy-snapshot-private.h"
 
 G_DEFINE_QUARK (mpy-session-error-quark, mpy_session_error)
 
@@ -659,6 +660,10 @@ mpy_session_parse (const char       *text,
       snapshot = parse_record (&s, record, &structural, &problem);
       if (snapshot != NULL)
         {
+          /* Consecutive snapshots of a watch are often the same map: stored once. */
+          if (result->snapshots->len > 0)
+            _mpy_snapshot_share_storage (snapshot, g_ptr_array_index (result->snapshots,
+                                                                      result->snapshots->len - 1));
           g_ptr_array_add (result->snapshots, snapshot);
           result->complete_end = s.pos;
           result->structural_end = s.pos;

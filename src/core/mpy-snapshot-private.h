@@ -34,6 +34,10 @@ MpySnapshot     *_mpy_snapshot_new_take   (MpySnapshotData *data);
 MpySnapshotData *_mpy_snapshot_data_new   (void);
 void             _mpy_snapshot_data_unref (MpySnapshotData *data);
 const MpySnapshotData *_mpy_snapshot_get_data (MpySnapshot *self);
+/* For a reader, before @self is handed out: when @self's map or raw text is the same byte for
+ * byte as @previous's, @self shares @previous's instead of holding its own copy. */
+void _mpy_snapshot_share_storage (MpySnapshot *self,
+                                  MpySnapshot *previous);
 
 /* Label, port and banner exactly as read, which may not be UTF-8 (serial noise, a session
  * file written by hand); mpy_snapshot_get_label() and friends return them as valid UTF-8

@@ -197,6 +197,28 @@ _mpy_snapshot_get_data (MpySnapshot *self)
   return self->data;
 }
 
+void
+_mpy_snapshot_share_storage (MpySnapshot *self,
+                             MpySnapshot *previous)
+{
+  MpySnapshotData *data = self->data;
+  const MpySnapshotData *prev = previous->data;
+
+  if (data == prev)
+    return;
+  if (data->kinds != prev->kinds && g_bytes_get_size (data->kinds) > 0
+      && g_bytes_equal (data->kinds, prev->kinds))
+    {
+      g_bytes_unref (data->kinds);
+      data->kinds = g_bytes_ref (prev->kinds);
+    }
+  if (data->raw != prev->raw && g_bytes_equal (data->raw, prev->raw))
+    {
+      g_bytes_unref (data->raw);
+      data->raw = g_bytes_ref (prev->raw);
+    }
+}
+
 G_DEFINE_BOXED_TYPE (MpySnapshot, mpy_snapshot, mpy_snapshot_ref, mpy_snapshot_unref)
 
 MpySnapshot *

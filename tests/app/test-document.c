@@ -23,6 +23,13 @@
 #include "mpy-test-app.h"
 
 #ifdef HAVE_TEST_BOARD
+#include "mpy-watch-control.h"
+
+static gboolean
+watch_stopped (gpointer watch)
+{
+  return !mpy_watch_control_get_watching (watch);
+}
 # include "mpy-test-board.h"
 #endif
 
@@ -541,10 +548,77 @@ test_capture_labels_and_focus (void)
   temp_session_clear (&session);
 }
 
+static gboolean
+has_at_least_rows (gpointer data)
+{
+  RowCount *count = data;
+
+  return mpy_test_n_rows (count->window) >= count->n;
+}
+
+/* The sidebar's Watch control, every 0.5 s on the fake board: the snapshots arrive in the
+ * document one by one while the watch runs, and stop coming when it is stopped. */
+static void
+test_watch_adds_snapshots_live (void)
+{
+  g_autofree char *dump = mpy_test_fixture ("unix-heap256k-after-alloc.txt");
+  g_autoptr(MpyTestBoard) board = NULL;
+  g_autoptr(GError) error = NULL;
+  MpyWatchControl *watch;
+  MpyWindow *window;
+  RowCount count;
+  gint64 first_at, third_at;
+  guint stopped_at;
+
+  board = mpy_test_board_start_fake ("normal", dump, &error);
+  g_assert_no_error (error);
+  window = mpy_test_new_window (GTK_APPLICATION (app), FALSE);
+  mpy_device_sidebar_set_path (mpy_window_get_device_sidebar (window), board->link);
+  watch = MPY_WATCH_CONTROL (mpy_device_sidebar_get_watch_control (mpy_window_get_device_sidebar (window)));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (watch)));
+  mpy_watch_control_set_mode (watch, MPY_BOARD_WATCH_EVERY);
+  mpy_watch_control_set_interval (watch, 0.5);
+  mpy_watch_control_toggle (watch);
+  g_assert_true (mpy_watch_control_get_watching (watch));
+
+  count.window = window;
+  count.n = 1;
+  g_assert_true (mpy_test_run_until (has_at_least_rows, &count, 10000));
+  first_at = g_get_monotonic_time ();
+  g_assert_true (mpy_watch_control_get_watching (watch));
+  count.n = 3;
+  g_assert_true (mpy_test_run_until (has_at_least_rows, &count, 10000));
+  third_at = g_get_monotonic_time ();
+  /* one every half second, not all at once */
+  g_assert_cmpint (third_at - first_at, >=, 700 * 1000);
+  g_assert_true (mpy_watch_control_get_watching (watch));
+  g_assert_true (mpy_document_get_dirty (mpy_window_get_document (window)));
+  g_assert_cmpstr (mpy_snapshot_get_label (mpy_test_row (window, 0)), ==, "Capture 1");
+  g_assert_nonnull (strstr (mpy_watch_control_get_status (watch), "Watching"));
+
+  mpy_watch_control_toggle (watch);
+  g_assert_true (mpy_test_run_until ((MpyTestCondition) watch_stopped, watch, 5000));
+  stopped_at = mpy_test_n_rows (window);
+  mpy_test_run_for (1200);
+  g_assert_cmpuint (mpy_test_n_rows (window), ==, stopped_at);
+  g_assert_nonnull (strstr (mpy_watch_control_get_status (watch), "stopped"));
+  /* the snippet offered is the one the reader reads */
+  g_assert_nonnull (strstr (mpy_watch_control_get_snippet (), "*** Memory info"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  mpy_test_run_for (200);  /* the connection closes the port */
+}
+
 #else
 
 static void
 test_capture_labels_and_focus (void)
+{
+  g_test_skip ("Built without the device test boards (tests/device)");
+}
+
+static void
+test_watch_adds_snapshots_live (void)
 {
   g_test_skip ("Built without the device test boards (tests/device)");
 }
@@ -567,6 +641,7 @@ main (int   argc,
   g_test_add_func ("/app/document/delete-and-rename-can-be-undone", test_delete_and_rename_can_be_undone);
   g_test_add_func ("/app/document/crash-restores-every-document", test_crash_restores_every_document);
   g_test_add_func ("/app/document/capture-labels-and-focus", test_capture_labels_and_focus);
+  g_test_add_func ("/app/document/watch-adds-snapshots-live", test_watch_adds_snapshots_live);
 
   ret = g_test_run ();
   g_object_unref (app);

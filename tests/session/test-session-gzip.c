@@ -7,7 +7,8 @@
 
 /* Compressed sessions (issue 11, long sessions): `.mpysession.gz` written through GIO's zlib
  * converter and read back exactly; a truncated one opens its complete records and says it
- * was cut; a gzip bomb is refused. */
+ * was cut; a gzip bomb is refused. Consecutive records with the same map and dump text are
+ * stored once. */
 
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #include "mpy-dump-reader.h"
 #include "mpy-file-loader.h"
 #include "mpy-session.h"
+#include "mpy-snapshot-private.h"
 #include "mpy-test-dirs.h"
 #include "session-test-util.h"
 
@@ -169,6 +171,39 @@ test_bomb (void)
   mpy_test_remove_tree (dir);
 }
 
+static void
+test_equal_records_share (void)
+{
+  /* A watch of an idle program: records 1 and 2 hold the same dump (other labels), record 3
+   * another. Opened, 1 and 2 share one map and one raw text; what is saved again is the same
+   * file byte for byte. */
+  g_autoptr(GPtrArray) same = read_fixture ("qemu-mps2-an385-after-alloc.txt");
+  g_autoptr(GPtrArray) other = read_fixture ("qemu-mps2-an385-fragmented.txt");
+  g_autoptr(GPtrArray) list = new_list ();
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *again = NULL;
+  const MpySnapshotData *d[3];
+  gsize length, again_length;
+
+  g_ptr_array_add (list, mpy_snapshot_with_label (g_ptr_array_index (same, 0), "tick 1"));
+  g_ptr_array_add (list, mpy_snapshot_with_label (g_ptr_array_index (same, 0), "tick 2"));
+  g_ptr_array_add (list, mpy_snapshot_with_label (g_ptr_array_index (other, 0), "tick 3"));
+  text = mpy_session_to_text (list, &length);
+  back = mpy_session_read_text (text, length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    d[i] = _mpy_snapshot_get_data (g_ptr_array_index (back, i));
+  g_assert_true (d[0]->kinds == d[1]->kinds);
+  g_assert_true (d[0]->raw == d[1]->raw);
+  g_assert_true (d[2]->kinds != d[1]->kinds);
+  g_assert_cmpstr (mpy_snapshot_get_label (g_ptr_array_index (back, 1)), ==, "tick 2");
+  again = mpy_session_to_text (back, &again_length);
+  g_assert_cmpmem (text, length, again, again_length);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -177,5 +212,6 @@ main (int   argc,
   g_test_add_func ("/session-gzip/round-trip", test_round_trip);
   g_test_add_func ("/session-gzip/truncated", test_truncated);
   g_test_add_func ("/session-gzip/bomb", test_bomb);
+  g_test_add_func ("/session-long/equal-records-share", test_equal_records_share);
   return g_test_run ();
 }
