@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,7 +259,7 @@ with_qstr_info (GMainContext  *context,
   if (err[0] != '\0' || !mpy_qstr_info_parse (out, &count, &bytes))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "--qstr: micropython.qstr_info() printed no qstr pool figures%s%s",
+                   _("--qstr: micropython.qstr_info() printed no qstr pool figures%s%s"),
                    err[0] != '\0' ? ": " : "", err);
       return NULL;
     }
@@ -535,8 +536,8 @@ mpy_cli_capture (int    argc,
     print_summary (stdout, snapshot, port);
 
   if (mpy_snapshot_get_flags (snapshot) & MPY_SNAPSHOT_FLAG_INTERRUPTED)
-    fprintf (stderr, "%s: the board was running a program; it was interrupted (Ctrl-C) to "
-             "capture\n", g_get_prgname ());
+    fprintf (stderr, _("%s: the board was running a program; it was interrupted (Ctrl-C) to "
+             "capture\n"), g_get_prgname ());
 
   if (mpy_snapshot_is_damaged (snapshot))
     {
@@ -566,7 +567,7 @@ int
 mpy_cli_ports (int    argc,
                char **argv)
 {
-  fprintf (stderr, "%s: this build has no device support (configured with -Ddevice=false)\n",
+  fprintf (stderr, _("%s: this build has no device support (configured with -Ddevice=false)\n"),
            g_get_prgname ());
   return 1;
 }

@@ -10,6 +10,7 @@
  */
 
 #include <signal.h>
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,7 +288,7 @@ mpy_cli_watch (int    argc,
   if (run.traceback != NULL && run.traceback[0] != '\0')
     {
       fputs (run.traceback, stderr);
-      fprintf (stderr, "%s: the program raised an exception (traceback above)\n", g_get_prgname ());
+      fprintf (stderr, _("%s: the program raised an exception (traceback above)\n"), g_get_prgname ());
       status = EXIT_FAIL;
     }
   if (!run.ok)
@@ -299,11 +300,14 @@ mpy_cli_watch (int    argc,
     status = EXIT_FAIL;
   if (!json)
     {
-      fprintf (stderr, "%s: %u snapshot%s", g_get_prgname (), run.n, run.n == 1 ? "" : "s");
+      fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "%s: %u snapshot", "%s: %u snapshots", run.n),
+               g_get_prgname (), run.n);
       if (run.n > 1)
-        fprintf (stderr, ", one every %.3f s", (double) (run.last_us - run.first_us) / 1e6 / (run.n - 1));
+        fprintf (stderr, _(", one every %.3f s"), (double) (run.last_us - run.first_us) / 1e6 / (run.n - 1));
       if (run.skipped > 0)
-        fprintf (stderr, ", %u tick%s skipped while a capture ran", run.skipped, run.skipped == 1 ? "" : "s");
+        fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, ", %u tick skipped while a capture ran",
+                                       ", %u ticks skipped while a capture ran", run.skipped),
+                 run.skipped);
       fputc ('\n', stderr);
     }
 
@@ -334,7 +338,7 @@ int
 mpy_cli_watch (int    argc,
                char **argv)
 {
-  fprintf (stderr, "%s: this build has no device support (configured with -Ddevice=false)\n",
+  fprintf (stderr, _("%s: this build has no device support (configured with -Ddevice=false)\n"),
            g_get_prgname ());
   return 1;
 }
