@@ -189,11 +189,11 @@ check_connection_options (GOptionContext *context,
                           double          timeout)
 {
   if (port == NULL)
-    return usage (context, "give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)");
+    return usage (context, _("give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)"));
   if (baud <= 0)
-    return usage (context, "--baud must be a positive number, not %d", baud);
+    return usage (context, _("--baud must be a positive number, not %d"), baud);
   if (!(timeout >= 1 && timeout <= 3600))
-    return usage (context, "--timeout must be between 1 and 3600 seconds, not %g", timeout);
+    return usage (context, _("--timeout must be between 1 and 3600 seconds, not %g"), timeout);
   return EXIT_OK;
 }
 
@@ -235,13 +235,13 @@ mpy_cli_leakcheck (int    argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage (context, "%s", error->message);
   if (argc > 1)
-    return usage (context, "unexpected argument “%s”", argv[1]);
+    return usage (context, _("unexpected argument “%s”"), argv[1]);
   if ((status = check_connection_options (context, port, baud, timeout)) != EXIT_OK)
     return status;
   if (code == NULL)
-    return usage (context, "give the code to check: --exec CODE");
+    return usage (context, _("give the code to check: --exec CODE"));
   if (runs < 2 || runs > 1000)
-    return usage (context, "--runs must be between 2 and 1000, not %d", runs);
+    return usage (context, _("--runs must be between 2 and 1000, not %d"), runs);
 
   if (!board_open (&board, port, baud, timeout, &error))
     return usage (context, "%s", error->message);
@@ -393,14 +393,14 @@ mpy_cli_cost (int    argc,
   if ((status = check_connection_options (context, port, baud, timeout)) != EXIT_OK)
     return status;
   if (names->len == 0)
-    return usage (context, "give a module: --import MODULE");
+    return usage (context, _("give a module: --import MODULE"));
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = g_ptr_array_index (names, i);
 
       for (const char *c = name; *c != '\0'; c++)
         if (!(g_ascii_isalnum (*c) || *c == '_' || *c == '.') || (c == name && g_ascii_isdigit (*c)))
-          return usage (context, "“%s” is not a module name", name);
+          return usage (context, _("“%s” is not a module name"), name);
     }
 
   if (!board_open (&board, port, baud, timeout, &error))

@@ -237,7 +237,7 @@ mpy_cli_compare_dumps (MpySnapshot *before,
     diff = mpy_diff_new (before, after, &error);
   if (diff == NULL)
     {
-      g_prefix_error (&error, "%s (before) and %s (after) cannot be compared: ",
+      g_prefix_error (&error, _("%s (before) and %s (after) cannot be compared: "),
                       before_arg, after_arg);
       mpy_cli_fail ("%s", mpy_cli_describe_error (error));
     }

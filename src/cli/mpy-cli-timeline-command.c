@@ -50,12 +50,12 @@ parse_series (const char      *text,
         continue;
       if (!mpy_metric_from_key (keys[i], &metric))
         {
-          *message = g_strdup_printf ("--series: “%s” is not a figure key (see `stats --help`)", keys[i]);
+          *message = g_strdup_printf (_("--series: “%s” is not a figure key (see `stats --help`)"), keys[i]);
           return FALSE;
         }
       if (options->n_series == MPY_CHART_MAX_SERIES)
         {
-          *message = g_strdup_printf ("--series: at most %d series", MPY_CHART_MAX_SERIES);
+          *message = g_strdup_printf (_("--series: at most %d series"), MPY_CHART_MAX_SERIES);
           return FALSE;
         }
       options->series[options->n_series++] = metric;
