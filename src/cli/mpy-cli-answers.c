@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +88,7 @@ board_open (Board       *board,
   if (mpy_address_needs_password (port) && (password == NULL || password[0] == '\0'))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "%s is a WebREPL address: give its password in $MPYMEMMAP_PASSWORD", port);
+                   _("%s is a WebREPL address: give its password in $MPYMEMMAP_PASSWORD"), port);
       return FALSE;
     }
   board->context = g_main_context_new ();
@@ -143,8 +144,8 @@ board_capture_collected (Board   *board,
   snapshot = mpy_connection_capture_finish (board->conn, wait_result (board, &result), error);
   if (snapshot != NULL && mpy_snapshot_is_damaged (snapshot))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the dump is damaged (%s): "
-                   "serial data was lost; check the cable and run again",
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("the dump is damaged (%s): "
+                   "serial data was lost; check the cable and run again"),
                    mpy_snapshot_get_damage_reason (snapshot));
       g_clear_pointer (&snapshot, mpy_snapshot_unref);
     }
@@ -168,8 +169,9 @@ board_exec_checked (Board       *board,
   if (err[0] != '\0')
     {
       fputs (err, stderr);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s “%s” raised an exception "
-                   "(traceback above)", what, code);
+      /* Translators: the first %s is the option (--setup, --exec), the second the code */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s “%s” raised an exception "
+                   "(traceback above)"), what, code);
       return FALSE;
     }
   return TRUE;
@@ -187,11 +189,11 @@ check_connection_options (GOptionContext *context,
                           double          timeout)
 {
   if (port == NULL)
-    return usage (context, "give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)");
+    return usage (context, _("give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)"));
   if (baud <= 0)
-    return usage (context, "--baud must be a positive number, not %d", baud);
+    return usage (context, _("--baud must be a positive number, not %d"), baud);
   if (!(timeout >= 1 && timeout <= 3600))
-    return usage (context, "--timeout must be between 1 and 3600 seconds, not %g", timeout);
+    return usage (context, _("--timeout must be between 1 and 3600 seconds, not %g"), timeout);
   return EXIT_OK;
 }
 
@@ -233,13 +235,13 @@ mpy_cli_leakcheck (int    argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage (context, "%s", error->message);
   if (argc > 1)
-    return usage (context, "unexpected argument “%s”", argv[1]);
+    return usage (context, _("unexpected argument “%s”"), argv[1]);
   if ((status = check_connection_options (context, port, baud, timeout)) != EXIT_OK)
     return status;
   if (code == NULL)
-    return usage (context, "give the code to check: --exec CODE");
+    return usage (context, _("give the code to check: --exec CODE"));
   if (runs < 2 || runs > 1000)
-    return usage (context, "--runs must be between 2 and 1000, not %d", runs);
+    return usage (context, _("--runs must be between 2 and 1000, not %d"), runs);
 
   if (!board_open (&board, port, baud, timeout, &error))
     return usage (context, "%s", error->message);
@@ -342,7 +344,7 @@ board_qstr_info (Board   *board,
   if (err[0] != '\0' || !mpy_qstr_info_parse (out, &q, &b))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "micropython.qstr_info() printed no qstr pool figures");
+                   _("micropython.qstr_info() printed no qstr pool figures"));
       return FALSE;
     }
   *n_qstr = (gint64) q;
@@ -391,14 +393,14 @@ mpy_cli_cost (int    argc,
   if ((status = check_connection_options (context, port, baud, timeout)) != EXIT_OK)
     return status;
   if (names->len == 0)
-    return usage (context, "give a module: --import MODULE");
+    return usage (context, _("give a module: --import MODULE"));
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = g_ptr_array_index (names, i);
 
       for (const char *c = name; *c != '\0'; c++)
         if (!(g_ascii_isalnum (*c) || *c == '_' || *c == '.') || (c == name && g_ascii_isdigit (*c)))
-          return usage (context, "“%s” is not a module name", name);
+          return usage (context, _("“%s” is not a module name"), name);
     }
 
   if (!board_open (&board, port, baud, timeout, &error))
@@ -504,7 +506,7 @@ int
 mpy_cli_leakcheck (int    argc,
                    char **argv)
 {
-  fprintf (stderr, "%s: this build has no device support (configured with -Ddevice=false)\n",
+  fprintf (stderr, _("%s: this build has no device support (configured with -Ddevice=false)\n"),
            g_get_prgname ());
   return 1;
 }

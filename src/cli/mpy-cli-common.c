@@ -8,6 +8,7 @@
  * context, reading the dumps of a file, naming one dump as FILE[:N], comparing two.
  */
 
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,7 +51,7 @@ mpy_cli_usage_error (const char *format,
   va_end (args);
 
   /* The prgname is "mpymemmap-cli COMMAND" while a command runs. */
-  fprintf (stderr, "%s: %s\nTry “%s --help”.\n", g_get_prgname (), message, g_get_prgname ());
+  fprintf (stderr, _("%s: %s\nTry “%s --help”.\n"), g_get_prgname (), message, g_get_prgname ());
   return EXIT_USAGE;
 }
 
@@ -89,7 +90,7 @@ mpy_cli_read_dumps (const char  *path,
       if (said == NULL)
         said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       if (g_hash_table_add (said, g_strdup (message)))
-        fprintf (stderr, "%s: warning: %s\n", prgname, message);
+        fprintf (stderr, _("%s: warning: %s\n"), prgname, message);
     }
   return dumps;
 }
@@ -110,8 +111,8 @@ mpy_cli_fail_file (const char *file,
   if (g_error_matches (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY))
     {
       /* The reader, given only the contents, calls them “the text”: name the file. */
-      mpy_cli_fail ("%s is not text (it contains NUL bytes or other binary data); open a serial log "
-                    "or a saved mem_info() dump instead", file);
+      mpy_cli_fail (_("%s is not text (it contains NUL bytes or other binary data); open a serial log "
+                    "or a saved mem_info() dump instead"), file);
       return;
     }
   if (strstr (message, file) != NULL)
@@ -166,7 +167,7 @@ mpy_cli_load_dump_ref (const char *arg)
 
   if (!mpy_cli_parse_dump_ref (arg, &file, &index, &explicit_index))
     {
-      mpy_cli_fail ("“%s”: give a file name, optionally followed by :N (the dump’s 0-based index)", arg);
+      mpy_cli_fail (_("“%s”: give a file name, optionally followed by :N (the dump’s 0-based index)"), arg);
       return NULL;
     }
 
@@ -181,10 +182,13 @@ mpy_cli_load_dump_ref (const char *arg)
       const char *number = explicit_index ? strrchr (arg, ':') + 1 : "0";
 
       if (dumps->len == 0)
-        mpy_cli_fail ("no dump %s in %s: the file holds no dumps", number, file);
+        mpy_cli_fail (_("no dump %s in %s: the file holds no dumps"), number, file);
       else
-        mpy_cli_fail ("no dump %s in %s: the file holds %u dump%s (indexes 0 to %u)",
-                      number, file, dumps->len, dumps->len == 1 ? "" : "s", dumps->len - 1);
+        mpy_cli_fail (g_dngettext (GETTEXT_PACKAGE,
+                                   "no dump %s in %s: the file holds %u dump (indexes 0 to %u)",
+                                   "no dump %s in %s: the file holds %u dumps (indexes 0 to %u)",
+                                   dumps->len),
+                      number, file, dumps->len, dumps->len - 1);
       return NULL;
     }
   {
@@ -194,10 +198,10 @@ mpy_cli_load_dump_ref (const char *arg)
 
     /* Never pass a damaged dump off as whole: the result stands, with a warning. */
     if (mpy_snapshot_is_damaged (snapshot))
-      fprintf (stderr, "%s: warning: %s:%" G_GUINT64_FORMAT " is damaged (%s); its map may be "
-               "incomplete\n", prgname, file, index,
+      fprintf (stderr, _("%s: warning: %s:%llu is damaged (%s); its map may be "
+               "incomplete\n"), prgname, file, (unsigned long long) index,
                mpy_snapshot_get_damage_reason (snapshot) ? mpy_snapshot_get_damage_reason (snapshot)
-                                                         : "map and header disagree");
+                                                         : _("map and header disagree"));
 
     /* Pictures say what they show: a dump without a label is named after its file. */
     if (mpy_snapshot_get_label (snapshot) != NULL)
@@ -233,7 +237,7 @@ mpy_cli_compare_dumps (MpySnapshot *before,
     diff = mpy_diff_new (before, after, &error);
   if (diff == NULL)
     {
-      g_prefix_error (&error, "%s (before) and %s (after) cannot be compared: ",
+      g_prefix_error (&error, _("%s (before) and %s (after) cannot be compared: "),
                       before_arg, after_arg);
       mpy_cli_fail ("%s", mpy_cli_describe_error (error));
     }

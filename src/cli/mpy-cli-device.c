@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +117,7 @@ mpy_cli_ports (int    argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage (context, "%s", error->message);
   if (argc > 1)
-    return usage (context, "unexpected argument “%s”", argv[1]);
+    return usage (context, _("unexpected argument “%s”"), argv[1]);
 
   ports = mpy_port_list_enumerate (&error);
   if (ports == NULL)
@@ -258,7 +259,7 @@ with_qstr_info (GMainContext  *context,
   if (err[0] != '\0' || !mpy_qstr_info_parse (out, &count, &bytes))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "--qstr: micropython.qstr_info() printed no qstr pool figures%s%s",
+                   _("--qstr: micropython.qstr_info() printed no qstr pool figures%s%s"),
                    err[0] != '\0' ? ": " : "", err);
       return NULL;
     }
@@ -332,19 +333,19 @@ mpy_cli_capture (int    argc,
       argv++;
     }
   if (argc > 1)
-    return usage (context, "unexpected argument “%s”", argv[1]);
+    return usage (context, _("unexpected argument “%s”"), argv[1]);
   if (port == NULL)
-    return usage (context, "give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)");
+    return usage (context, _("give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)"));
   if (baud <= 0)
-    return usage (context, "--baud must be a positive number, not %d", baud);
+    return usage (context, _("--baud must be a positive number, not %d"), baud);
   if (!(timeout >= 1 && timeout <= 3600))
-    return usage (context, "--timeout must be between 1 and 3600 seconds, not %g", timeout);
+    return usage (context, _("--timeout must be between 1 and 3600 seconds, not %g"), timeout);
   if (!(exec_timeout >= 0 && exec_timeout <= 86400))
-    return usage (context, "--exec-timeout must be between 1 and 86400 seconds (or 0 for no "
-                  "limit), not %g", exec_timeout);
+    return usage (context, _("--exec-timeout must be between 1 and 86400 seconds (or 0 for no "
+                  "limit), not %g"), exec_timeout);
 
   if (raw_paste != NULL && g_strcmp0 (raw_paste, "auto") != 0 && g_strcmp0 (raw_paste, "off") != 0)
-    return usage (context, "--raw-paste must be auto or off, not “%s”", raw_paste);
+    return usage (context, _("--raw-paste must be auto or off, not “%s”"), raw_paste);
   if (!mpy_address_parse (port, NULL, NULL, NULL, &error))
     return usage (context, "%s", error->message);
   if (password_file != NULL)
@@ -359,14 +360,14 @@ mpy_cli_capture (int    argc,
   else if (g_getenv ("MPYMEMMAP_PASSWORD") != NULL)
     password = g_strdup (g_getenv ("MPYMEMMAP_PASSWORD"));
   if (mpy_address_needs_password (port) && (password == NULL || password[0] == '\0'))
-    return usage (context, "%s is a WebREPL address: give its password with --password-file "
-                  "FILE or in $MPYMEMMAP_PASSWORD", port);
+    return usage (context, _("%s is a WebREPL address: give its password with --password-file "
+                  "FILE or in $MPYMEMMAP_PASSWORD"), port);
 
   if (output != NULL && !mpy_session_check_appendable (output, &error))
     return fail (error->message);
 
   if (pair && gc)
-    return usage (context, "--pair captures before and after gc.collect() itself: leave out --gc");
+    return usage (context, _("--pair captures before and after gc.collect() itself: leave out --gc"));
 
   if (soft_reset)
     flags |= MPY_CAPTURE_SOFT_RESET;
@@ -401,7 +402,7 @@ mpy_cli_capture (int    argc,
           g_autofree char *message = NULL;
 
           if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            message = g_strdup_printf ("interrupted --exec “%s” (the output so far is above)",
+            message = g_strdup_printf (_("interrupted --exec “%s” (the output so far is above)"),
                                        execs[i]);
           else
             message = g_strdup_printf ("--exec “%s”: %s", execs[i], error->message);
@@ -411,8 +412,8 @@ mpy_cli_capture (int    argc,
       if (err[0] != '\0')
         {
           g_autofree char *message =
-            g_strdup_printf ("--exec “%s” raised an exception (traceback above): stopped "
-                             "there, nothing captured", execs[i]);
+            g_strdup_printf (_("--exec “%s” raised an exception (traceback above): stopped "
+                               "there, nothing captured"), execs[i]);
 
           fputs (err, stderr);
           status = fail (message);
@@ -535,19 +536,22 @@ mpy_cli_capture (int    argc,
     print_summary (stdout, snapshot, port);
 
   if (mpy_snapshot_get_flags (snapshot) & MPY_SNAPSHOT_FLAG_INTERRUPTED)
-    fprintf (stderr, "%s: the board was running a program; it was interrupted (Ctrl-C) to "
-             "capture\n", g_get_prgname ());
+    fprintf (stderr, _("%s: the board was running a program; it was interrupted (Ctrl-C) to "
+             "capture\n"), g_get_prgname ());
 
   if (mpy_snapshot_is_damaged (snapshot))
     {
       /* Kept (and written with -o), but the caller must know it is not whole, and why. */
       const char *reason = mpy_snapshot_get_damage_reason (snapshot);
+      /* The reader's reason, in the language it was written in: compare up to its first %. */
+      const char *printed = _("text printed by the board's program interrupted the dump (line %u: “%s”)");
+      gsize printed_len = strcspn (printed, "%");
       g_autofree char *message =
-        g_str_has_prefix (reason, "text printed by the board's program")
-        ? g_strdup_printf ("the dump is damaged even after a retry (%s): stop the program "
-                           "that prints, then capture again", reason)
-        : g_strdup_printf ("the dump is damaged even after a retry (%s): serial data was lost; "
-                           "check the cable and capture again", reason);
+        printed_len > 0 && strncmp (reason, printed, printed_len) == 0
+        ? g_strdup_printf (_("the dump is damaged even after a retry (%s): stop the program "
+                             "that prints, then capture again"), reason)
+        : g_strdup_printf (_("the dump is damaged even after a retry (%s): serial data was lost; "
+                             "check the cable and capture again"), reason);
       status = fail (message);
     }
 
@@ -566,7 +570,7 @@ int
 mpy_cli_ports (int    argc,
                char **argv)
 {
-  fprintf (stderr, "%s: this build has no device support (configured with -Ddevice=false)\n",
+  fprintf (stderr, _("%s: this build has no device support (configured with -Ddevice=false)\n"),
            g_get_prgname ());
   return 1;
 }

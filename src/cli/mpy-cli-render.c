@@ -8,6 +8,7 @@
  * (--animate).
  */
 
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,7 @@ load_animation_frames (GStrv args)
 
       if (!mpy_cli_parse_dump_ref (args[i], &file, &index, &explicit_index))
         {
-          mpy_cli_fail ("“%s”: give a file name, optionally followed by :N (the dump’s 0-based index)", args[i]);
+          mpy_cli_fail (_("“%s”: give a file name, optionally followed by :N (the dump’s 0-based index)"), args[i]);
           return NULL;
         }
       if (explicit_index)
@@ -70,7 +71,7 @@ load_animation_frames (GStrv args)
         }
       if (dumps->len == 0)
         {
-          mpy_cli_fail ("%s: the file holds no dumps", file);
+          mpy_cli_fail (_("%s: the file holds no dumps"), file);
           return NULL;
         }
       for (guint k = 0; k < dumps->len; k++)
@@ -80,7 +81,7 @@ load_animation_frames (GStrv args)
           g_autofree char *label = NULL;
 
           if (mpy_snapshot_is_damaged (snapshot))
-            fprintf (stderr, "%s: warning: %s:%u is damaged (%s); its map may be incomplete\n",
+            fprintf (stderr, _("%s: warning: %s:%u is damaged (%s); its map may be incomplete\n"),
                      prgname, file, k,
                      mpy_snapshot_get_damage_reason (snapshot) ? mpy_snapshot_get_damage_reason (snapshot)
                                                                : "map and header disagree");
@@ -170,20 +171,20 @@ mpy_cli_render (int    argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mpy_cli_usage_error ("%s", error->message);
   if (animate && (args == NULL || args[0] == NULL))
-    return mpy_cli_usage_error ("give the dumps to animate: render --animate FILE… -o OUT.gif");
+    return mpy_cli_usage_error (_("give the dumps to animate: render --animate FILE… -o OUT.gif"));
   if (animate && diff_with != NULL)
-    return mpy_cli_usage_error ("--animate draws each dump against the one before it: leave out --diff-with");
+    return mpy_cli_usage_error (_("--animate draws each dump against the one before it: leave out --diff-with"));
   if (animate && (delay_ms < 10 || delay_ms > 655350))
-    return mpy_cli_usage_error ("--delay must be between 10 and 655350 ms, not %d", delay_ms);
+    return mpy_cli_usage_error (_("--delay must be between 10 and 655350 ms, not %d"), delay_ms);
   if (!animate && (args == NULL || g_strv_length (args) != 1))
-    return mpy_cli_usage_error ("give exactly one dump to draw");
+    return mpy_cli_usage_error (_("give exactly one dump to draw"));
   if (output == NULL || *output == '\0')
-    return mpy_cli_usage_error (animate ? "give the GIF file to write with -o OUT.gif"
-                                        : "give the PNG file to write with -o OUT.png");
+    return mpy_cli_usage_error ("%s", animate ? _("give the GIF file to write with -o OUT.gif")
+                                              : _("give the PNG file to write with -o OUT.png"));
   if (columns < 1 || columns > 1024)
-    return mpy_cli_usage_error ("--columns must be between 1 and 1024, not %d", columns);
+    return mpy_cli_usage_error (_("--columns must be between 1 and 1024, not %d"), columns);
   if (scale != -1 && (!(scale > 0) || scale > 32767))
-    return mpy_cli_usage_error ("--scale must be a number of pixels per block above 0, not %g", scale);
+    return mpy_cli_usage_error (_("--scale must be a number of pixels per block above 0, not %g"), scale);
 
   options.columns = (guint) columns;
   options.rainbow = rainbow;

@@ -8,6 +8,7 @@
  * from one dump to another, as text or JSON.
  */
 
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,7 +190,7 @@ mpy_cli_stats (int    argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mpy_cli_usage_error ("%s", error->message);
   if (files == NULL || files[0] == NULL)
-    return mpy_cli_usage_error ("give at least one FILE");
+    return mpy_cli_usage_error (_("give at least one FILE"));
 
   if (json)
     {
@@ -425,7 +426,7 @@ mpy_cli_diff (int    argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mpy_cli_usage_error ("%s", error->message);
   if (args == NULL || g_strv_length (args) != 2)
-    return mpy_cli_usage_error ("give exactly two dumps, A (before) and B (after)");
+    return mpy_cli_usage_error (_("give exactly two dumps, A (before) and B (after)"));
 
   a = mpy_cli_load_dump_ref (args[0]);
   if (a == NULL)

@@ -8,6 +8,7 @@
  * chart (-o CHART.png). The row keys and CSV are in mpy-cli-timeline.c.
  */
 
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,12 +50,12 @@ parse_series (const char      *text,
         continue;
       if (!mpy_metric_from_key (keys[i], &metric))
         {
-          *message = g_strdup_printf ("--series: “%s” is not a figure key (see `stats --help`)", keys[i]);
+          *message = g_strdup_printf (_("--series: “%s” is not a figure key (see `stats --help`)"), keys[i]);
           return FALSE;
         }
       if (options->n_series == MPY_CHART_MAX_SERIES)
         {
-          *message = g_strdup_printf ("--series: at most %d series", MPY_CHART_MAX_SERIES);
+          *message = g_strdup_printf (_("--series: at most %d series"), MPY_CHART_MAX_SERIES);
           return FALSE;
         }
       options->series[options->n_series++] = metric;
@@ -130,15 +131,15 @@ mpy_cli_timeline (int    argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mpy_cli_usage_error ("%s", error->message);
   if (files == NULL || files[0] == NULL)
-    return mpy_cli_usage_error ("give at least one FILE");
+    return mpy_cli_usage_error (_("give at least one FILE"));
   if (csv && json)
-    return mpy_cli_usage_error ("give --csv or --json, not both");
+    return mpy_cli_usage_error (_("give --csv or --json, not both"));
   if (output != NULL && *output == '\0')
-    return mpy_cli_usage_error ("give the PNG file to write with -o CHART.png");
+    return mpy_cli_usage_error (_("give the PNG file to write with -o CHART.png"));
   if (width < 64 || width > 16384 || height < 64 || height > 16384)
-    return mpy_cli_usage_error ("--width and --height must be between 64 and 16384 px");
+    return mpy_cli_usage_error (_("--width and --height must be between 64 and 16384 px"));
   if (x_axis != NULL && !g_str_equal (x_axis, "time") && !g_str_equal (x_axis, "index"))
-    return mpy_cli_usage_error ("--x must be time or index, not “%s”", x_axis);
+    return mpy_cli_usage_error (_("--x must be time or index, not “%s”"), x_axis);
   if (series != NULL)
     {
       g_autofree char *message = NULL;
@@ -197,7 +198,7 @@ mpy_cli_timeline (int    argc,
       chart.x_axis = x_axis != NULL ? (g_str_equal (x_axis, "time") ? MPY_CHART_X_TIME : MPY_CHART_X_INDEX)
                                     : (times_known ? MPY_CHART_X_TIME : MPY_CHART_X_INDEX);
       if (chart.x_axis == MPY_CHART_X_TIME && !times_known)
-        fprintf (stderr, "%s: warning: not every dump has a time; the chart's x axis is the index\n",
+        fprintf (stderr, _("%s: warning: not every dump has a time; the chart's x axis is the index\n"),
                  g_get_prgname ());
       if (!mpy_chart_write_png (all, &chart, width, height, output, &error))
         {

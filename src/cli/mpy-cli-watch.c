@@ -10,6 +10,7 @@
  */
 
 #include <signal.h>
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,27 +223,27 @@ mpy_cli_watch (int    argc,
       argv++;
     }
   if (argc > 1)
-    return usage (context, "unexpected argument “%s”", argv[1]);
+    return usage (context, _("unexpected argument “%s”"), argv[1]);
   if (port == NULL)
-    return usage (context, "give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)");
+    return usage (context, _("give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)"));
   modes = (every != 0.0) + (script_file != NULL) + (listen ? 1 : 0);
   if (modes != 1)
-    return usage (context, "give exactly one of --every S, --run SCRIPT.py and --listen");
+    return usage (context, _("give exactly one of --every S, --run SCRIPT.py and --listen"));
   if (every != 0.0 && !(every >= MPY_WATCH_MIN_INTERVAL_MS / 1000.0 && every <= 86400))
-    return usage (context, "--every must be between 0.2 and 86400 seconds, not %g", every);
+    return usage (context, _("--every must be between 0.2 and 86400 seconds, not %g"), every);
   if ((figures_only || gc) && every == 0.0)
-    return usage (context, "--figures-only and --gc go with --every");
+    return usage (context, _("--figures-only and --gc go with --every"));
   if (count < 0)
-    return usage (context, "--count must be 0 or more, not %d", count);
+    return usage (context, _("--count must be 0 or more, not %d"), count);
   if (baud <= 0)
-    return usage (context, "--baud must be a positive number, not %d", baud);
+    return usage (context, _("--baud must be a positive number, not %d"), baud);
   if (!(timeout >= 1 && timeout <= 3600))
-    return usage (context, "--timeout must be between 1 and 3600 seconds, not %g", timeout);
+    return usage (context, _("--timeout must be between 1 and 3600 seconds, not %g"), timeout);
   if (!mpy_address_parse (port, NULL, NULL, NULL, &error))
     return usage (context, "%s", error->message);
   if (mpy_address_needs_password (port))
-    return usage (context, "%s is a WebREPL address: watch does not take a password yet; "
-                  "use a serial port, socket:// or rfc2217://", port);
+    return usage (context, _("%s is a WebREPL address: watch does not take a password yet; "
+                  "use a serial port, socket:// or rfc2217://"), port);
   if (script_file != NULL && !g_file_get_contents (script_file, &script, NULL, &error))
     {
       fprintf (stderr, "%s: %s\n", g_get_prgname (), error->message);
@@ -287,7 +288,7 @@ mpy_cli_watch (int    argc,
   if (run.traceback != NULL && run.traceback[0] != '\0')
     {
       fputs (run.traceback, stderr);
-      fprintf (stderr, "%s: the program raised an exception (traceback above)\n", g_get_prgname ());
+      fprintf (stderr, _("%s: the program raised an exception (traceback above)\n"), g_get_prgname ());
       status = EXIT_FAIL;
     }
   if (!run.ok)
@@ -299,11 +300,14 @@ mpy_cli_watch (int    argc,
     status = EXIT_FAIL;
   if (!json)
     {
-      fprintf (stderr, "%s: %u snapshot%s", g_get_prgname (), run.n, run.n == 1 ? "" : "s");
+      fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "%s: %u snapshot", "%s: %u snapshots", run.n),
+               g_get_prgname (), run.n);
       if (run.n > 1)
-        fprintf (stderr, ", one every %.3f s", (double) (run.last_us - run.first_us) / 1e6 / (run.n - 1));
+        fprintf (stderr, _(", one every %.3f s"), (double) (run.last_us - run.first_us) / 1e6 / (run.n - 1));
       if (run.skipped > 0)
-        fprintf (stderr, ", %u tick%s skipped while a capture ran", run.skipped, run.skipped == 1 ? "" : "s");
+        fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, ", %u tick skipped while a capture ran",
+                                       ", %u ticks skipped while a capture ran", run.skipped),
+                 run.skipped);
       fputc ('\n', stderr);
     }
 
@@ -334,7 +338,7 @@ int
 mpy_cli_watch (int    argc,
                char **argv)
 {
-  fprintf (stderr, "%s: this build has no device support (configured with -Ddevice=false)\n",
+  fprintf (stderr, _("%s: this build has no device support (configured with -Ddevice=false)\n"),
            g_get_prgname ());
   return 1;
 }

@@ -12,7 +12,7 @@
 #include <locale.h>
 
 #include <cairo.h>
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +110,7 @@ main (int    argc,
           {
             int err = errno;
 
-            fprintf (stderr, "%s: could not write the output: %s\n", name, g_strerror (err));
+            fprintf (stderr, _("%s: could not write the output: %s\n"), name, g_strerror (err));
             if (status == EXIT_OK)
               status = EXIT_INPUT;
           }
@@ -119,7 +119,7 @@ main (int    argc,
         return status;
       }
 
-  fprintf (stderr, "%s: unknown command “%s”\n\n", prgname, argv[1]);
+  fprintf (stderr, _("%s: unknown command “%s”\n\n"), prgname, argv[1]);
   print_usage (stderr);
   return EXIT_USAGE;
 }

@@ -11,6 +11,8 @@
 
 #include "mpy-dump-reader-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 static const guint8 hex_value[256] = {
@@ -118,9 +120,12 @@ parse_fields (Reader      *r,
           if (f >= n_required && i == n)
             break;
           if (reason == NULL)   /* the first problem on the line is the one to report */
-            reason = g_strdup_printf ("line %u, column %zu: expected “%s”%s",
+            /* Translators: the first %s is the expected text, the second is empty or
+             * “ but the line ends (cut off?)” */
+            reason = g_strdup_printf (_("line %u, column %zu: expected “%s”%s"),
                                       line_no, i + 1, fields[f].literal,
-                                      i == n ? " but the line ends (cut off?)" : "");
+                                      /* Translators: appended to “expected “%s”” */
+                                      i == n ? _(" but the line ends (cut off?)") : "");
           goto out;
         }
       i += lit_len;
@@ -129,14 +134,14 @@ parse_fields (Reader      *r,
       if (res == NUM_NONE)
         {
           if (reason == NULL)
-            reason = g_strdup_printf ("line %u, column %zu: expected a number after “%s”",
+            reason = g_strdup_printf (_("line %u, column %zu: expected a number after “%s”"),
                                       line_no, i + 1, fields[f].literal);
           goto out;
         }
       if (res == NUM_ABSURD)
         {
           if (reason == NULL)
-            reason = g_strdup_printf ("line %u, column %zu: the number after “%s” is too large to be real",
+            reason = g_strdup_printf (_("line %u, column %zu: the number after “%s” is too large to be real"),
                                       line_no, num_start + 1, fields[f].literal);
           continue;
         }
@@ -147,7 +152,7 @@ parse_fields (Reader      *r,
         }
     }
   if (reason == NULL && i < n)
-    reason = g_strdup_printf ("line %u, column %zu: unexpected text after the figures",
+    reason = g_strdup_printf (_("line %u, column %zu: unexpected text after the figures"),
                               line_no, i + 1);
 out:
   if (reason_out)
@@ -283,9 +288,9 @@ try_block_line (Reader     *r,
   if (G_UNLIKELY (r->n_kinds + n_chars > MAX_DUMP_BLOCKS))
     {
       if (!r->over_block_limit)
-        _mpy_reader_add_reason (r, "line %u: the map goes on past %" G_GSIZE_FORMAT " blocks (64 Mi, 1 GiB of "
+        _mpy_reader_add_reason (r, _("line %u: the map goes on past %zu blocks (64 Mi, 1 GiB of "
                     "heap at 16 bytes per block), more than MpyMemMap reads of one dump; the "
-                    "lines from here on are not read", line_no, MAX_DUMP_BLOCKS);
+                    "lines from here on are not read"), line_no, MAX_DUMP_BLOCKS);
       r->over_block_limit = TRUE;
       return TRUE;
     }
@@ -336,11 +341,11 @@ try_block_line (Reader     *r,
                                         n_chars - from, line_no);
             }
           if (n_bad == 1)
-            _mpy_reader_add_reason (r, "line %u, column %zu: unknown block kind '%s' (read as a head block)",
+            _mpy_reader_add_reason (r, _("line %u, column %zu: unknown block kind '%s' (read as a head block)"),
                         line_no, digits + 2 + first_bad + 1, shown);
           else
-            _mpy_reader_add_reason (r, "line %u, column %zu: unknown block kind '%s' and %zu more unknown "
-                        "characters on the line (read as head blocks)",
+            _mpy_reader_add_reason (r, _("line %u, column %zu: unknown block kind '%s' and %zu more unknown "
+                        "characters on the line (read as head blocks)"),
                         line_no, digits + 2 + first_bad + 1, shown, n_bad - 1);
         }
       }
@@ -401,7 +406,7 @@ try_free_lines (Reader     *r,
   if (res == NUM_NONE || n - i != sizeof tail - 1 || memcmp (s + i, tail, sizeof tail - 1) != 0)
     return FALSE;
   if (!r->in_dump || !r->area_open)
-    return r->in_dump ? (_mpy_reader_add_reason (r, "line %u: “(N lines all free)” outside a memory layout", line_no), TRUE)
+    return r->in_dump ? (_mpy_reader_add_reason (r, _("line %u: “(N lines all free)” outside a memory layout"), line_no), TRUE)
                       : FALSE;
 
   _mpy_reader_clear_pending_mem (r);
@@ -416,9 +421,9 @@ try_free_lines (Reader     *r,
       digits_start++;
       /* Checked before anything is allocated: the 40 bytes of this line must not cost a
        * byte per block they claim (issue 8.11). */
-      _mpy_reader_add_reason (r, "line %u, column %zu: “(%.*s%s lines all free)” would make the map larger "
-                  "than %" G_GSIZE_FORMAT " blocks (64 Mi, 1 GiB of heap at 16 bytes per block), "
-                  "more than MpyMemMap reads of one dump: too large to be real; not expanded",
+      _mpy_reader_add_reason (r, _("line %u, column %zu: “(%.*s%s lines all free)” would make the map larger "
+                  "than %zu blocks (64 Mi, 1 GiB of heap at 16 bytes per block), "
+                  "more than MpyMemMap reads of one dump: too large to be real; not expanded"),
                   line_no, digits_start + 1, (int) MIN (i - digits_start, 20), s + digits_start,
                   i - digits_start > 20 ? "…" : "", MAX_DUMP_BLOCKS);
       return TRUE;
@@ -457,7 +462,7 @@ try_layout (Reader     *r,
       /* The header cut off mid-line ends a dump that was cut off. */
       if (r->in_dump && n >= 4 && n < sizeof prefix - 1 && memcmp (s, prefix, n) == 0)
         {
-          _mpy_reader_add_reason (r, "line %u: the “GC memory layout” line is cut off (dump cut off?)", line_no);
+          _mpy_reader_add_reason (r, _("line %u: the “GC memory layout” line is cut off (dump cut off?)"), line_no);
           return TRUE;
         }
       return FALSE;
@@ -478,7 +483,7 @@ try_layout (Reader     *r,
       /* Looks like the header but is not readable: still a new area. */
       if (!r->in_dump)
         start_dump (r, line_start);
-      _mpy_reader_add_reason (r, "line %u, column %zu: expected a hex address and “:” after “%s”",
+      _mpy_reader_add_reason (r, _("line %u, column %zu: expected a hex address and “:” after “%s”"),
                   line_no, i + 1, prefix);
       base = 0;
     }
@@ -488,12 +493,12 @@ try_layout (Reader     *r,
         start_dump (r, line_start);
       if (absurd)
         {
-          _mpy_reader_add_reason (r, "line %u, column %zu: the heap address is too large to be real",
+          _mpy_reader_add_reason (r, _("line %u, column %zu: the heap address is too large to be real"),
                       line_no, digits_start + 1);
           base = 0;
         }
       if (i + 1 < n)
-        _mpy_reader_add_reason (r, "line %u, column %zu: unexpected text after the layout header",
+        _mpy_reader_add_reason (r, _("line %u, column %zu: unexpected text after the layout header"),
                     line_no, i + 2);
     }
   _mpy_reader_clear_pending_mem (r);

@@ -90,7 +90,7 @@ void _mpy_reader_init_char_flags   (void);
 G_GNUC_PRINTF (2, 3)
 void _mpy_reader_add_reason        (Reader     *r,
                                     const char *format,
-                                    ...);
+                                    ...) G_GNUC_PRINTF (2, 3);
 void _mpy_reader_reset_dump        (Reader     *r);
 void _mpy_reader_clear_pending_mem (Reader     *r);
 /* Printable text with a letter: what a program prints, unlike the odd bytes of line noise. */

@@ -12,6 +12,8 @@
 #include "mpy-dump-reader-private.h"
 #include "mpy-stats.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 void
@@ -172,7 +174,9 @@ place_blocks (Reader *r,
 
           n_problems++;
           where = r->areas->len > 1
-            ? g_strdup_printf (" in the area from %" G_GINT64_MODIFIER "x", areas[a].base)
+            /* Translators: appended to “line N: offset X does not fit” and the like;
+             * %llx is a hex heap address */
+            ? g_strdup_printf (_(" in the area from %llx"), (unsigned long long) areas[a].base)
             : g_strdup ("");
           _mpy_reader_format_offset (exp_s, sizeof exp_s, expected, rec->digits);
           _mpy_reader_format_offset (act_s, sizeof act_s, rec->offset, rec->digits);
@@ -180,7 +184,7 @@ place_blocks (Reader *r,
             {
               /* A garbled offset: keep the line where the counting puts it. */
               if (n_problems <= MAX_GAP_REPORTS)
-                _mpy_reader_add_reason (r, "line %u: offset %s does not fit%s (expected %s after the lines before it)",
+                _mpy_reader_add_reason (r, _("line %u: offset %s does not fit%s (expected %s after the lines before it)"),
                             rec->line, act_s, where, exp_s);
               pos += rec->n;
               continue;
@@ -214,7 +218,7 @@ place_blocks (Reader *r,
               if (before != NULL && before->cut_short && before->target + before->n == gap_at)
                 {
                   before->cut_short = FALSE;
-                  cause = g_strdup_printf ("line %u has only %zu blocks, ", before->line, before->n);
+                  cause = g_strdup_printf (_("line %u has only %zu blocks, "), before->line, before->n);
                 }
               expected -= (guint64) (pos - gap_at) * bpb;
               if (rec->digits == 5)
@@ -229,15 +233,17 @@ place_blocks (Reader *r,
               _mpy_reader_format_offset (last_s, sizeof last_s, expected + (guint64) range.n_blocks * bpb - 1,
                              rec->digits);
               if (n_problems <= MAX_GAP_REPORTS)
-                _mpy_reader_add_reason (r, "blocks 0x%04zx–0x%04zx%s missing (%soffsets %s–%s not received, "
-                            "line %u continues at %s), shown as free blocks at 0x%" G_GINT64_MODIFIER
-                            "x–0x%" G_GINT64_MODIFIER "x so that later addresses stay right",
-                            gap_at, gap_at + gap - 1, where, cause ? cause : "lines at ",
+                /* Translators: the first %s is empty or “ in the area from ADDRESS”, the
+                 * second %s is “line N has only M blocks, ” or “lines at ” (before “offsets”) */
+                _mpy_reader_add_reason (r, _("blocks 0x%04zx–0x%04zx%s missing (%soffsets %s–%s not received, "
+                            "line %u continues at %s), shown as free blocks at 0x%llx–0x%llx so that later addresses stay right"),
+                            gap_at, gap_at + gap - 1, where, cause ? cause : _("lines at "),
                             exp_s, last_s, rec->line, act_s,
-                            first_addr, first_addr + (guint64) range.n_blocks * bpb - 1);
+                            (unsigned long long) first_addr,
+                            (unsigned long long) (first_addr + (guint64) range.n_blocks * bpb - 1));
             }
           else if (n_problems <= MAX_GAP_REPORTS)
-            _mpy_reader_add_reason (r, "line %u: offset %s is out of order%s (expected %s after the lines before it)",
+            _mpy_reader_add_reason (r, _("line %u: offset %s is out of order%s (expected %s after the lines before it)"),
                         rec->line, act_s, where, exp_s);
           rec->target = target;
           pos = MAX (pos, target + rec->n);
@@ -246,14 +252,14 @@ place_blocks (Reader *r,
       out_first += pos;
     }
   if (n_problems > MAX_GAP_REPORTS)
-    _mpy_reader_add_reason (r, "%u more places where lines are missing or out of order",
+    _mpy_reader_add_reason (r, _("%u more places where lines are missing or out of order"),
                 n_problems - MAX_GAP_REPORTS);
   for (k = 0; k < r->lines->len; k++)
     {
       const LineRec *rec = &g_array_index (r->lines, LineRec, k);
 
       if (rec->cut_short)
-        _mpy_reader_add_reason (r, "line %u has only %zu blocks but is not the last line of its area (line cut short)",
+        _mpy_reader_add_reason (r, _("line %u has only %zu blocks but is not the last line of its area (line cut short)"),
                     rec->line, rec->n);
     }
   if (!moved)
@@ -341,9 +347,9 @@ _mpy_reader_finish_dump (Reader *r)
   r->reasons = g_ptr_array_new_with_free_func (g_free);
 
   if (!r->have_gc_line)
-    _mpy_reader_add_reason (r, "no “GC: total:” line, so the dump cannot be checked (the start of the dump was not received)");
+    _mpy_reader_add_reason (r, _("no “GC: total:” line, so the dump cannot be checked (the start of the dump was not received)"));
   else if (!r->have_blocks_line)
-    _mpy_reader_add_reason (r, "the “ No. of 1-blocks” line is missing (dump cut off?)");
+    _mpy_reader_add_reason (r, _("the “ No. of 1-blocks” line is missing (dump cut off?)"));
 
   if (data->has_map)
     {
@@ -351,8 +357,8 @@ _mpy_reader_finish_dump (Reader *r)
 
       for (guint a = 0; a < r->areas->len; a++)
         if (areas[a].n_blocks == 0)
-          _mpy_reader_add_reason (r, "the area from %" G_GINT64_MODIFIER "x has no block lines (dump cut off?)",
-                      areas[a].base);
+          _mpy_reader_add_reason (r, _("the area from %llx has no block lines (dump cut off?)"),
+                      (unsigned long long) areas[a].base);
 
       /* GC total / blocks read, cross-checked with the offset steps: a lost
        * line changes the count but not the steps between the lines left. */
@@ -368,11 +374,14 @@ _mpy_reader_finish_dump (Reader *r)
       if (bpb == 0)
         {
           bpb = have_total && n_blocks > 0 ? round_pow2 (total / n_blocks) : 16;
-          _mpy_reader_add_reason (r, "the block size cannot be worked out from the map; assuming %u byte%s per block",
-                      bpb, bpb == 1 ? "" : "s");
+          _mpy_reader_add_reason (r, g_dngettext (GETTEXT_PACKAGE,
+                                                   "the block size cannot be worked out from the map; assuming %u byte per block",
+                                                   "the block size cannot be worked out from the map; assuming %u bytes per block",
+                                                   bpb),
+                      bpb);
         }
       if (r->area_missing_header)
-        _mpy_reader_add_reason (r, "the “GC memory layout; from …” line is missing, so block addresses are unknown");
+        _mpy_reader_add_reason (r, _("the “GC memory layout; from …” line is missing, so block addresses are unknown"));
       place_blocks (r, bpb, have_total ? total / bpb : 0);
       n_blocks = r->n_kinds;
     }
@@ -424,37 +433,37 @@ _mpy_reader_finish_dump (Reader *r)
               char from[24];
 
               _mpy_reader_format_offset (from, sizeof from, (guint64) n_blocks * bpb, last ? last->digits : 8);
-              _mpy_reader_add_reason (r, "blocks 0x%04zx–0x%04" G_GINT64_MODIFIER "x at the end of the map missing "
-                          "(lines from offset %s on not received; dump cut off?)",
-                          n_blocks, total / bpb - 1, from);
+              _mpy_reader_add_reason (r, _("blocks 0x%04zx–0x%04llx at the end of the map missing "
+                          "(lines from offset %s on not received; dump cut off?)"),
+                          n_blocks, (unsigned long long) (total / bpb - 1), from);
             }
-          _mpy_reader_add_reason (r, "map has %zu blocks of %u bytes = %" G_GUINT64_FORMAT " bytes, header says total %" G_GUINT64_FORMAT,
-                      n_blocks, bpb, (guint64) n_blocks * bpb, total);
+          _mpy_reader_add_reason (r, _("map has %zu blocks of %u bytes = %llu bytes, header says total %llu"),
+                      n_blocks, bpb, (unsigned long long) n_blocks * bpb, (unsigned long long) total);
         }
       if (r->figures_set & (1u << MPY_FIGURE_GC_USED)
           && (v = r->figures[MPY_FIGURE_GC_USED]) != (guint64) st->used_blocks * bpb)
-        _mpy_reader_add_reason (r, "map has %" G_GUINT64_FORMAT " used bytes, header says %" G_GUINT64_FORMAT,
-                    (guint64) st->used_blocks * bpb, v);
+        _mpy_reader_add_reason (r, _("map has %llu used bytes, header says %llu"),
+                    (unsigned long long) st->used_blocks * bpb, (unsigned long long) v);
       if (r->figures_set & (1u << MPY_FIGURE_GC_FREE)
           && (v = r->figures[MPY_FIGURE_GC_FREE]) != (guint64) st->free_blocks * bpb)
-        _mpy_reader_add_reason (r, "map has %" G_GUINT64_FORMAT " free bytes, header says %" G_GUINT64_FORMAT,
-                    (guint64) st->free_blocks * bpb, v);
+        _mpy_reader_add_reason (r, _("map has %llu free bytes, header says %llu"),
+                    (unsigned long long) st->free_blocks * bpb, (unsigned long long) v);
       if (r->figures_set & (1u << MPY_FIGURE_MAX_FREE)
           && (v = r->figures[MPY_FIGURE_MAX_FREE]) != st->largest_free_run)
-        _mpy_reader_add_reason (r, "longest free run in the map is %zu blocks, header says max free sz %" G_GUINT64_FORMAT,
-                    st->largest_free_run, v);
+        _mpy_reader_add_reason (r, _("longest free run in the map is %zu blocks, header says max free sz %llu"),
+                    st->largest_free_run, (unsigned long long) v);
       if (r->figures_set & (1u << MPY_FIGURE_ONE_BLOCKS)
           && (v = r->figures[MPY_FIGURE_ONE_BLOCKS]) != st->one_block_objects)
-        _mpy_reader_add_reason (r, "map has %zu 1-block objects, header says %" G_GUINT64_FORMAT,
-                    st->one_block_objects, v);
+        _mpy_reader_add_reason (r, _("map has %zu 1-block objects, header says %llu"),
+                    st->one_block_objects, (unsigned long long) v);
       if (r->figures_set & (1u << MPY_FIGURE_TWO_BLOCKS)
           && (v = r->figures[MPY_FIGURE_TWO_BLOCKS]) != st->two_block_objects)
-        _mpy_reader_add_reason (r, "map has %zu 2-block objects, header says %" G_GUINT64_FORMAT,
-                    st->two_block_objects, v);
+        _mpy_reader_add_reason (r, _("map has %zu 2-block objects, header says %llu"),
+                    st->two_block_objects, (unsigned long long) v);
       if (r->figures_set & (1u << MPY_FIGURE_MAX_BLOCK)
           && (v = r->figures[MPY_FIGURE_MAX_BLOCK]) != st->largest_object)
-        _mpy_reader_add_reason (r, "longest object in the map is %zu blocks, header says max blk sz %" G_GUINT64_FORMAT,
-                    st->largest_object, v);
+        _mpy_reader_add_reason (r, _("longest object in the map is %zu blocks, header says max blk sz %llu"),
+                    st->largest_object, (unsigned long long) v);
     }
   else if (r->have_gc_line)
     {
@@ -462,16 +471,16 @@ _mpy_reader_finish_dump (Reader *r)
       guint32 need = (1u << MPY_FIGURE_GC_TOTAL) | (1u << MPY_FIGURE_GC_USED) | (1u << MPY_FIGURE_GC_FREE);
 
       if ((r->figures_set & need) == need && used + fr != total)
-        _mpy_reader_add_reason (r, "header figures disagree: used %" G_GUINT64_FORMAT " + free %" G_GUINT64_FORMAT
-                    " is not the total %" G_GUINT64_FORMAT, used, fr, total);
+        _mpy_reader_add_reason (r, _("header figures disagree: used %llu + free %llu is not the total %llu"), (unsigned long long) used,
+                    (unsigned long long) fr, (unsigned long long) total);
     }
 
   if (structural->len > 0 || r->reasons->len > 0)
     {
       reason = g_string_new (NULL);
       if (r->foreign_line != 0)
-        g_string_append_printf (reason, "text printed by the board's program interrupted the "
-                                "dump (line %u: “%s”)", r->foreign_line, r->foreign_text);
+        g_string_append_printf (reason, _("text printed by the board's program interrupted the "
+                                "dump (line %u: “%s”)"), r->foreign_line, r->foreign_text);
       for (guint k = 0; k < structural->len; k++)
         {
           if (reason->len)
@@ -485,7 +494,7 @@ _mpy_reader_finish_dump (Reader *r)
           g_string_append (reason, g_ptr_array_index (r->reasons, k));
         }
       if (r->n_extra_reasons)
-        g_string_append_printf (reason, "; and %u more problems", r->n_extra_reasons);
+        g_string_append_printf (reason, _("; and %u more problems"), r->n_extra_reasons);
       data->damage_reason = g_string_free (reason, FALSE);
     }
 

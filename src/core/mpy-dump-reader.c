@@ -12,6 +12,7 @@
 #include "mpy-file-loader.h"
 #include "mpy-named-log-private.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 G_DEFINE_QUARK (mpy-reader-error-quark, mpy_reader_error)
@@ -130,12 +131,12 @@ read_text (const char  *text,
       /* Text without a name is not called “the text” here: “the text is not text”. */
       if (source == NULL)
         g_set_error_literal (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY,
-                             "not text: it contains NUL bytes or other binary data; "
-                             "open a serial log or a saved mem_info() dump instead");
+                             _("not text: it contains NUL bytes or other binary data; "
+                             "open a serial log or a saved mem_info() dump instead"));
       else
         g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY,
-                     "%s is not text (it contains NUL bytes or other binary data); "
-                     "open a serial log or a saved mem_info() dump instead", source);
+                     _("%s is not text (it contains NUL bytes or other binary data); "
+                     "open a serial log or a saved mem_info() dump instead"), source);
       return NULL;
     }
 
@@ -164,8 +165,10 @@ read_text (const char  *text,
       if (G_UNLIKELY (r.dumps->len >= MAX_DUMPS))
         {
           g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
-                       "%s holds more than %u dumps; split it into smaller files",
-                       source ? source : "the text", MAX_DUMPS);
+                       _("%s holds more than %u dumps; split it into smaller files"),
+                       /* Translators: fills the %s of “%s holds more than %u dumps” and
+                        * of “no micropython.mem_info() output found in %s” */
+                       source ? source : _("the text"), MAX_DUMPS);
           break;
         }
     }
@@ -192,8 +195,8 @@ read_text (const char  *text,
     {
       g_ptr_array_unref (r.dumps);
       g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_NO_DUMP,
-                   "no micropython.mem_info() output found in %s; capture one with "
-                   "“import micropython; micropython.mem_info(1)”", source ? source : "the text");
+                   _("no micropython.mem_info() output found in %s; capture one with "
+                   "“import micropython; micropython.mem_info(1)”"), source ? source : _("the text"));
       return NULL;
     }
   if (check_text)
@@ -224,8 +227,8 @@ mpy_dump_reader_read (const char  *text,
   if ((gsize) length > MAX_FILE_SIZE)
     {
       g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
-                   "the text is %" G_GSIZE_FORMAT " MiB, more than the %u MiB limit; "
-                   "cut the part with the dumps out of it", (gsize) length >> 20, MAX_FILE_SIZE >> 20);
+                   _("the text is %zu MiB, more than the %u MiB limit; "
+                   "cut the part with the dumps out of it"), (gsize) length >> 20, MAX_FILE_SIZE >> 20);
       return NULL;
     }
   return read_text (text ? text : "", length, NULL, TRUE, error);
@@ -305,11 +308,12 @@ mpy_dump_reader_read_record (const char  *text,
   if (length > MAX_FILE_SIZE)
     {
       g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
-                   "the text is %" G_GSIZE_FORMAT " MiB, more than the %u MiB limit; "
-                   "cut the part with the dumps out of it", length >> 20, MAX_FILE_SIZE >> 20);
+                   _("the text is %zu MiB, more than the %u MiB limit; "
+                   "cut the part with the dumps out of it"), length >> 20, MAX_FILE_SIZE >> 20);
       return NULL;
     }
-  dumps = read_text (text != NULL ? text : "", length, "the dump text", FALSE, error);
+  /* Translators: fills the %s of “in %s” and “%s holds more than %u dumps” */
+  dumps = read_text (text != NULL ? text : "", length, _("the dump text"), FALSE, error);
   if (dumps == NULL)
     return NULL;
   return mpy_snapshot_ref (g_ptr_array_index (dumps, 0));

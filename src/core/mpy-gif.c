@@ -9,6 +9,7 @@
  * palette's colours and quantising is a lookup, not an approximation.
  */
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -38,7 +39,7 @@ mpy_gif_frame_diff (GPtrArray  *snapshots,
   if (!mpy_snapshot_has_map (before) || !mpy_snapshot_has_map (after))
     {
       g_set_error_literal (error, MPY_DIFF_ERROR, MPY_DIFF_ERROR_NO_MAP,
-                           "one of the two dumps has no block map");
+                           _("one of the two dumps has no block map"));
       return NULL;
     }
   return mpy_diff_new (before, after, error);
@@ -150,7 +151,7 @@ set_gif_error (GError    **error,
   const char *reason = GifErrorString (code);
 
   g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
-               "Could not write the GIF “%s”: %s", path, reason ? reason : "unknown error");
+               _("Could not write the GIF “%s”: %s"), path, reason ? reason : _("unknown error"));
 }
 
 static gboolean
@@ -181,7 +182,7 @@ put_frame (GifFileType            *gif,
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_TOO_LARGE,
-                   "Could not create a %d × %d px frame: try a smaller scale", width, height);
+                   _("Could not create a %d × %d px frame: try a smaller scale"), width, height);
       cairo_surface_destroy (surface);
       return FALSE;
     }
@@ -295,13 +296,13 @@ mpy_gif_write_animation (GPtrArray              *snapshots,
   if (!any_map)
     {
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_NO_MAP,
-                   "None of these dumps has a block map to draw: capture them with micropython.mem_info(1)");
+                   _("None of these dumps has a block map to draw: capture them with micropython.mem_info(1)"));
       return FALSE;
     }
   if (!(scale > 0) || !isfinite (scale))
     {
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_TOO_LARGE,
-                   "The scale must be a positive number of px per block, not %g", scale);
+                   _("The scale must be a positive number of px per block, not %g"), scale);
       return FALSE;
     }
 
@@ -317,7 +318,7 @@ mpy_gif_write_animation (GPtrArray              *snapshots,
   if (width > GIF_MAX_SIDE || height > GIF_MAX_SIDE || width > MPY_RENDER_MAX_SIDE || height > MPY_RENDER_MAX_SIDE)
     {
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_TOO_LARGE,
-                   "The frames would be %d × %d px, more than an image can hold: use a smaller scale (at most %u) or more columns",
+                   _("The frames would be %d × %d px, more than an image can hold: use a smaller scale (at most %u) or more columns"),
                    width, height, mpy_gif_get_max_scale (snapshots, options, (guint) ceil (scale)));
       return FALSE;
     }
@@ -330,7 +331,7 @@ mpy_gif_write_animation (GPtrArray              *snapshots,
   if (out == NULL)
     {
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
-                   "Could not write the GIF: %s", local_error->message);
+                   _("Could not write the GIF: %s"), local_error->message);
       return FALSE;
     }
   sink.out = G_OUTPUT_STREAM (out);
@@ -372,7 +373,7 @@ mpy_gif_write_animation (GPtrArray              *snapshots,
       gif = NULL;
       if (sink.error != NULL)
         g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
-                     "Could not write the GIF: %s", sink.error->message);
+                     _("Could not write the GIF: %s"), sink.error->message);
       else
         set_gif_error (error, gif_error, path);
       goto abort;
@@ -380,7 +381,7 @@ mpy_gif_write_animation (GPtrArray              *snapshots,
   if (!g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &local_error))
     {
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
-                   "Could not write the GIF: %s", local_error->message);
+                   _("Could not write the GIF: %s"), local_error->message);
       g_clear_error (&sink.error);
       return FALSE;
     }
@@ -393,7 +394,7 @@ fail:
       /* giflib only says the write failed: say why. */
       g_clear_error (error);
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
-                   "Could not write the GIF: %s", sink.error->message);
+                   _("Could not write the GIF: %s"), sink.error->message);
     }
   EGifCloseFile (gif, &gif_error);
 abort:

@@ -8,6 +8,7 @@
  * whole picture (header, map, legend) as mpy-layout.c places it; PNG export.
  */
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -704,23 +705,25 @@ check_size (MpySnapshot            *snapshot,
         fitting_columns = c;
     }
 
-  limit = g_strdup_printf ("The picture would be %d × %d px, more than an image can have "
-                           "(32767 px a side, %" G_GINT64_FORMAT " million pixels)",
-                           w, h, MAX_PIXELS / 1000000);
+  limit = g_strdup_printf (_("The picture would be %d × %d px, more than an image can have "
+                           "(32767 px a side, %lld million pixels)"),
+                           w, h, (long long) (MAX_PIXELS / 1000000));
+  /* Translators: in the messages below, %s is “The picture would be W × H px, more than an
+   * image can have (…)” */
   if (max_scale >= 1 && fitting_columns > 0)
     g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_TOO_LARGE,
-                 "%s. Use a scale of %u px per block or less (--scale %u), or %u columns (--columns %u)",
+                 _("%s. Use a scale of %u px per block or less (--scale %u), or %u columns (--columns %u)"),
                  limit, max_scale, max_scale, fitting_columns, fitting_columns);
   else if (max_scale >= 1)
     g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_TOO_LARGE,
-                 "%s. Use a scale of %u px per block or less (--scale %u)",
+                 _("%s. Use a scale of %u px per block or less (--scale %u)"),
                  limit, max_scale, max_scale);
   else if (fitting_columns > 0)
     g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_TOO_LARGE,
-                 "%s. Use %u columns (--columns %u)", limit, fitting_columns, fitting_columns);
+                 _("%s. Use %u columns (--columns %u)"), limit, fitting_columns, fitting_columns);
   else
     g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_TOO_LARGE,
-                 "%s, even at 1 px per block. Use more columns (--columns) so that rows get fewer",
+                 _("%s, even at 1 px per block. Use more columns (--columns) so that rows get fewer"),
                  limit);
   return FALSE;
 }
@@ -776,13 +779,13 @@ mpy_renderer_write_png (MpySnapshot            *snapshot,
   if (!mpy_snapshot_has_map (snap))
     {
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_NO_MAP,
-                   "This dump has no block map to draw: capture it with micropython.mem_info(1)");
+                   _("This dump has no block map to draw: capture it with micropython.mem_info(1)"));
       return FALSE;
     }
   if (!(scale > 0) || !isfinite (scale))
     {
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_TOO_LARGE,
-                   "The scale must be a positive number of px per block, not %g", scale);
+                   _("The scale must be a positive number of px per block, not %g"), scale);
       return FALSE;
     }
   if (!check_size (snapshot, diff, options, scale, error))
@@ -795,7 +798,7 @@ mpy_renderer_write_png (MpySnapshot            *snapshot,
     {
       cairo_surface_destroy (surface);
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
-                   "Could not create a %d × %d px image (%s): try a smaller --scale",
+                   _("Could not create a %d × %d px image (%s): try a smaller --scale"),
                    w, h, cairo_status_to_string (status));
       return FALSE;
     }
@@ -812,7 +815,7 @@ mpy_renderer_write_png (MpySnapshot            *snapshot,
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
-                   "Could not draw the picture for “%s”: %s", path, cairo_status_to_string (status));
+                   _("Could not draw the picture for “%s”: %s"), path, cairo_status_to_string (status));
       return FALSE;
     }
 
@@ -820,7 +823,7 @@ mpy_renderer_write_png (MpySnapshot            *snapshot,
   if (!g_file_set_contents (path, (const char *) png->data, (gssize) png->len, &local_error))
     {
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
-                   "Could not write the PNG: %s", local_error->message);
+                   _("Could not write the PNG: %s"), local_error->message);
       return FALSE;
     }
   return TRUE;

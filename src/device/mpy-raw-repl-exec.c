@@ -8,6 +8,7 @@
  */
 
 #define _GNU_SOURCE  /* memmem */
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "mpy-raw-repl-private.h"
@@ -63,7 +64,7 @@ read_until_byte (MpyRawRepl    *self,
         {
           /* A capture that never ends; the next operation's Ctrl-C stops it. */
           g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-                       "The board sent more than %u MiB without finishing: stopped reading",
+                       _("The board sent more than %u MiB without finishing: stopped reading"),
                        MAX_REPLY >> 20);
           return FALSE;
         }
@@ -79,8 +80,8 @@ read_until_byte (MpyRawRepl    *self,
                 {
                   self->user_timed_out = TRUE;
                   g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
-                               "The code was still running after %u s, the time allowed: "
-                               "interrupted it (allow more time, or make it finish sooner)",
+                               _("The code was still running after %u s, the time allowed: "
+                               "interrupted it (allow more time, or make it finish sooner)"),
                                (self->user_timeout_ms + 999) / 1000);
                   return FALSE;
                 }
@@ -94,9 +95,8 @@ read_until_byte (MpyRawRepl    *self,
       if (r == 0 && !self->user)
         {
           g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
-                       "The board stopped sending mid-reply (silent for %u ms after %"
-                       G_GUINT64_FORMAT " bytes): the output is incomplete; capture again",
-                       self->idle_ms, self->received);
+                       _("The board stopped sending mid-reply (silent for %u ms after %llu bytes): the output is incomplete; capture again"),
+                       self->idle_ms, (unsigned long long) self->received);
           return FALSE;
         }
     }
@@ -146,7 +146,7 @@ start_raw_paste (MpyRawRepl    *self,
   /* e.g. "\r\npaste mode; …": the board was not in the raw REPL after all */
   *not_raw = TRUE;
   g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-               "Unexpected answer 0x%02x 0x%02x to the raw-paste request", reply[0], reply[1]);
+               _("Unexpected answer 0x%02x 0x%02x to the raw-paste request"), reply[0], reply[1]);
   return FALSE;
 }
 
@@ -181,7 +181,7 @@ send_raw_paste (MpyRawRepl    *self,
             {
               _mpy_raw_repl_write_bytes (self, &end, 1, cancellable, NULL);
               g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-                           "The board aborted the raw-paste transfer");
+                           _("The board aborted the raw-paste transfer"));
               return FALSE;
             }
         }
@@ -209,7 +209,7 @@ send_raw_paste (MpyRawRepl    *self,
       if (b != 0x01)
         {
           g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-                       "Unexpected byte 0x%02x ending the raw-paste transfer", b);
+                       _("Unexpected byte 0x%02x ending the raw-paste transfer"), b);
           return FALSE;
         }
     }
@@ -243,8 +243,8 @@ wait_for_ok (MpyRawRepl    *self,
            * our back (reset button, another program). Nothing ran: the line is unsent. */
           *not_raw = TRUE;
           g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-                       "The board echoed the code instead of running it: it was not in the "
-                       "raw REPL");
+                       _("The board echoed the code instead of running it: it was not in the "
+                       "raw REPL"));
           return FALSE;
         }
       if (ok != NULL)
@@ -256,8 +256,8 @@ wait_for_ok (MpyRawRepl    *self,
         {
           if (have >= 2)
             g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-                         "The board did not acknowledge the code (expected \"OK\", got 0x%02x "
-                         "0x%02x): it may have dropped bytes; try again", data[0], data[1]);
+                         _("The board did not acknowledge the code (expected \"OK\", got 0x%02x "
+                         "0x%02x): it may have dropped bytes; try again"), data[0], data[1]);
           else
             {
               /* Not a byte back: the board never took the end of the code (a real board
@@ -265,8 +265,8 @@ wait_for_ok (MpyRawRepl    *self,
                * once more after interrupting. */
               *not_raw = TRUE;
               g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
-                           "The board did not acknowledge the code within %u ms (no \"OK\"): "
-                           "it may have dropped bytes; try again", self->idle_ms);
+                           _("The board did not acknowledge the code within %u ms (no \"OK\"): "
+                           "it may have dropped bytes; try again"), self->idle_ms);
             }
           return FALSE;
         }
@@ -375,7 +375,7 @@ exec_once (MpyRawRepl    *self,
   if (prompt != '>')
     {
       g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-                   "Expected the raw prompt '>' after the reply, got 0x%02x", prompt);
+                   _("Expected the raw prompt '>' after the reply, got 0x%02x"), prompt);
       return FALSE;
     }
 
@@ -437,8 +437,8 @@ exec_common (MpyRawRepl    *self,
     if (code[i] >= 0x01 && code[i] <= 0x05)
       {
         g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-                     "The code contains the control byte 0x%02x, which the raw REPL "
-                     "treats as a command: remove it", code[i]);
+                     _("The code contains the control byte 0x%02x, which the raw REPL "
+                     "treats as a command: remove it"), code[i]);
         goto out;
       }
   if (len == 0)
@@ -575,13 +575,13 @@ mpy_raw_repl_exec_user (MpyRawRepl        *self,
       g_clear_error (&local_error);
       if (interrupt_and_wait (self))
         g_set_error (&local_error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
-                     "The code was still running after %u s, the time allowed: interrupted "
-                     "it, the board stopped (allow more time, or make it finish sooner)", s);
+                     _("The code was still running after %u s, the time allowed: interrupted "
+                     "it, the board stopped (allow more time, or make it finish sooner)"), s);
       else
         g_set_error (&local_error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
-                     "The code was still running after %u s, the time allowed, and it is "
+                     _("The code was still running after %u s, the time allowed, and it is "
                      "still running: the board did not stop for Ctrl-C (this firmware cannot "
-                     "interrupt running code). Wait for it to finish or reset the board",
+                     "interrupt running code). Wait for it to finish or reset the board"),
                      s);
     }
   else if (!ok && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -6,6 +6,7 @@
  */
 
 #define _GNU_SOURCE  /* memmem */
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "mpy-raw-repl.h"
@@ -279,16 +280,17 @@ _mpy_raw_repl_wait_for_banner (MpyRawRepl    *self,
         {
           if (self->received == received_before)
             g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
-                         "The board did not answer within %u s: is it running MicroPython, "
+                         _("The board did not answer within %u s: is it running MicroPython, "
                          "at this baud rate, and not stuck in a program that ignores Ctrl-C? "
-                         "Try pressing its reset button",
+                         "Try pressing its reset button"),
                          (self->connect_ms + 999) / 1000);
           else
             g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_NO_BANNER,
-                         "The board answered but never showed the raw-REPL banner within %u s "
-                         "(%" G_GUINT64_FORMAT " bytes received): is it MicroPython, and is the "
-                         "baud rate right?",
-                         (self->connect_ms + 999) / 1000, self->received - received_before);
+                         _("The board answered but never showed the raw-REPL banner within %u s "
+                         "(%llu bytes received): is it MicroPython, and is the "
+                         "baud rate right?"),
+                         (self->connect_ms + 999) / 1000,
+                         (unsigned long long) (self->received - received_before));
           return FALSE;
         }
 
@@ -406,8 +408,8 @@ _mpy_raw_repl_read_exact (MpyRawRepl    *self,
       if (r == 0)
         {
           g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
-                       "The board stopped answering for %u ms in the raw REPL: is it busy "
-                       "or was the cable pulled?", self->idle_ms);
+                       _("The board stopped answering for %u ms in the raw REPL: is it busy "
+                       "or was the cable pulled?"), self->idle_ms);
           return FALSE;
         }
     }
@@ -438,7 +440,7 @@ wait_for_text (MpyRawRepl    *self,
       if (now >= deadline)
         {
           g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
-                       "The board did not report \"%s\" within %u s after the soft reset",
+                       _("The board did not report \"%s\" within %u s after the soft reset"),
                        text, (self->connect_ms + 999) / 1000);
           return FALSE;
         }
@@ -461,9 +463,9 @@ mpy_raw_repl_soft_reset (MpyRawRepl    *self,
   if (self->quirks->soft_reset_ends_process)
     {
       g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_UNSUPPORTED,
-                   "Soft reset refused: on %s a soft reset ends the MicroPython process "
+                   _("Soft reset refused: on %s a soft reset ends the MicroPython process "
                    "instead of restarting it, and the board would be gone. Restart the "
-                   "program yourself for a fresh heap",
+                   "program yourself for a fresh heap"),
                    self->quirks->name);
       return FALSE;
     }

@@ -48,7 +48,7 @@ describe_permission_denied (const char *path)
   const char *group_name;
 
   if (stat (path, &st) != 0)
-    return g_strdup_printf ("Permission denied opening %s", path);
+    return g_strdup_printf (_("Permission denied opening %s"), path);
   getgrgid_r (st.st_gid, &grp, gbuf, sizeof gbuf, &gr);
   getpwuid_r (st.st_uid, &pw, pbuf, sizeof pbuf, &owner);
   group_name = gr != NULL ? gr->gr_name : NULL;
@@ -60,24 +60,24 @@ describe_permission_denied (const char *path)
       gboolean listed = FALSE;
 
       if (process_has_group (st.st_gid))
-        return g_strdup_printf ("Permission denied opening %s, although this program runs in its "
-                                "group %s: check its permissions (ls -l %s)", path, group_name, path);
+        return g_strdup_printf (_("Permission denied opening %s, although this program runs in its "
+                                "group %s: check its permissions (ls -l %s)"), path, group_name, path);
       getpwuid_r (geteuid (), &mpw, mbuf, sizeof mbuf, &me);
       for (char **m = gr->gr_mem; me != NULL && m != NULL && *m != NULL; m++)
         if (g_str_equal (*m, me->pw_name))
           listed = TRUE;
       if (listed)
-        return g_strdup_printf ("Permission denied opening %s: you are in the %s group, but this "
-                                "login started before you were added; log out and in again",
+        return g_strdup_printf (_("Permission denied opening %s: you are in the %s group, but this "
+                                "login started before you were added; log out and in again"),
                                 path, group_name);
-      return g_strdup_printf ("Permission denied opening %s: add yourself to the %s group "
-                              "(sudo usermod -aG %s $USER), then log in again",
+      return g_strdup_printf (_("Permission denied opening %s: add yourself to the %s group "
+                              "(sudo usermod -aG %s $USER), then log in again"),
                               path, group_name, group_name);
     }
-  return g_strdup_printf ("Permission denied opening %s: it belongs to %s (group %s, mode %03o) "
+  return g_strdup_printf (_("Permission denied opening %s: it belongs to %s (group %s, mode %03o) "
                           "and is not open to this user; open it as its owner, or run the "
-                          "program that made it (QEMU, socat) as this user",
-                          path, owner != NULL ? owner->pw_name : "another user",
+                          "program that made it (QEMU, socat) as this user"),
+                          path, owner != NULL ? owner->pw_name : _("another user"),
                           group_name != NULL ? group_name : "?", st.st_mode & 0777);
 }
 
@@ -118,8 +118,30 @@ mpy_tty_set_errno_error (GError     **error,
                    path, g_strerror (err));
       break;
     default:
-      g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
-                   "Cannot %s %s: %s", what, path, g_strerror (err));
+      {
+        /* One whole sentence per step, so that translators need not build one from a verb. */
+        static const struct { const char *what; const char *format; } formats[] = {
+          /* Translators: %s is the port, then the system's reason */
+          { "open", N_("Cannot open %s: %s") },
+          { "configure", N_("Cannot configure %s: %s") },
+          { "set DTR/RTS on", N_("Cannot set DTR/RTS on %s: %s") },
+          { "lock", N_("Cannot lock %s: %s") },
+          { "wait for", N_("Cannot wait for %s: %s") },
+          { "read", N_("Cannot read %s: %s") },
+          { "write to", N_("Cannot write to %s: %s") },
+        };
+
+        for (gsize i = 0; i < G_N_ELEMENTS (formats); i++)
+          if (g_str_equal (what, formats[i].what))
+            {
+              g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
+                           _(formats[i].format), path, g_strerror (err));
+              return;
+            }
+        /* Translators: “Cannot STEP PORT: REASON”, for a step not listed above */
+        g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
+                     _("Cannot %s %s: %s"), what, path, g_strerror (err));
+      }
       break;
     }
 }
