@@ -5,12 +5,30 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "mpy-snapshot-item.h"
 #include "mpy-test-app.h"
 
 static char *recent_dir;
+
+/* GTK 4.8's own size check on a GtkInfoBar whose wrapping label is measured while the
+ * bar's revealer is still opening ("reports a minimum height of 88, but minimum height
+ * for width … is 91"): a GTK bug seen about once in fifty runs under load, with nothing
+ * wrong in the window; it stays printed, but does not end the test. Every other
+ * warning and critical is still fatal. */
+static gboolean
+fatal_log_cb (const char     *log_domain,
+              GLogLevelFlags  log_level,
+              const char     *message,
+              gpointer        user_data)
+{
+  return !(g_strcmp0 (log_domain, "Gtk") == 0 && message != NULL
+           && g_str_has_prefix (message, "GtkInfoBar ")
+           && strstr (message, " reports a minimum ") != NULL);
+}
 
 void
 mpy_test_app_init (int    *argc,
@@ -22,6 +40,7 @@ mpy_test_app_init (int    *argc,
   g_setenv ("XDG_DATA_HOME", recent_dir, TRUE);
   g_object_ref (gtk_recent_manager_get_default ());
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_log_set_fatal_handler (fatal_log_cb, NULL);
   gtk_init ();
 }
 

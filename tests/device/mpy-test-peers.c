@@ -6,6 +6,7 @@
  */
 
 #include <signal.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -275,6 +276,52 @@ cancel_later (gpointer data)
   g_cancellable_cancel (data);
   g_object_unref (data);
   return NULL;
+}
+
+/* Live processes in process group @group other than its leader (zombies left out). */
+static guint
+count_bridges (pid_t group)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *stat = NULL;
+      const char *rest;
+      char state;
+      long pgrp;
+
+      if (!g_ascii_isdigit (name[0]) || g_ascii_strtoll (name, NULL, 10) == group)
+        continue;
+      path = g_build_filename ("/proc", name, "stat", NULL);
+      if (!g_file_get_contents (path, &stat, NULL, NULL)
+          || (rest = strrchr (stat, ')')) == NULL
+          || sscanf (rest + 1, " %c %*d %ld", &state, &pgrp) != 2)
+        continue;
+      if (pgrp == group && state != 'Z')
+        n++;
+    }
+  return n;
+}
+
+gboolean
+mpy_test_peer_wait_idle (MpyTestPeer *peer,
+                         guint        timeout_ms)
+{
+  const char *id = peer->process != NULL ? g_subprocess_get_identifier (peer->process) : NULL;
+  pid_t group = id != NULL ? (pid_t) g_ascii_strtoll (id, NULL, 10) : 0;
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (group > 0 && count_bridges (group) > 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_usleep (2000);
+    }
+  return TRUE;
 }
 
 void

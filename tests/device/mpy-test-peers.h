@@ -33,6 +33,11 @@ MpyTestPeer *mpy_test_peer_start_webrepl (const char  *board_path,
                                           GError     **error);
 /* A listener that accepts and never says anything, for timeouts and cancel. */
 MpyTestPeer *mpy_test_peer_start_silent  (GError     **error);
+/* Waits until the bridges a forking peer (socat) made for earlier connections are gone,
+ * so a reconnect's bridge is the only reader of the board's pty (a closing bridge still
+ * reads it for a moment, stealing the start of the next reply). FALSE after @timeout_ms. */
+gboolean     mpy_test_peer_wait_idle     (MpyTestPeer *peer,
+                                          guint        timeout_ms);
 void         mpy_test_peer_stop          (MpyTestPeer *peer);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpyTestPeer, mpy_test_peer_stop)

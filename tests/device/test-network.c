@@ -183,6 +183,9 @@ test_socket_capture (gconstpointer data)
   g_assert_no_error (error);
   assert_board (fw, second, peer->address);
   close_sync (conn);
+  /* the closed connection's bridge lets go of the pty before the next one opens it, as a
+   * board's port is held by one program at a time */
+  g_assert_true (mpy_test_peer_wait_idle (peer, 5000));
 
   /* and opens again after a close */
   g_clear_pointer (&first, mpy_snapshot_unref);
