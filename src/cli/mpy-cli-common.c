@@ -98,7 +98,7 @@ mpy_cli_read_dumps (const char  *path,
 const char *
 mpy_cli_describe_error (GError *error)
 {
-  return error != NULL && error->message != NULL ? error->message : "unknown error";
+  return error != NULL && error->message != NULL ? error->message : _("unknown error");
 }
 
 /* "FILE: message", unless the message names the file already. */

@@ -260,7 +260,8 @@ mpy_dump_reader_read_file (const char  *path,
   if (!mpy_file_load_contents (path, MAX_FILE_SIZE, NULL, &contents, &length, error))
     return NULL;
   display = g_filename_display_name (path);
-  source = g_strdup_printf ("“%s”", display);
+  /* Translators: a file name in quotation marks, as the messages above show it */
+  source = g_strdup_printf (_("“%s”"), display);
   return read_text (contents, length, source, TRUE, error);
 }
 
