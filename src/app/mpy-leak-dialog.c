@@ -8,6 +8,8 @@
 #include <glib/gi18n.h>
 
 #include "mpy-leak-dialog.h"
+#include "mpy-window-private.h"
+#include "mpy-heap-view.h"
 
 struct _MpyLeakDialog
 {
@@ -64,6 +66,49 @@ fail (MpyLeakDialog *self,
   show_result (self, text, NULL);
 }
 
+/* The captures go into the window's document (labelled, the last one selected, so the
+ * canvas shows it) and the survivors are outlined on it. */
+static void
+show_on_canvas (MpyLeakDialog *self)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  g_autoptr(GPtrArray) labelled = NULL;
+  g_autoptr(GArray) runs = NULL;
+  MpyWindow *window;
+  MpySnapshot *last;
+  guint number;
+
+  if (!MPY_IS_WINDOW (parent) || self->snapshots->len == 0)
+    return;
+  window = MPY_WINDOW (parent);
+  number = mpy_document_next_capture_number (window->document);
+  labelled = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  for (guint i = 0; i < self->snapshots->len; i++)
+    {
+      g_autofree char *label = NULL;
+
+      if (i == 0)
+        /* Translators: the capture before the first run of a leak check */
+        label = g_strdup_printf (_("Capture %u, leak check baseline"), number);
+      else
+        /* Translators: the capture after run %u of a leak check */
+        label = g_strdup_printf (_("Capture %u, leak check run %u"), number, i);
+      g_ptr_array_add (labelled, mpy_snapshot_with_label (g_ptr_array_index (self->snapshots, i), label));
+    }
+  last = g_ptr_array_index (labelled, labelled->len - 1);
+  runs = g_array_new (FALSE, FALSE, sizeof (MpyBlockRun));
+  for (guint i = 0; i < self->report->survivors->len; i++)
+    {
+      MpyLeakObject *o = &g_array_index (self->report->survivors, MpyLeakObject, i);
+      MpyBlockRun run = { o->head_block, o->n_blocks };
+
+      g_array_append_val (runs, run);
+    }
+  _mpy_window_add_captured (window, labelled);
+  mpy_heap_view_set_outline_objects (MPY_HEAP_VIEW (window->heap_view), last,
+                                     (MpyBlockRun *) (void *) runs->data, runs->len);
+}
+
 static void
 finish (MpyLeakDialog *self)
 {
@@ -101,6 +146,7 @@ finish (MpyLeakDialog *self)
       /* Translators: heading of the list of surviving objects (address, kind, bytes) */
       g_string_prepend (survivors, _("Survivors (address, kind, bytes):\n"));
     }
+  show_on_canvas (self);
   show_result (self, text, survivors->str);
 }
 

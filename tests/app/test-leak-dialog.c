@@ -7,8 +7,12 @@
 
 #include <gtk/gtk.h>
 
+#include "mpy-application.h"
 #include "mpy-cost-dialog.h"
+#include "mpy-heap-view.h"
 #include "mpy-leak-dialog.h"
+#include "mpy-window.h"
+#include "mpy-window-testing.h"
 #include "mpy-test-board.h"
 
 static MpyTestBoard *microbit;
@@ -51,19 +55,33 @@ check (MpyLeakDialog *dialog,
 }
 
 /* The window's verdicts are the CLI's: L.append(bytearray(40)) leaks about 64 B per run,
- * x=bytearray(40) does not; the board did the sequencing (baseline + one capture per run). */
+ * x=bytearray(40) does not; the board did the sequencing (baseline + one capture per run).
+ * The captures go into the main window's document, the last one shown with the survivors
+ * outlined on the canvas. */
 static void
 test_leak_dialog_verdicts (void)
 {
+  g_autoptr(GtkApplication) app = NULL;
+  MpyWindow *window;
   GtkWidget *dialog;
   const MpyLeakReport *report;
+  MpyHeapView *view;
+  GListModel *list;
+  guint n_before;
 
   if (microbit == NULL)
     {
       g_test_fail_printf ("the emulated micro:bit did not start: %s", microbit_error);
       return;
     }
-  dialog = mpy_leak_dialog_new (NULL, board);
+  app = GTK_APPLICATION (mpy_application_new (G_APPLICATION_NON_UNIQUE));
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  window = mpy_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  view = MPY_HEAP_VIEW (mpy_window_get_heap_view (window));
+  list = mpy_document_get_snapshots (mpy_window_get_document (window));
+  n_before = g_list_model_get_n_items (list);
+  dialog = mpy_leak_dialog_new (GTK_WINDOW (window), board);
   gtk_window_present (GTK_WINDOW (dialog));
 
   check (MPY_LEAK_DIALOG (dialog), "L=[]", "L.append(bytearray(40))");
@@ -75,6 +93,13 @@ test_leak_dialog_verdicts (void)
   g_assert_cmpfloat (report->growth_bytes_per_run, <, 96);
   g_assert_cmpuint (report->survivors->len, >=, 3);
   g_assert_true (g_str_has_prefix (mpy_leak_dialog_get_result_text (MPY_LEAK_DIALOG (dialog)), "Leaking"));
+  /* the baseline and the 5 runs are in the document (the untouched sample, if any, made
+   * way), the last run on the canvas with every survivor outlined */
+  g_assert_cmpuint (g_list_model_get_n_items (list), >=, 6);
+  g_assert_cmpuint (g_list_model_get_n_items (list), <=, n_before + 6);
+  g_assert_nonnull (mpy_heap_view_get_snapshot (view));
+  g_assert_true (g_str_has_suffix (mpy_snapshot_get_label (mpy_heap_view_get_snapshot (view)), "leak check run 5"));
+  g_assert_cmpuint (mpy_heap_view_get_n_outline_objects (view), ==, report->survivors->len);
 
   check (MPY_LEAK_DIALOG (dialog), "x=None", "x=bytearray(40)");
   report = mpy_leak_dialog_get_report (MPY_LEAK_DIALOG (dialog));
@@ -90,6 +115,7 @@ test_leak_dialog_verdicts (void)
   g_assert_nonnull (g_strstr_len (mpy_leak_dialog_get_result_text (MPY_LEAK_DIALOG (dialog)), -1, "NameError"));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static void

@@ -996,6 +996,61 @@ test_heap_view_largest_free (void)
   canvas_close (&c);
 }
 
+/* Objects set to be outlined (the Leak check's survivors) are boxed in the highlight colour
+ * on the snapshot they belong to, and not on another one. */
+static void
+test_heap_view_outline_objects (void)
+{
+  g_autoptr(MpySnapshot) snapshot = load_fixture ("microbit-v1.0.1-after-alloc.txt");
+  g_autoptr(MpySnapshot) other = load_fixture ("microbit-v1.0.1-after-alloc.txt");
+  MpyBlockRun run = { 0, 0 };
+  Canvas c;
+  Pixels px;
+  double ox, oy;
+  guint32 edge;
+
+  /* the first object of the second row that starts there */
+  for (gsize i = 64; i < 128 && run.n_blocks == 0; i++)
+    {
+      gsize start, n;
+
+      if (mpy_snapshot_get_object (snapshot, i, &start, &n) && start == i)
+        run = (MpyBlockRun) { i, n };
+    }
+  g_assert_cmpuint (run.n_blocks, >, 0);
+
+  canvas_open (&c, 700, 400);
+  g_object_set (c.view, "highlight-largest-free", FALSE, NULL);
+  mpy_heap_view_set_snapshot (c.view, snapshot);
+  mpy_heap_view_zoom_to (c.view, 10, 0, 0);
+  settle ();
+  pixels_grab (&px, GTK_WIDGET (c.view));
+  mpy_heap_view_get_origin (c.view, &ox, &oy);
+  edge = pixels_get (&px, (int) (ox + (run.first_block % 64 + 0.5) * 10), (int) (oy + (run.first_block / 64) * 10));
+  g_assert_cmphex (edge, !=, MPY_HEAP_VIEW_HIGHLIGHT_LIGHT);
+  pixels_clear (&px);
+
+  mpy_heap_view_set_outline_objects (c.view, snapshot, &run, 1);
+  g_assert_cmpuint (mpy_heap_view_get_n_outline_objects (c.view), ==, 1);
+  settle ();
+  pixels_grab (&px, GTK_WIDGET (c.view));
+  /* the top edge of its head cell */
+  edge = pixels_get (&px, (int) (ox + (run.first_block % 64 + 0.5) * 10), (int) (oy + (run.first_block / 64) * 10));
+  g_assert_cmphex (edge, ==, MPY_HEAP_VIEW_HIGHLIGHT_LIGHT);
+  pixels_clear (&px);
+
+  /* another snapshot shown: its objects are not the survivors */
+  mpy_heap_view_set_snapshot (c.view, other);
+  settle ();
+  g_assert_cmpuint (mpy_heap_view_get_n_outline_objects (c.view), ==, 0);
+  pixels_grab (&px, GTK_WIDGET (c.view));
+  for (int y = 0; y < px.height; y++)
+    for (int x = 0; x < px.width; x++)
+      g_assert_cmphex (pixels_get (&px, x, y), !=, MPY_HEAP_VIEW_HIGHLIGHT_LIGHT);
+  pixels_clear (&px);
+  canvas_close (&c);
+}
+
 /* A damaged dump is flagged over the map and in the figures, never shown as if whole. */
 static void
 test_damaged_dump (void)
@@ -1617,6 +1672,7 @@ main (int   argc,
   g_test_add_func ("/widgets/heap-view/hover-outlines-object", test_heap_view_hover);
   g_test_add_func ("/widgets/heap-view/drag-pans", test_heap_view_drag_pans);
   g_test_add_func ("/widgets/heap-view/largest-free-run", test_heap_view_largest_free);
+  g_test_add_func ("/widgets/heap-view/outline-objects", test_heap_view_outline_objects);
   g_test_add_func ("/widgets/heap-view/figures-only", test_heap_view_figures_only);
   g_test_add_func ("/widgets/damaged-dump-is-flagged", test_damaged_dump);
   g_test_add_func ("/widgets/legend/same-palette-as-png", test_legend_widget_matches_png);

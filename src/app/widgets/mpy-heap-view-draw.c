@@ -203,6 +203,7 @@ _mpy_heap_view_snapshot (GtkWidget   *widget,
       decorate = self->scale >= 4 ||
                  (self->highlight_largest_free && self->stats.largest_free_run > 0) ||
                  self->outline_n > 0 ||
+                 mpy_heap_view_get_n_outline_objects (self) > 0 ||
                  self->hovered_block >= 0;
 
       if (self->draw_method == MPY_HEAP_VIEW_DRAW_TEXTURE)
@@ -250,6 +251,21 @@ _mpy_heap_view_snapshot (GtkWidget   *widget,
           add_run_path (self, cr, self->outline_first, self->outline_n);
           set_source_rgb (cr, mpy_palette_get_highlight (self->options.dark));
           cairo_set_line_width (cr, 3.0);
+          cairo_stroke (cr);
+        }
+
+      if (mpy_heap_view_get_n_outline_objects (self) > 0)
+        {
+          /* the Leak check's survivors: each object boxed, in the highlight colour */
+          for (guint i = 0; i < self->outline_objects->len; i++)
+            {
+              MpyBlockRun *run = &g_array_index (self->outline_objects, MpyBlockRun, i);
+
+              if (run->n_blocks > 0 && run->first_block + run->n_blocks <= self->stats.n_blocks)
+                add_run_path (self, cr, run->first_block, run->n_blocks);
+            }
+          set_source_rgb (cr, mpy_palette_get_highlight (self->options.dark));
+          cairo_set_line_width (cr, 2.0);
           cairo_stroke (cr);
         }
 

@@ -57,6 +57,8 @@ struct _MpyHeapView
   gboolean               highlight_largest_free;
   gsize                  outline_first;    /* a run outlined on request ("Fits?"); n 0: none */
   gsize                  outline_n;
+  GArray                *outline_objects;  /* MpyBlockRun: outlined while showing outline_on */
+  MpySnapshot           *outline_on;
 
   /* The renderer's 1 px-per-block picture; rebuilt when snapshot, diff or options change. */
   cairo_surface_t       *image;

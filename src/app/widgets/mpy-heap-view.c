@@ -308,6 +308,8 @@ mpy_heap_view_dispose (GObject *object)
   g_clear_pointer (&self->diff, mpy_diff_unref);
   g_clear_pointer (&self->image, cairo_surface_destroy);
   g_clear_pointer (&self->notice, g_free);
+  g_clear_pointer (&self->outline_objects, g_array_unref);
+  g_clear_pointer (&self->outline_on, mpy_snapshot_unref);
   if (self->hadjustment)
     g_signal_handlers_disconnect_by_func (self->hadjustment, _mpy_heap_view_on_adjustment_value_changed, self);
   if (self->vadjustment)
@@ -739,4 +741,48 @@ mpy_heap_view_get_outline_run (MpyHeapView *self,
   if (n_blocks != NULL)
     *n_blocks = self->outline_n;
   return self->outline_n > 0;
+}
+
+/**
+ * mpy_heap_view_set_outline_objects:
+ * @on: (nullable): the snapshot the runs belong to
+ * @runs: (array length=n_runs) (nullable): the objects to outline
+ * @n_runs: how many
+ *
+ * Outlines objects of @on (the Leak check's survivors), while the view shows @on itself or a
+ * diff whose "after" is @on. Replaces what an earlier call outlined.
+ */
+void
+mpy_heap_view_set_outline_objects (MpyHeapView       *self,
+                                   MpySnapshot       *on,
+                                   const MpyBlockRun *runs,
+                                   guint              n_runs)
+{
+  g_return_if_fail (MPY_IS_HEAP_VIEW (self));
+  g_return_if_fail (runs != NULL || n_runs == 0);
+
+  g_clear_pointer (&self->outline_objects, g_array_unref);
+  g_clear_pointer (&self->outline_on, mpy_snapshot_unref);
+  if (on != NULL && n_runs > 0)
+    {
+      self->outline_on = mpy_snapshot_ref (on);
+      self->outline_objects = g_array_sized_new (FALSE, FALSE, sizeof (MpyBlockRun), n_runs);
+      g_array_append_vals (self->outline_objects, runs, n_runs);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * mpy_heap_view_get_n_outline_objects:
+ *
+ * Returns: how many objects are outlined on what the view shows now.
+ */
+guint
+mpy_heap_view_get_n_outline_objects (MpyHeapView *self)
+{
+  g_return_val_if_fail (MPY_IS_HEAP_VIEW (self), 0);
+
+  if (self->outline_objects == NULL || _mpy_heap_view_layout_snapshot (self) != self->outline_on)
+    return 0;
+  return self->outline_objects->len;
 }

@@ -58,4 +58,16 @@ char        *mpy_heap_view_describe_block   (MpyHeapView *self, gsize block);
 void         mpy_heap_view_set_outline_run  (MpyHeapView *self, gsize first_block, gsize n_blocks);
 gboolean     mpy_heap_view_get_outline_run  (MpyHeapView *self, gsize *first_block, gsize *n_blocks);
 
+/* A run of blocks: one object (its head block and length in blocks). */
+typedef struct {
+  gsize first_block;
+  gsize n_blocks;
+} MpyBlockRun;
+
+/* Outlines each of @n_runs objects (the Leak check's survivors), drawn while the view shows
+ * @on (a snapshot, or the "after" of a diff); NULL/0 outlines none. */
+void         mpy_heap_view_set_outline_objects (MpyHeapView *self, MpySnapshot *on,
+                                                const MpyBlockRun *runs, guint n_runs);
+guint        mpy_heap_view_get_n_outline_objects (MpyHeapView *self);
+
 G_END_DECLS
