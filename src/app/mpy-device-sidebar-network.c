@@ -1,6 +1,6 @@
 /* mpy-device-sidebar-network.c — network boards in the device sidebar: the menu of recently
  * used boards beside the port entry, the "Connect to a Network Board" dialog, and asking for a
- * WebREPL password again when the board refuses it
+ * WebREPL password again when the board refuses it, and the keyring (libsecret) when asked
  *
  * Copyright 2026 The MpyMemMap developers
  *
@@ -86,9 +86,22 @@ network_dialog_response_cb (MpyDeviceSidebar *self,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       /* the address first: a new address forgets the old board's password */
-      mpy_device_sidebar_set_path (self, mpy_network_dialog_get_address (dialog));
-      if (mpy_address_needs_password (mpy_network_dialog_get_address (dialog)))
-        mpy_board_set_password (self->board, mpy_network_dialog_get_password (dialog));
+      const char *address = mpy_network_dialog_get_address (dialog);
+
+      mpy_device_sidebar_set_path (self, address);
+      g_clear_pointer (&self->keyring_address, g_free);
+      g_clear_pointer (&self->remember_address, g_free);
+      g_clear_pointer (&self->remember_password, g_free);
+      if (mpy_address_needs_password (address))
+        {
+          mpy_board_set_password (self->board, mpy_network_dialog_get_password (dialog));
+          /* kept in the keyring only once the board has accepted it */
+          if (mpy_network_dialog_get_remember_password (dialog))
+            {
+              self->remember_address = g_strdup (address);
+              self->remember_password = g_strdup (mpy_network_dialog_get_password (dialog));
+            }
+        }
     }
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
@@ -127,6 +140,57 @@ mpy_device_sidebar_connect_network_action (GtkWidget  *widget,
   mpy_device_sidebar_connect_network (self, mpy_address_is_network (path) ? path : NULL);
 }
 
+typedef struct
+{
+  MpyDeviceSidebar *self;
+  char             *address;
+} KeyringLookup;
+
+static void
+keyring_lookup_free (KeyringLookup *lookup)
+{
+  g_clear_weak_pointer (&lookup->self);
+  g_free (lookup->address);
+  g_free (lookup);
+}
+
+static void
+keyring_lookup_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  KeyringLookup *lookup = user_data;
+  MpyDeviceSidebar *self = lookup->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = mpy_network_keyring_lookup_finish (result, &error);
+
+  if (self == NULL || self->board == NULL)
+    ;  /* the sidebar went away meanwhile */
+  else if (password != NULL && *password != '\0')
+    {
+      mpy_device_sidebar_set_path (self, lookup->address);
+      mpy_board_set_password (self->board, password);
+      g_free (self->keyring_address);
+      self->keyring_address = g_strdup (lookup->address);
+    }
+  else if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    mpy_device_sidebar_connect_network (self, lookup->address);
+  keyring_lookup_free (lookup);
+}
+
+/* A WebREPL address: its password from the keyring, looked up in the background; the dialog
+ * asks for it when there is none (or no keyring). */
+static void
+connect_with_keyring (MpyDeviceSidebar *self,
+                      const char       *address)
+{
+  KeyringLookup *lookup = g_new0 (KeyringLookup, 1);
+
+  g_set_weak_pointer (&lookup->self, self);
+  lookup->address = g_strdup (address);
+  mpy_network_keyring_lookup_async (address, NULL, keyring_lookup_cb, lookup);
+}
+
 void
 mpy_device_sidebar_use_address_action (GtkWidget  *widget,
                                        const char *action_name,
@@ -135,9 +199,9 @@ mpy_device_sidebar_use_address_action (GtkWidget  *widget,
   MpyDeviceSidebar *self = MPY_DEVICE_SIDEBAR (widget);
   const char *address = g_variant_get_string (parameter, NULL);
 
-  /* a WebREPL's password is not remembered: ask for it */
+  /* a WebREPL's password: from the keyring if the user had it remembered, else asked */
   if (mpy_address_needs_password (address))
-    mpy_device_sidebar_connect_network (self, address);
+    connect_with_keyring (self, address);
   else
     mpy_device_sidebar_set_path (self, address);
 }
@@ -153,13 +217,34 @@ mpy_device_sidebar_board_state_network_cb (MpyDeviceSidebar *self,
   if (!mpy_address_is_network (address))
     return;
   if (state == MPY_BOARD_READY)
-    remember_network_board (self, address);
+    {
+      remember_network_board (self, address);
+      if (g_strcmp0 (self->remember_address, address) == 0)
+        mpy_network_keyring_store (address, self->remember_password);
+      g_clear_pointer (&self->remember_address, g_free);
+      g_clear_pointer (&self->remember_password, g_free);
+    }
   else if (state == MPY_BOARD_FAILED
            && g_error_matches (mpy_board_get_error (board), MPY_DEVICE_ERROR,
                                MPY_DEVICE_ERROR_ACCESS_DENIED)
            && gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
-    /* a missing or wrong WebREPL password: ask for it */
-    mpy_device_sidebar_connect_network (self, address);
+    {
+      g_clear_pointer (&self->remember_address, g_free);
+      g_clear_pointer (&self->remember_password, g_free);
+      if (g_strcmp0 (self->keyring_address, address) == 0)
+        {
+          /* the remembered password was refused: forget it and ask */
+          mpy_network_keyring_clear (address);
+          g_clear_pointer (&self->keyring_address, g_free);
+          mpy_device_sidebar_connect_network (self, address);
+        }
+      else if (!mpy_board_has_password (board))
+        /* no password yet (a typed address): the keyring's, else ask */
+        connect_with_keyring (self, address);
+      else
+        /* a wrong password typed: ask again */
+        mpy_device_sidebar_connect_network (self, address);
+    }
 }
 
 #endif /* HAVE_DEVICE */

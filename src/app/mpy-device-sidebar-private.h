@@ -32,6 +32,9 @@ struct _MpyDeviceSidebar
   MpyPortList    *ports;
   MpyBoard       *board;            /* shown and driven here; the window asks it for captures */
   GtkWidget      *watch_control;    /* an MpyWatchControl on the board */
+  char           *keyring_address;  /* the board's password came from the keyring for it */
+  char           *remember_address; /* to be kept in the keyring once the board accepts... */
+  char           *remember_password;/* ...this password */
 #endif
 
   GtkListView    *port_view;

@@ -376,6 +376,9 @@ mpy_device_sidebar_dispose (GObject *object)
   if (self->ports != NULL)
     g_signal_handlers_disconnect_by_data (self->ports, self);
   g_clear_object (&self->ports);
+  g_clear_pointer (&self->keyring_address, g_free);
+  g_clear_pointer (&self->remember_address, g_free);
+  g_clear_pointer (&self->remember_password, g_free);
 #endif
   g_clear_pointer (&self->recent_boards, g_strfreev);
 

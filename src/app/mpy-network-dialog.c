@@ -10,6 +10,10 @@
 #include "mpy-network-dialog.h"
 #include "mpy-transport.h"
 
+#ifdef HAVE_LIBSECRET
+# include <libsecret/secret.h>
+#endif
+
 struct _MpyNetworkDialog
 {
   GtkDialog  parent_instance;
@@ -17,6 +21,7 @@ struct _MpyNetworkDialog
   GtkEntry  *address_entry;
   GtkWidget *password_label;
   GtkWidget *password_entry;
+  GtkWidget *remember_check;
   GtkLabel  *problem_label;
 };
 
@@ -34,6 +39,8 @@ update (MpyNetworkDialog *self)
 
   gtk_widget_set_visible (self->password_label, webrepl);
   gtk_widget_set_visible (self->password_entry, webrepl);
+  /* without libsecret there is no keyring to remember it in */
+  gtk_widget_set_visible (self->remember_check, webrepl && mpy_network_keyring_available ());
   if (ok && kind == MPY_ADDRESS_DEVICE)
     {
       ok = FALSE;
@@ -95,7 +102,12 @@ mpy_network_dialog_init (MpyNetworkDialog *self)
   g_object_set (self->password_entry, "activates-default", TRUE, NULL);
   gtk_label_set_mnemonic_widget (GTK_LABEL (self->password_label), self->password_entry);
   gtk_widget_set_tooltip_text (self->password_entry,
-                               _("Kept only while MpyMemMap runs, never written to disk"));
+                               _("Kept only while MpyMemMap runs unless you ask to remember it"));
+
+  self->remember_check = gtk_check_button_new_with_mnemonic (_("_Remember password in the keyring"));
+  gtk_widget_set_tooltip_text (self->remember_check,
+                               _("Kept in the keyring once the board has accepted it; a refused "
+                                 "password is forgotten again"));
 
   self->problem_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->problem_label, TRUE);
@@ -107,6 +119,7 @@ mpy_network_dialog_init (MpyNetworkDialog *self)
   gtk_box_append (GTK_BOX (box), hint);
   gtk_box_append (GTK_BOX (box), self->password_label);
   gtk_box_append (GTK_BOX (box), self->password_entry);
+  gtk_box_append (GTK_BOX (box), self->remember_check);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->problem_label));
   gtk_box_append (GTK_BOX (area), box);
 
@@ -162,4 +175,172 @@ mpy_network_dialog_set_password (MpyNetworkDialog *self,
 {
   g_return_if_fail (MPY_IS_NETWORK_DIALOG (self));
   gtk_editable_set_text (GTK_EDITABLE (self->password_entry), password != NULL ? password : "");
+}
+
+/**
+ * mpy_network_dialog_get_remember_password:
+ * @self: a #MpyNetworkDialog
+ *
+ * Returns: whether the user asked to remember the WebREPL password in the keyring (off by
+ *   default; always %FALSE without libsecret or for an address without a password)
+ */
+gboolean
+mpy_network_dialog_get_remember_password (MpyNetworkDialog *self)
+{
+  g_return_val_if_fail (MPY_IS_NETWORK_DIALOG (self), FALSE);
+  return gtk_widget_get_visible (self->remember_check)
+         && gtk_check_button_get_active (GTK_CHECK_BUTTON (self->remember_check));
+}
+
+/* ---- the keyring: WebREPL passwords by address (Secret Service, asynchronous only) ---- */
+
+#ifdef HAVE_LIBSECRET
+static const SecretSchema *
+webrepl_schema (void)
+{
+  static const SecretSchema schema = {
+    .name = "com.example.MpyMemMap.WebREPL",
+    .flags = SECRET_SCHEMA_NONE,
+    .attributes = {
+      { "address", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+  };
+
+  return &schema;
+}
+
+/* no keyring (no Secret Service on the bus) is not an error the user must see */
+static void
+keyring_stored_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    g_debug ("keyring: not stored: %s", error != NULL ? error->message : "");
+}
+
+static void
+keyring_cleared_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!secret_password_clear_finish (result, &error) && error != NULL)
+    g_debug ("keyring: not cleared: %s", error->message);
+}
+
+static void
+keyring_lookup_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  char *password = secret_password_lookup_finish (result, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_strdup (password), g_free);
+  secret_password_free (password);
+}
+#endif
+
+/**
+ * mpy_network_keyring_available:
+ *
+ * Returns: whether MpyMemMap was built with libsecret (a keyring can remember passwords)
+ */
+gboolean
+mpy_network_keyring_available (void)
+{
+#ifdef HAVE_LIBSECRET
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
+/**
+ * mpy_network_keyring_store:
+ * @address: a `ws://` address
+ * @password: its WebREPL password
+ *
+ * Remembers @password for @address in the default keyring, in the background.
+ */
+void
+mpy_network_keyring_store (const char *address,
+                           const char *password)
+{
+  g_return_if_fail (address != NULL && password != NULL);
+#ifdef HAVE_LIBSECRET
+  {
+    g_autofree char *label = g_strdup_printf (_("WebREPL password for %s"), address);
+
+    secret_password_store (webrepl_schema (), SECRET_COLLECTION_DEFAULT, label, password, NULL,
+                           keyring_stored_cb, NULL, "address", address, NULL);
+  }
+#endif
+}
+
+/**
+ * mpy_network_keyring_clear:
+ * @address: a `ws://` address
+ *
+ * Forgets the remembered password of @address (one the board refused), in the background.
+ */
+void
+mpy_network_keyring_clear (const char *address)
+{
+  g_return_if_fail (address != NULL);
+#ifdef HAVE_LIBSECRET
+  secret_password_clear (webrepl_schema (), NULL, keyring_cleared_cb, NULL,
+                         "address", address, NULL);
+#endif
+}
+
+/**
+ * mpy_network_keyring_lookup_async:
+ * @address: a `ws://` address
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the result
+ * @user_data: for @callback
+ *
+ * Looks up the remembered password of @address without blocking.
+ */
+void
+mpy_network_keyring_lookup_async (const char          *address,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_return_if_fail (address != NULL);
+  g_task_set_source_tag (task, mpy_network_keyring_lookup_async);
+#ifdef HAVE_LIBSECRET
+  secret_password_lookup (webrepl_schema (), cancellable, keyring_lookup_cb,
+                          g_steal_pointer (&task), "address", address, NULL);
+#else
+  g_task_return_pointer (task, NULL, NULL);
+#endif
+}
+
+/**
+ * mpy_network_keyring_lookup_finish:
+ * @result: the #GAsyncResult
+ * @error: return location for an error (no keyring)
+ *
+ * Returns: (transfer full) (nullable): the remembered password, or %NULL if there is none
+ */
+char *
+mpy_network_keyring_lookup_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -19,7 +19,8 @@ G_DECLARE_FINAL_TYPE (MpyNetworkDialog, mpy_network_dialog, MPY, NETWORK_DIALOG,
  *
  * "Connect to a network board": its address (socket://, rfc2217://, ws://) and, for a
  * WebREPL, its password. Connect (%GTK_RESPONSE_ACCEPT) is offered only for an address
- * that can be opened, with a password where one is needed. The password is not stored.
+ * that can be opened, with a password where one is needed. The password is kept in the
+ * keyring (libsecret) only if the user ticks "Remember password in the keyring".
  */
 GtkWidget  *mpy_network_dialog_new          (GtkWindow        *parent,
                                              const char       *address);
@@ -29,5 +30,19 @@ void        mpy_network_dialog_set_address  (MpyNetworkDialog *self,
 const char *mpy_network_dialog_get_password (MpyNetworkDialog *self);
 void        mpy_network_dialog_set_password (MpyNetworkDialog *self,
                                              const char       *password);
+
+gboolean    mpy_network_dialog_get_remember_password (MpyNetworkDialog *self);
+
+/* WebREPL passwords by address in the keyring; all in the background, never blocking. */
+gboolean    mpy_network_keyring_available     (void);
+void        mpy_network_keyring_store         (const char          *address,
+                                               const char          *password);
+void        mpy_network_keyring_clear         (const char          *address);
+void        mpy_network_keyring_lookup_async  (const char          *address,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+char       *mpy_network_keyring_lookup_finish (GAsyncResult        *result,
+                                               GError             **error);
 
 G_END_DECLS

@@ -88,6 +88,12 @@ void      _mpy_window_scroll_to          (MpyWindow      *self,
                                           guint           position);
 void      _mpy_window_show_undo          (MpyWindow      *self);
 
+/* mpy-window-view.c */
+/* Shows what is selected: one snapshot, the diff of two, or a message. */
+void      _mpy_window_update_view        (MpyWindow      *self);
+/* The figures panel's "Fits?" run, outlined on the canvas. */
+void      _mpy_window_fit_changed_cb     (MpyWindow      *self);
+
 /* mpy-window-files.c */
 void      _mpy_window_files_init         (MpyWindow      *self);
 void      _mpy_window_restore_bar_response_cb (MpyWindow  *self,

@@ -99,6 +99,25 @@ capture (Fixture  *fixture,
   return mpy_board_capture_finish (b, result, &snapshots, error);
 }
 
+/* the dialog's "Remember password in the keyring" check button */
+static GtkCheckButton *
+find_check_button (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (GTK_IS_CHECK_BUTTON (widget))
+    return GTK_CHECK_BUTTON (widget);
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkCheckButton *found = find_check_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -138,6 +157,7 @@ test_connect_dialog (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   const char * const *recent;
   MpyNetworkDialog *dialog;
+  GtkCheckButton *remember;
   GtkWidget *connect;
 
   mpy_device_sidebar_set_recent_network_boards (fixture->sidebar,
@@ -155,6 +175,25 @@ test_connect_dialog (Fixture       *fixture,
   g_assert_false (gtk_widget_get_sensitive (connect));
   mpy_network_dialog_set_password (dialog, PASSWORD);
   g_assert_true (gtk_widget_get_sensitive (connect));
+
+  /* "Remember password in the keyring": offered for a WebREPL only (and only with
+   * libsecret), off unless the user ticks it */
+  remember = find_check_button (GTK_WIDGET (dialog));
+  g_assert_nonnull (remember);
+  g_assert_false (gtk_check_button_get_active (remember));
+  g_assert_false (mpy_network_dialog_get_remember_password (dialog));
+#ifdef HAVE_LIBSECRET
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (remember)));
+  g_assert_true (mpy_network_keyring_available ());
+#else
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (remember)));
+#endif
+  mpy_network_dialog_set_address (dialog, "socket://10.0.0.9:23");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (remember)));
+  gtk_check_button_set_active (remember, TRUE);
+  g_assert_false (mpy_network_dialog_get_remember_password (dialog));
+  gtk_check_button_set_active (remember, FALSE);
+  mpy_network_dialog_set_address (dialog, fixture->peer->address);
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   g_assert_cmpstr (mpy_device_sidebar_get_path (fixture->sidebar), ==, fixture->peer->address);
 
