@@ -23,6 +23,15 @@
  * Returns: %FALSE for a figure diff.
  */
 gboolean
+mpy_pair_is_gc_pair (MpyDiff *diff)
+{
+  g_return_val_if_fail (diff != NULL, FALSE);
+
+  return (mpy_snapshot_get_flags (mpy_diff_get_after (diff)) & MPY_SNAPSHOT_FLAG_GC) &&
+         !(mpy_snapshot_get_flags (mpy_diff_get_before (diff)) & MPY_SNAPSHOT_FLAG_GC);
+}
+
+gboolean
 mpy_pair_get_garbage_live (MpyDiff *diff,
                            guint64 *garbage_bytes,
                            guint64 *live_bytes)

@@ -16,6 +16,9 @@ G_BEGIN_DECLS
  * bytes of the first capture's objects that are gone in the second (freed, or their blocks
  * reused by another object: garbage), and of those still there (live). FALSE for a figure
  * diff (no blocks to compare). */
+/* Whether @diff is such a pair: its "after" was captured right after gc.collect() and its
+ * "before" was not (the blocks it freed are garbage). */
+gboolean mpy_pair_is_gc_pair       (MpyDiff *diff);
 gboolean mpy_pair_get_garbage_live (MpyDiff *diff,
                                     guint64 *garbage_bytes,
                                     guint64 *live_bytes);

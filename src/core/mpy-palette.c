@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "mpy-leak.h"
 #include "mpy-palette.h"
 #include "mpy-stats.h"
 
@@ -24,6 +25,7 @@
 typedef enum {
   ROLE_KIND,
   ROLE_DIFF,
+  ROLE_GARBAGE,   /* freed blocks of a gc pair, instead of the freed entry */
 } Role;
 
 typedef struct {
@@ -53,6 +55,7 @@ static const PaletteEntry palette[] = {
   { ROLE_DIFF, MPY_DIFF_FREED,     N_("freed"),     0x009e73, 0x19c795 },  /* bluish green */
   { ROLE_DIFF, MPY_DIFF_CHANGED,   N_("changed"),   0xf0e442, 0xf0e442 },  /* yellow */
   { ROLE_DIFF, MPY_DIFF_FREE,      N_("free"),      0xe4e4e4, 0x3a3a3a },
+  { ROLE_GARBAGE, MPY_DIFF_FREED,  N_("garbage"),   0xcc79a7, 0xe08fc0 },  /* reddish purple */
 };
 
 #define BACKGROUND_LIGHT 0xffffff
@@ -108,6 +111,39 @@ mpy_palette_get_diff_color (int      state,
   if (entry == NULL)
     return UNKNOWN_COLOR;
   return dark ? entry->dark : entry->light;
+}
+
+/**
+ * mpy_palette_get_garbage_color:
+ * @dark: %TRUE for the dark variant
+ *
+ * Returns: the colour of the blocks a gc pair's gc.collect() freed (garbage), as 0xRRGGBB.
+ */
+guint32
+mpy_palette_get_garbage_color (gboolean dark)
+{
+  const PaletteEntry *entry = find_entry (ROLE_GARBAGE, MPY_DIFF_FREED);
+
+  return dark ? entry->dark : entry->light;
+}
+
+/**
+ * mpy_palette_get_diff_color_for:
+ * @diff: (nullable): the diff shown
+ * @state: a #MpyDiffState
+ * @dark: %TRUE for the dark variant
+ *
+ * Returns: the colour @diff paints blocks in @state with: a gc pair's freed blocks are
+ *   garbage, everything else as mpy_palette_get_diff_color().
+ */
+guint32
+mpy_palette_get_diff_color_for (MpyDiff  *diff,
+                                int       state,
+                                gboolean  dark)
+{
+  if (state == MPY_DIFF_FREED && diff != NULL && mpy_pair_is_gc_pair (diff))
+    return mpy_palette_get_garbage_color (dark);
+  return mpy_palette_get_diff_color (state, dark);
 }
 
 /**
@@ -205,6 +241,7 @@ mpy_palette_get_legend (MpySnapshot            *snapshot,
 {
   MpyRenderOptions defaults = MPY_RENDER_OPTIONS_INIT;
   Role role = diff != NULL ? ROLE_DIFF : ROLE_KIND;
+  gboolean gc_pair = diff != NULL && mpy_pair_is_gc_pair (diff);
   MpyStats stats = { 0, };
   guint n = 0;
 
@@ -222,6 +259,9 @@ mpy_palette_get_legend (MpySnapshot            *snapshot,
 
       if (p->role != role)
         continue;
+      /* a gc pair's freed blocks are its garbage: that entry instead of "freed" */
+      if (gc_pair && p->id == MPY_DIFF_FREED)
+        p = find_entry (ROLE_GARBAGE, MPY_DIFF_FREED);
       if (role == ROLE_KIND && p->id == MPY_KIND_TAIL && options->rainbow)
         continue;
       is_free = role == ROLE_KIND ? p->id == MPY_KIND_FREE : p->id == MPY_DIFF_FREE;

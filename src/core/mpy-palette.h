@@ -19,6 +19,10 @@ G_BEGIN_DECLS
  * light and dark. */
 guint32  mpy_palette_get_kind_color  (char kind, gboolean dark);
 guint32  mpy_palette_get_diff_color  (int /* MpyDiffState */ state, gboolean dark);
+/* Freed blocks of a gc pair (before/after gc.collect()): the garbage gc collected. */
+guint32  mpy_palette_get_garbage_color (gboolean dark);
+/* The colour a diff paints @state in: freed blocks of a gc pair are garbage. */
+guint32  mpy_palette_get_diff_color_for (MpyDiff *diff, int /* MpyDiffState */ state, gboolean dark);
 guint32  mpy_palette_get_background  (gboolean dark);
 guint32  mpy_palette_get_foreground  (gboolean dark);   /* text and outlines */
 guint32  mpy_palette_get_highlight   (gboolean dark);   /* the canvas's outline of the largest free run */

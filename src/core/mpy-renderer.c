@@ -100,7 +100,7 @@ mpy_renderer_create_block_image (MpySnapshot            *snapshot,
       guint32 c;
 
       if (diff != NULL)
-        c = mpy_palette_get_diff_color ((int) i, options->dark);
+        c = mpy_palette_get_diff_color_for (diff, (int) i, options->dark);
       else
         c = mpy_palette_get_kind_color ((char) i, options->dark);
       lut[0][i] = c;

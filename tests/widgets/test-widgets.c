@@ -17,6 +17,7 @@
 #include "mpy-figures-panel.h"
 #include "mpy-heap-view.h"
 #include "mpy-heap-view-private.h"
+#include "mpy-leak.h"
 #include "mpy-legend.h"
 #include "mpy-metric.h"
 #include "mpy-renderer.h"
@@ -432,6 +433,65 @@ test_heap_view_diff_pixels (void)
   pixels_grab (&px, GTK_WIDGET (c.view));
   g_assert_cmphex (pixel_at_cell (&px, c.view, 0, 0), ==,
                    mpy_palette_get_kind_color (line_after[0], FALSE));
+  pixels_clear (&px);
+  canvas_close (&c);
+}
+
+/* A pair around gc.collect() (its "after" captured right after it, its "before" not) paints
+ * the blocks gc freed in the garbage colour, with a legend entry for it; the same two maps
+ * as a plain diff keep the freed colour. */
+static void
+test_heap_view_gc_pair_garbage (void)
+{
+  g_autofree char *text_before = fixture_text ("microbit-v1.0.1-after-alloc.txt");
+  g_autofree char *text_after = fixture_text ("microbit-v1.0.1-after-del-gc.txt");
+  g_autofree char *line_before = first_map_line (text_before);
+  g_autofree char *line_after = first_map_line (text_after);
+  g_autoptr(MpySnapshot) before = load_fixture ("microbit-v1.0.1-after-alloc.txt");
+  g_autoptr(MpySnapshot) plain_after = load_fixture ("microbit-v1.0.1-after-del-gc.txt");
+  g_autoptr(MpySnapshot) gc_after = NULL;
+  g_autoptr(MpyDiff) plain = NULL;
+  g_autoptr(MpyDiff) pair = NULL;
+  guint freed_cell = G_MAXUINT;
+  Canvas c;
+  Pixels px;
+
+  gc_after = mpy_snapshot_with_metadata (plain_after, NULL, "after gc.collect()", NULL, NULL,
+                                         MPY_SNAPSHOT_FLAG_GC);
+  plain = mpy_diff_new (before, plain_after, NULL);
+  pair = mpy_diff_new (before, gc_after, NULL);
+  g_assert_nonnull (plain);
+  g_assert_nonnull (pair);
+  g_assert_false (mpy_pair_is_gc_pair (plain));
+  g_assert_true (mpy_pair_is_gc_pair (pair));
+  g_assert_cmphex (mpy_palette_get_garbage_color (FALSE), !=, mpy_palette_get_diff_color (MPY_DIFF_FREED, FALSE));
+  g_assert_cmphex (mpy_palette_get_garbage_color (TRUE), !=, mpy_palette_get_diff_color (MPY_DIFF_FREED, TRUE));
+  for (guint i = 0; i < 64 && freed_cell == G_MAXUINT; i++)
+    if (expected_state (line_before, line_after, i) == MPY_DIFF_FREED)
+      freed_cell = i;
+  g_assert_cmpuint (freed_cell, !=, G_MAXUINT);
+
+  canvas_open (&c, 700, 400);
+  mpy_heap_view_set_snapshot (c.view, gc_after);
+  mpy_heap_view_set_diff (c.view, pair);
+  mpy_heap_view_zoom_to (c.view, 10, 0, 0);
+  settle ();
+  pixels_grab (&px, GTK_WIDGET (c.view));
+  g_assert_cmphex (pixel_at_cell (&px, c.view, freed_cell, 0), ==, mpy_palette_get_garbage_color (FALSE));
+  pixels_clear (&px);
+  pixels_grab (&px, GTK_WIDGET (c.legend));
+  g_assert_true (legend_has_color (&px, mpy_palette_get_garbage_color (FALSE)));
+  pixels_clear (&px);
+
+  mpy_heap_view_set_snapshot (c.view, plain_after);
+  mpy_heap_view_set_diff (c.view, plain);
+  settle ();
+  pixels_grab (&px, GTK_WIDGET (c.view));
+  g_assert_cmphex (pixel_at_cell (&px, c.view, freed_cell, 0), ==,
+                   mpy_palette_get_diff_color (MPY_DIFF_FREED, FALSE));
+  pixels_clear (&px);
+  pixels_grab (&px, GTK_WIDGET (c.legend));
+  g_assert_false (legend_has_color (&px, mpy_palette_get_garbage_color (FALSE)));
   pixels_clear (&px);
   canvas_close (&c);
 }
@@ -1673,6 +1733,7 @@ main (int   argc,
   g_test_add_func ("/widgets/heap-view/drag-pans", test_heap_view_drag_pans);
   g_test_add_func ("/widgets/heap-view/largest-free-run", test_heap_view_largest_free);
   g_test_add_func ("/widgets/heap-view/outline-objects", test_heap_view_outline_objects);
+  g_test_add_func ("/widgets/heap-view/gc-pair-garbage", test_heap_view_gc_pair_garbage);
   g_test_add_func ("/widgets/heap-view/figures-only", test_heap_view_figures_only);
   g_test_add_func ("/widgets/damaged-dump-is-flagged", test_damaged_dump);
   g_test_add_func ("/widgets/legend/same-palette-as-png", test_legend_widget_matches_png);
