@@ -13,7 +13,7 @@ packages=(
   qemu-system-arm firmware-microbit-micropython socat ser2net libsoup-3.0-dev
   clang libclang-rt-14-dev valgrind
   libgif-dev
-  libsecret-1-dev
+  libsecret-1-dev gnome-keyring dbus-daemon
 )
 
 # Node.js runs MicroPython's webassembly port for the device tests. A Node.js from elsewhere
