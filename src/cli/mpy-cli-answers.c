@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "mpy-cli-answers.h"
+#include "mpy-cli-common.h"
 
 /* src/cli/meson.build links the device layer when it is built (-Ddevice=true). */
 #if __has_include("mpy-connection.h")
@@ -22,33 +23,7 @@
 #include "mpy-connection.h"
 #include "mpy-leak.h"
 
-#define EXIT_OK    0
 #define EXIT_FAIL  1
-#define EXIT_USAGE 2
-
-G_GNUC_PRINTF (2, 3) static int
-usage (GOptionContext *context,
-       const char     *format,
-       ...)
-{
-  g_autofree char *message = NULL;
-  g_autofree char *help = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  help = g_option_context_get_help (context, TRUE, NULL);
-  fprintf (stderr, "%s: %s\n\n%s", g_get_prgname (), message, help);
-  return EXIT_USAGE;
-}
-
-static int
-fail (const char *message)
-{
-  fprintf (stderr, "%s: %s\n", g_get_prgname (), message);
-  return EXIT_FAIL;
-}
 
 /* ---- a board, driven step by step ---- */
 
@@ -189,11 +164,11 @@ check_connection_options (GOptionContext *context,
                           double          timeout)
 {
   if (port == NULL)
-    return usage (context, _("give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)"));
+    return mpy_cli_usage_with_help (context, _("give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)"));
   if (baud <= 0)
-    return usage (context, _("--baud must be a positive number, not %d"), baud);
+    return mpy_cli_usage_with_help (context, _("--baud must be a positive number, not %d"), baud);
   if (!(timeout >= 1 && timeout <= 3600))
-    return usage (context, _("--timeout must be between 1 and 3600 seconds, not %g"), timeout);
+    return mpy_cli_usage_with_help (context, _("--timeout must be between 1 and 3600 seconds, not %g"), timeout);
   return EXIT_OK;
 }
 
@@ -233,18 +208,18 @@ mpy_cli_leakcheck (int    argc,
     "JSON keys: runs, retained_bytes, growth_bytes_per_run, leaking, survivors.\n"
     "Exit status: 0 (leaking or not), 1 device failure or a traceback, 2 usage error.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage (context, "%s", error->message);
+    return mpy_cli_usage_with_help (context, "%s", error->message);
   if (argc > 1)
-    return usage (context, _("unexpected argument “%s”"), argv[1]);
+    return mpy_cli_usage_with_help (context, _("unexpected argument “%s”"), argv[1]);
   if ((status = check_connection_options (context, port, baud, timeout)) != EXIT_OK)
     return status;
   if (code == NULL)
-    return usage (context, _("give the code to check: --exec CODE"));
+    return mpy_cli_usage_with_help (context, _("give the code to check: --exec CODE"));
   if (runs < 2 || runs > 1000)
-    return usage (context, _("--runs must be between 2 and 1000, not %d"), runs);
+    return mpy_cli_usage_with_help (context, _("--runs must be between 2 and 1000, not %d"), runs);
 
   if (!board_open (&board, port, baud, timeout, &error))
-    return usage (context, "%s", error->message);
+    return mpy_cli_usage_with_help (context, "%s", error->message);
 
   if (setup != NULL && !board_exec_checked (&board, "--setup", setup, &error))
     goto failed;
@@ -263,7 +238,7 @@ mpy_cli_leakcheck (int    argc,
 
   report = mpy_leak_analyze (snapshots, &error);
   if (report == NULL)
-    return fail (error->message);
+    return mpy_cli_fail_message (error->message);
 
   if (json)
     {
@@ -322,7 +297,7 @@ mpy_cli_leakcheck (int    argc,
   return EXIT_OK;
 
 failed:
-  status = fail (error->message);
+  status = mpy_cli_fail_message (error->message);
   board_close (&board);
   return status;
 }
@@ -385,7 +360,7 @@ mpy_cli_cost (int    argc,
     "traceback (error) and the rest continue. Exit status: 0 every module imported, 1 one\n"
     "failed or a device failure, 2 usage error.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage (context, "%s", error->message);
+    return mpy_cli_usage_with_help (context, "%s", error->message);
   for (guint i = 0; modules != NULL && modules[i] != NULL; i++)
     g_ptr_array_add (names, g_strdup (modules[i]));
   for (int i = 1; i < argc; i++)   /* `--import a b c` */
@@ -393,18 +368,18 @@ mpy_cli_cost (int    argc,
   if ((status = check_connection_options (context, port, baud, timeout)) != EXIT_OK)
     return status;
   if (names->len == 0)
-    return usage (context, _("give a module: --import MODULE"));
+    return mpy_cli_usage_with_help (context, _("give a module: --import MODULE"));
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = g_ptr_array_index (names, i);
 
       for (const char *c = name; *c != '\0'; c++)
         if (!(g_ascii_isalnum (*c) || *c == '_' || *c == '.') || (c == name && g_ascii_isdigit (*c)))
-          return usage (context, _("“%s” is not a module name"), name);
+          return mpy_cli_usage_with_help (context, _("“%s” is not a module name"), name);
     }
 
   if (!board_open (&board, port, baud, timeout, &error))
-    return usage (context, "%s", error->message);
+    return mpy_cli_usage_with_help (context, "%s", error->message);
 
   json_builder_begin_array (b);
   for (guint i = 0; i < names->len; i++)
@@ -495,7 +470,7 @@ mpy_cli_cost (int    argc,
   return any_failed ? EXIT_FAIL : EXIT_OK;
 
 failed:
-  status = fail (error->message);
+  status = mpy_cli_fail_message (error->message);
   board_close (&board);
   return status;
 }

@@ -40,6 +40,30 @@ mpy_cli_fail (const char *format,
 }
 
 int
+mpy_cli_usage_with_help (GOptionContext *context,
+                         const char     *format,
+                         ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *help = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  help = g_option_context_get_help (context, TRUE, NULL);
+  fprintf (stderr, "%s: %s\n\n%s", g_get_prgname (), message, help);
+  return EXIT_USAGE;
+}
+
+int
+mpy_cli_fail_message (const char *message)
+{
+  fprintf (stderr, "%s: %s\n", g_get_prgname (), message);
+  return EXIT_INPUT;
+}
+
+int
 mpy_cli_usage_error (const char *format,
                      ...)
 {

@@ -28,6 +28,13 @@ extern const char *const mpy_cli_index_help;
 /* A one-line message on stderr. */
 void            mpy_cli_fail                 (const char         *format,
                                               ...) G_GNUC_PRINTF (1, 2);
+/* "PROGRAM COMMAND: message", a blank line and the command's whole --help; returns
+ * EXIT_USAGE (the board commands, whose options are many). */
+int             mpy_cli_usage_with_help      (GOptionContext     *context,
+                                              const char         *format,
+                                              ...) G_GNUC_PRINTF (2, 3);
+/* "PROGRAM COMMAND: message" as it is (several lines stay several); returns 1. */
+int             mpy_cli_fail_message         (const char         *message);
 /* "PROGRAM COMMAND: message" and the --help hint; returns EXIT_USAGE. */
 int             mpy_cli_usage_error          (const char         *format,
                                               ...) G_GNUC_PRINTF (1, 2);

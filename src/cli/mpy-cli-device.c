@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "mpy-cli-device.h"
+#include "mpy-cli-common.h"
 
 /* src/cli/meson.build links the device layer when it is built (-Ddevice=true). */
 #if __has_include("mpy-connection.h")
@@ -27,33 +28,7 @@
 #include "mpy-port-list.h"
 #include "mpy-session.h"
 
-#define EXIT_OK    0
 #define EXIT_FAIL  1
-#define EXIT_USAGE 2
-
-G_GNUC_PRINTF (2, 3) static int
-usage (GOptionContext *context,
-       const char     *format,
-       ...)
-{
-  g_autofree char *message = NULL;
-  g_autofree char *help = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  help = g_option_context_get_help (context, TRUE, NULL);
-  fprintf (stderr, "%s: %s\n\n%s", g_get_prgname (), message, help);
-  return EXIT_USAGE;
-}
-
-static int
-fail (const char *message)
-{
-  fprintf (stderr, "%s: %s\n", g_get_prgname (), message);
-  return EXIT_FAIL;
-}
 
 /* ---- ports ---- */
 
@@ -115,13 +90,13 @@ mpy_cli_ports (int    argc,
     "Lists the serial ports with their USB details, likely MicroPython boards first\n"
     "(likelihood 2: MicroPython's own USB IDs or strings; 1: a USB-UART bridge boards use).");
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage (context, "%s", error->message);
+    return mpy_cli_usage_with_help (context, "%s", error->message);
   if (argc > 1)
-    return usage (context, _("unexpected argument “%s”"), argv[1]);
+    return mpy_cli_usage_with_help (context, _("unexpected argument “%s”"), argv[1]);
 
   ports = mpy_port_list_enumerate (&error);
   if (ports == NULL)
-    return fail (error->message);
+    return mpy_cli_fail_message (error->message);
 
   if (json)
     {
@@ -325,7 +300,7 @@ mpy_cli_capture (int    argc,
     "rfc2217://HOST:PORT (an RFC 2217 serial server) or ws://HOST[:PORT] (WebREPL, port 8266;\n"
     "its password from --password-file FILE or $MPYMEMMAP_PASSWORD, never the command line).");
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage (context, "%s", error->message);
+    return mpy_cli_usage_with_help (context, "%s", error->message);
   if (port == NULL && argc >= 2)
     {
       port = g_strdup (argv[1]);
@@ -333,41 +308,41 @@ mpy_cli_capture (int    argc,
       argv++;
     }
   if (argc > 1)
-    return usage (context, _("unexpected argument “%s”"), argv[1]);
+    return mpy_cli_usage_with_help (context, _("unexpected argument “%s”"), argv[1]);
   if (port == NULL)
-    return usage (context, _("give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)"));
+    return mpy_cli_usage_with_help (context, _("give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)"));
   if (baud <= 0)
-    return usage (context, _("--baud must be a positive number, not %d"), baud);
+    return mpy_cli_usage_with_help (context, _("--baud must be a positive number, not %d"), baud);
   if (!(timeout >= 1 && timeout <= 3600))
-    return usage (context, _("--timeout must be between 1 and 3600 seconds, not %g"), timeout);
+    return mpy_cli_usage_with_help (context, _("--timeout must be between 1 and 3600 seconds, not %g"), timeout);
   if (!(exec_timeout >= 0 && exec_timeout <= 86400))
-    return usage (context, _("--exec-timeout must be between 1 and 86400 seconds (or 0 for no "
+    return mpy_cli_usage_with_help (context, _("--exec-timeout must be between 1 and 86400 seconds (or 0 for no "
                   "limit), not %g"), exec_timeout);
 
   if (raw_paste != NULL && g_strcmp0 (raw_paste, "auto") != 0 && g_strcmp0 (raw_paste, "off") != 0)
-    return usage (context, _("--raw-paste must be auto or off, not “%s”"), raw_paste);
+    return mpy_cli_usage_with_help (context, _("--raw-paste must be auto or off, not “%s”"), raw_paste);
   if (!mpy_address_parse (port, NULL, NULL, NULL, &error))
-    return usage (context, "%s", error->message);
+    return mpy_cli_usage_with_help (context, "%s", error->message);
   if (password_file != NULL)
     {
       gsize len;
 
       if (!g_file_get_contents (password_file, &password, &len, &error))
-        return fail (error->message);
+        return mpy_cli_fail_message (error->message);
       /* one line: the newline an editor or `echo` adds is not part of it */
       password[strcspn (password, "\r\n")] = '\0';
     }
   else if (g_getenv ("MPYMEMMAP_PASSWORD") != NULL)
     password = g_strdup (g_getenv ("MPYMEMMAP_PASSWORD"));
   if (mpy_address_needs_password (port) && (password == NULL || password[0] == '\0'))
-    return usage (context, _("%s is a WebREPL address: give its password with --password-file "
+    return mpy_cli_usage_with_help (context, _("%s is a WebREPL address: give its password with --password-file "
                   "FILE or in $MPYMEMMAP_PASSWORD"), port);
 
   if (output != NULL && !mpy_session_check_appendable (output, &error))
-    return fail (error->message);
+    return mpy_cli_fail_message (error->message);
 
   if (pair && gc)
-    return usage (context, _("--pair captures before and after gc.collect() itself: leave out --gc"));
+    return mpy_cli_usage_with_help (context, _("--pair captures before and after gc.collect() itself: leave out --gc"));
 
   if (soft_reset)
     flags |= MPY_CAPTURE_SOFT_RESET;
@@ -406,7 +381,7 @@ mpy_cli_capture (int    argc,
                                        execs[i]);
           else
             message = g_strdup_printf ("--exec “%s”: %s", execs[i], error->message);
-          status = fail (message);
+          status = mpy_cli_fail_message (message);
           goto out;
         }
       if (err[0] != '\0')
@@ -416,7 +391,7 @@ mpy_cli_capture (int    argc,
                                "there, nothing captured"), execs[i]);
 
           fputs (err, stderr);
-          status = fail (message);
+          status = mpy_cli_fail_message (message);
           goto out;
         }
     }
@@ -425,7 +400,7 @@ mpy_cli_capture (int    argc,
   snapshot = mpy_connection_capture_finish (conn, wait_result (main_context, &result), &error);
   if (snapshot == NULL)
     {
-      status = fail (error->message);
+      status = mpy_cli_fail_message (error->message);
       goto out;
     }
 
@@ -435,7 +410,7 @@ mpy_cli_capture (int    argc,
 
       if (with == NULL)
         {
-          status = fail (error->message);
+          status = mpy_cli_fail_message (error->message);
           goto out;
         }
       mpy_snapshot_unref (snapshot);
@@ -451,7 +426,7 @@ mpy_cli_capture (int    argc,
       collected = mpy_connection_capture_finish (conn, wait_result (main_context, &result), &error);
       if (collected == NULL)
         {
-          status = fail (error->message);
+          status = mpy_cli_fail_message (error->message);
           goto out;
         }
       if (qstr)
@@ -460,7 +435,7 @@ mpy_cli_capture (int    argc,
 
           if (with == NULL)
             {
-              status = fail (error->message);
+              status = mpy_cli_fail_message (error->message);
               goto out;
             }
           mpy_snapshot_unref (collected);
@@ -471,7 +446,7 @@ mpy_cli_capture (int    argc,
   if (output != NULL && (!mpy_session_append_file (output, snapshot, &error) ||
                          (collected != NULL && !mpy_session_append_file (output, collected, &error))))
     {
-      status = fail (error->message);
+      status = mpy_cli_fail_message (error->message);
       goto out;
     }
 
@@ -552,7 +527,7 @@ mpy_cli_capture (int    argc,
                              "that prints, then capture again"), reason)
         : g_strdup_printf (_("the dump is damaged even after a retry (%s): serial data was lost; "
                              "check the cable and capture again"), reason);
-      status = fail (message);
+      status = mpy_cli_fail_message (message);
     }
 
 out:

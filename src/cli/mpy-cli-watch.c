@@ -19,6 +19,7 @@
 #include <glib-unix.h>
 
 #include "mpy-cli-watch.h"
+#include "mpy-cli-common.h"
 
 #if __has_include("mpy-board-watch.h")
 
@@ -27,26 +28,7 @@
 #include "mpy-session.h"
 #include "mpy-transport.h"
 
-#define EXIT_OK    0
 #define EXIT_FAIL  1
-#define EXIT_USAGE 2
-
-G_GNUC_PRINTF (2, 3) static int
-usage (GOptionContext *context,
-       const char     *format,
-       ...)
-{
-  g_autofree char *message = NULL;
-  g_autofree char *help = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  help = g_option_context_get_help (context, TRUE, NULL);
-  fprintf (stderr, "%s: %s\n\n%s", g_get_prgname (), message, help);
-  return EXIT_USAGE;
-}
 
 typedef struct
 {
@@ -215,7 +197,7 @@ mpy_cli_watch (int    argc,
     "--run program is interrupted) and keeps what was recorded. Exit status: 0 when stopped by\n"
     "--count, the program's end or Ctrl-C, 1 device failure or a traceback, 2 usage error.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage (context, "%s", error->message);
+    return mpy_cli_usage_with_help (context, "%s", error->message);
   if (port == NULL && argc >= 2)
     {
       port = g_strdup (argv[1]);
@@ -223,26 +205,26 @@ mpy_cli_watch (int    argc,
       argv++;
     }
   if (argc > 1)
-    return usage (context, _("unexpected argument “%s”"), argv[1]);
+    return mpy_cli_usage_with_help (context, _("unexpected argument “%s”"), argv[1]);
   if (port == NULL)
-    return usage (context, _("give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)"));
+    return mpy_cli_usage_with_help (context, _("give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)"));
   modes = (every != 0.0) + (script_file != NULL) + (listen ? 1 : 0);
   if (modes != 1)
-    return usage (context, _("give exactly one of --every S, --run SCRIPT.py and --listen"));
+    return mpy_cli_usage_with_help (context, _("give exactly one of --every S, --run SCRIPT.py and --listen"));
   if (every != 0.0 && !(every >= MPY_WATCH_MIN_INTERVAL_MS / 1000.0 && every <= 86400))
-    return usage (context, _("--every must be between 0.2 and 86400 seconds, not %g"), every);
+    return mpy_cli_usage_with_help (context, _("--every must be between 0.2 and 86400 seconds, not %g"), every);
   if ((figures_only || gc) && every == 0.0)
-    return usage (context, _("--figures-only and --gc go with --every"));
+    return mpy_cli_usage_with_help (context, _("--figures-only and --gc go with --every"));
   if (count < 0)
-    return usage (context, _("--count must be 0 or more, not %d"), count);
+    return mpy_cli_usage_with_help (context, _("--count must be 0 or more, not %d"), count);
   if (baud <= 0)
-    return usage (context, _("--baud must be a positive number, not %d"), baud);
+    return mpy_cli_usage_with_help (context, _("--baud must be a positive number, not %d"), baud);
   if (!(timeout >= 1 && timeout <= 3600))
-    return usage (context, _("--timeout must be between 1 and 3600 seconds, not %g"), timeout);
+    return mpy_cli_usage_with_help (context, _("--timeout must be between 1 and 3600 seconds, not %g"), timeout);
   if (!mpy_address_parse (port, NULL, NULL, NULL, &error))
-    return usage (context, "%s", error->message);
+    return mpy_cli_usage_with_help (context, "%s", error->message);
   if (mpy_address_needs_password (port))
-    return usage (context, _("%s is a WebREPL address: watch does not take a password yet; "
+    return mpy_cli_usage_with_help (context, _("%s is a WebREPL address: watch does not take a password yet; "
                   "use a serial port, socket:// or rfc2217://"), port);
   if (script_file != NULL && !g_file_get_contents (script_file, &script, NULL, &error))
     {
