@@ -241,3 +241,34 @@ mpy_test_board_stop (MpyTestBoard *board)
   g_free (board->peer);
   g_free (board);
 }
+
+void
+mpy_test_store_result (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static gboolean
+flag_timed_out (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+GAsyncResult *
+mpy_test_wait_result (GAsyncResult **slot,
+                      guint          seconds,
+                      const char    *what)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (seconds, flag_timed_out, &timed_out);
+
+  while (*slot == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("no result from the %s within %u s", what, seconds);
+  g_source_remove (id);
+  return *slot;
+}

@@ -46,4 +46,15 @@ void          mpy_test_board_stop       (MpyTestBoard *board);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpyTestBoard, mpy_test_board_stop)
 
+/* Running the async API to completion in a test: a GAsyncReadyCallback that keeps the
+ * result in the GAsyncResult* @data points to, and a wait for it that iterates the default
+ * main context. Every operation ends within its own timeouts; @seconds only names a lost
+ * result ("no result from the WHAT within N s") instead of hanging the test. */
+void          mpy_test_store_result (GObject       *source,
+                                     GAsyncResult  *result,
+                                     gpointer       data);
+GAsyncResult *mpy_test_wait_result  (GAsyncResult **slot,
+                                     guint          seconds,
+                                     const char    *what);
+
 G_END_DECLS

@@ -25,36 +25,6 @@ static char *microbit_error;
 
 /* ---- running the async API to completion ---- */
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
-static gboolean
-flag_timed_out (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Every operation ends within its own timeouts; the bound only names a lost result. */
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (60, flag_timed_out, &timed_out);
-
-  while (*slot == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("no result from the connection within 60 s");
-  g_source_remove (id);
-  return *slot;
-}
-
 static MpySnapshot *
 capture_sync (MpyConnection   *conn,
               MpyCaptureFlags  flags)
@@ -63,8 +33,8 @@ capture_sync (MpyConnection   *conn,
   g_autoptr(GError) error = NULL;
   MpySnapshot *snapshot;
 
-  mpy_connection_capture_async (conn, flags, NULL, store_result, &result);
-  snapshot = mpy_connection_capture_finish (conn, wait_result (&result), &error);
+  mpy_connection_capture_async (conn, flags, NULL, mpy_test_store_result, &result);
+  snapshot = mpy_connection_capture_finish (conn, mpy_test_wait_result (&result, 60, "connection"), &error);
   g_assert_no_error (error);
   g_assert_false (mpy_snapshot_is_damaged (snapshot));
   return snapshot;
@@ -80,8 +50,8 @@ exec_sync (MpyConnection  *conn,
   g_autoptr(GError) error = NULL;
   char *out = NULL;
 
-  mpy_connection_exec_async (conn, code, NULL, store_result, &result);
-  g_assert_true (mpy_connection_exec_finish (conn, wait_result (&result), &out, err, &error));
+  mpy_connection_exec_async (conn, code, NULL, mpy_test_store_result, &result);
+  g_assert_true (mpy_connection_exec_finish (conn, mpy_test_wait_result (&result, 60, "connection"), &out, err, &error));
   g_assert_no_error (error);
   return out;
 }
@@ -91,8 +61,8 @@ close_sync (MpyConnection *conn)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  mpy_connection_close_async (conn, NULL, store_result, &result);
-  g_assert_true (mpy_connection_close_finish (conn, wait_result (&result), NULL));
+  mpy_connection_close_async (conn, NULL, mpy_test_store_result, &result);
+  g_assert_true (mpy_connection_close_finish (conn, mpy_test_wait_result (&result, 60, "connection"), NULL));
 }
 
 /* CI installs qemu and the micro:bit firmware (build-aux/setup.sh): a board that does not

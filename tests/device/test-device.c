@@ -68,37 +68,8 @@ static const char *expect_transport = "termios";
 
 /* ---- running the async API to completion ---- */
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
-static gboolean
-flag_timed_out (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Every operation ends within its own timeouts; the 60 s bound only turns a lost result
  * into a test failure that names itself instead of a hung test. */
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (60, flag_timed_out, &timed_out);
-
-  while (*slot == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("no result from the connection within 60 s");
-  g_source_remove (id);
-  return *slot;
-}
-
 static MpySnapshot *
 capture_sync (MpyConnection    *conn,
               MpyCaptureFlags   flags,
@@ -107,8 +78,8 @@ capture_sync (MpyConnection    *conn,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  mpy_connection_capture_async (conn, flags, cancellable, store_result, &result);
-  return mpy_connection_capture_finish (conn, wait_result (&result), error);
+  mpy_connection_capture_async (conn, flags, cancellable, mpy_test_store_result, &result);
+  return mpy_connection_capture_finish (conn, mpy_test_wait_result (&result, 60, "connection"), error);
 }
 
 static gboolean
@@ -120,8 +91,8 @@ exec_sync (MpyConnection  *conn,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  mpy_connection_exec_async (conn, code, NULL, store_result, &result);
-  return mpy_connection_exec_finish (conn, wait_result (&result), out, err, error);
+  mpy_connection_exec_async (conn, code, NULL, mpy_test_store_result, &result);
+  return mpy_connection_exec_finish (conn, mpy_test_wait_result (&result, 60, "connection"), out, err, error);
 }
 
 static void
@@ -130,8 +101,8 @@ close_sync (MpyConnection *conn)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  mpy_connection_close_async (conn, NULL, store_result, &result);
-  g_assert_true (mpy_connection_close_finish (conn, wait_result (&result), &error));
+  mpy_connection_close_async (conn, NULL, mpy_test_store_result, &result);
+  g_assert_true (mpy_connection_close_finish (conn, mpy_test_wait_result (&result, 60, "connection"), &error));
   g_assert_no_error (error);
 }
 
@@ -476,8 +447,8 @@ test_board_exec_streams_and_cancel_keeps_output (gconstpointer data)
   /* forever where Ctrl-C stops it; elsewhere a loop that ends by itself (~1.5 s) */
   mpy_connection_exec_async (conn, fw->ctrl_c_stops ? "while True:\n    print('spam')"
                                                     : "for i in range(5000):\n    print('spam')",
-                             cancellable, store_result, &result);
-  g_assert_false (mpy_connection_exec_finish (conn, wait_result (&result), &out, &err, &error));
+                             cancellable, mpy_test_store_result, &result);
+  g_assert_false (mpy_connection_exec_finish (conn, mpy_test_wait_result (&result, 60, "connection"), &out, &err, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_clear_object (&result);
@@ -645,8 +616,8 @@ test_board_cancel_mid_reply (gconstpointer data)
   handler = g_signal_connect (conn, "progress", G_CALLBACK (cancel_on_progress), cancellable);
   started = g_get_monotonic_time ();
   mpy_connection_exec_async (conn, "for i in range(5000):\n    print('line', i)",
-                             cancellable, store_result, &result);
-  g_assert_false (mpy_connection_exec_finish (conn, wait_result (&result), &out, &err, &error));
+                             cancellable, mpy_test_store_result, &result);
+  g_assert_false (mpy_connection_exec_finish (conn, mpy_test_wait_result (&result, 60, "connection"), &out, &err, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (g_get_monotonic_time () - started, <, 3 * G_USEC_PER_SEC);
   g_signal_handler_disconnect (conn, handler);

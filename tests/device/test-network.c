@@ -37,37 +37,8 @@ static Firmware firmwares[] = {
   { "mpy127", "mpy127", 256128, "MicroPython v1.27.0", "\n" },
 };
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
-static gboolean
-flag_timed_out (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Every operation ends within its own timeouts; 60 s only turns a lost result into a
  * failure that names itself. */
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (60, flag_timed_out, &timed_out);
-
-  while (*slot == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("no result from the connection within 60 s");
-  g_source_remove (id);
-  return *slot;
-}
-
 static MpySnapshot *
 capture_sync (MpyConnection  *conn,
               GCancellable   *cancellable,
@@ -75,8 +46,8 @@ capture_sync (MpyConnection  *conn,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  mpy_connection_capture_async (conn, MPY_CAPTURE_NONE, cancellable, store_result, &result);
-  return mpy_connection_capture_finish (conn, wait_result (&result), error);
+  mpy_connection_capture_async (conn, MPY_CAPTURE_NONE, cancellable, mpy_test_store_result, &result);
+  return mpy_connection_capture_finish (conn, mpy_test_wait_result (&result, 60, "connection"), error);
 }
 
 static void
@@ -84,8 +55,8 @@ close_sync (MpyConnection *conn)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  mpy_connection_close_async (conn, NULL, store_result, &result);
-  g_assert_true (mpy_connection_close_finish (conn, wait_result (&result), NULL));
+  mpy_connection_close_async (conn, NULL, mpy_test_store_result, &result);
+  g_assert_true (mpy_connection_close_finish (conn, mpy_test_wait_result (&result, 60, "connection"), NULL));
 }
 
 static void
@@ -340,8 +311,8 @@ test_webrepl_capture (gconstpointer data)
 
   /* the raw REPL works over it as over serial: output and traceback */
   mpy_connection_exec_async (conn, "print(6 * 7)\nraise ValueError('net')", NULL,
-                             store_result, &result);
-  g_assert_true (mpy_connection_exec_finish (conn, wait_result (&result), &out, &err, &error));
+                             mpy_test_store_result, &result);
+  g_assert_true (mpy_connection_exec_finish (conn, mpy_test_wait_result (&result, 60, "connection"), &out, &err, &error));
   g_assert_no_error (error);
   expected = g_strconcat ("42", fw->eol, NULL);
   g_assert_cmpstr (out, ==, expected);
