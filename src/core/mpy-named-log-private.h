@@ -11,10 +11,16 @@
 
 G_BEGIN_DECLS
 
-/* Names, board times and console context of the dumps read from @text (mpy-named-log.c);
- * called by the dump reader on every text it reads (not on a session record). */
-void _mpy_named_log_annotate (const char *text,
-                              gsize       length,
-                              GPtrArray  *dumps);
+/* Names, board times and console context of the dumps of a log (mpy-named-log.c), given
+ * one after the other with the text before each; used by the dump reader on every text it
+ * reads (not on a session record). */
+typedef struct _MpyNamedLog MpyNamedLog;
+
+MpyNamedLog *_mpy_named_log_new      (void);
+void         _mpy_named_log_free     (MpyNamedLog *self);
+MpySnapshot *_mpy_named_log_annotate (MpyNamedLog *self,
+                                      MpySnapshot *dump,
+                                      const char  *gap,
+                                      gsize        gap_length);
 
 G_END_DECLS
