@@ -55,6 +55,20 @@ gboolean        mpy_cli_parse_dump_ref       (const char         *arg,
                                               char              **file,
                                               guint64            *index,
                                               gboolean           *explicit_index);
+/* One dump of the dumps a command reads, and where it comes from. */
+typedef struct {
+  char        *file;       /* as given, without :N */
+  guint        index;      /* 0-based within @file */
+  guint        n_in_file;  /* how many dumps @file holds */
+  MpySnapshot *snapshot;
+} MpyCliDump;
+
+/* The dumps @args name, in order: FILE is every dump of FILE, FILE:N its dump N. Every
+ * argument is read before anything is printed; NULL (each failure printed) when one cannot
+ * be read or names no dump, so that a command's output is all or nothing.
+ * @need_dumps: a FILE holding no dumps is a failure too. */
+GPtrArray      *mpy_cli_load_dump_refs       (const char * const *args,
+                                              gboolean            need_dumps);
 /* One dump named FILE or FILE:N; prints the message and returns NULL on failure. */
 MpySnapshot    *mpy_cli_load_dump_ref        (const char         *arg);
 const char     *mpy_cli_no_block_diff_reason (GError             *error);
