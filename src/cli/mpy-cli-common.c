@@ -346,6 +346,57 @@ mpy_cli_compare_dumps (MpySnapshot *before,
   return diff;
 }
 
+/* The password options need the device layer (absent with -Ddevice=false). */
+#if __has_include("mpy-transport.h")
+#include "mpy-transport.h"
+
+const char *const mpy_cli_password_help =
+  "A WebREPL (ws://HOST[:PORT]) needs its password: the first line of --password-file FILE, or\n"
+  "$MPYMEMMAP_PASSWORD; never on the command line, where other users could read it.";
+
+void
+mpy_cli_add_password_options (GOptionContext  *context,
+                              char           **password_file)
+{
+  /* GOption copies the entries; @password_file is the caller's and outlives the parse. */
+  const GOptionEntry entries[] = {
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, password_file,
+      "Read the WebREPL password from FILE's first line (else $MPYMEMMAP_PASSWORD)", "FILE" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+int
+mpy_cli_read_password (GOptionContext  *context,
+                       const char      *port,
+                       const char      *password_file,
+                       char           **password)
+{
+  g_autofree char *found = NULL;
+
+  *password = NULL;
+  if (password_file != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!g_file_get_contents (password_file, &found, NULL, &error))
+        return mpy_cli_fail_message (error->message);
+      /* One line: the newline an editor or `echo` adds is not part of it. */
+      found[strcspn (found, "\r\n")] = '\0';
+    }
+  else if (g_getenv ("MPYMEMMAP_PASSWORD") != NULL)
+    found = g_strdup (g_getenv ("MPYMEMMAP_PASSWORD"));
+
+  if (mpy_address_needs_password (port) && (found == NULL || found[0] == '\0'))
+    return mpy_cli_usage_with_help (context, _("%s is a WebREPL address: give its password with "
+                                               "--password-file FILE or in $MPYMEMMAP_PASSWORD"), port);
+  *password = g_steal_pointer (&found);
+  return EXIT_OK;
+}
+#endif
+
 /* The PNG is written to a temporary “OUT.XXXXXX” beside OUT and renamed; a failure names
  * that temporary file, which the user never asked for: name OUT instead. */
 char *

@@ -78,6 +78,20 @@ MpyDiff        *mpy_cli_compare_dumps        (MpySnapshot        *before,
                                               MpySnapshot        *after,
                                               const char         *before_arg,
                                               const char         *after_arg);
+/* The WebREPL password options of every board command (capture, watch, leakcheck, cost):
+ * --password-file FILE, added to @context's main group; the text for its --help. */
+void            mpy_cli_add_password_options (GOptionContext     *context,
+                                              char              **password_file);
+extern const char *const mpy_cli_password_help;
+/* The password for @port: from @password_file (its first line) if given, else from
+ * $MPYMEMMAP_PASSWORD. EXIT_OK with @password set (NULL when none is given and @port needs
+ * none); else the message is printed and the exit status returned: EXIT_USAGE (with the
+ * --help of @context) when a WebREPL address has no password, EXIT_INPUT when the file
+ * cannot be read. */
+int             mpy_cli_read_password        (GOptionContext     *context,
+                                              const char         *port,
+                                              const char         *password_file,
+                                              char              **password);
 /* @message with the temporary file beside @output named as @output. */
 char           *mpy_cli_name_target_not_temp (const char         *message,
                                               const char         *output);
