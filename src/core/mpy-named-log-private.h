@@ -23,4 +23,8 @@ MpySnapshot *_mpy_named_log_annotate (MpyNamedLog *self,
                                       const char  *gap,
                                       gsize        gap_length);
 
+/* Is [@line, @end) a line of stars only (at least three), which ends a named section? */
+gboolean _mpy_named_log_is_star_line (const char *line,
+                                      const char *end);
+
 G_END_DECLS
