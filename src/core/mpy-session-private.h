@@ -39,6 +39,30 @@ guint       mpy_session_parse_version_line (const char *line,
                                             GError    **error);
 int         mpy_session_hex_value        (char         c);
 
+/* A record's "@snapshot" header line (mpy-session-header.c). */
+typedef struct {
+  GDateTime *time;
+  GDateTime *board_time;
+  char *port;
+  char *banner;
+  char *console;
+  char *label;
+  MpySnapshotFlags flags;
+  gboolean have_qstr, have_stack_use;
+  guint64 qstr_count, qstr_bytes, stack_use;
+  gboolean has_bytes;
+  guint64 bytes;
+} MpySessionRecordHeader;
+
+void        mpy_session_record_header_clear (MpySessionRecordHeader *h);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MpySessionRecordHeader, mpy_session_record_header_clear)
+/* Parses @line (without its line end, @line_number in the file) into @h. */
+gboolean    mpy_session_parse_header_line (const char              *line,
+                                           gsize                    length,
+                                           guint                    line_number,
+                                           MpySessionRecordHeader  *h,
+                                           GError                 **error);
+
 /* Reading text line by line. */
 typedef struct {
   const char *text;
