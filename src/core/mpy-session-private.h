@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "mpy-file-loader.h"
 #include "mpy-session.h"
 
 G_BEGIN_DECLS
@@ -117,6 +118,13 @@ gboolean    mpy_session_parse            (const char       *text,
                                           MpySessionParse  *result,
                                           GError          **error);
 void        mpy_session_parse_clear      (MpySessionParse  *result);
+/* The records of a session file, read on from @buf (what was read of @file so far, from its
+ * start) piece by piece, as mpy_session_read_text_full() reads the whole text. */
+GPtrArray  *mpy_session_read_file_records (MpyFileReader  *file,
+                                           GByteArray     *buf,
+                                           GCancellable   *cancellable,
+                                           GError        **warning,
+                                           GError        **error);
 /* The message for the user: the first problem and how many records were opened. */
 GError     *mpy_session_parse_warning    (MpySessionParse  *result);
 

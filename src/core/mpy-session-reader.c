@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "mpy-dump-reader.h"
+#include "mpy-file-loader.h"
 #include "mpy-snapshot-private.h"
 
 G_DEFINE_QUARK (mpy-session-error-quark, mpy_session_error)
@@ -80,15 +81,23 @@ is_header_line (const char *line,
  * line, so "@snapshot " inside a line counts too, unless the line is a header itself (whose
  * label may hold those words). Lines are counted on the way. */
 static void
-scanner_resync (MpySessionScanner *s,
-                gsize    from)
+scanner_skip_to (MpySessionScanner *s,
+                 gsize              from)
 {
   if (from > s->length)
     from = s->length;
   s->line += count_lines (s->text + s->pos, from > s->pos ? from - s->pos : 0);
   if (from > s->pos)
     s->pos = from;
+}
 
+/* Goes on to the next header from the line at the scanner; FALSE when the text held ends
+ * before it is found and is not the end (@complete FALSE): more is needed, from the start of
+ * the line that is not whole yet. */
+static gboolean
+scanner_resync_lines (MpySessionScanner *s,
+                      gboolean           complete)
+{
   while (!mpy_session_scanner_at_end (s))
     {
       const char *start = s->text + s->pos;
@@ -97,8 +106,10 @@ scanner_resync (MpySessionScanner *s,
       gsize len = nl != NULL ? (gsize) (nl - start) : rest;
       const char *inside;
 
+      if (nl == NULL && !complete)
+        return FALSE;
       if (is_header_line (start, len > 0 && start[len - 1] == '\r' ? len - 1 : len))
-        return;
+        return TRUE;
       inside = len > 0 ? g_strstr_len (start, len, "@snapshot ") : NULL;
       if (inside == NULL && len > 0 && memchr (start, '\0', len) != NULL)
         {
@@ -110,11 +121,12 @@ scanner_resync (MpySessionScanner *s,
       if (inside != NULL)
         {
           s->pos += inside - start;
-          return;
+          return TRUE;
         }
       s->pos += len + (nl != NULL ? 1 : 0);
       s->line++;
     }
+  return complete;
 }
 
 static void
@@ -214,85 +226,154 @@ parse_record (MpySessionScanner *s,
   }
 }
 
-gboolean
-mpy_session_parse (const char       *text,
-                   gsize             length,
-                   MpySessionParse  *result,
-                   GError          **error)
+/* Parsing text that may arrive in pieces: the scanner's text is what is held, from offset
+ * @base of the whole; @complete once it reaches the end. Records are parsed only when they
+ * are whole in what is held, so each step gives what parsing the whole text gives. */
+typedef struct {
+  MpySessionScanner s;
+  gsize             base;
+  gboolean          complete;
+  gboolean          in_comments;   /* comment lines come only before the first record */
+  gboolean          resyncing;     /* looking for the next header after damage */
+  guint             record;
+  MpySessionParse  *result;
+} Parser;
+
+/* The magic and the version line, which must be whole in what is held. */
+static gboolean
+parser_begin (Parser          *p,
+              MpySessionParse *result,
+              GError         **error)
 {
-  MpySessionScanner s = { text, length, 0, 0 };
+  MpySessionScanner *s = &p->s;
   const char *line;
   gsize line_length;
-  guint record = 0;
 
+  p->result = result;
   memset (result, 0, sizeof *result);
   result->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
 
   /* A UTF-8 byte order mark, as some editors add. */
-  if (length >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
-    s.pos = 3;
+  if (s->length >= 3 && memcmp (s->text, "\xef\xbb\xbf", 3) == 0)
+    s->pos = 3;
 
-  if (!mpy_session_is_session_text (text + s.pos, length - s.pos))
+  if (!mpy_session_is_session_text (s->text + s->pos, s->length - s->pos))
     {
       g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
                    _("Line 1: expected “%s” and a format number"), MPY_SESSION_MAGIC);
       mpy_session_parse_clear (result);
       return FALSE;
     }
-  mpy_session_scanner_next_line (&s, &line, &line_length);
+  mpy_session_scanner_next_line (s, &line, &line_length);
   if (mpy_session_parse_version_line (line, line_length, error) == 0)
     {
       mpy_session_parse_clear (result);
       return FALSE;
     }
-  result->complete_end = s.pos;
+  result->complete_end = p->base + s->pos;
+  p->in_comments = TRUE;
+  return TRUE;
+}
 
-  /* Comments only before the first record. */
-  while (!mpy_session_scanner_at_end (&s) && text[s.pos] == '#')
+/* Whether the line at the scanner is whole in what is held (or the text ends in it). */
+static gboolean
+line_held (Parser *p)
+{
+  return p->complete || memchr (p->s.text + p->s.pos, '\n', p->s.length - p->s.pos) != NULL;
+}
+
+/* Parses on as far as what is held allows. Returns TRUE at the end of the text, FALSE when
+ * more is needed (everything before the scanner is done with). */
+static gboolean
+parser_step (Parser *p)
+{
+  MpySessionScanner *s = &p->s;
+  MpySessionParse *result = p->result;
+  const char *line;
+  gsize line_length;
+
+  if (p->resyncing)
     {
-      if (mpy_session_scanner_next_line (&s, &line, &line_length))
-        result->complete_end = s.pos;
+      if (!scanner_resync_lines (s, p->complete))
+        return FALSE;
+      p->resyncing = FALSE;
     }
 
-  while (!mpy_session_scanner_at_end (&s))
+  while (p->in_comments)
+    {
+      if (mpy_session_scanner_at_end (s))
+        {
+          if (!p->complete)
+            return FALSE;
+          break;
+        }
+      if (s->text[s->pos] != '#')
+        break;
+      if (!line_held (p))
+        return FALSE;
+      if (mpy_session_scanner_next_line (s, &line, &line_length))
+        result->complete_end = p->base + s->pos;
+    }
+  p->in_comments = FALSE;
+
+  while (!mpy_session_scanner_at_end (s))
     {
       g_autoptr(GError) problem = NULL;
+      const char *text = s->text;
+      gsize length = s->length;
       MpySnapshot *snapshot;
-      gsize end = memchr (text + s.pos, '\n', length - s.pos) != NULL
-        ? (gsize) ((const char *) memchr (text + s.pos, '\n', length - s.pos) - text)
-        : length;
-      gsize content = end > s.pos && text[end - 1] == '\r' ? end - 1 : end;
+      const char *nl = memchr (text + s->pos, '\n', length - s->pos);
+      gsize end = nl != NULL ? (gsize) (nl - text) : length;
+      gsize content = end > s->pos && text[end - 1] == '\r' ? end - 1 : end;
       gboolean structural = FALSE;
 
-      if (!is_header_line (text + s.pos, content - s.pos))
+      if (nl == NULL && !p->complete)
+        return FALSE;
+      if (!is_header_line (text + s->pos, content - s->pos))
         {
           /* After a record, anything but the next header means its byte count does not
            * match its dump (edited by hand), or bytes were damaged. */
-          if (end == length && content - s.pos < strlen ("@snapshot ")
-              && memcmp (text + s.pos, "@snapshot ", content - s.pos) == 0)
+          if (end == length && content - s->pos < strlen ("@snapshot ")
+              && memcmp (text + s->pos, "@snapshot ", content - s->pos) == 0)
             g_set_error (&problem, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TRUNCATED,
                          _("The session file is truncated: it ends inside the header of "
-                           "snapshot %u (line %u)"), record + 1, s.line + 1);
-          else if (memchr (text + s.pos, '\0', content - s.pos) != NULL)
+                           "snapshot %u (line %u)"), p->record + 1, s->line + 1);
+          else if (memchr (text + s->pos, '\0', content - s->pos) != NULL)
             g_set_error (&problem, MPY_SESSION_ERROR, MPY_SESSION_ERROR_BINARY,
                          _("Line %u: binary data where a snapshot header should be; the file "
-                           "is damaged"), s.line + 1);
-          else if (record > 0)
+                           "is damaged"), s->line + 1);
+          else if (p->record > 0)
             g_set_error (&problem, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
                          _("Line %u: the dump text of snapshot %u does not end where its "
                            "header says; was the file edited?"),
-                         s.line + 1, record);
+                         s->line + 1, p->record);
           else
             g_set_error (&problem, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
                          _("Line %u: expected a “@snapshot” header (was the file edited?)"),
-                         s.line + 1);
+                         s->line + 1);
           note_problem (result, &problem);
-          scanner_resync (&s, end + 1);
+          scanner_skip_to (s, end + 1);
+          if (!scanner_resync_lines (s, p->complete))
+            {
+              p->resyncing = TRUE;
+              return FALSE;
+            }
           continue;
         }
 
-      record++;
-      snapshot = parse_record (&s, record, &structural, &problem);
+      if (!p->complete)
+        {
+          /* The record, its header's byte count says, must be whole in what is held, with
+           * the byte after it. */
+          g_auto(MpySessionRecordHeader) h = { 0 };
+
+          if (mpy_session_parse_header_line (text + s->pos, content - s->pos, s->line + 1, &h, NULL)
+              && h.bytes >= length - (end + 1))
+            return FALSE;
+        }
+
+      p->record++;
+      snapshot = parse_record (s, p->record, &structural, &problem);
       if (snapshot != NULL)
         {
           /* Consecutive snapshots of a watch are often the same map: stored once. */
@@ -300,27 +381,44 @@ mpy_session_parse (const char       *text,
             _mpy_snapshot_share_storage (snapshot, g_ptr_array_index (result->snapshots,
                                                                       result->snapshots->len - 1));
           g_ptr_array_add (result->snapshots, snapshot);
-          result->complete_end = s.pos;
-          result->structural_end = s.pos;
+          result->complete_end = p->base + s->pos;
+          result->structural_end = p->base + s->pos;
           continue;
         }
 
+      note_problem (result, &problem);
       if (structural)
         {
           /* Whole as bytes, but its dump cannot be read: the next record follows it. */
-          result->structural_end = s.pos;
+          result->structural_end = p->base + s->pos;
         }
-      else
+      else if (!scanner_resync_lines (s, p->complete))
         {
           /* A damaged header or byte count (parse_record() left the scanner just after the
            * header line): the next record is the next header line. */
-          scanner_resync (&s, s.pos);
+          p->resyncing = TRUE;
+          return FALSE;
         }
-      note_problem (result, &problem);
     }
 
+  if (!p->complete)
+    return FALSE;
   if (result->structural_end < result->complete_end)
     result->structural_end = result->complete_end;
+  return TRUE;
+}
+
+gboolean
+mpy_session_parse (const char       *text,
+                   gsize             length,
+                   MpySessionParse  *result,
+                   GError          **error)
+{
+  Parser p = { { text, length, 0, 0 }, 0, TRUE, };
+
+  if (!parser_begin (&p, result, error))
+    return FALSE;
+  parser_step (&p);
   return TRUE;
 }
 
@@ -352,6 +450,30 @@ mpy_session_parse_warning (MpySessionParse *result)
                       others != NULL ? others : "");
 }
 
+/* The snapshots of a parse, and its warning (or error, without @warning). */
+static GPtrArray *
+parse_result (MpySessionParse  *parse,
+              GError          **warning,
+              GError          **error)
+{
+  GPtrArray *snapshots;
+
+  if (parse->first_problem != NULL)
+    {
+      if (warning == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&parse->first_problem));
+          mpy_session_parse_clear (parse);
+          return NULL;
+        }
+      g_propagate_error (warning, mpy_session_parse_warning (parse));
+    }
+
+  snapshots = g_steal_pointer (&parse->snapshots);
+  mpy_session_parse_clear (parse);
+  return snapshots;
+}
+
 static GPtrArray *
 read_session (const char  *text,
               gsize        length,
@@ -359,24 +481,82 @@ read_session (const char  *text,
               GError     **error)
 {
   MpySessionParse parse;
-  GPtrArray *snapshots;
 
   if (!mpy_session_parse (text, length, &parse, error))
     return NULL;
-  if (parse.first_problem != NULL)
+  return parse_result (&parse, warning, error);
+}
+
+/* Reads a piece of @file onto the end of @buf; FALSE with @error, *@at_end at its end. */
+static gboolean
+read_piece (MpyFileReader  *file,
+            GByteArray     *buf,
+            GCancellable   *cancellable,
+            gboolean       *at_end,
+            GError        **error)
+{
+  gsize piece = mpy_file_get_piece_size ();
+  guint old = buf->len;
+  gssize n;
+
+  g_byte_array_set_size (buf, old + piece);
+  n = mpy_file_reader_read (file, (char *) buf->data + old, piece, cancellable, error);
+  g_byte_array_set_size (buf, old + MAX (n, 0));
+  if (n == 0)
+    *at_end = TRUE;
+  return n >= 0;
+}
+
+/**
+ * mpy_session_read_file_records:
+ * @file: a session file being read
+ * @buf: what was read of it so far (from its start); used as the buffer
+ * @cancellable: (nullable): a #GCancellable, checked between pieces
+ * @warning: (optional): as mpy_session_read_text_full()
+ * @error: return location for a #GError
+ *
+ * The records of a session file read piece by piece: only the record being read is held
+ * besides the snapshots; damaged and truncated records are handled as when the whole text
+ * is read (mpy_session_read_text_full()), with the same messages.
+ *
+ * Returns: (transfer full) (element-type MpySnapshot): the snapshots, or %NULL with @error
+ */
+GPtrArray *
+mpy_session_read_file_records (MpyFileReader  *file,
+                               GByteArray     *buf,
+                               GCancellable   *cancellable,
+                               GError        **warning,
+                               GError        **error)
+{
+  MpySessionParse parse;
+  Parser p = { { NULL, 0, 0, 0 }, 0, FALSE, };
+  gboolean at_end = FALSE;
+
+  /* The version line, whole. */
+  while (!at_end && memchr (buf->data, '\n', buf->len) == NULL)
+    if (!read_piece (file, buf, cancellable, &at_end, error))
+      return NULL;
+  p.s.text = (const char *) buf->data;
+  p.s.length = buf->len;
+  p.complete = at_end;
+  if (!parser_begin (&p, &parse, error))
+    return NULL;
+  while (!parser_step (&p))
     {
-      if (warning == NULL)
+      /* Done with everything before the scanner. */
+      g_byte_array_remove_range (buf, 0, p.s.pos);
+      p.base += p.s.pos;
+      p.s.pos = 0;
+      if (!read_piece (file, buf, cancellable, &at_end, error))
         {
-          g_propagate_error (error, g_steal_pointer (&parse.first_problem));
           mpy_session_parse_clear (&parse);
           return NULL;
         }
-      g_propagate_error (warning, mpy_session_parse_warning (&parse));
+      p.complete = at_end;
+      p.s.text = (const char *) buf->data;
+      p.s.length = buf->len;
     }
-
-  snapshots = g_steal_pointer (&parse.snapshots);
-  mpy_session_parse_clear (&parse);
-  return snapshots;
+  return parse_result (&parse, warning, error);
 }
 
 /**
