@@ -183,8 +183,8 @@ read_text (const char  *text,
   g_array_unref (r.missing);
   g_free (r.foreign_text);
   g_free (r.maybe_foreign_text);
-  g_clear_pointer (&r.prev_kinds, g_bytes_unref);
-  g_clear_pointer (&r.prev_raw, g_bytes_unref);
+  _mpy_blob_chain_clear (&r.kinds_chain);
+  _mpy_blob_chain_clear (&r.raw_chain);
 
   if (r.dumps->len >= MAX_DUMPS)
     {

@@ -366,8 +366,9 @@ _mpy_named_log_annotate (const char *text,
   for (guint i = 0; i < dumps->len; i++)
     {
       MpySnapshot *dump = g_ptr_array_index (dumps, i);
-      const char *raw = mpy_snapshot_get_raw_text (dump);
-      gsize raw_length = mpy_snapshot_get_raw_length (dump);
+      g_autoptr(GBytes) raw_bytes = mpy_snapshot_ref_raw_text (dump);
+      gsize raw_length;
+      const char *raw = g_bytes_get_data (raw_bytes, &raw_length);
       const char *found;
 
       /* Each dump's text is a verbatim piece of @text, after the previous one. */
