@@ -49,30 +49,20 @@ wait_result (Board         *board,
   return *slot;
 }
 
-static gboolean
+/* @password: from mpy_cli_read_password(). */
+static void
 board_open (Board       *board,
             const char  *port,
             int          baud,
             double       timeout,
-            GError     **error)
+            const char  *password)
 {
-  const char *password = g_getenv ("MPYMEMMAP_PASSWORD");
-
-  if (!mpy_address_parse (port, NULL, NULL, NULL, error))
-    return FALSE;
-  if (mpy_address_needs_password (port) && (password == NULL || password[0] == '\0'))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("%s is a WebREPL address: give its password in $MPYMEMMAP_PASSWORD"), port);
-      return FALSE;
-    }
   board->context = g_main_context_new ();
   g_main_context_push_thread_default (board->context);
   board->conn = mpy_connection_new (port);
   mpy_connection_set_baud (board->conn, (guint) baud);
   mpy_connection_set_password (board->conn, password);
   mpy_connection_set_connect_timeout (board->conn, (guint) (timeout * 1000));
-  return TRUE;
 }
 
 static void
@@ -157,19 +147,27 @@ board_exec_checked (Board       *board,
   { "baud", 'b', 0, G_OPTION_ARG_INT, &(baud), "Baud rate (default 115200)", "N" }, \
   { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &(timeout), "Seconds to reach the raw REPL (default 10)", "S" }
 
+/* The checks of CONNECTION_OPTIONS, the address and the password (from
+ * mpy_cli_add_password_options()'s --password-file or the environment) into @password. */
 static int
-check_connection_options (GOptionContext *context,
-                          const char     *port,
-                          int             baud,
-                          double          timeout)
+check_connection_options (GOptionContext  *context,
+                          const char      *port,
+                          int              baud,
+                          double           timeout,
+                          const char      *password_file,
+                          char           **password)
 {
+  g_autoptr(GError) error = NULL;
+
   if (port == NULL)
     return mpy_cli_usage_with_help (context, _("give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)"));
   if (baud <= 0)
     return mpy_cli_usage_with_help (context, _("--baud must be a positive number, not %d"), baud);
   if (!(timeout >= 1 && timeout <= 3600))
     return mpy_cli_usage_with_help (context, _("--timeout must be between 1 and 3600 seconds, not %g"), timeout);
-  return EXIT_OK;
+  if (!mpy_address_parse (port, NULL, NULL, NULL, &error))
+    return mpy_cli_usage_with_help (context, "%s", error->message);
+  return mpy_cli_read_password (context, port, password_file, password);
 }
 
 /* ---- leakcheck ---- */
@@ -183,6 +181,8 @@ mpy_cli_leakcheck (int    argc,
   g_autoptr(MpyLeakReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *port = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *password = NULL;
   g_autofree char *code = NULL;
   g_autofree char *setup = NULL;
   gboolean json = FALSE;
@@ -199,6 +199,8 @@ mpy_cli_leakcheck (int    argc,
   };
 
   g_option_context_add_main_entries (context, entries, NULL);
+  mpy_cli_add_password_options (context, &password_file);
+  g_option_context_set_description (context, mpy_cli_password_help);
   g_option_context_set_summary (context,
     "Runs --setup once, gc.collect() and a capture (the baseline), then --exec N times, each\n"
     "followed by gc.collect() and a capture. Reports the bytes retained after each run (used\n"
@@ -211,15 +213,14 @@ mpy_cli_leakcheck (int    argc,
     return mpy_cli_usage_with_help (context, "%s", error->message);
   if (argc > 1)
     return mpy_cli_usage_with_help (context, _("unexpected argument “%s”"), argv[1]);
-  if ((status = check_connection_options (context, port, baud, timeout)) != EXIT_OK)
+  if ((status = check_connection_options (context, port, baud, timeout, password_file, &password)) != EXIT_OK)
     return status;
   if (code == NULL)
     return mpy_cli_usage_with_help (context, _("give the code to check: --exec CODE"));
   if (runs < 2 || runs > 1000)
     return mpy_cli_usage_with_help (context, _("--runs must be between 2 and 1000, not %d"), runs);
 
-  if (!board_open (&board, port, baud, timeout, &error))
-    return mpy_cli_usage_with_help (context, "%s", error->message);
+  board_open (&board, port, baud, timeout, password);
 
   if (setup != NULL && !board_exec_checked (&board, "--setup", setup, &error))
     goto failed;
@@ -335,6 +336,8 @@ mpy_cli_cost (int    argc,
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *port = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *password = NULL;
   g_auto(GStrv) modules = NULL;
   gboolean json = FALSE;
   int baud = 115200, status;
@@ -351,6 +354,8 @@ mpy_cli_cost (int    argc,
   gboolean any_failed = FALSE;
 
   g_option_context_add_main_entries (context, entries, NULL);
+  mpy_cli_add_password_options (context, &password_file);
+  g_option_context_set_description (context, mpy_cli_password_help);
   g_option_context_set_summary (context,
     "For each module in order: gc.collect() and a capture, `import MODULE`, gc.collect() and a\n"
     "capture. Reports the bytes the import keeps (used after − used before), split by the kind\n"
@@ -365,7 +370,7 @@ mpy_cli_cost (int    argc,
     g_ptr_array_add (names, g_strdup (modules[i]));
   for (int i = 1; i < argc; i++)   /* `--import a b c` */
     g_ptr_array_add (names, g_strdup (argv[i]));
-  if ((status = check_connection_options (context, port, baud, timeout)) != EXIT_OK)
+  if ((status = check_connection_options (context, port, baud, timeout, password_file, &password)) != EXIT_OK)
     return status;
   if (names->len == 0)
     return mpy_cli_usage_with_help (context, _("give a module: --import MODULE"));
@@ -378,8 +383,7 @@ mpy_cli_cost (int    argc,
           return mpy_cli_usage_with_help (context, _("“%s” is not a module name"), name);
     }
 
-  if (!board_open (&board, port, baud, timeout, &error))
-    return mpy_cli_usage_with_help (context, "%s", error->message);
+  board_open (&board, port, baud, timeout, password);
 
   json_builder_begin_array (b);
   for (guint i = 0; i < names->len; i++)

@@ -292,11 +292,11 @@ mpy_cli_capture (int    argc,
     { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout, "Seconds to reach the raw REPL (default 10)", "S" },
     { "exec-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &exec_timeout, "Seconds each --exec may run (default: no limit)", "S" },
     { "raw-paste", 0, 0, G_OPTION_ARG_STRING, &raw_paste, "auto (default: where the firmware takes it) or off (plain raw mode only)", "MODE" },
-    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, "Read the WebREPL password from FILE (else $MPYMEMMAP_PASSWORD)", "FILE" },
     { NULL }
   };
 
   g_option_context_add_main_entries (context, entries, NULL);
+  mpy_cli_add_password_options (context, &password_file);
   g_option_context_set_summary (context,
     "Interrupts the board, enters the raw REPL, runs each --exec in order (printing its output\n"
     "as it arrives), then captures micropython.mem_info(1). A traceback from an --exec is\n"
@@ -307,8 +307,8 @@ mpy_cli_capture (int    argc,
     "written with -o), 2 usage error.\n"
     "\n"
     "ADDR is a serial port (/dev/ttyACM0) or a network board: socket://HOST:PORT (raw TCP),\n"
-    "rfc2217://HOST:PORT (an RFC 2217 serial server) or ws://HOST[:PORT] (WebREPL, port 8266;\n"
-    "its password from --password-file FILE or $MPYMEMMAP_PASSWORD, never the command line).");
+    "rfc2217://HOST:PORT (an RFC 2217 serial server) or ws://HOST[:PORT] (WebREPL, port 8266).");
+  g_option_context_set_description (context, mpy_cli_password_help);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mpy_cli_usage_with_help (context, "%s", error->message);
   if (port == NULL && argc >= 2)
@@ -333,20 +333,8 @@ mpy_cli_capture (int    argc,
     return mpy_cli_usage_with_help (context, _("--raw-paste must be auto or off, not “%s”"), raw_paste);
   if (!mpy_address_parse (port, NULL, NULL, NULL, &error))
     return mpy_cli_usage_with_help (context, "%s", error->message);
-  if (password_file != NULL)
-    {
-      gsize len;
-
-      if (!g_file_get_contents (password_file, &password, &len, &error))
-        return mpy_cli_fail_message (error->message);
-      /* one line: the newline an editor or `echo` adds is not part of it */
-      password[strcspn (password, "\r\n")] = '\0';
-    }
-  else if (g_getenv ("MPYMEMMAP_PASSWORD") != NULL)
-    password = g_strdup (g_getenv ("MPYMEMMAP_PASSWORD"));
-  if (mpy_address_needs_password (port) && (password == NULL || password[0] == '\0'))
-    return mpy_cli_usage_with_help (context, _("%s is a WebREPL address: give its password with --password-file "
-                  "FILE or in $MPYMEMMAP_PASSWORD"), port);
+  if ((status = mpy_cli_read_password (context, port, password_file, &password)) != EXIT_OK)
+    return status;
 
   if (output != NULL && !mpy_session_check_appendable (output, &error))
     return mpy_cli_fail_message (error->message);

@@ -40,61 +40,30 @@ static GPtrArray *
 load_animation_frames (GStrv args)
 {
   g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  g_autoptr(GPtrArray) dumps = mpy_cli_load_dump_refs ((const char * const *) args, TRUE);
 
-  for (guint i = 0; args[i] != NULL; i++)
+  if (dumps == NULL)
+    return NULL;
+  for (guint i = 0; i < dumps->len; i++)
     {
-      g_autofree char *file = NULL;
-      g_autoptr(GPtrArray) dumps = NULL;
-      g_autoptr(GError) error = NULL;
-      gboolean explicit_index;
-      guint64 index;
+      MpyCliDump *dump = g_ptr_array_index (dumps, i);
+      g_autofree char *base = NULL;
+      g_autofree char *label = NULL;
 
-      if (!mpy_cli_parse_dump_ref (args[i], &file, &index, &explicit_index))
+      if (mpy_snapshot_is_damaged (dump->snapshot))
+        fprintf (stderr, _("%s: warning: %s:%u is damaged (%s); its map may be incomplete\n"),
+                 prgname, dump->file, dump->index,
+                 mpy_snapshot_get_damage_reason (dump->snapshot) ? mpy_snapshot_get_damage_reason (dump->snapshot)
+                                                                 : _("map and header disagree"));
+      /* Each frame says what it shows: a dump without a label is named after its file. */
+      if (mpy_snapshot_get_label (dump->snapshot) != NULL)
         {
-          mpy_cli_fail (_("“%s”: give a file name, optionally followed by :N (the dump’s 0-based index)"), args[i]);
-          return NULL;
-        }
-      if (explicit_index)
-        {
-          MpySnapshot *snapshot = mpy_cli_load_dump_ref (args[i]);
-
-          if (snapshot == NULL)
-            return NULL;
-          g_ptr_array_add (frames, snapshot);
+          g_ptr_array_add (frames, mpy_snapshot_ref (dump->snapshot));
           continue;
         }
-      dumps = mpy_cli_read_dumps (file, &error);
-      if (dumps == NULL)
-        {
-          mpy_cli_fail_file (file, error);
-          return NULL;
-        }
-      if (dumps->len == 0)
-        {
-          mpy_cli_fail (_("%s: the file holds no dumps"), file);
-          return NULL;
-        }
-      for (guint k = 0; k < dumps->len; k++)
-        {
-          MpySnapshot *snapshot = g_ptr_array_index (dumps, k);
-          g_autofree char *base = NULL;
-          g_autofree char *label = NULL;
-
-          if (mpy_snapshot_is_damaged (snapshot))
-            fprintf (stderr, _("%s: warning: %s:%u is damaged (%s); its map may be incomplete\n"),
-                     prgname, file, k,
-                     mpy_snapshot_get_damage_reason (snapshot) ? mpy_snapshot_get_damage_reason (snapshot)
-                                                               : "map and header disagree");
-          /* Each frame says what it shows: a dump without a label is named after its file. */
-          if (mpy_snapshot_get_label (snapshot) != NULL)
-            {
-              g_ptr_array_add (frames, mpy_snapshot_ref (snapshot));
-              continue;
-            }
-          base = g_path_get_basename (file);
-          label = dumps->len > 1 ? g_strdup_printf ("%s:%u", base, k) : g_steal_pointer (&base);
-          g_ptr_array_add (frames, mpy_snapshot_with_label (snapshot, label));
-        }
+      base = g_path_get_basename (dump->file);
+      label = dump->n_in_file > 1 ? g_strdup_printf ("%s:%u", base, dump->index) : g_steal_pointer (&base);
+      g_ptr_array_add (frames, mpy_snapshot_with_label (dump->snapshot, label));
     }
   return g_steal_pointer (&frames);
 }

@@ -159,6 +159,8 @@ mpy_cli_watch (int    argc,
   g_autofree char *output = NULL;
   g_autofree char *script_file = NULL;
   g_autofree char *script = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *password = NULL;
   double every = 0.0;
   gboolean listen = FALSE, figures_only = FALSE, gc = FALSE, json = FALSE;
   int count = 0;
@@ -184,6 +186,8 @@ mpy_cli_watch (int    argc,
   };
 
   g_option_context_add_main_entries (context, entries, NULL);
+  mpy_cli_add_password_options (context, &password_file);
+  g_option_context_set_description (context, mpy_cli_password_help);
   g_option_context_set_summary (context,
     "Records the heap while a program runs, in one of three ways:\n"
     "  --every S    captures through the raw REPL every S seconds (a tick that comes while a\n"
@@ -223,9 +227,8 @@ mpy_cli_watch (int    argc,
     return mpy_cli_usage_with_help (context, _("--timeout must be between 1 and 3600 seconds, not %g"), timeout);
   if (!mpy_address_parse (port, NULL, NULL, NULL, &error))
     return mpy_cli_usage_with_help (context, "%s", error->message);
-  if (mpy_address_needs_password (port))
-    return mpy_cli_usage_with_help (context, _("%s is a WebREPL address: watch does not take a password yet; "
-                  "use a serial port, socket:// or rfc2217://"), port);
+  if ((status = mpy_cli_read_password (context, port, password_file, &password)) != EXIT_OK)
+    return status;
   if (script_file != NULL && !g_file_get_contents (script_file, &script, NULL, &error))
     {
       fprintf (stderr, "%s: %s\n", g_get_prgname (), error->message);
@@ -260,6 +263,7 @@ mpy_cli_watch (int    argc,
   board = mpy_board_new (port);
   mpy_board_set_baud (board, (guint) baud);
   mpy_board_set_connect_timeout (board, (guint) (timeout * 1000));
+  mpy_board_set_password (board, password);
   g_signal_connect (board, "watch-snapshot", G_CALLBACK (snapshot_cb), &run);
 
   mpy_board_watch_async (board, &options, cancellable, watch_done_cb, &run);

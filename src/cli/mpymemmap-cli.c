@@ -40,10 +40,10 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
-  { "stats",   mpy_cli_stats,   "stats [--json] FILE…              figures and statistics of every dump" },
+  { "stats",   mpy_cli_stats,   "stats [--json] FILE[:N]…          figures and statistics of every dump" },
   { "diff",    mpy_cli_diff,    "diff [--json] A B                 compare dump B (after) with dump A (before)" },
   { "render",  mpy_cli_render,  "render FILE[:N] -o OUT.png […]    draw a dump or a diff as a PNG (--animate: a GIF)" },
-  { "timeline", mpy_cli_timeline, "timeline [--csv|--json] [-o CHART.png] FILE…\n"
+  { "timeline", mpy_cli_timeline, "timeline [--csv|--json] [-o CHART.png] FILE[:N]…\n"
     "                                    every dump's figures over time, and their chart" },
   { "ports",   mpy_cli_ports,   "ports                             list serial ports and likely boards" },
   { "capture", mpy_cli_capture, "capture PORT […]                  capture a dump from a board" },

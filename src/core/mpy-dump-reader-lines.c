@@ -24,6 +24,7 @@ static const guint8 hex_value[256] = {
 #define CHAR_INVALID   1
 #define CHAR_NORMALISE 2
 static guint8 char_flags[256];
+static MpyScanPath scan_path;
 
 void
 _mpy_reader_init_char_flags (void)
@@ -38,6 +39,7 @@ _mpy_reader_init_char_flags (void)
 
           char_flags[c] = k == 0 ? CHAR_INVALID : k != c ? CHAR_NORMALISE : 0;
         }
+      scan_path = _mpy_scan_path_best ();
       g_once_init_leave (&done, 1);
     }
 }
@@ -297,64 +299,63 @@ try_block_line (Reader     *r,
   ensure_kinds (r, 64);
   out = r->kinds + r->n_kinds;
   s += digits + 2;
-  {
-    /* One table lookup per character, no branch: invalid characters and the
-     * ones that need normalising ('t', 'Q', 'q') only set flags. */
-    guint8 flags = 0;
+  /* The common case, every character a kind as stored, is checked (SSE2: 16 at a time) while
+   * it is copied; only a line with another character is looked at one by one. */
+  if (G_UNLIKELY (!_mpy_kind_copy_line (scan_path, s, n_chars, out)))
+    {
+      guint8 flags = 0;
 
-    for (gsize i = 0; i < n_chars; i++)
-      flags |= char_flags[(guchar) s[i]];
-    if (G_UNLIKELY (flags & CHAR_INVALID))
-      {
-        /* Mostly kind characters: a block line with a corrupted character
-         * (keep its blocks in place, read the bad one as a head). Mostly
-         * other text (`cafe0: hello`): not a block line. */
-        gsize n_bad = 0, first_bad = 0;
-
-        for (gsize i = 0; i < n_chars; i++)
-          if (_mpy_kind_from_char[(guchar) s[i]] == 0 && n_bad++ == 0)
-            first_bad = i;
-        if (n_chars - n_bad < 2 * n_bad)
-          return FALSE;
-        for (gsize i = 0; i < n_chars; i++)
-          {
-            guint8 k = _mpy_kind_from_char[(guchar) s[i]];
-
-            out[i] = k != 0 ? k : MPY_KIND_HEAD;
-          }
-        {
-          guchar c = (guchar) s[first_bad];
-          char shown[8];
-
-          if (c >= 0x20 && c < 0x7f)
-            g_snprintf (shown, sizeof shown, "%c", c);
-          else
-            g_snprintf (shown, sizeof shown, "\\x%02x", c);
-          if (g_ascii_isalpha (c) && _mpy_reader_is_printed_text (s, n_chars))
-            {
-              /* the printed word may begin with letters that are block kinds ("tick") */
-              gsize from = first_bad;
-
-              while (from > 0 && g_ascii_isalpha (s[from - 1]))
-                from--;
-              _mpy_reader_note_foreign (&r->foreign_line, &r->foreign_text, s + from,
-                                        n_chars - from, line_no);
-            }
-          if (n_bad == 1)
-            _mpy_reader_add_reason (r, _("line %u, column %zu: unknown block kind '%s' (read as a head block)"),
-                        line_no, digits + 2 + first_bad + 1, shown);
-          else
-            _mpy_reader_add_reason (r, _("line %u, column %zu: unknown block kind '%s' and %zu more unknown "
-                        "characters on the line (read as head blocks)"),
-                        line_no, digits + 2 + first_bad + 1, shown, n_bad - 1);
-        }
-      }
-    else if (G_UNLIKELY (flags & CHAR_NORMALISE))
       for (gsize i = 0; i < n_chars; i++)
-        out[i] = _mpy_kind_from_char[(guchar) s[i]];
-    else
-      memcpy (out, s, n_chars);
-  }
+        flags |= char_flags[(guchar) s[i]];
+      if (G_UNLIKELY (flags & CHAR_INVALID))
+        {
+          /* Mostly kind characters: a block line with a corrupted character
+           * (keep its blocks in place, read the bad one as a head). Mostly
+           * other text (`cafe0: hello`): not a block line. */
+          gsize n_bad = 0, first_bad = 0;
+
+          for (gsize i = 0; i < n_chars; i++)
+            if (_mpy_kind_from_char[(guchar) s[i]] == 0 && n_bad++ == 0)
+              first_bad = i;
+          if (n_chars - n_bad < 2 * n_bad)
+            return FALSE;
+          for (gsize i = 0; i < n_chars; i++)
+            {
+              guint8 k = _mpy_kind_from_char[(guchar) s[i]];
+
+              out[i] = k != 0 ? k : MPY_KIND_HEAD;
+            }
+          {
+            guchar c = (guchar) s[first_bad];
+            char shown[8];
+
+            if (c >= 0x20 && c < 0x7f)
+              g_snprintf (shown, sizeof shown, "%c", c);
+            else
+              g_snprintf (shown, sizeof shown, "\\x%02x", c);
+            if (g_ascii_isalpha (c) && _mpy_reader_is_printed_text (s, n_chars))
+              {
+                /* the printed word may begin with letters that are block kinds ("tick") */
+                gsize from = first_bad;
+
+                while (from > 0 && g_ascii_isalpha (s[from - 1]))
+                  from--;
+                _mpy_reader_note_foreign (&r->foreign_line, &r->foreign_text, s + from,
+                                          n_chars - from, line_no);
+              }
+            if (n_bad == 1)
+              _mpy_reader_add_reason (r, _("line %u, column %zu: unknown block kind '%s' (read as a head block)"),
+                          line_no, digits + 2 + first_bad + 1, shown);
+            else
+              _mpy_reader_add_reason (r, _("line %u, column %zu: unknown block kind '%s' and %zu more unknown "
+                          "characters on the line (read as head blocks)"),
+                          line_no, digits + 2 + first_bad + 1, shown, n_bad - 1);
+          }
+        }
+      else
+        for (gsize i = 0; i < n_chars; i++)   /* 't', 'Q', 'q' */
+          out[i] = _mpy_kind_from_char[(guchar) s[i]];
+    }
 
   _mpy_reader_clear_pending_mem (r);
   if (!r->area_open)

@@ -17,4 +17,8 @@ void _mpy_named_log_annotate (const char *text,
                               gsize       length,
                               GPtrArray  *dumps);
 
+/* Is [@line, @end) a line of stars only (at least three), which ends a named section? */
+gboolean _mpy_named_log_is_star_line (const char *line,
+                                      const char *end);
+
 G_END_DECLS

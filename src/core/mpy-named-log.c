@@ -107,6 +107,13 @@ is_star_line (const char *line,
   return stars >= 3;
 }
 
+gboolean
+_mpy_named_log_is_star_line (const char *line,
+                             const char *end)
+{
+  return is_star_line (line, end);
+}
+
 static gboolean
 parse_u64 (const char **p,
            const char  *end,

@@ -282,8 +282,13 @@ test_run_mpy127 (void)
         g_assert_cmpint (json_object_get_int_member (o, "gc_used"), >,
                          json_object_get_int_member (g_ptr_array_index (objects, i - 1), "gc_used"));
     }
-  /* what it printed after the last dump is shown too */
+  /* what it printed after the last dump is shown too, but not the star line that closed
+   * the last section: that is part of the dump, and no console holds one */
   g_assert_nonnull (strstr (run.err, "done"));
+  if (strstr (run.err, "****") != NULL)
+    g_error ("a star line is left in the console output:\n%s", run.err);
+  for (guint i = 0; i < 3; i++)
+    g_assert_null (strstr (json_object_get_string_member (g_ptr_array_index (objects, i), "console"), "****"));
 
   recorded = mpy_session_read_file (session, &error);
   g_assert_no_error (error);
@@ -471,10 +476,32 @@ test_dump_stream (void)
   g_assert_cmpstr (mpy_snapshot_get_label (g_ptr_array_index (c, 0)), ==, "one");
   g_assert_cmpstr (mpy_snapshot_get_console (g_ptr_array_index (c, 0)), ==, "hello\n");
   g_assert_false (mpy_snapshot_is_damaged (g_ptr_array_index (c, 0)));
+  /* The star line closing the section went with its dump: what the program printed after
+   * it is all that is left (review: the last star line stayed in the console output). */
+  g_assert_cmpstr (mpy_dump_stream_get_rest (stream), ==, "after\n");
   g_ptr_array_unref (mpy_dump_stream_feed (stream, dump, len));
   d = mpy_dump_stream_flush (stream);
   g_assert_cmpuint (d->len, ==, 1);
   g_assert_cmpstr (mpy_snapshot_get_console (g_ptr_array_index (d, 0)), ==, "after\n");
+
+  /* The last section of a program that then ends: its star line arrives on its own, in
+   * pieces, and is taken with the dump, so nothing is left over. */
+  {
+    g_autoptr(MpyDumpStream) last = mpy_dump_stream_new ();
+    g_autoptr(GPtrArray) e = NULL, f = NULL, g = NULL;
+
+    g_ptr_array_unref (mpy_dump_stream_feed (last, "*** Memory info two ***\r\n", 25));
+    g_ptr_array_unref (mpy_dump_stream_feed (last, dump, len));
+    e = mpy_dump_stream_feed (last, "*****", 5);
+    g_assert_cmpuint (e->len, ==, 0);              /* not a whole line yet */
+    f = mpy_dump_stream_feed (last, "*****\r\n", 7);
+    g_assert_cmpuint (f->len, ==, 1);
+    g_assert_cmpstr (mpy_snapshot_get_label (g_ptr_array_index (f, 0)), ==, "two");
+    g_assert_cmpstr (mpy_dump_stream_get_rest (last), ==, "");
+    g = mpy_dump_stream_flush (last);
+    g_assert_cmpuint (g->len, ==, 0);
+    g_assert_cmpstr (mpy_dump_stream_get_rest (last), ==, "");
+  }
 }
 
 int
