@@ -143,9 +143,9 @@ board_exec_checked (Board       *board,
 }
 
 #define CONNECTION_OPTIONS(port, baud, timeout) \
-  { "port", 'p', 0, G_OPTION_ARG_FILENAME, &(port), "The board's serial port or network address", "ADDR" }, \
-  { "baud", 'b', 0, G_OPTION_ARG_INT, &(baud), "Baud rate (default 115200)", "N" }, \
-  { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &(timeout), "Seconds to reach the raw REPL (default 10)", "S" }
+  { "port", 'p', 0, G_OPTION_ARG_FILENAME, &(port), N_("The board's serial port or network address"), "ADDR" }, \
+  { "baud", 'b', 0, G_OPTION_ARG_INT, &(baud), N_("Baud rate (default 115200)"), "N" }, \
+  { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &(timeout), N_("Seconds to reach the raw REPL (default 10)"), "S" }
 
 /* The checks of CONNECTION_OPTIONS, the address and the password (from
  * mpy_cli_add_password_options()'s --password-file or the environment) into @password. */
@@ -176,7 +176,7 @@ int
 mpy_cli_leakcheck (int    argc,
                    char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("— is this code leaking?");
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("— is this code leaking?"));
   g_autoptr(GPtrArray) snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
   g_autoptr(MpyLeakReport) report = NULL;
   g_autoptr(GError) error = NULL;
@@ -191,24 +191,25 @@ mpy_cli_leakcheck (int    argc,
   Board board = { 0 };
   const GOptionEntry entries[] = {
     CONNECTION_OPTIONS (port, baud, timeout),
-    { "exec", 'e', 0, G_OPTION_ARG_STRING, &code, "The code to check (required)", "CODE" },
-    { "setup", 's', 0, G_OPTION_ARG_STRING, &setup, "Run CODE once first", "CODE" },
-    { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "How often to run it (default 5, at least 2)", "N" },
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { "exec", 'e', 0, G_OPTION_ARG_STRING, &code, N_("The code to check (required)"), "CODE" },
+    { "setup", 's', 0, G_OPTION_ARG_STRING, &setup, N_("Run CODE once first"), "CODE" },
+    { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, N_("How often to run it (default 5, at least 2)"), "N" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { NULL }
   };
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   mpy_cli_add_password_options (context, &password_file);
   g_option_context_set_description (context, mpy_cli_password_help);
   g_option_context_set_summary (context,
-    "Runs --setup once, gc.collect() and a capture (the baseline), then --exec N times, each\n"
+    N_("Runs --setup once, gc.collect() and a capture (the baseline), then --exec N times, each\n"
     "followed by gc.collect() and a capture. Reports the bytes retained after each run (used\n"
     "bytes − the baseline's), their least-squares slope per run, the survivors (objects new in\n"
     "a run after the first that every later run kept: address, kind, size) and the verdict:\n"
     "leaking when the slope is above half a block per run and the retained bytes never fall.\n"
     "JSON keys: runs, retained_bytes, growth_bytes_per_run, leaking, survivors.\n"
-    "Exit status: 0 (leaking or not), 1 device failure or a traceback, 2 usage error.");
+    "Exit status: 0 (leaking or not), 1 device failure or a traceback, 2 usage error."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mpy_cli_usage_with_help (context, "%s", error->message);
   if (argc > 1)
@@ -332,7 +333,7 @@ int
 mpy_cli_cost (int    argc,
               char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("— what does importing a module cost?");
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("— what does importing a module cost?"));
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *port = NULL;
@@ -345,25 +346,26 @@ mpy_cli_cost (int    argc,
   Board board = { 0 };
   const GOptionEntry entries[] = {
     CONNECTION_OPTIONS (port, baud, timeout),
-    { "import", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &modules, "A module to import (repeatable, in order; "
-      "or several after one --import)", "MODULE" },
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print a JSON array, one object per module", NULL },
+    { "import", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &modules, N_("A module to import (repeatable, in order; "
+      "or several after one --import)"), "MODULE" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array, one object per module"), NULL },
     { NULL }
   };
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   gboolean any_failed = FALSE;
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   mpy_cli_add_password_options (context, &password_file);
   g_option_context_set_description (context, mpy_cli_password_help);
   g_option_context_set_summary (context,
-    "For each module in order: gc.collect() and a capture, `import MODULE`, gc.collect() and a\n"
+    N_("For each module in order: gc.collect() and a capture, `import MODULE`, gc.collect() and a\n"
     "capture. Reports the bytes the import keeps (used after − used before), split by the kind\n"
     "of the objects' heads (bytecode, module, dict, str, tuple_list, other: they add up to\n"
     "bytes), and the change in micropython.qstr_info() (qstr_count, qstr_bytes: the new\n"
     "qstrs and their string bytes). A module that fails to import is reported with its\n"
     "traceback (error) and the rest continue. Exit status: 0 every module imported, 1 one\n"
-    "failed or a device failure, 2 usage error.");
+    "failed or a device failure, 2 usage error."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mpy_cli_usage_with_help (context, "%s", error->message);
   for (guint i = 0; modules != NULL && modules[i] != NULL; i++)

@@ -19,9 +19,9 @@
 static const char *prgname = MPY_CLI_PRGNAME;
 
 const char *const mpy_cli_index_help =
-  "A dump is named FILE:N, N being the 0-based index of the dump in FILE (the \"index\" field\n"
+  N_("A dump is named FILE:N, N being the 0-based index of the dump in FILE (the \"index\" field\n"
   "of `stats --json`). FILE alone is its first dump (FILE:0) where one dump is meant (diff,\n"
-  "render) and every dump of FILE where many are (stats, timeline, render --animate).\n";
+  "render) and every dump of FILE where many are (stats, timeline, render --animate).\n");
 
 /* A one-line message on stderr. */
 void
@@ -80,7 +80,8 @@ mpy_cli_usage_error (const char *format,
   return EXIT_USAGE;
 }
 
-/* A command's options; @parameter_string is its usage line after “[OPTION…]”. */
+/* A command's options; @parameter_string is its usage line after “[OPTION…]”. Every text
+ * of its --help (N_() where it is written) is translated when --help prints it. */
 GOptionContext *
 mpy_cli_command_context (const char         *parameter_string,
                          const GOptionEntry *entries,
@@ -89,7 +90,8 @@ mpy_cli_command_context (const char         *parameter_string,
 {
   GOptionContext *context = g_option_context_new (parameter_string);
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, summary);
   g_option_context_set_description (context, description);
   return context;
@@ -351,8 +353,8 @@ mpy_cli_compare_dumps (MpySnapshot *before,
 #include "mpy-transport.h"
 
 const char *const mpy_cli_password_help =
-  "A WebREPL (ws://HOST[:PORT]) needs its password: the first line of --password-file FILE, or\n"
-  "$MPYMEMMAP_PASSWORD; never on the command line, where other users could read it.";
+  N_("A WebREPL (ws://HOST[:PORT]) needs its password: the first line of --password-file FILE, or\n"
+  "$MPYMEMMAP_PASSWORD; never on the command line, where other users could read it.");
 
 void
 mpy_cli_add_password_options (GOptionContext  *context,
@@ -361,11 +363,11 @@ mpy_cli_add_password_options (GOptionContext  *context,
   /* GOption copies the entries; @password_file is the caller's and outlives the parse. */
   const GOptionEntry entries[] = {
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, password_file,
-      "Read the WebREPL password from FILE's first line (else $MPYMEMMAP_PASSWORD)", "FILE" },
+      N_("Read the WebREPL password from FILE's first line (else $MPYMEMMAP_PASSWORD)"), "FILE" },
     { NULL }
   };
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 }
 
 int

@@ -110,26 +110,26 @@ mpy_cli_render (int    argc,
   gboolean rainbow = FALSE, show_free = FALSE, dark = FALSE, animate = FALSE;
   int delay_ms = 500;
   GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "The PNG (or, with --animate, GIF) file to write (required)", "OUT.png" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PNG (or, with --animate, GIF) file to write (required)"), "OUT.png" },
     { "animate", 'a', 0, G_OPTION_ARG_NONE, &animate,
-      "Write an animated GIF of every dump of FILE… in order, each frame the diff against the one before", NULL },
-    { "delay", 0, 0, G_OPTION_ARG_INT, &delay_ms, "With --animate: milliseconds per frame (default 500)", "MS" },
+      N_("Write an animated GIF of every dump of FILE… in order, each frame the diff against the one before"), NULL },
+    { "delay", 0, 0, G_OPTION_ARG_INT, &delay_ms, N_("With --animate: milliseconds per frame (default 500)"), "MS" },
     { "diff-with", 'd', 0, G_OPTION_ARG_FILENAME, &diff_with,
-      "Draw the changes from this earlier dump (before) to FILE (after)", "FILE2[:N]" },
-    { "columns", 'c', 0, G_OPTION_ARG_INT, &columns, "Blocks per row = 64 × N (default 1)", "N" },
-    { "scale", 's', 0, G_OPTION_ARG_DOUBLE, &scale, "Pixels per block (default 4, or the largest that fits)", "PX" },
-    { "rainbow", 'r', 0, G_OPTION_ARG_NONE, &rainbow, "Alternate two shades per object", NULL },
-    { "show-free", 'f', 0, G_OPTION_ARG_NONE, &show_free, "Draw free blocks in grey instead of the background", NULL },
-    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Use the dark palette", NULL },
+      N_("Draw the changes from this earlier dump (before) to FILE (after)"), "FILE2[:N]" },
+    { "columns", 'c', 0, G_OPTION_ARG_INT, &columns, N_("Blocks per row = 64 × N (default 1)"), "N" },
+    { "scale", 's', 0, G_OPTION_ARG_DOUBLE, &scale, N_("Pixels per block (default 4, or the largest that fits)"), "PX" },
+    { "rainbow", 'r', 0, G_OPTION_ARG_NONE, &rainbow, N_("Alternate two shades per object"), NULL },
+    { "show-free", 'f', 0, G_OPTION_ARG_NONE, &show_free, N_("Draw free blocks in grey instead of the background"), NULL },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Use the dark palette"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = mpy_cli_command_context (
-            "FILE[:N] -o OUT.png — draw a dump (or a diff) as a PNG", entries,
-            "Draws the heap map with a header of figures and a legend. With --diff-with, the picture\n"
+            N_("FILE[:N] -o OUT.png — draw a dump (or a diff) as a PNG"), entries,
+            N_("Draws the heap map with a header of figures and a legend. With --diff-with, the picture\n"
             "shows FILE compared with FILE2: unchanged, allocated, freed and changed blocks.\n"
             "With --animate FILE… -o OUT.gif: one frame per dump, each the diff against the dump\n"
-            "before it (the first, and any dump of another layout, is drawn alone).",
+            "before it (the first, and any dump of another layout, is drawn alone)."),
             mpy_cli_index_help);
   g_autoptr(GError) error = NULL;
   g_autoptr(MpySnapshot) snapshot = NULL;

@@ -151,15 +151,16 @@ json_fields_help (void)
 
       for (guint m = 0; m < MPY_N_METRICS; m++)
         g_string_append_printf (keys, "%s%s", m > 0 ? ", " : "", mpy_metric_get_key ((MpyMetric) m));
+      /* Translators: %s is the list of figure keys, which stay as they are */
       help = g_strdup_printf (
-        "With --json the fields are: file, index (0-based within the file), label, time (the\n"
+        _("With --json the fields are: file, index (0-based within the file), label, time (the\n"
         "board's time when a named log gave it, else the capture time), board_time,\n"
         "capture_time (ISO 8601), the figures (%s; byte and block counts are integers,\n"
         "fragmentation and the *_share figures 0–1), has_map, areas [{base, blocks}], kind_blocks {kind character: blocks},\n"
         "damaged, damage_reason. A figure the dump does not print is null; the map figures are\n"
         "null for a dump without a map. `diff --json` gives the change of each under \"deltas\".\n"
-        "\n%s",
-        keys->str, mpy_cli_index_help);
+        "\n%s"),
+        keys->str, _(mpy_cli_index_help));
       g_string_free (keys, TRUE);
     }
   return help;
@@ -172,17 +173,17 @@ mpy_cli_stats (int    argc,
   gboolean json = FALSE;
   g_auto(GStrv) files = NULL;
   GOptionEntry entries[] = {
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON array, one object per dump", NULL },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON array, one object per dump"), NULL },
     /* No arg_description here or in the other commands: --help would print it in front of
      * the context's parameter string, which names the arguments already. */
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = mpy_cli_command_context (
-            "FILE[:N]… — figures and statistics of every dump", entries,
-            "Prints the header figures and the map statistics of every mem_info dump in every FILE\n"
+            N_("FILE[:N]… — figures and statistics of every dump"), entries,
+            N_("Prints the header figures and the map statistics of every mem_info dump in every FILE\n"
             "(a dump, a raw-REPL reply, a console log or a session file), or of dump N of FILE:N.\n"
-            "Every FILE is read first: when one cannot be, nothing is printed but the message.",
+            "Every FILE is read first: when one cannot be, nothing is printed but the message."),
             json_fields_help ());
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
@@ -399,17 +400,17 @@ mpy_cli_diff (int    argc,
   gboolean json = FALSE;
   g_auto(GStrv) args = NULL;
   GOptionEntry entries[] = {
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = mpy_cli_command_context (
-            "A B — compare dump B (after) with dump A (before)", entries,
-            "Counts the blocks allocated, freed, changed (another object) and unchanged from A to B,\n"
+            N_("A B — compare dump B (after) with dump A (before)"), entries,
+            N_("Counts the blocks allocated, freed, changed (another object) and unchanged from A to B,\n"
             "the objects new, freed and kept, and the change of every figure (B − A).\n"
             "Blocks and objects are compared when both dumps have maps of the same heap layout (same\n"
             "areas and block size); otherwise (mem_info() without argument, another board or heap\n"
-            "size) only the figures are, and the output says why.",
+            "size) only the figures are, and the output says why."),
             mpy_cli_index_help);
   g_autoptr(GError) error = NULL;
   g_autoptr(MpySnapshot) a = NULL;

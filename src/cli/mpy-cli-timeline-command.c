@@ -100,30 +100,31 @@ mpy_cli_timeline (int    argc,
   int width = 800, height = 400;
   g_auto(GStrv) files = NULL;
   GOptionEntry entries[] = {
-    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV: a header row of the keys, then one row per dump", NULL },
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON array, one object per dump", NULL },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Draw the chart into this PNG file", "CHART.png" },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print CSV: a header row of the keys, then one row per dump"), NULL },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON array, one object per dump"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Draw the chart into this PNG file"), "CHART.png" },
     { "series", 0, 0, G_OPTION_ARG_STRING, &series,
-      "The chart's lines: figure keys, comma-separated (default max_free,fragmentation)", "KEY,…" },
+      N_("The chart's lines: figure keys, comma-separated (default max_free,fragmentation)"), "KEY,…" },
     { "x", 0, 0, G_OPTION_ARG_STRING, &x_axis,
-      "The chart's x axis: time or index (default time when every dump has one)", "time|index" },
-    { "width", 0, 0, G_OPTION_ARG_INT, &width, "Chart width in px (default 800)", "PX" },
-    { "height", 0, 0, G_OPTION_ARG_INT, &height, "Chart height in px (default 400)", "PX" },
-    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Use the dark palette for the chart", NULL },
+      N_("The chart's x axis: time or index (default time when every dump has one)"), "time|index" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Chart width in px (default 800)"), "PX" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &height, N_("Chart height in px (default 400)"), "PX" },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Use the dark palette for the chart"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
   g_autofree char *description = g_strconcat (
-            "A figure a dump lacks is null in JSON and empty in CSV. Named logs give each dump its\n"
-            "name and the board's time: see README.md, “Logging from your program”. Every FILE is read\n"
-            "first: when one cannot be, nothing is printed but the message.\n\n", mpy_cli_index_help, NULL);
+            _("A figure a dump lacks is null in JSON and empty in CSV. Named logs give each dump its\n"
+              "name and the board's time: see README.md, “Logging from your program”. Every FILE is read\n"
+              "first: when one cannot be, nothing is printed but the message.\n"), "\n",
+            _(mpy_cli_index_help), NULL);
   g_autoptr(GOptionContext) context = mpy_cli_command_context (
-            "FILE[:N]… — the figures of every dump over time", entries,
-            "Lists every dump of every FILE (or dump N of FILE:N) in order, one row each: file, index,\n"
+            N_("FILE[:N]… — the figures of every dump over time"), entries,
+            N_("Lists every dump of every FILE (or dump N of FILE:N) in order, one row each: file, index,\n"
             "label, time (the board's time when a named log gave it, else the capture time),\n"
             "board_time, capture_time, every figure (the keys of `stats --json`), has_map and\n"
             "damaged. With -o, draws the figures over the dumps: heap used and free as a stacked\n"
-            "area, and a line per --series.",
+            "area, and a line per --series."),
             description);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);

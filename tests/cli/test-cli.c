@@ -13,6 +13,7 @@
 #include <cairo.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <json-glib/json-glib.h>
 #include <gif_lib.h>
 
@@ -1516,6 +1517,58 @@ test_help_usage_line (void)
     }
 }
 
+/* The --help texts are translated: under LANGUAGE=de (a non-C locale, the build tree's
+ * catalogue) `stats --help` is German, its usage line, summary, options and the FILE:N text
+ * alike, and the program's own usage too (review: --help was English only). */
+static void
+test_help_translated (void)
+{
+  const char *po_dir = g_getenv ("MPY_TEST_PO_DIR");
+  g_auto(GStrv) env = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *usage = NULL;
+  g_autoptr(GError) error = NULL;
+  int wait_status;
+
+  if (po_dir == NULL)
+    {
+      g_test_skip ("the catalogues are not built (-Dgui=false)");
+      return;
+    }
+  env = g_get_environ ();
+  env = g_environ_setenv (env, "LANGUAGE", "de", TRUE);
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  env = g_environ_setenv (env, "MPY_LOCALE_DIR", po_dir, TRUE);
+
+  g_spawn_sync (NULL, (char *[]) { cli_path, "stats", "--help", NULL }, env, 0, NULL, NULL,
+                &out, NULL, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 0);
+  if (strstr (out, "DATEI[:N]… — Kennzahlen und Statistik jedes Dumps") == NULL    /* usage line */
+      || strstr (out, "Gibt die Kopfkennzahlen") == NULL                            /* summary */
+      || strstr (out, "Ein JSON-Array ausgeben, ein Objekt pro Dump") == NULL       /* --json */
+      || strstr (out, "Ein Dump heißt DATEI:N") == NULL                             /* FILE:N */
+      || strstr (out, "Prints the header figures") != NULL)
+    g_error ("stats --help under LANGUAGE=de is not German:\n%s", out);
+
+  g_spawn_sync (NULL, (char *[]) { cli_path, "--help", NULL }, env, 0, NULL, NULL,
+                &usage, NULL, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (usage, "Befehle:"));
+  g_assert_nonnull (strstr (usage, "Kennzahlen und Statistik jedes Dumps"));
+
+  /* Without a catalogue for the language, the English text. */
+  {
+    g_autofree char *english = NULL;
+
+    env = g_environ_setenv (env, "LANGUAGE", "xx", TRUE);
+    g_spawn_sync (NULL, (char *[]) { cli_path, "stats", "--help", NULL }, env, 0, NULL, NULL,
+                  &english, NULL, &wait_status, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (english, "Prints the header figures"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1565,6 +1618,7 @@ main (int    argc,
   g_test_add_func ("/cli/session/gzip", test_gzip_session);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/help/usage-names-arguments-once", test_help_usage_line);
+  g_test_add_func ("/cli/help/translated", test_help_translated);
 
   status = g_test_run ();
   cairo_debug_reset_static_data ();
