@@ -99,36 +99,45 @@ read_sample_independently (void)
   return sample;
 }
 
+/* The widget's last painted frame, or NULL while it has not been painted since it changed. */
+static GskRenderNode *
+paint_node (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (widget),
+                          gtk_widget_get_height (widget));
+  return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+}
+
+static gboolean
+has_painted (gpointer data)
+{
+  g_autoptr(GskRenderNode) node = NULL;
+
+  if (gtk_widget_get_width (data) <= 0 || gtk_widget_get_height (data) <= 0)
+    return FALSE;
+  node = paint_node (data);
+  return node != NULL;
+}
+
 /* The canvas as the user sees it: the widget rendered to a texture by the window's renderer. */
 static guint32 *
 render_widget (GtkWidget *widget,
                int       *width,
                int       *height)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   guint32 *pixels;
 
-  /* A widget whose new size is not laid out yet (what it shows just changed) has no picture
-   * until the next frame: on a loaded machine that frame may come later than the test's
-   * short wait, so wait for it, within a bound. */
-  for (;;)
-    {
-      *width = gtk_widget_get_width (widget);
-      *height = gtk_widget_get_height (widget);
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), *width, *height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      if (node != NULL || g_get_monotonic_time () > deadline)
-        break;
-      run_for (20);
-      g_clear_object (&paintable);
-      paintable = gtk_widget_paintable_new (widget);
-      snapshot = gtk_snapshot_new ();
-    }
+  /* (under load the frame that lays it out and paints it may still be to come) */
+  g_assert_true (mpy_test_run_until (has_painted, widget, 10000));
+  *width = gtk_widget_get_width (widget);
+  *height = gtk_widget_get_height (widget);
+  node = paint_node (widget);
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node,
                                         &GRAPHENE_RECT_INIT (0, 0, *width, *height));
