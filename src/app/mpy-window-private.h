@@ -32,6 +32,9 @@ struct _MpyWindow
   char                 *view_message;
   gsize                 fitted_blocks;    /* layout the canvas was last fitted to */
   guint                 fit_tick_id;
+  guint                 scroll_tick_id;   /* a scroll waiting for the list's first allocation */
+  guint                 pending_scroll;
+  guint                 scroll_ticks;
   guint                 undo_timeout_id;
 
   guint                 n_captures;

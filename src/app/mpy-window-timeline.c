@@ -46,6 +46,8 @@ _mpy_window_show_frame (MpyWindow *self,
 
       gtk_selection_model_set_selection (selection, pair, mask);
     }
+  /* The list follows the movie: the frame's snapshot is on screen beside the canvas. */
+  _mpy_window_scroll_to (self, frame);
 }
 
 guint

@@ -215,13 +215,42 @@ drop_cb (MpyWindow     *self,
   return FALSE;
 }
 
+static gboolean
+scroll_when_laid_out_cb (GtkWidget     *widget,
+                         GdkFrameClock *clock,
+                         gpointer       user_data)
+{
+  MpyWindow *self = user_data;
+
+  /* A tick comes before the frame's layout: the second one after the request follows a
+   * layout of the list with its new rows. */
+  if (gtk_widget_get_height (widget) <= 0 || self->scroll_ticks++ < 1)
+    return G_SOURCE_CONTINUE;
+  self->scroll_tick_id = 0;
+  if (self->pending_scroll < g_list_model_get_n_items (mpy_document_get_snapshots (self->document)))
+    gtk_widget_activate_action (widget, "list.scroll-to-item", "u", self->pending_scroll);
+
+  return G_SOURCE_REMOVE;
+}
+
 void
 _mpy_window_scroll_to (MpyWindow *self,
                        guint      position)
 {
-  if (self->snapshot_view != NULL
-      && position < g_list_model_get_n_items (mpy_document_get_snapshots (self->document)))
-    gtk_widget_activate_action (GTK_WIDGET (self->snapshot_view), "list.scroll-to-item", "u", position);
+  GtkWidget *view = GTK_WIDGET (self->snapshot_view);
+
+  if (view == NULL
+      || position >= g_list_model_get_n_items (mpy_document_get_snapshots (self->document)))
+    return;
+
+  /* GTK 4.8's list view, asked to scroll to a row before it has laid out the rows just added
+   * (into an empty list, or before its first allocation: a file named on the command line),
+   * keeps the adjustment at the top with no rows realised: one row and blank space until the
+   * user scrolls. So the scroll waits for the list's next layout. */
+  self->pending_scroll = position;
+  self->scroll_ticks = 0;
+  if (self->scroll_tick_id == 0)
+    self->scroll_tick_id = gtk_widget_add_tick_callback (view, scroll_when_laid_out_cb, self, NULL);
 }
 
 void
@@ -283,6 +312,9 @@ mpy_window_dispose (GObject *object)
     mpy_device_sidebar_cancel (self->device_sidebar);
 
   g_clear_handle_id (&self->undo_timeout_id, g_source_remove);
+  if (self->scroll_tick_id != 0 && self->snapshot_view != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->snapshot_view), self->scroll_tick_id);
+  self->scroll_tick_id = 0;
   _mpy_window_timeline_dispose (self);
   if (self->close_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->close_dialog)));
