@@ -39,12 +39,13 @@ fixture_lines (const char *dir,
 }
 
 static GString *
-build_map (GPtrArray *src)
+build_map (GPtrArray *src,
+           guint      n_lines)
 {
-  GString *map = g_string_sized_new ((gsize) MPY_BENCH_N_LINES * 76);
+  GString *map = g_string_sized_new ((gsize) n_lines * 76);
 
   g_string_append (map, "GC memory layout; from 20000000:\r\n");
-  for (guint l = 0; l < MPY_BENCH_N_LINES; l++)
+  for (guint l = 0; l < n_lines; l++)
     g_string_append_printf (map, "%08x: %s\r\n", l * 64 * BPB,
                             (const char *) g_ptr_array_index (src, l % src->len));
   return map;
@@ -64,8 +65,26 @@ char *
 mpy_bench_build_dump (const char *dir,
                       const char *fixture)
 {
+  return mpy_bench_build_dump_of (dir, fixture, MPY_BENCH_N_BLOCKS);
+}
+
+/**
+ * mpy_bench_build_dump_of:
+ * @dir: the fixtures directory
+ * @fixture: a fixture file in @dir with full 64-block map lines
+ * @n_blocks: the heap's size in blocks of 16 bytes, a multiple of 64
+ *
+ * As mpy_bench_build_dump(), for a heap of @n_blocks (16,384: a 256 KB heap).
+ *
+ * Returns: (transfer full): the dump text
+ */
+char *
+mpy_bench_build_dump_of (const char *dir,
+                         const char *fixture,
+                         gsize       n_blocks)
+{
   g_autoptr(GPtrArray) src = fixture_lines (dir, fixture);
-  g_autoptr(GString) map = build_map (src);
+  g_autoptr(GString) map = build_map (src, (guint) (n_blocks / 64));
   g_autofree char *draft = g_strconcat ("stack: 508 out of 15360\r\n"
                                         "GC: total: 0, used: 0, free: 0\r\n", map->str, NULL);
   g_autoptr(MpySnapshot) s = mpy_dump_reader_read_one (draft, -1, NULL);

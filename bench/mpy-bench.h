@@ -17,9 +17,12 @@ G_BEGIN_DECLS
 #define MPY_BENCH_N_BLOCKS (1024 * 1024)
 #define MPY_BENCH_N_LINES  (MPY_BENCH_N_BLOCKS / 64)
 
-char   *mpy_bench_build_dump (const char *dir,
-                              const char *fixture);
-double  mpy_bench_median     (double     *values,
-                              guint       n);
+char   *mpy_bench_build_dump    (const char *dir,
+                                 const char *fixture);
+char   *mpy_bench_build_dump_of (const char *dir,
+                                 const char *fixture,
+                                 gsize       n_blocks);
+double  mpy_bench_median        (double     *values,
+                                 guint       n);
 
 G_END_DECLS

@@ -9,7 +9,10 @@
  * log pass alone (labels, board times, console context), and drawing its timeline chart.
  */
 
+#define _GNU_SOURCE   /* memmem */
+
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include <cairo.h>
@@ -93,14 +96,37 @@ main (void)
 
       g_assert (dumps != NULL && dumps->len == N_DUMPS);
       g_assert (g_str_equal (mpy_snapshot_get_label (g_ptr_array_index (dumps, N_DUMPS - 1)), "step 9999"));
-      {
-        double c0 = cpu_ms ();
-
-        _mpy_named_log_annotate (text, length, dumps);
-        c_annotate[r] = cpu_ms () - c0;
-      }
       t_read[r] = (t1 - t0) / 1000.0;
-      t_annotate[r] = (g_get_monotonic_time () - t1) / 1000.0;
+      {
+        /* The pass runs inside the read, dump by dump, on the text before each: found here
+         * first (not timed), then the pass alone is timed on the same gaps. */
+        g_autofree gsize *gaps = g_new (gsize, 2 * N_DUMPS);
+        MpyNamedLog *log = _mpy_named_log_new ();
+        gsize pos = 0;
+        double c0;
+
+        for (guint i = 0; i < N_DUMPS; i++)
+          {
+            MpySnapshot *dump = g_ptr_array_index (dumps, i);
+            gsize raw_length = mpy_snapshot_get_raw_length (dump);
+            const char *found = memmem (text + pos, length - pos, mpy_snapshot_get_raw_text (dump),
+                                        raw_length);
+
+            g_assert (found != NULL);
+            gaps[2 * i] = pos;
+            gaps[2 * i + 1] = found - text;
+            pos = (found - text) + raw_length;
+          }
+        c0 = cpu_ms ();
+        t1 = g_get_monotonic_time ();
+        for (guint i = 0; i < N_DUMPS; i++)
+          mpy_snapshot_unref (_mpy_named_log_annotate (log, g_ptr_array_index (dumps, i),
+                                                       text + gaps[2 * i],
+                                                       gaps[2 * i + 1] - gaps[2 * i]));
+        c_annotate[r] = cpu_ms () - c0;
+        t_annotate[r] = (g_get_monotonic_time () - t1) / 1000.0;
+        _mpy_named_log_free (log);
+      }
 
       {
         MpyChartLayout layout;

@@ -5,7 +5,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <signal.h>
+
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "mpy-application.h"
 #include "mpy-window.h"
@@ -95,6 +98,22 @@ quit_action (GSimpleAction *action,
     }
 }
 
+/* SIGTERM (logout, systemd, kill), SIGINT (Ctrl-C in a terminal), SIGHUP (the terminal
+ * closed): end as a quit would, without asking, since nobody may be there to answer. Each
+ * window is destroyed, so each document flushes its journal and removes its lock file when
+ * nothing is unsaved; an unsaved journal stays, its lock free, and the next start offers it. */
+static gboolean
+terminate_on_signal (gpointer user_data)
+{
+  GtkApplication *app = user_data;
+  GList *windows;
+
+  while ((windows = gtk_application_get_windows (app)) != NULL)
+    gtk_window_destroy (GTK_WINDOW (windows->data));
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_CONTINUE;
+}
+
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "quit", quit_action },
@@ -117,6 +136,11 @@ mpy_application_startup (GApplication *app)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
   gtk_window_set_default_icon_name (APP_ID);
+
+  /* Only the primary instance gets here; a remote one just forwards its files. */
+  g_unix_signal_add (SIGTERM, terminate_on_signal, app);
+  g_unix_signal_add (SIGINT, terminate_on_signal, app);
+  g_unix_signal_add (SIGHUP, terminate_on_signal, app);
 }
 
 static void

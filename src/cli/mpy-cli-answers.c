@@ -49,30 +49,20 @@ wait_result (Board         *board,
   return *slot;
 }
 
-static gboolean
+/* @password: from mpy_cli_read_password(). */
+static void
 board_open (Board       *board,
             const char  *port,
             int          baud,
             double       timeout,
-            GError     **error)
+            const char  *password)
 {
-  const char *password = g_getenv ("MPYMEMMAP_PASSWORD");
-
-  if (!mpy_address_parse (port, NULL, NULL, NULL, error))
-    return FALSE;
-  if (mpy_address_needs_password (port) && (password == NULL || password[0] == '\0'))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("%s is a WebREPL address: give its password in $MPYMEMMAP_PASSWORD"), port);
-      return FALSE;
-    }
   board->context = g_main_context_new ();
   g_main_context_push_thread_default (board->context);
   board->conn = mpy_connection_new (port);
   mpy_connection_set_baud (board->conn, (guint) baud);
   mpy_connection_set_password (board->conn, password);
   mpy_connection_set_connect_timeout (board->conn, (guint) (timeout * 1000));
-  return TRUE;
 }
 
 static void
@@ -153,23 +143,31 @@ board_exec_checked (Board       *board,
 }
 
 #define CONNECTION_OPTIONS(port, baud, timeout) \
-  { "port", 'p', 0, G_OPTION_ARG_FILENAME, &(port), "The board's serial port or network address", "ADDR" }, \
-  { "baud", 'b', 0, G_OPTION_ARG_INT, &(baud), "Baud rate (default 115200)", "N" }, \
-  { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &(timeout), "Seconds to reach the raw REPL (default 10)", "S" }
+  { "port", 'p', 0, G_OPTION_ARG_FILENAME, &(port), N_("The board's serial port or network address"), "ADDR" }, \
+  { "baud", 'b', 0, G_OPTION_ARG_INT, &(baud), N_("Baud rate (default 115200)"), "N" }, \
+  { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &(timeout), N_("Seconds to reach the raw REPL (default 10)"), "S" }
 
+/* The checks of CONNECTION_OPTIONS, the address and the password (from
+ * mpy_cli_add_password_options()'s --password-file or the environment) into @password. */
 static int
-check_connection_options (GOptionContext *context,
-                          const char     *port,
-                          int             baud,
-                          double          timeout)
+check_connection_options (GOptionContext  *context,
+                          const char      *port,
+                          int              baud,
+                          double           timeout,
+                          const char      *password_file,
+                          char           **password)
 {
+  g_autoptr(GError) error = NULL;
+
   if (port == NULL)
     return mpy_cli_usage_with_help (context, _("give the port: --port /dev/ttyACM0 (see `mpymemmap-cli ports`)"));
   if (baud <= 0)
     return mpy_cli_usage_with_help (context, _("--baud must be a positive number, not %d"), baud);
   if (!(timeout >= 1 && timeout <= 3600))
     return mpy_cli_usage_with_help (context, _("--timeout must be between 1 and 3600 seconds, not %g"), timeout);
-  return EXIT_OK;
+  if (!mpy_address_parse (port, NULL, NULL, NULL, &error))
+    return mpy_cli_usage_with_help (context, "%s", error->message);
+  return mpy_cli_read_password (context, port, password_file, password);
 }
 
 /* ---- leakcheck ---- */
@@ -178,11 +176,13 @@ int
 mpy_cli_leakcheck (int    argc,
                    char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("— is this code leaking?");
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("— is this code leaking?"));
   g_autoptr(GPtrArray) snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
   g_autoptr(MpyLeakReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *port = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *password = NULL;
   g_autofree char *code = NULL;
   g_autofree char *setup = NULL;
   gboolean json = FALSE;
@@ -191,35 +191,37 @@ mpy_cli_leakcheck (int    argc,
   Board board = { 0 };
   const GOptionEntry entries[] = {
     CONNECTION_OPTIONS (port, baud, timeout),
-    { "exec", 'e', 0, G_OPTION_ARG_STRING, &code, "The code to check (required)", "CODE" },
-    { "setup", 's', 0, G_OPTION_ARG_STRING, &setup, "Run CODE once first", "CODE" },
-    { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "How often to run it (default 5, at least 2)", "N" },
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { "exec", 'e', 0, G_OPTION_ARG_STRING, &code, N_("The code to check (required)"), "CODE" },
+    { "setup", 's', 0, G_OPTION_ARG_STRING, &setup, N_("Run CODE once first"), "CODE" },
+    { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, N_("How often to run it (default 5, at least 2)"), "N" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { NULL }
   };
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  mpy_cli_add_password_options (context, &password_file);
+  g_option_context_set_description (context, mpy_cli_password_help);
   g_option_context_set_summary (context,
-    "Runs --setup once, gc.collect() and a capture (the baseline), then --exec N times, each\n"
+    N_("Runs --setup once, gc.collect() and a capture (the baseline), then --exec N times, each\n"
     "followed by gc.collect() and a capture. Reports the bytes retained after each run (used\n"
     "bytes − the baseline's), their least-squares slope per run, the survivors (objects new in\n"
     "a run after the first that every later run kept: address, kind, size) and the verdict:\n"
     "leaking when the slope is above half a block per run and the retained bytes never fall.\n"
     "JSON keys: runs, retained_bytes, growth_bytes_per_run, leaking, survivors.\n"
-    "Exit status: 0 (leaking or not), 1 device failure or a traceback, 2 usage error.");
+    "Exit status: 0 (leaking or not), 1 device failure or a traceback, 2 usage error."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mpy_cli_usage_with_help (context, "%s", error->message);
   if (argc > 1)
     return mpy_cli_usage_with_help (context, _("unexpected argument “%s”"), argv[1]);
-  if ((status = check_connection_options (context, port, baud, timeout)) != EXIT_OK)
+  if ((status = check_connection_options (context, port, baud, timeout, password_file, &password)) != EXIT_OK)
     return status;
   if (code == NULL)
     return mpy_cli_usage_with_help (context, _("give the code to check: --exec CODE"));
   if (runs < 2 || runs > 1000)
     return mpy_cli_usage_with_help (context, _("--runs must be between 2 and 1000, not %d"), runs);
 
-  if (!board_open (&board, port, baud, timeout, &error))
-    return mpy_cli_usage_with_help (context, "%s", error->message);
+  board_open (&board, port, baud, timeout, password);
 
   if (setup != NULL && !board_exec_checked (&board, "--setup", setup, &error))
     goto failed;
@@ -331,10 +333,12 @@ int
 mpy_cli_cost (int    argc,
               char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("— what does importing a module cost?");
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("— what does importing a module cost?"));
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *port = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *password = NULL;
   g_auto(GStrv) modules = NULL;
   gboolean json = FALSE;
   int baud = 115200, status;
@@ -342,30 +346,33 @@ mpy_cli_cost (int    argc,
   Board board = { 0 };
   const GOptionEntry entries[] = {
     CONNECTION_OPTIONS (port, baud, timeout),
-    { "import", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &modules, "A module to import (repeatable, in order; "
-      "or several after one --import)", "MODULE" },
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print a JSON array, one object per module", NULL },
+    { "import", 'i', 0, G_OPTION_ARG_STRING_ARRAY, &modules, N_("A module to import (repeatable, in order; "
+      "or several after one --import)"), "MODULE" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array, one object per module"), NULL },
     { NULL }
   };
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   gboolean any_failed = FALSE;
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  mpy_cli_add_password_options (context, &password_file);
+  g_option_context_set_description (context, mpy_cli_password_help);
   g_option_context_set_summary (context,
-    "For each module in order: gc.collect() and a capture, `import MODULE`, gc.collect() and a\n"
+    N_("For each module in order: gc.collect() and a capture, `import MODULE`, gc.collect() and a\n"
     "capture. Reports the bytes the import keeps (used after − used before), split by the kind\n"
     "of the objects' heads (bytecode, module, dict, str, tuple_list, other: they add up to\n"
     "bytes), and the change in micropython.qstr_info() (qstr_count, qstr_bytes: the new\n"
     "qstrs and their string bytes). A module that fails to import is reported with its\n"
     "traceback (error) and the rest continue. Exit status: 0 every module imported, 1 one\n"
-    "failed or a device failure, 2 usage error.");
+    "failed or a device failure, 2 usage error."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mpy_cli_usage_with_help (context, "%s", error->message);
   for (guint i = 0; modules != NULL && modules[i] != NULL; i++)
     g_ptr_array_add (names, g_strdup (modules[i]));
   for (int i = 1; i < argc; i++)   /* `--import a b c` */
     g_ptr_array_add (names, g_strdup (argv[i]));
-  if ((status = check_connection_options (context, port, baud, timeout)) != EXIT_OK)
+  if ((status = check_connection_options (context, port, baud, timeout, password_file, &password)) != EXIT_OK)
     return status;
   if (names->len == 0)
     return mpy_cli_usage_with_help (context, _("give a module: --import MODULE"));
@@ -378,8 +385,7 @@ mpy_cli_cost (int    argc,
           return mpy_cli_usage_with_help (context, _("“%s” is not a module name"), name);
     }
 
-  if (!board_open (&board, port, baud, timeout, &error))
-    return mpy_cli_usage_with_help (context, "%s", error->message);
+  board_open (&board, port, baud, timeout, password);
 
   json_builder_begin_array (b);
   for (guint i = 0; i < names->len; i++)

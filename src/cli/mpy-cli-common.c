@@ -19,8 +19,9 @@
 static const char *prgname = MPY_CLI_PRGNAME;
 
 const char *const mpy_cli_index_help =
-  "A dump is FILE or FILE:N: N is the 0-based index of the dump in FILE, the same number as\n"
-  "the \"index\" field of `stats --json`; FILE alone means its first dump (FILE:0).\n";
+  N_("A dump is named FILE:N, N being the 0-based index of the dump in FILE (the \"index\" field\n"
+  "of `stats --json`). FILE alone is its first dump (FILE:0) where one dump is meant (diff,\n"
+  "render) and every dump of FILE where many are (stats, timeline, render --animate).\n");
 
 /* A one-line message on stderr. */
 void
@@ -79,7 +80,8 @@ mpy_cli_usage_error (const char *format,
   return EXIT_USAGE;
 }
 
-/* A command's options; @parameter_string is its usage line after “[OPTION…]”. */
+/* A command's options; @parameter_string is its usage line after “[OPTION…]”. Every text
+ * of its --help (N_() where it is written) is translated when --help prints it. */
 GOptionContext *
 mpy_cli_command_context (const char         *parameter_string,
                          const GOptionEntry *entries,
@@ -88,7 +90,8 @@ mpy_cli_command_context (const char         *parameter_string,
 {
   GOptionContext *context = g_option_context_new (parameter_string);
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, summary);
   g_option_context_set_description (context, description);
   return context;
@@ -179,42 +182,119 @@ mpy_cli_parse_dump_ref (const char  *arg,
   return **file != '\0';
 }
 
+/* FALSE (the message printed) when @dumps of @file, named by @arg, have no dump @index. */
+static gboolean
+check_dump_index (const char *arg,
+                  const char *file,
+                  GPtrArray  *dumps,
+                  guint64     index,
+                  gboolean    explicit_index)
+{
+  const char *number = explicit_index ? strrchr (arg, ':') + 1 : "0";
+
+  if (index < dumps->len)
+    return TRUE;
+  if (dumps->len == 0)
+    mpy_cli_fail (_("no dump %s in %s: the file holds no dumps"), number, file);
+  else
+    mpy_cli_fail (g_dngettext (GETTEXT_PACKAGE,
+                               "no dump %s in %s: the file holds %u dump (indexes 0 to %u)",
+                               "no dump %s in %s: the file holds %u dumps (indexes 0 to %u)",
+                               dumps->len),
+                  number, file, dumps->len, dumps->len - 1);
+  return FALSE;
+}
+
+/* The dumps of @arg (FILE or FILE:N) read, or NULL with the message printed. */
+static GPtrArray *
+read_dump_ref (const char  *arg,
+               char       **file,
+               guint64     *index,
+               gboolean    *explicit_index)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *dumps;
+
+  if (!mpy_cli_parse_dump_ref (arg, file, index, explicit_index))
+    {
+      mpy_cli_fail (_("“%s”: give a file name, optionally followed by :N (the dump’s 0-based index)"), arg);
+      return NULL;
+    }
+  dumps = mpy_cli_read_dumps (*file, &error);
+  if (dumps == NULL)
+    mpy_cli_fail_file (*file, error);
+  return dumps;
+}
+
+static void
+cli_dump_free (MpyCliDump *dump)
+{
+  g_free (dump->file);
+  mpy_snapshot_unref (dump->snapshot);
+  g_free (dump);
+}
+
+GPtrArray *
+mpy_cli_load_dump_refs (const char * const *args,
+                        gboolean            need_dumps)
+{
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) cli_dump_free);
+  gboolean ok = TRUE;
+
+  /* Every argument is tried, so that one run names every bad one. */
+  for (guint i = 0; args[i] != NULL; i++)
+    {
+      g_autofree char *file = NULL;
+      g_autoptr(GPtrArray) dumps = NULL;
+      gboolean explicit_index;
+      guint64 index;
+      guint first, last;
+
+      dumps = read_dump_ref (args[i], &file, &index, &explicit_index);
+      if (dumps == NULL)
+        {
+          ok = FALSE;
+          continue;
+        }
+      if (explicit_index && !check_dump_index (args[i], file, dumps, index, explicit_index))
+        {
+          ok = FALSE;
+          continue;
+        }
+      if (!explicit_index && need_dumps && dumps->len == 0)
+        {
+          mpy_cli_fail (_("%s: the file holds no dumps"), file);
+          ok = FALSE;
+          continue;
+        }
+      first = explicit_index ? (guint) index : 0;
+      last = explicit_index ? (guint) index + 1 : dumps->len;
+      for (guint k = first; k < last; k++)
+        {
+          MpyCliDump *dump = g_new0 (MpyCliDump, 1);
+
+          dump->file = g_strdup (file);
+          dump->index = k;
+          dump->n_in_file = dumps->len;
+          dump->snapshot = mpy_snapshot_ref (g_ptr_array_index (dumps, k));
+          g_ptr_array_add (result, dump);
+        }
+    }
+  return ok ? g_steal_pointer (&result) : NULL;
+}
+
 /* Loads one dump named FILE or FILE:N; prints the message and returns NULL on failure. */
 MpySnapshot *
 mpy_cli_load_dump_ref (const char *arg)
 {
   g_autofree char *file = NULL;
   g_autoptr(GPtrArray) dumps = NULL;
-  g_autoptr(GError) error = NULL;
   gboolean explicit_index;
   guint64 index;
 
-  if (!mpy_cli_parse_dump_ref (arg, &file, &index, &explicit_index))
-    {
-      mpy_cli_fail (_("“%s”: give a file name, optionally followed by :N (the dump’s 0-based index)"), arg);
-      return NULL;
-    }
-
-  dumps = mpy_cli_read_dumps (file, &error);
-  if (dumps == NULL)
-    {
-      mpy_cli_fail_file (file, error);
-      return NULL;
-    }
-  if (index >= dumps->len)
-    {
-      const char *number = explicit_index ? strrchr (arg, ':') + 1 : "0";
-
-      if (dumps->len == 0)
-        mpy_cli_fail (_("no dump %s in %s: the file holds no dumps"), number, file);
-      else
-        mpy_cli_fail (g_dngettext (GETTEXT_PACKAGE,
-                                   "no dump %s in %s: the file holds %u dump (indexes 0 to %u)",
-                                   "no dump %s in %s: the file holds %u dumps (indexes 0 to %u)",
-                                   dumps->len),
-                      number, file, dumps->len, dumps->len - 1);
-      return NULL;
-    }
+  dumps = read_dump_ref (arg, &file, &index, &explicit_index);
+  if (dumps == NULL || !check_dump_index (arg, file, dumps, index, explicit_index))
+    return NULL;
   {
     MpySnapshot *snapshot = g_ptr_array_index (dumps, (guint) index);
     g_autofree char *base = NULL;
@@ -267,6 +347,57 @@ mpy_cli_compare_dumps (MpySnapshot *before,
     }
   return diff;
 }
+
+/* The password options need the device layer (absent with -Ddevice=false). */
+#if __has_include("mpy-transport.h")
+#include "mpy-transport.h"
+
+const char *const mpy_cli_password_help =
+  N_("A WebREPL (ws://HOST[:PORT]) needs its password: the first line of --password-file FILE, or\n"
+  "$MPYMEMMAP_PASSWORD; never on the command line, where other users could read it.");
+
+void
+mpy_cli_add_password_options (GOptionContext  *context,
+                              char           **password_file)
+{
+  /* GOption copies the entries; @password_file is the caller's and outlives the parse. */
+  const GOptionEntry entries[] = {
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, password_file,
+      N_("Read the WebREPL password from FILE's first line (else $MPYMEMMAP_PASSWORD)"), "FILE" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+}
+
+int
+mpy_cli_read_password (GOptionContext  *context,
+                       const char      *port,
+                       const char      *password_file,
+                       char           **password)
+{
+  g_autofree char *found = NULL;
+
+  *password = NULL;
+  if (password_file != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!g_file_get_contents (password_file, &found, NULL, &error))
+        return mpy_cli_fail_message (error->message);
+      /* One line: the newline an editor or `echo` adds is not part of it. */
+      found[strcspn (found, "\r\n")] = '\0';
+    }
+  else if (g_getenv ("MPYMEMMAP_PASSWORD") != NULL)
+    found = g_strdup (g_getenv ("MPYMEMMAP_PASSWORD"));
+
+  if (mpy_address_needs_password (port) && (found == NULL || found[0] == '\0'))
+    return mpy_cli_usage_with_help (context, _("%s is a WebREPL address: give its password with "
+                                               "--password-file FILE or in $MPYMEMMAP_PASSWORD"), port);
+  *password = g_steal_pointer (&found);
+  return EXIT_OK;
+}
+#endif
 
 /* The PNG is written to a temporary “OUT.XXXXXX” beside OUT and renamed; a failure names
  * that temporary file, which the user never asked for: name OUT instead. */

@@ -55,6 +55,20 @@ gboolean        mpy_cli_parse_dump_ref       (const char         *arg,
                                               char              **file,
                                               guint64            *index,
                                               gboolean           *explicit_index);
+/* One dump of the dumps a command reads, and where it comes from. */
+typedef struct {
+  char        *file;       /* as given, without :N */
+  guint        index;      /* 0-based within @file */
+  guint        n_in_file;  /* how many dumps @file holds */
+  MpySnapshot *snapshot;
+} MpyCliDump;
+
+/* The dumps @args name, in order: FILE is every dump of FILE, FILE:N its dump N. Every
+ * argument is read before anything is printed; NULL (each failure printed) when one cannot
+ * be read or names no dump, so that a command's output is all or nothing.
+ * @need_dumps: a FILE holding no dumps is a failure too. */
+GPtrArray      *mpy_cli_load_dump_refs       (const char * const *args,
+                                              gboolean            need_dumps);
 /* One dump named FILE or FILE:N; prints the message and returns NULL on failure. */
 MpySnapshot    *mpy_cli_load_dump_ref        (const char         *arg);
 const char     *mpy_cli_no_block_diff_reason (GError             *error);
@@ -64,6 +78,20 @@ MpyDiff        *mpy_cli_compare_dumps        (MpySnapshot        *before,
                                               MpySnapshot        *after,
                                               const char         *before_arg,
                                               const char         *after_arg);
+/* The WebREPL password options of every board command (capture, watch, leakcheck, cost):
+ * --password-file FILE, added to @context's main group; the text for its --help. */
+void            mpy_cli_add_password_options (GOptionContext     *context,
+                                              char              **password_file);
+extern const char *const mpy_cli_password_help;
+/* The password for @port: from @password_file (its first line) if given, else from
+ * $MPYMEMMAP_PASSWORD. EXIT_OK with @password set (NULL when none is given and @port needs
+ * none); else the message is printed and the exit status returned: EXIT_USAGE (with the
+ * --help of @context) when a WebREPL address has no password, EXIT_INPUT when the file
+ * cannot be read. */
+int             mpy_cli_read_password        (GOptionContext     *context,
+                                              const char         *port,
+                                              const char         *password_file,
+                                              char              **password);
 /* @message with the temporary file beside @output named as @output. */
 char           *mpy_cli_name_target_not_temp (const char         *message,
                                               const char         *output);

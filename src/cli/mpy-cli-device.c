@@ -76,19 +76,20 @@ int
 mpy_cli_ports (int    argc,
                char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("— list serial ports and likely boards");
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("— list serial ports and likely boards"));
   g_autoptr(GPtrArray) ports = NULL;
   g_autoptr(GError) error = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array of ports", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array of ports"), NULL },
     { NULL }
   };
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-    "Lists the serial ports with their USB details, likely MicroPython boards first\n"
-    "(likelihood 2: MicroPython's own USB IDs or strings; 1: a USB-UART bridge boards use).");
+    N_("Lists the serial ports with their USB details, likely MicroPython boards first\n"
+    "(likelihood 2: MicroPython's own USB IDs or strings; 1: a USB-UART bridge boards use)."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mpy_cli_usage_with_help (context, "%s", error->message);
   if (argc > 1)
@@ -248,7 +249,7 @@ int
 mpy_cli_capture (int    argc,
                  char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("[PORT] — capture a dump from a board");
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("[PORT] — capture a dump from a board"));
   g_autoptr(GMainContext) main_context = g_main_context_new ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GSource) sigint = NULL;
@@ -270,25 +271,26 @@ mpy_cli_capture (int    argc,
   MpyCaptureFlags flags = MPY_CAPTURE_NONE;
   int status = EXIT_OK;
   const GOptionEntry entries[] = {
-    { "port", 'p', 0, G_OPTION_ARG_FILENAME, &port, "The board's serial port or network address (or give it as PORT)", "ADDR" },
-    { "baud", 'b', 0, G_OPTION_ARG_INT, &baud, "Baud rate (default 115200)", "N" },
-    { "soft-reset", 0, 0, G_OPTION_ARG_NONE, &soft_reset, "Soft-reset the board first (wipes its heap)", NULL },
-    { "gc", 0, 0, G_OPTION_ARG_NONE, &gc, "Run gc.collect() before the capture", NULL },
-    { "pair", 0, 0, G_OPTION_ARG_NONE, &pair, "Capture before and after gc.collect(): garbage and live bytes", NULL },
-    { "qstr", 0, 0, G_OPTION_ARG_NONE, &qstr, "Store micropython.qstr_info() and stack_use() with the snapshot", NULL },
-    { "exec", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &execs, "Run CODE on the board first (repeatable, in order)", "CODE" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Append the snapshot to session FILE", "FILE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the capture's stats object, as `stats --json`", NULL },
-    { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout, "Seconds to reach the raw REPL (default 10)", "S" },
-    { "exec-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &exec_timeout, "Seconds each --exec may run (default: no limit)", "S" },
-    { "raw-paste", 0, 0, G_OPTION_ARG_STRING, &raw_paste, "auto (default: where the firmware takes it) or off (plain raw mode only)", "MODE" },
-    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, "Read the WebREPL password from FILE (else $MPYMEMMAP_PASSWORD)", "FILE" },
+    { "port", 'p', 0, G_OPTION_ARG_FILENAME, &port, N_("The board's serial port or network address (or give it as PORT)"), "ADDR" },
+    { "baud", 'b', 0, G_OPTION_ARG_INT, &baud, N_("Baud rate (default 115200)"), "N" },
+    { "soft-reset", 0, 0, G_OPTION_ARG_NONE, &soft_reset, N_("Soft-reset the board first (wipes its heap)"), NULL },
+    { "gc", 0, 0, G_OPTION_ARG_NONE, &gc, N_("Run gc.collect() before the capture"), NULL },
+    { "pair", 0, 0, G_OPTION_ARG_NONE, &pair, N_("Capture before and after gc.collect(): garbage and live bytes"), NULL },
+    { "qstr", 0, 0, G_OPTION_ARG_NONE, &qstr, N_("Store micropython.qstr_info() and stack_use() with the snapshot"), NULL },
+    { "exec", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &execs, N_("Run CODE on the board first (repeatable, in order)"), "CODE" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Append the snapshot to session FILE"), "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the capture's stats object, as `stats --json`"), NULL },
+    { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout, N_("Seconds to reach the raw REPL (default 10)"), "S" },
+    { "exec-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &exec_timeout, N_("Seconds each --exec may run (default: no limit)"), "S" },
+    { "raw-paste", 0, 0, G_OPTION_ARG_STRING, &raw_paste, N_("auto (default: where the firmware takes it) or off (plain raw mode only)"), "MODE" },
     { NULL }
   };
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  mpy_cli_add_password_options (context, &password_file);
   g_option_context_set_summary (context,
-    "Interrupts the board, enters the raw REPL, runs each --exec in order (printing its output\n"
+    N_("Interrupts the board, enters the raw REPL, runs each --exec in order (printing its output\n"
     "as it arrives), then captures micropython.mem_info(1). A traceback from an --exec is\n"
     "printed and stops there: no capture, exit status 1. Ctrl-C interrupts the running code\n"
     "on the board too. Without -o and --json the raw dump is printed; with --json the board's\n"
@@ -297,8 +299,8 @@ mpy_cli_capture (int    argc,
     "written with -o), 2 usage error.\n"
     "\n"
     "ADDR is a serial port (/dev/ttyACM0) or a network board: socket://HOST:PORT (raw TCP),\n"
-    "rfc2217://HOST:PORT (an RFC 2217 serial server) or ws://HOST[:PORT] (WebREPL, port 8266;\n"
-    "its password from --password-file FILE or $MPYMEMMAP_PASSWORD, never the command line).");
+    "rfc2217://HOST:PORT (an RFC 2217 serial server) or ws://HOST[:PORT] (WebREPL, port 8266)."));
+  g_option_context_set_description (context, mpy_cli_password_help);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mpy_cli_usage_with_help (context, "%s", error->message);
   if (port == NULL && argc >= 2)
@@ -323,20 +325,8 @@ mpy_cli_capture (int    argc,
     return mpy_cli_usage_with_help (context, _("--raw-paste must be auto or off, not “%s”"), raw_paste);
   if (!mpy_address_parse (port, NULL, NULL, NULL, &error))
     return mpy_cli_usage_with_help (context, "%s", error->message);
-  if (password_file != NULL)
-    {
-      gsize len;
-
-      if (!g_file_get_contents (password_file, &password, &len, &error))
-        return mpy_cli_fail_message (error->message);
-      /* one line: the newline an editor or `echo` adds is not part of it */
-      password[strcspn (password, "\r\n")] = '\0';
-    }
-  else if (g_getenv ("MPYMEMMAP_PASSWORD") != NULL)
-    password = g_strdup (g_getenv ("MPYMEMMAP_PASSWORD"));
-  if (mpy_address_needs_password (port) && (password == NULL || password[0] == '\0'))
-    return mpy_cli_usage_with_help (context, _("%s is a WebREPL address: give its password with --password-file "
-                  "FILE or in $MPYMEMMAP_PASSWORD"), port);
+  if ((status = mpy_cli_read_password (context, port, password_file, &password)) != EXIT_OK)
+    return status;
 
   if (output != NULL && !mpy_session_check_appendable (output, &error))
     return mpy_cli_fail_message (error->message);

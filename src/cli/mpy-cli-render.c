@@ -40,61 +40,30 @@ static GPtrArray *
 load_animation_frames (GStrv args)
 {
   g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  g_autoptr(GPtrArray) dumps = mpy_cli_load_dump_refs ((const char * const *) args, TRUE);
 
-  for (guint i = 0; args[i] != NULL; i++)
+  if (dumps == NULL)
+    return NULL;
+  for (guint i = 0; i < dumps->len; i++)
     {
-      g_autofree char *file = NULL;
-      g_autoptr(GPtrArray) dumps = NULL;
-      g_autoptr(GError) error = NULL;
-      gboolean explicit_index;
-      guint64 index;
+      MpyCliDump *dump = g_ptr_array_index (dumps, i);
+      g_autofree char *base = NULL;
+      g_autofree char *label = NULL;
 
-      if (!mpy_cli_parse_dump_ref (args[i], &file, &index, &explicit_index))
+      if (mpy_snapshot_is_damaged (dump->snapshot))
+        fprintf (stderr, _("%s: warning: %s:%u is damaged (%s); its map may be incomplete\n"),
+                 prgname, dump->file, dump->index,
+                 mpy_snapshot_get_damage_reason (dump->snapshot) ? mpy_snapshot_get_damage_reason (dump->snapshot)
+                                                                 : _("map and header disagree"));
+      /* Each frame says what it shows: a dump without a label is named after its file. */
+      if (mpy_snapshot_get_label (dump->snapshot) != NULL)
         {
-          mpy_cli_fail (_("“%s”: give a file name, optionally followed by :N (the dump’s 0-based index)"), args[i]);
-          return NULL;
-        }
-      if (explicit_index)
-        {
-          MpySnapshot *snapshot = mpy_cli_load_dump_ref (args[i]);
-
-          if (snapshot == NULL)
-            return NULL;
-          g_ptr_array_add (frames, snapshot);
+          g_ptr_array_add (frames, mpy_snapshot_ref (dump->snapshot));
           continue;
         }
-      dumps = mpy_cli_read_dumps (file, &error);
-      if (dumps == NULL)
-        {
-          mpy_cli_fail_file (file, error);
-          return NULL;
-        }
-      if (dumps->len == 0)
-        {
-          mpy_cli_fail (_("%s: the file holds no dumps"), file);
-          return NULL;
-        }
-      for (guint k = 0; k < dumps->len; k++)
-        {
-          MpySnapshot *snapshot = g_ptr_array_index (dumps, k);
-          g_autofree char *base = NULL;
-          g_autofree char *label = NULL;
-
-          if (mpy_snapshot_is_damaged (snapshot))
-            fprintf (stderr, _("%s: warning: %s:%u is damaged (%s); its map may be incomplete\n"),
-                     prgname, file, k,
-                     mpy_snapshot_get_damage_reason (snapshot) ? mpy_snapshot_get_damage_reason (snapshot)
-                                                               : "map and header disagree");
-          /* Each frame says what it shows: a dump without a label is named after its file. */
-          if (mpy_snapshot_get_label (snapshot) != NULL)
-            {
-              g_ptr_array_add (frames, mpy_snapshot_ref (snapshot));
-              continue;
-            }
-          base = g_path_get_basename (file);
-          label = dumps->len > 1 ? g_strdup_printf ("%s:%u", base, k) : g_steal_pointer (&base);
-          g_ptr_array_add (frames, mpy_snapshot_with_label (snapshot, label));
-        }
+      base = g_path_get_basename (dump->file);
+      label = dump->n_in_file > 1 ? g_strdup_printf ("%s:%u", base, dump->index) : g_steal_pointer (&base);
+      g_ptr_array_add (frames, mpy_snapshot_with_label (dump->snapshot, label));
     }
   return g_steal_pointer (&frames);
 }
@@ -141,26 +110,26 @@ mpy_cli_render (int    argc,
   gboolean rainbow = FALSE, show_free = FALSE, dark = FALSE, animate = FALSE;
   int delay_ms = 500;
   GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "The PNG (or, with --animate, GIF) file to write (required)", "OUT.png" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PNG (or, with --animate, GIF) file to write (required)"), "OUT.png" },
     { "animate", 'a', 0, G_OPTION_ARG_NONE, &animate,
-      "Write an animated GIF of every dump of FILE… in order, each frame the diff against the one before", NULL },
-    { "delay", 0, 0, G_OPTION_ARG_INT, &delay_ms, "With --animate: milliseconds per frame (default 500)", "MS" },
+      N_("Write an animated GIF of every dump of FILE… in order, each frame the diff against the one before"), NULL },
+    { "delay", 0, 0, G_OPTION_ARG_INT, &delay_ms, N_("With --animate: milliseconds per frame (default 500)"), "MS" },
     { "diff-with", 'd', 0, G_OPTION_ARG_FILENAME, &diff_with,
-      "Draw the changes from this earlier dump (before) to FILE (after)", "FILE2[:N]" },
-    { "columns", 'c', 0, G_OPTION_ARG_INT, &columns, "Blocks per row = 64 × N (default 1)", "N" },
-    { "scale", 's', 0, G_OPTION_ARG_DOUBLE, &scale, "Pixels per block (default 4, or the largest that fits)", "PX" },
-    { "rainbow", 'r', 0, G_OPTION_ARG_NONE, &rainbow, "Alternate two shades per object", NULL },
-    { "show-free", 'f', 0, G_OPTION_ARG_NONE, &show_free, "Draw free blocks in grey instead of the background", NULL },
-    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Use the dark palette", NULL },
+      N_("Draw the changes from this earlier dump (before) to FILE (after)"), "FILE2[:N]" },
+    { "columns", 'c', 0, G_OPTION_ARG_INT, &columns, N_("Blocks per row = 64 × N (default 1)"), "N" },
+    { "scale", 's', 0, G_OPTION_ARG_DOUBLE, &scale, N_("Pixels per block (default 4, or the largest that fits)"), "PX" },
+    { "rainbow", 'r', 0, G_OPTION_ARG_NONE, &rainbow, N_("Alternate two shades per object"), NULL },
+    { "show-free", 'f', 0, G_OPTION_ARG_NONE, &show_free, N_("Draw free blocks in grey instead of the background"), NULL },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Use the dark palette"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = mpy_cli_command_context (
-            "FILE[:N] -o OUT.png — draw a dump (or a diff) as a PNG", entries,
-            "Draws the heap map with a header of figures and a legend. With --diff-with, the picture\n"
+            N_("FILE[:N] -o OUT.png — draw a dump (or a diff) as a PNG"), entries,
+            N_("Draws the heap map with a header of figures and a legend. With --diff-with, the picture\n"
             "shows FILE compared with FILE2: unchanged, allocated, freed and changed blocks.\n"
             "With --animate FILE… -o OUT.gif: one frame per dump, each the diff against the dump\n"
-            "before it (the first, and any dump of another layout, is drawn alone).",
+            "before it (the first, and any dump of another layout, is drawn alone)."),
             mpy_cli_index_help);
   g_autoptr(GError) error = NULL;
   g_autoptr(MpySnapshot) snapshot = NULL;

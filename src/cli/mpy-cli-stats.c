@@ -151,14 +151,16 @@ json_fields_help (void)
 
       for (guint m = 0; m < MPY_N_METRICS; m++)
         g_string_append_printf (keys, "%s%s", m > 0 ? ", " : "", mpy_metric_get_key ((MpyMetric) m));
+      /* Translators: %s is the list of figure keys, which stay as they are */
       help = g_strdup_printf (
-        "With --json the fields are: file, index (0-based within the file), label, time (the\n"
+        _("With --json the fields are: file, index (0-based within the file), label, time (the\n"
         "board's time when a named log gave it, else the capture time), board_time,\n"
         "capture_time (ISO 8601), the figures (%s; byte and block counts are integers,\n"
         "fragmentation and the *_share figures 0–1), has_map, areas [{base, blocks}], kind_blocks {kind character: blocks},\n"
         "damaged, damage_reason. A figure the dump does not print is null; the map figures are\n"
-        "null for a dump without a map. `diff --json` gives the change of each under \"deltas\".\n",
-        keys->str);
+        "null for a dump without a map. `diff --json` gives the change of each under \"deltas\".\n"
+        "\n%s"),
+        keys->str, _(mpy_cli_index_help));
       g_string_free (keys, TRUE);
     }
   return help;
@@ -171,26 +173,32 @@ mpy_cli_stats (int    argc,
   gboolean json = FALSE;
   g_auto(GStrv) files = NULL;
   GOptionEntry entries[] = {
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON array, one object per dump", NULL },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON array, one object per dump"), NULL },
     /* No arg_description here or in the other commands: --help would print it in front of
      * the context's parameter string, which names the arguments already. */
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = mpy_cli_command_context (
-            "FILE… — figures and statistics of every dump", entries,
-            "Prints the header figures and the map statistics of every mem_info dump in every FILE\n"
-            "(a dump, a raw-REPL reply, a console log or a session file).",
+            N_("FILE[:N]… — figures and statistics of every dump"), entries,
+            N_("Prints the header figures and the map statistics of every mem_info dump in every FILE\n"
+            "(a dump, a raw-REPL reply, a console log or a session file), or of dump N of FILE:N.\n"
+            "Every FILE is read first: when one cannot be, nothing is printed but the message."),
             json_fields_help ());
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(GPtrArray) summary = g_ptr_array_new_with_free_func (g_free);
-  int status = EXIT_OK;
+  g_autoptr(GPtrArray) dumps = NULL;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mpy_cli_usage_error ("%s", error->message);
   if (files == NULL || files[0] == NULL)
     return mpy_cli_usage_error (_("give at least one FILE"));
+
+  /* Every file is read before anything is printed: the output is all or nothing. */
+  dumps = mpy_cli_load_dump_refs ((const char * const *) files, FALSE);
+  if (dumps == NULL)
+    return EXIT_INPUT;
 
   if (json)
     {
@@ -198,31 +206,18 @@ mpy_cli_stats (int    argc,
       json_builder_begin_array (builder);
     }
 
-  for (guint f = 0; files[f] != NULL; f++)
+  for (guint i = 0; i < dumps->len; i++)
     {
-      g_autoptr(GPtrArray) dumps = NULL;
-      g_autoptr(GError) read_error = NULL;
+      MpyCliDump *dump = g_ptr_array_index (dumps, i);
 
-      dumps = mpy_cli_read_dumps (files[f], &read_error);
-      if (dumps == NULL)
+      if (json)
+        json_builder_add_value (builder, mpy_cli_snapshot_to_json (dump->snapshot, dump->file, dump->index));
+      else
         {
-          mpy_cli_fail_file (files[f], read_error);
-          status = EXIT_INPUT;
-          continue;
-        }
-      for (guint i = 0; i < dumps->len; i++)
-        {
-          MpySnapshot *snapshot = g_ptr_array_index (dumps, i);
-
-          if (json)
-            json_builder_add_value (builder, mpy_cli_snapshot_to_json (snapshot, files[f], i));
-          else
-            {
-              if (f > 0 || i > 0)
-                printf ("\n");
-              print_stats_text (snapshot, files[f], i);
-              g_ptr_array_add (summary, summary_row (snapshot, files[f], i));
-            }
+          if (i > 0)
+            printf ("\n");
+          print_stats_text (dump->snapshot, dump->file, dump->index);
+          g_ptr_array_add (summary, summary_row (dump->snapshot, dump->file, dump->index));
         }
     }
 
@@ -243,7 +238,7 @@ mpy_cli_stats (int    argc,
       root = json_builder_get_root (builder);
       mpy_cli_print_json (root);
     }
-  return status;
+  return EXIT_OK;
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -405,17 +400,17 @@ mpy_cli_diff (int    argc,
   gboolean json = FALSE;
   g_auto(GStrv) args = NULL;
   GOptionEntry entries[] = {
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = mpy_cli_command_context (
-            "A B — compare dump B (after) with dump A (before)", entries,
-            "Counts the blocks allocated, freed, changed (another object) and unchanged from A to B,\n"
+            N_("A B — compare dump B (after) with dump A (before)"), entries,
+            N_("Counts the blocks allocated, freed, changed (another object) and unchanged from A to B,\n"
             "the objects new, freed and kept, and the change of every figure (B − A).\n"
             "Blocks and objects are compared when both dumps have maps of the same heap layout (same\n"
             "areas and block size); otherwise (mem_info() without argument, another board or heap\n"
-            "size) only the figures are, and the output says why.",
+            "size) only the figures are, and the output says why."),
             mpy_cli_index_help);
   g_autoptr(GError) error = NULL;
   g_autoptr(MpySnapshot) a = NULL;

@@ -100,33 +100,38 @@ mpy_cli_timeline (int    argc,
   int width = 800, height = 400;
   g_auto(GStrv) files = NULL;
   GOptionEntry entries[] = {
-    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV: a header row of the keys, then one row per dump", NULL },
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print one JSON array, one object per dump", NULL },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Draw the chart into this PNG file", "CHART.png" },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("Print CSV: a header row of the keys, then one row per dump"), NULL },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON array, one object per dump"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Draw the chart into this PNG file"), "CHART.png" },
     { "series", 0, 0, G_OPTION_ARG_STRING, &series,
-      "The chart's lines: figure keys, comma-separated (default max_free,fragmentation)", "KEY,…" },
+      N_("The chart's lines: figure keys, comma-separated (default max_free,fragmentation)"), "KEY,…" },
     { "x", 0, 0, G_OPTION_ARG_STRING, &x_axis,
-      "The chart's x axis: time or index (default time when every dump has one)", "time|index" },
-    { "width", 0, 0, G_OPTION_ARG_INT, &width, "Chart width in px (default 800)", "PX" },
-    { "height", 0, 0, G_OPTION_ARG_INT, &height, "Chart height in px (default 400)", "PX" },
-    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, "Use the dark palette for the chart", NULL },
+      N_("The chart's x axis: time or index (default time when every dump has one)"), "time|index" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Chart width in px (default 800)"), "PX" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &height, N_("Chart height in px (default 400)"), "PX" },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Use the dark palette for the chart"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
   };
+  g_autofree char *description = g_strconcat (
+            _("A figure a dump lacks is null in JSON and empty in CSV. Named logs give each dump its\n"
+              "name and the board's time: see README.md, “Logging from your program”. Every FILE is read\n"
+              "first: when one cannot be, nothing is printed but the message.\n"), "\n",
+            _(mpy_cli_index_help), NULL);
   g_autoptr(GOptionContext) context = mpy_cli_command_context (
-            "FILE… — the figures of every dump over time", entries,
-            "Lists every dump of every FILE in order, one row each: file, index, label, time (the\n"
-            "board's time when a named log gave it, else the capture time), board_time, capture_time,\n"
-            "every figure (the keys of `stats --json`), has_map and damaged. With -o, draws the\n"
-            "figures over the dumps: heap used and free as a stacked area, and a line per --series.",
-            "A figure a dump lacks is null in JSON and empty in CSV. Named logs give each dump its\n"
-            "name and the board's time: see README.md, “Logging from your program”.\n");
+            N_("FILE[:N]… — the figures of every dump over time"), entries,
+            N_("Lists every dump of every FILE (or dump N of FILE:N) in order, one row each: file, index,\n"
+            "label, time (the board's time when a named log gave it, else the capture time),\n"
+            "board_time, capture_time, every figure (the keys of `stats --json`), has_map and\n"
+            "damaged. With -o, draws the figures over the dumps: heap used and free as a stacked\n"
+            "area, and a line per --series."),
+            description);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
   g_autoptr(JsonArray) rows = json_array_new ();
   MpyChartOptions chart = MPY_CHART_OPTIONS_INIT;
   gboolean times_known = TRUE;
-  int status = EXIT_OK;
+  g_autoptr(GPtrArray) dumps = NULL;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mpy_cli_usage_error ("%s", error->message);
@@ -148,26 +153,35 @@ mpy_cli_timeline (int    argc,
         return mpy_cli_usage_error ("%s", message);
     }
 
-  for (guint f = 0; files[f] != NULL; f++)
+  /* Every file is read before anything is printed: the output is all or nothing. */
+  dumps = mpy_cli_load_dump_refs ((const char * const *) files, FALSE);
+  if (dumps == NULL)
+    return EXIT_INPUT;
+  for (guint i = 0; i < dumps->len; i++)
     {
-      g_autoptr(GPtrArray) dumps = NULL;
-      g_autoptr(GError) read_error = NULL;
+      MpyCliDump *dump = g_ptr_array_index (dumps, i);
 
-      dumps = mpy_cli_read_dumps (files[f], &read_error);
-      if (dumps == NULL)
-        {
-          mpy_cli_fail_file (files[f], read_error);
-          status = EXIT_INPUT;
-          continue;
-        }
-      for (guint i = 0; i < dumps->len; i++)
-        {
-          MpySnapshot *snapshot = g_ptr_array_index (dumps, i);
+      json_array_add_object_element (rows, mpy_cli_timeline_row (dump->snapshot, dump->file, dump->index));
+      g_ptr_array_add (all, mpy_snapshot_ref (dump->snapshot));
+      if (mpy_snapshot_get_board_time (dump->snapshot) == NULL && mpy_snapshot_get_time (dump->snapshot) == NULL)
+        times_known = FALSE;
+    }
 
-          json_array_add_object_element (rows, mpy_cli_timeline_row (snapshot, files[f], i));
-          g_ptr_array_add (all, mpy_snapshot_ref (snapshot));
-          if (mpy_snapshot_get_board_time (snapshot) == NULL && mpy_snapshot_get_time (snapshot) == NULL)
-            times_known = FALSE;
+  /* The chart first: when it cannot be written, nothing is printed either. */
+  if (output != NULL && all->len > 0)
+    {
+      chart.dark = dark;
+      chart.x_axis = x_axis != NULL ? (g_str_equal (x_axis, "time") ? MPY_CHART_X_TIME : MPY_CHART_X_INDEX)
+                                    : (times_known ? MPY_CHART_X_TIME : MPY_CHART_X_INDEX);
+      if (chart.x_axis == MPY_CHART_X_TIME && !times_known)
+        fprintf (stderr, _("%s: warning: not every dump has a time; the chart's x axis is the index\n"),
+                 g_get_prgname ());
+      if (!mpy_chart_write_png (all, &chart, width, height, output, &error))
+        {
+          g_autofree char *message = mpy_cli_name_target_not_temp (mpy_cli_describe_error (error), output);
+
+          mpy_cli_fail ("%s: %s", output, message);
+          return EXIT_INPUT;
         }
     }
 
@@ -192,21 +206,5 @@ mpy_cli_timeline (int    argc,
         print_timeline_text (json_array_get_object_element (rows, i));
     }
 
-  if (output != NULL && all->len > 0)
-    {
-      chart.dark = dark;
-      chart.x_axis = x_axis != NULL ? (g_str_equal (x_axis, "time") ? MPY_CHART_X_TIME : MPY_CHART_X_INDEX)
-                                    : (times_known ? MPY_CHART_X_TIME : MPY_CHART_X_INDEX);
-      if (chart.x_axis == MPY_CHART_X_TIME && !times_known)
-        fprintf (stderr, _("%s: warning: not every dump has a time; the chart's x axis is the index\n"),
-                 g_get_prgname ());
-      if (!mpy_chart_write_png (all, &chart, width, height, output, &error))
-        {
-          g_autofree char *message = mpy_cli_name_target_not_temp (mpy_cli_describe_error (error), output);
-
-          mpy_cli_fail ("%s: %s", output, message);
-          return EXIT_INPUT;
-        }
-    }
-  return status;
+  return EXIT_OK;
 }

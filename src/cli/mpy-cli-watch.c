@@ -148,7 +148,7 @@ int
 mpy_cli_watch (int    argc,
                char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("— record snapshots while a program runs");
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("— record snapshots while a program runs"));
   g_autoptr(GMainContext) main_context = g_main_context_new ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GSource) sigint = NULL;
@@ -159,6 +159,8 @@ mpy_cli_watch (int    argc,
   g_autofree char *output = NULL;
   g_autofree char *script_file = NULL;
   g_autofree char *script = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *password = NULL;
   double every = 0.0;
   gboolean listen = FALSE, figures_only = FALSE, gc = FALSE, json = FALSE;
   int count = 0;
@@ -169,23 +171,26 @@ mpy_cli_watch (int    argc,
   int modes;
   int status = EXIT_OK;
   const GOptionEntry entries[] = {
-    { "port", 'p', 0, G_OPTION_ARG_FILENAME, &port, "The board's serial port or network address", "ADDR" },
-    { "every", 0, 0, G_OPTION_ARG_DOUBLE, &every, "Capture through the raw REPL every S seconds (at least 0.2)", "S" },
-    { "run", 0, 0, G_OPTION_ARG_FILENAME, &script_file, "Run SCRIPT.py on the board and record every dump it prints", "SCRIPT.py" },
-    { "listen", 0, 0, G_OPTION_ARG_NONE, &listen, "Send nothing; record every dump the board prints on its own", NULL },
-    { "count", 'n', 0, G_OPTION_ARG_INT, &count, "Stop after N snapshots", "N" },
-    { "figures-only", 0, 0, G_OPTION_ARG_NONE, &figures_only, "--every: mem_info() without argument (figures, no map; smaller, faster)", NULL },
-    { "gc", 0, 0, G_OPTION_ARG_NONE, &gc, "--every: run gc.collect() before each capture", NULL },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Append each snapshot to session FILE the moment it is complete", "SESSION" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "One JSON object per snapshot per line (the `stats --json` keys, and console)", NULL },
-    { "baud", 'b', 0, G_OPTION_ARG_INT, &baud, "Baud rate (default 115200)", "N" },
-    { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout, "Seconds to reach the raw REPL (default 10)", "S" },
+    { "port", 'p', 0, G_OPTION_ARG_FILENAME, &port, N_("The board's serial port or network address"), "ADDR" },
+    { "every", 0, 0, G_OPTION_ARG_DOUBLE, &every, N_("Capture through the raw REPL every S seconds (at least 0.2)"), "S" },
+    { "run", 0, 0, G_OPTION_ARG_FILENAME, &script_file, N_("Run SCRIPT.py on the board and record every dump it prints"), "SCRIPT.py" },
+    { "listen", 0, 0, G_OPTION_ARG_NONE, &listen, N_("Send nothing; record every dump the board prints on its own"), NULL },
+    { "count", 'n', 0, G_OPTION_ARG_INT, &count, N_("Stop after N snapshots"), "N" },
+    { "figures-only", 0, 0, G_OPTION_ARG_NONE, &figures_only, N_("--every: mem_info() without argument (figures, no map; smaller, faster)"), NULL },
+    { "gc", 0, 0, G_OPTION_ARG_NONE, &gc, N_("--every: run gc.collect() before each capture"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Append each snapshot to session FILE the moment it is complete"), "SESSION" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("One JSON object per snapshot per line (the `stats --json` keys, and console)"), NULL },
+    { "baud", 'b', 0, G_OPTION_ARG_INT, &baud, N_("Baud rate (default 115200)"), "N" },
+    { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout, N_("Seconds to reach the raw REPL (default 10)"), "S" },
     { NULL }
   };
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  mpy_cli_add_password_options (context, &password_file);
+  g_option_context_set_description (context, mpy_cli_password_help);
   g_option_context_set_summary (context,
-    "Records the heap while a program runs, in one of three ways:\n"
+    N_("Records the heap while a program runs, in one of three ways:\n"
     "  --every S    captures through the raw REPL every S seconds (a tick that comes while a\n"
     "               capture runs is skipped);\n"
     "  --run FILE   runs the program on the board and turns every dump it prints (a named log\n"
@@ -195,7 +200,7 @@ mpy_cli_watch (int    argc,
     "               prints on its own (a main.py that logs).\n"
     "Each snapshot is appended to -o SESSION the moment it is complete. Ctrl-C stops (a running\n"
     "--run program is interrupted) and keeps what was recorded. Exit status: 0 when stopped by\n"
-    "--count, the program's end or Ctrl-C, 1 device failure or a traceback, 2 usage error.");
+    "--count, the program's end or Ctrl-C, 1 device failure or a traceback, 2 usage error."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return mpy_cli_usage_with_help (context, "%s", error->message);
   if (port == NULL && argc >= 2)
@@ -223,9 +228,8 @@ mpy_cli_watch (int    argc,
     return mpy_cli_usage_with_help (context, _("--timeout must be between 1 and 3600 seconds, not %g"), timeout);
   if (!mpy_address_parse (port, NULL, NULL, NULL, &error))
     return mpy_cli_usage_with_help (context, "%s", error->message);
-  if (mpy_address_needs_password (port))
-    return mpy_cli_usage_with_help (context, _("%s is a WebREPL address: watch does not take a password yet; "
-                  "use a serial port, socket:// or rfc2217://"), port);
+  if ((status = mpy_cli_read_password (context, port, password_file, &password)) != EXIT_OK)
+    return status;
   if (script_file != NULL && !g_file_get_contents (script_file, &script, NULL, &error))
     {
       fprintf (stderr, "%s: %s\n", g_get_prgname (), error->message);
@@ -260,6 +264,7 @@ mpy_cli_watch (int    argc,
   board = mpy_board_new (port);
   mpy_board_set_baud (board, (guint) baud);
   mpy_board_set_connect_timeout (board, (guint) (timeout * 1000));
+  mpy_board_set_password (board, password);
   g_signal_connect (board, "watch-snapshot", G_CALLBACK (snapshot_cb), &run);
 
   mpy_board_watch_async (board, &options, cancellable, watch_done_cb, &run);

@@ -40,32 +40,33 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
-  { "stats",   mpy_cli_stats,   "stats [--json] FILE…              figures and statistics of every dump" },
-  { "diff",    mpy_cli_diff,    "diff [--json] A B                 compare dump B (after) with dump A (before)" },
-  { "render",  mpy_cli_render,  "render FILE[:N] -o OUT.png […]    draw a dump or a diff as a PNG (--animate: a GIF)" },
-  { "timeline", mpy_cli_timeline, "timeline [--csv|--json] [-o CHART.png] FILE…\n"
-    "                                    every dump's figures over time, and their chart" },
-  { "ports",   mpy_cli_ports,   "ports                             list serial ports and likely boards" },
-  { "capture", mpy_cli_capture, "capture PORT […]                  capture a dump from a board" },
-  { "watch",   mpy_cli_watch,   "watch --port ADDR (--every S | --run SCRIPT.py | --listen) […]\n"
-    "                                    record snapshots while a program runs" },
-  { "leakcheck", mpy_cli_leakcheck, "leakcheck --port ADDR --exec CODE [--setup CODE] [--runs N] [--json]\n"
-    "                                    is this code leaking? retained bytes per run, survivors" },
-  { "cost",    mpy_cli_cost,    "cost --port ADDR --import MODULE… [--json]\n"
-    "                                    what importing each module keeps, by kind, and its qstrs" },
+  { "stats",   mpy_cli_stats,   N_("stats [--json] FILE[:N]…          figures and statistics of every dump") },
+  { "diff",    mpy_cli_diff,    N_("diff [--json] A B                 compare dump B (after) with dump A (before)") },
+  { "render",  mpy_cli_render,  N_("render FILE[:N] -o OUT.png […]    draw a dump or a diff as a PNG (--animate: a GIF)") },
+  { "timeline", mpy_cli_timeline, N_("timeline [--csv|--json] [-o CHART.png] FILE[:N]…\n"
+    "                                    every dump's figures over time, and their chart") },
+  { "ports",   mpy_cli_ports,   N_("ports                             list serial ports and likely boards") },
+  { "capture", mpy_cli_capture, N_("capture PORT […]                  capture a dump from a board") },
+  { "watch",   mpy_cli_watch,   N_("watch --port ADDR (--every S | --run SCRIPT.py | --listen) […]\n"
+    "                                    record snapshots while a program runs") },
+  { "leakcheck", mpy_cli_leakcheck, N_("leakcheck --port ADDR --exec CODE [--setup CODE] [--runs N] [--json]\n"
+    "                                    is this code leaking? retained bytes per run, survivors") },
+  { "cost",    mpy_cli_cost,    N_("cost --port ADDR --import MODULE… [--json]\n"
+    "                                    what importing each module keeps, by kind, and its qstrs") },
 };
 
 static void
 print_usage (FILE *out)
 {
-  fprintf (out, "Usage: %s COMMAND [OPTION…] [ARG…]\n\n"
-                "MicroPython heap maps from micropython.mem_info(1) dumps.\n\nCommands:\n", prgname);
+  fprintf (out, _("Usage: %s COMMAND [OPTION…] [ARG…]\n\n"
+                  "MicroPython heap maps from micropython.mem_info(1) dumps.\n\nCommands:\n"), prgname);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %s\n", commands[i].summary);
-  fprintf (out, "\n%s\n“%s COMMAND --help” describes a command’s options.\n"
-                "Exit status: 0 success, 1 bad input (unreadable file, no such dump, render\n"
-                "--diff-with of dumps that cannot be compared block by block, device failure),\n"
-                "2 usage error. `diff` of such dumps compares their figures and exits 0.\n", mpy_cli_index_help, prgname);
+    fprintf (out, "  %s\n", _(commands[i].summary));
+  fprintf (out, "\n%s\n", _(mpy_cli_index_help));
+  fprintf (out, _("“%s COMMAND --help” describes a command’s options.\n"
+                  "Exit status: 0 success, 1 bad input (unreadable file, no such dump, render\n"
+                  "--diff-with of dumps that cannot be compared block by block, device failure),\n"
+                  "2 usage error. `diff` of such dumps compares their figures and exits 0.\n"), prgname);
 }
 
 int

@@ -24,6 +24,10 @@ static const guint8 hex_value[256] = {
 #define CHAR_INVALID   1
 #define CHAR_NORMALISE 2
 static guint8 char_flags[256];
+static MpyScanPath scan_path;
+
+/* FALSE: one record per block line, the reference the tests compare runs with. */
+gboolean _mpy_reader_join_lines = TRUE;
 
 void
 _mpy_reader_init_char_flags (void)
@@ -38,6 +42,7 @@ _mpy_reader_init_char_flags (void)
 
           char_flags[c] = k == 0 ? CHAR_INVALID : k != c ? CHAR_NORMALISE : 0;
         }
+      scan_path = _mpy_scan_path_best ();
       g_once_init_leave (&done, 1);
     }
 }
@@ -258,6 +263,45 @@ check_prev_short (Reader *r)
   r->prev_short = FALSE;
 }
 
+/* A full line that carries on the run of full lines before it (the next text line, the same
+ * offset step) joins it as one more line of that record. */
+static inline gboolean
+extend_run (Reader  *r,
+            guint64  offset,
+            guint    digits,
+            gsize    n_chars,
+            guint    line_no)
+{
+  LineRec *last;
+  guint64 step;
+
+  if (n_chars != 64 || r->lines->len == 0 || !_mpy_reader_join_lines)
+    return FALSE;
+  last = &g_array_index (r->lines, LineRec, r->lines->len - 1);
+  if (last->digits != digits || last->area != r->areas->len - 1
+      || last->n != (gsize) last->count * 64 || last->line + last->count != line_no
+      || last->count == G_MAXUINT)
+    return FALSE;
+  if (digits == 5)
+    step = (offset - last->offset) & MASK_5;
+  else if (offset > last->offset)
+    step = offset - last->offset;
+  else
+    return FALSE;
+  if (last->count == 1)
+    {
+      if (step == 0)
+        return FALSE;
+      last->step = step;
+    }
+  else if (step != ((last->step * last->count) & (digits == 5 ? MASK_5 : G_MAXUINT64)))
+    return FALSE;
+  g_assert (last->index + last->n == current_area (r)->n_blocks && last->src + last->n == r->n_kinds);
+  last->count++;
+  last->n += 64;
+  return TRUE;
+}
+
 /* Returns TRUE if s[0..n) is a block line (and takes it). */
 static gboolean
 try_block_line (Reader     *r,
@@ -297,64 +341,63 @@ try_block_line (Reader     *r,
   ensure_kinds (r, 64);
   out = r->kinds + r->n_kinds;
   s += digits + 2;
-  {
-    /* One table lookup per character, no branch: invalid characters and the
-     * ones that need normalising ('t', 'Q', 'q') only set flags. */
-    guint8 flags = 0;
+  /* The common case, every character a kind as stored, is checked (SSE2: 16 at a time) while
+   * it is copied; only a line with another character is looked at one by one. */
+  if (G_UNLIKELY (!_mpy_kind_copy_line (scan_path, s, n_chars, out)))
+    {
+      guint8 flags = 0;
 
-    for (gsize i = 0; i < n_chars; i++)
-      flags |= char_flags[(guchar) s[i]];
-    if (G_UNLIKELY (flags & CHAR_INVALID))
-      {
-        /* Mostly kind characters: a block line with a corrupted character
-         * (keep its blocks in place, read the bad one as a head). Mostly
-         * other text (`cafe0: hello`): not a block line. */
-        gsize n_bad = 0, first_bad = 0;
-
-        for (gsize i = 0; i < n_chars; i++)
-          if (_mpy_kind_from_char[(guchar) s[i]] == 0 && n_bad++ == 0)
-            first_bad = i;
-        if (n_chars - n_bad < 2 * n_bad)
-          return FALSE;
-        for (gsize i = 0; i < n_chars; i++)
-          {
-            guint8 k = _mpy_kind_from_char[(guchar) s[i]];
-
-            out[i] = k != 0 ? k : MPY_KIND_HEAD;
-          }
-        {
-          guchar c = (guchar) s[first_bad];
-          char shown[8];
-
-          if (c >= 0x20 && c < 0x7f)
-            g_snprintf (shown, sizeof shown, "%c", c);
-          else
-            g_snprintf (shown, sizeof shown, "\\x%02x", c);
-          if (g_ascii_isalpha (c) && _mpy_reader_is_printed_text (s, n_chars))
-            {
-              /* the printed word may begin with letters that are block kinds ("tick") */
-              gsize from = first_bad;
-
-              while (from > 0 && g_ascii_isalpha (s[from - 1]))
-                from--;
-              _mpy_reader_note_foreign (&r->foreign_line, &r->foreign_text, s + from,
-                                        n_chars - from, line_no);
-            }
-          if (n_bad == 1)
-            _mpy_reader_add_reason (r, _("line %u, column %zu: unknown block kind '%s' (read as a head block)"),
-                        line_no, digits + 2 + first_bad + 1, shown);
-          else
-            _mpy_reader_add_reason (r, _("line %u, column %zu: unknown block kind '%s' and %zu more unknown "
-                        "characters on the line (read as head blocks)"),
-                        line_no, digits + 2 + first_bad + 1, shown, n_bad - 1);
-        }
-      }
-    else if (G_UNLIKELY (flags & CHAR_NORMALISE))
       for (gsize i = 0; i < n_chars; i++)
-        out[i] = _mpy_kind_from_char[(guchar) s[i]];
-    else
-      memcpy (out, s, n_chars);
-  }
+        flags |= char_flags[(guchar) s[i]];
+      if (G_UNLIKELY (flags & CHAR_INVALID))
+        {
+          /* Mostly kind characters: a block line with a corrupted character
+           * (keep its blocks in place, read the bad one as a head). Mostly
+           * other text (`cafe0: hello`): not a block line. */
+          gsize n_bad = 0, first_bad = 0;
+
+          for (gsize i = 0; i < n_chars; i++)
+            if (_mpy_kind_from_char[(guchar) s[i]] == 0 && n_bad++ == 0)
+              first_bad = i;
+          if (n_chars - n_bad < 2 * n_bad)
+            return FALSE;
+          for (gsize i = 0; i < n_chars; i++)
+            {
+              guint8 k = _mpy_kind_from_char[(guchar) s[i]];
+
+              out[i] = k != 0 ? k : MPY_KIND_HEAD;
+            }
+          {
+            guchar c = (guchar) s[first_bad];
+            char shown[8];
+
+            if (c >= 0x20 && c < 0x7f)
+              g_snprintf (shown, sizeof shown, "%c", c);
+            else
+              g_snprintf (shown, sizeof shown, "\\x%02x", c);
+            if (g_ascii_isalpha (c) && _mpy_reader_is_printed_text (s, n_chars))
+              {
+                /* the printed word may begin with letters that are block kinds ("tick") */
+                gsize from = first_bad;
+
+                while (from > 0 && g_ascii_isalpha (s[from - 1]))
+                  from--;
+                _mpy_reader_note_foreign (&r->foreign_line, &r->foreign_text, s + from,
+                                          n_chars - from, line_no);
+              }
+            if (n_bad == 1)
+              _mpy_reader_add_reason (r, _("line %u, column %zu: unknown block kind '%s' (read as a head block)"),
+                          line_no, digits + 2 + first_bad + 1, shown);
+            else
+              _mpy_reader_add_reason (r, _("line %u, column %zu: unknown block kind '%s' and %zu more unknown "
+                          "characters on the line (read as head blocks)"),
+                          line_no, digits + 2 + first_bad + 1, shown, n_bad - 1);
+          }
+        }
+      else
+        for (gsize i = 0; i < n_chars; i++)   /* 't', 'Q', 'q' */
+          out[i] = _mpy_kind_from_char[(guchar) s[i]];
+    }
 
   _mpy_reader_clear_pending_mem (r);
   if (!r->area_open)
@@ -364,16 +407,21 @@ try_block_line (Reader     *r,
     }
   check_prev_short (r);
 
-  rec.offset = offset;
-  rec.index = current_area (r)->n_blocks;
-  rec.src = r->n_kinds;
-  rec.n = n_chars;
-  rec.target = 0;
-  rec.line = line_no;
-  rec.area = r->areas->len - 1;
-  rec.digits = (guint8) digits;
-  rec.cut_short = FALSE;
-  g_array_append_val (r->lines, rec);
+  if (!extend_run (r, offset, digits, n_chars, line_no))
+    {
+      rec.offset = offset;
+      rec.step = 0;
+      rec.index = current_area (r)->n_blocks;
+      rec.src = r->n_kinds;
+      rec.n = n_chars;
+      rec.target = 0;
+      rec.line = line_no;
+      rec.count = 1;
+      rec.area = r->areas->len - 1;
+      rec.digits = (guint8) digits;
+      rec.cut_short = FALSE;
+      g_array_append_val (r->lines, rec);
+    }
 
   r->n_kinds += n_chars;
   current_area (r)->n_blocks += n_chars;
@@ -431,7 +479,7 @@ try_free_lines (Reader     *r,
   if (lines == 0)   /* (firmware prints it for 2 lines or more) */
     return TRUE;
   {
-    LineRec rec = { 0, current_area (r)->n_blocks, r->n_kinds, lines * 64, 0, line_no,
+    LineRec rec = { 0, 0, current_area (r)->n_blocks, r->n_kinds, lines * 64, 0, line_no, 1,
                     r->areas->len - 1, 0, FALSE };
 
     g_array_append_val (r->lines, rec);

@@ -9,7 +9,6 @@
  * where the rest is). */
 
 #include "mpy-dump-reader-private.h"
-#include "mpy-file-loader.h"
 #include "mpy-named-log-private.h"
 
 #include <glib/gi18n-lib.h>
@@ -94,15 +93,52 @@ _mpy_reader_clear_pending_mem (Reader *r)
   g_clear_pointer (&r->pending_reason, g_free);
 }
 
-/* NUL bytes, or mostly control characters, mean this is not text. */
+struct _MpyDumpReader
+{
+  Reader       r;
+  char        *source;       /* the text's name for messages, or NULL: "the text" */
+  gboolean     check_text;   /* the binary check and the named-log pass (not for a record) */
+  MpyNamedLog *named_log;
+  /* The text not yet done with: buf[0..len), with room for cap bytes and a NUL. */
+  char        *buf;
+  gsize        len;
+  gsize        cap;
+  gboolean     borrowed;     /* buf is the caller's whole text (read_text()) */
+  gsize        scan;         /* lines before this were read */
+  gsize        gap_start;    /* the next dump's console context starts here */
+  guint        line_no;
+  gboolean     sampled;      /* the start of the text was checked for binary data */
+  guint        n_dumps;
+  GError      *error;        /* too many dumps: reported by finish(), unless binary data */
+  gboolean     failed;
+};
+
+#define BINARY_SAMPLE 65536
+
+static void
+set_binary_error (MpyDumpReader  *self,
+                  GError        **error)
+{
+  /* Text without a name is not called “the text” here: “the text is not text”. */
+  if (self->source == NULL)
+    g_set_error_literal (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY,
+                         _("not text: it contains NUL bytes or other binary data; "
+                         "open a serial log or a saved mem_info() dump instead"));
+  else
+    g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY,
+                 _("%s is not text (it contains NUL bytes or other binary data); "
+                 "open a serial log or a saved mem_info() dump instead"), self->source);
+  self->failed = TRUE;
+}
+
+/* Mostly control characters at the start (NULs anywhere are checked as they come) mean this
+ * is not text. */
 static gboolean
 looks_binary (const char *text,
               gsize       length)
 {
-  gsize sample = MIN (length, 65536), odd = 0;
+  gsize sample = MIN (length, BINARY_SAMPLE), odd = 0;
 
-  if (memchr (text, '\0', length) != NULL)
-    return TRUE;
   for (gsize i = 0; i < sample; i++)
     {
       guchar c = (guchar) text[i];
@@ -114,6 +150,357 @@ looks_binary (const char *text,
   return sample > 0 && odd * 10 > sample;
 }
 
+/**
+ * mpy_dump_reader_new:
+ * @source: (nullable): the name of the text for messages (a file name in quotation marks),
+ *   or %NULL for “the text”
+ *
+ * A reader for text that arrives in pieces: mpy_dump_reader_feed() hands out each dump once
+ * the text after it shows where it ends, mpy_dump_reader_finish() the last. The dumps,
+ * their order, labels, board times, console context, damage verdicts and messages (line
+ * numbers count from the start of the whole text) are those mpy_dump_reader_read() gives
+ * for the whole text; only the text of the dump being read and what followed the last one
+ * is held.
+ *
+ * Returns: (transfer full): a new reader
+ */
+MpyDumpReader *
+mpy_dump_reader_new (const char *source)
+{
+  MpyDumpReader *self = g_new0 (MpyDumpReader, 1);
+
+  _mpy_reader_init_char_flags ();
+  self->source = g_strdup (source);
+  self->check_text = TRUE;
+  self->named_log = _mpy_named_log_new ();
+  self->r.blocks_budget = MAX_TOTAL_BLOCKS;
+  self->r.dumps = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  self->r.areas = g_array_new (FALSE, FALSE, sizeof (MpyArea));
+  self->r.lines = g_array_new (FALSE, FALSE, sizeof (LineRec));
+  self->r.reasons = g_ptr_array_new_with_free_func (g_free);
+  self->r.missing = g_array_new (FALSE, FALSE, sizeof (MpyBlockRange));
+  return self;
+}
+
+void
+mpy_dump_reader_free (MpyDumpReader *self)
+{
+  Reader *r;
+
+  if (self == NULL)
+    return;
+  r = &self->r;
+  g_free (r->kinds);
+  g_free (r->pending_reason);
+  g_array_unref (r->areas);
+  g_array_unref (r->lines);
+  g_ptr_array_unref (r->reasons);
+  g_array_unref (r->missing);
+  g_ptr_array_unref (r->dumps);
+  g_free (r->foreign_text);
+  g_free (r->maybe_foreign_text);
+  g_clear_pointer (&r->prev_kinds, g_bytes_unref);
+  g_clear_pointer (&r->prev_raw, g_bytes_unref);
+  _mpy_named_log_free (self->named_log);
+  g_clear_error (&self->error);
+  if (!self->borrowed)
+    g_free (self->buf);
+  g_free (self->source);
+  g_free (self);
+}
+
+guint
+mpy_dump_reader_get_n_dumps (MpyDumpReader *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_dumps;
+}
+
+/* The dump the reader just finished, which it read from buf[start..end): named, timed and
+ * given its console context from the text since the previous one, then handed out. */
+static void
+dump_done (MpyDumpReader *self,
+           gsize          start,
+           gsize          end,
+           GPtrArray     *out)
+{
+  MpySnapshot *dump = g_ptr_array_steal_index (self->r.dumps, self->r.dumps->len - 1);
+
+  self->n_dumps++;
+  /* A dump that takes its `mem:` line from inside the previous one starts before the
+   * previous one's end: it has no text of its own before it. */
+  if (self->check_text && start >= self->gap_start)
+    {
+      MpySnapshot *annotated = _mpy_named_log_annotate (self->named_log, dump,
+                                                        self->buf + self->gap_start,
+                                                        start - self->gap_start);
+
+      mpy_snapshot_unref (dump);
+      dump = annotated;
+      self->gap_start = end;
+    }
+  g_ptr_array_add (out, dump);
+}
+
+/* Reads the lines of buf[scan..len) (the last one only @at_end when it has no line end). */
+static void
+read_lines (MpyDumpReader *self,
+            gboolean       at_end,
+            GPtrArray     *out)
+{
+  Reader *r = &self->r;
+  const char *text = self->buf;
+  gsize length = self->len;
+
+  r->text = text;
+  r->length = length;
+  while (self->scan < length)
+    {
+      gsize pos = self->scan;
+      const char *nl = memchr (text + pos, '\n', length - pos);
+      gsize line_end = nl ? (gsize) (nl - text) + 1 : length;
+      gsize content_end = nl ? (gsize) (nl - text) : length;
+      gsize dump_start = r->dump_start, dump_end = r->dump_end;
+      guint before = r->dumps->len;
+
+      if (nl == NULL && !at_end)
+        break;
+      while (content_end > pos && text[content_end - 1] == '\r')
+        content_end--;
+      self->line_no++;
+      r->line_start = pos;
+      _mpy_reader_handle_line (r, pos, content_end, line_end, self->line_no);
+      self->scan = line_end;
+      /* A line finishes at most the dump that was open before it. */
+      if (r->dumps->len > before)
+        dump_done (self, dump_start, dump_end, out);
+
+      if (G_UNLIKELY (self->n_dumps >= MAX_DUMPS))
+        {
+          g_set_error (&self->error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
+                       _("%s holds more than %u dumps; split it into smaller files"),
+                       /* Translators: fills the %s of “%s holds more than %u dumps” and
+                        * of “no micropython.mem_info() output found in %s” */
+                       self->source ? self->source : _("the text"), MAX_DUMPS);
+          break;
+        }
+    }
+}
+
+/* Drops the text the reader is done with: everything before the console context of the
+ * next dump, the dump being read and a `mem:` line waiting for its `stack:` line. */
+static void
+drop_done_text (MpyDumpReader *self)
+{
+  Reader *r = &self->r;
+  gsize keep = self->scan;
+
+  if (self->check_text)
+    keep = MIN (keep, self->gap_start);
+  if (r->in_dump)
+    keep = MIN (keep, r->dump_start);
+  if (r->pending_mem)
+    keep = MIN (keep, r->pending_mem_start);
+  if (keep == 0)
+    return;
+  memmove (self->buf, self->buf + keep, self->len - keep);
+  self->len -= keep;
+  self->scan -= keep;
+  self->gap_start = self->gap_start >= keep ? self->gap_start - keep : 0;
+  if (r->in_dump)
+    {
+      r->dump_start -= keep;
+      r->dump_end -= keep;
+    }
+  if (r->pending_mem)
+    r->pending_mem_start -= keep;
+}
+
+/* Room for @size more bytes at buf + len. */
+static char *
+reserve (MpyDumpReader *self,
+         gsize          size)
+{
+  if (self->len + size > self->cap)
+    {
+      drop_done_text (self);
+      if (self->len + size > self->cap)
+        {
+          self->cap = MAX (MAX (self->cap * 2, self->len + size), 4096);
+          self->buf = g_realloc (self->buf, self->cap + 1);
+        }
+    }
+  return self->buf + self->len;
+}
+
+/* Takes the @length bytes just put at buf + len. */
+static gboolean
+take (MpyDumpReader  *self,
+      gsize           length,
+      GPtrArray      *out,
+      GError        **error)
+{
+  const char *added = self->buf + self->len;
+
+  if (self->failed)
+    return FALSE;
+  if (self->check_text && memchr (added, '\0', length) != NULL)
+    {
+      set_binary_error (self, error);
+      return FALSE;
+    }
+  self->len += length;
+  if (self->error != NULL)
+    {
+      /* Too many dumps: only binary data would change what finish() says. */
+      self->len = self->scan = self->gap_start = 0;
+      return TRUE;
+    }
+  if (self->check_text && !self->sampled)
+    {
+      if (self->len < BINARY_SAMPLE)
+        return TRUE;
+      self->sampled = TRUE;
+      if (looks_binary (self->buf, self->len))
+        {
+          set_binary_error (self, error);
+          return FALSE;
+        }
+    }
+  read_lines (self, FALSE, out);
+  return TRUE;
+}
+
+/**
+ * mpy_dump_reader_feed:
+ * @self: a #MpyDumpReader
+ * @text: the next piece of the text (any length, cut anywhere)
+ * @length: its length in bytes
+ * @dumps: (element-type MpySnapshot): where the dumps this piece completes are added
+ * @error: return location for a #GError
+ *
+ * Returns: %FALSE with @error when the text is not text (%MPY_READER_ERROR_BINARY); the
+ *   reader is then done
+ */
+gboolean
+mpy_dump_reader_feed (MpyDumpReader  *self,
+                      const char     *text,
+                      gsize           length,
+                      GPtrArray      *dumps,
+                      GError        **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (text != NULL || length == 0, FALSE);
+  g_return_val_if_fail (dumps != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  memcpy (reserve (self, length), text, length);
+  return take (self, length, dumps, error);
+}
+
+/**
+ * mpy_dump_reader_finish:
+ * @self: a #MpyDumpReader
+ * @dumps: (element-type MpySnapshot): where the last dumps are added
+ * @error: return location for a #GError
+ *
+ * The text ended: hands out the dump being read.
+ *
+ * Returns: %FALSE with @error when the text held no dump at all
+ *   (%MPY_READER_ERROR_NO_DUMP), more than the reader takes (%MPY_READER_ERROR_TOO_LARGE) or
+ *   is not text
+ */
+gboolean
+mpy_dump_reader_finish (MpyDumpReader  *self,
+                        GPtrArray      *dumps,
+                        GError        **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (dumps != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->failed)
+    return FALSE;
+  if (self->error != NULL)
+    {
+      self->failed = TRUE;
+      g_propagate_error (error, g_steal_pointer (&self->error));
+      return FALSE;
+    }
+  if (self->check_text && !self->sampled && looks_binary (self->buf, self->len))
+    {
+      set_binary_error (self, error);
+      return FALSE;
+    }
+  self->sampled = TRUE;
+  read_lines (self, TRUE, dumps);
+  if (self->error != NULL)
+    {
+      self->failed = TRUE;
+      g_propagate_error (error, g_steal_pointer (&self->error));
+      return FALSE;
+    }
+  {
+    gsize dump_start = self->r.dump_start, dump_end = self->r.dump_end;
+    guint before = self->r.dumps->len;
+
+    _mpy_reader_finish_dump (&self->r);
+    if (self->r.dumps->len > before)
+      dump_done (self, dump_start, dump_end, dumps);
+  }
+  self->failed = TRUE;   /* done */
+  if (self->n_dumps == 0)
+    {
+      g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_NO_DUMP,
+                   _("no micropython.mem_info() output found in %s; capture one with "
+                   "“import micropython; micropython.mem_info(1)”"),
+                   self->source ? self->source : _("the text"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * mpy_dump_reader_feed_file:
+ * @self: a #MpyDumpReader
+ * @file: the rest of a file, read piece by piece (mpy_file_get_piece_size())
+ * @cancellable: (nullable): a #GCancellable, checked between pieces
+ * @dumps: (element-type MpySnapshot): where the dumps are added
+ * @error: return location for a #GError
+ *
+ * Feeds what is left of @file and finishes: every dump of the file is added to @dumps, while
+ * only the text of the dump being read is held.
+ *
+ * Returns: %FALSE with @error (as mpy_dump_reader_finish(), or %G_IO_ERROR from reading)
+ */
+gboolean
+mpy_dump_reader_feed_file (MpyDumpReader  *self,
+                           MpyFileReader  *file,
+                           GCancellable   *cancellable,
+                           GPtrArray      *dumps,
+                           GError        **error)
+{
+  gsize piece = mpy_file_get_piece_size ();
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (file != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (;;)
+    {
+      gssize n = mpy_file_reader_read (file, reserve (self, piece), piece, cancellable, error);
+
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        break;
+      if (!take (self, n, dumps, error))
+        return FALSE;
+    }
+  return mpy_dump_reader_finish (self, dumps, error);
+}
+
 static GPtrArray *
 read_text (const char  *text,
            gsize        length,
@@ -121,87 +508,22 @@ read_text (const char  *text,
            gboolean     check_text,
            GError     **error)
 {
-  Reader r = { 0 };
-  gsize pos = 0;
-  guint line_no = 0;
+  g_autoptr(MpyDumpReader) reader = mpy_dump_reader_new (source);
+  g_autoptr(GPtrArray) dumps = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
 
-  _mpy_reader_init_char_flags ();
-  if (check_text && looks_binary (text, length))
+  reader->check_text = check_text;
+  if (check_text && memchr (text, '\0', length) != NULL)
     {
-      /* Text without a name is not called “the text” here: “the text is not text”. */
-      if (source == NULL)
-        g_set_error_literal (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY,
-                             _("not text: it contains NUL bytes or other binary data; "
-                             "open a serial log or a saved mem_info() dump instead"));
-      else
-        g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_BINARY,
-                     _("%s is not text (it contains NUL bytes or other binary data); "
-                     "open a serial log or a saved mem_info() dump instead"), source);
+      set_binary_error (reader, error);
       return NULL;
     }
-
-  r.text = text;
-  r.length = length;
-  r.dumps = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
-  r.blocks_budget = MAX_TOTAL_BLOCKS;
-  r.areas = g_array_new (FALSE, FALSE, sizeof (MpyArea));
-  r.lines = g_array_new (FALSE, FALSE, sizeof (LineRec));
-  r.reasons = g_ptr_array_new_with_free_func (g_free);
-  r.missing = g_array_new (FALSE, FALSE, sizeof (MpyBlockRange));
-
-  while (pos < length)
-    {
-      const char *nl = memchr (text + pos, '\n', length - pos);
-      gsize line_end = nl ? (gsize) (nl - text) + 1 : length;
-      gsize content_end = nl ? (gsize) (nl - text) : length;
-
-      while (content_end > pos && text[content_end - 1] == '\r')
-        content_end--;
-      line_no++;
-      r.line_start = pos;
-      _mpy_reader_handle_line (&r, pos, content_end, line_end, line_no);
-      pos = line_end;
-
-      if (G_UNLIKELY (r.dumps->len >= MAX_DUMPS))
-        {
-          g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_TOO_LARGE,
-                       _("%s holds more than %u dumps; split it into smaller files"),
-                       /* Translators: fills the %s of “%s holds more than %u dumps” and
-                        * of “no micropython.mem_info() output found in %s” */
-                       source ? source : _("the text"), MAX_DUMPS);
-          break;
-        }
-    }
-  if (r.dumps->len < MAX_DUMPS)
-    _mpy_reader_finish_dump (&r);
-
-  g_free (r.kinds);
-  g_free (r.pending_reason);
-  g_array_unref (r.areas);
-  g_array_unref (r.lines);
-  g_ptr_array_unref (r.reasons);
-  g_array_unref (r.missing);
-  g_free (r.foreign_text);
-  g_free (r.maybe_foreign_text);
-  g_clear_pointer (&r.prev_kinds, g_bytes_unref);
-  g_clear_pointer (&r.prev_raw, g_bytes_unref);
-
-  if (r.dumps->len >= MAX_DUMPS)
-    {
-      g_ptr_array_unref (r.dumps);
-      return NULL;
-    }
-  if (r.dumps->len == 0)
-    {
-      g_ptr_array_unref (r.dumps);
-      g_set_error (error, MPY_READER_ERROR, MPY_READER_ERROR_NO_DUMP,
-                   _("no micropython.mem_info() output found in %s; capture one with "
-                   "“import micropython; micropython.mem_info(1)”"), source ? source : _("the text"));
-      return NULL;
-    }
-  if (check_text)
-    _mpy_named_log_annotate (text, length, r.dumps);
-  return r.dumps;
+  /* The whole text is there: it is read where it is, as the one piece. */
+  reader->buf = (char *) text;
+  reader->len = reader->cap = length;
+  reader->borrowed = TRUE;
+  if (!mpy_dump_reader_finish (reader, dumps, error))
+    return NULL;
+  return g_steal_pointer (&dumps);
 }
 
 /**
@@ -239,9 +561,10 @@ mpy_dump_reader_read (const char  *text,
  * @path: a file name
  * @error: return location for a #GError
  *
- * Reads a regular file of at most 256 MiB with mpy_file_load_contents() (type and size
- * are checked before reading; a FIFO is refused without blocking) and returns every dump
- * in it.
+ * Reads a regular file of at most 256 MiB (a gzip file is unpacked) with the checks of
+ * mpy_file_reader_open() (type and size are checked before reading; a FIFO is refused
+ * without blocking) and returns every dump in it. The file is read piece by piece: what is
+ * held at a time is about one dump's text, not the file.
  *
  * Returns: (transfer full) (element-type MpySnapshot): the dumps, or %NULL.
  */
@@ -249,20 +572,24 @@ GPtrArray *
 mpy_dump_reader_read_file (const char  *path,
                            GError     **error)
 {
-  g_autofree char *contents = NULL;
-  g_autofree char *display = NULL;
+  g_autoptr(MpyFileReader) file = NULL;
+  g_autoptr(MpyDumpReader) reader = NULL;
+  g_autoptr(GPtrArray) dumps = NULL;
   g_autofree char *source = NULL;
-  gsize length = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!mpy_file_load_contents (path, MAX_FILE_SIZE, NULL, &contents, &length, error))
+  file = mpy_file_reader_open (path, MAX_FILE_SIZE, FALSE, error);
+  if (file == NULL)
     return NULL;
-  display = g_filename_display_name (path);
   /* Translators: a file name in quotation marks, as the messages above show it */
-  source = g_strdup_printf (_("“%s”"), display);
-  return read_text (contents, length, source, TRUE, error);
+  source = g_strdup_printf (_("“%s”"), mpy_file_reader_get_display_name (file));
+  reader = mpy_dump_reader_new (source);
+  dumps = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  if (!mpy_dump_reader_feed_file (reader, file, NULL, dumps, error))
+    return NULL;
+  return g_steal_pointer (&dumps);
 }
 
 /**

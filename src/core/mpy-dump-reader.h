@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "mpy-file-loader.h"
 #include "mpy-snapshot.h"
 
 G_BEGIN_DECLS
@@ -56,5 +57,29 @@ MpySnapshot *mpy_dump_reader_read_one (const char  *text,
 MpySnapshot *mpy_dump_reader_read_record (const char  *text,
                                           gsize        length,
                                           GError     **error);
+
+/* Text that arrives in pieces (a file read piece by piece): the same dumps as reading the
+ * whole text, each handed out once the text after it shows where it ends. */
+typedef struct _MpyDumpReader MpyDumpReader;
+
+MpyDumpReader *mpy_dump_reader_new         (const char     *source);
+gboolean       mpy_dump_reader_feed        (MpyDumpReader  *self,
+                                            const char     *text,
+                                            gsize           length,
+                                            GPtrArray      *dumps,
+                                            GError        **error);
+gboolean       mpy_dump_reader_finish      (MpyDumpReader  *self,
+                                            GPtrArray      *dumps,
+                                            GError        **error);
+/* Feeds the rest of @file, piece by piece, and finishes. */
+gboolean       mpy_dump_reader_feed_file   (MpyDumpReader  *self,
+                                            MpyFileReader  *file,
+                                            GCancellable   *cancellable,
+                                            GPtrArray      *dumps,
+                                            GError        **error);
+guint          mpy_dump_reader_get_n_dumps (MpyDumpReader  *self);
+void           mpy_dump_reader_free        (MpyDumpReader  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MpyDumpReader, mpy_dump_reader_free)
 
 G_END_DECLS

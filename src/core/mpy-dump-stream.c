@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "mpy-dump-reader.h"
+#include "mpy-named-log-private.h"
 
 /* A program that prints and never dumps: keep the last this many bytes only. */
 #define MAX_HELD   (4u << 20)
@@ -62,6 +63,39 @@ has_text (const char *p,
   return FALSE;
 }
 
+/* The line of stars that closes a named section right after a dump ending at @p: how many
+ * bytes (the end of the dump's last line, and that whole line) to take with the dump, or 0.
+ * It is part of the section, not something the program printed after it. */
+static gsize
+closing_star_line (const char *p,
+                   const char *limit)
+{
+  const char *q = p;
+  const char *nl;
+
+  /* The rest of the dump's last line, when its raw text stops before the line end (a dump
+   * is never empty, so p[-1] is its last byte). */
+  if (q < limit && q[-1] != '\n')
+    {
+      nl = memchr (q, '\n', limit - q);
+      if (nl == NULL || has_text (q, nl))
+        return 0;
+      q = nl + 1;
+    }
+  nl = memchr (q, '\n', limit - q);
+  if (nl == NULL)
+    return 0;
+  {
+    const char *content_end = nl;
+
+    while (content_end > q && content_end[-1] == '\r')
+      content_end--;
+    if (!_mpy_named_log_is_star_line (q, content_end))
+      return 0;
+  }
+  return (gsize) (nl + 1 - p);
+}
+
 /* Reads the held text up to @limit and hands out the dumps that end before a further
  * non-blank line within it (all of them with @all). */
 static GPtrArray *
@@ -96,6 +130,7 @@ take (MpyDumpStream *self,
       end = (gsize) (found - text) + raw_length;
       if (!all && !has_text (text + end, text + limit))
         break;   /* it may go on: the next line decides */
+      end += closing_star_line (text + end, text + limit);
       g_ptr_array_add (done, mpy_snapshot_ref (dump));
       consumed = pos = end;
     }

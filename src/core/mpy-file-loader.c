@@ -6,7 +6,9 @@
  */
 
 /* The one way core reads a file: session files, the autosave journal and dump files all come
- * through here, so every one of them gets the same checks before a byte is read. */
+ * through here, so every one of them gets the same checks before a byte is read. Files are
+ * read in pieces (MpyFileReader), so that a reader that hands out what each piece completes
+ * never holds the whole file. */
 
 #include "mpy-file-loader.h"
 
@@ -16,10 +18,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gio/gunixinputstream.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
-#define CHUNK_SIZE (1024 * 1024)
+#define DEFAULT_PIECE_SIZE (1024 * 1024)
+
+static gsize piece_size = DEFAULT_PIECE_SIZE;
 
 static void
 set_errno_error (GError     **error,
@@ -42,105 +47,295 @@ set_too_large_error (GError     **error,
                display, (guint) (max_size >> 20));
 }
 
-/* A gzip stream (RFC 1952) starts with these two bytes, whatever the file is called. */
-static gboolean
-is_gzip (const char *data,
-         gsize       n)
+
+void
+mpy_file_set_piece_size (gsize size)
 {
-  return n >= 2 && (guchar) data[0] == 0x1f && (guchar) data[1] == 0x8b;
+  piece_size = size > 0 ? size : DEFAULT_PIECE_SIZE;
 }
 
-/* Decompresses @data through GIO's zlib converter, refusing more than @max_size bytes of
- * output (a gzip bomb). A stream cut off before its end gives what was decompressed before
- * the cut and @warning, or an error when @warning is %NULL. */
-static gboolean
-gunzip (const char   *display,
-        const char   *data,
-        gsize         n,
-        gsize         max_size,
-        GCancellable *cancellable,
-        char        **contents,
-        gsize        *length,
-        GError      **warning,
-        GError      **error)
+gsize
+mpy_file_get_piece_size (void)
 {
-  g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-  g_autoptr(GInputStream) raw = g_memory_input_stream_new_from_data (data, n, NULL);
-  g_autoptr(GInputStream) in = g_converter_input_stream_new (raw, G_CONVERTER (decompressor));
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *out = NULL;
-  gsize capacity = MIN (MAX (n * 4, (gsize) 4096), max_size + 1);
-  gsize done = 0;
+  return piece_size;
+}
 
-  out = g_malloc (capacity + 1);
+struct _MpyFileReader
+{
+  char *display;
+  int fd;
+  gsize max_size;
+  guint64 size;              /* on disk, by fstat() */
+  guint64 done;              /* bytes handed out (unpacked for gzip) */
+  gboolean allow_truncated;
+  gboolean at_end;
+  GInputStream *gunzip;      /* the unpacking stream of a gzip file, or NULL */
+  GError *warning;
+};
+
+/* A gzip stream (RFC 1952) starts with these two bytes, whatever the file is called. */
+static gboolean
+is_gzip (const guchar *data,
+         gsize         n)
+{
+  return n >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+}
+
+/**
+ * mpy_file_reader_open:
+ * @path: a file name
+ * @max_size: the largest file accepted, in bytes, and the most a gzip file may unpack to
+ * @allow_truncated_gzip: whether a gzip file cut off before its end ends the contents with a
+ *   warning (mpy_file_reader_take_warning()) rather than an error
+ * @error: return location for a #GError (%G_IO_ERROR)
+ *
+ * Opens a regular file of at most @max_size bytes for mpy_file_reader_read(). The file is
+ * opened with `O_NONBLOCK` and its type and size are checked with fstat() before anything is
+ * read, so a FIFO, a socket or a device never blocks (%G_IO_ERROR_NOT_REGULAR_FILE), a folder
+ * is %G_IO_ERROR_IS_DIRECTORY and a huge file is refused without reading it
+ * (%G_IO_ERROR_MESSAGE_TOO_LARGE). Messages name the file.
+ *
+ * Returns: (transfer full): the reader, or %NULL with @error
+ */
+MpyFileReader *
+mpy_file_reader_open (const char  *path,
+                      gsize        max_size,
+                      gboolean     allow_truncated_gzip,
+                      GError     **error)
+{
+  g_autofree char *display = NULL;
+  MpyFileReader *self;
+  GStatBuf st;
+  guchar magic[2];
+  gssize n;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  display = g_filename_display_name (path);
+  /* O_NONBLOCK: open() of a FIFO without a writer would wait for one forever. */
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      set_errno_error (error, errno, _("Could not open “%s”: %s"), display);
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      set_errno_error (error, errno, _("Could not read “%s”: %s"), display);
+      close (fd);
+      return NULL;
+    }
+  if (S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                   _("“%s” is a folder, not a file"), display);
+      close (fd);
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   _("“%s” is not a regular file (a pipe, a socket or a device); save what it "
+                     "delivers to a file and open that"), display);
+      close (fd);
+      return NULL;
+    }
+  if ((guint64) st.st_size > max_size)
+    {
+      set_too_large_error (error, display, max_size);
+      close (fd);
+      return NULL;
+    }
+
+  self = g_new0 (MpyFileReader, 1);
+  self->display = g_steal_pointer (&display);
+  self->fd = fd;
+  self->max_size = max_size;
+  self->size = st.st_size;
+  self->allow_truncated = allow_truncated_gzip;
+
+  do
+    n = pread (fd, magic, sizeof magic, 0);
+  while (n < 0 && errno == EINTR);
+  if (n > 0 && is_gzip (magic, n))
+    {
+      g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+      g_autoptr(GInputStream) raw = g_unix_input_stream_new (fd, FALSE);
+
+      self->gunzip = g_converter_input_stream_new (raw, G_CONVERTER (decompressor));
+    }
+  return self;
+}
+
+static gssize
+read_plain (MpyFileReader  *self,
+            char           *buffer,
+            gsize           size,
+            GError        **error)
+{
   for (;;)
     {
-      gssize r;
+      /* One byte past the limit is asked for, in case the file grew since fstat() (or, like
+       * files in /proc, says 0). */
+      gssize r = read (self->fd, buffer, MIN (size, self->max_size + 1 - self->done));
 
-      if (done == capacity)
-        {
-          if (capacity > max_size)
-            break;
-          capacity = MIN (capacity * 2, max_size + 1);
-          out = g_realloc (out, capacity + 1);
-        }
-      r = g_input_stream_read (in, out + done, MIN (capacity - done, CHUNK_SIZE), cancellable,
-                               &local_error);
+      if (r < 0 && errno == EINTR)
+        continue;
       if (r < 0)
-        break;
-      if (r == 0)
-        break;
-      done += r;
-    }
-
-  if (done > max_size)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                   _("“%s” unpacks to more than %u MiB, the most MpyMemMap opens; it is not "
-                     "opened"), display, (guint) (max_size >> 20));
-      return FALSE;
-    }
-  if (local_error != NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_errno_error (error, errno, _("Could not read “%s”: %s"), self->display);
+      else if (self->done + r > self->max_size)
         {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
+          set_too_large_error (error, self->display, self->max_size);
+          return -1;
         }
-      if (warning == NULL || done == 0)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _("“%s” is a damaged or truncated gzip file: %s"), display,
-                       local_error->message);
-          return FALSE;
-        }
-      g_autofree char *size = g_format_size_full (done, G_FORMAT_SIZE_LONG_FORMAT);
-
-      g_set_error (warning, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
-                   _("“%s” is a truncated gzip file: only its first %s could be unpacked"),
-                   display, size);
+      return r;
     }
+}
 
-  out[done] = '\0';
-  *contents = g_steal_pointer (&out);
-  *length = done;
-  return TRUE;
+static gssize
+read_gzip (MpyFileReader  *self,
+           char           *buffer,
+           gsize           size,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gssize r = g_input_stream_read (self->gunzip, buffer, MIN (size, self->max_size + 1 - self->done),
+                                  cancellable, &local_error);
+
+  if (r >= 0)
+    {
+      if (self->done + r > self->max_size)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                       _("“%s” unpacks to more than %u MiB, the most MpyMemMap opens; it is not "
+                         "opened"), self->display, (guint) (self->max_size >> 20));
+          return -1;
+        }
+      return r;
+    }
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return -1;
+    }
+  if (!self->allow_truncated || self->done == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("“%s” is a damaged or truncated gzip file: %s"), self->display,
+                   local_error->message);
+      return -1;
+    }
+  {
+    g_autofree char *unpacked = g_format_size_full (self->done, G_FORMAT_SIZE_LONG_FORMAT);
+
+    g_set_error (&self->warning, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                 _("“%s” is a truncated gzip file: only its first %s could be unpacked"),
+                 self->display, unpacked);
+  }
+  return 0;
+}
+
+/**
+ * mpy_file_reader_read:
+ * @self: a #MpyFileReader
+ * @buffer: where the bytes go
+ * @size: the most to read
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError (%G_IO_ERROR)
+ *
+ * Reads the next bytes of the contents (unpacked when the file is gzip). More than the
+ * reader's size limit is %G_IO_ERROR_MESSAGE_TOO_LARGE; a damaged gzip file is
+ * %G_IO_ERROR_INVALID_DATA, or, when it was opened to allow that and something was unpacked,
+ * the end of the contents and a warning.
+ *
+ * Returns: the number of bytes read, 0 at the end, -1 with @error
+ */
+gssize
+mpy_file_reader_read (MpyFileReader  *self,
+                      char           *buffer,
+                      gsize           size,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  gssize r;
+
+  g_return_val_if_fail (self != NULL, -1);
+  g_return_val_if_fail (buffer != NULL || size == 0, -1);
+
+  if (self->at_end || size == 0)
+    return 0;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return -1;
+  r = self->gunzip != NULL ? read_gzip (self, buffer, size, cancellable, error)
+                           : read_plain (self, buffer, size, error);
+  if (r == 0)
+    self->at_end = TRUE;
+  if (r > 0)
+    self->done += r;
+  return r;
+}
+
+gboolean
+mpy_file_reader_is_gzip (MpyFileReader *self)
+{
+  return self->gunzip != NULL;
+}
+
+const char *
+mpy_file_reader_get_display_name (MpyFileReader *self)
+{
+  return self->display;
+}
+
+guint64
+mpy_file_reader_get_size (MpyFileReader *self)
+{
+  return self->size;
+}
+
+guint64
+mpy_file_reader_get_position (MpyFileReader *self)
+{
+  off_t pos;
+
+  if (self->gunzip == NULL)
+    return self->done;
+  pos = lseek (self->fd, 0, SEEK_CUR);
+  return pos >= 0 ? (guint64) pos : 0;
+}
+
+GError *
+mpy_file_reader_take_warning (MpyFileReader *self)
+{
+  return g_steal_pointer (&self->warning);
+}
+
+void
+mpy_file_reader_free (MpyFileReader *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_object (&self->gunzip);
+  close (self->fd);
+  g_clear_error (&self->warning);
+  g_free (self->display);
+  g_free (self);
 }
 
 /**
  * mpy_file_load_contents:
  * @path: a file name
  * @max_size: the largest file accepted, in bytes
- * @cancellable: (nullable): a #GCancellable, checked between chunks
+ * @cancellable: (nullable): a #GCancellable, checked between pieces
  * @contents: (out): the bytes read, NUL-terminated (the NUL not counted)
  * @length: (out): the number of bytes read
  * @error: return location for a #GError (%G_IO_ERROR)
  *
- * Reads a whole regular file of at most @max_size bytes. The file is opened with
- * `O_NONBLOCK` and its type and size are checked with fstat() before anything is read, so
- * a FIFO, a socket or a device never blocks (%G_IO_ERROR_NOT_REGULAR_FILE), a folder is
- * %G_IO_ERROR_IS_DIRECTORY and a huge file is refused without reading it
- * (%G_IO_ERROR_MESSAGE_TOO_LARGE). Messages name the file.
+ * Reads a whole regular file of at most @max_size bytes, with the checks of
+ * mpy_file_reader_open().
  *
  * Returns: %TRUE on success
  */
@@ -159,7 +354,7 @@ mpy_file_load_contents (const char    *path,
  * mpy_file_load_contents_full:
  * @path: a file name
  * @max_size: the largest file accepted, in bytes, and the most a gzip file may unpack to
- * @cancellable: (nullable): a #GCancellable, checked between chunks
+ * @cancellable: (nullable): a #GCancellable, checked between pieces
  * @contents: (out): the bytes read, NUL-terminated (the NUL not counted)
  * @length: (out): the number of bytes read
  * @warning: (optional): return location for a truncated gzip file's warning
@@ -182,11 +377,9 @@ mpy_file_load_contents_full (const char    *path,
                              GError       **warning,
                              GError       **error)
 {
-  g_autofree char *display = NULL;
+  g_autoptr(MpyFileReader) reader = NULL;
   g_autofree char *data = NULL;
-  GStatBuf st;
   gsize capacity, n = 0;
-  int fd;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (contents != NULL && length != NULL, FALSE);
@@ -194,47 +387,12 @@ mpy_file_load_contents_full (const char    *path,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
+  reader = mpy_file_reader_open (path, max_size, warning != NULL, error);
+  if (reader == NULL)
+    return FALSE;
 
-  display = g_filename_display_name (path);
-  /* O_NONBLOCK: open() of a FIFO without a writer would wait for one forever. */
-  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      set_errno_error (error, errno, _("Could not open “%s”: %s"), display);
-      return FALSE;
-    }
-  if (fstat (fd, &st) != 0)
-    {
-      set_errno_error (error, errno, _("Could not read “%s”: %s"), display);
-      close (fd);
-      return FALSE;
-    }
-  if (S_ISDIR (st.st_mode))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   _("“%s” is a folder, not a file"), display);
-      close (fd);
-      return FALSE;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                   _("“%s” is not a regular file (a pipe, a socket or a device); save what it "
-                     "delivers to a file and open that"), display);
-      close (fd);
-      return FALSE;
-    }
-  if ((guint64) st.st_size > max_size)
-    {
-      set_too_large_error (error, display, max_size);
-      close (fd);
-      return FALSE;
-    }
-
-  /* Up to one byte past the limit, in case the file grew since fstat() (or, like files in
-   * /proc, says 0). */
-  capacity = MAX ((gsize) st.st_size, 4096);
-  capacity = MIN (capacity, max_size + 1);
+  capacity = MIN (MAX ((gsize) reader->size * (reader->gunzip != NULL ? 4 : 1), (gsize) 4096),
+                  max_size + 1);
   data = g_malloc (capacity + 1);
   for (;;)
     {
@@ -242,40 +400,20 @@ mpy_file_load_contents_full (const char    *path,
 
       if (n == capacity)
         {
-          if (capacity > max_size)
-            break;
           capacity = MIN (capacity * 2, max_size + 1);
           data = g_realloc (data, capacity + 1);
         }
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          close (fd);
-          return FALSE;
-        }
-      r = read (fd, data + n, MIN (capacity - n, CHUNK_SIZE));
-      if (r < 0 && errno == EINTR)
-        continue;
+      r = mpy_file_reader_read (reader, data + n, MIN (capacity - n, piece_size), cancellable,
+                                error);
       if (r < 0)
-        {
-          set_errno_error (error, errno, _("Could not read “%s”: %s"), display);
-          close (fd);
-          return FALSE;
-        }
+        return FALSE;
       if (r == 0)
         break;
       n += r;
     }
-  close (fd);
 
-  if (n > max_size)
-    {
-      set_too_large_error (error, display, max_size);
-      return FALSE;
-    }
-
-  if (is_gzip (data, n))
-    return gunzip (display, data, n, max_size, cancellable, contents, length, warning, error);
-
+  if (warning != NULL)
+    *warning = mpy_file_reader_take_warning (reader);
   data[n] = '\0';
   *contents = g_steal_pointer (&data);
   *length = n;

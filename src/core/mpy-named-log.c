@@ -32,8 +32,6 @@
  * Every other line between the end of one dump and the start of the next is the later
  * dump's console context; the lines before the first dump are the first one's. */
 
-#define _GNU_SOURCE   /* memmem */
-
 #include "mpy-named-log-private.h"
 
 #include <string.h>
@@ -105,6 +103,13 @@ is_star_line (const char *line,
       stars++;
     }
   return stars >= 3;
+}
+
+gboolean
+_mpy_named_log_is_star_line (const char *line,
+                             const char *end)
+{
+  return is_star_line (line, end);
 }
 
 static gboolean
@@ -315,70 +320,42 @@ annotate (MpySnapshot *dump,
   return result;
 }
 
-/* Where @raw starts in @text at or after @pos. A dump starts a line, or follows the raw
- * REPL's framing (`OK`, `\x04`, `>`) at the start of one: only those places are compared,
- * so finding it costs about one pass over the text (a general search for a 10 KB needle
- * costs several). */
-static const char *
-find_dump (const char *text,
-           gsize       length,
-           gsize       pos,
-           const char *raw,
-           gsize       raw_length)
+struct _MpyNamedLog
 {
-  const char *p = text + pos, *end = text + length;
+  Ticks ticks;
+};
 
-  while (p < end && (gsize) (end - p) >= raw_length)
-    {
-      const char *nl = memchr (p, '\n', end - p);
-      const char *line_end = nl != NULL ? nl + 1 : end;
+MpyNamedLog *
+_mpy_named_log_new (void)
+{
+  return g_new0 (MpyNamedLog, 1);
+}
 
-      for (const char *q = p; q < line_end && (gsize) (end - q) >= raw_length; q++)
-        {
-          if (*q == raw[0] && memcmp (q, raw, raw_length) == 0)
-            return q;
-          if (*q != '\x04' && *q != '>' && *q != 'O' && *q != 'K')
-            break;
-        }
-      p = line_end;
-    }
-  /* Not at a line start (never seen): search the whole rest. */
-  return memmem (text + pos, length - pos, raw, raw_length);
+void
+_mpy_named_log_free (MpyNamedLog *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->ticks.sync_time, g_date_time_unref);
+  g_free (self);
 }
 
 /**
  * _mpy_named_log_annotate:
- * @text: the text the dumps were read from
- * @length: its length
- * @dumps: (element-type MpySnapshot): every dump found in @text, in order
+ * @self: the state of the log being read (the profiler's clock)
+ * @dump: the next dump of the log
+ * @gap: the text between the end of the previous dump (or the start of the log) and @dump
+ * @gap_length: its length
  *
- * Replaces each dump of @dumps by a copy that has the name, the board time and the console
- * context the text around it gives. A dump without a name keeps its label.
+ * Returns: (transfer full): a copy of @dump with the name, the board time and the console
+ *   context @gap gives (or @dump itself, with a reference, when it gives none). A dump
+ *   without a name keeps its label.
  */
-void
-_mpy_named_log_annotate (const char *text,
-                         gsize       length,
-                         GPtrArray  *dumps)
+MpySnapshot *
+_mpy_named_log_annotate (MpyNamedLog *self,
+                         MpySnapshot *dump,
+                         const char  *gap,
+                         gsize        gap_length)
 {
-  Ticks ticks = { 0 };
-  gsize pos = 0;
-
-  for (guint i = 0; i < dumps->len; i++)
-    {
-      MpySnapshot *dump = g_ptr_array_index (dumps, i);
-      const char *raw = mpy_snapshot_get_raw_text (dump);
-      gsize raw_length = mpy_snapshot_get_raw_length (dump);
-      const char *found;
-
-      /* Each dump's text is a verbatim piece of @text, after the previous one. */
-      if (raw_length == 0 || raw_length > length - pos)
-        continue;
-      found = find_dump (text, length, pos, raw, raw_length);
-      if (found == NULL)
-        continue;
-      g_ptr_array_index (dumps, i) = annotate (dump, text + pos, found - (text + pos), &ticks);
-      mpy_snapshot_unref (dump);
-      pos = (found - text) + raw_length;
-    }
-  g_clear_pointer (&ticks.sync_time, g_date_time_unref);
+  return annotate (dump, gap, gap_length, &self->ticks);
 }

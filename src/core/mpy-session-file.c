@@ -10,6 +10,7 @@
 
 #define _GNU_SOURCE   /* O_TMPFILE, linkat (AT_EMPTY_PATH), fallocate */
 
+#include "mpy-dump-reader.h"
 #include "mpy-file-loader.h"
 #include "mpy-session-private.h"
 
@@ -22,30 +23,112 @@
 
 #include <glib/gstdio.h>
 
+/* What the start of a file must hold to tell a session file, a capture transcript and other
+ * text apart as reading the whole text does (the transcript check reads up to 64 lines). */
+#define HEAD_SIZE (1024 * 1024)
+
+/* Reads on from @file into @buf until it holds at least @size bytes or the file ends. */
+static gboolean
+read_into (MpyFileReader  *file,
+           GByteArray     *buf,
+           gsize           size,
+           GCancellable   *cancellable,
+           gboolean       *at_end,
+           GError        **error)
+{
+  gsize piece = mpy_file_get_piece_size ();
+
+  while (buf->len < size)
+    {
+      guint old = buf->len;
+      gssize n;
+
+      g_byte_array_set_size (buf, old + piece);
+      n = mpy_file_reader_read (file, (char *) buf->data + old, piece, cancellable, error);
+      g_byte_array_set_size (buf, old + MAX (n, 0));
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        {
+          *at_end = TRUE;
+          return TRUE;
+        }
+    }
+  return TRUE;
+}
+
+/* Any text but a session file or a transcript: read by the dump reader piece by piece, so
+ * that only about one dump's text is held at a time. */
+static GPtrArray *
+read_log (MpyFileReader  *file,
+          GByteArray     *head,
+          GCancellable   *cancellable,
+          GError        **error)
+{
+  g_autoptr(MpyDumpReader) reader = mpy_dump_reader_new (NULL);
+  g_autoptr(GPtrArray) dumps = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+
+  if (!mpy_dump_reader_feed (reader, (const char *) head->data, head->len, dumps, error))
+    return NULL;
+  g_byte_array_set_size (head, 0);
+  if (!mpy_dump_reader_feed_file (reader, file, cancellable, dumps, error))
+    return NULL;
+  return g_steal_pointer (&dumps);
+}
+
 static GPtrArray *
 read_file (const char    *path,
            GCancellable  *cancellable,
            GError       **warning,
            GError       **error)
 {
-  g_autofree char *contents = NULL;
-  g_autofree char *display = NULL;
+  g_autoptr(MpyFileReader) file = NULL;
+  g_autoptr(GByteArray) head = g_byte_array_new ();
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GError) local_warning = NULL;
   g_autoptr(GError) gzip_warning = NULL;
-  GPtrArray *snapshots;
-  gsize length = 0;
+  GPtrArray *snapshots = NULL;
+  const char *display, *start;
+  gboolean at_end = FALSE;
+  gsize n;
 
-  if (!mpy_file_load_contents_full (path, MPY_SESSION_MAX_SIZE, cancellable, &contents, &length,
-                                    warning != NULL ? &gzip_warning : NULL, error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
+  file = mpy_file_reader_open (path, MPY_SESSION_MAX_SIZE, warning != NULL, error);
+  if (file == NULL)
+    return NULL;
+  display = mpy_file_reader_get_display_name (file);
 
-  display = g_filename_display_name (path);
-  snapshots = mpy_session_read_text_full (contents, length,
-                                          warning != NULL ? &local_warning : NULL,
-                                          &local_error);
+  if (!read_into (file, head, HEAD_SIZE, cancellable, &at_end, error))
+    return NULL;
+  start = (const char *) head->data;
+  n = head->len;
+  if (n >= 3 && memcmp (start, "\xef\xbb\xbf", 3) == 0)
+    {
+      start += 3;
+      n -= 3;
+    }
+  if (mpy_session_is_session_text (start, n) || mpy_session_looks_like_transcript (start, n))
+    {
+      /* A session file or a transcript: read whole, as the session reader takes it. */
+      if (!read_into (file, head, G_MAXSIZE, cancellable, &at_end, error))
+        return NULL;
+      snapshots = mpy_session_read_text_full ((const char *) head->data, head->len,
+                                              warning != NULL ? &local_warning : NULL,
+                                              &local_error);
+    }
+  else
+    snapshots = read_log (file, head, cancellable, &local_error);
+
+  gzip_warning = mpy_file_reader_take_warning (file);
   if (snapshots == NULL)
-    g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", display);
+    {
+      /* Reading errors name the file already. */
+      if (local_error->domain == G_IO_ERROR)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", display);
+    }
   else if (gzip_warning != NULL)
     {
       /* The gzip cut says why; the session reader's own warning (a record cut short) says

@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "mpy-kind-scan-private.h"
 #include "mpy-snapshot.h"
 #include "mpy-stats.h"
 
@@ -53,6 +54,13 @@ void _mpy_stats_compute_map (const guint8  *kinds,
                              guint          n_areas,
                              guint          bytes_per_block,
                              MpyStats      *stats);
+/* The same by a given path (tests compare them; @path must be available). */
+void _mpy_stats_compute_map_path (MpyScanPath    path,
+                                  const guint8  *kinds,
+                                  const MpyArea *areas,
+                                  guint          n_areas,
+                                  guint          bytes_per_block,
+                                  MpyStats      *stats);
 
 /* Redoes the free-run figures of @stats (holes, largest free run, fragmentation)
  * without the blocks of lost lines, which are free in the map only as filler:

@@ -449,10 +449,30 @@ run_op (Worker *worker,
           {
             /* The port we held went away (a reset board re-enumerates on USB, a bridge
              * restarted): open the path again, once. A capture is safe to repeat. */
-            g_clear_error (&error);
+            g_autoptr(GError) lost = g_steal_pointer (&error);
+
             drop_port (worker);
             if (begin_op (worker, op, &ps, &error))
               snapshot = do_capture (worker, op, cancellable, &error);
+            /* It did not come back: the board was unplugged, which is what to say, not
+             * that there is no such port (the reopen's view of it). */
+            if (snapshot == NULL
+                && g_error_matches (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_NO_SUCH_PORT))
+              {
+                g_clear_error (&error);
+                error = g_steal_pointer (&lost);
+              }
+          }
+        if (snapshot == NULL && strstr (op->path, "://") == NULL
+            && g_error_matches (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DISCONNECTED))
+          {
+            /* A serial board gone mid-capture: what happened and what to do. (Network
+             * boards' messages name their own link.) */
+            g_clear_error (&error);
+            g_set_error (&error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DISCONNECTED,
+                         _("The board on %s was disconnected during the capture (unplugged, "
+                           "reset, or its cable moved): plug it back in, then capture again"),
+                         op->path);
           }
         end_op (worker, task, &ps, snapshot == NULL ? error : NULL);
         if (snapshot != NULL)

@@ -22,6 +22,7 @@
 #include "mpy-heap-view.h"
 #include "mpy-dump-reader.h"
 #include "mpy-metric.h"
+#include "mpy-snapshot-item.h"
 #include "mpy-test-app.h"
 #include "mpy-timeline.h"
 
@@ -74,6 +75,17 @@ find_controller (GtkWidget *widget,
   g_assert_not_reached ();
 }
 
+/* The timeline has placed a point for every snapshot. */
+static gboolean
+timeline_laid_out (gpointer data)
+{
+  MpyWindow *window = data;
+  guint n = mpy_test_n_rows (window);
+
+  return n == 0 || mpy_timeline_get_point_position (MPY_TIMELINE (mpy_window_get_timeline (window)),
+                                                    n - 1, NULL, NULL);
+}
+
 static MpyWindow *
 window_with (const char *const *fixtures)
 {
@@ -89,6 +101,8 @@ window_with (const char *const *fixtures)
     }
   mpy_document_add (mpy_window_get_document (window), snapshots, FALSE);
   mpy_test_run_for (100);
+  /* (under load the timeline's layout may still be to come) */
+  g_assert_true (mpy_test_run_until (timeline_laid_out, window, 10000));
   return window;
 }
 
@@ -359,6 +373,128 @@ test_timeline_layout_800x600 (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The timeline as drawn: its node rendered by the window's renderer, 0xRRGGBB per pixel. */
+static guint32 *
+render_timeline (GtkWidget *timeline,
+                 int       *width,
+                 int       *height)
+{
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (timeline));
+  guint32 *pixels;
+
+  *width = gtk_widget_get_width (timeline);
+  *height = gtk_widget_get_height (timeline);
+  /* The widget's own drawing, now (not the frame GTK last kept of it). */
+  GTK_WIDGET_GET_CLASS (timeline)->snapshot (timeline, snapshot);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+  pixels = g_new (guint32, (gsize) *width * *height);
+  gdk_texture_download (texture, (guchar *) pixels, (gsize) *width * 4);
+  for (gsize i = 0; i < (gsize) *width * *height; i++)
+    pixels[i] &= 0xffffff;
+  return pixels;
+}
+
+static gboolean
+color_near (guint32 a,
+            guint32 b)
+{
+  for (int shift = 0; shift < 24; shift += 8)
+    if (ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff)) > 40)
+      return FALSE;
+  return TRUE;
+}
+
+/* Is @rgb within ±@dy px of row @y in column @x? */
+static gboolean
+line_at (const guint32 *pixels,
+         int            width,
+         int            height,
+         int            x,
+         double         y,
+         int            dy,
+         guint32        rgb)
+{
+  for (int row = (int) floor (y) - dy; row <= (int) ceil (y) + dy; row++)
+    if (row >= 0 && row < height && color_near (pixels[(gsize) row * width + x], rgb))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+widget_allocated (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+/* Far more snapshots than pixel columns, each unlike the one before: every column of the
+ * line spans both values (with nothing above or below), and a new selection leaves the
+ * drawn chart as it was but for the selection's mark. */
+static void
+test_timeline_dense_lines (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (MPY_TYPE_SNAPSHOT_ITEM);
+  g_autoptr(GtkSelectionModel) selection = NULL;
+  g_autoptr(MpySnapshot) low = read_fixture ("unix-heap256k-after-soft-reset.txt", NULL);
+  g_autoptr(MpySnapshot) high = read_fixture ("unix-heap256k-heap-full.txt", NULL);
+  guint32 color = mpy_chart_series_get_color (MPY_CHART_SERIES_USED, FALSE);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *timeline = mpy_timeline_new ();
+  g_autofree guint32 *pixels = NULL;
+  g_autofree guint32 *selected = NULL;
+  double x_first, x_last, y_low, y_high;
+  int width, height, changed = 0;
+
+  for (guint i = 0; i < 4000; i++)
+    {
+      g_autoptr(MpySnapshotItem) item = mpy_snapshot_item_new (i % 2 ? high : low);
+
+      g_list_store_append (store, item);
+    }
+  selection = GTK_SELECTION_MODEL (gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (store))));
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 160);
+  gtk_window_set_child (GTK_WINDOW (window), timeline);
+  g_object_set (timeline, "show-area", FALSE, "show-largest-free-run", FALSE, NULL);
+  mpy_timeline_set_model (MPY_TIMELINE (timeline), selection);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (mpy_test_run_until (widget_allocated, timeline, 5000));
+  mpy_test_run_for (100);
+
+  g_assert_true (mpy_timeline_get_point_position (MPY_TIMELINE (timeline), 0, &x_first, &y_low));
+  g_assert_true (mpy_timeline_get_point_position (MPY_TIMELINE (timeline), 3999, &x_last, &y_high));
+  g_assert_cmpfloat (y_low - y_high, >, 40);   /* higher values are further up */
+  pixels = render_timeline (timeline, &width, &height);
+  for (int x = (int) x_first + 2; x < (int) x_last - 2; x++)
+    {
+      g_assert_true (line_at (pixels, width, height, x, y_low, 1, color));
+      g_assert_true (line_at (pixels, width, height, x, y_high, 1, color));
+      g_assert_true (line_at (pixels, width, height, x, (y_low + y_high) / 2, 0, color));
+      g_assert_false (line_at (pixels, width, height, x, y_high - 5, 1, color));
+      g_assert_false (line_at (pixels, width, height, x, y_low + 5, 1, color));
+    }
+
+  /* A selection: its line over the chart, the rest of the picture the same. */
+  gtk_selection_model_select_item (selection, 2000, TRUE);
+  selected = render_timeline (timeline, &width, &height);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      if (pixels[(gsize) y * width + x] != selected[(gsize) y * width + x])
+        {
+          double x_sel;
+
+          g_assert_true (mpy_timeline_get_point_position (MPY_TIMELINE (timeline), 2000, &x_sel, NULL));
+          g_assert_cmpfloat (fabs (x - x_sel), <=, 2);
+          changed++;
+        }
+  g_assert_cmpint (changed, >, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The scrubber shows frame N as the diff of N against N − 1 (the first alone), and follows
  * the selection made elsewhere. */
 static void
@@ -512,6 +648,7 @@ main (int   argc,
   g_test_add_func ("/timeline/hover-tooltip", test_timeline_hover_tooltip);
   g_test_add_func ("/timeline/x-by-time", test_timeline_x_by_time);
   g_test_add_func ("/timeline/layout-800x600", test_timeline_layout_800x600);
+  g_test_add_func ("/timeline/dense-lines", test_timeline_dense_lines);
   g_test_add_func ("/timeline/playback/scrubber-steps-frames", test_playback_scrubber_steps_frames);
   g_test_add_func ("/timeline/playback/plays-successive-diffs", test_playback_plays_successive_diffs);
   g_test_add_func ("/timeline/playback/export-gif", test_playback_export_gif);

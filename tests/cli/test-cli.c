@@ -13,6 +13,7 @@
 #include <cairo.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <json-glib/json-glib.h>
 #include <gif_lib.h>
 
@@ -870,6 +871,89 @@ test_file_index (void)
   mpy_test_remove_tree (dir);
 }
 
+/* FILE:N names one dump in every command: stats and timeline take it as render and diff
+ * do, and FILE alone is every dump there (review: `stats FILE:N` was refused). */
+static void
+test_file_index_everywhere (void)
+{
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli");
+  g_autofree char *log = two_dump_log (dir);
+  g_autofree char *ref1 = g_strconcat (log, ":1", NULL);
+  g_autofree char *ref2 = g_strconcat (log, ":2", NULL);
+  g_autofree char *b = tm_fixture ("qemu-mps2-an385-after-alloc.txt");
+  g_autoptr(Run) all = run_cli ("stats", "--json", log, NULL);
+  g_autoptr(Run) one = run_cli ("stats", "--json", ref1, NULL);
+  g_autoptr(Run) whole = run_cli ("stats", "--json", b, NULL);
+  g_autoptr(JsonNode) all_root = NULL, one_root = NULL, whole_root = NULL;
+  JsonObject *o;
+
+  g_assert_cmpint (all->status, ==, 0);
+  g_assert_cmpint (one->status, ==, 0);
+  all_root = parse_json (all->out);
+  one_root = parse_json (one->out);
+  whole_root = parse_json (whole->out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (one_root)), ==, 1);
+  o = json_array_get_object_element (json_node_get_array (one_root), 0);
+  /* The second dump of the log, named by its own file and index … */
+  g_assert_cmpstr (json_object_get_string_member (o, "file"), ==, log);
+  g_assert_cmpint (json_object_get_int_member (o, "index"), ==, 1);
+  /* … with the figures of the fixture it was made of, and of `stats FILE`'s second row. */
+  g_assert_cmpint (json_object_get_int_member (o, "gc_used"), ==,
+                   json_object_get_int_member (json_array_get_object_element (json_node_get_array (whole_root), 0), "gc_used"));
+  g_assert_cmpint (json_object_get_int_member (o, "objects"), ==,
+                   json_object_get_int_member (json_array_get_object_element (json_node_get_array (all_root), 1), "objects"));
+
+  /* The text names it FILE:1 and has no summary table (one dump). */
+  {
+    g_autoptr(Run) run = run_cli ("stats", ref1, NULL);
+    g_autofree char *head = g_strconcat (log, ":1\n", NULL);
+
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_true (g_str_has_prefix (run->out, head));
+    g_assert_null (strstr (run->out, "\nDump "));
+  }
+  /* timeline: one row. */
+  {
+    g_autoptr(Run) run = run_cli ("timeline", "--json", ref1, log, NULL);
+    g_autoptr(JsonNode) root = NULL;
+    JsonArray *rows;
+
+    g_assert_cmpint (run->status, ==, 0);
+    root = parse_json (run->out);
+    rows = json_node_get_array (root);
+    g_assert_cmpuint (json_array_get_length (rows), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (rows, 0), "index"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (rows, 1), "index"), ==, 0);
+  }
+  /* No such dump: exit 1, nothing on stdout, the same message as diff's. */
+  {
+    g_autoptr(Run) stats = run_cli ("stats", ref2, NULL);
+    g_autoptr(Run) timeline = run_cli ("timeline", "--csv", log, ref2, NULL);
+    g_autofree char *want = g_strdup_printf ("no dump 2 in %s", log);
+
+    g_assert_cmpint (stats->status, ==, 1);
+    assert_one_line_message (stats, want);
+    g_assert_cmpstr (stats->out, ==, "");
+    g_assert_cmpint (timeline->status, ==, 1);
+    assert_one_line_message (timeline, want);
+    g_assert_cmpstr (timeline->out, ==, "");
+  }
+  /* --help of each says how a dump is named. */
+  {
+    const char *commands[] = { "stats", "timeline", "diff", "render" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+      {
+        g_autoptr(Run) run = run_cli (commands[i], "--help", NULL);
+
+        g_assert_cmpint (run->status, ==, 0);
+        if (strstr (run->out, "FILE:N") == NULL || strstr (run->out, "0-based") == NULL)
+          g_error ("“%s --help” does not say how FILE:N names a dump:\n%s", commands[i], run->out);
+      }
+  }
+  mpy_test_remove_tree (dir);
+}
+
 static void
 check_png (const char             *png,
            MpySnapshot            *snapshot,
@@ -1160,21 +1244,25 @@ test_bad_input_exit_1 (void)
       assert_one_line_message (render, file);
     }
 
-  /* One bad file among good ones: the good ones are still reported, the status is 1. */
+  /* One bad file among good ones: all or nothing, so nothing is printed but the message,
+   * and the status is 1 (a partial table or JSON array would pass for the whole). */
   {
     g_autofree char *good = tm_fixture ("qemu-mps2-an385-after-alloc.txt");
     g_autoptr(Run) run = run_cli ("stats", "--json", good, missing, NULL);
-    g_autoptr(JsonNode) root = NULL;
+    g_autoptr(Run) text = run_cli ("stats", good, missing, NULL);
 
     g_assert_cmpint (run->status, ==, 1);
-    root = parse_json (run->out);
-    g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
+    g_assert_cmpstr (run->out, ==, "");
+    assert_one_line_message (run, missing);
+    g_assert_cmpint (text->status, ==, 1);
+    g_assert_cmpstr (text->out, ==, "");
   }
   mpy_test_remove_tree (dir);
 }
 
 /* A FIFO (no writer ever comes) is refused at once by stats, diff and render, with a message
- * that says what it is; before, open() waited for a writer forever (issue 8.5). */
+ * that says what it is; before, open() waited for a writer forever (issue 8.5). timeline
+ * too, and with nothing on stdout. */
 static void
 test_fifo_refused (void)
 {
@@ -1190,22 +1278,28 @@ test_fifo_refused (void)
     g_autoptr(Run) json = run_cli ("stats", "--json", good, fifo, NULL);
     g_autoptr(Run) diff = run_cli ("diff", good, fifo, NULL);
     g_autoptr(Run) render = run_cli ("render", fifo, "-o", png, NULL);
-    g_autoptr(JsonNode) root = NULL;
+    g_autoptr(Run) csv = run_cli ("timeline", "--csv", good, fifo, NULL);
+    g_autoptr(Run) timeline = run_cli ("timeline", fifo, NULL);
 
     g_assert_cmpint (stats->status, ==, 1);
     assert_one_line_message (stats, "not a regular file");
     assert_one_line_message (stats, fifo);
-    /* The good file is still reported. */
+    /* All or nothing: every input is read before anything is printed, so the good file
+     * is not reported either, and timeline prints no CSV header or table head (review). */
     g_assert_cmpint (json->status, ==, 1);
-    root = parse_json (json->out);
-    g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
+    g_assert_cmpstr (json->out, ==, "");
+    g_assert_cmpint (csv->status, ==, 1);
+    g_assert_cmpstr (csv->out, ==, "");
+    assert_one_line_message (csv, "not a regular file");
+    g_assert_cmpint (timeline->status, ==, 1);
+    g_assert_cmpstr (timeline->out, ==, "");
     g_assert_cmpint (diff->status, ==, 1);
     assert_one_line_message (diff, "not a regular file");
     g_assert_cmpint (render->status, ==, 1);
     assert_one_line_message (render, "not a regular file");
     g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
   }
-  /* Four runs of a CLI that never waits: far below the 60 s kill. */
+  /* Six runs of a CLI that never waits: far below the 60 s kill. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
   mpy_test_remove_tree (dir);
 }
@@ -1406,7 +1500,8 @@ static void
 test_help_usage_line (void)
 {
   static const struct { const char *command; const char *usage; } cases[] = {
-    { "stats", "stats [OPTION…] FILE… — " },
+    { "stats", "stats [OPTION…] FILE[:N]… — " },
+    { "timeline", "timeline [OPTION…] FILE[:N]… — " },
     { "diff", "diff [OPTION…] A B — " },
     { "render", "render [OPTION…] FILE[:N] -o OUT.png — " },
   };
@@ -1420,6 +1515,58 @@ test_help_usage_line (void)
         g_error ("“%s --help” does not show the usage “%s”:\n%s", cases[i].command,
                  cases[i].usage, run->out);
     }
+}
+
+/* The --help texts are translated: under LANGUAGE=de (a non-C locale, the build tree's
+ * catalogue) `stats --help` is German, its usage line, summary, options and the FILE:N text
+ * alike, and the program's own usage too (review: --help was English only). */
+static void
+test_help_translated (void)
+{
+  const char *po_dir = g_getenv ("MPY_TEST_PO_DIR");
+  g_auto(GStrv) env = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *usage = NULL;
+  g_autoptr(GError) error = NULL;
+  int wait_status;
+
+  if (po_dir == NULL)
+    {
+      g_test_skip ("the catalogues are not built (-Dgui=false)");
+      return;
+    }
+  env = g_get_environ ();
+  env = g_environ_setenv (env, "LANGUAGE", "de", TRUE);
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  env = g_environ_setenv (env, "MPY_LOCALE_DIR", po_dir, TRUE);
+
+  g_spawn_sync (NULL, (char *[]) { cli_path, "stats", "--help", NULL }, env, 0, NULL, NULL,
+                &out, NULL, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 0);
+  if (strstr (out, "DATEI[:N]… — Kennzahlen und Statistik jedes Dumps") == NULL    /* usage line */
+      || strstr (out, "Gibt die Kopfkennzahlen") == NULL                            /* summary */
+      || strstr (out, "Ein JSON-Array ausgeben, ein Objekt pro Dump") == NULL       /* --json */
+      || strstr (out, "Ein Dump heißt DATEI:N") == NULL                             /* FILE:N */
+      || strstr (out, "Prints the header figures") != NULL)
+    g_error ("stats --help under LANGUAGE=de is not German:\n%s", out);
+
+  g_spawn_sync (NULL, (char *[]) { cli_path, "--help", NULL }, env, 0, NULL, NULL,
+                &usage, NULL, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (usage, "Befehle:"));
+  g_assert_nonnull (strstr (usage, "Kennzahlen und Statistik jedes Dumps"));
+
+  /* Without a catalogue for the language, the English text. */
+  {
+    g_autofree char *english = NULL;
+
+    env = g_environ_setenv (env, "LANGUAGE", "xx", TRUE);
+    g_spawn_sync (NULL, (char *[]) { cli_path, "stats", "--help", NULL }, env, 0, NULL, NULL,
+                  &english, NULL, &wait_status, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (english, "Prints the header figures"));
+  }
 }
 
 int
@@ -1455,6 +1602,7 @@ main (int    argc,
   g_test_add_func ("/cli/diff/incompatible-gives-figures", test_diff_incompatible);
   g_test_add_func ("/cli/figures/one-key-in-stats-and-diff-json", test_figures_one_key_everywhere);
   g_test_add_func ("/cli/file-index", test_file_index);
+  g_test_add_func ("/cli/file-index/every-command", test_file_index_everywhere);
   g_test_add_func ("/cli/truncated-session-warns", test_truncated_session);
   g_test_add_func ("/cli/render/png-of-expected-size", test_render_png);
   g_test_add_func ("/cli/render/default-scale-fits-big-heaps", test_render_default_scale_fits);
@@ -1470,6 +1618,7 @@ main (int    argc,
   g_test_add_func ("/cli/session/gzip", test_gzip_session);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/help/usage-names-arguments-once", test_help_usage_line);
+  g_test_add_func ("/cli/help/translated", test_help_translated);
 
   status = g_test_run ();
   cairo_debug_reset_static_data ();

@@ -1232,6 +1232,33 @@ test_fake_hang_up (void)
   g_assert_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DISCONNECTED);
   g_assert_cmpint (g_get_monotonic_time () - started, <, G_USEC_PER_SEC);
   g_assert_cmpint (mpy_connection_get_state (conn), ==, MPY_CONNECTION_DISCONNECTED);
+  g_assert_nonnull (strstr (error->message, "disconnected during the capture"));
+  g_assert_nonnull (strstr (error->message, "plug it back in, then capture again"));
+}
+
+/* The board is unplugged mid-dump while the port was already open (the app keeps it open
+ * between captures; here an exec opened it): the reopen finds no port, and the message
+ * says the board was disconnected during the capture, not "No such port" (review). */
+static void
+test_fake_hang_up_open_port (void)
+{
+  g_autoptr(MpyTestBoard) board = fake ("hangup");
+  g_autoptr(MpyConnection) conn = fake_connection (board, 3000, 1000);
+  g_autoptr(MpySnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_true (exec_sync (conn, "x = 1", &out, &err, &error));
+  g_assert_no_error (error);
+  snapshot = capture_sync (conn, MPY_CAPTURE_NONE, NULL, &error);
+  g_assert_null (snapshot);
+  if (!g_error_matches (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_DISCONNECTED)
+      || strstr (error->message, "disconnected during the capture") == NULL
+      || strstr (error->message, "plug it back in") == NULL)
+    g_error ("a board unplugged mid-dump gave: %s (code %d)", error->message, error->code);
+  g_assert_null (strstr (error->message, "No such port"));
+  g_assert_cmpint (mpy_connection_get_state (conn), ==, MPY_CONNECTION_DISCONNECTED);
 }
 
 static void
@@ -1887,7 +1914,18 @@ test_cli_capture_faults (void)
   assert_cli_fails ("garbage", "1", 3.0, "never showed the raw-REPL banner");
   assert_cli_fails ("nomeminfo", "2", 3.0, "no micropython.mem_info()");
   assert_cli_fails ("memoryerror", "2", 3.0, "MemoryError: memory allocation failed");
-  assert_cli_fails ("hangup", "2", 3.0, "disconnected");
+  assert_cli_fails ("hangup", "2", 3.0, "disconnected during the capture");
+  /* the same after an --exec opened the port: the reopen found no port (review) */
+  {
+    g_autoptr(MpyTestBoard) board = fake ("hangup");
+    g_auto(CliRun) hung = { 0 };
+
+    run_cli (&hung, (const char * const[]) { "--port", board->link, "--timeout", "2", "--exec", "x = 1", NULL });
+    g_assert_cmpint (hung.status, ==, 1);
+    g_assert_nonnull (strstr (hung.err, "disconnected during the capture"));
+    g_assert_nonnull (strstr (hung.err, "plug it back in, then capture again"));
+    g_assert_null (strstr (hung.err, "No such port"));
+  }
   /* damaged twice: exit 1, but the dump is still printed */
   assert_cli_fails ("lost-always", "2", 3.0, "damaged even after a retry");
 
@@ -2399,6 +2437,7 @@ main (int argc, char **argv)
       g_test_add_func ("/device/fake/boot-text", test_fake_boot_text);
       g_test_add_func ("/device/fake/cut-off", test_fake_cut_off);
       g_test_add_func ("/device/fake/hang-up", test_fake_hang_up);
+  g_test_add_func ("/device/fake/hang-up-open-port", test_fake_hang_up_open_port);
       g_test_add_func ("/device/fake/memory-error", test_fake_memory_error);
       g_test_add_func ("/device/fake/no-mem-info", test_fake_no_mem_info);
       g_test_add_func ("/device/fake/lost-lines-retried", test_fake_lost_lines_retried);

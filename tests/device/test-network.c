@@ -488,6 +488,95 @@ test_cli_webrepl_password (gconstpointer data)
   g_rmdir (dir);
 }
 
+/* Every board command takes the password as capture does: --password-file FILE or
+ * $MPYMEMMAP_PASSWORD, a wrong one refused, none a usage error (review: leakcheck and cost
+ * took it from the environment only, and watch refused ws:// altogether). */
+static void
+test_cli_board_commands_password (gconstpointer data)
+{
+  const Firmware *fw = data;
+  const char *cli = g_getenv ("MPY_CLI");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MpyTestPeer) peer = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *pw_file = NULL;
+  g_autofree char *wrong_file = NULL;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("MPY_CLI is not set");
+      return;
+    }
+  peer = mpy_test_peer_start_webrepl (fw->board->link, PASSWORD, NULL, &error);
+  NEED (peer);
+  dir = g_dir_make_tmp ("mpy-net-XXXXXX", &error);
+  g_assert_no_error (error);
+  pw_file = g_build_filename (dir, "password", NULL);
+  wrong_file = g_build_filename (dir, "wrong", NULL);
+  g_assert_true (g_file_set_contents (pw_file, PASSWORD "\n", -1, &error));
+  g_assert_true (g_file_set_contents (wrong_file, "not-" PASSWORD "\n", -1, &error));
+
+  {
+    /* What each command needs besides its port, and what its success prints. */
+    const struct {
+      const char *args[8];
+      gboolean    on_stderr;
+      const char *success;
+    } commands[] = {
+      { { "leakcheck", "--exec", "x = bytearray(16)", "--runs", "2", "--json", NULL }, FALSE, "\"leaking\"" },
+      { { "cost", "--import", "gc", "--json", NULL }, FALSE, "\"qstr_count\"" },
+      { { "watch", "--every", "0.2", "--count", "2", "--figures-only", NULL }, TRUE, "2 snapshots" },
+    };
+
+    for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+      {
+        /* How the password is given: file, environment, wrong file, none. */
+        for (guint way = 0; way < 4; way++)
+          {
+            g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+            g_autofree char *out = NULL;
+            g_autofree char *err = NULL;
+            int status;
+
+            g_ptr_array_add (argv, (char *) cli);
+            for (guint a = 0; commands[c].args[a] != NULL; a++)
+              g_ptr_array_add (argv, (char *) commands[c].args[a]);
+            g_ptr_array_add (argv, "--port");
+            g_ptr_array_add (argv, peer->address);
+            if (way == 0 || way == 2)
+              {
+                g_ptr_array_add (argv, "--password-file");
+                g_ptr_array_add (argv, way == 0 ? pw_file : wrong_file);
+              }
+            g_ptr_array_add (argv, NULL);
+            run_cli ((const char * const *) argv->pdata, way == 1 ? PASSWORD : NULL, &status, &out, &err);
+            switch (way)
+              {
+              case 0:
+              case 1:
+                if (status != 0 || strstr (commands[c].on_stderr ? err : out, commands[c].success) == NULL)
+                  g_error ("%s (password way %u): exit %d\nstdout: %s\nstderr: %s", commands[c].args[0],
+                           way, status, out, err);
+                break;
+              case 2:
+                g_assert_cmpint (status, ==, 1);
+                g_assert_nonnull (strstr (err, "refused the WebREPL password"));
+                break;
+              default:
+                g_assert_cmpint (status, ==, 2);
+                g_assert_nonnull (strstr (err, "--password-file"));
+                g_assert_nonnull (strstr (err, "MPYMEMMAP_PASSWORD"));
+                break;
+              }
+          }
+      }
+  }
+
+  g_unlink (pw_file);
+  g_unlink (wrong_file);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -502,6 +591,7 @@ main (int argc, char **argv)
     { "webrepl/wrong-password", test_webrepl_wrong_password },
     { "webrepl/disconnect-mid-dump", test_webrepl_disconnect_mid_dump },
     { "cli/webrepl-password", test_cli_webrepl_password },
+    { "cli/board-commands-password", test_cli_board_commands_password },
   };
   int status;
 

@@ -4,8 +4,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The timeline's drawing: the chart (grid, axes, series, selection) drawn once into a cached
- * texture, and per frame only the hover, a drag's range and the keyboard cursor over it.
+ * The timeline's drawing: the chart drawn once per layout into two cached textures (grid and
+ * axes under the selection; area, legend and lines over it), and per frame only the
+ * selection, the hover, a drag's range and the keyboard cursor.
  */
 
 #include <math.h>
@@ -36,10 +37,10 @@ set_rgb (cairo_t *cr,
                          (rgb & 0xff) / 255.0, alpha);
 }
 
-/* The decimated line through the columns: one vertex per pixel column (where the line
- * leaves it), so the path never doubles back and Cairo's stroker and tessellator stay fast;
- * with @to_baseline the area under the columns' highest value. A column whose points span
- * more than a pixel gets that span as a bar (path_spans()). */
+/* The line through sparse columns (about one point per column, or fewer): one vertex per
+ * column, where the line leaves it, so the path never doubles back; with @to_baseline the
+ * area under the columns' highest value. A column whose points span more than a pixel gets
+ * that span as a bar (path_spans()). */
 static void
 path_columns (cairo_t *cr,
               GArray  *columns,
@@ -99,27 +100,59 @@ path_spans (cairo_t *cr,
     }
 }
 
+/* The outline of a run of dense columns (@first … @end - 1) as one band: along the top of
+ * each column's span (widened by half the line's width), back along the bottom. What the
+ * line does in a column, with the step into it from the column before, stays inside the
+ * band; and the band crosses each pixel row only where the line moves, so however many
+ * points each column holds, filling it costs about as much as a flat line (a stroke of a
+ * path that goes up and down every column crosses every row twice per column). */
 static void
-series_columns (MpyTimeline    *self,
-                MpyChartSeries  series,
-                double          byte_top,
-                gboolean        stacked_on_used,
-                double         *ys,
-                GArray         *columns)
+path_band_run (cairo_t              *cr,
+               const MpyChartColumn *cols,
+               guint                 first,
+               guint                 end,
+               double                half_width)
 {
-  const Point *p = (const Point *) self->points->data;
-  guint n = self->points->len;
-
-  for (guint i = 0; i < n; i++)
+  for (guint c = first; c < end; c++)
     {
-      double v = p[i].values[series];
+      double top = cols[c].min;
 
-      if (stacked_on_used)
-        v = isnan (v) || isnan (p[i].values[MPY_CHART_SERIES_USED]) ? NAN : v + p[i].values[MPY_CHART_SERIES_USED];
-      ys[i] = isnan (v) ? NAN : _mpy_timeline_value_y (self, series, v, byte_top);
+      /* The step from the column before, when the two touch. */
+      if (c > first && cols[c].x == cols[c - 1].x + 1)
+        top = MIN (top, cols[c - 1].last);
+      if (c == first)
+        cairo_move_to (cr, cols[c].x, top - half_width);
+      else
+        cairo_line_to (cr, cols[c].x, top - half_width);
+      cairo_line_to (cr, cols[c].x + 1, top - half_width);
     }
-  g_array_set_size (columns, 0);
-  mpy_chart_decimate ((const double *) self->xs->data, ys, n, columns);
+  for (guint c = end; c-- > first;)
+    {
+      double bottom = cols[c].max;
+
+      if (c > first && cols[c].x == cols[c - 1].x + 1)
+        bottom = MAX (bottom, cols[c - 1].last);
+      cairo_line_to (cr, cols[c].x + 1, bottom + half_width);
+      cairo_line_to (cr, cols[c].x, bottom + half_width);
+    }
+  cairo_close_path (cr);
+}
+
+static void
+path_band (cairo_t *cr,
+           GArray  *columns,
+           double   half_width)
+{
+  const MpyChartColumn *cols = (const MpyChartColumn *) columns->data;
+  guint start = 0;
+
+  for (guint c = 0; c <= columns->len; c++)
+    if (c == columns->len || isnan (cols[c].x))
+      {
+        if (c > start)
+          path_band_run (cr, cols, start, c, half_width);
+        start = c + 1;
+      }
 }
 
 static void
@@ -142,33 +175,26 @@ draw_text (GtkWidget   *widget,
   g_object_unref (layout);
 }
 
+/* Under the selection: grid, axes and their labels (or the empty chart's hint). */
 static void
-draw_chart (MpyTimeline *self,
-            cairo_t     *cr,
-            double       width,
-            double       height)
+draw_under (MpyTimeline *self,
+            cairo_t     *cr)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   guint n = self->points->len;
   GdkRGBA fg;
-  gboolean dark = is_dark (widget, &fg);
   const graphene_rect_t *plot = &self->plot;
   double baseline = plot->origin.y + plot->size.height;
-  double first, step, byte_top;
-  double ticks[6];
-  guint n_ticks;
-  g_autofree double *ys = NULL;
-  g_autoptr(GArray) columns = g_array_new (FALSE, FALSE, sizeof (MpyChartColumn));
+  double first, step;
 
-  _mpy_timeline_compute_layout (self, width, height);
-  byte_top = _mpy_timeline_byte_axis_top (self, ticks, &n_ticks);
+  is_dark (widget, &fg);
 
   /* Grid and byte axis. */
   cairo_set_line_width (cr, 1);
-  for (guint t = 0; t < n_ticks; t++)
+  for (guint t = 0; t < self->n_byte_ticks; t++)
     {
-      double v = ticks[t];
-      double y = round (baseline - plot->size.height * v / byte_top) + 0.5;
+      double v = self->byte_ticks[t];
+      double y = round (baseline - plot->size.height * v / self->byte_top) + 0.5;
       g_autofree char *text = mpy_chart_format_bytes (v);
 
       gdk_cairo_set_source_rgba (cr, &(GdkRGBA) { fg.red, fg.green, fg.blue, 0.12 });
@@ -224,49 +250,40 @@ draw_chart (MpyTimeline *self,
       gdk_cairo_set_source_rgba (cr, &(GdkRGBA) { fg.red, fg.green, fg.blue, 0.55 });
       draw_text (widget, cr, _("No snapshots: the timeline shows one point per snapshot."),
                  plot->origin.x + plot->size.width / 2, plot->origin.y + plot->size.height / 2, 0.5);
-      return;
     }
+}
 
-  /* The selection: a band between a pair, a line at each selected point. */
-  if (self->model != NULL)
-    {
-      g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (self->model);
-      guint64 n_sel = gtk_bitset_get_size (selected);
+/* More points than half the pixel columns: drawn as a band (path_band()). */
+static gboolean
+is_dense (MpyTimeline *self,
+          GArray      *columns)
+{
+  return columns->len > self->plot.size.width / 2;
+}
 
-      gdk_cairo_set_source_rgba (cr, &(GdkRGBA) { 0.21, 0.52, 0.89, 0.18 });
-      if (n_sel == 2)
-        {
-          double x1 = g_array_index (self->xs, double, gtk_bitset_get_nth (selected, 0));
-          double x2 = g_array_index (self->xs, double, gtk_bitset_get_nth (selected, 1));
+/* Over the selection: the stacked area, the legend and the lines, from the layout's
+ * columns (at most one per pixel column whatever the number of snapshots). */
+static void
+draw_over (MpyTimeline *self,
+           cairo_t     *cr)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  guint n = self->points->len;
+  GdkRGBA fg;
+  gboolean dark = is_dark (widget, &fg);
+  const graphene_rect_t *plot = &self->plot;
+  double baseline = plot->origin.y + plot->size.height;
 
-          cairo_rectangle (cr, x1, plot->origin.y, x2 - x1, plot->size.height);
-          cairo_fill (cr);
-        }
-      gdk_cairo_set_source_rgba (cr, &(GdkRGBA) { 0.21, 0.52, 0.89, 0.9 });
-      cairo_set_line_width (cr, 2);
-      for (guint64 k = 0; k < n_sel && k < 64; k++)
-        {
-          guint i = gtk_bitset_get_nth (selected, k);
-
-          if (i >= n)
-            continue;
-          cairo_move_to (cr, round (g_array_index (self->xs, double, i)), plot->origin.y);
-          cairo_line_to (cr, round (g_array_index (self->xs, double, i)), baseline);
-          cairo_stroke (cr);
-        }
-    }
-
-  ys = g_new (double, n);
+  if (n == 0)
+    return;
 
   /* The stacked area: used from the baseline, free on top of it. */
   if (self->show_area)
     {
-      series_columns (self, MPY_CHART_SERIES_FREE, byte_top, TRUE, ys, columns);
-      path_columns (cr, columns, TRUE, baseline);
+      path_columns (cr, self->area_columns[1], TRUE, baseline);
       set_rgb (cr, mpy_chart_get_free_color (dark), 0.35);   /* the CLI chart's colours */
       cairo_fill (cr);
-      series_columns (self, MPY_CHART_SERIES_USED, byte_top, FALSE, ys, columns);
-      path_columns (cr, columns, TRUE, baseline);
+      path_columns (cr, self->area_columns[0], TRUE, baseline);
       set_rgb (cr, mpy_chart_get_used_color (dark), 0.45);
       cairo_fill (cr);
     }
@@ -313,11 +330,18 @@ draw_chart (MpyTimeline *self,
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);   /* round joins cost 3× at 10,000 points */
   for (guint s = 0; s < MPY_N_CHART_SERIES; s++)
     {
+      GArray *columns = self->line_columns[s];
+
       if (!self->visible[s])
         continue;
-      series_columns (self, s, byte_top, FALSE, ys, columns);
-      path_columns (cr, columns, FALSE, baseline);
       set_rgb (cr, mpy_chart_series_get_color (s, dark), 1.0);
+      if (is_dense (self, columns))
+        {
+          path_band (cr, columns, 0.75);
+          cairo_fill (cr);
+          continue;
+        }
+      path_columns (cr, columns, FALSE, baseline);
       cairo_stroke (cr);
       path_spans (cr, columns);
       cairo_fill (cr);
@@ -325,11 +349,78 @@ draw_chart (MpyTimeline *self,
       /* Few points: a dot each, so single snapshots are visible. */
       if (n <= plot->size.width / 8)
         for (guint i = 0; i < n; i++)
-          if (!isnan (ys[i]))
-            {
-              cairo_arc (cr, g_array_index (self->xs, double, i), ys[i], 2.5, 0, 2 * G_PI);
-              cairo_fill (cr);
-            }
+          {
+            double v = g_array_index (self->points, Point, i).values[s];
+
+            if (isnan (v))
+              continue;
+            cairo_arc (cr, g_array_index (self->xs, double, i),
+                       _mpy_timeline_value_y (self, s, v, self->byte_top), 2.5, 0, 2 * G_PI);
+            cairo_fill (cr);
+          }
+    }
+}
+
+/* @draw into an image of the widget's size, as a texture node: shown again by later frames
+ * at the cost of a blit, not a replay of the chart's paths. */
+static GskRenderNode *
+draw_texture (MpyTimeline *self,
+              void       (*draw) (MpyTimeline *self, cairo_t *cr),
+              int          width,
+              int          height)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_scale (cr, scale, scale);
+  draw (self, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  /* The bytes stay the surface's (no copy); the texture keeps the surface alive. */
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) * height * scale,
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  return gsk_texture_node_new (texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+/* The selection, between the two layers: a band between a pair, a line at each selected
+ * point (at most 64 lines). */
+static void
+snapshot_selection (MpyTimeline *self,
+                    GtkSnapshot *snapshot)
+{
+  const graphene_rect_t *plot = &self->plot;
+  g_autoptr(GtkBitset) selected = NULL;
+  guint n = self->points->len;
+  guint64 n_sel;
+
+  if (self->model == NULL || n == 0)
+    return;
+  selected = gtk_selection_model_get_selection (self->model);
+  n_sel = gtk_bitset_get_size (selected);
+  if (n_sel == 2 && gtk_bitset_get_nth (selected, 1) < n)
+    {
+      double x1 = g_array_index (self->xs, double, gtk_bitset_get_nth (selected, 0));
+      double x2 = g_array_index (self->xs, double, gtk_bitset_get_nth (selected, 1));
+
+      gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.21, 0.52, 0.89, 0.18 },
+                                 &GRAPHENE_RECT_INIT (x1, plot->origin.y, x2 - x1, plot->size.height));
+    }
+  for (guint64 k = 0; k < n_sel && k < 64; k++)
+    {
+      guint i = gtk_bitset_get_nth (selected, k);
+
+      if (i >= n)
+        continue;
+      /* A line 2 px wide centred on the point's pixel edge, as Cairo strokes it. */
+      gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.21, 0.52, 0.89, 0.9 },
+                                 &GRAPHENE_RECT_INIT (round (g_array_index (self->xs, double, i)) - 1,
+                                                      plot->origin.y, 2, plot->size.height));
     }
 }
 
@@ -344,35 +435,17 @@ _mpy_timeline_snapshot (GtkWidget   *widget,
   if (width <= 0 || height <= 0)
     return;
 
-  if (self->cache == NULL || self->cache_width != width || self->cache_height != height)
-    {
-      /* Drawn once into an image, shown as a texture: a frame that only moves the hover
-       * costs a texture blit, not a replay of the chart's paths. */
-      int scale = gtk_widget_get_scale_factor (widget);
-      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
-      g_autoptr(GBytes) bytes = NULL;
-      g_autoptr(GdkTexture) texture = NULL;
-      cairo_t *cr = cairo_create (surface);
+  /* Layout and chart only when the points, the size or what is shown changed. */
+  _mpy_timeline_ensure_layout (self);
+  if (self->cache_under == NULL)
+    self->cache_under = draw_texture (self, draw_under, width, height);
+  if (self->cache_over == NULL)
+    self->cache_over = draw_texture (self, draw_over, width, height);
+  gtk_snapshot_append_node (snapshot, self->cache_under);
+  snapshot_selection (self, snapshot);
+  gtk_snapshot_append_node (snapshot, self->cache_over);
 
-      cairo_scale (cr, scale, scale);
-      draw_chart (self, cr, width, height);
-      cairo_destroy (cr);
-      cairo_surface_flush (surface);
-      bytes = g_bytes_new (cairo_image_surface_get_data (surface),
-                           (gsize) cairo_image_surface_get_stride (surface) * height * scale);
-      texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
-                                        cairo_image_surface_get_stride (surface));
-      cairo_surface_destroy (surface);
-
-      g_clear_pointer (&self->cache, gsk_render_node_unref);
-      self->cache = gsk_texture_node_new (texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
-      self->cache_width = width;
-      self->cache_height = height;
-    }
-  if (self->cache != NULL)
-    gtk_snapshot_append_node (snapshot, self->cache);
-
-  /* Per frame only the hover and a drag's range. */
+  /* Per frame only the selection, the hover and a drag's range. */
   if (self->dragging && self->drag_first >= 0 && self->drag_last >= 0)
     {
       double x1 = g_array_index (self->xs, double, MIN (self->drag_first, self->drag_last));

@@ -29,6 +29,7 @@ mpy_timeline_get_point_at (MpyTimeline *self,
 
   g_return_val_if_fail (MPY_IS_TIMELINE (self), FALSE);
 
+  _mpy_timeline_ensure_layout (self);
   n = self->xs->len;
   if (n == 0 || n != self->points->len)
     return FALSE;
@@ -63,15 +64,15 @@ mpy_timeline_get_point_position (MpyTimeline *self,
                                  double      *y)
 {
   const Point *p;
-  double ticks[6], top;
-  guint n_ticks;
+  double top;
 
   g_return_val_if_fail (MPY_IS_TIMELINE (self), FALSE);
 
+  _mpy_timeline_ensure_layout (self);
   if (index >= self->xs->len || index >= self->points->len)
     return FALSE;
   p = &g_array_index (self->points, Point, index);
-  top = _mpy_timeline_byte_axis_top (self, ticks, &n_ticks);
+  top = self->byte_top;
   if (x != NULL)
     *x = g_array_index (self->xs, double, index);
   if (y != NULL)

@@ -44,16 +44,28 @@ struct _MpyTimeline
   gboolean           by_time;
   gboolean           show_area;
 
-  /* Layout of the last draw (what the hit test uses). */
+  /* The layout (what the hit test and the drawing use), computed once per change of the
+   * points, the size or what is shown (_mpy_timeline_ensure_layout()), never per frame. */
+  gboolean           layout_valid;
+  int                layout_width;
+  int                layout_height;
   GArray            *xs;                /* double: x of each point, in widget pixels */
   graphene_rect_t    plot;
   gboolean           x_is_time;
   double             byte_max;
   double             own_max[MPY_N_CHART_SERIES];
+  double             byte_top;          /* the byte axis: its top and labelled ticks */
+  double             byte_ticks[6];
+  guint              n_byte_ticks;
+  /* Each pixel column's envelope (MpyChartColumn, y in widget pixels) of every shown line,
+   * and of the area's two tops (used, used + free): at most one per pixel column. */
+  GArray            *line_columns[MPY_N_CHART_SERIES];
+  GArray            *area_columns[2];
 
-  GskRenderNode     *cache;
-  int                cache_width;
-  int                cache_height;
+  /* The chart drawn into two textures, under and over the selection, which is painted per
+   * frame with the hover: a new selection or hover costs no redraw of the chart. */
+  GskRenderNode     *cache_under;
+  GskRenderNode     *cache_over;
 
   int                hovered;
   int                cursor;            /* keyboard position; -1 before the first */
@@ -68,12 +80,8 @@ struct _MpyTimeline
 /* mpy-timeline.c */
 GDateTime   *_mpy_timeline_snapshot_time     (MpySnapshot    *snapshot);
 MpySnapshot *_mpy_timeline_item_dup_snapshot (gpointer        item);
-void         _mpy_timeline_compute_layout    (MpyTimeline    *self,
-                                              double          width,
-                                              double          height);
-double       _mpy_timeline_byte_axis_top     (MpyTimeline    *self,
-                                              double         *ticks,
-                                              guint          *n_ticks);
+void         _mpy_timeline_ensure_layout     (MpyTimeline    *self);
+void         _mpy_timeline_invalidate_layout (MpyTimeline    *self);
 double       _mpy_timeline_value_y           (MpyTimeline    *self,
                                               MpyChartSeries  series,
                                               double          value,

@@ -97,13 +97,6 @@ _mpy_timeline_item_dup_snapshot (gpointer item)
 }
 
 static void
-invalidate (MpyTimeline *self)
-{
-  g_clear_pointer (&self->cache, gsk_render_node_unref);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
 items_changed_cb (MpyTimeline *self,
                   guint        position,
                   guint        removed,
@@ -131,16 +124,17 @@ items_changed_cb (MpyTimeline *self,
     self->cursor = (int) self->points->len - 1;
   if (self->anchor >= (int) self->points->len)
     self->anchor = -1;
-  invalidate (self);
+  _mpy_timeline_invalidate_layout (self);
 }
 
+/* The selection is painted over the cached chart: no redraw of the chart. */
 static void
 selection_changed_cb (MpyTimeline       *self,
                       guint              position,
                       guint              n_items,
                       GtkSelectionModel *model)
 {
-  invalidate (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* The whole model again (a new model). */
@@ -152,7 +146,7 @@ reload (MpyTimeline *self)
     items_changed_cb (self, 0, 0, g_list_model_get_n_items (G_LIST_MODEL (self->model)),
                       G_LIST_MODEL (self->model));
   else
-    invalidate (self);
+    _mpy_timeline_invalidate_layout (self);
 }
 
 /* ---- layout ------------------------------------------------------------------------------ */
@@ -171,13 +165,67 @@ can_use_time (MpyTimeline *self)
   return p[n - 1].time_us > p[0].time_us;
 }
 
-void
-_mpy_timeline_compute_layout (MpyTimeline *self,
-                              double       width,
-                              double       height)
+/* The top of the byte axis: the data's maximum, or the next tick above it, so that the
+ * highest point meets a labelled line; and its ticks (at most 6). */
+static void
+compute_byte_axis (MpyTimeline *self)
+{
+  double top = self->byte_max > 0 ? self->byte_max : 1024;
+  double *ticks = self->byte_ticks;
+  guint n = mpy_chart_nice_ticks (0, top, 5, ticks);
+
+  if (n >= 2 && ticks[n - 1] < top)
+    {
+      double step = ticks[1] - ticks[0];
+
+      top = ticks[n - 1] + step;
+      if (n < 6)
+        ticks[n++] = top;
+    }
+  self->n_byte_ticks = n;
+  self->byte_top = top;
+}
+
+/* The envelope of @series (or of the area's tops: @area 1 used, 2 used + free) in pixel
+ * columns: y of each point, decimated to at most one MpyChartColumn per pixel column. */
+static void
+compute_columns (MpyTimeline    *self,
+                 int             series,
+                 guint           area,
+                 double         *ys,
+                 GArray         *columns)
 {
   const Point *p = (const Point *) self->points->data;
   guint n = self->points->len;
+  double top = area || mpy_chart_series_is_bytes (series) ? self->byte_top : self->own_max[series];
+  double y0 = self->plot.origin.y + self->plot.size.height;
+  double k = top > 0 ? self->plot.size.height / top : 0;   /* as _mpy_timeline_value_y() */
+
+  for (guint i = 0; i < n; i++)
+    {
+      double used = p[i].values[MPY_CHART_SERIES_USED];
+      double v;
+
+      if (area == 1)
+        v = isnan (p[i].values[MPY_CHART_SERIES_FREE]) ? NAN : used;
+      else if (area == 2)
+        v = used + p[i].values[MPY_CHART_SERIES_FREE];
+      else
+        v = p[i].values[series];
+      ys[i] = isnan (v) ? NAN : y0 - CLAMP (v * k, 0.0, self->plot.size.height);
+    }
+  g_array_set_size (columns, 0);
+  mpy_chart_decimate ((const double *) self->xs->data, ys, n, columns);
+}
+
+static void
+compute_layout (MpyTimeline *self,
+                double       width,
+                double       height)
+{
+  const Point *p = (const Point *) self->points->data;
+  guint n = self->points->len;
+  g_autofree double *ys = g_new (double, MAX (n, 1));
 
   self->plot = GRAPHENE_RECT_INIT (AXIS_WIDTH, MARGIN_TOP,
                                    MAX (1.0, width - AXIS_WIDTH - MARGIN_RIGHT),
@@ -225,28 +273,48 @@ _mpy_timeline_compute_layout (MpyTimeline *self,
     }
   if (self->own_max[MPY_CHART_SERIES_FRAGMENTATION] > 0)
     self->own_max[MPY_CHART_SERIES_FRAGMENTATION] = 1.0;   /* a share: always 0 … 100 % */
+  compute_byte_axis (self);
+
+  for (guint a = 0; a < 2; a++)
+    {
+      g_array_set_size (self->area_columns[a], 0);
+      if (self->show_area)
+        compute_columns (self, -1, a + 1, ys, self->area_columns[a]);
+    }
+  for (guint s = 0; s < MPY_N_CHART_SERIES; s++)
+    {
+      g_array_set_size (self->line_columns[s], 0);
+      if (self->visible[s])
+        compute_columns (self, s, 0, ys, self->line_columns[s]);
+    }
 }
 
-/* The top of the byte axis: the data's maximum, or the next tick above it, so that the
- * highest point meets a labelled line. Fills @ticks (at most 6) and their count. */
-double
-_mpy_timeline_byte_axis_top (MpyTimeline *self,
-                             double      *ticks,
-                             guint       *n_ticks)
+/* The layout for the widget's size, computed when the points, the size or what is shown
+ * changed since the last time. */
+void
+_mpy_timeline_ensure_layout (MpyTimeline *self)
 {
-  double top = self->byte_max > 0 ? self->byte_max : 1024;
-  guint n = mpy_chart_nice_ticks (0, top, 5, ticks);
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
 
-  if (n >= 2 && ticks[n - 1] < top)
-    {
-      double step = ticks[1] - ticks[0];
+  if (self->layout_valid && width == self->layout_width && height == self->layout_height)
+    return;
+  compute_layout (self, width, height);
+  self->layout_valid = TRUE;
+  self->layout_width = width;
+  self->layout_height = height;
+  /* The chart drawn for the old layout is stale. */
+  g_clear_pointer (&self->cache_under, gsk_render_node_unref);
+  g_clear_pointer (&self->cache_over, gsk_render_node_unref);
+}
 
-      top = ticks[n - 1] + step;
-      if (n < 6)
-        ticks[n++] = top;
-    }
-  *n_ticks = n;
-  return top;
+void
+_mpy_timeline_invalidate_layout (MpyTimeline *self)
+{
+  self->layout_valid = FALSE;
+  g_clear_pointer (&self->cache_under, gsk_render_node_unref);
+  g_clear_pointer (&self->cache_over, gsk_render_node_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 double
@@ -290,10 +358,9 @@ mpy_timeline_size_allocate (GtkWidget *widget,
                             int        height,
                             int        baseline)
 {
-  MpyTimeline *self = MPY_TIMELINE (widget);
-
-  /* The hit test works before the first frame too. */
-  _mpy_timeline_compute_layout (self, width, height);
+  /* The hit test works before the first frame too; an allocation of the same size (the
+   * window laid out again around the timeline) keeps the layout. */
+  _mpy_timeline_ensure_layout (MPY_TIMELINE (widget));
 }
 
 /* ---- properties -------------------------------------------------------------------------- */
@@ -340,8 +407,7 @@ mpy_timeline_set_by_time (MpyTimeline *self,
   if (by_time == self->by_time)
     return;
   self->by_time = by_time;
-  _mpy_timeline_compute_layout (self, gtk_widget_get_width (GTK_WIDGET (self)), gtk_widget_get_height (GTK_WIDGET (self)));
-  invalidate (self);
+  _mpy_timeline_invalidate_layout (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BY_TIME]);
 }
 
@@ -369,7 +435,7 @@ set_show_area (MpyTimeline *self,
   if (show == self->show_area)
     return;
   self->show_area = show;
-  invalidate (self);
+  _mpy_timeline_invalidate_layout (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_AREA]);
 }
 
@@ -385,7 +451,7 @@ mpy_timeline_set_series_visible (MpyTimeline    *self,
   if (visible == self->visible[series])
     return;
   self->visible[series] = visible;
-  invalidate (self);
+  _mpy_timeline_invalidate_layout (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERIES_FIRST + series]);
 }
 
@@ -469,8 +535,13 @@ static void
 mpy_timeline_css_changed (GtkWidget         *widget,
                           GtkCssStyleChange *change)
 {
+  MpyTimeline *self = MPY_TIMELINE (widget);
+
   GTK_WIDGET_CLASS (mpy_timeline_parent_class)->css_changed (widget, change);
-  invalidate (MPY_TIMELINE (widget));
+  /* Colours and fonts: the same layout, drawn again. */
+  g_clear_pointer (&self->cache_under, gsk_render_node_unref);
+  g_clear_pointer (&self->cache_over, gsk_render_node_unref);
+  gtk_widget_queue_draw (widget);
 }
 
 static void
@@ -485,7 +556,8 @@ mpy_timeline_dispose (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->list_signals);
   g_clear_object (&self->selection_signals);
-  g_clear_pointer (&self->cache, gsk_render_node_unref);
+  g_clear_pointer (&self->cache_under, gsk_render_node_unref);
+  g_clear_pointer (&self->cache_over, gsk_render_node_unref);
 
   G_OBJECT_CLASS (mpy_timeline_parent_class)->dispose (object);
 }
@@ -497,6 +569,10 @@ mpy_timeline_finalize (GObject *object)
 
   g_clear_pointer (&self->points, g_array_unref);
   g_clear_pointer (&self->xs, g_array_unref);
+  for (guint s = 0; s < MPY_N_CHART_SERIES; s++)
+    g_clear_pointer (&self->line_columns[s], g_array_unref);
+  for (guint a = 0; a < 2; a++)
+    g_clear_pointer (&self->area_columns[a], g_array_unref);
 
   G_OBJECT_CLASS (mpy_timeline_parent_class)->finalize (object);
 }
@@ -541,6 +617,10 @@ mpy_timeline_init (MpyTimeline *self)
 {
   self->points = g_array_new (FALSE, FALSE, sizeof (Point));
   self->xs = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint s = 0; s < MPY_N_CHART_SERIES; s++)
+    self->line_columns[s] = g_array_new (FALSE, FALSE, sizeof (MpyChartColumn));
+  for (guint a = 0; a < 2; a++)
+    self->area_columns[a] = g_array_new (FALSE, FALSE, sizeof (MpyChartColumn));
   self->by_time = TRUE;
   self->show_area = TRUE;
   self->visible[MPY_CHART_SERIES_USED] = TRUE;
