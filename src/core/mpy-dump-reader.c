@@ -199,8 +199,8 @@ mpy_dump_reader_free (MpyDumpReader *self)
   g_ptr_array_unref (r->dumps);
   g_free (r->foreign_text);
   g_free (r->maybe_foreign_text);
-  g_clear_pointer (&r->prev_kinds, g_bytes_unref);
-  g_clear_pointer (&r->prev_raw, g_bytes_unref);
+  _mpy_blob_chain_clear (&r->kinds_chain);
+  _mpy_blob_chain_clear (&r->raw_chain);
   _mpy_named_log_free (self->named_log);
   g_clear_error (&self->error);
   if (!self->borrowed)
@@ -341,11 +341,9 @@ take (MpyDumpReader  *self,
       GPtrArray      *out,
       GError        **error)
 {
-  const char *added = self->buf + self->len;
-
   if (self->failed)
     return FALSE;
-  if (self->check_text && memchr (added, '\0', length) != NULL)
+  if (self->check_text && length > 0 && memchr (self->buf + self->len, '\0', length) != NULL)
     {
       set_binary_error (self, error);
       return FALSE;
@@ -395,7 +393,8 @@ mpy_dump_reader_feed (MpyDumpReader  *self,
   g_return_val_if_fail (dumps != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  memcpy (reserve (self, length), text, length);
+  if (length > 0)
+    memcpy (reserve (self, length), text, length);
   return take (self, length, dumps, error);
 }
 
