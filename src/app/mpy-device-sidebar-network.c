@@ -129,6 +129,17 @@ mpy_device_sidebar_connect_network (MpyDeviceSidebar *self,
   return dialog;
 }
 
+/* The dialog again for @address, saying why it asks. */
+static void
+ask_again (MpyDeviceSidebar *self,
+           const char       *address,
+           const char       *notice)
+{
+  GtkWidget *dialog = mpy_device_sidebar_connect_network (self, address);
+
+  mpy_network_dialog_set_notice (MPY_NETWORK_DIALOG (dialog), notice);
+}
+
 void
 mpy_device_sidebar_connect_network_action (GtkWidget  *widget,
                                            const char *action_name,
@@ -144,6 +155,7 @@ typedef struct
 {
   MpyDeviceSidebar *self;
   char             *address;
+  gboolean          ask;      /* none remembered: open the dialog */
 } KeyringLookup;
 
 static void
@@ -166,6 +178,10 @@ keyring_lookup_cb (GObject      *source,
 
   if (self == NULL || self->board == NULL)
     ;  /* the sidebar went away meanwhile */
+  else if (!lookup->ask
+           && (g_strcmp0 (mpy_board_get_address (self->board), lookup->address) != 0
+               || mpy_board_has_password (self->board)))
+    ;  /* meanwhile another board was picked, or a password typed: that one counts */
   else if (password != NULL && *password != '\0')
     {
       mpy_device_sidebar_set_path (self, lookup->address);
@@ -173,22 +189,39 @@ keyring_lookup_cb (GObject      *source,
       g_free (self->keyring_address);
       self->keyring_address = g_strdup (lookup->address);
     }
-  else if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
-    mpy_device_sidebar_connect_network (self, lookup->address);
+  else if (lookup->ask && gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    ask_again (self, lookup->address, _("This board asks for its WebREPL password."));
   keyring_lookup_free (lookup);
 }
 
-/* A WebREPL address: its password from the keyring, looked up in the background; the dialog
- * asks for it when there is none (or no keyring). */
+/* A WebREPL address: its password from the keyring, looked up in the background; with @ask,
+ * the dialog asks for it when there is none (or no keyring). */
 static void
 connect_with_keyring (MpyDeviceSidebar *self,
-                      const char       *address)
+                      const char       *address,
+                      gboolean          ask)
 {
   KeyringLookup *lookup = g_new0 (KeyringLookup, 1);
 
   g_set_weak_pointer (&lookup->self, self);
   lookup->address = g_strdup (address);
+  lookup->ask = ask;
   mpy_network_keyring_lookup_async (address, NULL, keyring_lookup_cb, lookup);
+}
+
+/**
+ * mpy_device_sidebar_path_network_cb:
+ *
+ * The path became @address (typed, or the last session's board): a WebREPL's remembered
+ * password is fetched at once, so that the first capture needs no dialog.
+ */
+void
+mpy_device_sidebar_path_network_cb (MpyDeviceSidebar *self,
+                                    const char       *address)
+{
+  if (self->board != NULL && mpy_address_needs_password (address)
+      && !mpy_board_has_password (self->board) && mpy_network_keyring_available ())
+    connect_with_keyring (self, address, FALSE);
 }
 
 void
@@ -201,7 +234,7 @@ mpy_device_sidebar_use_address_action (GtkWidget  *widget,
 
   /* a WebREPL's password: from the keyring if the user had it remembered, else asked */
   if (mpy_address_needs_password (address))
-    connect_with_keyring (self, address);
+    connect_with_keyring (self, address, TRUE);
   else
     mpy_device_sidebar_set_path (self, address);
 }
@@ -236,14 +269,16 @@ mpy_device_sidebar_board_state_network_cb (MpyDeviceSidebar *self,
           /* the remembered password was refused: forget it and ask */
           mpy_network_keyring_clear (address);
           g_clear_pointer (&self->keyring_address, g_free);
-          mpy_device_sidebar_connect_network (self, address);
+          ask_again (self, address,
+                     _("The board refused the password saved in the keyring (it was changed "
+                       "on the board?), so it was forgotten. Type the board's WebREPL password."));
         }
       else if (!mpy_board_has_password (board))
         /* no password yet (a typed address): the keyring's, else ask */
-        connect_with_keyring (self, address);
+        connect_with_keyring (self, address, TRUE);
       else
         /* a wrong password typed: ask again */
-        mpy_device_sidebar_connect_network (self, address);
+        ask_again (self, address, _("The board refused this password. Type it again."));
     }
 }
 

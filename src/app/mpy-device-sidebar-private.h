@@ -65,6 +65,8 @@ void mpy_device_sidebar_connect_network_action  (GtkWidget        *widget,
 void mpy_device_sidebar_use_address_action      (GtkWidget        *widget,
                                                  const char       *action_name,
                                                  GVariant         *parameter);
+void mpy_device_sidebar_path_network_cb         (MpyDeviceSidebar *self,
+                                                 const char       *address);
 void mpy_device_sidebar_board_state_network_cb  (MpyDeviceSidebar *self,
                                                  GParamSpec       *pspec,
                                                  MpyBoard         *board);

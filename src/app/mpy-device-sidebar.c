@@ -236,7 +236,10 @@ path_changed_cb (MpyDeviceSidebar *self,
 {
 #ifdef HAVE_DEVICE
   if (self->board != NULL)
-    mpy_board_set_address (self->board, mpy_device_sidebar_get_path (self));
+    {
+      mpy_board_set_address (self->board, mpy_device_sidebar_get_path (self));
+      mpy_device_sidebar_path_network_cb (self, mpy_device_sidebar_get_path (self));
+    }
 #endif
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
 }

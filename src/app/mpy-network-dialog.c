@@ -23,6 +23,7 @@ struct _MpyNetworkDialog
   GtkWidget *password_entry;
   GtkWidget *remember_check;
   GtkLabel  *problem_label;
+  GtkLabel  *notice_label;   /* why it is asked again */
 };
 
 G_DEFINE_FINAL_TYPE (MpyNetworkDialog, mpy_network_dialog, GTK_TYPE_DIALOG)
@@ -109,11 +110,18 @@ mpy_network_dialog_init (MpyNetworkDialog *self)
                                _("Kept in the keyring once the board has accepted it; a refused "
                                  "password is forgotten again"));
 
+  self->notice_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->notice_label, TRUE);
+  gtk_label_set_xalign (self->notice_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->notice_label), "warning");
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_label), FALSE);
+
   self->problem_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->problem_label, TRUE);
   gtk_label_set_xalign (self->problem_label, 0);
   gtk_widget_add_css_class (GTK_WIDGET (self->problem_label), "error");
 
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->notice_label));
   gtk_box_append (GTK_BOX (box), address_label);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->address_entry));
   gtk_box_append (GTK_BOX (box), hint);
@@ -190,6 +198,34 @@ mpy_network_dialog_get_remember_password (MpyNetworkDialog *self)
   g_return_val_if_fail (MPY_IS_NETWORK_DIALOG (self), FALSE);
   return gtk_widget_get_visible (self->remember_check)
          && gtk_check_button_get_active (GTK_CHECK_BUTTON (self->remember_check));
+}
+
+/**
+ * mpy_network_dialog_set_notice:
+ * @self: a #MpyNetworkDialog
+ * @notice: (nullable): why the dialog asks (again), e.g. the board refused the password
+ */
+void
+mpy_network_dialog_set_notice (MpyNetworkDialog *self,
+                               const char       *notice)
+{
+  g_return_if_fail (MPY_IS_NETWORK_DIALOG (self));
+  gtk_label_set_text (self->notice_label, notice != NULL ? notice : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_label), notice != NULL && *notice != '\0');
+}
+
+/**
+ * mpy_network_dialog_get_notice:
+ * @self: a #MpyNetworkDialog
+ *
+ * Returns: (nullable): the notice shown over the fields, or %NULL
+ */
+const char *
+mpy_network_dialog_get_notice (MpyNetworkDialog *self)
+{
+  g_return_val_if_fail (MPY_IS_NETWORK_DIALOG (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->notice_label))
+         ? gtk_label_get_text (self->notice_label) : NULL;
 }
 
 /* ---- the keyring: WebREPL passwords by address (Secret Service, asynchronous only) ---- */

@@ -32,6 +32,10 @@ void        mpy_network_dialog_set_password (MpyNetworkDialog *self,
                                              const char       *password);
 
 gboolean    mpy_network_dialog_get_remember_password (MpyNetworkDialog *self);
+/* Why the dialog is asked again (a refused password), over the fields; NULL for none. */
+void        mpy_network_dialog_set_notice   (MpyNetworkDialog *self,
+                                             const char       *notice);
+const char *mpy_network_dialog_get_notice   (MpyNetworkDialog *self);
 
 /* WebREPL passwords by address in the keyring; all in the background, never blocking. */
 gboolean    mpy_network_keyring_available     (void);

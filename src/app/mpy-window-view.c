@@ -150,8 +150,9 @@ set_title_for (MpyWindow   *self,
     }
   else
     {
+      /* The tooltip holds all of it: a diff's "A → B" is ellipsized in a narrow window. */
       gtk_label_set_text (self->view_title, title);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->view_title), NULL);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->view_title), title != NULL && *title != '\0' ? title : NULL);
       gtk_widget_remove_css_class (GTK_WIDGET (self->view_title), "warning");
     }
 }

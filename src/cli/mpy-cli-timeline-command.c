@@ -167,6 +167,24 @@ mpy_cli_timeline (int    argc,
         times_known = FALSE;
     }
 
+  /* The chart first: when it cannot be written, nothing is printed either. */
+  if (output != NULL && all->len > 0)
+    {
+      chart.dark = dark;
+      chart.x_axis = x_axis != NULL ? (g_str_equal (x_axis, "time") ? MPY_CHART_X_TIME : MPY_CHART_X_INDEX)
+                                    : (times_known ? MPY_CHART_X_TIME : MPY_CHART_X_INDEX);
+      if (chart.x_axis == MPY_CHART_X_TIME && !times_known)
+        fprintf (stderr, _("%s: warning: not every dump has a time; the chart's x axis is the index\n"),
+                 g_get_prgname ());
+      if (!mpy_chart_write_png (all, &chart, width, height, output, &error))
+        {
+          g_autofree char *message = mpy_cli_name_target_not_temp (mpy_cli_describe_error (error), output);
+
+          mpy_cli_fail ("%s: %s", output, message);
+          return EXIT_INPUT;
+        }
+    }
+
   if (json)
     {
       g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
@@ -188,21 +206,5 @@ mpy_cli_timeline (int    argc,
         print_timeline_text (json_array_get_object_element (rows, i));
     }
 
-  if (output != NULL && all->len > 0)
-    {
-      chart.dark = dark;
-      chart.x_axis = x_axis != NULL ? (g_str_equal (x_axis, "time") ? MPY_CHART_X_TIME : MPY_CHART_X_INDEX)
-                                    : (times_known ? MPY_CHART_X_TIME : MPY_CHART_X_INDEX);
-      if (chart.x_axis == MPY_CHART_X_TIME && !times_known)
-        fprintf (stderr, _("%s: warning: not every dump has a time; the chart's x axis is the index\n"),
-                 g_get_prgname ());
-      if (!mpy_chart_write_png (all, &chart, width, height, output, &error))
-        {
-          g_autofree char *message = mpy_cli_name_target_not_temp (mpy_cli_describe_error (error), output);
-
-          mpy_cli_fail ("%s: %s", output, message);
-          return EXIT_INPUT;
-        }
-    }
   return EXIT_OK;
 }

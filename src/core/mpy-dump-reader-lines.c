@@ -26,6 +26,9 @@ static const guint8 hex_value[256] = {
 static guint8 char_flags[256];
 static MpyScanPath scan_path;
 
+/* FALSE: one record per block line, the reference the tests compare runs with. */
+gboolean _mpy_reader_join_lines = TRUE;
+
 void
 _mpy_reader_init_char_flags (void)
 {
@@ -260,6 +263,45 @@ check_prev_short (Reader *r)
   r->prev_short = FALSE;
 }
 
+/* A full line that carries on the run of full lines before it (the next text line, the same
+ * offset step) joins it as one more line of that record. */
+static inline gboolean
+extend_run (Reader  *r,
+            guint64  offset,
+            guint    digits,
+            gsize    n_chars,
+            guint    line_no)
+{
+  LineRec *last;
+  guint64 step;
+
+  if (n_chars != 64 || r->lines->len == 0 || !_mpy_reader_join_lines)
+    return FALSE;
+  last = &g_array_index (r->lines, LineRec, r->lines->len - 1);
+  if (last->digits != digits || last->area != r->areas->len - 1
+      || last->n != (gsize) last->count * 64 || last->line + last->count != line_no
+      || last->count == G_MAXUINT)
+    return FALSE;
+  if (digits == 5)
+    step = (offset - last->offset) & MASK_5;
+  else if (offset > last->offset)
+    step = offset - last->offset;
+  else
+    return FALSE;
+  if (last->count == 1)
+    {
+      if (step == 0)
+        return FALSE;
+      last->step = step;
+    }
+  else if (step != ((last->step * last->count) & (digits == 5 ? MASK_5 : G_MAXUINT64)))
+    return FALSE;
+  g_assert (last->index + last->n == current_area (r)->n_blocks && last->src + last->n == r->n_kinds);
+  last->count++;
+  last->n += 64;
+  return TRUE;
+}
+
 /* Returns TRUE if s[0..n) is a block line (and takes it). */
 static gboolean
 try_block_line (Reader     *r,
@@ -365,16 +407,21 @@ try_block_line (Reader     *r,
     }
   check_prev_short (r);
 
-  rec.offset = offset;
-  rec.index = current_area (r)->n_blocks;
-  rec.src = r->n_kinds;
-  rec.n = n_chars;
-  rec.target = 0;
-  rec.line = line_no;
-  rec.area = r->areas->len - 1;
-  rec.digits = (guint8) digits;
-  rec.cut_short = FALSE;
-  g_array_append_val (r->lines, rec);
+  if (!extend_run (r, offset, digits, n_chars, line_no))
+    {
+      rec.offset = offset;
+      rec.step = 0;
+      rec.index = current_area (r)->n_blocks;
+      rec.src = r->n_kinds;
+      rec.n = n_chars;
+      rec.target = 0;
+      rec.line = line_no;
+      rec.count = 1;
+      rec.area = r->areas->len - 1;
+      rec.digits = (guint8) digits;
+      rec.cut_short = FALSE;
+      g_array_append_val (r->lines, rec);
+    }
 
   r->n_kinds += n_chars;
   current_area (r)->n_blocks += n_chars;
@@ -432,7 +479,7 @@ try_free_lines (Reader     *r,
   if (lines == 0)   /* (firmware prints it for 2 lines or more) */
     return TRUE;
   {
-    LineRec rec = { 0, current_area (r)->n_blocks, r->n_kinds, lines * 64, 0, line_no,
+    LineRec rec = { 0, 0, current_area (r)->n_blocks, r->n_kinds, lines * 64, 0, line_no, 1,
                     r->areas->len - 1, 0, FALSE };
 
     g_array_append_val (r->lines, rec);

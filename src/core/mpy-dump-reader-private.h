@@ -27,14 +27,19 @@ G_BEGIN_DECLS
 #define MAX_REASONS         8
 #define MASK_5              0xfffffu
 
-/* One block line, or one `(N lines all free)` (digits 0), in reading order. */
+/* One block line, or one `(N lines all free)` (digits 0), in reading order; or a run of
+ * @count full (64-block) block lines on consecutive text lines whose offsets go up by @step,
+ * held as one record: line k of the run is at offset + k × step (modulo 1 MiB for 5 digits),
+ * index + 64 k, src + 64 k, text line line + k. A clean dump of any size is a few records. */
 typedef struct {
-  guint64 offset;       /* as printed */
+  guint64 offset;       /* as printed (the first line's) */
+  guint64 step;         /* offset step between the lines of a run (0: one line) */
   gsize   index;        /* block index inside its area, counted from the lines */
   gsize   src;          /* index of its first block in Reader.kinds as read */
   gsize   n;            /* blocks it holds */
   gsize   target;       /* block index inside its area, placed by the offset */
   guint   line;         /* 1-based line number in the input */
+  guint   count;        /* lines it holds (1 for an abbreviation) */
   guint   area;
   guint8  digits;       /* 5 or 8; 0 for an abbreviation */
   gboolean cut_short;   /* < 64 blocks, and not the last line of its area */
@@ -85,6 +90,10 @@ typedef struct {
   GBytes     *prev_kinds;
   GBytes     *prev_raw;
 } Reader;
+
+/* TRUE (the default): full block lines in a row with the same offset step are one LineRec;
+ * tests set FALSE to read with one record per line and compare. */
+extern gboolean _mpy_reader_join_lines;
 
 void _mpy_reader_init_char_flags   (void);
 G_GNUC_PRINTF (2, 3)

@@ -34,31 +34,41 @@ static guint
 bpb_from_offsets (Reader *r)
 {
   guint64 best = 0;
-  const LineRec *prev = NULL;
+  gboolean have_prev = FALSE;
+  guint64 prev_offset = 0;
+  gsize prev_index = 0;
+  guint prev_area = 0, prev_digits = 0;
 
   for (guint k = 0; k < r->lines->len; k++)
     {
       const LineRec *cur = &g_array_index (r->lines, LineRec, k);
-      guint64 d, b;
+      guint64 d = 0, b;
+      gboolean pair;
 
       if (cur->digits == 0)
         continue;
-      if (prev == NULL || prev->area != cur->area || cur->index <= prev->index
-          || prev->digits != cur->digits)
+      pair = have_prev && prev_area == cur->area && cur->index > prev_index
+             && prev_digits == cur->digits;
+      if (pair)
         {
-          prev = cur;
-          continue;
+          b = cur->index - prev_index;
+          if (cur->digits == 5)
+            d = b > 16384 ? 0 : (cur->offset - prev_offset) & MASK_5;   /* the step could have wrapped at 1 MiB */
+          else
+            d = cur->offset > prev_offset ? cur->offset - prev_offset : 0;
+          if (d != 0 && d % b == 0 && (best == 0 || d / b < best))
+            best = d / b;
         }
-      b = cur->index - prev->index;
+      /* The lines inside a run: each step is the run's, over 64 blocks. */
+      if (cur->count > 1 && cur->step % 64 == 0 && (best == 0 || cur->step / 64 < best))
+        best = cur->step / 64;
+      have_prev = TRUE;
+      prev_area = cur->area;
+      prev_digits = cur->digits;
+      prev_index = cur->index + (gsize) (cur->count - 1) * 64;
+      prev_offset = cur->offset + cur->step * (cur->count - 1);
       if (cur->digits == 5)
-        d = b > 16384 ? 0 : (cur->offset - prev->offset) & MASK_5;   /* the step could have wrapped at 1 MiB */
-      else
-        d = cur->offset > prev->offset ? cur->offset - prev->offset : 0;
-      prev = cur;
-      if (d == 0 || d % b != 0)
-        continue;
-      if (best == 0 || d / b < best)
-        best = d / b;
+        prev_offset &= MASK_5;
     }
   return best > 0 && best <= 4096 ? (guint) best : 0;
 }
@@ -104,6 +114,116 @@ target_of_line (const LineRec *rec,
     }
 }
 
+/* Where the 5-digit offsets of area @a count from: 0 (v1.8.1 on: the offset in the heap), or
+ * the area's base (before v1.8.1 the prefix was the address & 0xfffff), from the first line. */
+static guint64
+origin_of_area (Reader        *r,
+                const MpyArea *area,
+                const LineRec *first,
+                gsize          pos,
+                guint          bpb)
+{
+  guint64 d_rel = (first->offset - (guint64) pos * bpb) & MASK_5;
+  guint64 d_abs = (first->offset - area->base - (guint64) pos * bpb) & MASK_5;
+
+  /* Taken when the first line matches it, or is nearer to it on firmware older than v1.8.2
+   * (no “max free sz”) whose first line was lost. */
+  if (d_rel != 0 && (d_abs == 0 || (!(r->figures_set & (1u << MPY_FIGURE_MAX_FREE))
+                                    && d_abs < d_rel)))
+    return area->base;
+  return 0;
+}
+
+/* TRUE when every block line is at the index its offset gives: placing them would move
+ * nothing and find nothing to report (the common case, checked a record at a time). */
+static gboolean
+all_in_place (Reader *r,
+              guint   bpb)
+{
+  const MpyArea *areas = (const MpyArea *) (gpointer) r->areas->data;
+  guint k = 0;
+
+  for (guint a = 0; a < r->areas->len; a++)
+    {
+      gsize pos = 0;
+      gboolean first = TRUE;
+      guint64 origin = 0;
+
+      for (; k < r->lines->len; k++)
+        {
+          const LineRec *rec = &g_array_index (r->lines, LineRec, k);
+          gsize target;
+          guint64 expected;
+
+          if (rec->area != a)
+            break;
+          if (rec->digits != 0)
+            {
+              if (first && rec->digits == 5)
+                origin = origin_of_area (r, &areas[a], rec, pos, bpb);
+              first = FALSE;
+              if (!target_of_line (rec, pos, origin, bpb, &target, &expected) || target != pos)
+                return FALSE;
+              /* then each line of a run is where the one before it ends */
+              if (rec->count > 1 && rec->step != (guint64) 64 * bpb)
+                return FALSE;
+            }
+          pos += rec->n;
+        }
+    }
+  return TRUE;
+}
+
+/* One record per line again, for placing lines that are not all where their offsets say. */
+static void
+expand_runs (Reader *r)
+{
+  GArray *lines;
+  guint n = 0;
+
+  for (guint k = 0; k < r->lines->len; k++)
+    n += g_array_index (r->lines, LineRec, k).count;
+  if (n == r->lines->len)
+    return;
+  lines = g_array_sized_new (FALSE, FALSE, sizeof (LineRec), n);
+  for (guint k = 0; k < r->lines->len; k++)
+    {
+      LineRec rec = g_array_index (r->lines, LineRec, k);
+      guint count = rec.count;
+      guint64 first_offset = rec.offset, step = rec.step;
+
+      rec.count = 1;
+      rec.step = 0;
+      if (count > 1)
+        rec.n = 64;
+      for (guint j = 0; j < count; j++)
+        {
+          g_array_append_val (lines, rec);
+          rec.line++;
+          rec.index += 64;
+          rec.src += 64;
+          rec.offset = first_offset + step * (j + 1);
+          if (rec.digits == 5)
+            rec.offset &= MASK_5;
+        }
+    }
+  g_array_unref (r->lines);
+  r->lines = lines;
+}
+
+static void
+report_cut_short (Reader *r)
+{
+  for (guint k = 0; k < r->lines->len; k++)
+    {
+      const LineRec *rec = &g_array_index (r->lines, LineRec, k);
+
+      if (rec->cut_short)
+        _mpy_reader_add_reason (r, _("line %u has only %zu blocks but is not the last line of its area (line cut short)"),
+                    rec->line, rec->n);
+    }
+}
+
 /* Places every block line at the index its offset gives (a lost line leaves a
  * gap, filled with free blocks and recorded in r->missing), names each gap and
  * each line out of order in the reasons, and rebuilds r->kinds and r->areas if
@@ -113,10 +233,18 @@ place_blocks (Reader *r,
               guint   bpb,
               guint64 limit)
 {
-  MpyArea *areas = (MpyArea *) (gpointer) r->areas->data;
+  MpyArea *areas;
   guint n_problems = 0, k = 0;
   gboolean moved = FALSE;
   gsize out_first = 0;
+
+  if (all_in_place (r, bpb))
+    {
+      report_cut_short (r);
+      return;
+    }
+  expand_runs (r);
+  areas = (MpyArea *) (gpointer) r->areas->data;
 
   for (guint a = 0; a < r->areas->len; a++)
     {
@@ -142,17 +270,7 @@ place_blocks (Reader *r,
               continue;
             }
           if (first && rec->digits == 5)
-            {
-              guint64 d_rel = (rec->offset - (guint64) pos * bpb) & MASK_5;
-              guint64 d_abs = (rec->offset - areas[a].base - (guint64) pos * bpb) & MASK_5;
-
-              /* Before v1.8.1 the prefix was the address & 0xfffff: taken when the
-               * first line matches it, or is nearer to it on firmware older than
-               * v1.8.2 (no “max free sz”) whose first line was lost. */
-              if (d_rel != 0 && (d_abs == 0 || (!(r->figures_set & (1u << MPY_FIGURE_MAX_FREE))
-                                                && d_abs < d_rel)))
-                origin = areas[a].base;
-            }
+            origin = origin_of_area (r, &areas[a], rec, pos, bpb);
           first = FALSE;
           ok = target_of_line (rec, pos, origin, bpb, &target, &expected);
           if (ok && target == pos)
@@ -254,14 +372,7 @@ place_blocks (Reader *r,
   if (n_problems > MAX_GAP_REPORTS)
     _mpy_reader_add_reason (r, _("%u more places where lines are missing or out of order"),
                 n_problems - MAX_GAP_REPORTS);
-  for (k = 0; k < r->lines->len; k++)
-    {
-      const LineRec *rec = &g_array_index (r->lines, LineRec, k);
-
-      if (rec->cut_short)
-        _mpy_reader_add_reason (r, _("line %u has only %zu blocks but is not the last line of its area (line cut short)"),
-                    rec->line, rec->n);
-    }
+  report_cut_short (r);
   if (!moved)
     return;
 

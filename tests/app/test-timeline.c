@@ -75,6 +75,17 @@ find_controller (GtkWidget *widget,
   g_assert_not_reached ();
 }
 
+/* The timeline has placed a point for every snapshot. */
+static gboolean
+timeline_laid_out (gpointer data)
+{
+  MpyWindow *window = data;
+  guint n = mpy_test_n_rows (window);
+
+  return n == 0 || mpy_timeline_get_point_position (MPY_TIMELINE (mpy_window_get_timeline (window)),
+                                                    n - 1, NULL, NULL);
+}
+
 static MpyWindow *
 window_with (const char *const *fixtures)
 {
@@ -90,6 +101,8 @@ window_with (const char *const *fixtures)
     }
   mpy_document_add (mpy_window_get_document (window), snapshots, FALSE);
   mpy_test_run_for (100);
+  /* (under load the timeline's layout may still be to come) */
+  g_assert_true (mpy_test_run_until (timeline_laid_out, window, 10000));
   return window;
 }
 

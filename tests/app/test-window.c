@@ -99,23 +99,45 @@ read_sample_independently (void)
   return sample;
 }
 
+/* The widget's last painted frame, or NULL while it has not been painted since it changed. */
+static GskRenderNode *
+paint_node (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (widget),
+                          gtk_widget_get_height (widget));
+  return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+}
+
+static gboolean
+has_painted (gpointer data)
+{
+  g_autoptr(GskRenderNode) node = NULL;
+
+  if (gtk_widget_get_width (data) <= 0 || gtk_widget_get_height (data) <= 0)
+    return FALSE;
+  node = paint_node (data);
+  return node != NULL;
+}
+
 /* The canvas as the user sees it: the widget rendered to a texture by the window's renderer. */
 static guint32 *
 render_widget (GtkWidget *widget,
                int       *width,
                int       *height)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   guint32 *pixels;
 
+  /* (under load the frame that lays it out and paints it may still be to come) */
+  g_assert_true (mpy_test_run_until (has_painted, widget, 10000));
   *width = gtk_widget_get_width (widget);
   *height = gtk_widget_get_height (widget);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), *width, *height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  node = paint_node (widget);
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node,
                                         &GRAPHENE_RECT_INIT (0, 0, *width, *height));

@@ -270,6 +270,19 @@ test_timeline_chart (void)
   mpy_test_remove_tree (dir);
 }
 
+/* All or nothing: a chart that cannot be written leaves stdout empty too (the CSV is not
+ * printed first and then the run fails). */
+static void
+test_timeline_chart_failure_prints_nothing (void)
+{
+  g_autofree char *map = data_file ("fixtures", "unix-heap256k-after-alloc.txt");
+  g_autoptr(Run) run = RUN ("timeline", "--csv", "-o", "/nonexistent-mpy-dir/chart.png", map);
+
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_cmpstr (run->out, ==, "");
+  g_assert_nonnull (strstr (run->err, "chart.png"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -287,6 +300,7 @@ main (int    argc,
   g_test_add_func ("/cli-timeline/timeline/json-keys", test_timeline_json_keys);
   g_test_add_func ("/cli-timeline/timeline/csv", test_timeline_csv);
   g_test_add_func ("/cli-timeline/timeline/chart", test_timeline_chart);
+  g_test_add_func ("/cli-timeline/timeline/chart-failure-prints-nothing", test_timeline_chart_failure_prints_nothing);
 
   return g_test_run ();
 }

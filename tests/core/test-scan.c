@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "mpy-dump-reader-private.h"
 #include "mpy-kind-scan-private.h"
 #include "mpy-snapshot-private.h"
 #include "mpy-stats.h"
@@ -242,6 +243,180 @@ test_copy_line_paths (void)
     }
 }
 
+/* ---------- runs of block lines held as one record ---------- */
+
+static void
+append_map_line (GString    *out,
+                 guint       digits,
+                 guint64     offset,
+                 const char *kinds,
+                 gsize       n,
+                 const char *eol)
+{
+  if (digits == 5)
+    g_string_append_printf (out, "%05" G_GINT64_MODIFIER "x: ", offset & 0xfffff);
+  else
+    g_string_append_printf (out, "%08" G_GINT64_MODIFIER "x: ", offset);
+  g_string_append_len (out, kinds, n);
+  g_string_append (out, eol);
+}
+
+/* A console log of dumps with every kind of damage a serial line does to them, now and then:
+ * lines lost, doubled, swapped, cut short, garbled offsets and characters, text printed in. */
+static char *
+damaged_log (guint     damage,
+             gboolean *clean)
+{
+  static const char *eols[] = { "\n", "\r\n", "\r\r\n" };
+  GString *out = g_string_new ("boot\n");
+  guint n_dumps = g_test_rand_int_range (1, 4);
+
+  for (guint d = 0; d < n_dumps; d++)
+    {
+      guint bpb = g_test_rand_bit () ? 16 : 32;
+      guint digits = g_test_rand_bit () ? 5 : 8;
+      guint n_areas = g_test_rand_int_range (0, 6) == 0 ? 2 : 1;
+      const char *eol = eols[g_test_rand_int_range (0, 3)];
+      gboolean wrong_step = g_test_rand_int_range (0, 10) == 0;
+      guint64 step = wrong_step ? 64 * (bpb / 2) : 64 * bpb;
+      g_autoptr(GString) body = g_string_new (NULL);
+      g_autoptr(GString) map = g_string_new (NULL);
+      MpyArea areas[2];
+      MpyStats st;
+      gsize total = 0;
+
+      for (guint a = 0; a < n_areas; a++)
+        {
+          guint n_lines = g_test_rand_int_range (1, 60);
+          guint64 base = 0x20000000 + 0x40000 * a + (g_test_rand_bit () ? 0x3f00 : 0);
+          gboolean relative = digits == 8 || g_test_rand_bit ();
+          char line[64];
+
+          areas[a].base = base;
+          areas[a].first_block = total;
+          g_string_append_printf (body, "GC memory layout; from %" G_GINT64_MODIFIER "x:%s", base, eol);
+          for (guint l = 0; l < n_lines; l++)
+            {
+              guint64 offset = (relative ? 0 : base) + l * step;
+              gsize n = l + 1 == n_lines ? g_test_rand_int_range (1, 65) : 64;
+              guint r = g_test_rand_int_range (0, 1000);
+
+              fill_map ((guint8 *) line, n, g_test_rand_int_range (0, 3));
+              g_string_append_len (map, line, n);
+              total += n;
+              if (r < damage)   /* lost */
+                continue;
+              if (r < 2 * damage && l + 1 < n_lines)   /* cut short */
+                n = g_test_rand_int_range (0, 64);
+              else if (r < 3 * damage)   /* a garbled offset */
+                offset ^= (guint64) 1 << g_test_rand_int_range (0, digits * 4);
+              else if (r < 4 * damage)   /* a garbled character, or an old firmware's 't' */
+                line[g_test_rand_int_range (0, n)] = "tQx?\x80"[g_test_rand_int_range (0, 5)];
+              else if (r < 5 * damage)   /* text printed into the dump */
+                g_string_append_printf (body, "tick %u%s", r, eol);
+              else if (r < 6 * damage)   /* the line twice */
+                append_map_line (body, digits, offset, line, n, eol);
+              else if (r < 7 * damage && l + 2 < n_lines)   /* the next line first */
+                {
+                  char next[64];
+
+                  fill_map ((guint8 *) next, 64, 0);
+                  append_map_line (body, digits, offset + step, next, 64, eol);
+                  append_map_line (body, digits, offset, line, n, eol);
+                  g_string_append_len (map, next, 64);
+                  total += 64;
+                  l++;
+                  continue;
+                }
+              else if (r < 8 * damage && l + 3 < n_lines)   /* lines all free */
+                {
+                  g_string_append_printf (body, "       (2 lines all free)%s", eol);
+                  g_string_truncate (map, map->len - n);
+                  for (guint i = 0; i < 128; i++)
+                    g_string_append_c (map, '.');
+                  total += 128 - n;
+                  l += 2;
+                  continue;
+                }
+              append_map_line (body, digits, offset, line, n, eol);
+            }
+          areas[a].n_blocks = total - areas[a].first_block;
+        }
+      /* The figures of the map as sent, so that a dump without damage is consistent. */
+      _mpy_stats_compute_map_path (MPY_SCAN_BYTES, (const guint8 *) map->str, areas, n_areas, bpb, &st);
+      g_assert_cmpuint (map->len, ==, total);
+      *clean &= damage == 0 && !wrong_step && (digits == 8 || n_areas == 1);
+      g_string_append_printf (out, "stack: 1 out of 2%sGC: total: %zu, used: %zu, free: %zu%s"
+                              " No. of 1-blocks: %zu, 2-blocks: %zu, max blk sz: %zu, max free sz: %zu%s%s",
+                              eol, total * bpb, st.used_blocks * bpb, st.free_blocks * bpb, eol,
+                              st.one_block_objects, st.two_block_objects, st.largest_object,
+                              st.largest_free_run, eol, body->str);
+      if (g_test_rand_bit ())
+        g_string_append_printf (out, ">>> print('done')%sdone%s", eol, eol);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_same_snapshot (MpySnapshot *a,
+                      MpySnapshot *b)
+{
+  const MpySnapshotData *da = _mpy_snapshot_get_data (a), *db = _mpy_snapshot_get_data (b);
+  guint na = 0, nb = 0;
+  const MpyBlockRange *ma = mpy_snapshot_get_missing_ranges (a, &na);
+  const MpyBlockRange *mb = mpy_snapshot_get_missing_ranges (b, &nb);
+
+  g_assert_cmpstr (mpy_snapshot_get_damage_reason (a), ==, mpy_snapshot_get_damage_reason (b));
+  g_assert_cmpuint (mpy_snapshot_get_n_blocks (a), ==, mpy_snapshot_get_n_blocks (b));
+  g_assert_cmpmem (mpy_snapshot_get_kinds (a), mpy_snapshot_get_n_blocks (a),
+                   mpy_snapshot_get_kinds (b), mpy_snapshot_get_n_blocks (b));
+  g_assert_cmpuint (da->n_areas, ==, db->n_areas);
+  g_assert_cmpmem (da->areas, da->n_areas * sizeof (MpyArea), db->areas, db->n_areas * sizeof (MpyArea));
+  g_assert_cmpuint (da->bytes_per_block, ==, db->bytes_per_block);
+  g_assert_cmpmem (ma, na * sizeof (MpyBlockRange), mb, nb * sizeof (MpyBlockRange));
+  g_assert_cmpmem (&da->stats, sizeof da->stats, &db->stats, sizeof db->stats);
+  g_assert_cmpstr (mpy_snapshot_get_raw_text (a), ==, mpy_snapshot_get_raw_text (b));
+}
+
+/* Read with runs of lines held as one record, and with one record per line: the same
+ * snapshots, damage reasons (with their line numbers) and all. */
+static void
+test_joined_lines_random_damage (void)
+{
+  guint damaged = 0, consistent = 0;
+
+  for (guint round = 0; round < 3000; round++)
+    {
+      gboolean clean = TRUE;
+      g_autofree char *text = damaged_log (round % 4 == 0 ? 0 : round % 4 == 1 ? 2 : 15, &clean);
+      g_autoptr(GPtrArray) joined = NULL;
+      g_autoptr(GPtrArray) single = NULL;
+      g_autoptr(GError) e1 = NULL;
+      g_autoptr(GError) e2 = NULL;
+
+      joined = mpy_dump_reader_read (text, -1, &e1);
+      _mpy_reader_join_lines = FALSE;
+      single = mpy_dump_reader_read (text, -1, &e2);
+      _mpy_reader_join_lines = TRUE;
+      g_assert_no_error (e1);
+      g_assert_no_error (e2);
+      g_assert_cmpuint (joined->len, ==, single->len);
+      for (guint i = 0; i < joined->len; i++)
+        {
+          MpySnapshot *snapshot = g_ptr_array_index (joined, i);
+
+          assert_same_snapshot (snapshot, g_ptr_array_index (single, i));
+          if (clean && mpy_snapshot_is_damaged (snapshot))
+            g_error ("a dump without damage is damaged: %s\n%s", mpy_snapshot_get_damage_reason (snapshot), text);
+          damaged += mpy_snapshot_is_damaged (snapshot);
+          consistent += !mpy_snapshot_is_damaged (snapshot);
+        }
+    }
+  g_test_message ("%u damaged dumps, %u consistent", damaged, consistent);
+  g_assert_cmpuint (damaged, >, 1000);
+  g_assert_cmpuint (consistent, >, 500);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -255,5 +430,6 @@ main (int   argc,
   g_test_add_func ("/core/scan/stats-paths-adversarial", test_stats_paths_adversarial);
   g_test_add_func ("/core/scan/stats-paths-areas", test_stats_paths_areas);
   g_test_add_func ("/core/scan/copy-line-paths", test_copy_line_paths);
+  g_test_add_func ("/core/scan/joined-lines-random-damage", test_joined_lines_random_damage);
   return g_test_run ();
 }

@@ -401,6 +401,79 @@ test_sigkill_keeps_session (void)
   g_rmdir (dir);
 }
 
+static void
+store_wait (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) data = TRUE;
+}
+
+/* SIGTERM and SIGINT end a real watch cleanly: exit status 0, every snapshot it printed
+ * whole in -o SESSION, and nothing else left in its folder (watch keeps no journal or lock
+ * file that a later run could take for a live one). */
+static void
+test_signal_ends_cleanly (gconstpointer data)
+{
+  int signum = GPOINTER_TO_INT (data);
+  g_autoptr(MpyTestBoard) board = start_fake ("normal");
+  g_autofree char *dir = g_dir_make_tmp ("mpy-watch-XXXXXX", NULL);
+  g_autofree char *session = g_build_filename (dir, "stopped.mpysession", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) recorded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) listing = NULL;
+  gboolean waited = FALSE;
+  gint64 deadline;
+  guint seen;
+
+  NEED_CLI ();
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                              &error, g_getenv ("MPY_CLI"), "watch", "--port", board->link,
+                              "--every", "0.2", "-o", session, "--json", NULL);
+  g_assert_no_error (error);
+  seen = read_lines (g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (process))),
+                     2, 15000);
+  g_assert_cmpuint (seen, ==, 2);
+  g_subprocess_send_signal (process, signum);
+  /* Bounded: a watch that ignored the signal fails the test instead of hanging it. */
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_subprocess_wait_async (process, NULL, store_wait, &waited);
+  while (!waited)
+    {
+      if (g_main_context_iteration (NULL, FALSE))
+        continue;
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_subprocess_force_exit (process);
+          g_error ("watch did not end within 30 s of signal %d", signum);
+        }
+      g_usleep (10 * 1000);
+    }
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+
+  recorded = mpy_session_read_file (session, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (recorded->len, >=, 2);
+  for (guint i = 0; i < recorded->len; i++)
+    g_assert_false (mpy_snapshot_is_damaged (g_ptr_array_index (recorded, i)));
+
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  {
+    const char *name;
+
+    while ((name = g_dir_read_name (listing)) != NULL)
+      if (!g_str_equal (name, "stopped.mpysession"))
+        g_error ("watch left %s behind after signal %d", name, signum);
+  }
+
+  g_unlink (session);
+  g_rmdir (dir);
+}
+
 /* ---- MpyBoard's watch, as the app uses it ---- */
 
 static void
@@ -516,6 +589,8 @@ main (int    argc,
   g_test_add_func ("/watch/run/mpy127", test_run_mpy127);
   g_test_add_func ("/watch/listen/fake", test_listen_fake);
   g_test_add_func ("/watch/sigkill-keeps-session", test_sigkill_keeps_session);
+  g_test_add_data_func ("/watch/sigterm-ends-cleanly", GINT_TO_POINTER (SIGTERM), test_signal_ends_cleanly);
+  g_test_add_data_func ("/watch/sigint-ends-cleanly", GINT_TO_POINTER (SIGINT), test_signal_ends_cleanly);
   g_test_add_func ("/watch/board/cancel", test_board_watch_cancel);
   return g_test_run ();
 }

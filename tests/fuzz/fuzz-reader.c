@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "mpy-diff.h"
-#include "mpy-dump-reader.h"
+#include "mpy-dump-reader-private.h"
 #include "mpy-snapshot-private.h"
 #include "mpy-stats.h"
 
@@ -131,6 +131,30 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   CHECK (error == NULL && dumps->len > 0);
   for (guint i = 0; i < dumps->len; i++)
     check_snapshot (g_ptr_array_index (dumps, i), size);
+
+  /* Runs of lines held as one record read the same as one record per line. */
+  {
+    g_autoptr(GPtrArray) single = NULL;
+
+    _mpy_reader_join_lines = FALSE;
+    single = mpy_dump_reader_read ((const char *) data, (gssize) size, NULL);
+    _mpy_reader_join_lines = TRUE;
+    CHECK (single != NULL && single->len == dumps->len);
+    for (guint i = 0; i < dumps->len; i++)
+      {
+        MpySnapshot *a = g_ptr_array_index (dumps, i), *b = g_ptr_array_index (single, i);
+        const MpySnapshotData *da = _mpy_snapshot_get_data (a), *db = _mpy_snapshot_get_data (b);
+
+        CHECK (g_strcmp0 (da->damage_reason, db->damage_reason) == 0);
+        CHECK (g_bytes_equal (da->kinds, db->kinds));
+        CHECK (da->n_areas == db->n_areas && da->bytes_per_block == db->bytes_per_block);
+        CHECK (da->n_areas == 0 || memcmp (da->areas, db->areas, da->n_areas * sizeof (MpyArea)) == 0);
+        CHECK (da->n_missing == db->n_missing);
+        CHECK (da->n_missing == 0
+               || memcmp (da->missing, db->missing, da->n_missing * sizeof (MpyBlockRange)) == 0);
+        CHECK (memcmp (&da->stats, &db->stats, sizeof da->stats) == 0);
+      }
+  }
 
   /* Neighbouring dumps of the same board diff cleanly or fail with an error. */
   for (guint i = 1; i < dumps->len; i++)

@@ -437,6 +437,41 @@ test_heap_view_diff_pixels (void)
   canvas_close (&c);
 }
 
+/* The tooltip of @block (shown where the pointer's hit test finds it) names its change as the
+ * legend entry of @color does: "Change: NAME (…)". */
+static void
+assert_change_named_as_legend (MpyHeapView *view,
+                               gsize        block,
+                               guint32      color)
+{
+  MpyLegendEntry entries[MPY_LEGEND_MAX_ENTRIES];
+  MpyRenderOptions options = MPY_RENDER_OPTIONS_INIT;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  GtkTooltip *tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  const char *name = NULL;
+  gboolean shown = FALSE;
+  double x, y;
+  guint n;
+
+  mpy_heap_view_get_options (view, &options);
+  n = mpy_palette_get_legend (mpy_heap_view_get_snapshot (view), mpy_heap_view_get_diff (view),
+                              &options, entries);
+  for (guint i = 0; i < n; i++)
+    if (entries[i].color == color)
+      name = entries[i].name;
+  g_assert_nonnull (name);
+
+  cell_centre (view, block % 64, block / 64, &x, &y);
+  g_signal_emit_by_name (view, "query-tooltip", (int) x, (int) y, FALSE, tooltip, &shown);
+  g_assert_true (shown);
+  g_object_unref (tooltip);
+  text = mpy_heap_view_describe_block (view, block);
+  expected = g_strdup_printf ("\nChange: %s (", name);
+  g_test_message ("block %" G_GSIZE_FORMAT ": %s", block, text);
+  g_assert_nonnull (strstr (text, expected));
+}
+
 /* A pair around gc.collect() (its "after" captured right after it, its "before" not) paints
  * the blocks gc freed in the garbage colour, with a legend entry for it; the same two maps
  * as a plain diff keep the freed colour. */
@@ -482,6 +517,8 @@ test_heap_view_gc_pair_garbage (void)
   pixels_grab (&px, GTK_WIDGET (c.legend));
   g_assert_true (legend_has_color (&px, mpy_palette_get_garbage_color (FALSE)));
   pixels_clear (&px);
+  /* Hovering such a block says what the legend calls its colour, not "freed". */
+  assert_change_named_as_legend (c.view, freed_cell, mpy_palette_get_garbage_color (FALSE));
 
   mpy_heap_view_set_snapshot (c.view, plain_after);
   mpy_heap_view_set_diff (c.view, plain);
@@ -493,6 +530,7 @@ test_heap_view_gc_pair_garbage (void)
   pixels_grab (&px, GTK_WIDGET (c.legend));
   g_assert_false (legend_has_color (&px, mpy_palette_get_garbage_color (FALSE)));
   pixels_clear (&px);
+  assert_change_named_as_legend (c.view, freed_cell, mpy_palette_get_diff_color (MPY_DIFF_FREED, FALSE));
   canvas_close (&c);
 }
 

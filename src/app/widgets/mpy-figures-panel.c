@@ -107,11 +107,16 @@ add_row (MpyFiguresPanel *self,
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_widget_add_css_class (name, "dim-label");
   /* A narrow panel (an 800 px window) wraps names as it wraps values, rather than cutting
-   * them off. */
+   * them off; a word longer than the column (German compounds) breaks too, so the panel's
+   * minimum width never depends on the language. */
   gtk_label_set_wrap (GTK_LABEL (name), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (name), PANGO_WRAP_WORD_CHAR);
+  /* ...but not before the values: a name keeps room for a word of a dozen characters. */
+  gtk_label_set_width_chars (GTK_LABEL (name), 12);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (label, "numeric");
   gtk_grid_attach (GTK_GRID (self->grid), name, 0, self->row, 1, 1);
   gtk_grid_attach (GTK_GRID (self->grid), label, 1, self->row, value_columns, 1);

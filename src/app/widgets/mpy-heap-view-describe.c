@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "mpy-heap-view-private.h"
+#include "mpy-leak.h"
 #include "mpy-theme.h"
 
 static char *
@@ -65,8 +66,9 @@ format_object (MpySnapshot *snapshot,
   start_address = address (mpy_snapshot_get_block_address (snapshot, start));
   size = format_size (n, mpy_snapshot_get_bytes_per_block (snapshot));
   /* Translators: kind of object, its first block, that block's address, its size */
+  /* The kind as the legend names it (translated, marked in mpy-palette.c). */
   return g_strdup_printf (_("%s object at block %s (%s), %s"),
-                          name ? name : "?", start_text, start_address, size);
+                          name ? _(name) : "?", start_text, start_address, size);
 }
 
 /* The maximal free run around a free @block, within its area. */
@@ -135,7 +137,7 @@ mpy_heap_view_describe_block (MpyHeapView *self,
     g_string_append_printf (text, _("Block %s at %s"), block_text, block_address);
   }
   g_string_append_c (text, '\n');
-  g_string_append_printf (text, _("Kind: %s"), kind_name ? kind_name : "?");
+  g_string_append_printf (text, _("Kind: %s"), kind_name ? _(kind_name) : "?");
 
   object = format_object (snapshot, block);
   if (object != NULL)
@@ -176,7 +178,11 @@ mpy_heap_view_describe_block (MpyHeapView *self,
           g_string_append (text, _("Change: allocated (free before)"));
           break;
         case MPY_DIFF_FREED:
-          g_string_append (text, _("Change: freed (used before)"));
+          /* A gc pair paints these in the garbage colour, and the legend calls them that. */
+          if (mpy_pair_is_gc_pair (self->diff))
+            g_string_append (text, _("Change: garbage (used before, reclaimed by gc.collect())"));
+          else
+            g_string_append (text, _("Change: freed (used before)"));
           break;
         case MPY_DIFF_CHANGED:
           g_string_append (text, _("Change: changed (another object was here before)"));
