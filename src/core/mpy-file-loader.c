@@ -18,7 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <gio/gunixinputstream.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -69,9 +68,18 @@ struct _MpyFileReader
   guint64 done;              /* bytes handed out (unpacked for gzip) */
   gboolean allow_truncated;
   gboolean at_end;
-  GInputStream *gunzip;      /* the unpacking stream of a gzip file, or NULL */
   GError *warning;
+  /* A gzip file: GIO's zlib converter, driven here rather than through a
+   * GConverterInputStream, which stops at the end of the first member: a file that records
+   * were appended to holds one member per append (RFC 1952 §2.2), read as one text. */
+  GConverter *gunzip;
+  guchar *in;                /* compressed bytes read, in[in_pos..in_len) not yet unpacked */
+  gsize in_pos, in_len;
+  gboolean in_eof;
+  gboolean member_done;
 };
+
+#define GZIP_INPUT_SIZE (64 * 1024)
 
 /* A gzip stream (RFC 1952) starts with these two bytes, whatever the file is called. */
 static gboolean
@@ -161,10 +169,8 @@ mpy_file_reader_open (const char  *path,
   while (n < 0 && errno == EINTR);
   if (n > 0 && is_gzip (magic, n))
     {
-      g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-      g_autoptr(GInputStream) raw = g_unix_input_stream_new (fd, FALSE);
-
-      self->gunzip = g_converter_input_stream_new (raw, G_CONVERTER (decompressor));
+      self->gunzip = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+      self->in = g_malloc (GZIP_INPUT_SIZE);
     }
   return self;
 }
@@ -194,38 +200,43 @@ read_plain (MpyFileReader  *self,
     }
 }
 
-static gssize
-read_gzip (MpyFileReader  *self,
-           char           *buffer,
-           gsize           size,
-           GCancellable   *cancellable,
-           GError        **error)
+/* More compressed bytes after in[in_pos..in_len), which are moved to the front. */
+static gboolean
+fill_input (MpyFileReader  *self,
+            GError        **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  gssize r = g_input_stream_read (self->gunzip, buffer, MIN (size, self->max_size + 1 - self->done),
-                                  cancellable, &local_error);
+  gssize r;
 
-  if (r >= 0)
+  memmove (self->in, self->in + self->in_pos, self->in_len - self->in_pos);
+  self->in_len -= self->in_pos;
+  self->in_pos = 0;
+  if (self->in_len == GZIP_INPUT_SIZE)
+    return TRUE;
+  do
+    r = read (self->fd, self->in + self->in_len, GZIP_INPUT_SIZE - self->in_len);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
     {
-      if (self->done + r > self->max_size)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                       _("“%s” unpacks to more than %u MiB, the most MpyMemMap opens; it is not "
-                         "opened"), self->display, (guint) (self->max_size >> 20));
-          return -1;
-        }
-      return r;
+      set_errno_error (error, errno, _("Could not read “%s”: %s"), self->display);
+      return FALSE;
     }
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return -1;
-    }
+  if (r == 0)
+    self->in_eof = TRUE;
+  self->in_len += r;
+  return TRUE;
+}
+
+static gssize
+gzip_failed (MpyFileReader  *self,
+             GError         *cause,
+             GError        **error)
+{
   if (!self->allow_truncated || self->done == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("“%s” is a damaged or truncated gzip file: %s"), self->display,
-                   local_error->message);
+                   cause->message);
+      g_error_free (cause);
       return -1;
     }
   {
@@ -235,7 +246,76 @@ read_gzip (MpyFileReader  *self,
                  _("“%s” is a truncated gzip file: only its first %s could be unpacked"),
                  self->display, unpacked);
   }
+  g_error_free (cause);
   return 0;
+}
+
+static gssize
+read_gzip (MpyFileReader  *self,
+           char           *buffer,
+           gsize           size,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  size = MIN (size, self->max_size + 1 - self->done);
+  for (;;)
+    {
+      GError *local_error = NULL;
+      GConverterResult res;
+      gsize bytes_read = 0, bytes_written = 0;
+
+      if (self->in_pos == self->in_len && !self->in_eof && !fill_input (self, error))
+        return -1;
+      if (self->member_done)
+        {
+          /* Another member follows, or the end (bytes that are not one are ignored, as
+           * readers of one member do). */
+          if (self->in_len - self->in_pos < 2 && !self->in_eof && !fill_input (self, error))
+            return -1;
+          if (!is_gzip (self->in + self->in_pos, self->in_len - self->in_pos))
+            return 0;
+          g_converter_reset (self->gunzip);
+          self->member_done = FALSE;
+        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return -1;
+      res = g_converter_convert (self->gunzip, self->in + self->in_pos, self->in_len - self->in_pos,
+                                 buffer, size, self->in_eof ? G_CONVERTER_INPUT_AT_END : 0,
+                                 &bytes_read, &bytes_written, &local_error);
+      if (res == G_CONVERTER_ERROR)
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) && !self->in_eof)
+            {
+              /* It needs more than what is there. */
+              g_clear_error (&local_error);
+              if (!fill_input (self, error))
+                return -1;
+              continue;
+            }
+          return gzip_failed (self, local_error, error);
+        }
+      self->in_pos += bytes_read;
+      if (res == G_CONVERTER_FINISHED)
+        self->member_done = TRUE;
+      if (bytes_written > 0)
+        {
+          if (self->done + bytes_written > self->max_size)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                           _("“%s” unpacks to more than %u MiB, the most MpyMemMap opens; it is "
+                             "not opened"), self->display, (guint) (self->max_size >> 20));
+              return -1;
+            }
+          return bytes_written;
+        }
+      if (res != G_CONVERTER_FINISHED && bytes_read == 0 && !self->in_eof
+          && !fill_input (self, error))
+        return -1;
+      if (res != G_CONVERTER_FINISHED && bytes_read == 0 && self->in_eof)
+        return gzip_failed (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                                       _("the file ends inside the data")),
+                            error);
+    }
 }
 
 /**
@@ -319,6 +399,7 @@ mpy_file_reader_free (MpyFileReader *self)
   if (self == NULL)
     return;
   g_clear_object (&self->gunzip);
+  g_free (self->in);
   close (self->fd);
   g_clear_error (&self->warning);
   g_free (self->display);

@@ -513,6 +513,61 @@ append_whole (int          fd,
   return FALSE;
 }
 
+/* Whether the file at @fd is gzip (by its magic bytes). */
+static gboolean
+fd_is_gzip (int fd)
+{
+  guchar magic[2];
+
+  return pread (fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+/* Appends @text to @fd, as one more gzip member when @gzip (a gzip file may hold several,
+ * read as one text), whole or not at all. */
+static gboolean
+append_maybe_gzip (int          fd,
+                   gboolean     gzip,
+                   const char  *text,
+                   gsize        length)
+{
+  g_autoptr(GBytes) packed = NULL;
+
+  if (!gzip)
+    return append_whole (fd, text, length);
+  packed = gzip_text (text, length, NULL);
+  if (packed == NULL)
+    {
+      errno = ENOMEM;
+      return FALSE;
+    }
+  return append_whole (fd, g_bytes_get_data (packed, NULL), g_bytes_get_size (packed));
+}
+
+/* The start of a gzip session file, unpacked: at most @size bytes. */
+static gssize
+read_gzip_head (const char  *path,
+                char        *head,
+                gsize        size,
+                GError     **error)
+{
+  g_autoptr(MpyFileReader) file = mpy_file_reader_open (path, MPY_SESSION_MAX_SIZE, TRUE, error);
+  gsize n = 0;
+
+  if (file == NULL)
+    return -1;
+  while (n < size)
+    {
+      gssize r = mpy_file_reader_read (file, head + n, size - n, NULL, error);
+
+      if (r < 0)
+        return -1;
+      if (r == 0)
+        break;
+      n += r;
+    }
+  return n;
+}
+
 int
 mpy_session_open_for_append (const char  *path,
                              int          mode,
@@ -546,8 +601,9 @@ mpy_session_open_for_append (const char  *path,
     {
       g_autoptr(GString) header = g_string_new (NULL);
 
+      /* A new file named .gz is written gzip, one member per append. */
       mpy_session_append_file_header (header);
-      if (!append_whole (fd, header->str, header->len))
+      if (!append_maybe_gzip (fd, g_str_has_suffix (path, ".gz"), header->str, header->len))
         {
           set_errno_error (error, _("Could not write to “%s”"), display);
           close (fd);
@@ -559,11 +615,21 @@ mpy_session_open_for_append (const char  *path,
     {
       char head[128] = { 0 };
       char last = '\n';
-      gssize r = pread (fd, head, sizeof head - 1, 0);
+      gboolean gzip = fd_is_gzip (fd);
+      gssize r;
       char *nl;
 
       /* Only ever append to a session file of our format, never to someone's log. */
-      if (r < 0)
+      if (gzip)
+        {
+          r = read_gzip_head (path, head, sizeof head - 1, error);
+          if (r < 0)
+            {
+              close (fd);
+              return -1;
+            }
+        }
+      else if ((r = pread (fd, head, sizeof head - 1, 0)) < 0)
         {
           set_errno_error (error, _("Could not read “%s”"), display);
           close (fd);
@@ -585,8 +651,9 @@ mpy_session_open_for_append (const char  *path,
           return -1;
         }
 
-      /* A file that does not end in a newline gets one, so the record starts a line. */
-      if (pread (fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
+      /* A file that does not end in a newline gets one, so the record starts a line (a
+       * gzip file's records end in one as written). */
+      if (!gzip && pread (fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
         write_all (fd, "\n", 1);
     }
 
@@ -600,7 +667,7 @@ mpy_session_append_text (int          fd,
                          gsize        length,
                          GError     **error)
 {
-  if (!append_whole (fd, text, length))
+  if (!append_maybe_gzip (fd, fd_is_gzip (fd), text, length))
     {
       int saved_errno = errno;
       g_autofree char *display = g_filename_display_name (path);

@@ -55,7 +55,8 @@ GPtrArray  *mpy_session_read_file_full (const char *path, GError **warning, GErr
 char       *mpy_session_to_text     (GPtrArray *snapshots, gsize *length);
 /* Atomic: temporary file, then rename. */
 gboolean    mpy_session_write_file  (const char *path, GPtrArray *snapshots, GError **error);
-/* Appends one snapshot record, creating the file with its header if needed (capture -o).
+/* Appends one snapshot record, creating the file with its header if needed (capture -o); a
+ * new file named .gz, or an existing gzip file, gets the record as one more gzip member.
  * The record lands whole or not at all: on a failed write (a full disk) the file is cut back
  * to its old length, so every earlier snapshot stays readable. */
 gboolean    mpy_session_append_file (const char *path, MpySnapshot *snapshot, GError **error);

@@ -1736,10 +1736,10 @@ test_cli_capture_qemu (void)
 }
 
 static void
-test_cli_capture_appends_session (void)
+capture_appends_session (const char *name)
 {
   g_autofree char *dir = g_dir_make_tmp ("mpy-cli-XXXXXX", NULL);
-  g_autofree char *session = g_build_filename (dir, "board.mpysession", NULL);
+  g_autofree char *session = g_build_filename (dir, name, NULL);
   g_autoptr(GPtrArray) snapshots = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -1772,8 +1772,31 @@ test_cli_capture_appends_session (void)
       g_assert_cmpstr (mpy_snapshot_get_port (s), ==, microbit->board->link);
       g_assert_nonnull (strstr (mpy_snapshot_get_banner (s), "micro:bit"));
     }
+  if (g_str_has_suffix (name, ".gz"))
+    {
+      /* -o X.gz writes gzip (each capture one more member), not plain records. */
+      g_autofree char *data = NULL;
+      gsize length = 0;
+
+      g_assert_true (g_file_get_contents (session, &data, &length, &error));
+      g_assert_cmpuint (length, >, 2);
+      g_assert_cmphex ((guchar) data[0], ==, 0x1f);
+      g_assert_cmphex ((guchar) data[1], ==, 0x8b);
+    }
   g_unlink (session);
   g_rmdir (dir);
+}
+
+static void
+test_cli_capture_appends_session (void)
+{
+  capture_appends_session ("board.mpysession");
+}
+
+static void
+test_cli_capture_appends_gzip_session (void)
+{
+  capture_appends_session ("board.mpysession.gz");
 }
 
 static void
@@ -2378,6 +2401,7 @@ main (int argc, char **argv)
       g_test_add_func ("/device/errors/not-a-tty", test_not_a_tty);
       g_test_add_func ("/device/cli/capture-qemu", test_cli_capture_qemu);
       g_test_add_func ("/device/cli/capture-appends-session", test_cli_capture_appends_session);
+  g_test_add_func ("/device/cli/capture-appends-session-gzip", test_cli_capture_appends_gzip_session);
       g_test_add_func ("/device/cli/capture-faults", test_cli_capture_faults);
       g_test_add_func ("/device/cli/capture-says-it-interrupted-a-program", test_cli_capture_interrupted_program);
       g_test_add_func ("/device/cli/capture-busy", test_cli_capture_busy);

@@ -10,6 +10,8 @@
  * was cut; a gzip bomb is refused. Consecutive records with the same map and dump text are
  * stored once. */
 
+#define _GNU_SOURCE   /* memmem */
+
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -75,6 +77,100 @@ test_round_trip (void)
 
     g_assert_no_error (error);
     g_assert_cmpuint (dumps->len, ==, list->len);
+  }
+  mpy_test_remove_tree (dir);
+}
+
+static void
+test_append (void)
+{
+  /* capture -o X.mpysession.gz: each record is appended as one more gzip member; the file is
+   * gzip on disk and opens to the same snapshots, in pieces of any size, and the records of
+   * an appended file that was cut in its last member open with a warning. */
+  g_autoptr(GPtrArray) list = make_rich_list ();
+  g_autofree char *dir = mpy_test_make_dir ("mpy-gzip");
+  g_autofree char *path = g_build_filename (dir, "capture.mpysession.gz", NULL);
+  g_autofree char *plain = NULL;
+  g_autofree char *on_disk = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize plain_length, disk_length, again_length;
+  static const gsize pieces[] = { 1, 5, 4096, 0 };
+
+  g_assert_cmpuint (list->len, >=, 2);
+  g_assert_true (mpy_session_check_appendable (path, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < list->len; i++)
+    {
+      g_assert_true (mpy_session_append_file (path, g_ptr_array_index (list, i), &error));
+      g_assert_no_error (error);
+    }
+  /* An existing gzip session file may be appended to. */
+  g_assert_true (mpy_session_check_appendable (path, &error));
+  g_assert_no_error (error);
+
+  on_disk = read_whole (path, &disk_length);
+  g_assert_cmpuint (disk_length, >, 2);
+  g_assert_cmphex ((guchar) on_disk[0], ==, 0x1f);
+  g_assert_cmphex ((guchar) on_disk[1], ==, 0x8b);
+  g_assert_null (memmem (on_disk, disk_length, "@snapshot", 9));
+
+  plain = mpy_session_to_text (list, &plain_length);
+  for (guint p = 0; p < G_N_ELEMENTS (pieces); p++)
+    {
+      g_autoptr(GPtrArray) back = NULL;
+      g_autoptr(GError) warning = NULL;
+
+      mpy_file_set_piece_size (pieces[p]);
+      back = mpy_session_read_file_full (path, &warning, &error);
+      g_assert_no_error (error);
+      g_assert_no_error (warning);
+      assert_same_list (list, back);
+      g_free (again);
+      again = mpy_session_to_text (back, &again_length);
+      g_assert_cmpmem (plain, plain_length, again, again_length);
+    }
+  mpy_file_set_piece_size (0);
+
+  {
+    /* Cut inside the last member: every earlier record opens, with the gzip warning. */
+    g_autofree char *shorter = g_build_filename (dir, "shorter.mpysession.gz", NULL);
+    g_autoptr(GPtrArray) back = NULL;
+    g_autoptr(GError) warning = NULL;
+    GStatBuf st;
+
+    /* The same records but the last: where the last member starts. */
+    for (guint i = 0; i + 1 < list->len; i++)
+      g_assert_true (mpy_session_append_file (shorter, g_ptr_array_index (list, i), &error));
+    g_assert_cmpint (g_stat (shorter, &st), ==, 0);
+    g_assert_cmpuint ((gsize) st.st_size, <, disk_length);
+    {
+      gsize prefix_length = 0;
+      g_autofree char *prefix = read_whole (shorter, &prefix_length);
+
+      g_assert_cmpmem (on_disk, st.st_size, prefix, prefix_length);
+    }
+    g_assert_true (g_file_set_contents (path, on_disk, (st.st_size + disk_length) / 2, &error));
+    back = mpy_session_read_file_full (path, &warning, &error);
+    g_assert_no_error (error);
+    g_assert_error (warning, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+    g_assert_cmpuint (back->len, ==, list->len - 1);
+  }
+
+  {
+    /* A plain file named .gz stays plain: records are appended as text. */
+    g_autofree char *named = g_build_filename (dir, "plain.mpysession.gz", NULL);
+    g_autoptr(GPtrArray) back = NULL;
+
+    g_assert_true (g_file_set_contents (named, "# MpyMemMap session 1\n", -1, &error));
+    g_assert_true (mpy_session_append_file (named, g_ptr_array_index (list, 0), &error));
+    g_assert_no_error (error);
+    g_free (on_disk);
+    on_disk = read_whole (named, &disk_length);
+    g_assert_nonnull (memmem (on_disk, disk_length, "@snapshot", 9));
+    back = mpy_session_read_file (named, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (back->len, ==, 1);
   }
   mpy_test_remove_tree (dir);
 }
@@ -211,6 +307,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/session-gzip/round-trip", test_round_trip);
   g_test_add_func ("/session-gzip/truncated", test_truncated);
+  g_test_add_func ("/session-gzip/append-members", test_append);
   g_test_add_func ("/session-gzip/bomb", test_bomb);
   g_test_add_func ("/session-long/equal-records-share", test_equal_records_share);
   return g_test_run ();
