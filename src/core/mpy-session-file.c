@@ -108,9 +108,13 @@ read_file (const char    *path,
       start += 3;
       n -= 3;
     }
-  if (mpy_session_is_session_text (start, n) || mpy_session_looks_like_transcript (start, n))
+  if (mpy_session_is_session_text (start, n))
+    snapshots = mpy_session_read_file_records (file, head, cancellable,
+                                               warning != NULL ? &local_warning : NULL,
+                                               &local_error);
+  else if (mpy_session_looks_like_transcript (start, n))
     {
-      /* A session file or a transcript: read whole, as the session reader takes it. */
+      /* A capture transcript (a test fixture's size): read whole, then decoded. */
       if (!read_into (file, head, G_MAXSIZE, cancellable, &at_end, error))
         return NULL;
       snapshots = mpy_session_read_text_full ((const char *) head->data, head->len,

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "mpy-file-loader.h"
 #include "mpy-session.h"
 
 G_BEGIN_DECLS
@@ -38,6 +39,30 @@ guint       mpy_session_parse_version_line (const char *line,
                                             gsize       length,
                                             GError    **error);
 int         mpy_session_hex_value        (char         c);
+
+/* A record's "@snapshot" header line (mpy-session-header.c). */
+typedef struct {
+  GDateTime *time;
+  GDateTime *board_time;
+  char *port;
+  char *banner;
+  char *console;
+  char *label;
+  MpySnapshotFlags flags;
+  gboolean have_qstr, have_stack_use;
+  guint64 qstr_count, qstr_bytes, stack_use;
+  gboolean has_bytes;
+  guint64 bytes;
+} MpySessionRecordHeader;
+
+void        mpy_session_record_header_clear (MpySessionRecordHeader *h);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MpySessionRecordHeader, mpy_session_record_header_clear)
+/* Parses @line (without its line end, @line_number in the file) into @h. */
+gboolean    mpy_session_parse_header_line (const char              *line,
+                                           gsize                    length,
+                                           guint                    line_number,
+                                           MpySessionRecordHeader  *h,
+                                           GError                 **error);
 
 /* Reading text line by line. */
 typedef struct {
@@ -93,6 +118,13 @@ gboolean    mpy_session_parse            (const char       *text,
                                           MpySessionParse  *result,
                                           GError          **error);
 void        mpy_session_parse_clear      (MpySessionParse  *result);
+/* The records of a session file, read on from @buf (what was read of @file so far, from its
+ * start) piece by piece, as mpy_session_read_text_full() reads the whole text. */
+GPtrArray  *mpy_session_read_file_records (MpyFileReader  *file,
+                                           GByteArray     *buf,
+                                           GCancellable   *cancellable,
+                                           GError        **warning,
+                                           GError        **error);
 /* The message for the user: the first problem and how many records were opened. */
 GError     *mpy_session_parse_warning    (MpySessionParse  *result);
 

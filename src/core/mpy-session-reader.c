@@ -13,60 +13,11 @@
 #include <string.h>
 
 #include "mpy-dump-reader.h"
+#include "mpy-file-loader.h"
 #include "mpy-snapshot-private.h"
 
 G_DEFINE_QUARK (mpy-session-error-quark, mpy_session_error)
 
-GDateTime *
-mpy_session_parse_time (const char *text)
-{
-  g_autoptr(GString) whole = g_string_new (NULL);
-  g_autoptr(GDateTime) seconds = NULL;
-  const char *p = text;
-  gint64 usec = 0;
-
-  /* g_date_time_new_from_iso8601() goes through a double for the fraction, which can be off
-   * by a microsecond: take the fraction off and add it back exactly. */
-  /* Older versions wrote years below 1000 with fewer digits ("226-11-25T…"): pad them. */
-  {
-    gsize digits = 0;
-
-    while (g_ascii_isdigit (text[digits]))
-      digits++;
-    if (digits >= 1 && digits < 4 && text[digits] == '-')
-      for (; digits < 4; digits++)
-        g_string_append_c (whole, '0');
-  }
-  while (*p && *p != '.' && *p != ',')
-    p++;
-  g_string_append_len (whole, text, p - text);
-  if (*p == '.' || *p == ',')
-    {
-      int digits = 0;
-
-      p++;
-      if (!g_ascii_isdigit (*p))
-        return NULL;
-      while (g_ascii_isdigit (*p))
-        {
-          if (digits < 6)
-            {
-              usec = usec * 10 + (*p - '0');
-              digits++;
-            }
-          p++;
-        }
-      for (; digits < 6; digits++)
-        usec *= 10;
-    }
-  g_string_append (whole, p);
-
-  seconds = g_date_time_new_from_iso8601 (whole->str, NULL);
-  if (seconds == NULL)
-    return NULL;
-
-  return g_date_time_add (seconds, usec);
-}
 
 /* The current line without its line end; advances past it. FALSE when the line has no '\n'
  * (the text ends inside it). */
@@ -112,322 +63,7 @@ mpy_session_is_session_text (const char *text,
   return length >= strlen (MPY_SESSION_MAGIC) && memcmp (text, MPY_SESSION_MAGIC, strlen (MPY_SESSION_MAGIC)) == 0;
 }
 
-/* Parses the version line; returns the format number or 0 with @error. */
-guint
-mpy_session_parse_version_line (const char  *line,
-                    gsize        length,
-                    GError     **error)
-{
-  g_autofree char *copy = g_strndup (line, length);
-  g_autofree char *digits = NULL;
-  const char *p = copy + strlen (MPY_SESSION_MAGIC);
-  const char *end;
-  guint64 version = 0;
-  gboolean too_big = FALSE;
 
-  while (*p == ' ' || *p == '\t')
-    p++;
-  for (end = p; g_ascii_isdigit (*end); end++)
-    {
-      /* A number too big to hold is still a format number: a newer one. */
-      if (version > (G_MAXINT - 9) / 10)
-        too_big = TRUE;
-      else
-        version = version * 10 + (guint64) (*end - '0');
-    }
-  if (end == p || (!too_big && version == 0) || (*end != '\0' && *end != ' ' && *end != '\t'))
-    {
-      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
-                   _("Line 1: expected a format number after “%s”"), MPY_SESSION_MAGIC);
-      return 0;
-    }
-  if (too_big || version > MPY_SESSION_FORMAT_VERSION)
-    {
-      while (*p == '0' && g_ascii_isdigit (p[1]))
-        p++;
-      digits = g_strndup (p, MIN (end - p, 24));
-      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_NEWER_VERSION,
-                   _("This session file was written by a newer MpyMemMap (format %s%s); this "
-                     "version reads format %d — update MpyMemMap to open it"),
-                   digits, end - p > 24 ? "…" : "", MPY_SESSION_FORMAT_VERSION);
-      return 0;
-    }
-
-  return version;
-}
-
-typedef struct {
-  GDateTime *time;
-  GDateTime *board_time;
-  char *port;
-  char *banner;
-  char *console;
-  char *label;
-  MpySnapshotFlags flags;
-  gboolean have_qstr, have_stack_use;
-  guint64 qstr_count, qstr_bytes, stack_use;
-  gboolean has_bytes;
-  guint64 bytes;
-} RecordHeader;
-
-static void
-record_header_clear (RecordHeader *h)
-{
-  g_clear_pointer (&h->time, g_date_time_unref);
-  g_clear_pointer (&h->board_time, g_date_time_unref);
-  g_clear_pointer (&h->console, g_free);
-  g_clear_pointer (&h->port, g_free);
-  g_clear_pointer (&h->banner, g_free);
-  g_clear_pointer (&h->label, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RecordHeader, record_header_clear)
-
-int
-mpy_session_hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-/* Unescapes @text[0..length) into a new string; NULL on a bad escape. @quote ends the value
- * when non-zero (stores the consumed length in @consumed). */
-static char *
-unescape (const char *text,
-          gsize       length,
-          char        quote,
-          gsize      *consumed)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-  gsize i = 0;
-
-  while (i < length)
-    {
-      char c = text[i];
-
-      if (quote != '\0' && c == quote)
-        {
-          if (consumed != NULL)
-            *consumed = i + 1;
-          return g_string_free (g_steal_pointer (&out), FALSE);
-        }
-      if (c != '\\')
-        {
-          g_string_append_c (out, c);
-          i++;
-          continue;
-        }
-      if (i + 1 >= length)
-        return NULL;
-      switch (text[i + 1])
-        {
-        case '\\': g_string_append_c (out, '\\'); break;
-        case 'n': g_string_append_c (out, '\n'); break;
-        case 'r': g_string_append_c (out, '\r'); break;
-        case 't': g_string_append_c (out, '\t'); break;
-        case '"': g_string_append_c (out, '"'); break;
-        case 'x':
-          {
-            int hi = i + 2 < length ? mpy_session_hex_value (text[i + 2]) : -1;
-            int lo = i + 3 < length ? mpy_session_hex_value (text[i + 3]) : -1;
-
-            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-              return NULL;
-            g_string_append_c (out, (char) (hi * 16 + lo));
-            i += 2;
-          }
-          break;
-        default:
-          return NULL;
-        }
-      i += 2;
-    }
-
-  if (quote != '\0')
-    return NULL;   /* no closing quote */
-  if (consumed != NULL)
-    *consumed = i;
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-static gboolean
-parse_header_line (const char    *line,
-                   gsize          length,
-                   guint          line_number,
-                   RecordHeader  *h,
-                   GError       **error)
-{
-  gsize i = strlen ("@snapshot");
-
-  if (!g_utf8_validate_len (line, length, NULL))
-    {
-      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_BINARY,
-                   _("Line %u: the snapshot header is not UTF-8 text"), line_number);
-      return FALSE;
-    }
-
-  for (;;)
-    {
-      g_autofree char *key = NULL;
-      g_autofree char *value = NULL;
-      gsize key_start;
-
-      while (i < length && (line[i] == ' ' || line[i] == '\t'))
-        i++;
-      if (i >= length)
-        break;
-
-      key_start = i;
-      while (i < length && line[i] != '=' && line[i] != ' ' && line[i] != '\t')
-        i++;
-      if (i >= length || line[i] != '=' || i == key_start)
-        {
-          g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
-                       _("Line %u, column %u: expected key=value in the snapshot header"),
-                       line_number, (guint) key_start + 1);
-          return FALSE;
-        }
-      key = g_strndup (line + key_start, i - key_start);
-      i++;   /* '=' */
-
-      if (g_str_equal (key, "label"))
-        {
-          /* The label runs to the end of the line. */
-          value = unescape (line + i, length - i, '\0', NULL);
-          i = length;
-        }
-      else if (i < length && line[i] == '"')
-        {
-          gsize consumed = 0;
-
-          value = unescape (line + i + 1, length - i - 1, '"', &consumed);
-          if (value != NULL)
-            i += 1 + consumed;
-        }
-      else
-        {
-          gsize start = i;
-
-          while (i < length && line[i] != ' ' && line[i] != '\t')
-            i++;
-          value = g_strndup (line + start, i - start);
-        }
-
-      if (value == NULL)
-        {
-          g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
-                       _("Line %u: the value of “%s” has a bad escape or no closing quote"),
-                       line_number, key);
-          return FALSE;
-        }
-
-      if (g_str_equal (key, "bytes"))
-        {
-          if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &h->bytes, NULL))
-            {
-              g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
-                           _("Line %u: “bytes=%s” is not a byte count"), line_number, value);
-              return FALSE;
-            }
-          h->has_bytes = TRUE;
-        }
-      else if (g_str_equal (key, "time"))
-        {
-          g_clear_pointer (&h->time, g_date_time_unref);
-          h->time = mpy_session_parse_time (value);
-          if (h->time == NULL)
-            {
-              g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
-                           _("Line %u: “time=%s” is not an ISO 8601 time with a time zone"),
-                           line_number, value);
-              return FALSE;
-            }
-        }
-      else if (g_str_equal (key, "port"))
-        {
-          g_free (h->port);
-          h->port = g_steal_pointer (&value);
-        }
-      else if (g_str_equal (key, "banner"))
-        {
-          g_free (h->banner);
-          h->banner = g_steal_pointer (&value);
-        }
-      else if (g_str_equal (key, "board-time"))
-        {
-          /* Optional and only descriptive: one that cannot be read is left out, the
-           * record is kept. */
-          g_clear_pointer (&h->board_time, g_date_time_unref);
-          h->board_time = mpy_session_parse_time (value);
-        }
-      else if (g_str_equal (key, "console"))
-        {
-          g_free (h->console);
-          h->console = g_steal_pointer (&value);
-        }
-      else if (g_str_equal (key, "qstr"))
-        {
-          /* "COUNT,BYTES"; anything else is skipped like an unknown key */
-          char *end = NULL;
-          guint64 count = g_ascii_strtoull (value, &end, 10);
-
-          if (end != value && *end == ',' && g_ascii_isdigit (end[1]))
-            {
-              char *rest = NULL;
-              guint64 bytes = g_ascii_strtoull (end + 1, &rest, 10);
-
-              if (*rest == '\0')
-                {
-                  h->have_qstr = TRUE;
-                  h->qstr_count = count;
-                  h->qstr_bytes = bytes;
-                }
-            }
-        }
-      else if (g_str_equal (key, "stack-use"))
-        {
-          char *end = NULL;
-          guint64 stack = g_ascii_strtoull (value, &end, 10);
-
-          if (end != value && *end == '\0')
-            {
-              h->have_stack_use = TRUE;
-              h->stack_use = stack;
-            }
-        }
-      else if (g_str_equal (key, "label"))
-        {
-          g_free (h->label);
-          h->label = g_steal_pointer (&value);
-        }
-      else if (g_str_equal (key, "flags"))
-        {
-          g_auto(GStrv) names = g_strsplit (value, ",", -1);
-
-          h->flags = 0;
-          for (guint n = 0; names[n] != NULL; n++)
-            for (guint f = 0; f < MPY_SESSION_N_FLAG_NAMES; f++)
-              if (g_str_equal (names[n], mpy_session_flag_names[f].name))
-                h->flags |= mpy_session_flag_names[f].flag;
-          /* Flags this version does not know are skipped: they only describe the capture. */
-        }
-      /* Other keys: written by a later format-1 writer; skipped. */
-    }
-
-  if (!h->has_bytes)
-    {
-      g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
-                   _("Line %u: the snapshot header has no “bytes=” count"), line_number);
-      return FALSE;
-    }
-
-  return TRUE;
-}
 
 /* Whether @line (without its line end) is a record header. */
 static gboolean
@@ -445,15 +81,23 @@ is_header_line (const char *line,
  * line, so "@snapshot " inside a line counts too, unless the line is a header itself (whose
  * label may hold those words). Lines are counted on the way. */
 static void
-scanner_resync (MpySessionScanner *s,
-                gsize    from)
+scanner_skip_to (MpySessionScanner *s,
+                 gsize              from)
 {
   if (from > s->length)
     from = s->length;
   s->line += count_lines (s->text + s->pos, from > s->pos ? from - s->pos : 0);
   if (from > s->pos)
     s->pos = from;
+}
 
+/* Goes on to the next header from the line at the scanner; FALSE when the text held ends
+ * before it is found and is not the end (@complete FALSE): more is needed, from the start of
+ * the line that is not whole yet. */
+static gboolean
+scanner_resync_lines (MpySessionScanner *s,
+                      gboolean           complete)
+{
   while (!mpy_session_scanner_at_end (s))
     {
       const char *start = s->text + s->pos;
@@ -462,8 +106,10 @@ scanner_resync (MpySessionScanner *s,
       gsize len = nl != NULL ? (gsize) (nl - start) : rest;
       const char *inside;
 
+      if (nl == NULL && !complete)
+        return FALSE;
       if (is_header_line (start, len > 0 && start[len - 1] == '\r' ? len - 1 : len))
-        return;
+        return TRUE;
       inside = len > 0 ? g_strstr_len (start, len, "@snapshot ") : NULL;
       if (inside == NULL && len > 0 && memchr (start, '\0', len) != NULL)
         {
@@ -475,11 +121,12 @@ scanner_resync (MpySessionScanner *s,
       if (inside != NULL)
         {
           s->pos += inside - start;
-          return;
+          return TRUE;
         }
       s->pos += len + (nl != NULL ? 1 : 0);
       s->line++;
     }
+  return complete;
 }
 
 static void
@@ -503,7 +150,7 @@ parse_record (MpySessionScanner *s,
               gboolean  *structural,
               GError   **error)
 {
-  g_auto(RecordHeader) h = { 0 };
+  g_auto(MpySessionRecordHeader) h = { 0 };
   g_autoptr(MpySnapshot) parsed = NULL;
   const char *line;
   gsize line_length;
@@ -522,7 +169,7 @@ parse_record (MpySessionScanner *s,
   header_line = s->line;
   after_header = s->pos;
 
-  if (!parse_header_line (line, line_length, header_line, &h, error))
+  if (!mpy_session_parse_header_line (line, line_length, header_line, &h, error))
     return NULL;
 
   if (h.bytes > s->length - s->pos)
@@ -579,85 +226,154 @@ parse_record (MpySessionScanner *s,
   }
 }
 
-gboolean
-mpy_session_parse (const char       *text,
-                   gsize             length,
-                   MpySessionParse  *result,
-                   GError          **error)
+/* Parsing text that may arrive in pieces: the scanner's text is what is held, from offset
+ * @base of the whole; @complete once it reaches the end. Records are parsed only when they
+ * are whole in what is held, so each step gives what parsing the whole text gives. */
+typedef struct {
+  MpySessionScanner s;
+  gsize             base;
+  gboolean          complete;
+  gboolean          in_comments;   /* comment lines come only before the first record */
+  gboolean          resyncing;     /* looking for the next header after damage */
+  guint             record;
+  MpySessionParse  *result;
+} Parser;
+
+/* The magic and the version line, which must be whole in what is held. */
+static gboolean
+parser_begin (Parser          *p,
+              MpySessionParse *result,
+              GError         **error)
 {
-  MpySessionScanner s = { text, length, 0, 0 };
+  MpySessionScanner *s = &p->s;
   const char *line;
   gsize line_length;
-  guint record = 0;
 
+  p->result = result;
   memset (result, 0, sizeof *result);
   result->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
 
   /* A UTF-8 byte order mark, as some editors add. */
-  if (length >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
-    s.pos = 3;
+  if (s->length >= 3 && memcmp (s->text, "\xef\xbb\xbf", 3) == 0)
+    s->pos = 3;
 
-  if (!mpy_session_is_session_text (text + s.pos, length - s.pos))
+  if (!mpy_session_is_session_text (s->text + s->pos, s->length - s->pos))
     {
       g_set_error (error, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
                    _("Line 1: expected “%s” and a format number"), MPY_SESSION_MAGIC);
       mpy_session_parse_clear (result);
       return FALSE;
     }
-  mpy_session_scanner_next_line (&s, &line, &line_length);
+  mpy_session_scanner_next_line (s, &line, &line_length);
   if (mpy_session_parse_version_line (line, line_length, error) == 0)
     {
       mpy_session_parse_clear (result);
       return FALSE;
     }
-  result->complete_end = s.pos;
+  result->complete_end = p->base + s->pos;
+  p->in_comments = TRUE;
+  return TRUE;
+}
 
-  /* Comments only before the first record. */
-  while (!mpy_session_scanner_at_end (&s) && text[s.pos] == '#')
+/* Whether the line at the scanner is whole in what is held (or the text ends in it). */
+static gboolean
+line_held (Parser *p)
+{
+  return p->complete || memchr (p->s.text + p->s.pos, '\n', p->s.length - p->s.pos) != NULL;
+}
+
+/* Parses on as far as what is held allows. Returns TRUE at the end of the text, FALSE when
+ * more is needed (everything before the scanner is done with). */
+static gboolean
+parser_step (Parser *p)
+{
+  MpySessionScanner *s = &p->s;
+  MpySessionParse *result = p->result;
+  const char *line;
+  gsize line_length;
+
+  if (p->resyncing)
     {
-      if (mpy_session_scanner_next_line (&s, &line, &line_length))
-        result->complete_end = s.pos;
+      if (!scanner_resync_lines (s, p->complete))
+        return FALSE;
+      p->resyncing = FALSE;
     }
 
-  while (!mpy_session_scanner_at_end (&s))
+  while (p->in_comments)
+    {
+      if (mpy_session_scanner_at_end (s))
+        {
+          if (!p->complete)
+            return FALSE;
+          break;
+        }
+      if (s->text[s->pos] != '#')
+        break;
+      if (!line_held (p))
+        return FALSE;
+      if (mpy_session_scanner_next_line (s, &line, &line_length))
+        result->complete_end = p->base + s->pos;
+    }
+  p->in_comments = FALSE;
+
+  while (!mpy_session_scanner_at_end (s))
     {
       g_autoptr(GError) problem = NULL;
+      const char *text = s->text;
+      gsize length = s->length;
       MpySnapshot *snapshot;
-      gsize end = memchr (text + s.pos, '\n', length - s.pos) != NULL
-        ? (gsize) ((const char *) memchr (text + s.pos, '\n', length - s.pos) - text)
-        : length;
-      gsize content = end > s.pos && text[end - 1] == '\r' ? end - 1 : end;
+      const char *nl = memchr (text + s->pos, '\n', length - s->pos);
+      gsize end = nl != NULL ? (gsize) (nl - text) : length;
+      gsize content = end > s->pos && text[end - 1] == '\r' ? end - 1 : end;
       gboolean structural = FALSE;
 
-      if (!is_header_line (text + s.pos, content - s.pos))
+      if (nl == NULL && !p->complete)
+        return FALSE;
+      if (!is_header_line (text + s->pos, content - s->pos))
         {
           /* After a record, anything but the next header means its byte count does not
            * match its dump (edited by hand), or bytes were damaged. */
-          if (end == length && content - s.pos < strlen ("@snapshot ")
-              && memcmp (text + s.pos, "@snapshot ", content - s.pos) == 0)
+          if (end == length && content - s->pos < strlen ("@snapshot ")
+              && memcmp (text + s->pos, "@snapshot ", content - s->pos) == 0)
             g_set_error (&problem, MPY_SESSION_ERROR, MPY_SESSION_ERROR_TRUNCATED,
                          _("The session file is truncated: it ends inside the header of "
-                           "snapshot %u (line %u)"), record + 1, s.line + 1);
-          else if (memchr (text + s.pos, '\0', content - s.pos) != NULL)
+                           "snapshot %u (line %u)"), p->record + 1, s->line + 1);
+          else if (memchr (text + s->pos, '\0', content - s->pos) != NULL)
             g_set_error (&problem, MPY_SESSION_ERROR, MPY_SESSION_ERROR_BINARY,
                          _("Line %u: binary data where a snapshot header should be; the file "
-                           "is damaged"), s.line + 1);
-          else if (record > 0)
+                           "is damaged"), s->line + 1);
+          else if (p->record > 0)
             g_set_error (&problem, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
                          _("Line %u: the dump text of snapshot %u does not end where its "
                            "header says; was the file edited?"),
-                         s.line + 1, record);
+                         s->line + 1, p->record);
           else
             g_set_error (&problem, MPY_SESSION_ERROR, MPY_SESSION_ERROR_MALFORMED,
                          _("Line %u: expected a “@snapshot” header (was the file edited?)"),
-                         s.line + 1);
+                         s->line + 1);
           note_problem (result, &problem);
-          scanner_resync (&s, end + 1);
+          scanner_skip_to (s, end + 1);
+          if (!scanner_resync_lines (s, p->complete))
+            {
+              p->resyncing = TRUE;
+              return FALSE;
+            }
           continue;
         }
 
-      record++;
-      snapshot = parse_record (&s, record, &structural, &problem);
+      if (!p->complete)
+        {
+          /* The record, its header's byte count says, must be whole in what is held, with
+           * the byte after it. */
+          g_auto(MpySessionRecordHeader) h = { 0 };
+
+          if (mpy_session_parse_header_line (text + s->pos, content - s->pos, s->line + 1, &h, NULL)
+              && h.bytes >= length - (end + 1))
+            return FALSE;
+        }
+
+      p->record++;
+      snapshot = parse_record (s, p->record, &structural, &problem);
       if (snapshot != NULL)
         {
           /* Consecutive snapshots of a watch are often the same map: stored once. */
@@ -665,27 +381,44 @@ mpy_session_parse (const char       *text,
             _mpy_snapshot_share_storage (snapshot, g_ptr_array_index (result->snapshots,
                                                                       result->snapshots->len - 1));
           g_ptr_array_add (result->snapshots, snapshot);
-          result->complete_end = s.pos;
-          result->structural_end = s.pos;
+          result->complete_end = p->base + s->pos;
+          result->structural_end = p->base + s->pos;
           continue;
         }
 
+      note_problem (result, &problem);
       if (structural)
         {
           /* Whole as bytes, but its dump cannot be read: the next record follows it. */
-          result->structural_end = s.pos;
+          result->structural_end = p->base + s->pos;
         }
-      else
+      else if (!scanner_resync_lines (s, p->complete))
         {
           /* A damaged header or byte count (parse_record() left the scanner just after the
            * header line): the next record is the next header line. */
-          scanner_resync (&s, s.pos);
+          p->resyncing = TRUE;
+          return FALSE;
         }
-      note_problem (result, &problem);
     }
 
+  if (!p->complete)
+    return FALSE;
   if (result->structural_end < result->complete_end)
     result->structural_end = result->complete_end;
+  return TRUE;
+}
+
+gboolean
+mpy_session_parse (const char       *text,
+                   gsize             length,
+                   MpySessionParse  *result,
+                   GError          **error)
+{
+  Parser p = { { text, length, 0, 0 }, 0, TRUE, };
+
+  if (!parser_begin (&p, result, error))
+    return FALSE;
+  parser_step (&p);
   return TRUE;
 }
 
@@ -717,6 +450,30 @@ mpy_session_parse_warning (MpySessionParse *result)
                       others != NULL ? others : "");
 }
 
+/* The snapshots of a parse, and its warning (or error, without @warning). */
+static GPtrArray *
+parse_result (MpySessionParse  *parse,
+              GError          **warning,
+              GError          **error)
+{
+  GPtrArray *snapshots;
+
+  if (parse->first_problem != NULL)
+    {
+      if (warning == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&parse->first_problem));
+          mpy_session_parse_clear (parse);
+          return NULL;
+        }
+      g_propagate_error (warning, mpy_session_parse_warning (parse));
+    }
+
+  snapshots = g_steal_pointer (&parse->snapshots);
+  mpy_session_parse_clear (parse);
+  return snapshots;
+}
+
 static GPtrArray *
 read_session (const char  *text,
               gsize        length,
@@ -724,24 +481,82 @@ read_session (const char  *text,
               GError     **error)
 {
   MpySessionParse parse;
-  GPtrArray *snapshots;
 
   if (!mpy_session_parse (text, length, &parse, error))
     return NULL;
-  if (parse.first_problem != NULL)
+  return parse_result (&parse, warning, error);
+}
+
+/* Reads a piece of @file onto the end of @buf; FALSE with @error, *@at_end at its end. */
+static gboolean
+read_piece (MpyFileReader  *file,
+            GByteArray     *buf,
+            GCancellable   *cancellable,
+            gboolean       *at_end,
+            GError        **error)
+{
+  gsize piece = mpy_file_get_piece_size ();
+  guint old = buf->len;
+  gssize n;
+
+  g_byte_array_set_size (buf, old + piece);
+  n = mpy_file_reader_read (file, (char *) buf->data + old, piece, cancellable, error);
+  g_byte_array_set_size (buf, old + MAX (n, 0));
+  if (n == 0)
+    *at_end = TRUE;
+  return n >= 0;
+}
+
+/**
+ * mpy_session_read_file_records:
+ * @file: a session file being read
+ * @buf: what was read of it so far (from its start); used as the buffer
+ * @cancellable: (nullable): a #GCancellable, checked between pieces
+ * @warning: (optional): as mpy_session_read_text_full()
+ * @error: return location for a #GError
+ *
+ * The records of a session file read piece by piece: only the record being read is held
+ * besides the snapshots; damaged and truncated records are handled as when the whole text
+ * is read (mpy_session_read_text_full()), with the same messages.
+ *
+ * Returns: (transfer full) (element-type MpySnapshot): the snapshots, or %NULL with @error
+ */
+GPtrArray *
+mpy_session_read_file_records (MpyFileReader  *file,
+                               GByteArray     *buf,
+                               GCancellable   *cancellable,
+                               GError        **warning,
+                               GError        **error)
+{
+  MpySessionParse parse;
+  Parser p = { { NULL, 0, 0, 0 }, 0, FALSE, };
+  gboolean at_end = FALSE;
+
+  /* The version line, whole. */
+  while (!at_end && memchr (buf->data, '\n', buf->len) == NULL)
+    if (!read_piece (file, buf, cancellable, &at_end, error))
+      return NULL;
+  p.s.text = (const char *) buf->data;
+  p.s.length = buf->len;
+  p.complete = at_end;
+  if (!parser_begin (&p, &parse, error))
+    return NULL;
+  while (!parser_step (&p))
     {
-      if (warning == NULL)
+      /* Done with everything before the scanner. */
+      g_byte_array_remove_range (buf, 0, p.s.pos);
+      p.base += p.s.pos;
+      p.s.pos = 0;
+      if (!read_piece (file, buf, cancellable, &at_end, error))
         {
-          g_propagate_error (error, g_steal_pointer (&parse.first_problem));
           mpy_session_parse_clear (&parse);
           return NULL;
         }
-      g_propagate_error (warning, mpy_session_parse_warning (&parse));
+      p.complete = at_end;
+      p.s.text = (const char *) buf->data;
+      p.s.length = buf->len;
     }
-
-  snapshots = g_steal_pointer (&parse.snapshots);
-  mpy_session_parse_clear (&parse);
-  return snapshots;
+  return parse_result (&parse, warning, error);
 }
 
 /**

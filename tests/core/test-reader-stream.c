@@ -49,6 +49,10 @@ assert_same_snapshot (MpySnapshot *a,
   g_assert_cmpint (mpy_snapshot_is_damaged (a), ==, mpy_snapshot_is_damaged (b));
   g_assert_cmpstr (mpy_snapshot_get_damage_reason (a), ==, mpy_snapshot_get_damage_reason (b));
   g_assert_cmpint (mpy_snapshot_has_map (a), ==, mpy_snapshot_has_map (b));
+  assert_same_time (mpy_snapshot_get_time (a), mpy_snapshot_get_time (b));
+  g_assert_cmpstr (mpy_snapshot_get_port (a), ==, mpy_snapshot_get_port (b));
+  g_assert_cmpstr (mpy_snapshot_get_banner (a), ==, mpy_snapshot_get_banner (b));
+  g_assert_cmpint (mpy_snapshot_get_flags (a), ==, mpy_snapshot_get_flags (b));
   g_assert_cmpuint (mpy_snapshot_get_bytes_per_block (a), ==, mpy_snapshot_get_bytes_per_block (b));
   g_assert_cmpuint (mpy_snapshot_get_n_areas (a), ==, mpy_snapshot_get_n_areas (b));
   g_assert_cmpmem (mpy_snapshot_get_kinds (a), mpy_snapshot_get_n_blocks (a),
@@ -376,6 +380,112 @@ test_files (void)
   mpy_test_remove_tree (dir);
 }
 
+static void
+check_session_file (const char *dir,
+                    const char *text,
+                    gsize       length,
+                    gboolean    gzip)
+{
+  g_autofree char *path = write_temp (dir, gzip ? "s.mpysession.gz" : "s.mpysession", text, length,
+                                      gzip);
+  g_autoptr(GError) whole_warning = NULL;
+  g_autoptr(GError) whole_error = NULL;
+  g_autoptr(GPtrArray) whole = mpy_session_read_text_full (text, length, &whole_warning,
+                                                           &whole_error);
+  static const gsize pieces[] = { 1, 2, 3, 7, 13, 64, 97, 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pieces); i++)
+    {
+      g_autoptr(GError) warning = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) got = NULL;
+
+      mpy_file_set_piece_size (pieces[i]);
+      got = mpy_session_read_file_full (path, &warning, &error);
+      if (whole_error != NULL)
+        {
+          g_autofree char *prefixed = g_strdup_printf ("%s: %s", path, whole_error->message);
+
+          g_assert_nonnull (error);
+          g_assert_cmpstr (error->message, ==, prefixed);
+          g_assert_null (got);
+          continue;
+        }
+      assert_same_result (whole, NULL, got, error);
+      g_assert_true ((warning == NULL) == (whole_warning == NULL));
+      if (warning != NULL && !gzip)
+        {
+          g_autofree char *prefixed = g_strdup_printf ("%s: %s", path, whole_warning->message);
+
+          g_assert_cmpstr (warning->message, ==, prefixed);
+        }
+    }
+  mpy_file_set_piece_size (0);
+}
+
+static void
+test_session_files (void)
+{
+  /* Session files read record by record, plain and gzip, whole or damaged: truncated at
+   * many places, a byte count that disagrees with its text, garbage between records,
+   * binary data where a header should be, a dump that cannot be read: the same snapshots,
+   * warnings and messages as reading the whole text. */
+  g_autofree char *dir = mpy_test_make_dir ("mpy-reader-session");
+  gsize log_length = 0;
+  g_autofree char *log = build_log (&log_length);
+  g_autoptr(GPtrArray) dumps = mpy_dump_reader_read (log, log_length, NULL);
+  gsize length = 0;
+  g_autofree char *text = mpy_session_to_text (dumps, &length);
+  GString *edited;
+  const char *second, *third;
+
+  check_session_file (dir, text, length, FALSE);
+  check_session_file (dir, text, length, TRUE);
+  for (gsize cut = 1; cut < length; cut += length / 23 + 1)
+    check_session_file (dir, text, cut, FALSE);
+
+  second = strstr (strstr (text, "\n@snapshot ") + 1, "\n@snapshot ");
+  third = strstr (second + 1, "\n@snapshot ");
+  g_assert_nonnull (third);
+
+  /* a byte count one too large */
+  edited = g_string_new_len (text, length);
+  {
+    char *bytes = strstr (edited->str + (second - text), "bytes=");
+    guint64 n = g_ascii_strtoull (bytes + 6, NULL, 10);
+    g_autofree char *more = g_strdup_printf ("bytes=%" G_GUINT64_FORMAT, n + 1);
+    char *end = bytes + 6;
+
+    while (g_ascii_isdigit (*end))
+      end++;
+    g_string_erase (edited, bytes - edited->str, end - bytes);
+    g_string_insert (edited, bytes - edited->str, more);
+  }
+  check_session_file (dir, edited->str, edited->len, FALSE);
+  g_string_free (edited, TRUE);
+
+  /* garbage, then binary data, between records */
+  edited = g_string_new_len (text, third + 1 - text);
+  g_string_append (edited, "a line someone typed\n");
+  g_string_append_len (edited, "bin\0ary\n", 8);
+  g_string_append_len (edited, third + 1, length - (third + 1 - text));
+  check_session_file (dir, edited->str, edited->len, FALSE);
+  check_session_file (dir, edited->str, edited->len, TRUE);
+  g_string_free (edited, TRUE);
+
+  /* a record whose dump text holds no dump */
+  edited = g_string_new ("# MpyMemMap session 1\n@snapshot bytes=6\nhello\n");
+  g_string_append_len (edited, text + (strstr (text, "@snapshot ") - text),
+                       length - (strstr (text, "@snapshot ") - text));
+  check_session_file (dir, edited->str, edited->len, FALSE);
+  g_string_free (edited, TRUE);
+
+  /* not a session file of this version */
+  check_session_file (dir, "# MpyMemMap session 9\n@snapshot bytes=1\nx\n", 43, FALSE);
+
+  mpy_test_remove_tree (dir);
+}
+
 #define LONG_DUMPS  5000
 #define LONG_BLOCKS 8128
 #define RSS_BOUND_MB 40
@@ -383,11 +493,13 @@ test_files (void)
 static void
 test_long_log_memory (void)
 {
-  /* 5,000 equal dumps of an 8,128-block heap (about 45 MB of log; equal dumps share their
-   * map and text, so the snapshots are small): reading the file in a child process stays
-   * under 40 MB peak RSS. Holding the file's text would take more than that alone. */
+  /* 5,000 equal dumps of an 8,128-block heap (about 45 MB of log, and as a session file;
+   * equal dumps share their map and text, so the snapshots are small): reading the file in a
+   * child process stays under 40 MB peak RSS. Holding the file's text would take more than
+   * that alone. */
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *session = NULL;
   GString *dump = NULL;
   FILE *f;
   struct rusage ru;
@@ -402,6 +514,7 @@ test_long_log_memory (void)
 #endif
   dir = mpy_test_make_dir ("mpy-reader-rss");
   path = g_build_filename (dir, "long.log", NULL);
+  session = g_build_filename (dir, "long.mpysession", NULL);
   dump = g_string_new ("stack: 928 out of 80000\n");
 
   g_string_append_printf (dump, "GC: total: %u, used: 0, free: %u\n"
@@ -423,23 +536,39 @@ test_long_log_memory (void)
       total += dump->len;
     }
   g_assert_cmpint (fclose (f), ==, 0);
-  g_string_free (dump, TRUE);
   g_assert_cmpuint (total, >, (gsize) RSS_BOUND_MB << 20);
 
-  fflush (NULL);
-  pid = fork ();
-  g_assert_cmpint (pid, >=, 0);
-  if (pid == 0)
+  /* The same dumps as a session file, read record by record. */
+  f = g_fopen (session, "w");
+  g_assert_nonnull (f);
+  fprintf (f, "# MpyMemMap session 1\n");
+  for (guint d = 0; d < LONG_DUMPS; d++)
     {
-      GPtrArray *back = mpy_session_read_file (path, NULL);
-
-      _exit (back != NULL && back->len == LONG_DUMPS ? 0 : 3);
+      fprintf (f, "@snapshot bytes=%zu label=dump %u\n", dump->len, d);
+      g_assert_cmpuint (fwrite (dump->str, 1, dump->len, f), ==, dump->len);
+      fputc ('\n', f);
     }
-  g_assert_cmpint (wait4 (pid, &status, 0, &ru), ==, pid);
-  g_assert_true (WIFEXITED (status));
-  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
-  g_test_message ("peak RSS reading %zu MB of log: %.1f MB", total >> 20, ru.ru_maxrss / 1024.0);
-  g_assert_cmpint (ru.ru_maxrss, <, RSS_BOUND_MB * 1024);
+  g_assert_cmpint (fclose (f), ==, 0);
+  g_string_free (dump, TRUE);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      fflush (NULL);
+      pid = fork ();
+      g_assert_cmpint (pid, >=, 0);
+      if (pid == 0)
+        {
+          GPtrArray *back = mpy_session_read_file (k == 0 ? path : session, NULL);
+
+          _exit (back != NULL && back->len == LONG_DUMPS ? 0 : 3);
+        }
+      g_assert_cmpint (wait4 (pid, &status, 0, &ru), ==, pid);
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+      g_test_message ("peak RSS reading %zu MB of %s: %.1f MB", total >> 20,
+                      k == 0 ? "log" : "session file", ru.ru_maxrss / 1024.0);
+      g_assert_cmpint (ru.ru_maxrss, <, RSS_BOUND_MB * 1024);
+    }
 
   mpy_test_remove_tree (dir);
 }
@@ -454,6 +583,7 @@ main (int   argc,
   g_test_add_func ("/core/reader-stream/generated-log-in-every-piece-size", test_generated_log);
   g_test_add_func ("/core/reader-stream/errors-in-every-piece-size", test_errors);
   g_test_add_func ("/core/reader-stream/files-plain-and-gzip", test_files);
+  g_test_add_func ("/core/reader-stream/session-files-record-by-record", test_session_files);
   g_test_add_func ("/core/reader-stream/long-log-bounded-memory", test_long_log_memory);
 
   return g_test_run ();
