@@ -188,6 +188,16 @@ cancel_on_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The dump as the board printed it. */
+static void
+write_raw_text (MpySnapshot *snapshot,
+                FILE        *out)
+{
+  g_autoptr(GBytes) raw = mpy_snapshot_ref_raw_text (snapshot);
+
+  fwrite (g_bytes_get_data (raw, NULL), 1, g_bytes_get_size (raw), out);
+}
+
 static void
 print_summary (FILE        *out,
                MpySnapshot *snapshot,
@@ -478,8 +488,8 @@ mpy_cli_capture (int    argc,
 
           if (output == NULL)
             {
-              fwrite (mpy_snapshot_get_raw_text (snapshot), 1, mpy_snapshot_get_raw_length (snapshot), stdout);
-              fwrite (mpy_snapshot_get_raw_text (collected), 1, mpy_snapshot_get_raw_length (collected), stdout);
+              write_raw_text (snapshot, stdout);
+              write_raw_text (collected, stdout);
               fflush (stdout);
             }
           else
@@ -496,7 +506,7 @@ mpy_cli_capture (int    argc,
       mpy_cli_print_json (node);
     }
   else if (output == NULL)
-    fwrite (mpy_snapshot_get_raw_text (snapshot), 1, mpy_snapshot_get_raw_length (snapshot), stdout);
+    write_raw_text (snapshot, stdout);
   else
     print_summary (stdout, snapshot, port);
 

@@ -152,6 +152,8 @@ mpy_diff_new (MpySnapshot  *before,
               GError      **error)
 {
   MpyDiff *self;
+  g_autoptr(GBytes) map_before = NULL;
+  g_autoptr(GBytes) map_after = NULL;
   const guint8 *kb, *ka;
   guint8 *st;
   gsize kept = 0;
@@ -174,8 +176,10 @@ mpy_diff_new (MpySnapshot  *before,
   self->has_blocks = TRUE;
   self->n_blocks = mpy_snapshot_get_n_blocks (after);
   self->states = g_malloc (MAX (self->n_blocks, 1));
-  kb = mpy_snapshot_get_kinds (before);
-  ka = mpy_snapshot_get_kinds (after);
+  map_before = mpy_snapshot_ref_kinds (before);
+  map_after = mpy_snapshot_ref_kinds (after);
+  kb = g_bytes_get_data (map_before, NULL);
+  ka = g_bytes_get_data (map_after, NULL);
   st = self->states;
 
   for (guint a = 0; a < mpy_snapshot_get_n_areas (after); a++)

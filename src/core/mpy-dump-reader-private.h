@@ -85,10 +85,10 @@ typedef struct {
   char       *foreign_text;   /* the start of that text */
   guint       maybe_foreign_line;   /* a line not read, foreign once a dump line follows */
   char       *maybe_foreign_text;
-  /* The previous dump's map and raw text: a dump whose map or text is the same byte for byte
-   * (a program idle between two dumps) shares them instead of holding a copy. */
-  GBytes     *prev_kinds;
-  GBytes     *prev_raw;
+  /* The previous dump's map and raw text: a dump stores its own as a delta against them (or
+   * shares them when they are the same byte for byte, a program idle between two dumps). */
+  MpyBlobChain kinds_chain;
+  MpyBlobChain raw_chain;
 } Reader;
 
 /* TRUE (the default): full block lines in a row with the same offset step are one LineRec;

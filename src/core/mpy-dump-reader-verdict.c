@@ -437,20 +437,11 @@ _mpy_reader_finish_dump (Reader *r)
 
   {
     gsize len = r->dump_end - r->dump_start;
+    char *raw = g_malloc (len + 1);
 
-    if (r->prev_raw != NULL && g_bytes_get_size (r->prev_raw) == len + 1
-        && memcmp (g_bytes_get_data (r->prev_raw, NULL), r->text + r->dump_start, len) == 0)
-      data->raw = g_bytes_ref (r->prev_raw);
-    else
-      {
-        char *raw = g_malloc (len + 1);
-
-        memcpy (raw, r->text + r->dump_start, len);
-        raw[len] = '\0';
-        data->raw = g_bytes_new_take (raw, len + 1);
-      }
-    g_clear_pointer (&r->prev_raw, g_bytes_unref);
-    r->prev_raw = g_bytes_ref (data->raw);
+    memcpy (raw, r->text + r->dump_start, len);
+    raw[len] = '\0';
+    data->raw = _mpy_blob_chain_append (&r->raw_chain, g_bytes_new_take (raw, len), MPY_BLOB_TEXT);
   }
 
   /* The structural problems found while reading come first in the reason. */
@@ -501,29 +492,23 @@ _mpy_reader_finish_dump (Reader *r)
   data->areas = (MpyArea *) (gpointer) g_array_free (g_array_copy (r->areas), FALSE);
   if (r->kinds != NULL && r->kinds_cap > n_blocks + n_blocks / 4 + 4096)
     r->kinds = g_realloc (r->kinds, MAX (n_blocks, 1));
-  if (r->kinds != NULL && n_blocks > 0 && r->prev_kinds != NULL
-      && g_bytes_get_size (r->prev_kinds) == n_blocks
-      && memcmp (g_bytes_get_data (r->prev_kinds, NULL), r->kinds, n_blocks) == 0)
-    {
-      g_free (r->kinds);
-      data->kinds = g_bytes_ref (r->prev_kinds);
-    }
-  else
-    data->kinds = r->kinds ? g_bytes_new_take (r->kinds, n_blocks) : g_bytes_new (NULL, 0);
-  r->kinds = NULL;
-  g_clear_pointer (&r->prev_kinds, g_bytes_unref);
-  if (n_blocks > 0)
-    r->prev_kinds = g_bytes_ref (data->kinds);
   if (r->missing->len > 0)
     {
       data->n_missing = r->missing->len;
       data->missing = g_memdup2 (r->missing->data, r->missing->len * sizeof (MpyBlockRange));
     }
 
+  /* The figures come from the map as read; then it is stored, mostly as a delta. */
   st = &data->stats;
-  _mpy_stats_compute_map (g_bytes_get_data (data->kinds, NULL), data->areas, data->n_areas, bpb, st);
-  _mpy_stats_exclude_missing (g_bytes_get_data (data->kinds, NULL), data->areas, data->n_areas, bpb,
+  _mpy_stats_compute_map (r->kinds, data->areas, data->n_areas, bpb, st);
+  _mpy_stats_exclude_missing (r->kinds, data->areas, data->n_areas, bpb,
                               data->missing, data->n_missing, st);
+  if (r->kinds != NULL && n_blocks > 0)
+    data->kinds = _mpy_blob_chain_append (&r->kinds_chain, g_bytes_new_take (r->kinds, n_blocks),
+                                          MPY_BLOB_BLOCKS);
+  else
+    g_free (r->kinds);   /* (a figures-only dump: an empty map) */
+  r->kinds = NULL;
 
   if (data->has_map && r->have_gc_line)
     {

@@ -199,8 +199,8 @@ mpy_dump_reader_free (MpyDumpReader *self)
   g_ptr_array_unref (r->dumps);
   g_free (r->foreign_text);
   g_free (r->maybe_foreign_text);
-  g_clear_pointer (&r->prev_kinds, g_bytes_unref);
-  g_clear_pointer (&r->prev_raw, g_bytes_unref);
+  _mpy_blob_chain_clear (&r->kinds_chain);
+  _mpy_blob_chain_clear (&r->raw_chain);
   _mpy_named_log_free (self->named_log);
   g_clear_error (&self->error);
   if (!self->borrowed)

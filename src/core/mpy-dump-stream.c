@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "mpy-dump-reader.h"
+#include "mpy-snapshot-private.h"
 #include "mpy-named-log-private.h"
 
 /* A program that prints and never dumps: keep the last this many bytes only. */
@@ -25,7 +26,8 @@
 
 struct _MpyDumpStream
 {
-  GString *held;   /* received, not part of a dump handed out */
+  GString     *held;   /* received, not part of a dump handed out */
+  MpySnapshot *last;   /* the last dump handed out: the next stores its map as a delta of it */
 };
 
 MpyDumpStream *
@@ -43,6 +45,7 @@ mpy_dump_stream_free (MpyDumpStream *self)
   if (self == NULL)
     return;
   g_string_free (self->held, TRUE);
+  g_clear_pointer (&self->last, mpy_snapshot_unref);
   g_free (self);
 }
 
@@ -117,8 +120,9 @@ take (MpyDumpStream *self,
   for (guint i = 0; i < dumps->len; i++)
     {
       MpySnapshot *dump = g_ptr_array_index (dumps, i);
-      const char *raw = mpy_snapshot_get_raw_text (dump);
-      gsize raw_length = mpy_snapshot_get_raw_length (dump);
+      g_autoptr(GBytes) raw_bytes = mpy_snapshot_ref_raw_text (dump);
+      gsize raw_length;
+      const char *raw = g_bytes_get_data (raw_bytes, &raw_length);
       const char *found;
       gsize end;
 
@@ -131,6 +135,11 @@ take (MpyDumpStream *self,
       if (!all && !has_text (text + end, text + limit))
         break;   /* it may go on: the next line decides */
       end += closing_star_line (text + end, text + limit);
+      /* A long watch: each dump keeps only what changed since the one before. */
+      if (self->last != NULL)
+        _mpy_snapshot_share_storage (dump, self->last);
+      g_clear_pointer (&self->last, mpy_snapshot_unref);
+      self->last = mpy_snapshot_ref (dump);
       g_ptr_array_add (done, mpy_snapshot_ref (dump));
       consumed = pos = end;
     }

@@ -24,7 +24,8 @@ for_each_free_run (MpySnapshot *snapshot,
                    RunFunc      func,
                    gpointer     data)
 {
-  const guint8 *kinds = mpy_snapshot_get_kinds (snapshot);
+  g_autoptr(GBytes) map = mpy_snapshot_ref_kinds (snapshot);
+  const guint8 *kinds = g_bytes_get_data (map, NULL);
   guint bpb = mpy_snapshot_get_bytes_per_block (snapshot);
 
   for (guint a = 0; a < mpy_snapshot_get_n_areas (snapshot); a++)

@@ -94,16 +94,15 @@ block_address (MpySnapshot *snapshot,
   return 0;
 }
 
-/* Whether @snapshot has the object that starts at @head in @other: same head kind, same
- * length. */
+/* Whether @snapshot (whose map is @kinds) has the object that starts at @head in another:
+ * same head kind, same length. */
 static gboolean
-has_object (MpySnapshot *snapshot,
-            gsize        head,
-            guint8       kind,
-            gsize        length)
+has_object (MpySnapshot  *snapshot,
+            const guint8 *kinds,
+            gsize         head,
+            guint8        kind,
+            gsize         length)
 {
-  const guint8 *kinds = mpy_snapshot_get_kinds (snapshot);
-
   return kinds[head] == kind && object_length (kinds, head, area_end (snapshot, head)) == length;
 }
 
@@ -111,12 +110,14 @@ static guint64
 used_bytes (MpySnapshot *snapshot)
 {
   guint64 used;
+  g_autoptr(GBytes) map = NULL;
   const guint8 *kinds;
   gsize n, count = 0;
 
   if (mpy_snapshot_get_figure (snapshot, MPY_FIGURE_GC_USED, &used))
     return used;
-  kinds = mpy_snapshot_get_kinds (snapshot);
+  map = mpy_snapshot_ref_kinds (snapshot);
+  kinds = g_bytes_get_data (map, NULL);
   n = mpy_snapshot_get_n_blocks (snapshot);
   for (gsize i = 0; i < n; i++)
     count += kinds[i] != MPY_KIND_FREE;
@@ -187,42 +188,56 @@ mpy_leak_analyze (GPtrArray  *snapshots,
 
   /* Survivors: objects new in run r ≥ 2 (the first run warms up: globals, caches) that every
    * later snapshot still has, from runs that retained more than the run before. Snapshots
-   * index runs from 1 (retained_bytes from 0). */
-  for (guint s = 2; s + 1 < snapshots->len; s++)
-    {
-      MpySnapshot *snap = g_ptr_array_index (snapshots, s);
-      MpySnapshot *prev = g_ptr_array_index (snapshots, s - 1);
-      const guint8 *kinds = mpy_snapshot_get_kinds (snap);
-      gsize n = mpy_snapshot_get_n_blocks (snap);
+   * index runs from 1 (retained_bytes from 0). One pass in order, two maps at a time: the
+   * objects new so far are dropped at the first later snapshot that lacks them. */
+  {
+    g_autoptr(GBytes) prev_map = mpy_snapshot_ref_kinds (g_ptr_array_index (snapshots, 1));
 
-      /* A run that retained nothing more (what it made replaced what it freed) has no
-       * survivors: an object standing where an equal one stood is not told apart by a map. */
-      if (report->retained_bytes[s - 1] <= report->retained_bytes[s - 2])
-        continue;
-      for (gsize b = 0; b < n; b++)
-        {
-          guint8 kind = kinds[b];
-          gsize length;
-          gboolean survives = TRUE;
-          MpyLeakObject object;
+    for (guint s = 2; s < snapshots->len; s++)
+      {
+        MpySnapshot *snap = g_ptr_array_index (snapshots, s);
+        MpySnapshot *prev = g_ptr_array_index (snapshots, s - 1);
+        g_autoptr(GBytes) map = mpy_snapshot_ref_kinds (snap);
+        const guint8 *kinds = g_bytes_get_data (map, NULL);
+        const guint8 *prev_kinds = g_bytes_get_data (prev_map, NULL);
+        gsize n = mpy_snapshot_get_n_blocks (snap);
+        guint kept = 0;
 
-          if (kind == MPY_KIND_FREE || kind == MPY_KIND_TAIL)
-            continue;
-          length = object_length (kinds, b, area_end (snap, b));
-          if (has_object (prev, b, kind, length))
-            continue;   /* not new in this run */
-          for (guint later = s + 1; later < snapshots->len && survives; later++)
-            survives = has_object (g_ptr_array_index (snapshots, later), b, kind, length);
-          if (!survives)
-            continue;
-          object.head_block = b;
-          object.address = block_address (snap, b);
-          object.kind = (char) kind;
-          object.n_blocks = length;
-          object.bytes = (guint64) length * bpb;
-          g_array_append_val (report->survivors, object);
-        }
-    }
+        for (guint k = 0; k < report->survivors->len; k++)
+          {
+            MpyLeakObject *object = &g_array_index (report->survivors, MpyLeakObject, k);
+
+            if (has_object (snap, kinds, object->head_block, (guint8) object->kind, object->n_blocks))
+              g_array_index (report->survivors, MpyLeakObject, kept++) = *object;
+          }
+        g_array_set_size (report->survivors, kept);
+
+        /* A run that retained nothing more (what it made replaced what it freed) has no
+         * survivors: an object standing where an equal one stood is not told apart by a map.
+         * The last snapshot's new objects have no later snapshot to survive in. */
+        if (s + 1 < snapshots->len && report->retained_bytes[s - 1] > report->retained_bytes[s - 2])
+          for (gsize b = 0; b < n; b++)
+            {
+              guint8 kind = kinds[b];
+              gsize length;
+              MpyLeakObject object;
+
+              if (kind == MPY_KIND_FREE || kind == MPY_KIND_TAIL)
+                continue;
+              length = object_length (kinds, b, area_end (snap, b));
+              if (has_object (prev, prev_kinds, b, kind, length))
+                continue;   /* not new in this run */
+              object.head_block = b;
+              object.address = block_address (snap, b);
+              object.kind = (char) kind;
+              object.n_blocks = length;
+              object.bytes = (guint64) length * bpb;
+              g_array_append_val (report->survivors, object);
+            }
+        g_clear_pointer (&prev_map, g_bytes_unref);
+        prev_map = g_steal_pointer (&map);
+      }
+  }
   return g_steal_pointer (&report);
 }
 
@@ -281,7 +296,8 @@ static void
 bytes_by_group (MpySnapshot *snapshot,
                 gint64       bytes[MPY_N_COST_GROUPS])
 {
-  const guint8 *kinds = mpy_snapshot_get_kinds (snapshot);
+  g_autoptr(GBytes) map = mpy_snapshot_ref_kinds (snapshot);
+  const guint8 *kinds = g_bytes_get_data (map, NULL);
   guint bpb = mpy_snapshot_get_bytes_per_block (snapshot);
 
   memset (bytes, 0, sizeof (gint64) * MPY_N_COST_GROUPS);

@@ -124,8 +124,11 @@ mpy_renderer_create_block_image (MpySnapshot            *snapshot,
   stride = cairo_image_surface_get_stride (surface);
 
   {
-    const guint8 *kinds_after = mpy_snapshot_get_kinds (snap);
-    const guint8 *kinds_before = diff != NULL ? mpy_snapshot_get_kinds (mpy_diff_get_before (diff)) : NULL;
+    /* Held for this picture only: playback and GIF export go through many snapshots. */
+    g_autoptr(GBytes) map_after = mpy_snapshot_ref_kinds (snap);
+    g_autoptr(GBytes) map_before = diff != NULL ? mpy_snapshot_ref_kinds (mpy_diff_get_before (diff)) : NULL;
+    const guint8 *kinds_after = g_bytes_get_data (map_after, NULL);
+    const guint8 *kinds_before = map_before != NULL ? g_bytes_get_data (map_before, NULL) : NULL;
     const guint8 *states = diff != NULL ? mpy_diff_get_states (diff) : NULL;
     guint parity_after = 1, parity_before = 1;
 
@@ -243,10 +246,11 @@ row_ids (const ObjectIds        *ids,
 
     /* The row may start inside an object: look its start up once, then walk forward
      * following heads and tails instead of searching for every block. */
-    if (ids->ka[block] != MPY_KIND_FREE && mpy_snapshot_get_object (ids->after, block, &start, &len))
+    if (ids->ka[block] != MPY_KIND_FREE
+        && mpy_snapshot_find_object (ids->after, ids->ka, block, &start, &len))
       current = (gint64) start;
     if (ids->kb != NULL && ids->kb[block] != MPY_KIND_FREE &&
-        mpy_snapshot_get_object (ids->before, block, &start, &len))
+        mpy_snapshot_find_object (ids->before, ids->kb, block, &start, &len))
       current_before = (gint64) (start + ids->n_blocks);
 
     for (guint x = 0; x < width; x++, block++)
@@ -314,6 +318,8 @@ mpy_renderer_draw_outlines (cairo_t                *cr,
   g_autofree gint64 *here = NULL;
   g_autofree gint64 *below = NULL;
   g_autofree gint64 *run_start = NULL;
+  g_autoptr(GBytes) map_after = NULL;
+  g_autoptr(GBytes) map_before = NULL;
   guint32 background, foreground;
 
   if (options == NULL)
@@ -341,8 +347,10 @@ mpy_renderer_draw_outlines (cairo_t                *cr,
 
   ids.after = snap;
   ids.before = diff != NULL ? mpy_diff_get_before (diff) : NULL;
-  ids.ka = mpy_snapshot_get_kinds (snap);
-  ids.kb = ids.before != NULL ? mpy_snapshot_get_kinds (ids.before) : NULL;
+  map_after = mpy_snapshot_ref_kinds (snap);
+  map_before = ids.before != NULL ? mpy_snapshot_ref_kinds (ids.before) : NULL;
+  ids.ka = g_bytes_get_data (map_after, NULL);
+  ids.kb = map_before != NULL ? g_bytes_get_data (map_before, NULL) : NULL;
   ids.n_blocks = mpy_snapshot_get_n_blocks (snap);
 
   background = mpy_palette_get_background (options->dark);

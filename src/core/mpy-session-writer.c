@@ -165,8 +165,10 @@ append_record (GString     *out,
   GDateTime *board_time = mpy_snapshot_get_board_time (snapshot);
   const char *label = _mpy_snapshot_get_raw_label (snapshot);
   MpySnapshotFlags flags = mpy_snapshot_get_flags (snapshot);
-  const char *raw = mpy_snapshot_get_raw_text (snapshot);
-  gsize raw_length = mpy_snapshot_get_raw_length (snapshot);
+  /* Made for this record only: a long session stores most raw texts as deltas. */
+  g_autoptr(GBytes) raw_bytes = mpy_snapshot_ref_raw_text (snapshot);
+  gsize raw_length;
+  const char *raw = g_bytes_get_data (raw_bytes, &raw_length);
 
   g_string_append (out, "@snapshot");
   if (time != NULL)
@@ -212,7 +214,7 @@ append_record (GString     *out,
   if (label != NULL)
     append_label (out, label);
   g_string_append_c (out, '\n');
-  if (raw != NULL)
+  if (raw_length > 0)
     g_string_append_len (out, raw, raw_length);
   g_string_append_c (out, '\n');
 }

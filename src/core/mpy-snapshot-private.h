@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "mpy-blob-private.h"
 #include "mpy-kind-scan-private.h"
 #include "mpy-snapshot.h"
 #include "mpy-stats.h"
@@ -14,7 +15,8 @@
 G_BEGIN_DECLS
 
 /* Everything the reader computes once, shared (refcounted) by all snapshots
- * made from one dump with mpy_snapshot_with_label()/with_metadata(). */
+ * made from one dump with mpy_snapshot_with_label()/with_metadata(). The map and the raw
+ * text are blobs: whole, or a delta against the previous dump's (mpy-blob-private.h). */
 typedef struct {
   guint64   figures[MPY_N_FIGURES];
   guint32   figures_set;               /* bit per MpyFigure */
@@ -22,8 +24,10 @@ typedef struct {
   guint     bytes_per_block;
   guint     n_areas;
   MpyArea  *areas;
-  GBytes   *kinds;                     /* n_blocks bytes, areas back to back */
-  GBytes   *raw;                       /* raw text + a trailing NUL (not counted) */
+  MpyBlob  *kinds;                     /* n_blocks bytes, areas back to back */
+  MpyBlob  *raw;                       /* raw text; a NUL follows its bytes */
+  GBytes   *pinned_kinds;              /* (atomic) a delta's map, once get_kinds() made it */
+  GBytes   *pinned_raw;                /* (atomic) the same for get_raw_text() */
   char     *damage_reason;             /* NULL when consistent */
   guint          n_missing;
   MpyBlockRange *missing;              /* lines not received, filled with free blocks */
@@ -35,8 +39,9 @@ MpySnapshot     *_mpy_snapshot_new_take   (MpySnapshotData *data);
 MpySnapshotData *_mpy_snapshot_data_new   (void);
 void             _mpy_snapshot_data_unref (MpySnapshotData *data);
 const MpySnapshotData *_mpy_snapshot_get_data (MpySnapshot *self);
-/* For a reader, before @self is handed out: when @self's map or raw text is the same byte for
- * byte as @previous's, @self shares @previous's instead of holding its own copy. */
+/* For a reader, before @self is handed out: @self's map and raw text become @previous's
+ * when they are the same byte for byte, or deltas against @previous's when those are small
+ * (the contents stay the same). */
 void _mpy_snapshot_share_storage (MpySnapshot *self,
                                   MpySnapshot *previous);
 

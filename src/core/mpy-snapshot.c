@@ -148,8 +148,10 @@ static void
 snapshot_data_clear (MpySnapshotData *data)
 {
   g_clear_pointer (&data->areas, g_free);
-  g_clear_pointer (&data->kinds, g_bytes_unref);
-  g_clear_pointer (&data->raw, g_bytes_unref);
+  g_clear_pointer (&data->kinds, _mpy_blob_unref);
+  g_clear_pointer (&data->raw, _mpy_blob_unref);
+  g_clear_pointer (&data->pinned_kinds, g_bytes_unref);
+  g_clear_pointer (&data->pinned_raw, g_bytes_unref);
   g_clear_pointer (&data->damage_reason, g_free);
   g_clear_pointer (&data->missing, g_free);
 }
@@ -184,9 +186,9 @@ _mpy_snapshot_new_take (MpySnapshotData *data)
   MpySnapshot *self = g_atomic_rc_box_new0 (MpySnapshot);
 
   if (data->kinds == NULL)
-    data->kinds = g_bytes_new (NULL, 0);
+    data->kinds = _mpy_blob_new_whole (g_bytes_new (NULL, 0));
   if (data->raw == NULL)
-    data->raw = g_bytes_new ("", 1);
+    data->raw = _mpy_blob_new_whole (g_bytes_new_take (g_malloc0 (1), 0));
   self->data = data;
   return self;
 }
@@ -195,6 +197,25 @@ const MpySnapshotData *
 _mpy_snapshot_get_data (MpySnapshot *self)
 {
   return self->data;
+}
+
+/* @blob (transfer full) as the next link after @previous, in place of *@slot. */
+static void
+share_blob (MpyBlob     **slot,
+            MpyBlob      *previous,
+            MpyBlobKind   kind)
+{
+  MpyBlobChain chain = { 0 };
+  MpyBlob *blob;
+
+  if (*slot == previous || _mpy_blob_get_length (*slot) == 0 || _mpy_blob_get_length (previous) == 0)
+    return;
+  chain.last = _mpy_blob_ref (previous);
+  chain.content = _mpy_blob_ref_bytes (previous);
+  blob = _mpy_blob_chain_append (&chain, _mpy_blob_ref_bytes (*slot), kind);
+  _mpy_blob_chain_clear (&chain);
+  _mpy_blob_unref (*slot);
+  *slot = blob;
 }
 
 void
@@ -206,17 +227,35 @@ _mpy_snapshot_share_storage (MpySnapshot *self,
 
   if (data == prev)
     return;
-  if (data->kinds != prev->kinds && g_bytes_get_size (data->kinds) > 0
-      && g_bytes_equal (data->kinds, prev->kinds))
+  /* A pinned map or text was handed out for the snapshot's life: it stays as it is. */
+  if (g_atomic_pointer_get (&data->pinned_kinds) != NULL || g_atomic_pointer_get (&data->pinned_raw) != NULL)
+    return;
+  share_blob (&data->kinds, prev->kinds, MPY_BLOB_BLOCKS);
+  share_blob (&data->raw, prev->raw, MPY_BLOB_TEXT);
+}
+
+/* The bytes of @blob for a transfer-none getter: a whole blob's own, else materialised once
+ * and kept in *@slot for the snapshot's life. */
+static const guint8 *
+pin_blob (MpyBlob  *blob,
+          GBytes  **slot)
+{
+  const guint8 *whole = _mpy_blob_peek (blob);
+  GBytes *bytes;
+
+  if (whole != NULL || _mpy_blob_get_length (blob) == 0)
+    return whole;
+  bytes = g_atomic_pointer_get (slot);
+  if (bytes == NULL)
     {
-      g_bytes_unref (data->kinds);
-      data->kinds = g_bytes_ref (prev->kinds);
+      bytes = _mpy_blob_ref_bytes (blob);
+      if (!g_atomic_pointer_compare_and_exchange (slot, NULL, bytes))
+        {
+          g_bytes_unref (bytes);
+          bytes = g_atomic_pointer_get (slot);
+        }
     }
-  if (data->raw != prev->raw && g_bytes_equal (data->raw, prev->raw))
-    {
-      g_bytes_unref (data->raw);
-      data->raw = g_bytes_ref (prev->raw);
-    }
+  return g_bytes_get_data (bytes, NULL);
 }
 
 G_DEFINE_BOXED_TYPE (MpySnapshot, mpy_snapshot, mpy_snapshot_ref, mpy_snapshot_unref)
@@ -328,21 +367,45 @@ mpy_snapshot_get_n_blocks (MpySnapshot *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return g_bytes_get_size (self->data->kinds);
+  return _mpy_blob_get_length (self->data->kinds);
+}
+
+/**
+ * mpy_snapshot_ref_kinds:
+ * @self: a snapshot
+ *
+ * The map, made from its delta against the dump before when it is stored as one (a long
+ * session stores most maps so); the last few made are cached, bounded in bytes. Holding the
+ * result keeps the map; dropping it lets the memory go. Thread-safe.
+ *
+ * Returns: (transfer full): one #MpyKind character per block, areas back to back
+ *   (mpy_snapshot_get_n_blocks() bytes).
+ */
+GBytes *
+mpy_snapshot_ref_kinds (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return _mpy_blob_ref_bytes (self->data->kinds);
 }
 
 /**
  * mpy_snapshot_get_kinds:
  * @self: a snapshot
  *
- * Returns: (transfer none): one #MpyKind character per block, areas back to back.
+ * The map, valid as long as @self. A map stored as a delta is made on the first call and
+ * then kept with the snapshot for the rest of its life: for tests and for code that looks at
+ * one snapshot. Code that steps through many snapshots uses mpy_snapshot_ref_kinds().
+ *
+ * Returns: (transfer none) (nullable): one #MpyKind character per block, areas back to
+ *   back; %NULL when there is no map.
  */
 const guint8 *
 mpy_snapshot_get_kinds (MpySnapshot *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return g_bytes_get_data (self->data->kinds, NULL);
+  return pin_blob (self->data->kinds, &self->data->pinned_kinds);
 }
 
 /* The area holding @block (binary search; areas are in block order). */
@@ -385,8 +448,9 @@ mpy_snapshot_get_block_address (MpySnapshot *self,
 }
 
 /**
- * mpy_snapshot_get_object:
+ * mpy_snapshot_find_object:
  * @self: a snapshot
+ * @kinds: @self's map, from mpy_snapshot_ref_kinds()
  * @block: a block index
  * @start: (out) (optional): the object's first block
  * @n_blocks: (out) (optional): the object's length in blocks
@@ -397,19 +461,19 @@ mpy_snapshot_get_block_address (MpySnapshot *self,
  * Returns: %FALSE when @block is free.
  */
 gboolean
-mpy_snapshot_get_object (MpySnapshot *self,
-                         gsize        block,
-                         gsize       *start,
-                         gsize       *n_blocks)
+mpy_snapshot_find_object (MpySnapshot  *self,
+                          const guint8 *kinds,
+                          gsize         block,
+                          gsize        *start,
+                          gsize        *n_blocks)
 {
-  const guint8 *kinds;
   const MpyArea *area;
   gsize s, e, area_end;
 
   g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (kinds != NULL, FALSE);
   g_return_val_if_fail (block < mpy_snapshot_get_n_blocks (self), FALSE);
 
-  kinds = mpy_snapshot_get_kinds (self);
   if (kinds[block] == MPY_KIND_FREE)
     return FALSE;
 
@@ -431,17 +495,68 @@ mpy_snapshot_get_object (MpySnapshot *self,
 }
 
 /**
+ * mpy_snapshot_get_object:
+ * @self: a snapshot
+ * @block: a block index
+ * @start: (out) (optional): the object's first block
+ * @n_blocks: (out) (optional): the object's length in blocks
+ *
+ * As mpy_snapshot_find_object(), making the map for this one look-up (a loop over many
+ * blocks asks for the map once and uses that).
+ *
+ * Returns: %FALSE when @block is free.
+ */
+gboolean
+mpy_snapshot_get_object (MpySnapshot *self,
+                         gsize        block,
+                         gsize       *start,
+                         gsize       *n_blocks)
+{
+  g_autoptr(GBytes) kinds = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (block < mpy_snapshot_get_n_blocks (self), FALSE);
+
+  kinds = mpy_snapshot_ref_kinds (self);
+  return mpy_snapshot_find_object (self, g_bytes_get_data (kinds, NULL), block, start, n_blocks);
+}
+
+/**
+ * mpy_snapshot_ref_raw_text:
+ * @self: a snapshot
+ *
+ * The dump's own lines as received, line ends included, made from a delta when stored as
+ * one; cached like mpy_snapshot_ref_kinds(). Thread-safe.
+ *
+ * Returns: (transfer full): mpy_snapshot_get_raw_length() bytes, followed by a NUL (not
+ *   counted).
+ */
+GBytes *
+mpy_snapshot_ref_raw_text (MpySnapshot *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return _mpy_blob_ref_bytes (self->data->raw);
+}
+
+/**
  * mpy_snapshot_get_raw_text:
  * @self: a snapshot
+ *
+ * The raw text, valid as long as @self; kept with the snapshot once made, as
+ * mpy_snapshot_get_kinds() keeps the map (for tests and code that looks at one snapshot).
  *
  * Returns: (transfer none): the dump's own lines as received, line ends included (NUL-terminated).
  */
 const char *
 mpy_snapshot_get_raw_text (MpySnapshot *self)
 {
+  const guint8 *text;
+
   g_return_val_if_fail (self != NULL, NULL);
 
-  return g_bytes_get_data (self->data->raw, NULL);
+  text = pin_blob (self->data->raw, &self->data->pinned_raw);
+  return text != NULL ? (const char *) text : "";
 }
 
 gsize
@@ -449,7 +564,7 @@ mpy_snapshot_get_raw_length (MpySnapshot *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return g_bytes_get_size (self->data->raw) - 1;
+  return _mpy_blob_get_length (self->data->raw);
 }
 
 gboolean

@@ -101,16 +101,28 @@ guint             mpy_snapshot_get_n_areas      (MpySnapshot *self);
 const MpyArea    *mpy_snapshot_get_area         (MpySnapshot *self,
                                                  guint        index);
 gsize             mpy_snapshot_get_n_blocks     (MpySnapshot *self);  /* over all areas */
-const guint8     *mpy_snapshot_get_kinds        (MpySnapshot *self);  /* n_blocks bytes, MpyKind chars, areas back to back */
+/* The map: n_blocks bytes, MpyKind chars, areas back to back. A long session stores most
+ * maps as deltas: ref_kinds() makes one for as long as the caller holds it (cached, bounded);
+ * get_kinds() keeps it with the snapshot for the snapshot's life (tests, one snapshot). */
+GBytes           *mpy_snapshot_ref_kinds        (MpySnapshot *self);
+const guint8     *mpy_snapshot_get_kinds        (MpySnapshot *self);
 guint64           mpy_snapshot_get_block_address (MpySnapshot *self,
                                                   gsize        block);
-/* The object (head + tails) that covers @block: returns FALSE for a free block. */
+/* The object (head + tails) that covers @block: returns FALSE for a free block. find_object()
+ * looks in @kinds, the snapshot's map from ref_kinds(); get_object() makes the map itself. */
+gboolean          mpy_snapshot_find_object      (MpySnapshot  *self,
+                                                 const guint8 *kinds,
+                                                 gsize         block,
+                                                 gsize        *start,
+                                                 gsize        *n_blocks);
 gboolean          mpy_snapshot_get_object       (MpySnapshot *self,
                                                  gsize        block,
                                                  gsize       *start,
                                                  gsize       *n_blocks);
 
-const char       *mpy_snapshot_get_raw_text     (MpySnapshot *self);  /* verbatim dump text */
+/* Verbatim dump text; as with the map, ref_raw_text() for a while, get_raw_text() for life. */
+GBytes           *mpy_snapshot_ref_raw_text     (MpySnapshot *self);
+const char       *mpy_snapshot_get_raw_text     (MpySnapshot *self);
 gsize             mpy_snapshot_get_raw_length   (MpySnapshot *self);
 
 gboolean          mpy_snapshot_is_damaged       (MpySnapshot *self);

@@ -52,14 +52,15 @@ static char *
 format_object (MpySnapshot *snapshot,
                gsize        block)
 {
-  const guint8 *kinds = mpy_snapshot_get_kinds (snapshot);
+  g_autoptr(GBytes) map = mpy_snapshot_ref_kinds (snapshot);
+  const guint8 *kinds = g_bytes_get_data (map, NULL);
   gsize start, n;
   const char *name;
   g_autofree char *start_text = NULL;
   g_autofree char *start_address = NULL;
   g_autofree char *size = NULL;
 
-  if (!mpy_snapshot_get_object (snapshot, block, &start, &n))
+  if (!mpy_snapshot_find_object (snapshot, kinds, block, &start, &n))
     return NULL;
   name = mpy_kind_get_name (kinds[start]);
   start_text = number (start);
@@ -73,12 +74,12 @@ format_object (MpySnapshot *snapshot,
 
 /* The maximal free run around a free @block, within its area. */
 static void
-free_run_around (MpySnapshot *snapshot,
-                 gsize        block,
-                 gsize       *start,
-                 gsize       *n)
+free_run_around (MpySnapshot  *snapshot,
+                 const guint8 *kinds,
+                 gsize         block,
+                 gsize        *start,
+                 gsize        *n)
 {
-  const guint8 *kinds = mpy_snapshot_get_kinds (snapshot);
   gsize lo = 0, hi = mpy_snapshot_get_n_blocks (snapshot);
   gsize a = block, b = block + 1;
 
@@ -113,6 +114,7 @@ mpy_heap_view_describe_block (MpyHeapView *self,
                               gsize        block)
 {
   MpySnapshot *snapshot;
+  g_autoptr(GBytes) map = NULL;
   const guint8 *kinds;
   g_autoptr(GString) text = NULL;
   g_autofree char *object = NULL;
@@ -126,7 +128,8 @@ mpy_heap_view_describe_block (MpyHeapView *self,
       block >= mpy_snapshot_get_n_blocks (snapshot))
     return NULL;
 
-  kinds = mpy_snapshot_get_kinds (snapshot);
+  map = mpy_snapshot_ref_kinds (snapshot);
+  kinds = g_bytes_get_data (map, NULL);
   bpb = mpy_snapshot_get_bytes_per_block (snapshot);
   kind_name = mpy_kind_get_name (kinds[block]);
   text = g_string_new (NULL);
@@ -151,7 +154,7 @@ mpy_heap_view_describe_block (MpyHeapView *self,
       g_autofree char *size = NULL;
       g_autofree char *start_text = NULL;
 
-      free_run_around (snapshot, block, &start, &n);
+      free_run_around (snapshot, kinds, block, &start, &n);
       size = format_size (n, bpb);
       start_text = number (start);
       g_string_append_c (text, '\n');
