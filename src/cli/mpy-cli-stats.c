@@ -166,6 +166,37 @@ json_fields_help (void)
   return help;
 }
 
+/* One object of the --json array, printed as mpy_cli_print_json() prints the whole array,
+ * so that the objects of 10,000 dumps are never all in memory at once. Takes @node. */
+static void
+print_json_element (JsonNode *node,
+                    gboolean  first,
+                    gboolean  last)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) owned = node;
+  g_autofree char *text = NULL;
+  FILE *out = mpy_cli_text_get_raw_stdout ();
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, owned);
+  text = json_generator_to_data (generator, NULL);
+  fputs (first ? "[\n  " : ",\n  ", out);
+  /* One level deeper: every line of the object indented by two more spaces. */
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      fputc (*p, out);
+      if (*p == '\n')
+        fputs ("  ", out);
+    }
+  if (last)
+    {
+      fputs ("\n]\n", out);
+      fflush (out);
+    }
+}
+
 int
 mpy_cli_stats (int    argc,
                char **argv)
@@ -200,7 +231,7 @@ mpy_cli_stats (int    argc,
   if (dumps == NULL)
     return EXIT_INPUT;
 
-  if (json)
+  if (json && dumps->len == 0)
     {
       builder = json_builder_new ();
       json_builder_begin_array (builder);
@@ -211,7 +242,8 @@ mpy_cli_stats (int    argc,
       MpyCliDump *dump = g_ptr_array_index (dumps, i);
 
       if (json)
-        json_builder_add_value (builder, mpy_cli_snapshot_to_json (dump->snapshot, dump->file, dump->index));
+        print_json_element (mpy_cli_snapshot_to_json (dump->snapshot, dump->file, dump->index),
+                            i == 0, i + 1 == dumps->len);
       else
         {
           if (i > 0)
@@ -230,7 +262,7 @@ mpy_cli_stats (int    argc,
         printf ("%s\n", (const char *) g_ptr_array_index (summary, i));
     }
 
-  if (json)
+  if (builder != NULL)
     {
       g_autoptr(JsonNode) root = NULL;
 
