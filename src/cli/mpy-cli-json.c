@@ -233,3 +233,45 @@ mpy_cli_print_json (JsonNode *node)
     fflush (out);
   }
 }
+
+/**
+ * mpy_cli_print_json_array_item:
+ * @node: one element of the array
+ * @first: whether it is the first
+ *
+ * Prints @node as an element of a pretty array: the same bytes json-glib writes for the
+ * whole array (each of its lines indented one level more), so the array's tree is never
+ * built whole.
+ */
+void
+mpy_cli_print_json_array_item (JsonNode *node,
+                               gboolean  first)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+  FILE *out = mpy_cli_text_get_raw_stdout ();
+
+  g_return_if_fail (node != NULL);
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  fputs (first ? "[\n  " : ",\n  ", out);
+  /* (a line end inside a JSON string is escaped: each one here starts a line of @node) */
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      fputc (*p, out);
+      if (*p == '\n')
+        fputs ("  ", out);
+    }
+}
+
+void
+mpy_cli_print_json_array_end (void)
+{
+  FILE *out = mpy_cli_text_get_raw_stdout ();
+
+  fputs ("\n]\n", out);
+  fflush (out);
+}

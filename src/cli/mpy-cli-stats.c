@@ -186,7 +186,6 @@ mpy_cli_stats (int    argc,
             "Every FILE is read first: when one cannot be, nothing is printed but the message."),
             json_fields_help ());
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(GPtrArray) summary = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) dumps = NULL;
 
@@ -200,18 +199,17 @@ mpy_cli_stats (int    argc,
   if (dumps == NULL)
     return EXIT_INPUT;
 
-  if (json)
-    {
-      builder = json_builder_new ();
-      json_builder_begin_array (builder);
-    }
-
   for (guint i = 0; i < dumps->len; i++)
     {
       MpyCliDump *dump = g_ptr_array_index (dumps, i);
 
+      /* An element at a time: the tree of 10,000 dumps would be a hundred megabytes. */
       if (json)
-        json_builder_add_value (builder, mpy_cli_snapshot_to_json (dump->snapshot, dump->file, dump->index));
+        {
+          g_autoptr(JsonNode) node = mpy_cli_snapshot_to_json (dump->snapshot, dump->file, dump->index);
+
+          mpy_cli_print_json_array_item (node, i == 0);
+        }
       else
         {
           if (i > 0)
@@ -231,13 +229,7 @@ mpy_cli_stats (int    argc,
     }
 
   if (json)
-    {
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      mpy_cli_print_json (root);
-    }
+    mpy_cli_print_json_array_end ();
   return EXIT_OK;
 }
 
