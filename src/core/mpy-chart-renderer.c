@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "mpy-chart-renderer.h"
 #include "mpy-chart-scale.h"
@@ -686,6 +687,33 @@ append_png (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+gboolean
+_mpy_check_output_target (const char  *path,
+                          GError     **error)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+    {
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("“%s” is not a regular file"), display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_mpy_write_file_atomically (const char   *path,
+                            const guint8 *data,
+                            gsize         len,
+                            GError      **error)
+{
+  /* g_file_set_contents writes a temporary file in the same folder and renames it */
+  return _mpy_check_output_target (path, error)
+         && g_file_set_contents (path, (const char *) data, (gssize) len, error);
+}
+
 /**
  * mpy_chart_write_png:
  * @snapshots: (element-type MpySnapshot): the snapshots, in order
@@ -729,7 +757,7 @@ mpy_chart_write_png (GPtrArray             *snapshots,
                    "Could not draw the chart for “%s”: %s", path, cairo_status_to_string (status));
       return FALSE;
     }
-  if (!g_file_set_contents (path, (const char *) png->data, (gssize) png->len, &local_error))
+  if (!_mpy_write_file_atomically (path, png->data, png->len, &local_error))
     {
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
                    "Could not write the chart: %s", local_error->message);

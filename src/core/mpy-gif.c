@@ -19,6 +19,7 @@
 #include "mpy-gif.h"
 #include "mpy-palette.h"
 #include "mpy-renderer.h"
+#include "mpy-renderer-private.h"
 
 #define GIF_MAX_SIDE 65535
 
@@ -327,7 +328,9 @@ mpy_gif_write_animation (GPtrArray              *snapshots,
    * so a failed or cancelled export never leaves half a GIF in its place. */
   file = g_file_new_for_path (path);
   existed = g_file_query_exists (file, NULL);
-  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &local_error);
+  /* (GIO's replace opens an existing FIFO to look at it, and waits there for a writer) */
+  if (_mpy_check_output_target (path, &local_error))
+    out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &local_error);
   if (out == NULL)
     {
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,

@@ -72,5 +72,16 @@ void         _mpy_picture_measure  (MpyPicture             *picture,
                                     const MpyRenderOptions *options,
                                     double                  scale);
 void         _mpy_picture_clear    (MpyPicture             *picture);
+/* FALSE, with an error naming @path, when @path exists and is not a regular file (a device,
+ * a FIFO, a folder): an output written through a temporary file renamed over @path would
+ * replace it (a device node, when run as root), and opening a FIFO blocks. */
+gboolean     _mpy_check_output_target   (const char   *path,
+                                         GError      **error);
+/* Writes @len bytes to @path through a temporary file renamed over it, after
+ * _mpy_check_output_target(). */
+gboolean     _mpy_write_file_atomically (const char   *path,
+                                         const guint8 *data,
+                                         gsize         len,
+                                         GError      **error);
 
 G_END_DECLS

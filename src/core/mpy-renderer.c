@@ -827,8 +827,7 @@ mpy_renderer_write_png (MpySnapshot            *snapshot,
       return FALSE;
     }
 
-  /* g_file_set_contents writes a temporary file in the same folder and renames it. */
-  if (!g_file_set_contents (path, (const char *) png->data, (gssize) png->len, &local_error))
+  if (!_mpy_write_file_atomically (path, png->data, png->len, &local_error))
     {
       g_set_error (error, MPY_RENDER_ERROR, MPY_RENDER_ERROR_WRITE,
                    _("Could not write the PNG: %s"), local_error->message);

@@ -9,6 +9,7 @@
  * timeline command (its keys are those of stats --json; its chart is a PNG). */
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gstdio.h>
 #include <cairo.h>
@@ -283,6 +284,39 @@ test_timeline_chart_failure_prints_nothing (void)
   g_assert_nonnull (strstr (run->err, "chart.png"));
 }
 
+/* -o onto something that is not a regular file (a FIFO here; /dev/full or /dev/null when run
+ * as root): refused with a message, and left as it was. The PNG writers wrote a temporary
+ * file and renamed it over the target, so `render -o /dev/full` as root replaced the device
+ * node with a regular file and exited 0 (review). */
+static void
+test_output_not_regular_refused (void)
+{
+  g_autofree char *dir = mpy_test_make_dir ("mpy-cli-timeline");
+  g_autofree char *fifo = g_build_filename (dir, "out.fifo", NULL);
+  g_autofree char *map = data_file ("fixtures", "unix-heap256k-after-alloc.txt");
+  const char *modes[] = { "render", "timeline", "animate" };
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(Run) run = NULL;
+      GStatBuf st;
+
+      if (i == 0)
+        run = RUN ("render", map, "-o", fifo);
+      else if (i == 1)
+        run = RUN ("timeline", "-o", fifo, map);
+      else
+        run = RUN ("render", "--animate", map, "-o", fifo);
+      g_test_message ("%s", modes[i]);
+      g_assert_cmpint (run->status, ==, 1);
+      g_assert_nonnull (strstr (run->err, "not a regular file"));
+      g_assert_cmpint (g_stat (fifo, &st), ==, 0);
+      g_assert_true (S_ISFIFO (st.st_mode));
+    }
+  mpy_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -301,6 +335,7 @@ main (int    argc,
   g_test_add_func ("/cli-timeline/timeline/csv", test_timeline_csv);
   g_test_add_func ("/cli-timeline/timeline/chart", test_timeline_chart);
   g_test_add_func ("/cli-timeline/timeline/chart-failure-prints-nothing", test_timeline_chart_failure_prints_nothing);
+  g_test_add_func ("/cli-timeline/output-not-regular-refused", test_output_not_regular_refused);
 
   return g_test_run ();
 }
