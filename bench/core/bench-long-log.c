@@ -6,7 +6,8 @@
  *
  * Long sessions: a console log of 10,000 dumps of an 8,128-block heap, each a little different
  * from the one before (a line the program printed between them), read by the CLI in a child
- * process (`stats --json`, `timeline --csv`): wall time and the child's peak resident size
+ * process (`stats --json`, `timeline --csv`, and `stats LOG:9999`, which reads every dump and
+ * prints one: the reading's own peak): wall time and the child's peak resident size
  * (getrusage through wait4); the same for a log whose program is idle between nine dumps of
  * ten (equal consecutive dumps share their map and text). Read + stats of one 1,048,576-block dump in-process. Beside each,
  * the notebook's parse (micropython-magic's MemoryInfo.parse: the same regular expressions)
@@ -166,9 +167,14 @@ main (int   argc,
   {
     char *a_stats[] = { (char *) cli, "stats", "--json", log_path, NULL };
     char *a_timeline[] = { (char *) cli, "timeline", "--csv", log_path, NULL };
+    g_autofree char *last = g_strdup_printf ("%s:%d", log_path, N_DUMPS - 1);
+    char *a_read[] = { (char *) cli, "stats", last, NULL };
 
     measure ("mpymemmap-cli stats --json (goal 0.35 s, 64 MB)", a_stats, ROUNDS);
     measure ("mpymemmap-cli timeline --csv", a_timeline, ROUNDS);
+    /* Every dump is read, one printed: the peak is the reading's (the file is read in
+     * pieces, so it is the snapshots'). */
+    measure ("mpymemmap-cli stats LOG:9999 (reading alone)", a_read, ROUNDS);
   }
   if (python != NULL)
     {

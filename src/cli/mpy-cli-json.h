@@ -30,11 +30,5 @@ void      mpy_cli_add_metric_deltas  (JsonBuilder *builder,
 
 /* Prints @node pretty to stdout with a trailing newline. */
 void      mpy_cli_print_json       (JsonNode *node);
-/* An array printed an element at a time, exactly as mpy_cli_print_json() prints it whole,
- * without holding every element's tree (10,000 dumps of a long session): @first for the first
- * element, then _end() once after the last (there is at least one). */
-void      mpy_cli_print_json_array_item (JsonNode *node,
-                                         gboolean  first);
-void      mpy_cli_print_json_array_end  (void);
 
 G_END_DECLS

@@ -166,6 +166,37 @@ json_fields_help (void)
   return help;
 }
 
+/* One object of the --json array, printed as mpy_cli_print_json() prints the whole array,
+ * so that the objects of 10,000 dumps are never all in memory at once. Takes @node. */
+static void
+print_json_element (JsonNode *node,
+                    gboolean  first,
+                    gboolean  last)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) owned = node;
+  g_autofree char *text = NULL;
+  FILE *out = mpy_cli_text_get_raw_stdout ();
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, owned);
+  text = json_generator_to_data (generator, NULL);
+  fputs (first ? "[\n  " : ",\n  ", out);
+  /* One level deeper: every line of the object indented by two more spaces. */
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      fputc (*p, out);
+      if (*p == '\n')
+        fputs ("  ", out);
+    }
+  if (last)
+    {
+      fputs ("\n]\n", out);
+      fflush (out);
+    }
+}
+
 int
 mpy_cli_stats (int    argc,
                char **argv)
@@ -186,6 +217,7 @@ mpy_cli_stats (int    argc,
             "Every FILE is read first: when one cannot be, nothing is printed but the message."),
             json_fields_help ());
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(GPtrArray) summary = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) dumps = NULL;
 
@@ -199,17 +231,19 @@ mpy_cli_stats (int    argc,
   if (dumps == NULL)
     return EXIT_INPUT;
 
+  if (json && dumps->len == 0)
+    {
+      builder = json_builder_new ();
+      json_builder_begin_array (builder);
+    }
+
   for (guint i = 0; i < dumps->len; i++)
     {
       MpyCliDump *dump = g_ptr_array_index (dumps, i);
 
-      /* An element at a time: the tree of 10,000 dumps would be a hundred megabytes. */
       if (json)
-        {
-          g_autoptr(JsonNode) node = mpy_cli_snapshot_to_json (dump->snapshot, dump->file, dump->index);
-
-          mpy_cli_print_json_array_item (node, i == 0);
-        }
+        print_json_element (mpy_cli_snapshot_to_json (dump->snapshot, dump->file, dump->index),
+                            i == 0, i + 1 == dumps->len);
       else
         {
           if (i > 0)
@@ -228,8 +262,14 @@ mpy_cli_stats (int    argc,
         printf ("%s\n", (const char *) g_ptr_array_index (summary, i));
     }
 
-  if (json)
-    mpy_cli_print_json_array_end ();
+  if (builder != NULL)
+    {
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      mpy_cli_print_json (root);
+    }
   return EXIT_OK;
 }
 

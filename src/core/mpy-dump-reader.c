@@ -341,11 +341,9 @@ take (MpyDumpReader  *self,
       GPtrArray      *out,
       GError        **error)
 {
-  const char *added = self->buf + self->len;
-
   if (self->failed)
     return FALSE;
-  if (self->check_text && memchr (added, '\0', length) != NULL)
+  if (self->check_text && length > 0 && memchr (self->buf + self->len, '\0', length) != NULL)
     {
       set_binary_error (self, error);
       return FALSE;
@@ -395,7 +393,8 @@ mpy_dump_reader_feed (MpyDumpReader  *self,
   g_return_val_if_fail (dumps != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  memcpy (reserve (self, length), text, length);
+  if (length > 0)
+    memcpy (reserve (self, length), text, length);
   return take (self, length, dumps, error);
 }
 
