@@ -356,6 +356,26 @@ test_space_goes_where_it_helps (void)
   run_for (100);
 }
 
+/* A window opened large (the whole 1400×900 screen of the tests; a 1920×1080 one, or maximized
+ * from the last session): the canvas gets the room, the figures column a sensible width (it
+ * once got all beyond 660 px). */
+static void
+test_opened_large (void)
+{
+  MpyWindow *window = new_window (1400, 900);
+  GtkWidget *canvas = scroller_of (mpy_window_get_heap_view (window));
+  GtkWidget *figures = scroller_of (mpy_window_get_figures_panel (window));
+
+  g_test_message ("opened at 1400×900: canvas %d px, figures %d px", gtk_widget_get_width (canvas),
+                  gtk_widget_get_width (figures));
+  g_assert_cmpint (gtk_widget_get_width (figures), <=, 360);
+  g_assert_cmpint (gtk_widget_get_width (canvas), >=, 2 * gtk_widget_get_width (figures));
+  assert_not_clipped (figures, GTK_WINDOW (window), "figures");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  run_for (100);
+}
+
 static void
 test_german_from_build_tree (void)
 {
@@ -680,6 +700,7 @@ main (int   argc,
   g_test_add_func ("/app/layout/800x600-clips-nothing", test_800x600_clips_nothing);
   g_test_add_func ("/app/layout/space-goes-where-it-helps", test_space_goes_where_it_helps);
   g_test_add_func ("/app/layout/short-window-keeps-columns", test_short_window_keeps_columns);
+  g_test_add_func ("/app/layout/opened-large", test_opened_large);
   g_test_add_func ("/app/layout/german-from-build-tree", test_german_from_build_tree);
   g_test_add_data_func ("/app/layout/states-800x600/en", NULL, test_states_at_800x600);
   g_test_add_data_func ("/app/layout/states-800x600/de", "de", test_states_at_800x600);
