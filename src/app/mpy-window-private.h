@@ -32,9 +32,6 @@ struct _MpyWindow
   char                 *view_message;
   gsize                 fitted_blocks;    /* layout the canvas was last fitted to */
   guint                 fit_tick_id;
-  guint                 scroll_tick_id;   /* a scroll waiting for the list's first allocation */
-  guint                 pending_scroll;
-  guint                 scroll_ticks;
   guint                 undo_timeout_id;
 
   guint                 n_captures;
@@ -56,6 +53,7 @@ struct _MpyWindow
   GtkLabel             *view_message_label;
   GtkScrolledWindow    *canvas_scroller;
   GtkScrolledWindow    *figures_scroller;
+  GtkPaned             *content_paned;    /* canvas | figures */
   GMenu                *recent_section;
   GtkWidget            *heap_view;
   GtkWidget            *figures_panel;
