@@ -53,6 +53,7 @@ struct _MpyWindow
   GtkLabel             *view_message_label;
   GtkScrolledWindow    *canvas_scroller;
   GtkScrolledWindow    *figures_scroller;
+  GtkPaned             *content_paned;    /* canvas | figures */
   GMenu                *recent_section;
   GtkWidget            *heap_view;
   GtkWidget            *figures_panel;

@@ -215,13 +215,43 @@ drop_cb (MpyWindow     *self,
   return FALSE;
 }
 
+typedef struct
+{
+  guint position;
+  guint frames;
+} ScrollLater;
+
+static gboolean
+scroll_later_tick (GtkWidget     *list,
+                   GdkFrameClock *clock,
+                   gpointer       data)
+{
+  ScrollLater *later = data;
+
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list)));
+
+  if (++later->frames < 2)
+    return G_SOURCE_CONTINUE;
+  if (model != NULL && later->position < g_list_model_get_n_items (model))
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", later->position);
+  return G_SOURCE_REMOVE;
+}
+
 void
 _mpy_window_scroll_to (MpyWindow *self,
                        guint      position)
 {
-  if (self->snapshot_view != NULL
-      && position < g_list_model_get_n_items (mpy_document_get_snapshots (self->document)))
-    gtk_widget_activate_action (GTK_WIDGET (self->snapshot_view), "list.scroll-to-item", "u", position);
+  ScrollLater *later;
+
+  if (self->snapshot_view == NULL
+      || position >= g_list_model_get_n_items (mpy_document_get_snapshots (self->document)))
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self->snapshot_view), "list.scroll-to-item", "u", position);
+  /* Again once the list has laid out the rows just added: asked in the same main loop turn
+   * as a list that had none got them, GTK 4.8's list view stays at the top. */
+  later = g_new0 (ScrollLater, 1);
+  later->position = position;
+  gtk_widget_add_tick_callback (GTK_WIDGET (self->snapshot_view), scroll_later_tick, later, g_free);
 }
 
 void
@@ -353,6 +383,7 @@ mpy_window_class_init (MpyWindowClass *klass)
                                              G_STRUCT_OFFSET (MpyWindow, view_message_label));
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, canvas_scroller);
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, figures_scroller);
+  gtk_widget_class_bind_template_child (widget_class, MpyWindow, content_paned);
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, heap_view);
   gtk_widget_class_bind_template_child (widget_class, MpyWindow, figures_panel);
@@ -380,12 +411,37 @@ mpy_window_class_init (MpyWindowClass *klass)
   _mpy_window_class_actions_init (widget_class);
 }
 
+/* The figures column's first width, once the paned knows its size: a quarter of it, at least
+ * the column's minimum and at most 360 px, so that a window opened large (1920 px, or
+ * maximized from the last session) gives the canvas the room, not the figures. Afterwards
+ * the column keeps its width (resize-end-child is off) unless the user drags the handle. */
+static void
+place_figures_column (MpyWindow  *self,
+                      GParamSpec *pspec,
+                      GtkPaned   *paned)
+{
+  int total = gtk_widget_get_width (GTK_WIDGET (paned));
+  int max_position, end_min, width;
+
+  if (total <= 0)
+    return;
+  g_object_get (paned, "max-position", &max_position, NULL);
+  gtk_widget_measure (gtk_paned_get_end_child (paned), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &end_min, NULL, NULL, NULL);
+  width = CLAMP (total / 4, end_min, MAX (end_min, 360));
+  g_signal_handlers_disconnect_by_func (paned, place_figures_column, self);
+  /* (max-position leaves the figures their minimum; GTK clamps to the canvas's minimum) */
+  gtk_paned_set_position (paned, MAX (0, max_position - (width - end_min)));
+}
+
 static void
 mpy_window_init (MpyWindow *self)
 {
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->content_paned, "notify::max-position",
+                           G_CALLBACK (place_figures_column), self, G_CONNECT_SWAPPED);
   /* the figures panel's "Fits?" answer is outlined on the canvas */
   g_signal_connect_object (self->figures_panel, "fit-changed",
                            G_CALLBACK (_mpy_window_fit_changed_cb), self, G_CONNECT_SWAPPED);

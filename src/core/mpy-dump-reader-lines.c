@@ -263,6 +263,42 @@ check_prev_short (Reader *r)
   r->prev_short = FALSE;
 }
 
+/* Eight lowercase hex digits (s[0] the highest) read as one 64-bit word: each byte checked
+ * with range tests on all eight at once, the nibbles then packed pairwise. */
+static inline gboolean
+hex8 (guint64  v,
+      guint64 *value)
+{
+#define B(x) (G_GUINT64_CONSTANT (0x0101010101010101) * (x))
+  guint64 digit = (v + B (0x80 - 0x30)) & ~(v + B (0x7f - 0x39)) & B (0x80);
+  guint64 alpha = (v + B (0x80 - 0x61)) & ~(v + B (0x7f - 0x66)) & B (0x80);
+  guint64 x;
+
+  if ((v & B (0x80)) != 0 || (digit | alpha) != B (0x80))
+    return FALSE;
+  x = (v & B (0x0f)) + (alpha >> 7) * 9;   /* the nibbles, byte k: digit k */
+  x = ((x << 4) + (x >> 8)) & G_GUINT64_CONSTANT (0x00ff00ff00ff00ff);
+  x = ((x << 8) + (x >> 16)) & G_GUINT64_CONSTANT (0x0000ffff0000ffff);
+  *value = ((x << 16) + (x >> 32)) & 0xffffffffu;
+  return TRUE;
+#undef B
+}
+
+/* s[0..digits) (5 or 8; s has at least 8 bytes) as a lowercase hex number. */
+static inline gboolean
+read_hex (const char *s,
+          guint       digits,
+          guint64    *value)
+{
+  guint64 v;
+
+  memcpy (&v, s, 8);
+  v = GUINT64_FROM_LE (v);
+  if (digits == 5)   /* "000" and the five */
+    v = (v << 24) | G_GUINT64_CONSTANT (0x303030);
+  return hex8 (v, value);
+}
+
 /* A full line that carries on the run of full lines before it (the next text line, the same
  * offset step) joins it as one more line of that record. */
 static inline gboolean
@@ -309,18 +345,18 @@ try_block_line (Reader     *r,
                 gsize       n,
                 guint       line_no)
 {
-  guint digits = 0;
-  guint64 offset = 0;
+  guint digits;
+  guint64 offset;
   gsize n_chars;
   guint8 *out;
   LineRec rec;
 
-  while (digits < n && digits < 9 && hex_value[(guchar) s[digits]])
-    {
-      offset = (offset << 4) | (guint64) (hex_value[(guchar) s[digits]] - 1);
-      digits++;
-    }
-  if ((digits != 5 && digits != 8) || n < digits + 3 || s[digits] != ':' || s[digits + 1] != ' ')
+  /* 8 or 5 hex digits, ": " and at least one block */
+  if (n >= 11 && s[8] == ':' && s[9] == ' ' && read_hex (s, 8, &offset))
+    digits = 8;
+  else if (n >= 8 && s[5] == ':' && s[6] == ' ' && read_hex (s, 5, &offset))
+    digits = 5;
+  else
     return FALSE;
   n_chars = n - digits - 2;
   if (n_chars > 64)
@@ -338,7 +374,8 @@ try_block_line (Reader     *r,
       r->over_block_limit = TRUE;
       return TRUE;
     }
-  ensure_kinds (r, 64);
+  if (G_UNLIKELY (r->n_kinds + 64 > r->kinds_cap))
+    ensure_kinds (r, 64);
   out = r->kinds + r->n_kinds;
   s += digits + 2;
   /* The common case, every character a kind as stored, is checked (SSE2: 16 at a time) while
@@ -399,7 +436,8 @@ try_block_line (Reader     *r,
           out[i] = _mpy_kind_from_char[(guchar) s[i]];
     }
 
-  _mpy_reader_clear_pending_mem (r);
+  if (G_UNLIKELY (r->pending_mem || r->pending_reason != NULL))
+    _mpy_reader_clear_pending_mem (r);
   if (!r->area_open)
     {
       r->area_missing_header = TRUE;

@@ -475,6 +475,7 @@ _mpy_stats_compute_map_path (MpyScanPath    path,
     {
 #ifdef MPY_SCAN_HAVE_SSE2
     case MPY_SCAN_SSE2:
+    case MPY_SCAN_SSSE3:   /* (the statistics have no use for PSHUFB) */
       g_return_if_fail (_mpy_scan_path_available (path));
       compute_map_sse2 (kinds, areas, n_areas, bytes_per_block, stats);
       return;

@@ -15,7 +15,7 @@
 #include "mpy-snapshot-private.h"
 #include "mpy-stats.h"
 
-static const char *path_names[] = { "bytes", "words", "sse2" };
+static const char *path_names[] = { "bytes", "words", "sse2", "ssse3" };
 
 /* A map: @n blocks of runs drawn from @style. */
 static void
@@ -232,6 +232,14 @@ test_copy_line_paths (void)
               check_copy_line (line, n);
             }
       }
+  /* every byte, at every position of the four vectors of a full line */
+  for (guint c = 0; c < 256; c++)
+    for (gsize at = 0; at < 64; at++)
+      {
+        memcpy (line, fills[2], 64);
+        line[at] = (char) c;
+        check_copy_line (line, 64);
+      }
   for (guint round = 0; round < 20000; round++)
     {
       gsize n = g_test_rand_int_range (0, 65);
@@ -417,6 +425,37 @@ test_joined_lines_random_damage (void)
   g_assert_cmpuint (consistent, >, 500);
 }
 
+/* A block line's offset: 8 or 5 lowercase hex digits and ": "; any other byte at any digit
+ * makes it not a block line, and every digit counts. */
+static void
+test_offset_digits (void)
+{
+  static const char h64[] = "hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh";
+
+  for (guint digits = 5; digits <= 8; digits += 3)
+    for (guint at = 0; at < digits; at++)
+      for (guint c = 1; c < 256; c++)
+        {
+          char offset[9] = "00000000";
+          g_autofree char *text = NULL;
+          g_autoptr(MpySnapshot) s = NULL;
+          gboolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+
+          if (c == '\n' || c == '\r')
+            continue;
+          offset[digits] = '\0';
+          offset[at] = (char) c;
+          /* the map's only line: where its offset puts it the map does not reach */
+          text = g_strdup_printf ("stack: 1\nGC: total: 1024, used: 1024, free: 0\n"
+                                  " No. of 1-blocks: 64, 2-blocks: 0, max blk sz: 1, max free sz: 0\n"
+                                  "GC memory layout; from 0:\n%s: %s\n", offset, h64);
+          s = mpy_dump_reader_read_one (text, -1, NULL);
+          g_assert_nonnull (s);
+          g_assert_cmpuint (mpy_snapshot_get_n_blocks (s), ==, (hex ? 64 : 0));
+          g_assert_cmpint (mpy_snapshot_is_damaged (s), ==, c != '0');
+        }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -431,5 +470,6 @@ main (int   argc,
   g_test_add_func ("/core/scan/stats-paths-areas", test_stats_paths_areas);
   g_test_add_func ("/core/scan/copy-line-paths", test_copy_line_paths);
   g_test_add_func ("/core/scan/joined-lines-random-damage", test_joined_lines_random_damage);
+  g_test_add_func ("/core/scan/offset-digits", test_offset_digits);
   return g_test_run ();
 }
