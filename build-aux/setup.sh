@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential meson ninja-build pkg-config gettext python3
-  libglib2.0-dev libglib2.0-bin libgtk-4-dev libcairo2-dev libserialport-dev libjson-glib-dev
+  libglib2.0-dev libglib2.0-bin libgtk-4-dev libepoxy-dev libcairo2-dev libserialport-dev libjson-glib-dev
   desktop-file-utils appstream libxml2-utils shared-mime-info
   xvfb xauth adwaita-icon-theme fonts-dejavu-core
   qemu-system-arm firmware-microbit-micropython socat ser2net libsoup-3.0-dev

@@ -650,14 +650,15 @@ main (int   argc,
     }
   fixture_snapshots = read_fixtures (dir);
   heaps = build_heaps (dir);
+  /* The application first: its start-up picks the renderer every window then uses. */
+  app = GTK_APPLICATION (mpy_application_new (G_APPLICATION_NON_UNIQUE));
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+  g_print ("GSK_RENDERER=%s\n", g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "(GTK's choice)");
   if (only == NULL || g_str_equal (only, "timeline"))
     {
       bench_timeline (fixture_snapshots, TRUE);
       bench_timeline (fixture_snapshots, FALSE);
     }
-
-  app = GTK_APPLICATION (mpy_application_new (G_APPLICATION_NON_UNIQUE));
-  g_application_register (G_APPLICATION (app), NULL, NULL);
   if (only == NULL || g_str_equal (only, "step"))
     bench_step (app, heaps);
   if (only == NULL || g_str_equal (only, "playback"))

@@ -115,6 +115,54 @@ is_bytes (MpyMetric metric)
   return mpy_metric_get_unit (metric) == MPY_METRIC_UNIT_BYTES;
 }
 
+/**
+ * mpy_chart_get_legend:
+ * @options: (nullable): what the chart draws
+ * @entries: (out caller-allocates) (array fixed-size=10): the entries
+ *
+ * The legend of the chart: with the area, heap used and free first; then each line. A line
+ * of a figure the area already names (`--series gc_used`) joins the area's entry, so that
+ * every figure is named once.
+ *
+ * Returns: the number of entries
+ */
+guint
+mpy_chart_get_legend (const MpyChartOptions *options,
+                      MpyChartLegendEntry   *entries)
+{
+  MpyChartOptions defaults = MPY_CHART_OPTIONS_INIT;
+  guint n = 0;
+
+  g_return_val_if_fail (entries != NULL, 0);
+
+  if (options == NULL)
+    options = &defaults;
+  if (options->area)
+    {
+      entries[n++] = (MpyChartLegendEntry) { MPY_METRIC_GC_USED, TRUE, mpy_chart_get_used_color (options->dark), -1, 0 };
+      entries[n++] = (MpyChartLegendEntry) { MPY_METRIC_GC_FREE, TRUE, mpy_chart_get_free_color (options->dark), -1, 0 };
+    }
+  for (guint s = 0; s < MIN (options->n_series, MPY_CHART_MAX_SERIES); s++)
+    {
+      MpyChartLegendEntry *entry = NULL;
+
+      for (guint e = 0; e < n && entry == NULL; e++)
+        if (entries[e].metric == options->series[s])
+          entry = &entries[e];
+      if (entry == NULL)
+        {
+          entry = &entries[n++];
+          *entry = (MpyChartLegendEntry) { options->series[s], FALSE, 0, -1, 0 };
+        }
+      if (entry->series < 0)
+        {
+          entry->series = (int) s;
+          entry->line_color = mpy_chart_get_line_color (options->series[s], s, options->dark);
+        }
+    }
+  return n;
+}
+
 void
 mpy_chart_layout_compute (MpyChartLayout        *layout,
                           GPtrArray             *snapshots,
@@ -153,8 +201,12 @@ mpy_chart_layout_compute (MpyChartLayout        *layout,
       layout->x_min = MIN (layout->x_min, layout->x_values[i]);
       layout->x_max = MAX (layout->x_max, layout->x_values[i]);
     }
+  /* one snapshot (or all at one time): in the middle of a range one wide */
   if (layout->x_max <= layout->x_min)
-    layout->x_max = layout->x_min + 1;
+    {
+      layout->x_min -= 0.5;
+      layout->x_max = layout->x_min + 1;
+    }
 
   /* every figure read once; y: bytes on the left axis (the area's top is the heap's total) */
   layout->n_columns = 2 + n_series;
@@ -189,8 +241,8 @@ mpy_chart_layout_compute (MpyChartLayout        *layout,
     {
       if (mpy_metric_get_unit (options->series[s]) == MPY_METRIC_UNIT_RATIO)
         layout->series_max[s] = 1.0;   /* shares and fragmentation: 0–100 % */
-      else if (layout->series_max[s] <= 0)
-        layout->series_max[s] = 1.0;
+      else
+        layout->series_max[s] = mpy_chart_nice_ceiling (layout->series_max[s]);
     }
   if (layout->bytes_max <= 0)
     layout->bytes_max = 1.0;
@@ -213,19 +265,16 @@ mpy_chart_layout_resize (MpyChartLayout        *layout,
                          double                 width,
                          double                 height)
 {
-  MpyChartOptions defaults = MPY_CHART_OPTIONS_INIT;
-  guint n_series;
+  MpyChartLegendEntry entries[MPY_CHART_MAX_LEGEND];
+  guint n_entries;
 
   g_return_if_fail (layout != NULL);
 
-  if (options == NULL)
-    options = &defaults;
-  n_series = MIN (options->n_series, MPY_CHART_MAX_SERIES);
+  n_entries = mpy_chart_get_legend (options, entries);
   layout->plot_x = MARGIN_LEFT;
   layout->plot_y = MARGIN_TOP;
   layout->plot_width = MAX (width - MARGIN_LEFT - MARGIN_RIGHT, 1.0);
-  layout->plot_height = MAX (height - MARGIN_TOP - MARGIN_BOTTOM
-                             - LEGEND_ROW * ((n_series + (options->area ? 2 : 0) + 2) / 3), 1.0);
+  layout->plot_height = MAX (height - MARGIN_TOP - MARGIN_BOTTOM - LEGEND_ROW * ((n_entries + 2) / 3), 1.0);
 }
 
 void
@@ -353,13 +402,7 @@ draw_axes (cairo_t              *cr,
   cairo_set_line_width (cr, 1.0);
 
   /* left axis: bytes, with grid lines, in steps of whole KiB or MiB where it fits */
-  {
-    double unit = layout->bytes_max >= 4 * 1024 * 1024 ? 1024 * 1024 : layout->bytes_max >= 4096 ? 1024 : 1;
-
-    n = mpy_chart_nice_ticks (0, layout->bytes_max / unit, 6, ticks);
-    for (guint i = 0; i < n; i++)
-      ticks[i] *= unit;
-  }
+  n = mpy_chart_byte_ticks (layout->bytes_max, 6, ticks);
   for (guint i = 0; i < n; i++)
     {
       double y = round (mpy_chart_layout_get_y (layout, -1, ticks[i])) + 0.5;
@@ -375,7 +418,12 @@ draw_axes (cairo_t              *cr,
 
   /* x axis: snapshots (1-2-5 steps), or seconds (the timeline's time steps: 1, 2, 5, 10,
    * 15, 30 s, 1 min …, as in the app; 1-2-5 steps below a few seconds) */
-  if (layout->by_time && layout->x_max - layout->x_min >= 4)
+  if (layout->n_points == 1)
+    {
+      n = 1;   /* the snapshot's own tick, not the range around it */
+      ticks[0] = layout->x_values[0];
+    }
+  else if (layout->by_time && layout->x_max - layout->x_min >= 4)
     {
       double first, step;
 
@@ -479,10 +527,11 @@ emit_area (cairo_t              *cr,
 
   if (n == 1)
     {
-      /* a lone snapshot: a bar 2 px wide */
+      /* a lone snapshot: a bar 2 px wide, or 24 px when it is the chart's only one */
       double y = mpy_chart_layout_get_y (layout, scale, columns[0].max);
+      double w = layout->n_points == 1 ? 24 : 2;
 
-      cairo_rectangle (cr, columns[0].x - 1, y, 2, base - y);
+      cairo_rectangle (cr, columns[0].x - w / 2, y, w, base - y);
       return;
     }
   cairo_move_to (cr, columns[0].x, base);
@@ -499,6 +548,13 @@ emit_line (cairo_t              *cr,
            const MpyChartColumn *columns,
            guint                 n)
 {
+  if (n == 1 && columns[0].min == columns[0].max)
+    {
+      /* a lone point: a dot (a circle stroked with the line's width) */
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, columns[0].x, mpy_chart_layout_get_y (layout, scale, columns[0].first), LINE_WIDTH / 2, 0, 2 * G_PI);
+      return;
+    }
   for (guint k = 0; k < n; k++)
     {
       const MpyChartColumn *c = &columns[k];
@@ -563,44 +619,42 @@ draw_legend (cairo_t               *cr,
   guint32 fg = mpy_palette_get_foreground (options->dark);
   double column = (width - MARGIN_LEFT - MARGIN_RIGHT) / 3;
   double top = layout->plot_y + layout->plot_height + MARGIN_BOTTOM - 6;
-  guint slot = 0;
+  MpyChartLegendEntry entries[MPY_CHART_MAX_LEGEND];
+  guint n = mpy_chart_get_legend (options, entries);
 
   _mpy_select_font (cr, FONT_SIZE, FALSE);
-  for (int e = options->area ? -2 : 0; e < (int) MIN (options->n_series, MPY_CHART_MAX_SERIES); e++, slot++)
+  for (guint slot = 0; slot < n; slot++)
     {
+      const MpyChartLegendEntry *entry = &entries[slot];
       double x = MARGIN_LEFT + (slot % 3) * column;
       double y = top + (slot / 3) * LEGEND_ROW;
+      const char *title = mpy_metric_get_title (entry->metric);
       g_autofree char *text = NULL;
 
-      if (e == -2 || e == -1)
+      if (entry->has_area)
         {
-          MpyMetric metric = e == -2 ? MPY_METRIC_GC_USED : MPY_METRIC_GC_FREE;
-
-          set_color (cr, e == -2 ? mpy_chart_get_used_color (options->dark)
-                                 : mpy_chart_get_free_color (options->dark), 1.0);
+          set_color (cr, entry->area_color, 1.0);
           cairo_rectangle (cr, x, y - 9, 14, 10);
           cairo_fill (cr);
-          text = g_strdup (mpy_metric_get_title (metric));
         }
-      else
+      if (entry->series >= 0)
         {
-          MpyMetric metric = options->series[e];
-
-          set_color (cr, mpy_chart_get_line_color (options->series[e], (guint) e, options->dark), 1.0);
+          /* a line alone, or across the area's swatch when it draws the same figure */
+          set_color (cr, entry->line_color, 1.0);
           cairo_set_line_width (cr, LINE_WIDTH + 1);
           cairo_move_to (cr, x, y - 4);
           cairo_line_to (cr, x + 14, y - 4);
           cairo_stroke (cr);
-          if (is_bytes (metric))
-            text = g_strdup (mpy_metric_get_title (metric));
-          else
-            {
-              /* its own scale: say where its top is */
-              g_autofree char *top_text = mpy_metric_format_number (metric, layout->series_max[e]);
+        }
+      if (entry->series < 0 || is_bytes (entry->metric))
+        text = g_strdup (title);
+      else
+        {
+          /* its own scale: say where its top is */
+          g_autofree char *top_text = mpy_metric_format_number (entry->metric, layout->series_max[entry->series]);
 
-              /* Translators: a chart series with its own scale, "Fragmentation (0–100.0%)" */
-              text = g_strdup_printf (_("%s (0–%s)"), mpy_metric_get_title (metric), top_text);
-            }
+          /* Translators: a chart series with its own scale, "Fragmentation (0–100.0%)" */
+          text = g_strdup_printf (_("%s (0–%s)"), title, top_text);
         }
       set_color (cr, fg, 1.0);
       draw_text (cr, text, x + 18, y, 0);

@@ -106,6 +106,23 @@ guint32  mpy_chart_get_line_color   (MpyMetric             metric,
 guint32  mpy_chart_get_used_color   (gboolean              dark);
 guint32  mpy_chart_get_free_color   (gboolean              dark);
 
+/* One entry of the legend under the plot: a figure with its area swatch (the stacked
+ * area's used or free), its line, or both when a line draws the area's figure again. */
+typedef struct {
+  MpyMetric metric;
+  gboolean  has_area;
+  guint32   area_color;   /* 0xRRGGBB, when has_area */
+  int       series;       /* the line's index in the options, or -1 */
+  guint32   line_color;   /* 0xRRGGBB, when series ≥ 0 */
+} MpyChartLegendEntry;
+
+#define MPY_CHART_MAX_LEGEND (MPY_CHART_MAX_SERIES + 2)
+
+/* The legend's entries in order (the area's used and free first), each figure once; returns
+ * how many (at most MPY_CHART_MAX_LEGEND). */
+guint    mpy_chart_get_legend      (const MpyChartOptions *options,
+                                    MpyChartLegendEntry   *entries);
+
 /* Paints the whole chart (background, axes, area, lines, legend) into @cr at 0,0. */
 void     mpy_chart_draw            (cairo_t               *cr,
                                     GPtrArray             *snapshots,

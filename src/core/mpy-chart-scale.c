@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mpy-chart-renderer.h"
 #include "mpy-chart-scale.h"
 
 typedef struct {
@@ -130,6 +131,37 @@ mpy_chart_time_ticks (double  min,
   while (count_ticks (min, max, *step, first) > max_ticks)
     *step *= *step / 86400 == 1 || floor (log10 (*step / 86400)) == log10 (*step / 86400) ? 2 : 2.5;
   return count_ticks (min, max, *step, first);
+}
+
+double
+mpy_chart_nice_ceiling (double max)
+{
+  static const double steps[] = { 1, 1.5, 2, 3, 4, 5, 6, 8, 10 };
+  double magnitude;
+
+  if (!(max > 0) || !isfinite (max))
+    return 1;
+  magnitude = pow (10, floor (log10 (max)));
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (steps[i] * magnitude > max * (1 + 1e-12))
+      return steps[i] * magnitude;
+  return 10 * magnitude;
+}
+
+guint
+mpy_chart_byte_ticks (double  top,
+                      guint   max_ticks,
+                      double *ticks)
+{
+  double unit = top >= 4.0 * 1024 * 1024 ? 1024.0 * 1024 : top >= 4096 ? 1024 : 1;
+  guint n;
+
+  g_return_val_if_fail (ticks != NULL || max_ticks == 0, 0);
+
+  n = mpy_chart_nice_ticks (0, top / unit, max_ticks, ticks);
+  for (guint i = 0; i < n; i++)
+    ticks[i] *= unit;
+  return n;
 }
 
 char *

@@ -56,6 +56,14 @@ guint     mpy_chart_time_ticks        (double   min,
                                        guint    max_ticks,
                                        double  *first,
                                        double  *step);
+/* The top of a scale for values up to @max: the next of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10^n
+ * above it (1 for 0), so that the highest point is not pinned to the plot's edge. */
+double    mpy_chart_nice_ceiling      (double   max);
+/* The labelled values of a byte axis from 0 to about @top: steps of 1-2-5 whole KiB (from
+ * 4 KiB) or MiB (from 4 MiB), at most @max_ticks into @ticks. Returns how many. */
+guint     mpy_chart_byte_ticks        (double   top,
+                                       guint    max_ticks,
+                                       double  *ticks);
 /* "0 s", "90 s", "12 min", "1.5 h": a duration on a time axis. */
 char     *mpy_chart_format_seconds    (double   seconds);
 /* "96 KiB", "1.5 MiB", "512 B": a compact byte count for an axis. */

@@ -567,6 +567,57 @@ damaged_dump (const char *fixture)
   return g_string_free (lossy, FALSE);
 }
 
+/* The mnemonic letters of @model's items (its sections together: one popover), lower case,
+ * into @seen; a letter seen twice fails (Alt+letter would pick only one of them). */
+static void
+collect_mnemonics (GMenuModel *model,
+                   GHashTable *seen,
+                   const char *menu)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *label = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+      g_autoptr(GMenuModel) submenu = g_menu_model_get_item_link (model, i, G_MENU_LINK_SUBMENU);
+      const char *u;
+
+      if (section != NULL)
+        collect_mnemonics (section, seen, menu);
+      if (submenu != NULL)
+        {
+          g_autoptr(GHashTable) own = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+          collect_mnemonics (submenu, own, menu);
+        }
+      if (!g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label)
+          || (u = strchr (label, '_')) == NULL || u[1] == '\0')
+        continue;
+      {
+        g_autofree char *key = g_utf8_strdown (u + 1, g_utf8_next_char (u + 1) - (u + 1));
+        const char *other = g_hash_table_lookup (seen, key);
+
+        if (other != NULL)
+          g_error ("%s: \"%s\" and \"%s\" have the same mnemonic %s", menu, other, label, key);
+        g_hash_table_insert (seen, g_steal_pointer (&key), g_strdup (label));
+      }
+    }
+}
+
+/* No two items of one of the window's menus share a mnemonic. */
+static void
+assert_menu_mnemonics_unique (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)) != NULL)
+    {
+      g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+      collect_mnemonics (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)), seen,
+                         gtk_widget_get_tooltip_text (widget) ? gtk_widget_get_tooltip_text (widget) : "a menu");
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    assert_menu_mnemonics_unique (c);
+}
+
 /* Every state a user meets, at 800×600 in the process's language. */
 static void
 check_states_at_800x600 (void)
@@ -578,6 +629,8 @@ check_states_at_800x600 (void)
   g_autofree char *damaged = NULL;
 
   assert_state_fits (w, "one-snapshot");
+  assert_menu_mnemonics_unique (GTK_WIDGET (w));
+  assert_menu_mnemonics_unique (gtk_window_get_titlebar (w));
 
   gtk_selection_model_select_range (selection, 1, 2, TRUE);
   g_assert_cmpint (mpy_window_get_view_mode (window), ==, MPY_VIEW_DIFF);

@@ -495,6 +495,32 @@ test_timeline_dense_lines (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A document of one snapshot: its point in the middle, its area a bar either side of it
+ * (an area through one point has no width), its figures inside the plot. */
+static void
+test_timeline_single_snapshot (void)
+{
+  static const char *const one[] = { "unix-heap256k-after-alloc.txt", NULL };
+  MpyWindow *window = window_with (one);
+  GtkWidget *timeline = mpy_window_get_timeline (window);
+  g_autofree guint32 *pixels = NULL;
+  double x, y;
+  int width, height;
+  guint32 far;
+
+  gtk_selection_model_unselect_all (mpy_window_get_selection (window));
+  mpy_test_run_for (50);
+  g_assert_true (mpy_timeline_get_point_position (MPY_TIMELINE (timeline), 0, &x, &y));
+  pixels = render_timeline (timeline, &width, &height);
+  g_assert_cmpfloat (fabs (x - width / 2.0), <, 40);   /* the plot's middle (axis on the left) */
+  far = pixels[(gsize) ((int) y + 4) * width + (int) x - 60];
+  for (int dx = -6; dx <= 6; dx += 12)
+    g_assert_false (color_near (pixels[(gsize) ((int) y + 4) * width + (int) x + dx], far));
+  g_assert_cmpfloat (y, >, 10);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The scrubber shows frame N as the diff of N against N − 1 (the first alone), and follows
  * the selection made elsewhere. */
 static void
@@ -649,6 +675,7 @@ main (int   argc,
   g_test_add_func ("/timeline/x-by-time", test_timeline_x_by_time);
   g_test_add_func ("/timeline/layout-800x600", test_timeline_layout_800x600);
   g_test_add_func ("/timeline/dense-lines", test_timeline_dense_lines);
+  g_test_add_func ("/timeline/single-snapshot", test_timeline_single_snapshot);
   g_test_add_func ("/timeline/playback/scrubber-steps-frames", test_playback_scrubber_steps_frames);
   g_test_add_func ("/timeline/playback/plays-successive-diffs", test_playback_plays_successive_diffs);
   g_test_add_func ("/timeline/playback/export-gif", test_playback_export_gif);

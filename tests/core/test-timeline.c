@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "mpy-chart-renderer.h"
+#include "mpy-chart-scale.h"
+#include "mpy-palette.h"
 #include "mpy-diff.h"
 #include "mpy-dump-reader.h"
 #include "mpy-metric.h"
@@ -467,6 +469,96 @@ test_chart_pixels (void)
   }
 }
 
+/* `timeline -o --series gc_used`: the area already names heap used, so the line joins its
+ * entry and every figure is in the legend once. */
+static void
+test_chart_legend_once (void)
+{
+  MpyChartOptions options = MPY_CHART_OPTIONS_INIT;
+  MpyChartLegendEntry entries[MPY_CHART_MAX_LEGEND];
+  guint n;
+
+  options.n_series = 3;
+  options.series[0] = MPY_METRIC_GC_USED;
+  options.series[1] = MPY_METRIC_FRAGMENTATION;
+  options.series[2] = MPY_METRIC_GC_USED;   /* twice on the command line */
+  n = mpy_chart_get_legend (&options, entries);
+  g_assert_cmpuint (n, ==, 3);
+  for (guint i = 0; i < n; i++)
+    for (guint j = i + 1; j < n; j++)
+      g_assert_cmpstr (mpy_metric_get_title (entries[i].metric), !=, mpy_metric_get_title (entries[j].metric));
+  g_assert_cmpint (entries[0].metric, ==, MPY_METRIC_GC_USED);
+  g_assert_true (entries[0].has_area);
+  g_assert_cmpint (entries[0].series, ==, 0);   /* the line across the area's swatch */
+  g_assert_cmpint (entries[1].metric, ==, MPY_METRIC_GC_FREE);
+  g_assert_cmpint (entries[1].series, ==, -1);
+  g_assert_cmpint (entries[2].metric, ==, MPY_METRIC_FRAGMENTATION);
+  g_assert_false (entries[2].has_area);
+  g_assert_cmpint (entries[2].series, ==, 1);
+
+  /* without the area, the line has an entry of its own */
+  options.area = FALSE;
+  n = mpy_chart_get_legend (&options, entries);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_false (entries[0].has_area);
+  g_assert_cmpint (entries[0].series, ==, 0);
+}
+
+/* One snapshot: in the middle of the plot with its own tick, its area a bar that shows, its
+ * lines' points inside the plot, and the byte axis in whole KiB. */
+static void
+test_chart_single_snapshot (void)
+{
+  g_autofree char *text = figures_text (60000);
+  g_autoptr(GPtrArray) snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify) mpy_snapshot_unref);
+  MpyChartOptions options = MPY_CHART_OPTIONS_INIT;
+  MpyChartLayout layout;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double ticks[8], x, y_used, value;
+  guint n;
+
+  g_ptr_array_add (snapshots, mpy_dump_reader_read_one (text, -1, NULL));
+  options.n_series = 1;
+  options.series[0] = MPY_METRIC_ONE_BLOCKS;
+  mpy_chart_layout_compute (&layout, snapshots, &options, 640, 320);
+  x = mpy_chart_layout_get_x (&layout, 0);
+  g_assert_cmpfloat (fabs (x - (layout.plot_x + layout.plot_width / 2)), <, 1e-9);
+  g_assert_true (mpy_chart_layout_get_value (&layout, 0, 0, &value));
+  g_assert_cmpfloat (value, >, 0);
+  /* a count's own scale ends above its only value, on a round number */
+  g_assert_cmpfloat (layout.series_max[0], >, value);
+  g_assert_cmpfloat (mpy_chart_layout_get_y (&layout, 0, value), >, layout.plot_y + 2);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 640, 320);
+  cr = cairo_create (surface);
+  mpy_chart_draw_layout (cr, &layout, &options, 640, 320);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  y_used = mpy_chart_layout_get_y (&layout, -1, 60000);
+  /* the bar: heap used under its top a few px either side of the point, free above it */
+  for (int dx = -6; dx <= 6; dx += 6)
+    {
+      g_assert_false (close_to (pixel_at (surface, x + dx, y_used + 6), mpy_palette_get_background (FALSE)));
+      g_assert_false (close_to (pixel_at (surface, x + dx, y_used + 6), mpy_chart_get_free_color (FALSE)));
+      g_assert_true (close_to (pixel_at (surface, x + dx, y_used - 6), mpy_chart_get_free_color (FALSE)));
+    }
+  /* and nothing of it far from the point */
+  g_assert_true (close_to (pixel_at (surface, x - 60, y_used + 6), mpy_palette_get_background (FALSE)));
+  cairo_surface_destroy (surface);
+  mpy_chart_layout_clear (&layout);
+
+  /* whole KiB on the byte axis (not 97.7 KiB steps of 100,000 B) */
+  n = mpy_chart_byte_ticks (259072, 6, ticks);
+  g_assert_cmpuint (n, >=, 3);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpfloat (fmod (ticks[i], 1024), ==, 0);
+  g_assert_cmpfloat (mpy_chart_nice_ceiling (167), ==, 200);
+  g_assert_cmpfloat (mpy_chart_nice_ceiling (6184), ==, 8000);
+  g_assert_cmpfloat (mpy_chart_nice_ceiling (20), ==, 30);
+  g_assert_cmpfloat (mpy_chart_nice_ceiling (0), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -480,6 +572,8 @@ main (int    argc,
   g_test_add_func ("/timeline/session/round-trip", test_session_round_trip);
   g_test_add_func ("/timeline/figure-diff", test_figure_diff);
   g_test_add_func ("/timeline/chart/pixels", test_chart_pixels);
+  g_test_add_func ("/timeline/chart/legend-names-each-figure-once", test_chart_legend_once);
+  g_test_add_func ("/timeline/chart/single-snapshot", test_chart_single_snapshot);
 
   return g_test_run ();
 }

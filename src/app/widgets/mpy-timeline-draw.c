@@ -277,14 +277,24 @@ draw_over (MpyTimeline *self,
   if (n == 0)
     return;
 
-  /* The stacked area: used from the baseline, free on top of it. */
-  if (self->show_area)
+  /* The stacked area: used from the baseline, free on top of it; a lone snapshot's is a
+   * bar 16 px wide (an area through one point has no width). */
+  for (guint a = 2; self->show_area && a-- > 0;)
     {
-      path_columns (cr, self->area_columns[1], TRUE, baseline);
-      set_rgb (cr, mpy_chart_get_free_color (dark), 0.35);   /* the CLI chart's colours */
-      cairo_fill (cr);
-      path_columns (cr, self->area_columns[0], TRUE, baseline);
-      set_rgb (cr, mpy_chart_get_used_color (dark), 0.45);
+      GArray *columns = self->area_columns[a];
+
+      if (n == 1 && columns->len == 1)
+        {
+          const MpyChartColumn *col = &g_array_index (columns, MpyChartColumn, 0);
+
+          cairo_rectangle (cr, col->x + 0.5 - 8, col->min, 16, baseline - col->min);
+        }
+      else
+        path_columns (cr, columns, TRUE, baseline);
+      if (a == 1)
+        set_rgb (cr, mpy_chart_get_free_color (dark), 0.35);   /* the CLI chart's colours */
+      else
+        set_rgb (cr, mpy_chart_get_used_color (dark), 0.45);
       cairo_fill (cr);
     }
 

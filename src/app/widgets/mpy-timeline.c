@@ -172,7 +172,7 @@ compute_byte_axis (MpyTimeline *self)
 {
   double top = self->byte_max > 0 ? self->byte_max : 1024;
   double *ticks = self->byte_ticks;
-  guint n = mpy_chart_nice_ticks (0, top, 5, ticks);
+  guint n = mpy_chart_byte_ticks (top, 5, ticks);   /* whole KiB or MiB, as the CLI's chart */
 
   if (n >= 2 && ticks[n - 1] < top)
     {
@@ -271,8 +271,13 @@ compute_layout (MpyTimeline *self,
             self->own_max[s] = MAX (self->own_max[s], v);
         }
     }
+  /* Counts up to a round number (one snapshot's are not pinned to the top edge); a share
+   * always 0 … 100 %. */
+  for (guint s = 0; s < MPY_N_CHART_SERIES; s++)
+    if (!mpy_chart_series_is_bytes (s) && self->own_max[s] > 0)
+      self->own_max[s] = mpy_chart_nice_ceiling (self->own_max[s]);
   if (self->own_max[MPY_CHART_SERIES_FRAGMENTATION] > 0)
-    self->own_max[MPY_CHART_SERIES_FRAGMENTATION] = 1.0;   /* a share: always 0 … 100 % */
+    self->own_max[MPY_CHART_SERIES_FRAGMENTATION] = 1.0;
   compute_byte_axis (self);
 
   for (guint a = 0; a < 2; a++)
