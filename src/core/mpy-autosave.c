@@ -260,8 +260,6 @@ do_replace (MpyAutosave *self,
             GPtrArray   *snapshots)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  gsize length = 0;
 
   close_journal (self);
   self->repaired = TRUE;   /* the whole file is ours from now on */
@@ -269,8 +267,8 @@ do_replace (MpyAutosave *self,
   if (!ensure_dir (self, &error))
     goto failed;
 
-  text = mpy_session_to_text (snapshots, &length);
-  if (!mpy_session_replace_contents (self->path, text, length, 0600, &error))
+  /* A record at a time: the journal of a long session is not made whole in memory. */
+  if (!mpy_session_replace_with_snapshots (self->path, snapshots, FALSE, 0600, &error))
     goto failed;
   return;
 

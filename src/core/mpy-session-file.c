@@ -223,24 +223,13 @@ mpy_session_write_file (const char  *path,
                         GPtrArray   *snapshots,
                         GError     **error)
 {
-  g_autofree char *text = NULL;
-  gsize length = 0;
-
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (snapshots != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  text = mpy_session_to_text (snapshots, &length);
-  if (g_str_has_suffix (path, ".gz"))
-    {
-      g_autoptr(GBytes) packed = gzip_text (text, length, error);
-
-      if (packed == NULL)
-        return FALSE;
-      return mpy_session_replace_contents (path, g_bytes_get_data (packed, NULL),
-                                           g_bytes_get_size (packed), 0666, error);
-    }
-  return mpy_session_replace_contents (path, text, length, 0666, error);
+  /* A record at a time: a long session's text is never held whole. */
+  return mpy_session_replace_with_snapshots (path, snapshots, g_str_has_suffix (path, ".gz"),
+                                             0666, error);
 }
 
 static gboolean
@@ -352,23 +341,101 @@ mpy_session_remove_stale_temporaries (const char *dir)
   remove_stale_in (dir, NULL);
 }
 
+/* What a save writes: bytes held whole, or the session file of some snapshots, made a record
+ * at a time (a long session's raw texts are mostly deltas: the whole text is never held). */
+typedef struct {
+  const char *text;
+  gsize       length;
+  GPtrArray  *snapshots;   /* (element-type MpySnapshot) (nullable) */
+  gboolean    gzip;
+} Content;
+
+#define PIECE_SIZE (64u * 1024)
+
+/* Writes @length bytes at @data to @fd, through @compressor when there is one (@finish ends
+ * its stream). FALSE with errno set when it fails. */
 static gboolean
-write_temporary (int          fd,
-                 const char  *text,
-                 gsize        length)
+write_piece (int         fd,
+             GConverter *compressor,
+             guint8     *buf,
+             const char *data,
+             gsize       length,
+             gboolean    finish)
 {
-  return write_all (fd, text, length) && fsync (fd) == 0;
+  if (compressor == NULL)
+    return write_all (fd, data, length);
+  for (;;)
+    {
+      gsize read = 0, written = 0;
+      GConverterResult res;
+      g_autoptr(GError) error = NULL;
+
+      res = g_converter_convert (compressor, data, length, buf, PIECE_SIZE,
+                                 finish ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS,
+                                 &read, &written, &error);
+      if (res == G_CONVERTER_ERROR)
+        {
+          errno = EIO;
+          return FALSE;
+        }
+      if (!write_all (fd, (const char *) buf, written))
+        return FALSE;
+      data += read;
+      length -= read;
+      if (res == G_CONVERTER_FINISHED || (length == 0 && !finish))
+        return TRUE;
+    }
+}
+
+static gboolean
+write_content (int            fd,
+               const Content *content)
+{
+  g_autoptr(GString) piece = NULL;
+  g_autoptr(GZlibCompressor) compressor = NULL;
+  g_autofree guint8 *buf = NULL;
+
+  if (content->snapshots == NULL)
+    return write_all (fd, content->text, content->length);
+
+  piece = g_string_sized_new (PIECE_SIZE + 16384);
+  if (content->gzip)
+    {
+      compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+      buf = g_malloc (PIECE_SIZE);
+    }
+  mpy_session_append_file_header (piece);
+  for (guint i = 0; i <= content->snapshots->len; i++)
+    {
+      gboolean last = i == content->snapshots->len;
+
+      if (piece->len >= PIECE_SIZE || last)
+        {
+          if (!write_piece (fd, G_CONVERTER (compressor), buf, piece->str, piece->len, last))
+            return FALSE;
+          g_string_truncate (piece, 0);
+        }
+      if (!last)
+        mpy_session_append_record (piece, g_ptr_array_index (content->snapshots, i));
+    }
+  return TRUE;
+}
+
+static gboolean
+write_temporary (int            fd,
+                 const Content *content)
+{
+  return write_content (fd, content) && fsync (fd) == 0;
 }
 
 /* Writes @text to a new, unnamed file in @path's folder, then gives it the name
  * @link_name. Returns 1 when done, 0 when the folder has no O_TMPFILE (or the file cannot be
  * linked), -1 with errno when the write failed. */
 static int
-replace_via_tmpfile (const char *path,
-                     const char *link_name,
-                     const char *text,
-                     gsize       length,
-                     int         mode)
+replace_via_tmpfile (const char    *path,
+                     const char    *link_name,
+                     const Content *content,
+                     int            mode)
 {
 #ifdef O_TMPFILE
   g_autofree char *dir = g_path_get_dirname (path);
@@ -378,7 +445,7 @@ replace_via_tmpfile (const char *path,
 
   if (fd < 0)
     return 0;   /* not supported here; a real problem shows again in the fallback */
-  if (!write_temporary (fd, text, length))
+  if (!write_temporary (fd, content))
     {
       saved_errno = errno;
       close (fd);
@@ -422,12 +489,11 @@ explain_save_error (int saved_errno)
     }
 }
 
-gboolean
-mpy_session_replace_contents (const char  *path,
-                              const char  *text,
-                              gsize        length,
-                              int          mode,
-                              GError     **error)
+static gboolean
+replace_with (const char     *path,
+              const Content  *content,
+              int             mode,
+              GError        **error)
 {
   g_autofree char *prefix = temp_prefix (path);
   g_autofree char *dir = g_path_get_dirname (path);
@@ -449,7 +515,7 @@ mpy_session_replace_contents (const char  *path,
   temp = g_strdup_printf ("%s%c%s%d-%08x", dir, G_DIR_SEPARATOR, prefix, (int) getpid (),
                           g_random_int ());
 
-  linked = replace_via_tmpfile (path, temp, text, length, mode);
+  linked = replace_via_tmpfile (path, temp, content, mode);
   if (linked < 0)
     goto failed;
   if (linked == 0)
@@ -458,7 +524,7 @@ mpy_session_replace_contents (const char  *path,
 
       if (fd < 0)
         goto failed;
-      if (!write_temporary (fd, text, length))
+      if (!write_temporary (fd, content))
         {
           saved_errno = errno;
           close (fd);
@@ -488,6 +554,32 @@ failed:
                  _("Could not save “%s”: %s"), display, explain_save_error (saved_errno));
   }
   return FALSE;
+}
+
+gboolean
+mpy_session_replace_contents (const char  *path,
+                              const char  *text,
+                              gsize        length,
+                              int          mode,
+                              GError     **error)
+{
+  Content content = { text, length, NULL, FALSE };
+
+  return replace_with (path, &content, mode, error);
+}
+
+gboolean
+mpy_session_replace_with_snapshots (const char  *path,
+                                    GPtrArray   *snapshots,
+                                    gboolean     gzip,
+                                    int          mode,
+                                    GError     **error)
+{
+  Content content = { NULL, 0, snapshots, gzip };
+
+  g_return_val_if_fail (snapshots != NULL, FALSE);
+
+  return replace_with (path, &content, mode, error);
 }
 
 /* Writes @text at the end of @fd whole or not at all: the room is reserved first where the

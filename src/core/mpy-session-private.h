@@ -31,6 +31,9 @@ extern const MpySessionFlagName mpy_session_flag_names[MPY_SESSION_N_FLAG_NAMES]
 
 /* The version line and the comment line. */
 void        mpy_session_append_file_header (GString   *out);
+/* Appends one record: its "@snapshot" header line, its raw dump text, a line end. */
+void        mpy_session_append_record      (GString     *out,
+                                            MpySnapshot *snapshot);
 /* Whether @text starts with the magic of a session file. */
 gboolean    mpy_session_is_session_text  (const char  *text,
                                           gsize        length);
@@ -134,6 +137,13 @@ gboolean    mpy_session_replace_contents (const char  *path,
                                           gsize        length,
                                           int          mode,
                                           GError     **error);
+/* The same with the session file of @snapshots (gzip-compressed when @gzip), made and written
+ * a record at a time, so that a long session's text is never held whole. */
+gboolean    mpy_session_replace_with_snapshots (const char  *path,
+                                                GPtrArray   *snapshots,
+                                                gboolean     gzip,
+                                                int          mode,
+                                                GError     **error);
 
 /* Removes what saves killed in @dir left (".NAME.mpymemmap-tmp-PID-…" of a process that is
  * gone); the autosave does this for its folder when it starts. */

@@ -153,9 +153,9 @@ mpy_session_format_time (GDateTime *time)
   return g_strdup_printf ("%s.%06d%s", base, usec, offset);
 }
 
-static void
-append_record (GString     *out,
-               MpySnapshot *snapshot)
+void
+mpy_session_append_record (GString     *out,
+                           MpySnapshot *snapshot)
 {
   GDateTime *time = mpy_snapshot_get_time (snapshot);
   /* As read, not as shown: bytes that are not UTF-8 are written back escaped, unchanged. */
@@ -235,7 +235,7 @@ mpy_session_record_to_text (MpySnapshot *snapshot,
 
   if (with_file_header)
     mpy_session_append_file_header (out);
-  append_record (out, snapshot);
+  mpy_session_append_record (out, snapshot);
 
   if (length != NULL)
     *length = out->len;
@@ -262,7 +262,7 @@ mpy_session_to_text (GPtrArray *snapshots,
 
   mpy_session_append_file_header (out);
   for (guint i = 0; i < snapshots->len; i++)
-    append_record (out, g_ptr_array_index (snapshots, i));
+    mpy_session_append_record (out, g_ptr_array_index (snapshots, i));
 
   if (length != NULL)
     *length = out->len;

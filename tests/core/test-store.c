@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "mpy-blob-private.h"
 #include "mpy-dump-reader.h"
 #include "mpy-session.h"
@@ -401,6 +403,43 @@ test_session_round_trip (void)
   g_assert_true (memcmp (text, again, length) == 0);
 }
 
+/* Saving writes a record at a time: the file is the session text made whole, and the gzip
+ * file reads back as the same snapshots. */
+static void
+test_session_file_written_in_pieces (void)
+{
+  g_autoptr(LongLog) l = long_log_new (200, 8);
+  g_autoptr(GPtrArray) dumps = mpy_dump_reader_read (l->log, (gssize) l->length, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("mpy-store-XXXXXX", NULL);
+  g_autofree char *plain = g_build_filename (dir, "long.mpysession", NULL);
+  g_autofree char *packed = g_build_filename (dir, "long.mpysession.gz", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *written = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) back = NULL;
+  gsize length, written_length;
+
+  text = mpy_session_to_text (dumps, &length);
+  g_assert_cmpuint (length, >, 3 * 64 * 1024);   /* more than a few pieces */
+  g_assert_true (mpy_session_write_file (plain, dumps, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (plain, &written, &written_length, NULL));
+  g_assert_cmpuint (written_length, ==, length);
+  g_assert_true (memcmp (written, text, length) == 0);
+
+  g_assert_true (mpy_session_write_file (packed, dumps, &error));
+  g_assert_no_error (error);
+  back = mpy_session_read_file (packed, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, dumps->len);
+  for (guint i = 0; i < dumps->len; i++)
+    assert_same_snapshot (g_ptr_array_index (back, i), g_ptr_array_index (dumps, i));
+
+  g_unlink (plain);
+  g_unlink (packed);
+  g_rmdir (dir);
+}
+
 /* ---------- blobs of any bytes ---------- */
 
 static guint32
@@ -586,6 +625,7 @@ main (int   argc,
   g_test_add_func ("/core/store/outlives-its-chain", test_outlives_its_chain);
   g_test_add_func ("/core/store/two-threads", test_two_threads);
   g_test_add_func ("/core/store/session-round-trip", test_session_round_trip);
+  g_test_add_func ("/core/store/session-file-written-in-pieces", test_session_file_written_in_pieces);
   g_test_add_func ("/core/store/blob-text-chain", test_blob_text_chain);
   g_test_add_func ("/core/store/blob-block-chain", test_blob_block_chain);
 

@@ -146,7 +146,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         const MpySnapshotData *da = _mpy_snapshot_get_data (a), *db = _mpy_snapshot_get_data (b);
 
         CHECK (g_strcmp0 (da->damage_reason, db->damage_reason) == 0);
-        CHECK (g_bytes_equal (da->kinds, db->kinds));
+        {
+          /* the maps, not their storage: a map may be kept as a delta against the dump
+           * before it, which differs between the two reads */
+          g_autoptr(GBytes) ka = mpy_snapshot_ref_kinds (a);
+          g_autoptr(GBytes) kb = mpy_snapshot_ref_kinds (b);
+
+          CHECK (g_bytes_equal (ka, kb));
+        }
         CHECK (da->n_areas == db->n_areas && da->bytes_per_block == db->bytes_per_block);
         CHECK (da->n_areas == 0 || memcmp (da->areas, db->areas, da->n_areas * sizeof (MpyArea)) == 0);
         CHECK (da->n_missing == db->n_missing);
