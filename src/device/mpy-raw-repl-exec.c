@@ -216,7 +216,10 @@ send_raw_paste (MpyRawRepl    *self,
 }
 
 /* The board's "OK" for the code just sent, within the idle timeout. Text before it was
- * printed by the board's own program (a thread, a timer) and is dropped. */
+ * printed by the board's own program (a thread, a timer) and is dropped. While nothing at all
+ * comes back it waits up to the connect timeout: a busy board, or an emulated one on a
+ * loaded host, may take the code late, and concluding too early that its end was lost would
+ * interrupt the code and send it again, running it twice. */
 static gboolean
 wait_for_ok (MpyRawRepl    *self,
              const char    *code,
@@ -225,7 +228,9 @@ wait_for_ok (MpyRawRepl    *self,
              GCancellable  *cancellable,
              GError       **error)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) self->idle_ms * 1000;
+  gint64 start = g_get_monotonic_time ();
+  gint64 deadline = start + (gint64) self->idle_ms * 1000;
+  gint64 silent_deadline = start + (gint64) MAX (self->idle_ms, self->connect_ms) * 1000;
   gsize echo_len = MIN (MIN (strcspn (code, "\r\n"), len), 8);
 
   for (;;)
@@ -252,7 +257,7 @@ wait_for_ok (MpyRawRepl    *self,
           _mpy_raw_repl_consume (self, (gsize) (ok - data) + 2);
           return TRUE;
         }
-      if (now >= deadline)
+      if (now >= deadline && (have > 0 || now >= silent_deadline))
         {
           if (have >= 2)
             g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_PROTOCOL,
@@ -260,20 +265,22 @@ wait_for_ok (MpyRawRepl    *self,
                          "0x%02x): it may have dropped bytes; try again"), data[0], data[1]);
           else
             {
-              /* Not a byte back: the board never took the end of the code (a real board
-               * says OK before it runs anything), so nothing ran; the caller may send it
-               * once more after interrupting. */
+              /* Not a byte back for so long: the board never took the end of the code (a
+               * real board says OK before it runs anything), so nothing ran; the caller may
+               * send it once more after interrupting. */
               *not_raw = TRUE;
               g_set_error (error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
                            _("The board did not acknowledge the code within %u ms (no \"OK\"): "
-                           "it may have dropped bytes; try again"), self->idle_ms);
+                           "it may have dropped bytes; try again"),
+                           MAX (self->idle_ms, self->connect_ms));
             }
           return FALSE;
         }
       /* a board printing forever must not fill memory; "OK" may straddle the cut */
       if (have > 65536)
         _mpy_raw_repl_consume (self, have - 4096);
-      n = _mpy_raw_repl_fill (self, (int) MIN ((deadline - now) / 1000 + 1, 100), cancellable, error);
+      n = _mpy_raw_repl_fill (self, (int) MIN ((MAX (deadline, silent_deadline) - now) / 1000 + 1, 100),
+                              cancellable, error);
       if (n < 0)
         return FALSE;
     }
@@ -513,28 +520,26 @@ mpy_raw_repl_exec (MpyRawRepl    *self,
 }
 
 /* Ctrl-C to the running code; TRUE when the board shows it stopped (the end of its reply,
- * "\x04>", within STOP_WAIT_MS). The reply's rest is dropped either way. */
+ * "\x04>", within the stop wait). The reply's rest is dropped either way. */
 static gboolean
 interrupt_and_wait (MpyRawRepl *self)
 {
-  gint64 deadline = g_get_monotonic_time () + STOP_WAIT_MS * 1000;
+  guint wait_ms = self->quirks->ctrl_c_stops_code ? STOP_WAIT_MS : STOP_WAIT_CANNOT_MS;
+  gint64 deadline = g_get_monotonic_time () + (gint64) wait_ms * 1000;
+  gboolean stopped = FALSE;
 
   if (!_mpy_raw_repl_write_bytes (self, "\x03", 1, NULL, NULL))
     return FALSE;
-  while (g_get_monotonic_time () < deadline)
+  for (;;)
     {
-      const guint8 *hit = memmem (self->pending->data, self->pending->len, "\x04>", 2);
-
-      if (hit != NULL)
-        {
-          g_byte_array_set_size (self->pending, 0);
-          return TRUE;
-        }
-      if (_mpy_raw_repl_fill (self, 50, NULL, NULL) < 0)
+      /* looked at once more after the last read, however late that returned */
+      stopped = memmem (self->pending->data, self->pending->len, "\x04>", 2) != NULL;
+      if (stopped || g_get_monotonic_time () >= deadline
+          || _mpy_raw_repl_fill (self, 50, NULL, NULL) < 0)
         break;
     }
   g_byte_array_set_size (self->pending, 0);
-  return FALSE;
+  return stopped;
 }
 
 gboolean
@@ -568,8 +573,8 @@ mpy_raw_repl_exec_user (MpyRawRepl        *self,
 
   if (!ok && self->user_timed_out)
     {
-      /* Out of time: interrupt it, and tell whether it really stopped (the unix, qemu and
-       * webassembly ports do not stop running code for Ctrl-C). */
+      /* Out of time: interrupt it, and tell whether it really stopped (the unix and
+       * webassembly ports do not stop running code for Ctrl-C: the quirk table says so). */
       guint s = (timeout_ms + 999) / 1000;
 
       g_clear_error (&local_error);
@@ -577,12 +582,19 @@ mpy_raw_repl_exec_user (MpyRawRepl        *self,
         g_set_error (&local_error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
                      _("The code was still running after %u s, the time allowed: interrupted "
                      "it, the board stopped (allow more time, or make it finish sooner)"), s);
-      else
+      else if (!self->quirks->ctrl_c_stops_code)
         g_set_error (&local_error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
                      _("The code was still running after %u s, the time allowed, and it is "
                      "still running: the board did not stop for Ctrl-C (this firmware cannot "
                      "interrupt running code). Wait for it to finish or reset the board"),
                      s);
+      else
+        g_set_error (&local_error, MPY_DEVICE_ERROR, MPY_DEVICE_ERROR_TIMEOUT,
+                     _("The code was still running after %u s, the time allowed, and the board "
+                     "did not show within %u s that Ctrl-C stopped it: it may still be running "
+                     "(in code that does not check for Ctrl-C). Wait for it to finish or reset "
+                     "the board"),
+                     s, STOP_WAIT_MS / 1000);
     }
   else if (!ok && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {

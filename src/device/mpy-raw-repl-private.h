@@ -22,7 +22,12 @@ G_BEGIN_DECLS
 #define MAX_REPLY      (64u << 20)  /* a 4 MiB heap's dump is ~311 KB */
 #define USER_KEEP      (8u << 20)   /* user exec: the last this many bytes of stdout are kept */
 #define USER_POLL_MS   250          /* user exec: how often the deadline is checked */
-#define STOP_WAIT_MS   1000         /* after the exec timeout's Ctrl-C: time to show it stopped */
+/* After the exec timeout's Ctrl-C: how long the board has to show it stopped. Firmware that
+ * Ctrl-C stops answers in milliseconds, but a busy or emulated board on a loaded host may
+ * take seconds, and "it did not stop" would be wrong; where Ctrl-C cannot stop the code,
+ * the wait only lets code that was about to end do so. */
+#define STOP_WAIT_MS        5000
+#define STOP_WAIT_CANNOT_MS 1000
 #define SWALLOW_MS     300          /* after a resent interrupt: a second banner may follow */
 /* Where no banner came: asked once, in plain raw mode, binding no name. */
 #define PLATFORM_STMT  "print(__import__('sys').platform)"

@@ -36,18 +36,20 @@ static const MpyFirmwareQuirks table[] = {
    * again (its reader returns 0 bytes forever): the board is dead until restarted. A soft
    * reset ends the node process. Ctrl-C does not interrupt running code. */
   { "MicroPython's webassembly port", "; JS with Emscripten", "webassembly",
-    FALSE, TRUE, MPY_CAPTURE_STMT_IMPORT },
+    FALSE, TRUE, FALSE, MPY_CAPTURE_STMT_IMPORT },
   /* The unix (and windows) port, raw REPL since v1.27: "…; linux [GCC 12.2.0] version".
-   * A soft reset ends the process (exit status 0). Raw-paste works. */
+   * A soft reset ends the process (exit status 0). Raw-paste works. Its stdin is not read
+   * while code runs, so a Ctrl-C there waits for the code to end. */
   { "MicroPython's unix port", "] version", "linux",
-    TRUE, TRUE, MPY_CAPTURE_STMT_DEFAULT },
+    TRUE, TRUE, FALSE, MPY_CAPTURE_STMT_DEFAULT },
   /* The micro:bit's MicroPython 1.9.2: older than raw-paste (v1.14); asking costs a round
    * trip and a re-printed banner, so it is not asked at all. */
   { "MicroPython for the micro:bit", "micro:bit", "microbit",
-    FALSE, FALSE, MPY_CAPTURE_STMT_DEFAULT },
-  /* any other firmware: raw-paste asked for (a failure falls back to plain raw mode) */
+    FALSE, FALSE, TRUE, MPY_CAPTURE_STMT_DEFAULT },
+  /* any other firmware: raw-paste asked for (a failure falls back to plain raw mode); a
+   * bare-metal port's UART interrupt sees Ctrl-C while code runs */
   { "MicroPython", NULL, NULL,
-    TRUE, FALSE, MPY_CAPTURE_STMT_DEFAULT },
+    TRUE, FALSE, TRUE, MPY_CAPTURE_STMT_DEFAULT },
 };
 
 const MpyFirmwareQuirks *

@@ -33,6 +33,8 @@ typedef enum {
  * @raw_paste: %FALSE when the firmware must never get the raw-paste request `\x05A\x01`
  * @soft_reset_ends_process: a soft reset (Ctrl-D on an empty raw line) ends the firmware's
  *   process instead of restarting it (ports that run on an operating system)
+ * @ctrl_c_stops_code: Ctrl-C interrupts running code (a KeyboardInterrupt); %FALSE where
+ *   the firmware reads its input only between statements
  * @capture_stmt: the statement that leaves the least heap behind on this firmware
  *
  * One row of the table in mpy-raw-repl-quirks.c, chosen by the firmware's banner.
@@ -44,6 +46,7 @@ typedef struct
   const char *platform;
   gboolean    raw_paste;
   gboolean    soft_reset_ends_process;
+  gboolean    ctrl_c_stops_code;
   const char *capture_stmt;
 } MpyFirmwareQuirks;
 

@@ -18,7 +18,10 @@
  * first code sent in the raw REPL is lost on the way, its \x04 included), logging (a
  * main.py that prints "step N" and a named log section "*** Memory info stepN ***" with the
  * dump every 100 ms, and appends every byte it receives to LINK.rx, so a test can tell that
- * nothing was sent). Code
+ * nothing was sent), slow-stop (code that calls sleep runs until a Ctrl-C, which stops it
+ * with a KeyboardInterrupt only after 2 s, as a busy board on a loaded host) and no-stop (the
+ * same, but Ctrl-C never stops it) and slow-ok (a board slow to take code: its "OK" comes
+ * 1.5 s after the code's end, and the reply counts the statements run, " #N"). Code
  * that is not a mem_info call prints "len=N", N its length in bytes
  * (plus " pasted" when it came by raw-paste). Exits on SIGTERM or, in hangup mode, mid-dump.
  */
@@ -107,6 +110,9 @@ put_dump_lost_line (void)
   put (end, dump_len - (size_t) (end - dump));
 }
 
+static int running;       /* "slow-stop", "no-stop": the code runs until a Ctrl-C */
+static int n_runs;        /* "slow-ok": statements run */
+
 static int rx_log = -1;   /* "logging": every byte received goes here */
 static int n_logged;
 
@@ -160,6 +166,21 @@ execute (const char *code, int pasted)
   if (strstr (code, "').platform") != NULL)
     {
       puts_ (is ("wedge-nobanner") ? "OKwebassembly\n\x04\x04>" : "OKfake\n\x04\x04>");
+      return;
+    }
+  if (is ("slow-ok"))
+    {
+      char reply[64];
+
+      usleep (1500000);
+      snprintf (reply, sizeof reply, "OKlen=%zu #%d\r\n\x04\x04>", strlen (code), ++n_runs);
+      puts_ (reply);
+      return;
+    }
+  if (strstr (code, "sleep") != NULL && (is ("slow-stop") || is ("no-stop")))
+    {
+      puts_ (ok);
+      running = 1;
       return;
     }
   if (strstr (code, "mem_info") == NULL)
@@ -454,6 +475,19 @@ main (int argc, char **argv)
               probe = 0;
             }
 
+          if (running)
+            {
+              /* only a Ctrl-C reaches running code; everything else waits for its end */
+              if (c == 0x03 && is ("slow-stop"))
+                {
+                  usleep (2000000);
+                  puts_ ("\x04Traceback (most recent call last):\r\n"
+                         "  File \"<stdin>\", line 1, in <module>\r\n"
+                         "KeyboardInterrupt: \r\n\x04>");
+                  running = 0;
+                }
+              continue;
+            }
           switch (c)
             {
             case 0x03: line_len = 0; break;

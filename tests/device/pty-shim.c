@@ -8,7 +8,8 @@
  * sp_open() needs the modem-control ioctls, which ptys lack. This shim answers both for
  * ptys only, keeping a fake modem-line state per process, so the libserialport transport
  * runs against the emulated board. Counters in MPY_PTY_SHIM_LOG (optional) let a test see
- * which lines were set and in what order.
+ * which lines were set and in what order. MPY_PTY_SHIM_BYTES (optional, for diagnosing a
+ * flaky exchange) names a file that gets every read and write on a pty, with the time.
  */
 
 #define _GNU_SOURCE
@@ -22,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SYS_PTS "/sys/class/tty/pts/"
@@ -79,6 +81,56 @@ ioctl (int fd, unsigned long request, ...)
         }
     }
   return real_ioctl (fd, request, arg);
+}
+
+/* One line per read or write: monotonic seconds, direction, fd, the bytes escaped. */
+static void
+log_bytes (const char *dir, int fd, const void *data, ssize_t n)
+{
+  const char *path = getenv ("MPY_PTY_SHIM_BYTES");
+  const unsigned char *p = data;
+  struct timespec ts;
+  FILE *f;
+
+  if (path == NULL || n <= 0 || !is_pty_fd (fd) || (f = fopen (path, "a")) == NULL)
+    return;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  fprintf (f, "%ld.%06ld %s fd=%d %zd ", (long) ts.tv_sec, ts.tv_nsec / 1000, dir, fd, n);
+  for (ssize_t i = 0; i < n; i++)
+    {
+      if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\')
+        fputc (p[i], f);
+      else
+        fprintf (f, "\\x%02x", p[i]);
+    }
+  fputc ('\n', f);
+  fclose (f);
+}
+
+ssize_t
+read (int fd, void *buf, size_t count)
+{
+  static ssize_t (*real_read) (int, void *, size_t) = NULL;
+  ssize_t n;
+
+  if (real_read == NULL)
+    real_read = (ssize_t (*) (int, void *, size_t)) dlsym (RTLD_NEXT, "read");
+  n = real_read (fd, buf, count);
+  log_bytes ("rx", fd, buf, n);
+  return n;
+}
+
+ssize_t
+write (int fd, const void *buf, size_t count)
+{
+  static ssize_t (*real_write) (int, const void *, size_t) = NULL;
+  ssize_t n;
+
+  if (real_write == NULL)
+    real_write = (ssize_t (*) (int, const void *, size_t)) dlsym (RTLD_NEXT, "write");
+  n = real_write (fd, buf, count);
+  log_bytes ("tx", fd, buf, n);
+  return n;
 }
 
 static int
