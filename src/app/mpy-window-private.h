@@ -70,7 +70,8 @@ struct _MpyWindow
   GtkProgressBar       *gif_progress;
 
   /* Playback (mpy-window-timeline.c) */
-  guint                 playback_timeout_id;
+  guint                 playback_tick_id;     /* the frame clock's tick while playing */
+  gint64                playback_due;         /* frame time of the next step, µs */
   guint                 playback_frame;
   guint                 updating_playback : 1;
   GCancellable         *gif_cancellable;  /* the GIF export running, or NULL */

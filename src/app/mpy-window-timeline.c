@@ -66,7 +66,7 @@ mpy_window_get_playing (MpyWindow *self)
 {
   g_return_val_if_fail (MPY_IS_WINDOW (self), FALSE);
 
-  return self->playback_timeout_id != 0;
+  return self->playback_tick_id != 0;
 }
 
 GtkRange *
@@ -80,15 +80,31 @@ mpy_window_get_playback_scale (MpyWindow *self)
 static void set_playing (MpyWindow *self,
                          gboolean   playing);
 
+/* One step per frame of the window's frame clock at most, when the step is due: a step that
+ * takes longer than the frame leaves the frame painted before the next one (a timer would
+ * run again before the paint, which waits for an idle main loop, and nothing would show). */
 static gboolean
-playback_tick_cb (gpointer data)
+playback_tick_cb (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       data)
 {
-  MpyWindow *self = data;
+  MpyWindow *self = MPY_WINDOW (widget);
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+  gint64 period = G_USEC_PER_SEC / mpy_window_get_playback_fps (self);
+
+  if (self->playback_due == 0)
+    self->playback_due = now + period;
+  if (now < self->playback_due)
+    return G_SOURCE_CONTINUE;
+  /* Behind by more than a step: count afresh rather than rush to catch up. */
+  self->playback_due += period;
+  if (self->playback_due < now)
+    self->playback_due = now + period;
 
   if (self->playback_frame + 1 >= n_items (self))
     {
       /* The end: stay on the last diff. */
-      self->playback_timeout_id = 0;
+      self->playback_tick_id = 0;
       set_playing (self, FALSE);
       return G_SOURCE_REMOVE;
     }
@@ -97,12 +113,20 @@ playback_tick_cb (gpointer data)
 }
 
 static void
+stop_ticking (MpyWindow *self)
+{
+  if (self->playback_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->playback_tick_id);
+  self->playback_tick_id = 0;
+}
+
+static void
 set_playing (MpyWindow *self,
              gboolean   playing)
 {
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "play");
 
-  g_clear_handle_id (&self->playback_timeout_id, g_source_remove);
+  stop_ticking (self);
   playing = playing && n_items (self) > 0;
   if (playing)
     {
@@ -110,8 +134,8 @@ set_playing (MpyWindow *self,
       if (self->playback_frame + 1 >= n_items (self))
         self->playback_frame = 0;
       _mpy_window_show_frame (self, self->playback_frame);
-      self->playback_timeout_id = g_timeout_add (1000 / mpy_window_get_playback_fps (self),
-                                                 playback_tick_cb, self);
+      self->playback_due = 0;
+      self->playback_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), playback_tick_cb, NULL, NULL);
     }
   if (action != NULL)
     g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (playing));
@@ -132,13 +156,8 @@ playback_speed_changed_cb (MpyWindow   *self,
                            GParamSpec  *pspec,
                            GtkDropDown *dropdown)
 {
-  /* A new speed takes effect at once. */
-  if (self->playback_timeout_id != 0)
-    {
-      g_clear_handle_id (&self->playback_timeout_id, g_source_remove);
-      self->playback_timeout_id = g_timeout_add (1000 / mpy_window_get_playback_fps (self),
-                                                 playback_tick_cb, self);
-    }
+  /* A new speed takes effect at the next step. */
+  self->playback_due = 0;
 }
 
 static void
@@ -446,7 +465,7 @@ _mpy_window_timeline_init (MpyWindow *self)
 void
 _mpy_window_timeline_dispose (MpyWindow *self)
 {
-  g_clear_handle_id (&self->playback_timeout_id, g_source_remove);
+  stop_ticking (self);
   if (self->gif_cancellable != NULL)
     g_cancellable_cancel (self->gif_cancellable);
   g_clear_object (&self->gif_cancellable);

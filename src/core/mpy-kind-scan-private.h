@@ -29,6 +29,7 @@ G_BEGIN_DECLS
  * @MPY_SCAN_SSE2: SSE2 compares (x86-64 baseline) and POPCNT; only where the CPU has POPCNT
  * @MPY_SCAN_SSSE3: as @MPY_SCAN_SSE2, and a block line's characters checked by two table
  *   look-ups (PSHUFB) per 16 instead of twelve compares; where the CPU has SSSE3 and POPCNT
+ * @MPY_SCAN_AVX2: as @MPY_SCAN_SSSE3, and the blocks of each kind counted 32 at a time
  *
  * How the map is scanned. Every path gives exactly the same results.
  */
@@ -37,6 +38,7 @@ typedef enum {
   MPY_SCAN_WORDS,
   MPY_SCAN_SSE2,
   MPY_SCAN_SSSE3,
+  MPY_SCAN_AVX2,
   MPY_N_SCAN_PATHS,
 } MpyScanPath;
 

@@ -39,6 +39,13 @@ _mpy_scan_path_available (MpyScanPath path)
 #else
       return FALSE;
 #endif
+    case MPY_SCAN_AVX2:
+#if defined(MPY_SCAN_HAVE_SSE2) && (defined(__GNUC__) || defined(__clang__))
+      return __builtin_cpu_supports ("popcnt") && __builtin_cpu_supports ("ssse3")
+             && __builtin_cpu_supports ("avx2");
+#else
+      return FALSE;
+#endif
     case MPY_N_SCAN_PATHS:
     default:
       return FALSE;
@@ -51,7 +58,8 @@ _mpy_scan_path_best (void)
   static gsize best = 0;   /* path + 1 */
 
   if (g_once_init_enter (&best))
-    g_once_init_leave (&best, (_mpy_scan_path_available (MPY_SCAN_SSSE3) ? MPY_SCAN_SSSE3
+    g_once_init_leave (&best, (_mpy_scan_path_available (MPY_SCAN_AVX2) ? MPY_SCAN_AVX2
+                               : _mpy_scan_path_available (MPY_SCAN_SSSE3) ? MPY_SCAN_SSSE3
                                : _mpy_scan_path_available (MPY_SCAN_SSE2) ? MPY_SCAN_SSE2
                                : MPY_SCAN_WORDS) + 1);
   return (MpyScanPath) (best - 1);
@@ -193,6 +201,7 @@ _mpy_kind_copy_line (MpyScanPath  path,
     case MPY_SCAN_SSE2:
       return copy_line_sse2 (s, n, out);
     case MPY_SCAN_SSSE3:
+    case MPY_SCAN_AVX2:
       return copy_line_ssse3 (s, n, out);
 #endif
     case MPY_SCAN_WORDS:

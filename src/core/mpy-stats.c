@@ -378,8 +378,69 @@ count_heads_sse2 (const guint8 *p,
 }
 #endif
 
+#ifdef MPY_SCAN_HAVE_SSE2
+#include <immintrin.h>
+
+/* count_five_sse2() 32 blocks at a time. */
+__attribute__ ((target ("avx2")))
+static void
+count_five_avx2 (const guint8 *p,
+                 gsize         n,
+                 const char    kinds[5],
+                 gsize         sums[5])
+{
+  const __m256i zero = _mm256_setzero_si256 ();
+  const __m256i k0 = _mm256_set1_epi8 (kinds[0]), k1 = _mm256_set1_epi8 (kinds[1]);
+  const __m256i k2 = _mm256_set1_epi8 (kinds[2]), k3 = _mm256_set1_epi8 (kinds[3]);
+  const __m256i k4 = _mm256_set1_epi8 (kinds[4]);
+  gsize i = 0;
+
+  while (n - i >= 32)
+    {
+      __m256i c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero;
+      gsize stop = i + MIN ((n - i) / 32, 255) * 32;
+
+      for (; i < stop; i += 32)
+        {
+          __m256i v = _mm256_loadu_si256 ((const __m256i *) (gconstpointer) (p + i));
+
+          c0 = _mm256_sub_epi8 (c0, _mm256_cmpeq_epi8 (v, k0));
+          c1 = _mm256_sub_epi8 (c1, _mm256_cmpeq_epi8 (v, k1));
+          c2 = _mm256_sub_epi8 (c2, _mm256_cmpeq_epi8 (v, k2));
+          c3 = _mm256_sub_epi8 (c3, _mm256_cmpeq_epi8 (v, k3));
+          c4 = _mm256_sub_epi8 (c4, _mm256_cmpeq_epi8 (v, k4));
+        }
+#define SUM(j, c) G_STMT_START { \
+          __m256i sad = _mm256_sad_epu8 (c, zero); \
+          __m128i sum = _mm_add_epi32 (_mm256_castsi256_si128 (sad), _mm256_extracti128_si256 (sad, 1)); \
+          sums[j] += (gsize) _mm_cvtsi128_si32 (sum) + (gsize) _mm_cvtsi128_si32 (_mm_srli_si128 (sum, 8)); \
+        } G_STMT_END
+      SUM (0, c0); SUM (1, c1); SUM (2, c2); SUM (3, c3); SUM (4, c4);
+#undef SUM
+    }
+  for (; i < n; i++)
+    for (guint j = 0; j < 5; j++)
+      sums[j] += p[i] == (guchar) kinds[j];
+}
+
+static void
+count_heads_avx2 (const guint8 *p,
+                  gsize         n,
+                  gsize         counts[MPY_N_KINDS])
+{
+  static const char heads[10] = { 'h', 'T', 'L', 'D', 'S', 'A', 'F', 'B', 'M', 'm' };
+  gsize sums[10] = { 0 };
+
+  count_five_avx2 (p, n, heads, sums);
+  count_five_avx2 (p, n, heads + 5, sums + 5);
+  for (guint j = 0; j < G_N_ELEMENTS (heads); j++)
+    counts[mpy_kind_get_index (heads[j])] += sums[j];
+}
+#endif
+
 static G_ALWAYS_INLINE inline void
 compute_map_words_inline (gboolean       sse2,
+                          gboolean       avx2,
                           const guint8  *kinds,
                           const MpyArea *areas,
                           guint          n_areas,
@@ -402,7 +463,9 @@ compute_map_words_inline (gboolean       sse2,
       area_words (sse2, kinds + areas[a].first_block, n, areas[a].first_block, areas[a].base,
                   bytes_per_block, &ws);
 #ifdef MPY_SCAN_HAVE_SSE2
-      if (sse2)
+      if (avx2)
+        count_heads_avx2 (kinds + areas[a].first_block, n, head_blocks);
+      else if (sse2)
         count_heads_sse2 (kinds + areas[a].first_block, n, head_blocks);
       else
 #endif
@@ -447,7 +510,7 @@ compute_map_words (const guint8  *kinds,
                    guint          bytes_per_block,
                    MpyStats      *stats)
 {
-  compute_map_words_inline (FALSE, kinds, areas, n_areas, bytes_per_block, stats);
+  compute_map_words_inline (FALSE, FALSE, kinds, areas, n_areas, bytes_per_block, stats);
 }
 
 #ifdef MPY_SCAN_HAVE_SSE2
@@ -459,7 +522,18 @@ compute_map_sse2 (const guint8  *kinds,
                   guint          bytes_per_block,
                   MpyStats      *stats)
 {
-  compute_map_words_inline (TRUE, kinds, areas, n_areas, bytes_per_block, stats);
+  compute_map_words_inline (TRUE, FALSE, kinds, areas, n_areas, bytes_per_block, stats);
+}
+
+__attribute__ ((target ("popcnt")))
+static void
+compute_map_avx2 (const guint8  *kinds,
+                  const MpyArea *areas,
+                  guint          n_areas,
+                  guint          bytes_per_block,
+                  MpyStats      *stats)
+{
+  compute_map_words_inline (TRUE, TRUE, kinds, areas, n_areas, bytes_per_block, stats);
 }
 #endif
 
@@ -478,6 +552,10 @@ _mpy_stats_compute_map_path (MpyScanPath    path,
     case MPY_SCAN_SSSE3:   /* (the statistics have no use for PSHUFB) */
       g_return_if_fail (_mpy_scan_path_available (path));
       compute_map_sse2 (kinds, areas, n_areas, bytes_per_block, stats);
+      return;
+    case MPY_SCAN_AVX2:
+      g_return_if_fail (_mpy_scan_path_available (path));
+      compute_map_avx2 (kinds, areas, n_areas, bytes_per_block, stats);
       return;
 #endif
     case MPY_SCAN_WORDS:

@@ -15,7 +15,7 @@
 #include "mpy-snapshot-private.h"
 #include "mpy-stats.h"
 
-static const char *path_names[] = { "bytes", "words", "sse2", "ssse3" };
+static const char *path_names[] = { "bytes", "words", "sse2", "ssse3", "avx2" };
 
 /* A map: @n blocks of runs drawn from @style. */
 static void
