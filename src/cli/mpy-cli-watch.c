@@ -285,7 +285,8 @@ mpy_cli_watch (int    argc,
     }
   if (run.error != NULL)
     status = EXIT_FAIL;
-  if (!json)
+  /* After an error with nothing recorded the count adds nothing to the message. */
+  if (!json && !(status == EXIT_FAIL && run.n == 0))
     {
       fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "%s: %u snapshot", "%s: %u snapshots", run.n),
                g_get_prgname (), run.n);

@@ -1569,6 +1569,17 @@ test_help_translated (void)
   }
 }
 
+/* A watch that fails before any snapshot says only why: no "0 snapshots" after the error. */
+static void
+test_watch_failed_no_count (void)
+{
+  g_autoptr(Run) run = run_cli ("watch", "--port", "/dev/ttyMPYNONE", "--every", "1", NULL);
+
+  g_assert_cmpint (run->status, !=, 0);
+  assert_one_line_message (run, "/dev/ttyMPYNONE");
+  g_assert_null (strstr (run->err, "0 snapshot"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1594,6 +1605,7 @@ main (int    argc,
   g_test_add_func ("/cli/stats/json-several-files", test_stats_json_several_files);
   g_test_add_func ("/cli/stats/json-null-for-missing-figures", test_stats_json_null_figures);
   g_test_add_func ("/cli/stats/table", test_stats_text);
+  g_test_add_func ("/cli/watch/failed-prints-no-count", test_watch_failed_no_count);
   g_test_add_func ("/cli/output/full-disk", test_stdout_full_disk);
   g_test_add_func ("/cli/json/object-without-file", test_json_object_without_file);
   g_test_add_func ("/cli/stats/damaged-dump-reported", test_stats_damaged);
