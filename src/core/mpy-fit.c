@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "mpy-fit.h"
+#include "mpy-stats.h"
 
 /* Calls @func for every maximal free run of @snapshot's map, areas in order. */
 typedef void (*RunFunc) (const MpyFreeRun *run,
@@ -81,12 +82,29 @@ mpy_fit_area_largest_free_run (MpySnapshot *snapshot,
                                MpyFreeRun  *run)
 {
   MpyFreeRun longest = { 0 };
+  guint n_missing = 0;
 
   g_return_val_if_fail (snapshot != NULL, FALSE);
 
   if (!mpy_snapshot_has_map (snapshot) || area >= mpy_snapshot_get_n_areas (snapshot))
     return FALSE;
-  for_each_free_run (snapshot, (int) area, keep_longest, &longest);
+  mpy_snapshot_get_missing_ranges (snapshot, &n_missing);
+  if (mpy_snapshot_get_n_areas (snapshot) == 1 && n_missing == 0)
+    {
+      /* the whole heap's longest free run, found by the reader the same way (the first of
+       * the longest), without making the map again: `stats --json` of a long log asks for
+       * it once per snapshot; the figures of a dump that lost lines leave the filler out,
+       * so that one is scanned */
+      MpyStats stats;
+
+      mpy_stats_compute (snapshot, &stats);
+      longest.area = 0;
+      longest.first_block = stats.largest_free_run_start;
+      longest.n_blocks = stats.largest_free_run;
+      longest.address = stats.largest_free_run_address;
+    }
+  else
+    for_each_free_run (snapshot, (int) area, keep_longest, &longest);
   if (run != NULL)
     *run = longest;
   return longest.n_blocks > 0;

@@ -14,6 +14,7 @@
 #include "mpy-dump-reader.h"
 #include "mpy-metric.h"
 #include "mpy-file-loader.h"
+#include "mpy-fit.h"
 #include "mpy-snapshot.h"
 #include "mpy-snapshot-private.h"
 #include "mpy-stats.h"
@@ -217,6 +218,39 @@ assert_consistent (MpySnapshot *s)
 
 /* ---------- fixtures ---------- */
 
+/* Each area's largest free run, as the Fits? entry and `stats` give it, equals the first
+ * longest run of free blocks in that area of the map. */
+static void
+assert_area_free_runs (MpySnapshot *s)
+{
+  const guint8 *kinds = mpy_snapshot_get_kinds (s);
+
+  for (guint a = 0; mpy_snapshot_has_map (s) && a < mpy_snapshot_get_n_areas (s); a++)
+    {
+      const MpyArea *area = mpy_snapshot_get_area (s, a);
+      gsize best = 0, best_start = 0, run = 0;
+      MpyFreeRun got = { 0 };
+
+      for (gsize i = 0; i < area->n_blocks; i++)
+        {
+          run = kinds[area->first_block + i] == MPY_KIND_FREE ? run + 1 : 0;
+          if (run > best)
+            {
+              best = run;
+              best_start = area->first_block + i + 1 - run;
+            }
+        }
+      g_assert_cmpint (mpy_fit_area_largest_free_run (s, a, &got), ==, best > 0);
+      g_assert_cmpuint (got.n_blocks, ==, best);
+      if (best > 0)
+        {
+          g_assert_cmpuint (got.first_block, ==, best_start);
+          g_assert_cmpuint (got.address, ==, area->base
+                            + (best_start - area->first_block) * mpy_snapshot_get_bytes_per_block (s));
+        }
+    }
+}
+
 static void
 check_fixture_dump (const char  *name,
                     const char  *text,
@@ -227,6 +261,7 @@ check_fixture_dump (const char  *name,
   MpyStats st;
 
   assert_consistent (s);
+  assert_area_free_runs (s);
 
   /* Every figure the file prints equals the snapshot's. */
   if (scan_figure (text, "mem: total=", &v))
